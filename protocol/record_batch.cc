@@ -1,0 +1,268 @@
+#include "protocol/record_batch.h"
+
+#include <xxhash.h>
+
+#include <string>
+
+#include "protocol/wire_format.h"
+
+namespace cairn::protocol {
+
+namespace {
+
+std::string at(size_t pos) { return " at byte " + std::to_string(pos); }
+
+}  // namespace
+
+std::string_view compression_name(Compression c) {
+  switch (c) {
+    case Compression::kNone: return "none";
+    case Compression::kGzip: return "gzip";
+    case Compression::kSnappy: return "snappy";
+    case Compression::kLz4: return "lz4";
+    case Compression::kZstd: return "zstd";
+  }
+  return "unknown";
+}
+
+Compression BatchHeader::compression() const {
+  return static_cast<Compression>(attributes & batch::kCompressionMask);
+}
+bool BatchHeader::is_transactional() const { return (attributes & batch::kTransactionalBit) != 0; }
+bool BatchHeader::is_control() const { return (attributes & batch::kControlBit) != 0; }
+
+uint32_t peek_batch_length(Bytes bytes) {
+  return load_le<uint32_t>(bytes.data() + batch::kBatchLengthAt);
+}
+
+uint64_t batch_checksum(Bytes batch) {
+  Bytes covered = batch.subspan(batch::kChecksumFrom);
+  return XXH3_64bits(covered.data(), covered.size());
+}
+
+uint32_t header_checksum(Bytes batch) {
+  return static_cast<uint32_t>(XXH3_64bits(batch.data(), batch::kHeaderChecksumCovers));
+}
+
+Result<BatchHeader> decode_batch_header(Bytes bytes) {
+  if (bytes.size() < batch::kHeaderSize) {
+    return Status::corruption("batch header needs " + std::to_string(batch::kHeaderSize) +
+                              " bytes, have " + std::to_string(bytes.size()));
+  }
+  const std::byte* p = bytes.data();
+  BatchHeader h;
+  h.base_offset = Offset(load_le<int64_t>(p + batch::kBaseOffsetAt));
+  h.batch_length = load_le<uint32_t>(p + batch::kBatchLengthAt);
+  h.leader_epoch = load_le<int32_t>(p + batch::kLeaderEpochAt);
+  h.header_checksum = load_le<uint32_t>(p + batch::kHeaderChecksumAt);
+  h.checksum = load_le<uint64_t>(p + batch::kChecksumAt);
+  h.magic = load_le<uint8_t>(p + batch::kMagicAt);
+  h.attributes = load_le<uint16_t>(p + batch::kAttributesAt);
+  h.last_offset_delta = load_le<int32_t>(p + batch::kLastOffsetDeltaAt);
+  h.first_timestamp = load_le<int64_t>(p + batch::kFirstTimestampAt);
+  h.max_timestamp = load_le<int64_t>(p + batch::kMaxTimestampAt);
+  h.producer_id = load_le<int64_t>(p + batch::kProducerIdAt);
+  h.producer_epoch = load_le<int16_t>(p + batch::kProducerEpochAt);
+  h.base_sequence = load_le<int32_t>(p + batch::kBaseSequenceAt);
+  h.record_count = load_le<int32_t>(p + batch::kRecordCountAt);
+  return h;
+}
+
+Result<RecordBatchView> RecordBatchView::parse(Bytes bytes, Verify verify) {
+  auto decoded = decode_batch_header(bytes);
+  if (!decoded) return decoded.error();
+  const BatchHeader& h = *decoded;
+  if (h.batch_length < batch::kHeaderSize || h.batch_length > batch::kMaxBatchLength) {
+    return Status::corruption("batch length " + std::to_string(h.batch_length) +
+                              " outside [" + std::to_string(batch::kHeaderSize) + ", " +
+                              std::to_string(batch::kMaxBatchLength) + "]");
+  }
+  if (h.batch_length > bytes.size()) {
+    return Status::corruption("batch length " + std::to_string(h.batch_length) + " past the " +
+                              std::to_string(bytes.size()) + " bytes available");
+  }
+  Bytes whole = bytes.first(h.batch_length);
+  if (verify == Verify::kStored && header_checksum(whole) != h.header_checksum) {
+    return Status::corruption("batch header checksum mismatch (base offset " +
+                              h.base_offset.to_string() + ")");
+  }
+  if (h.magic != batch::kMagic) {
+    return Status::corruption("unknown batch magic " + std::to_string(h.magic));
+  }
+  if (batch_checksum(whole) != h.checksum) {
+    return Status::corruption("batch checksum mismatch (base offset " + h.base_offset.to_string() +
+                              ")");
+  }
+  // Checked after the checksum so that a flipped bit reports as a checksum failure.
+  if ((h.attributes & ~batch::kKnownAttributes) != 0) {
+    return Status::corruption("unknown batch attributes " + std::to_string(h.attributes));
+  }
+  if (h.record_count < 1 ||
+      static_cast<uint64_t>(h.record_count) >
+          (h.batch_length - batch::kHeaderSize) / batch::kMinRecordSize) {
+    return Status::corruption("record count " + std::to_string(h.record_count) +
+                              " does not fit a batch of " + std::to_string(h.batch_length) +
+                              " bytes");
+  }
+  if (h.last_offset_delta != h.record_count - 1) {
+    return Status::corruption("last offset delta " + std::to_string(h.last_offset_delta) +
+                              " does not match record count " + std::to_string(h.record_count));
+  }
+  if (h.base_offset.value() < 0 || h.base_offset.value() > INT64_MAX - h.last_offset_delta - 1) {
+    return Status::corruption("base offset " + h.base_offset.to_string() + " out of range");
+  }
+  if (h.max_timestamp < h.first_timestamp) {
+    return Status::corruption("max timestamp before first timestamp");
+  }
+  return RecordBatchView(whole, h);
+}
+
+Bytes RecordBatchView::records_bytes() const { return bytes_.subspan(batch::kHeaderSize); }
+
+Status RecordBatchView::validate_records() const {
+  if (header_.compression() != Compression::kNone) {
+    return Status::invalid_argument("compression codec " +
+                                    std::string(compression_name(header_.compression())) +
+                                    " is not supported");
+  }
+  RecordReader reader(*this);
+  RecordView record;
+  int32_t count = 0;
+  int64_t max_ts = INT64_MIN;
+  while (reader.next(record)) {
+    if (record.offset != header_.base_offset + count) {
+      return Status::corruption("record " + std::to_string(count) + " has offset delta " +
+                                std::to_string(record.offset - header_.base_offset));
+    }
+    int64_t ts = to_millis(record.timestamp);
+    if (count == 0 && ts != header_.first_timestamp) {
+      return Status::corruption("first record timestamp differs from the batch first timestamp");
+    }
+    max_ts = std::max(max_ts, ts);
+    ++count;
+  }
+  CAIRN_RETURN_IF_ERROR(reader.status());
+  if (count != header_.record_count) {
+    return Status::corruption("batch holds " + std::to_string(count) + " records, header says " +
+                              std::to_string(header_.record_count));
+  }
+  if (max_ts != header_.max_timestamp) {
+    return Status::corruption("batch max timestamp does not match its records");
+  }
+  return Status::ok();
+}
+
+std::vector<HeaderView> RecordView::headers() const {
+  std::vector<HeaderView> out;
+  out.reserve(static_cast<size_t>(header_count));
+  ByteReader r(headers_bytes);
+  for (int32_t i = 0; i < header_count; ++i) {
+    int32_t klen = 0, vlen = 0;
+    Bytes k, v;
+    // RecordReader has checked these bounds; a failure here means the bytes changed under us.
+    if (!r.read_varint(klen) || klen < 0 || !r.read_bytes(static_cast<size_t>(klen), k) ||
+        !r.read_varint(vlen) || vlen < -1) {
+      break;
+    }
+    HeaderView hv{as_string_view(k), std::nullopt};
+    if (vlen >= 0) {
+      if (!r.read_bytes(static_cast<size_t>(vlen), v)) break;
+      hv.value = v;
+    }
+    out.push_back(hv);
+  }
+  return out;
+}
+
+RecordReader::RecordReader(const RecordBatchView& batch)
+    : header_(batch.header()),
+      reader_(batch.records_bytes()),
+      records_start_(batch.bytes().size() - batch.records_bytes().size()) {}
+
+bool RecordReader::fail(std::string what) {
+  status_ = Status::corruption("record " + std::to_string(read_) + ": " + what +
+                               at(records_start_ + reader_.position()));
+  return false;
+}
+
+namespace {
+
+// Reads a varint length that may be -1 (null) and the bytes it announces.
+bool read_nullable(ByteReader& r, std::optional<Bytes>& out) {
+  int32_t len = 0;
+  if (!r.read_varint(len) || len < -1) return false;
+  if (len == -1) {
+    out.reset();
+    return true;
+  }
+  Bytes b;
+  if (!r.read_bytes(static_cast<size_t>(len), b)) return false;
+  out = b;
+  return true;
+}
+
+}  // namespace
+
+bool RecordReader::next(RecordView& out) {
+  if (!status_.is_ok()) return false;
+  if (read_ == header_.record_count) {
+    if (!reader_.at_end()) return fail("trailing bytes after the last record");
+    return false;
+  }
+  int32_t length = 0;
+  if (!reader_.read_varint(length)) return fail("bad length varint");
+  if (length < static_cast<int32_t>(batch::kMinRecordSize) - 1 ||
+      static_cast<size_t>(length) > reader_.remaining()) {
+    return fail("length " + std::to_string(length) + " out of bounds");
+  }
+  Bytes body;
+  (void)reader_.read_bytes(static_cast<size_t>(length), body);
+  ByteReader r(body);
+  uint8_t attributes = 0;
+  int64_t ts_delta = 0;
+  int32_t offset_delta = 0;
+  if (!r.read(attributes) || !r.read_varlong(ts_delta) || !r.read_varint(offset_delta)) {
+    return fail("truncated record header");
+  }
+  if (offset_delta < 0) return fail("negative offset delta");
+  if (!read_nullable(r, out.key)) return fail("bad key length");
+  if (!read_nullable(r, out.value)) return fail("bad value length");
+  int32_t header_count = 0;
+  if (!r.read_varint(header_count) || header_count < 0 ||
+      static_cast<size_t>(header_count) > r.remaining() / 2) {
+    return fail("bad header count");
+  }
+  size_t headers_start = r.position();
+  for (int32_t i = 0; i < header_count; ++i) {
+    int32_t klen = 0;
+    Bytes key;
+    std::optional<Bytes> value;
+    if (!r.read_varint(klen) || klen < 0 || !r.read_bytes(static_cast<size_t>(klen), key) ||
+        !read_nullable(r, value)) {
+      return fail("bad header " + std::to_string(i));
+    }
+  }
+  if (!r.at_end()) return fail("record length does not match its fields");
+  int64_t ts = 0;
+  int64_t offset = 0;
+  if (__builtin_add_overflow(header_.first_timestamp, ts_delta, &ts)) {
+    return fail("timestamp overflows");
+  }
+  if (__builtin_add_overflow(header_.base_offset.value(), int64_t{offset_delta}, &offset)) {
+    return fail("offset overflows");
+  }
+  out.offset = Offset(offset);
+  out.timestamp = timestamp_from_millis(ts);
+  out.header_count = header_count;
+  out.headers_bytes = body.subspan(headers_start, r.position() - headers_start);
+  ++read_;
+  return true;
+}
+
+void assign_offsets(MutableBytes batch, Offset base_offset, int32_t leader_epoch) {
+  store_le<int64_t>(batch.data() + batch::kBaseOffsetAt, base_offset.value());
+  store_le<int32_t>(batch.data() + batch::kLeaderEpochAt, leader_epoch);
+  store_le<uint32_t>(batch.data() + batch::kHeaderChecksumAt, header_checksum(batch));
+}
+
+}  // namespace cairn::protocol

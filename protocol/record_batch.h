@@ -1,0 +1,129 @@
+#pragma once
+
+// The record batch: the unit that producers send, the broker stores and consumers fetch.
+// PROTOCOL.md ("Record batch") gives the layout byte by byte.
+//
+// RecordBatchView is a zero-copy view over the bytes of one batch; it never owns them, so the
+// bytes must outlive it. RecordReader walks the records of a view, checking every length before
+// touching the bytes it covers.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "protocol/byte_io.h"
+#include "protocol/status.h"
+#include "protocol/types.h"
+
+namespace cairn::protocol {
+
+enum class Compression : uint8_t { kNone = 0, kGzip = 1, kSnappy = 2, kLz4 = 3, kZstd = 4 };
+
+std::string_view compression_name(Compression c);
+
+struct BatchHeader {
+  Offset base_offset;
+  uint32_t batch_length = 0;
+  int32_t leader_epoch = 0;
+  uint32_t header_checksum = 0;
+  uint64_t checksum = 0;
+  uint8_t magic = 0;
+  uint16_t attributes = 0;
+  int32_t last_offset_delta = 0;
+  int64_t first_timestamp = 0;
+  int64_t max_timestamp = 0;
+  int64_t producer_id = -1;
+  int16_t producer_epoch = -1;
+  int32_t base_sequence = -1;
+  int32_t record_count = 0;
+
+  Compression compression() const;
+  bool is_transactional() const;
+  bool is_control() const;
+  Offset last_offset() const { return base_offset + last_offset_delta; }
+  Offset next_offset() const { return base_offset + (int64_t{last_offset_delta} + 1); }
+};
+
+// Decodes the fixed header at the front of `bytes`. Checks only that a whole header is there.
+Result<BatchHeader> decode_batch_header(Bytes bytes);
+
+// Reads the batch length field. Requires bytes.size() >= kBatchLengthAt + 4.
+uint32_t peek_batch_length(Bytes bytes);
+
+uint64_t batch_checksum(Bytes batch);       // over [kChecksumFrom, end)
+uint32_t header_checksum(Bytes batch);      // over [0, kHeaderChecksumCovers)
+
+// Which checks parse() makes.
+enum class Verify {
+  // A batch as a producer sent it: the broker-written fields (base offset, leader epoch,
+  // header checksum) are not yet meaningful and are not checked.
+  kProduced,
+  // A batch as stored or fetched: every field is checked, the header checksum included.
+  kStored,
+};
+
+class RecordBatchView {
+ public:
+  // Parses the batch at the front of `bytes` (which may hold more after it). Checks that the
+  // length is within [header size, bytes.size()], the magic, the attributes, the checksum and,
+  // for Verify::kStored, the header checksum. Does not walk the records: validate_records does.
+  static Result<RecordBatchView> parse(Bytes bytes, Verify verify);
+
+  const BatchHeader& header() const { return header_; }
+  Bytes bytes() const { return bytes_; }
+  Bytes records_bytes() const;
+
+  // Walks every record and checks the header against them: record_count records, offset deltas
+  // 0..count-1 in order, last_offset_delta = count - 1, every timestamp <= max_timestamp and
+  // the first one = first_timestamp, no bytes left over. Compressed batches are refused.
+  Status validate_records() const;
+
+ private:
+  RecordBatchView(Bytes bytes, BatchHeader header) : bytes_(bytes), header_(header) {}
+
+  Bytes bytes_;
+  BatchHeader header_;
+};
+
+struct HeaderView {
+  std::string_view key;
+  std::optional<Bytes> value;
+};
+
+struct RecordView {
+  Offset offset;
+  Timestamp timestamp;
+  std::optional<Bytes> key;
+  std::optional<Bytes> value;
+  int32_t header_count = 0;
+  Bytes headers_bytes;  // the encoded headers, already bounds-checked by RecordReader
+
+  std::vector<HeaderView> headers() const;
+};
+
+class RecordReader {
+ public:
+  explicit RecordReader(const RecordBatchView& batch);
+
+  // Decodes the next record into `out`. Returns false at the end of the batch or at malformed
+  // input; status() then tells which (OK at a clean end). Never reads past the batch.
+  bool next(RecordView& out);
+  const Status& status() const { return status_; }
+
+ private:
+  bool fail(std::string what);
+
+  const BatchHeader& header_;
+  ByteReader reader_;
+  size_t records_start_;
+  int32_t read_ = 0;
+  Status status_;
+};
+
+// Writes the broker-owned fields of a stored batch: base offset and leader epoch, then the
+// header checksum over them. `batch` must hold at least a whole header.
+void assign_offsets(MutableBytes batch, Offset base_offset, int32_t leader_epoch);
+
+}  // namespace cairn::protocol

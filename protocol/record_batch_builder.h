@@ -1,0 +1,68 @@
+#pragma once
+
+// RecordBatchBuilder packs records for one partition into a sealed record batch.
+//
+// Not thread-safe; one builder per producer partition buffer. The builder owns its buffer; seal()
+// hands the finished batch to the caller and leaves the builder empty for the next batch.
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "protocol/byte_io.h"
+#include "protocol/record_batch.h"
+#include "protocol/types.h"
+#include "protocol/wire_format.h"
+
+namespace cairn::protocol {
+
+struct HeaderEntry {
+  std::string_view key;
+  std::optional<Bytes> value;
+};
+
+class RecordBatchBuilder {
+ public:
+  struct Options {
+    int64_t producer_id = batch::kNoProducerId;
+    int16_t producer_epoch = batch::kNoProducerEpoch;
+    int32_t base_sequence = batch::kNoSequence;
+    bool transactional = false;
+    bool control = false;
+  };
+
+  RecordBatchBuilder() : RecordBatchBuilder(Options{}) {}
+  explicit RecordBatchBuilder(Options options);
+
+  void append(Timestamp timestamp, std::optional<Bytes> key, std::optional<Bytes> value,
+              std::span<const HeaderEntry> headers = {});
+
+  bool empty() const { return record_count_ == 0; }
+  int32_t record_count() const { return record_count_; }
+  // The size in bytes of the batch seal() would return now.
+  size_t size_bytes() const { return buffer_.size(); }
+  // The size a record would add to the batch if appended now.
+  size_t record_size(Timestamp timestamp, std::optional<Bytes> key, std::optional<Bytes> value,
+                     std::span<const HeaderEntry> headers = {}) const;
+
+  // Writes the header and both checksums and returns the batch (base offset 0, leader epoch 0).
+  // Requires at least one record. The builder is empty afterwards, with the same options.
+  std::vector<std::byte> seal();
+
+  void set_options(const Options& options) { options_ = options; }
+
+ private:
+  size_t body_size(int64_t ts_delta, std::optional<Bytes> key, std::optional<Bytes> value,
+                   std::span<const HeaderEntry> headers) const;
+  void reset();
+
+  Options options_;
+  std::vector<std::byte> buffer_;
+  int32_t record_count_ = 0;
+  int64_t first_timestamp_ = 0;
+  int64_t max_timestamp_ = 0;
+};
+
+}  // namespace cairn::protocol

@@ -1,0 +1,57 @@
+#pragma once
+
+// BatchScanner walks the record batches of a segment's .log file in order, reading through a
+// buffer so that small batches cost one read per chunk, not per batch.
+//
+// It checks each batch before handing it out: in kHeaders mode the length (within the file and
+// within format limits) and the header checksum, which covers the broker-written fields; in
+// kVerify mode also the magic, the attributes and the checksum over the whole batch. It does not
+// decide what a bad batch means: recovery, reads and `cairn log dump` each do.
+// Used on one thread; the File must outlive the scanner.
+
+#include <optional>
+#include <vector>
+
+#include "protocol/record_batch.h"
+#include "protocol/status.h"
+#include "storage/file_position.h"
+#include "storage/io/io_backend.h"
+
+namespace cairn::storage {
+
+class BatchScanner {
+ public:
+  enum class Mode { kHeaders, kVerify };
+
+  struct Item {
+    FilePosition position;
+    protocol::BatchHeader header;
+    Bytes bytes;  // the whole batch in kVerify mode, the header in kHeaders mode; valid until next()
+  };
+
+  // Scans [start, end) of `file`.
+  BatchScanner(const File& file, FilePosition start, uint64_t end, Mode mode);
+
+  // The next batch; nullopt at a clean end (exactly at `end`); kCorruption when the bytes at
+  // position() are not a whole valid batch; other codes for read errors.
+  Result<std::optional<Item>> next();
+  // Where the next batch starts, and after an error, where the bad bytes start.
+  FilePosition position() const { return position_; }
+
+ private:
+  Status fill(uint64_t length);  // makes [position_, position_ + length) available in buffer_
+
+  const File& file_;
+  FilePosition position_;
+  uint64_t end_;
+  Mode mode_;
+  std::vector<std::byte> buffer_;
+  uint64_t buffer_start_ = 0;
+  uint64_t buffer_len_ = 0;
+};
+
+// Validates the bytes at `bytes` as a stored batch header: length within [header size,
+// bytes_available] and the header checksum. Shared by the scanner and the corruption search.
+Result<protocol::BatchHeader> check_stored_header(Bytes bytes, uint64_t bytes_available);
+
+}  // namespace cairn::storage

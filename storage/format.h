@@ -1,0 +1,33 @@
+#pragma once
+
+// Constants of the on-disk format. storage/FORMAT.md is the spec; the writers, the readers,
+// recovery and the format tests all include this file. Every integer is little-endian.
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace cairn::storage::format {
+
+// Segment files are named by their base offset, zero-padded to 20 digits.
+inline constexpr int kFileNameDigits = 20;
+inline constexpr std::string_view kLogSuffix = ".log";
+inline constexpr std::string_view kOffsetIndexSuffix = ".index";
+inline constexpr std::string_view kTimeIndexSuffix = ".timeindex";
+inline constexpr std::string_view kTempSuffix = ".tmp";
+
+// Offset index entry: u32 offset relative to the segment base, u32 position in the .log file.
+inline constexpr size_t kOffsetIndexEntrySize = 8;
+// Time index entry: i64 timestamp (ms), u32 offset relative to the segment base.
+inline constexpr size_t kTimeIndexEntrySize = 12;
+
+// A segment's .log is addressed with 32-bit positions in its index, so it stays below 4 GiB.
+inline constexpr uint64_t kMaxSegmentBytes = 2ull << 30;
+
+// recovery-point file: magic "CRP1", u32 version, i64 offset, u64 XXH3-64 of the first 16 bytes.
+inline constexpr std::string_view kRecoveryPointFile = "recovery-point";
+inline constexpr uint32_t kRecoveryPointMagic = 0x31505243;  // "CRP1" read as little-endian
+inline constexpr uint32_t kRecoveryPointVersion = 1;
+inline constexpr size_t kRecoveryPointSize = 24;
+
+}  // namespace cairn::storage::format

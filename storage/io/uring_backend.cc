@@ -1,0 +1,224 @@
+#include "storage/io/uring_backend.h"
+
+#include <liburing.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
+
+namespace cairn::storage {
+
+namespace {
+
+enum Tag : uintptr_t { kWriteTag = 0, kSyncTag = 1 };
+
+}  // namespace
+
+struct UringBackend::Op {
+  Op(File& f, FilePosition p, const std::vector<Bytes>& buffers)
+      : file(f), start(p), cursor(buffers), total(cursor.remaining_bytes()) {}
+
+  File& file;
+  FilePosition start;
+  IovecCursor cursor;
+  uint64_t total;
+  bool write = false;
+  bool datasync = false;
+  bool synced = false;
+  int pending = 0;  // completions still to come from the kernel
+  Status write_status;
+  Status sync_status;
+  WriteCompletion write_done;
+  SyncCompletion sync_done;
+
+  uint64_t written() const { return total - cursor.remaining_bytes(); }
+};
+
+struct UringBackend::Impl {
+  explicit Impl(boost::asio::io_context& ctx) : eventfd(ctx) {}
+  ~Impl() {
+    // Let the kernel finish what it holds: the buffers it writes from belong to our callers.
+    while (inflight > 0) {
+      io_uring_cqe* cqe = nullptr;
+      if (io_uring_wait_cqe(&ring, &cqe) != 0) break;
+      reap(cqe, /*run_callbacks=*/false);
+    }
+    eventfd.close();
+    io_uring_queue_exit(&ring);
+  }
+
+  io_uring_sqe* next_sqe() {
+    io_uring_sqe* sqe = io_uring_get_sqe(&ring);
+    while (sqe == nullptr) {
+      io_uring_submit(&ring);
+      sqe = io_uring_get_sqe(&ring);
+    }
+    return sqe;
+  }
+
+  void submit(Op* op) {
+    int fd = op->file.native_handle();
+    if (io_uring_sq_space_left(&ring) < 2) io_uring_submit(&ring);
+    if (op->write && op->cursor.remaining_bytes() > 0) {
+      auto iov = op->cursor.remaining();
+      io_uring_sqe* sqe = next_sqe();
+      io_uring_prep_writev(sqe, fd, iov.data(), static_cast<unsigned>(iov.size()),
+                           op->start.value() + op->written());
+      io_uring_sqe_set_data(sqe, tagged(op, kWriteTag));
+      ++op->pending;
+      if (op->datasync) {
+        sqe->flags |= IOSQE_IO_LINK;  // the sync starts only after the write completes in full
+        io_uring_sqe* sync = next_sqe();
+        io_uring_prep_fsync(sync, fd, IORING_FSYNC_DATASYNC);
+        io_uring_sqe_set_data(sync, tagged(op, kSyncTag));
+        ++op->pending;
+      }
+    } else {
+      io_uring_sqe* sync = next_sqe();
+      io_uring_prep_fsync(sync, fd, IORING_FSYNC_DATASYNC);
+      io_uring_sqe_set_data(sync, tagged(op, kSyncTag));
+      ++op->pending;
+    }
+    ++inflight;
+    io_uring_submit(&ring);
+    arm();
+  }
+
+  static void* tagged(Op* op, Tag tag) {
+    return reinterpret_cast<void*>(reinterpret_cast<uintptr_t>(op) | tag);
+  }
+
+  void arm() {
+    if (waiting) return;
+    waiting = true;
+    eventfd.async_wait(boost::asio::posix::descriptor_base::wait_read,
+                       [this](const boost::system::error_code& ec) {
+                         if (ec == boost::asio::error::operation_aborted) return;
+                         waiting = false;
+                         on_ready();
+                       });
+  }
+
+  void on_ready() {
+    uint64_t counter;
+    while (::read(eventfd.native_handle(), &counter, sizeof counter) > 0) {
+    }
+    io_uring_cqe* cqe = nullptr;
+    while (io_uring_peek_cqe(&ring, &cqe) == 0 && cqe != nullptr) reap(cqe, true);
+    if (inflight > 0) arm();
+  }
+
+  void reap(io_uring_cqe* cqe, bool run_callbacks) {
+    auto data = reinterpret_cast<uintptr_t>(io_uring_cqe_get_data(cqe));
+    int res = cqe->res;
+    io_uring_cqe_seen(&ring, cqe);
+    Op* op = reinterpret_cast<Op*>(data & ~uintptr_t{1});
+    Tag tag = static_cast<Tag>(data & 1);
+    --op->pending;
+    if (tag == kWriteTag) {
+      if (res < 0) {
+        op->write_status = Status::from_errno(-res, "write " + op->file.path().string());
+      } else if (res == 0) {
+        op->write_status = Status::io_error("write made no progress on " +
+                                            op->file.path().string());
+      } else {
+        op->cursor.advance(static_cast<uint64_t>(res));
+      }
+    } else if (res == -ECANCELED) {
+      // The linked write came up short or failed, so the kernel never ran this sync.
+    } else if (res < 0) {
+      op->sync_status = Status::from_errno(-res, "fdatasync " + op->file.path().string());
+    } else {
+      op->synced = true;
+    }
+    if (op->pending > 0) return;
+    --inflight;
+    if (!run_callbacks) {
+      delete op;
+      return;
+    }
+    bool more_to_write = op->write && op->write_status.is_ok() && op->cursor.remaining_bytes() > 0;
+    bool sync_missing = op->datasync && !op->synced && op->sync_status.is_ok() &&
+                        op->write_status.is_ok();
+    if (more_to_write || sync_missing) {
+      submit(op);  // a short write: write the rest, then sync
+      return;
+    }
+    finish(op);
+  }
+
+  static void finish(Op* op) {
+    std::unique_ptr<Op> owned(op);
+    if (op->write) {
+      WriteOutcome outcome{std::move(op->write_status), std::move(op->sync_status)};
+      auto done = std::move(op->write_done);
+      owned.reset();
+      done(std::move(outcome));
+    } else {
+      Status s = std::move(op->sync_status);
+      auto done = std::move(op->sync_done);
+      owned.reset();
+      done(std::move(s));
+    }
+  }
+
+  io_uring ring{};
+  boost::asio::posix::stream_descriptor eventfd;
+  size_t inflight = 0;
+  bool waiting = false;
+};
+
+Result<std::unique_ptr<UringBackend>> UringBackend::create(boost::asio::io_context& context,
+                                                           unsigned queue_depth) {
+  auto impl = std::make_unique<Impl>(context);
+  int rc = io_uring_queue_init(queue_depth, &impl->ring, 0);
+  if (rc < 0) return Status::unavailable("io_uring_queue_init: " + std::string(strerror(-rc)));
+  int efd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (efd < 0) {
+    int err = errno;
+    io_uring_queue_exit(&impl->ring);
+    return Status::from_errno(err, "eventfd");
+  }
+  rc = io_uring_register_eventfd(&impl->ring, efd);
+  if (rc < 0) {
+    ::close(efd);
+    io_uring_queue_exit(&impl->ring);
+    return Status::unavailable("io_uring_register_eventfd: " + std::string(strerror(-rc)));
+  }
+  impl->eventfd.assign(efd);
+  return std::unique_ptr<UringBackend>(new UringBackend(context, std::move(impl)));
+}
+
+UringBackend::UringBackend(boost::asio::io_context& context, std::unique_ptr<Impl> impl)
+    : PosixFileSystem(context), impl_(std::move(impl)) {}
+
+UringBackend::~UringBackend() = default;
+
+void UringBackend::async_write(File& file, FilePosition pos, std::vector<Bytes> buffers,
+                               bool datasync, WriteCompletion done) {
+  auto op = std::make_unique<Op>(file, pos, buffers);
+  if (op->total == 0 && !datasync) {
+    // Nothing for the kernel to do; complete on the loop like any other operation.
+    boost::asio::post(context_, [done = std::move(done)] { done(WriteOutcome{}); });
+    return;
+  }
+  op->write = true;
+  op->datasync = datasync;
+  op->write_done = std::move(done);
+  impl_->submit(op.release());
+}
+
+void UringBackend::async_sync(File& file, SyncCompletion done) {
+  auto op = std::make_unique<Op>(file, FilePosition(0), std::vector<Bytes>{});
+  op->datasync = true;
+  op->sync_done = std::move(done);
+  impl_->submit(op.release());
+}
+
+}  // namespace cairn::storage

@@ -1,0 +1,414 @@
+#include "storage/partition_log.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cassert>
+#include <utility>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "protocol/wire_format.h"
+#include "storage/format.h"
+
+namespace cairn::storage {
+
+namespace {
+
+// Upper bounds on one group write: the iovec limit of one writev, and bytes.
+constexpr size_t kMaxGroupBatches = 1024;
+constexpr uint64_t kMaxGroupBytes = 64ull << 20;
+
+}  // namespace
+
+struct PartitionLog::Group {
+  std::shared_ptr<Segment> segment;
+  FilePosition position;
+  std::vector<Pending> items;
+};
+
+struct PartitionLog::Timer {
+  explicit Timer(boost::asio::io_context& ctx) : timer(ctx) {}
+  boost::asio::steady_timer timer;
+};
+
+Status PartitionConfig::validate() const {
+  if (segment_bytes < protocol::batch::kHeaderSize || segment_bytes > format::kMaxSegmentBytes) {
+    return Status::invalid_argument("segment size must be between " +
+                                    std::to_string(protocol::batch::kHeaderSize) + " and " +
+                                    std::to_string(format::kMaxSegmentBytes) + " bytes");
+  }
+  if (index_interval_bytes == 0) return Status::invalid_argument("index interval must be > 0");
+  if (max_batch_bytes < protocol::batch::kHeaderSize ||
+      max_batch_bytes > protocol::batch::kMaxBatchLength) {
+    return Status::invalid_argument("max batch size out of bounds");
+  }
+  if (segment_age.count() <= 0) return Status::invalid_argument("segment age must be > 0");
+  if (durability.kind == DurabilityPolicy::Kind::kInterval && durability.interval.count() <= 0) {
+    return Status::invalid_argument("sync interval must be > 0");
+  }
+  return Status::ok();
+}
+
+Result<std::unique_ptr<PartitionLog>> PartitionLog::open(IoBackend& io, std::filesystem::path dir,
+                                                         PartitionConfig config) {
+  CAIRN_RETURN_IF_ERROR(config.validate());
+  auto listing = io.list_directory(dir);
+  if (!listing) {
+    if (listing.error().code() != Status::Code::kNotFound) return listing.error();
+    CAIRN_RETURN_IF_ERROR(io.create_directory(dir));
+    CAIRN_RETURN_IF_ERROR(io.sync_directory(dir.parent_path()));
+  }
+  auto recovered = recover_log(io, dir, config.index_interval_bytes);
+  if (!recovered) return recovered.error();
+  if (recovered->segments.empty()) {
+    auto first = Segment::create(io, dir, Offset(0), config.index_interval_bytes);
+    if (!first) return first.error();
+    CAIRN_RETURN_IF_ERROR(io.sync_directory(dir));
+    recovered->segments.push_back(std::move(*first));
+  }
+  // From here on the active segment may change: it is no longer sealed.
+  CAIRN_RETURN_IF_ERROR(write_recovery_point(io, dir, recovered->segments.back()->base_offset()));
+  return std::unique_ptr<PartitionLog>(
+      new PartitionLog(io, std::move(dir), std::move(config), std::move(*recovered)));
+}
+
+PartitionLog::PartitionLog(IoBackend& io, std::filesystem::path dir, PartitionConfig config,
+                           RecoveredLog recovered)
+    : io_(io),
+      dir_(std::move(dir)),
+      config_(std::move(config)),
+      segments_(std::move(recovered.segments)),
+      recovery_report_(recovered.report) {
+  if (config_.durability.kind == DurabilityPolicy::Kind::kInterval) {
+    sync_timer_ = std::make_unique<Timer>(io_.context());
+    arm_sync_timer();
+  }
+}
+
+PartitionLog::~PartitionLog() {
+  *alive_ = false;
+  if (sync_timer_) sync_timer_->timer.cancel();
+  fail_queue(Status::unavailable("partition " + dir_.string() + " closed"));
+}
+
+uint64_t PartitionLog::size_bytes() const {
+  uint64_t total = 0;
+  for (const auto& s : segments_) total += s->size_bytes();
+  return total;
+}
+
+bool PartitionLog::idle() const {
+  return !writing_ && queue_.empty() && sealing_.empty() && !sealing_in_flight_ &&
+         !syncing_active_;
+}
+
+void PartitionLog::fail_later(AppendCallback done, Status status) {
+  boost::asio::post(io_.context(), [done = std::move(done), status = std::move(status)] {
+    done(status);
+  });
+}
+
+void PartitionLog::append(std::span<std::byte> batch, AppendCallback done) {
+  if (closed_) return fail_later(std::move(done), Status::unavailable("partition is closed"));
+  if (!write_status_.is_ok()) return fail_later(std::move(done), write_status_);
+  if (batch.size() > config_.max_batch_bytes) {
+    return fail_later(std::move(done),
+                      Status::invalid_argument("batch of " + std::to_string(batch.size()) +
+                                               " bytes exceeds the limit of " +
+                                               std::to_string(config_.max_batch_bytes)));
+  }
+  auto view = protocol::RecordBatchView::parse(batch, protocol::Verify::kProduced);
+  if (!view) return fail_later(std::move(done), view.error());
+  if (view->bytes().size() != batch.size()) {
+    return fail_later(std::move(done),
+                      Status::corruption("batch length field does not match the bytes sent"));
+  }
+  if (Status s = view->validate_records(); !s.is_ok()) return fail_later(std::move(done), s);
+  queue_.push_back(Pending{batch, view->header(), std::move(done)});
+  maybe_write();
+}
+
+bool PartitionLog::should_roll(uint64_t next_batch_bytes) const {
+  const Segment& active = *segments_.back();
+  if (active.empty()) return false;
+  if (active.size_bytes() + next_batch_bytes > config_.segment_bytes) return true;
+  auto first = active.first_append_time();
+  return first && config_.clock() - *first >= config_.segment_age;
+}
+
+Status PartitionLog::roll() {
+  Offset base = segments_.back()->next_offset();
+  auto segment = Segment::create(io_, dir_, base, config_.index_interval_bytes);
+  if (!segment) return segment.error().with_context("rolling to a new segment");
+  Status s = io_.sync_directory(dir_);
+  if (!s.is_ok()) {
+    (*segment)->remove_files(io_).ignore_error();
+    return s.with_context("rolling to a new segment");
+  }
+  sealing_.push_back(segments_.back());
+  segments_.push_back(std::move(*segment));
+  maybe_seal();
+  if (auto deleted = enforce_retention(); !deleted) {
+    spdlog::warn("{}: retention: {}", dir_.string(), deleted.error().to_string());
+  }
+  return Status::ok();
+}
+
+void PartitionLog::maybe_write() {
+  if (writing_ || in_callbacks_ || queue_.empty()) return;
+  if (!write_status_.is_ok()) return fail_queue(write_status_);
+  if (should_roll(queue_.front().batch.size())) {
+    if (Status s = roll(); !s.is_ok()) {
+      spdlog::error("{}: {}", dir_.string(), s.to_string());
+      return fail_queue(s);
+    }
+  }
+  auto group = std::make_shared<Group>();
+  group->segment = segments_.back();
+  group->position = FilePosition(group->segment->size_bytes());
+  uint64_t room = group->segment->empty() ? UINT64_MAX
+                                          : config_.segment_bytes - group->segment->size_bytes();
+  uint64_t bytes = 0;
+  Offset next = group->segment->next_offset();
+  std::vector<Bytes> buffers;
+  while (!queue_.empty() && group->items.size() < kMaxGroupBatches) {
+    Pending& p = queue_.front();
+    if (!group->items.empty() &&
+        (bytes + p.batch.size() > room || bytes + p.batch.size() > kMaxGroupBytes)) {
+      break;
+    }
+    protocol::assign_offsets(p.batch, next, config_.leader_epoch);
+    p.header.base_offset = next;
+    p.header.leader_epoch = config_.leader_epoch;
+    next = p.header.next_offset();
+    bytes += p.batch.size();
+    buffers.push_back(p.batch);
+    group->items.push_back(std::move(p));
+    queue_.pop_front();
+  }
+  writing_ = true;
+  bool sync = config_.durability.kind == DurabilityPolicy::Kind::kAlways;
+  Segment& segment = *group->segment;
+  io_.async_write(*segment.log(), group->position, std::move(buffers), sync,
+                  [this, alive = std::weak_ptr<bool>(alive_), group](WriteOutcome outcome) {
+                    if (alive.expired()) {
+                      for (Pending& p : group->items) {
+                        p.done(Status::unavailable("partition closed during the write"));
+                      }
+                      return;
+                    }
+                    on_write_done(group, std::move(outcome));
+                  });
+}
+
+void PartitionLog::on_write_done(std::shared_ptr<Group> group, WriteOutcome outcome) {
+  writing_ = false;
+  Segment& segment = *group->segment;
+  Status failure;
+  if (!outcome.write.is_ok()) {
+    failure = outcome.write;
+    // Cut the group's bytes off so that neither readers nor recovery ever see them.
+    if (Status cut = segment.drop_invalid_tail(io_); !cut.is_ok()) {
+      fence(Status::io_error("could not remove a failed write (" + failure.message() +
+                             "): " + cut.message()));
+    }
+  } else if (!outcome.sync.is_ok()) {
+    fence(Status::io_error(outcome.sync.message() +
+                           "; the partition refuses writes until it is reopened"));
+    segment.drop_invalid_tail(io_).ignore_error();  // best effort: none of it was acknowledged
+    failure = write_status_;
+  }
+  if (!failure.is_ok()) {
+    spdlog::error("{}: append of {} batches failed: {}", dir_.string(), group->items.size(),
+                  failure.to_string());
+    for (Pending& p : group->items) p.done(failure);
+    maybe_write();
+    maybe_finish_flush();
+    return;
+  }
+
+  Timestamp now = config_.clock();
+  FilePosition pos = group->position;
+  for (const Pending& p : group->items) {
+    segment.on_append(p.header, pos, now);
+    pos = pos + p.header.batch_length;
+  }
+  ++writes_completed_;
+  bool durable = config_.durability.kind == DurabilityPolicy::Kind::kAlways;
+  if (durable) writes_synced_ = writes_completed_;
+
+  in_callbacks_ = true;
+  for (Pending& p : group->items) {
+    p.done(AppendResult{p.header.base_offset, p.header.last_offset(), durable});
+  }
+  in_callbacks_ = false;
+  if (listener_) listener_(high_watermark());
+  maybe_write();
+  maybe_finish_flush();
+}
+
+void PartitionLog::fence(Status why) {
+  if (!write_status_.is_ok()) return;
+  spdlog::error("{}: refusing writes: {}", dir_.string(), why.to_string());
+  write_status_ = std::move(why);
+  fail_queue(write_status_);
+}
+
+void PartitionLog::fail_queue(const Status& status) {
+  while (!queue_.empty()) {
+    Pending p = std::move(queue_.front());
+    queue_.pop_front();
+    fail_later(std::move(p.done), status);
+  }
+}
+
+void PartitionLog::maybe_seal() {
+  if (sealing_in_flight_ || sealing_.empty()) return;
+  sealing_in_flight_ = true;
+  std::shared_ptr<Segment> segment = sealing_.front();
+  io_.async_sync(*segment->log(), [this, alive = std::weak_ptr<bool>(alive_),
+                                   segment](Status synced) {
+    if (alive.expired()) return;
+    sealing_in_flight_ = false;
+    sealing_.pop_front();
+    if (!synced.is_ok()) {
+      fence(synced.with_context("sealing segment " + segment->log_path().filename().string()));
+      recovery_point_stuck_ = true;
+    } else if (Status s = segment->write_indexes(io_); !s.is_ok()) {
+      // Recovery rebuilds the indexes; only the recovery point must not pass this segment.
+      spdlog::warn("{}: writing the indexes of {}: {}", dir_.string(),
+                   segment->log_path().filename().string(), s.to_string());
+      recovery_point_stuck_ = true;
+    } else if (!recovery_point_stuck_) {
+      if (Status w = write_recovery_point(io_, dir_, segment->next_offset()); !w.is_ok()) {
+        spdlog::warn("{}: writing the recovery point: {}", dir_.string(), w.to_string());
+        recovery_point_stuck_ = true;
+      }
+    }
+    maybe_seal();
+    maybe_finish_flush();
+  });
+}
+
+void PartitionLog::sync_active() {
+  syncing_active_ = true;
+  uint64_t covered = writes_completed_;
+  std::shared_ptr<Segment> active = segments_.back();
+  io_.async_sync(*active->log(), [this, alive = std::weak_ptr<bool>(alive_), active,
+                                  covered](Status s) {
+    if (alive.expired()) return;
+    syncing_active_ = false;
+    if (!s.is_ok()) {
+      fence(Status::io_error(s.message() + "; the partition refuses writes until it is reopened"));
+    } else {
+      writes_synced_ = std::max(writes_synced_, covered);
+    }
+    maybe_finish_flush();
+  });
+}
+
+void PartitionLog::arm_sync_timer() {
+  sync_timer_->timer.expires_after(config_.durability.interval);
+  sync_timer_->timer.async_wait(
+      [this, alive = std::weak_ptr<bool>(alive_)](const boost::system::error_code& ec) {
+        if (ec || alive.expired() || closed_) return;
+        if (dirty() && !syncing_active_ && write_status_.is_ok()) sync_active();
+        arm_sync_timer();
+      });
+}
+
+void PartitionLog::flush(SyncCallback done) {
+  flush_waiters_.push_back(std::move(done));
+  maybe_finish_flush();
+}
+
+void PartitionLog::maybe_finish_flush() {
+  if (flush_waiters_.empty()) return;
+  if (writing_ || !queue_.empty() || sealing_in_flight_ || !sealing_.empty() || syncing_active_) {
+    return;  // called again when that work completes
+  }
+  if (write_status_.is_ok() && dirty()) return sync_active();
+  std::vector<SyncCallback> waiters;
+  waiters.swap(flush_waiters_);
+  for (auto& w : waiters) {
+    boost::asio::post(io_.context(), [w = std::move(w), s = write_status_] { w(s); });
+  }
+}
+
+Status PartitionLog::close() {
+  assert(idle());
+  if (closed_) return Status::ok();
+  closed_ = true;
+  if (sync_timer_) sync_timer_->timer.cancel();
+  if (!write_status_.is_ok()) return write_status_;  // leave recovery to the next open
+  Segment& active = *segments_.back();
+  CAIRN_RETURN_IF_ERROR(io_.sync_file(*active.log()));
+  CAIRN_RETURN_IF_ERROR(active.write_indexes(io_));
+  if (recovery_point_stuck_) return Status::ok();
+  return write_recovery_point(io_, dir_, active.next_offset());
+}
+
+Result<LogSlice> PartitionLog::read(Offset from, uint32_t max_bytes) const {
+  if (from < log_start_offset()) {
+    return Status::out_of_range("offset " + from.to_string() + " is before the log start " +
+                                log_start_offset().to_string());
+  }
+  if (from > high_watermark()) {
+    return Status::out_of_range("offset " + from.to_string() + " is past the log end " +
+                                high_watermark().to_string());
+  }
+  if (from == high_watermark()) return LogSlice{nullptr, FilePosition(0), 0, from, from};
+  auto it = std::upper_bound(segments_.begin(), segments_.end(), from,
+                             [](Offset o, const std::shared_ptr<Segment>& s) {
+                               return o < s->base_offset();
+                             });
+  return (*std::prev(it))->read(from, max_bytes);
+}
+
+Result<std::optional<Offset>> PartitionLog::offset_for_timestamp(Timestamp ts) const {
+  int64_t ms = to_millis(ts);
+  for (const auto& segment : segments_) {
+    auto max = segment->max_timestamp_ms();
+    if (!max || *max < ms) continue;
+    auto found = segment->find_offset_for_timestamp(ms);
+    if (!found || *found) return found;
+  }
+  return std::optional<Offset>();
+}
+
+Result<size_t> PartitionLog::enforce_retention() {
+  if (!config_.retention_bytes && !config_.retention_age) return size_t{0};
+  Timestamp now = config_.clock();
+  uint64_t total = size_bytes();
+  size_t deleted = 0;
+  while (segments_.size() > 1) {
+    const std::shared_ptr<Segment>& oldest = segments_.front();
+    if (std::find(sealing_.begin(), sealing_.end(), oldest) != sealing_.end()) break;
+    bool by_size = config_.retention_bytes && total - oldest->size_bytes() >= *config_.retention_bytes;
+    auto newest = oldest->max_timestamp_ms();
+    bool by_age = config_.retention_age && newest &&
+                  now - timestamp_from_millis(*newest) > *config_.retention_age;
+    if (!by_size && !by_age) break;
+    CAIRN_RETURN_IF_ERROR(oldest->remove_files(io_));
+    spdlog::info("{}: retention deleted segment {} ({} bytes, {})", dir_.string(),
+                 oldest->base_offset().value(), oldest->size_bytes(), by_size ? "size" : "age");
+    total -= oldest->size_bytes();
+    segments_.erase(segments_.begin());
+    ++deleted;
+  }
+  if (deleted > 0) CAIRN_RETURN_IF_ERROR(io_.sync_directory(dir_));
+  return deleted;
+}
+
+Status PartitionLog::remove(IoBackend& io, const std::filesystem::path& dir) {
+  auto names = io.list_directory(dir);
+  if (!names) return names.error();
+  for (const std::string& name : *names) CAIRN_RETURN_IF_ERROR(io.remove_file(dir / name));
+  CAIRN_RETURN_IF_ERROR(io.remove_directory(dir));
+  return io.sync_directory(dir.parent_path());
+}
+
+}  // namespace cairn::storage

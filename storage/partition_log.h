@@ -1,0 +1,161 @@
+#pragma once
+
+// PartitionLog: one partition's append-only log, a directory of segments (FORMAT.md).
+//
+// Lives on one core: every method, and every callback it makes, runs on the thread of its
+// IoBackend's io_context. It owns its segments. Appends are validated, queued and written in
+// groups, one group in flight at a time: a group takes every append queued when the previous
+// one finished, gets its offsets, and goes to the backend as one write (plus one fdatasync under
+// DurabilityPolicy::always), so concurrent appends share a sync (group commit). An append is
+// acknowledged, and becomes visible to readers (the high watermark moves), only when its group
+// is written and synced as the policy requires; a failed group leaves no byte behind.
+//
+// Failures: a write that fails (ENOSPC, EIO) fails its group and the bytes are cut off; the
+// partition keeps taking appends. A failed fdatasync is never retried: the partition refuses
+// every later append until it is reopened, and write_status() says why.
+
+#include <chrono>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "protocol/record_batch.h"
+#include "protocol/status.h"
+#include "protocol/types.h"
+#include "storage/durability_policy.h"
+#include "storage/io/io_backend.h"
+#include "storage/recovery.h"
+#include "storage/segment.h"
+
+namespace cairn::storage {
+
+struct PartitionConfig {
+  uint64_t segment_bytes = 1ull << 30;                              // roll when the next batch would pass this
+  std::chrono::milliseconds segment_age = std::chrono::hours(24 * 7);  // roll a segment this old
+  std::optional<uint64_t> retention_bytes;                          // keep at least this much, delete older segments
+  std::optional<std::chrono::milliseconds> retention_age;           // delete segments whose newest record is older
+  DurabilityPolicy durability = DurabilityPolicy::always();
+  uint32_t index_interval_bytes = 4096;
+  uint32_t max_batch_bytes = 8u << 20;
+  int32_t leader_epoch = 0;
+  Clock clock = system_now;
+
+  Status validate() const;
+};
+
+struct AppendResult {
+  Offset base_offset;
+  Offset last_offset;
+  bool durable = false;  // synced to disk before this acknowledgement
+};
+
+class PartitionLog {
+ public:
+  using AppendCallback = std::function<void(Result<AppendResult>)>;
+  using SyncCallback = std::function<void(Status)>;
+
+  // Opens (creating if needed) and recovers the partition in `dir`. kCorruption when the log is
+  // damaged in the middle (see recovery.h): the partition must then stay offline.
+  static Result<std::unique_ptr<PartitionLog>> open(IoBackend& io, std::filesystem::path dir,
+                                                    PartitionConfig config);
+  // Appends still in flight complete with kUnavailable; call flush() then close() first for a
+  // clean stop.
+  ~PartitionLog();
+  PartitionLog(const PartitionLog&) = delete;
+  PartitionLog& operator=(const PartitionLog&) = delete;
+
+  // Validates a batch as a producer sent it and appends it. The log writes the base offset,
+  // leader epoch and header checksum into `batch`, which must stay valid and unchanged until
+  // `done` runs (the callback may own it). `done` always runs later, on the core's thread.
+  void append(std::span<std::byte> batch, AppendCallback done);
+
+  // Whole batches from the one holding `from`, up to about `max_bytes` (at least one batch),
+  // within one segment. An empty slice when `from` is the high watermark; kOutOfRange before
+  // the log start or past the high watermark.
+  Result<LogSlice> read(Offset from, uint32_t max_bytes) const;
+  // The first offset whose record timestamp is >= `ts`, or nullopt when there is none.
+  Result<std::optional<Offset>> offset_for_timestamp(Timestamp ts) const;
+
+  // Runs `done` once every append made before it is written and synced, whatever the policy.
+  void flush(SyncCallback done);
+  // Syncs and seals the active segment's indexes and records a clean recovery point. Requires
+  // idle(). No append is taken afterwards.
+  Status close();
+  bool idle() const;
+
+  // Deletes whole segments past the retention limits; never the active one. Returns how many.
+  Result<size_t> enforce_retention();
+  // Deletes a partition's directory and every file in it.
+  static Status remove(IoBackend& io, const std::filesystem::path& dir);
+
+  // Called after the high watermark advances, on the core's thread (wakes long polls).
+  void set_append_listener(std::function<void(Offset high_watermark)> listener) {
+    listener_ = std::move(listener);
+  }
+
+  Offset log_start_offset() const { return segments_.front()->base_offset(); }
+  // One past the last acknowledged offset: what readers may see.
+  Offset high_watermark() const { return segments_.back()->next_offset(); }
+  uint64_t size_bytes() const;
+  size_t segment_count() const { return segments_.size(); }
+  // OK, or why this partition refuses appends.
+  const Status& write_status() const { return write_status_; }
+  const RecoveryReport& recovery_report() const { return recovery_report_; }
+  const PartitionConfig& config() const { return config_; }
+  const std::filesystem::path& dir() const { return dir_; }
+
+ private:
+  struct Pending {
+    std::span<std::byte> batch;
+    protocol::BatchHeader header;
+    AppendCallback done;
+  };
+  struct Group;
+  struct Timer;
+
+  PartitionLog(IoBackend& io, std::filesystem::path dir, PartitionConfig config,
+               RecoveredLog recovered);
+
+  void fail_later(AppendCallback done, Status status);
+  void maybe_write();
+  bool should_roll(uint64_t next_batch_bytes) const;
+  Status roll();
+  void on_write_done(std::shared_ptr<Group> group, WriteOutcome outcome);
+  void fence(Status why);
+  void fail_queue(const Status& status);
+  void maybe_seal();
+  void sync_active();
+  void arm_sync_timer();
+  void maybe_finish_flush();
+  bool dirty() const { return writes_completed_ > writes_synced_; }
+
+  IoBackend& io_;
+  std::filesystem::path dir_;
+  PartitionConfig config_;
+  std::vector<std::shared_ptr<Segment>> segments_;  // by base offset; back() is active
+  RecoveryReport recovery_report_;
+
+  std::deque<Pending> queue_;
+  bool writing_ = false;
+  bool in_callbacks_ = false;
+  bool syncing_active_ = false;
+  bool closed_ = false;
+  uint64_t writes_completed_ = 0;
+  uint64_t writes_synced_ = 0;
+  Status write_status_;
+
+  std::deque<std::shared_ptr<Segment>> sealing_;  // rolled, not yet synced and indexed
+  bool sealing_in_flight_ = false;
+  bool recovery_point_stuck_ = false;
+
+  std::vector<SyncCallback> flush_waiters_;
+  std::function<void(Offset)> listener_;
+  std::unique_ptr<Timer> sync_timer_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace cairn::storage

@@ -1,0 +1,213 @@
+#include "storage/recovery.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <string>
+
+#include <xxhash.h>
+
+#include "protocol/byte_io.h"
+#include "protocol/wire_format.h"
+#include "storage/batch_scanner.h"
+#include "storage/format.h"
+
+namespace cairn::storage {
+
+namespace pb = protocol::batch;
+using protocol::load_le;
+using protocol::store_le;
+
+std::optional<Offset> read_recovery_point(IoBackend& io, const std::filesystem::path& dir) {
+  auto bytes = read_whole_file(io, dir / format::kRecoveryPointFile);
+  if (!bytes) return std::nullopt;
+  if (bytes->size() != format::kRecoveryPointSize) {
+    spdlog::warn("{}: recovery point has {} bytes; scanning every segment", dir.string(),
+                 bytes->size());
+    return std::nullopt;
+  }
+  const std::byte* p = bytes->data();
+  if (load_le<uint32_t>(p) != format::kRecoveryPointMagic ||
+      load_le<uint32_t>(p + 4) != format::kRecoveryPointVersion ||
+      load_le<uint64_t>(p + 16) != XXH3_64bits(p, 16) || load_le<int64_t>(p + 8) < 0) {
+    spdlog::warn("{}: recovery point is damaged; scanning every segment", dir.string());
+    return std::nullopt;
+  }
+  return Offset(load_le<int64_t>(p + 8));
+}
+
+Status write_recovery_point(IoBackend& io, const std::filesystem::path& dir, Offset offset) {
+  std::byte buf[format::kRecoveryPointSize];
+  store_le<uint32_t>(buf, format::kRecoveryPointMagic);
+  store_le<uint32_t>(buf + 4, format::kRecoveryPointVersion);
+  store_le<int64_t>(buf + 8, offset.value());
+  store_le<uint64_t>(buf + 16, XXH3_64bits(buf, 16));
+  return write_file_atomically(io, dir / format::kRecoveryPointFile, buf);
+}
+
+Result<bool> has_valid_batch_after(const File& file, FilePosition from, uint64_t end) {
+  constexpr uint64_t kChunk = 1 << 20;
+  std::vector<std::byte> buf;
+  uint64_t pos = from.value();
+  while (pos + pb::kHeaderSize <= end) {
+    uint64_t want = std::min(kChunk + pb::kHeaderSize, end - pos);
+    buf.resize(want);
+    auto n = file.read_at(FilePosition(pos), buf);
+    if (!n) return n.error();
+    if (*n < pb::kHeaderSize) break;
+    // Candidate starts are the positions whose header fits in what was read.
+    uint64_t candidates = *n - pb::kHeaderSize + 1;
+    for (uint64_t i = 0; i < candidates; ++i) {
+      if (static_cast<uint8_t>(buf[i + pb::kMagicAt]) != pb::kMagic) continue;
+      Bytes header(buf.data() + i, pb::kHeaderSize);
+      auto checked = check_stored_header(header, end - (pos + i));
+      if (!checked) continue;
+      std::vector<std::byte> whole(checked->batch_length);
+      auto got = file.read_at(FilePosition(pos + i), whole);
+      if (!got) return got.error();
+      if (*got == whole.size() &&
+          protocol::RecordBatchView::parse(whole, protocol::Verify::kStored)) {
+        return true;
+      }
+    }
+    pos += candidates;
+  }
+  return false;
+}
+
+namespace {
+
+struct Listing {
+  std::vector<Offset> bases;
+};
+
+Result<Listing> list_segments(IoBackend& io, const std::filesystem::path& dir) {
+  auto names = io.list_directory(dir);
+  if (!names) return names.error();
+  Listing out;
+  std::vector<Offset> with_index;
+  for (const std::string& name : *names) {
+    if (name.ends_with(format::kTempSuffix)) {
+      // An interrupted atomic write; the file it was replacing is intact.
+      io.remove_file(dir / name).ignore_error();
+    } else if (auto base = parse_segment_file_name(name, format::kLogSuffix)) {
+      out.bases.push_back(*base);
+    } else if (auto ib = parse_segment_file_name(name, format::kOffsetIndexSuffix)) {
+      with_index.push_back(*ib);
+    } else if (auto tb = parse_segment_file_name(name, format::kTimeIndexSuffix)) {
+      with_index.push_back(*tb);
+    }
+  }
+  std::sort(out.bases.begin(), out.bases.end());
+  for (Offset b : with_index) {
+    if (!std::binary_search(out.bases.begin(), out.bases.end(), b)) {
+      spdlog::warn("{}: removing index files of missing segment {}", dir.string(), b.value());
+      io.remove_file(dir / segment_file_name(b, format::kOffsetIndexSuffix)).ignore_error();
+      io.remove_file(dir / segment_file_name(b, format::kTimeIndexSuffix)).ignore_error();
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<RecoveredLog> recover_log(IoBackend& io, const std::filesystem::path& dir,
+                                 uint32_t index_interval) {
+  auto listing = list_segments(io, dir);
+  if (!listing) return listing.error();
+  const std::vector<Offset>& bases = listing->bases;
+  std::optional<Offset> recovery_point = read_recovery_point(io, dir);
+  Offset point = recovery_point.value_or(Offset(0));
+
+  RecoveredLog log;
+  log.report.segments = bases.size();
+  int32_t epoch = -1;
+  for (size_t i = 0; i < bases.size(); ++i) {
+    auto segment = Segment::open(io, dir, bases[i], index_interval);
+    if (!segment) return segment.error();
+    Segment& seg = **segment;
+    bool last = i + 1 == bases.size();
+    // Sealed: every offset of the segment lies below the recovery point.
+    std::optional<Offset> sealed_end;
+    if (!last && bases[i + 1] <= point) sealed_end = bases[i + 1];
+    if (last && point > bases[i]) sealed_end = point;
+
+    bool loaded = false;
+    if (sealed_end) {
+      Status s = seg.load_indexes(io, *sealed_end);
+      if (s.is_ok()) {
+        loaded = true;
+      } else {
+        if (s.code() != Status::Code::kCorruption) return s;
+        spdlog::warn("{}: rebuilding the indexes of segment {}: {}", dir.string(),
+                     bases[i].value(), s.message());
+        ++log.report.indexes_rebuilt;
+      }
+    }
+    if (!loaded) {
+      auto scan = seg.rebuild(epoch);
+      if (!scan) return scan.error();
+      ++log.report.segments_scanned;
+      auto file_size = seg.log()->size();
+      if (!file_size) return file_size.error();
+      log.report.bytes_scanned += *file_size;
+      if (!scan->stop_reason.is_ok()) {
+        // A bad batch. If anything valid follows it, this is not a torn tail.
+        bool later_data = false;
+        for (size_t j = i + 1; j < bases.size() && !later_data; ++j) {
+          auto later = Segment::open(io, dir, bases[j], index_interval);
+          if (!later) return later.error();
+          auto later_size = (*later)->log()->size();
+          if (!later_size) return later_size.error();
+          later_data = *later_size > 0;
+        }
+        auto valid_after = has_valid_batch_after(*seg.log(), FilePosition(scan->valid_bytes + 1),
+                                                 *file_size);
+        if (!valid_after) return valid_after.error();
+        if (later_data || *valid_after) {
+          return Status::corruption(
+              "partition " + dir.string() + ": bad batch at byte " +
+              std::to_string(scan->valid_bytes) + " of segment " + seg.log_path().filename().string() +
+              " (where offset " + seg.next_offset().to_string() + " should start: " +
+              scan->stop_reason.message() +
+              ") with valid data after it; the log is left untouched for inspection "
+              "(cairn log dump " + dir.string() + " --verify)");
+        }
+        uint64_t dropped = *file_size - scan->valid_bytes;
+        spdlog::warn("{}: dropping a torn tail of {} bytes at byte {} of {} ({})", dir.string(),
+                     dropped, scan->valid_bytes, seg.log_path().filename().string(),
+                     scan->stop_reason.message());
+        CAIRN_RETURN_IF_ERROR(seg.drop_invalid_tail(io));
+        log.report.bytes_truncated += dropped;
+      }
+    }
+    if (!log.segments.empty()) {
+      const Segment& prev = *log.segments.back();
+      if (seg.base_offset() != prev.next_offset()) {
+        if (seg.empty() && last) {
+          // A segment rolled just before a crash that cut the previous one's unsynced tail.
+          spdlog::warn("{}: removing empty segment {} after a tail cut at offset {}",
+                       dir.string(), seg.base_offset().value(), prev.next_offset().value());
+          CAIRN_RETURN_IF_ERROR(seg.remove_files(io));
+          CAIRN_RETURN_IF_ERROR(io.sync_directory(dir));
+          break;
+        }
+        return Status::corruption("partition " + dir.string() + ": segment " +
+                                  seg.log_path().filename().string() + " starts at offset " +
+                                  seg.base_offset().to_string() + " but the one before ends at " +
+                                  prev.next_offset().to_string());
+      }
+    }
+    if (!loaded && !last) {
+      // A sealed segment from now on: the recovery point will say so, so make it true.
+      Status s = io.sync_file(*seg.log());
+      if (s.is_ok()) s = seg.write_indexes(io);
+      if (!s.is_ok()) return s.with_context("sealing recovered segment " + seg.log_path().string());
+    }
+    if (!seg.empty()) epoch = seg.last_leader_epoch();
+    log.segments.push_back(std::move(*segment));
+  }
+  return log;
+}
+
+}  // namespace cairn::storage

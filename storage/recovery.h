@@ -1,0 +1,49 @@
+#pragma once
+
+// Recovery: what PartitionLog::open does to a partition directory before serving it
+// (FORMAT.md, "Recovery").
+//
+// Segments wholly below the recovery point were sealed (log and indexes synced): their index
+// files are checked and loaded, and rebuilt from the log if damaged. Segments from the recovery
+// point on are read and verified batch by batch. A scan stops at the first batch whose length,
+// checksums, offsets or leader epoch fail; if nothing valid follows, that is a torn tail and it
+// is cut off (logged as a warning with the bytes dropped). If valid batches follow, it is
+// corruption in the middle of the log: nothing is truncated and recovery fails with
+// kCorruption, leaving the bytes for `cairn log dump`.
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "protocol/status.h"
+#include "protocol/types.h"
+#include "storage/io/io_backend.h"
+#include "storage/segment.h"
+
+namespace cairn::storage {
+
+struct RecoveryReport {
+  size_t segments = 0;
+  size_t segments_scanned = 0;  // read and verified batch by batch
+  size_t indexes_rebuilt = 0;   // sealed segments whose index files were missing or wrong
+  uint64_t bytes_truncated = 0;
+  uint64_t bytes_scanned = 0;
+};
+
+struct RecoveredLog {
+  std::vector<std::shared_ptr<Segment>> segments;  // in offset order; may be empty
+  RecoveryReport report;
+};
+
+Result<RecoveredLog> recover_log(IoBackend& io, const std::filesystem::path& dir,
+                                 uint32_t index_interval);
+
+// The recovery point: every segment whose offsets all lie below it is sealed.
+std::optional<Offset> read_recovery_point(IoBackend& io, const std::filesystem::path& dir);
+Status write_recovery_point(IoBackend& io, const std::filesystem::path& dir, Offset offset);
+
+// Whether any valid stored batch starts in [from, end) of `file`, at any byte position.
+Result<bool> has_valid_batch_after(const File& file, FilePosition from, uint64_t end);
+
+}  // namespace cairn::storage

@@ -1,0 +1,128 @@
+#pragma once
+
+// Segment: one file of a partition's log (`<base offset>.log`) with its sparse offset index and
+// time index (`.index`, `.timeindex`), all named by the base offset (FORMAT.md).
+//
+// Owned by its PartitionLog through shared_ptr (a sealing task may hold it a little longer) and
+// used only on the partition's core. Invariant: the first size_bytes() bytes of the .log are
+// whole, valid batches whose offsets run from base_offset() to next_offset() - 1 without gaps,
+// all of them acknowledged appends; the in-memory indexes cover all of them. Bytes past
+// size_bytes() belong to a write still in flight (or a failed one being cut off). Index files on disk are complete only once the segment is
+// sealed (written by write_indexes()); recovery rebuilds them otherwise.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "protocol/record_batch.h"
+#include "protocol/types.h"
+#include "storage/file_position.h"
+#include "storage/io/io_backend.h"
+#include "storage/offset_index.h"
+#include "storage/time_index.h"
+
+namespace cairn::storage {
+
+// "00000000000000001234" + suffix.
+std::string segment_file_name(Offset base_offset, std::string_view suffix);
+// Parses a segment file name back to its base offset; nullopt for any other name.
+std::optional<Offset> parse_segment_file_name(std::string_view name, std::string_view suffix);
+
+// Where a batch starts and what its header says.
+struct BatchLocation {
+  FilePosition position;
+  protocol::BatchHeader header;
+};
+
+// A run of whole batches in one file, ready to send as they are (pread or sendfile).
+struct LogSlice {
+  std::shared_ptr<File> file;
+  FilePosition position;
+  uint32_t size_bytes = 0;
+  Offset first_offset;  // base offset of the first batch
+  Offset next_offset;   // one past the last offset of the last batch
+};
+
+class Segment {
+ public:
+  // Creates the segment's empty .log file. The caller syncs the directory.
+  static Result<std::shared_ptr<Segment>> create(IoBackend& io, const std::filesystem::path& dir,
+                                                 Offset base_offset, uint32_t index_interval);
+  // Opens an existing .log; its state is empty until load_indexes() or rebuild() fills it.
+  static Result<std::shared_ptr<Segment>> open(IoBackend& io, const std::filesystem::path& dir,
+                                               Offset base_offset, uint32_t index_interval);
+
+  Offset base_offset() const { return base_offset_; }
+  Offset next_offset() const { return next_offset_; }
+  uint64_t size_bytes() const { return size_bytes_; }
+  bool empty() const { return size_bytes_ == 0; }
+  // The largest batch max timestamp, or nullopt when the segment is empty.
+  std::optional<int64_t> max_timestamp_ms() const;
+  // When the first batch of this segment was appended or, for a recovered one, its timestamp.
+  std::optional<Timestamp> first_append_time() const { return first_append_time_; }
+  // The leader epoch of the last batch, or -1 when the segment is empty.
+  int32_t last_leader_epoch() const { return last_leader_epoch_; }
+  const std::shared_ptr<File>& log() const { return log_; }
+  const std::filesystem::path& log_path() const { return log_->path(); }
+  std::filesystem::path offset_index_path() const;
+  std::filesystem::path time_index_path() const;
+  const OffsetIndex& offset_index() const { return offset_index_; }
+  const TimeIndex& time_index() const { return time_index_; }
+
+  // Records a batch just written at the end of the log (position == size_bytes()).
+  void on_append(const protocol::BatchHeader& header, FilePosition position, Timestamp now);
+
+  // What a verified scan of the whole .log found.
+  struct ScanResult {
+    uint64_t valid_bytes = 0;  // whole, valid, continuous batches from the start
+    Status stop_reason;        // why the scan stopped before the end of the file, OK otherwise
+    int32_t last_leader_epoch = -1;
+  };
+  // Rebuilds size, next offset and both indexes by reading and verifying every batch. Stops at
+  // the first batch that fails a check, does not continue the offsets or lowers the leader
+  // epoch. `min_leader_epoch` is the last epoch of the segment before.
+  Result<ScanResult> rebuild(int32_t min_leader_epoch);
+
+  // Loads the .index and .timeindex files of a sealed segment whose log ends at `next_offset`
+  // and checks them against the log (bounds, order, the batches after the last entry).
+  // kCorruption when they are missing, short or wrong: the caller then calls rebuild().
+  Status load_indexes(IoBackend& io, Offset next_offset);
+
+  // The batch that holds `target`. kOutOfRange when no batch of this segment holds it.
+  Result<BatchLocation> find_batch(Offset target) const;
+  // Whole batches from the one holding `from`, up to about `max_bytes`: the slice ends at the
+  // last index entry that fits, or at the end of the segment, and holds at least the first
+  // batch, so a reader always makes progress.
+  Result<LogSlice> read(Offset from, uint32_t max_bytes) const;
+  // The first offset in this segment with a record timestamp >= `timestamp_ms`, or nullopt.
+  Result<std::optional<Offset>> find_offset_for_timestamp(int64_t timestamp_ms) const;
+
+  // Seals the indexes (adds the final time index entry), writes both index files and syncs them.
+  Status write_indexes(IoBackend& io);
+  // Cuts the .log file back to size_bytes() and syncs it: drops a torn tail found by recovery
+  // or the bytes of a failed append.
+  Status drop_invalid_tail(IoBackend& io);
+  // Deletes the segment's three files (missing index files are fine).
+  Status remove_files(IoBackend& io);
+
+ private:
+  Segment(std::shared_ptr<File> log, Offset base_offset, uint32_t index_interval);
+  void reset_state();
+  Result<BatchLocation> scan_to(Offset target, FilePosition from) const;
+
+  std::shared_ptr<File> log_;
+  Offset base_offset_;
+  uint32_t index_interval_;
+  Offset next_offset_;
+  uint64_t size_bytes_ = 0;
+  int64_t max_timestamp_ms_ = INT64_MIN;
+  int32_t last_leader_epoch_ = -1;
+  std::optional<Timestamp> first_append_time_;
+  std::optional<FilePosition> last_indexed_position_;
+  OffsetIndex offset_index_;
+  TimeIndex time_index_;
+};
+
+}  // namespace cairn::storage

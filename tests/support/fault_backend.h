@@ -1,0 +1,93 @@
+#pragma once
+
+// FaultBackend: an in-memory IoBackend for tests, after leveldb's FaultInjectionTestEnv.
+//
+// It keeps, for every file, the bytes written and the bytes last synced, and for every
+// directory, its entries and the entries as of its last sync. crash() models a power loss: file
+// contents fall back to what was synced and directories to their synced entries, so a file
+// created or renamed without a directory sync disappears. It also injects errors: a write or
+// sync that fails with a given errno, and a disk that fills up after a number of bytes (writes
+// past it come up short, then fail with ENOSPC). Completions are posted to the io_context like
+// the real backends'. Single-threaded, like the core it stands in for.
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "storage/io/io_backend.h"
+
+namespace cairn::testing {
+
+class FaultBackend final : public storage::IoBackend {
+ public:
+  explicit FaultBackend(boost::asio::io_context& context);
+
+  std::string_view name() const override { return "fault"; }
+  boost::asio::io_context& context() override { return context_; }
+
+  Result<std::shared_ptr<storage::File>> open_file(const std::filesystem::path& path,
+                                                   bool create) override;
+  Status write_at(storage::File& file, storage::FilePosition pos, storage::Bytes data) override;
+  Status truncate(storage::File& file, uint64_t size) override;
+  Status sync_file(storage::File& file) override;
+  Status create_directory(const std::filesystem::path& path) override;
+  Status sync_directory(const std::filesystem::path& path) override;
+  Status remove_file(const std::filesystem::path& path) override;
+  Status rename_file(const std::filesystem::path& from,
+                     const std::filesystem::path& to) override;
+  Status remove_directory(const std::filesystem::path& path) override;
+  Result<std::vector<std::string>> list_directory(const std::filesystem::path& path) override;
+  void async_write(storage::File& file, storage::FilePosition pos,
+                   std::vector<storage::Bytes> buffers, bool datasync,
+                   WriteCompletion done) override;
+  void async_sync(storage::File& file, SyncCompletion done) override;
+
+  // The next `count` data writes (sync or async) fail with `err`, writing nothing.
+  void fail_writes(int err, int count = 1) { write_err_ = err, write_failures_ = count; }
+  // The next `count` syncs fail with `err`; the data stays unsynced.
+  void fail_syncs(int err, int count = 1) { sync_err_ = err, sync_failures_ = count; }
+  // The disk holds at most `bytes` of file data in all; nullopt removes the limit.
+  void set_capacity(std::optional<uint64_t> bytes) { capacity_ = bytes; }
+  uint64_t used_bytes() const;
+
+  // Power loss: drops everything not synced.
+  void crash();
+
+  // Direct access to a file's current bytes, to corrupt or inspect them.
+  std::vector<std::byte>* contents(const std::filesystem::path& path);
+  bool exists(const std::filesystem::path& path) const;
+  int syncs() const { return syncs_; }
+
+ private:
+  struct Inode {
+    std::vector<std::byte> data;
+    std::vector<std::byte> synced;
+  };
+  struct Node {
+    bool is_dir = false;
+    std::shared_ptr<Inode> inode;  // files only
+  };
+  struct Dir {
+    std::map<std::string, Node> entries;
+    std::map<std::string, Node> durable;
+  };
+  class MemFile;
+
+  Dir* dir(const std::filesystem::path& path);
+  const Node* lookup(const std::filesystem::path& path) const;
+  Status write_inode(Inode& inode, uint64_t pos, storage::Bytes data, uint64_t& written);
+  std::optional<Status> take_write_failure(const std::filesystem::path& path);
+  std::optional<Status> take_sync_failure(const std::filesystem::path& path);
+
+  boost::asio::io_context& context_;
+  std::map<std::filesystem::path, Dir> dirs_;
+  std::optional<uint64_t> capacity_;
+  int write_err_ = 0, write_failures_ = 0;
+  int sync_err_ = 0, sync_failures_ = 0;
+  int syncs_ = 0;
+};
+
+}  // namespace cairn::testing
