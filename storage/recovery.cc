@@ -45,7 +45,8 @@ Status write_recovery_point(IoBackend& io, const std::filesystem::path& dir, Off
   return write_file_atomically(io, dir / format::kRecoveryPointFile, buf);
 }
 
-Result<bool> has_valid_batch_after(const File& file, FilePosition from, uint64_t end) {
+Result<std::optional<FilePosition>> find_valid_batch(const File& file, FilePosition from,
+                                                     uint64_t end) {
   constexpr uint64_t kChunk = 1 << 20;
   std::vector<std::byte> buf;
   uint64_t pos = from.value();
@@ -67,12 +68,12 @@ Result<bool> has_valid_batch_after(const File& file, FilePosition from, uint64_t
       if (!got) return got.error();
       if (*got == whole.size() &&
           protocol::RecordBatchView::parse(whole, protocol::Verify::kStored)) {
-        return true;
+        return std::optional<FilePosition>(FilePosition(pos + i));
       }
     }
     pos += candidates;
   }
-  return false;
+  return std::optional<FilePosition>();
 }
 
 namespace {
@@ -161,10 +162,10 @@ Result<RecoveredLog> recover_log(IoBackend& io, const std::filesystem::path& dir
           if (!later_size) return later_size.error();
           later_data = *later_size > 0;
         }
-        auto valid_after = has_valid_batch_after(*seg.log(), FilePosition(scan->valid_bytes + 1),
-                                                 *file_size);
+        auto valid_after = find_valid_batch(*seg.log(), FilePosition(scan->valid_bytes + 1),
+                                            *file_size);
         if (!valid_after) return valid_after.error();
-        if (later_data || *valid_after) {
+        if (later_data || valid_after->has_value()) {
           return Status::corruption(
               "partition " + dir.string() + ": bad batch at byte " +
               std::to_string(scan->valid_bytes) + " of segment " + seg.log_path().filename().string() +

@@ -43,7 +43,9 @@ Result<RecoveredLog> recover_log(IoBackend& io, const std::filesystem::path& dir
 std::optional<Offset> read_recovery_point(IoBackend& io, const std::filesystem::path& dir);
 Status write_recovery_point(IoBackend& io, const std::filesystem::path& dir, Offset offset);
 
-// Whether any valid stored batch starts in [from, end) of `file`, at any byte position.
-Result<bool> has_valid_batch_after(const File& file, FilePosition from, uint64_t end);
+// The first position in [from, end) of `file` where a whole, valid stored batch starts, trying
+// every byte position; nullopt when there is none.
+Result<std::optional<FilePosition>> find_valid_batch(const File& file, FilePosition from,
+                                                     uint64_t end);
 
 }  // namespace cairn::storage

@@ -1,0 +1,51 @@
+#pragma once
+
+// inspect_log: a read-only walk over a partition directory (or one segment file) for
+// `cairn log dump`. It reads every batch, verifies both checksums, the records and the offset
+// sequence, checks the index files against the log, and reports all of it to a LogVisitor.
+// Unlike recovery it never changes a byte, and after a bad batch it resumes at the next valid
+// one, so a damaged log can be examined whole.
+
+#include <filesystem>
+#include <optional>
+
+#include "protocol/record_batch.h"
+#include "protocol/status.h"
+#include "protocol/types.h"
+#include "storage/file_position.h"
+#include "storage/io/io_backend.h"
+
+namespace cairn::storage {
+
+class LogVisitor {
+ public:
+  virtual ~LogVisitor() = default;
+  virtual void on_segment(const std::filesystem::path& log, Offset base_offset,
+                          uint64_t size_bytes) = 0;
+  // `bytes` is the whole batch; `status` says whether its records and offset sequence hold up.
+  virtual void on_batch(FilePosition position, const protocol::BatchHeader& header, Bytes bytes,
+                        const Status& status) = 0;
+  // Bytes at `at` are not a valid batch; the walk resumes at `resumes_at`, or stops.
+  virtual void on_corruption(FilePosition at, const Status& why,
+                             std::optional<FilePosition> resumes_at) = 0;
+  // An index file: how many entries it has and whether it agrees with the log. Index files are
+  // rebuilt by recovery, so a bad one is a warning, not data loss.
+  virtual void on_index(const std::filesystem::path& file, size_t entries,
+                        const Status& status) = 0;
+};
+
+struct InspectionSummary {
+  size_t segments = 0;
+  size_t batches = 0;
+  int64_t records = 0;
+  size_t corruptions = 0;      // bad batches and broken offset sequences in the logs
+  size_t index_problems = 0;   // missing or disagreeing index files
+  std::optional<Offset> first_offset;
+  std::optional<Offset> next_offset;
+};
+
+// `path` is a partition directory or a single segment .log file.
+Result<InspectionSummary> inspect_log(IoBackend& io, const std::filesystem::path& path,
+                                      LogVisitor& visitor);
+
+}  // namespace cairn::storage

@@ -1,0 +1,93 @@
+#include "storage/log_inspector.h"
+
+#include <gtest/gtest.h>
+
+#include "storage/format.h"
+#include "tests/unit/storage/partition_fixture.h"
+
+namespace cairn::storage {
+namespace {
+
+using testing::make_batch;
+
+class CountingVisitor final : public LogVisitor {
+ public:
+  void on_segment(const std::filesystem::path&, Offset, uint64_t) override { ++segments; }
+  void on_batch(FilePosition, const protocol::BatchHeader& h, Bytes, const Status& s) override {
+    offsets.push_back(h.base_offset.value());
+    if (!s.is_ok()) ++bad_batches;
+  }
+  void on_corruption(FilePosition at, const Status&, std::optional<FilePosition> resume) override {
+    corrupt_at.push_back(at.value());
+    resumes.push_back(resume ? static_cast<int64_t>(resume->value()) : -1);
+  }
+  void on_index(const std::filesystem::path&, size_t, const Status& s) override {
+    if (!s.is_ok()) ++bad_indexes;
+  }
+  int segments = 0, bad_batches = 0, bad_indexes = 0;
+  std::vector<int64_t> offsets, corrupt_at, resumes;
+};
+
+class LogInspectorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto log = fx.open_ok({.segment_bytes = 1500, .index_interval_bytes = 200});
+    for (int i = 0; i < 20; ++i) {
+      starts.push_back(log->size_bytes());
+      ASSERT_TRUE(fx.append(*log, make_batch({.records = 2, .value_bytes = 100})));
+    }
+    fx.flush_and_close(*log);
+  }
+  testing::PartitionFixture fx{"fault"};
+  std::vector<uint64_t> starts;
+};
+
+TEST_F(LogInspectorTest, AHealthyLogHasNoProblems) {
+  CountingVisitor v;
+  auto summary = inspect_log(fx.io(), fx.dir(), v);
+  ASSERT_TRUE(summary) << summary.error().to_string();
+  EXPECT_GT(summary->segments, 2u);
+  EXPECT_EQ(summary->batches, 20u);
+  EXPECT_EQ(summary->records, 40);
+  EXPECT_EQ(summary->corruptions, 0u);
+  EXPECT_EQ(summary->index_problems, 0u);
+  EXPECT_EQ(summary->next_offset, Offset(40));
+  EXPECT_EQ(v.offsets.size(), 20u);
+}
+
+TEST_F(LogInspectorTest, ACorruptBatchIsReportedAndTheWalkResumesAfterIt) {
+  auto* bytes = fx.fault().contents(fx.segment_path(Offset(0), format::kLogSuffix));
+  (*bytes)[starts[1] + 30] ^= std::byte{0x40};
+  auto before = *bytes;
+  CountingVisitor v;
+  auto summary = inspect_log(fx.io(), fx.dir(), v);
+  ASSERT_TRUE(summary);
+  EXPECT_EQ(summary->corruptions, 1u);
+  ASSERT_EQ(v.corrupt_at.size(), 1u);
+  EXPECT_EQ(v.corrupt_at[0], static_cast<int64_t>(starts[1]));
+  EXPECT_EQ(v.resumes[0], static_cast<int64_t>(starts[2]));
+  EXPECT_EQ(summary->batches, 19u);
+  EXPECT_EQ(*bytes, before);  // read-only
+}
+
+TEST_F(LogInspectorTest, AnIndexThatDisagreesWithTheLogIsAWarning) {
+  auto* index = fx.fault().contents(fx.segment_path(Offset(0), format::kOffsetIndexSuffix));
+  ASSERT_GE(index->size(), 16u);
+  (*index)[12] = std::byte{0x03};  // second entry's position moves off a batch boundary
+  CountingVisitor v;
+  auto summary = inspect_log(fx.io(), fx.dir(), v);
+  ASSERT_TRUE(summary);
+  EXPECT_EQ(summary->corruptions, 0u);
+  EXPECT_EQ(summary->index_problems, 1u);
+}
+
+TEST_F(LogInspectorTest, ASingleSegmentFileCanBeInspected) {
+  CountingVisitor v;
+  auto summary = inspect_log(fx.io(), fx.segment_path(Offset(0), format::kLogSuffix), v);
+  ASSERT_TRUE(summary);
+  EXPECT_EQ(summary->segments, 1u);
+  EXPECT_FALSE(inspect_log(fx.io(), fx.dir() / "nonsense", v));
+}
+
+}  // namespace
+}  // namespace cairn::storage

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# build.sh release|asan [targets...]: configures (once) and builds one of Cairn's two builds.
+#   release  build/release     -O2, what you run and benchmark
+#   asan     build/asan        Debug with AddressSanitizer + UndefinedBehaviorSanitizer, for tests
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+kind=${1:?usage: build.sh release|asan [targets...]}
+shift
+case "$kind" in
+  release) flags=(-DCMAKE_BUILD_TYPE=Release -DCAIRN_SANITIZE=OFF) ;;
+  asan) flags=(-DCMAKE_BUILD_TYPE=Debug -DCAIRN_SANITIZE=ON) ;;
+  *) echo "build.sh: unknown build '$kind' (release or asan)" >&2; exit 2 ;;
+esac
+dir="$root/build/$kind"
+if [[ ! -f "$dir/build.ninja" ]]; then
+  cmake -S "$root" -B "$dir" -G Ninja "${flags[@]}" >/dev/null
+fi
+cmake --build "$dir" -j "$(nproc)" ${1:+--target "$@"}

@@ -1,0 +1,111 @@
+#include "tools/cairn/log_command.h"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <boost/asio/io_context.hpp>
+
+#include "storage/io/posix_backend.h"
+#include "storage/log_inspector.h"
+#include "tools/cairn/exit_codes.h"
+#include "tools/cairn/text.h"
+
+namespace cairn::tools {
+
+namespace {
+
+class DumpPrinter final : public storage::LogVisitor {
+ public:
+  DumpPrinter(bool quiet, bool records) : quiet_(quiet), records_(records) {}
+
+  void on_segment(const std::filesystem::path& log, Offset base, uint64_t size) override {
+    fmt::print("segment {} base offset {} size {} bytes\n", log.filename().string(),
+               base.value(), size);
+  }
+
+  void on_batch(storage::FilePosition position, const protocol::BatchHeader& h,
+                storage::Bytes bytes, const Status& status) override {
+    if (quiet_ && status.is_ok()) return;
+    fmt::print(
+        "  batch offsets {}..{} position {} length {} records {} epoch {} first {} max {} "
+        "producer {}/{} seq {}{}{} checksum ok{}\n",
+        h.base_offset.value(), h.last_offset().value(), position.value(), h.batch_length,
+        h.record_count, h.leader_epoch, format_timestamp(h.first_timestamp),
+        format_timestamp(h.max_timestamp), h.producer_id, h.producer_epoch, h.base_sequence,
+        h.is_transactional() ? " transactional" : "", h.is_control() ? " control" : "",
+        status.is_ok() ? "" : ", INVALID: " + status.message());
+    if (!records_ || !status.is_ok()) return;
+    auto view = protocol::RecordBatchView::parse(bytes, protocol::Verify::kStored);
+    if (!view) return;
+    protocol::RecordReader reader(*view);
+    protocol::RecordView r;
+    while (reader.next(r)) {
+      fmt::print("    offset {} timestamp {} key {} value {}", r.offset.value(),
+                 format_timestamp(to_millis(r.timestamp)), quote(r.key), quote(r.value));
+      for (const auto& hv : r.headers()) {
+        fmt::print(" header {}={}", quote(protocol::as_bytes(hv.key)), quote(hv.value));
+      }
+      fmt::print("\n");
+    }
+  }
+
+  void on_corruption(storage::FilePosition at, const Status& why,
+                     std::optional<storage::FilePosition> resumes_at) override {
+    if (resumes_at) {
+      fmt::print("  CORRUPT at byte {}: {}; next valid batch at byte {} ({} bytes skipped)\n",
+                 at.value(), why.message(), resumes_at->value(), resumes_at->value() - at.value());
+    } else {
+      fmt::print("  CORRUPT at byte {}: {}; no valid batch after it\n", at.value(), why.message());
+    }
+  }
+
+  void on_index(const std::filesystem::path& file, size_t entries, const Status& status) override {
+    fmt::print("  index {}: {} entries, {}\n", file.filename().string(), entries,
+               status.is_ok() ? "ok" : status.message() + " (recovery rebuilds it)");
+  }
+
+ private:
+  bool quiet_;
+  bool records_;
+};
+
+struct DumpOptions {
+  std::string path;
+  bool verify = false;
+  bool records = false;
+};
+
+int run_dump(const DumpOptions& opts) {
+  boost::asio::io_context ctx;
+  storage::PosixBackend io(ctx);
+  DumpPrinter printer(opts.verify, opts.records);
+  auto summary = storage::inspect_log(io, opts.path, printer);
+  if (!summary) {
+    fmt::print(stderr, "cairn: {}\n", summary.error().to_string());
+    return summary.error().code() == Status::Code::kNotFound ? kExitNotFound : kExitError;
+  }
+  fmt::print("{} segments, {} batches, {} records, offsets {}..{}, {} corrupt, {} index problems\n",
+             summary->segments, summary->batches, summary->records,
+             summary->first_offset ? std::to_string(summary->first_offset->value()) : "-",
+             summary->next_offset ? std::to_string(summary->next_offset->value() - 1) : "-",
+             summary->corruptions, summary->index_problems);
+  if (opts.verify && summary->corruptions > 0) return kExitCorrupt;
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_log_command(CLI::App& app, int& exit_code) {
+  auto* log = app.add_subcommand("log", "Look inside a partition's files");
+  log->require_subcommand(1);
+  auto opts = std::make_shared<DumpOptions>();
+  auto* dump = log->add_subcommand(
+      "dump", "Print the segments, indexes and batches of a partition directory or .log file");
+  dump->add_option("path", opts->path, "Partition directory or segment .log file")->required();
+  dump->add_flag("--verify", opts->verify,
+                 "Print only problems and exit with code 5 if any batch is corrupt");
+  dump->add_flag("--records", opts->records, "Print every record too");
+  dump->callback([opts, &exit_code] { exit_code = run_dump(*opts); });
+}
+
+}  // namespace cairn::tools
