@@ -1,0 +1,46 @@
+#pragma once
+
+// The wire error codes: one table, each code with its name, whether a client may retry the
+// request as it is, and a sentence for humans. PROTOCOL.md ("Error codes") lists the same table.
+
+#include <cstdint>
+#include <string_view>
+
+namespace cairn::protocol {
+
+enum class ErrorCode : int16_t {
+  kNone = 0,
+  kUnknownServerError = 1,
+  kCorruptMessage = 2,
+  kUnknownTopicOrPartition = 3,
+  kInvalidRequest = 4,
+  kUnsupportedVersion = 5,
+  kOffsetOutOfRange = 6,
+  kMessageTooLarge = 7,
+  kRequestTimedOut = 8,
+  kTopicAlreadyExists = 9,
+  kInvalidPartitions = 10,
+  kInvalidConfig = 11,
+  kStorageError = 12,
+  kDiskFull = 13,
+  kInvalidTopicName = 14,
+  kBrokerShuttingDown = 15,
+  kPartitionOffline = 16,
+  kUnsupportedCompression = 17,
+  kInvalidRecord = 18,
+  kResourceLimit = 19,
+};
+
+struct ErrorInfo {
+  ErrorCode code;
+  std::string_view name;
+  bool retriable;
+  std::string_view text;
+};
+
+// The table entry for `code`; an unknown code gets a generic entry (not retriable).
+const ErrorInfo& error_info(ErrorCode code);
+inline std::string_view error_name(ErrorCode code) { return error_info(code).name; }
+inline bool is_retriable(ErrorCode code) { return error_info(code).retriable; }
+
+}  // namespace cairn::protocol

@@ -1,0 +1,269 @@
+#include "protocol/messages/admin.h"
+
+namespace cairn::protocol {
+
+namespace {
+
+constexpr size_t kMinString = 2;
+constexpr size_t kMinCount = 4;
+
+ErrorCode read_error(Decoder& d, std::string_view field) {
+  return static_cast<ErrorCode>(d.read<int16_t>(field));
+}
+void write_error(Encoder& e, ErrorCode code) { e.write<int16_t>(static_cast<int16_t>(code)); }
+
+template <typename T>
+Result<T> done(Decoder& d, T value, std::string_view what) {
+  Status s = d.finish(what);
+  if (!s.is_ok()) return s;
+  return value;
+}
+
+}  // namespace
+
+Result<ApiVersionsRequest> ApiVersionsRequest::decode(Bytes body, uint16_t) {
+  Decoder d(body);
+  return done(d, ApiVersionsRequest{}, "ApiVersions request");
+}
+
+void ApiVersionsResponse::encode(Encoder& e, uint16_t) const {
+  e.write_count(apis.size());
+  for (const auto& a : apis) {
+    e.write<uint16_t>(a.api_key);
+    e.write<uint16_t>(a.min_version);
+    e.write<uint16_t>(a.max_version);
+  }
+  e.write_string(broker_version);
+  e.write<uint32_t>(max_frame_bytes);
+  e.write<uint32_t>(max_inflight_requests);
+}
+
+Result<ApiVersionsResponse> ApiVersionsResponse::decode(Bytes body, uint16_t) {
+  Decoder d(body);
+  ApiVersionsResponse r;
+  uint32_t n = d.read_count("apis", 6);
+  for (uint32_t i = 0; i < n && d.ok(); ++i) {
+    ApiVersionRange a;
+    a.api_key = d.read<uint16_t>("api key");
+    a.min_version = d.read<uint16_t>("min version");
+    a.max_version = d.read<uint16_t>("max version");
+    r.apis.push_back(a);
+  }
+  r.broker_version = d.read_string("broker version");
+  r.max_frame_bytes = d.read<uint32_t>("max frame bytes");
+  r.max_inflight_requests = d.read<uint32_t>("max inflight requests");
+  return done(d, std::move(r), "ApiVersions response");
+}
+
+void MetadataRequest::encode(Encoder& e, uint16_t) const {
+  if (!topics) {
+    e.write<int32_t>(-1);
+    return;
+  }
+  e.write<int32_t>(static_cast<int32_t>(topics->size()));
+  for (const auto& t : *topics) e.write_string(t);
+}
+
+Result<MetadataRequest> MetadataRequest::decode(Bytes body, uint16_t) {
+  Decoder d(body);
+  MetadataRequest r;
+  auto n = d.read_nullable_count("topics", kMinString);
+  if (n) {
+    r.topics.emplace();
+    for (uint32_t i = 0; i < *n && d.ok(); ++i) r.topics->push_back(d.read_string("topic"));
+  }
+  return done(d, std::move(r), "Metadata request");
+}
+
+void TopicSettings::encode(Encoder& e) const {
+  e.write<int64_t>(retention_ms);
+  e.write<int64_t>(retention_bytes);
+  e.write<int64_t>(segment_bytes);
+  e.write<int64_t>(segment_ms);
+  e.write_string(durability);
+}
+
+void TopicSettings::decode(Decoder& d) {
+  retention_ms = d.read<int64_t>("retention ms");
+  retention_bytes = d.read<int64_t>("retention bytes");
+  segment_bytes = d.read<int64_t>("segment bytes");
+  segment_ms = d.read<int64_t>("segment ms");
+  durability = d.read_string("durability");
+}
+
+void MetadataResponse::encode(Encoder& e, uint16_t) const {
+  e.write<int32_t>(node_id);
+  e.write_string(host);
+  e.write<uint16_t>(port);
+  e.write_count(topics.size());
+  for (const auto& t : topics) {
+    e.write_string(t.name);
+    write_error(e, t.error);
+    t.settings.encode(e);
+    e.write_count(t.partitions.size());
+    for (const auto& p : t.partitions) {
+      e.write<int32_t>(p.partition);
+      write_error(e, p.error);
+      e.write_string(p.error_message);
+      e.write<int32_t>(p.leader);
+      e.write<int64_t>(p.log_start_offset);
+      e.write<int64_t>(p.high_watermark);
+      e.write<int64_t>(p.size_bytes);
+    }
+  }
+}
+
+Result<MetadataResponse> MetadataResponse::decode(Bytes body, uint16_t) {
+  Decoder d(body);
+  MetadataResponse r;
+  r.node_id = d.read<int32_t>("node id");
+  r.host = d.read_string("host");
+  r.port = d.read<uint16_t>("port");
+  uint32_t nt = d.read_count("topics", kMinString + 2 + 34 + kMinCount);
+  for (uint32_t i = 0; i < nt && d.ok(); ++i) {
+    TopicMetadata t;
+    t.name = d.read_string("topic");
+    t.error = read_error(d, "topic error");
+    t.settings.decode(d);
+    uint32_t np = d.read_count("partitions", 4 + 2 + kMinString + 4 + 24);
+    for (uint32_t j = 0; j < np && d.ok(); ++j) {
+      PartitionMetadata p;
+      p.partition = d.read<int32_t>("partition");
+      p.error = read_error(d, "partition error");
+      p.error_message = d.read_string("partition error message");
+      p.leader = d.read<int32_t>("leader");
+      p.log_start_offset = d.read<int64_t>("log start offset");
+      p.high_watermark = d.read<int64_t>("high watermark");
+      p.size_bytes = d.read<int64_t>("size bytes");
+      t.partitions.push_back(std::move(p));
+    }
+    r.topics.push_back(std::move(t));
+  }
+  return done(d, std::move(r), "Metadata response");
+}
+
+void CreateTopicsRequest::encode(Encoder& e, uint16_t) const {
+  e.write_count(topics.size());
+  for (const auto& t : topics) {
+    e.write_string(t.name);
+    e.write<int32_t>(t.partitions);
+    t.settings.encode(e);
+  }
+}
+
+Result<CreateTopicsRequest> CreateTopicsRequest::decode(Bytes body, uint16_t) {
+  Decoder d(body);
+  CreateTopicsRequest r;
+  uint32_t n = d.read_count("topics", kMinString + 4 + 34);
+  for (uint32_t i = 0; i < n && d.ok(); ++i) {
+    NewTopic t;
+    t.name = d.read_string("topic");
+    t.partitions = d.read<int32_t>("partitions");
+    t.settings.decode(d);
+    r.topics.push_back(std::move(t));
+  }
+  return done(d, std::move(r), "CreateTopics request");
+}
+
+void TopicResultsResponse::encode(Encoder& e, uint16_t) const {
+  e.write_count(results.size());
+  for (const auto& t : results) {
+    e.write_string(t.name);
+    write_error(e, t.error);
+    e.write_string(t.message);
+  }
+}
+
+Result<TopicResultsResponse> TopicResultsResponse::decode(Bytes body, uint16_t) {
+  Decoder d(body);
+  TopicResultsResponse r;
+  uint32_t n = d.read_count("results", kMinString + 2 + kMinString);
+  for (uint32_t i = 0; i < n && d.ok(); ++i) {
+    TopicResult t;
+    t.name = d.read_string("topic");
+    t.error = read_error(d, "error");
+    t.message = d.read_string("message");
+    r.results.push_back(std::move(t));
+  }
+  return done(d, std::move(r), "topic results");
+}
+
+void DeleteTopicsRequest::encode(Encoder& e, uint16_t) const {
+  e.write_count(names.size());
+  for (const auto& n : names) e.write_string(n);
+}
+
+Result<DeleteTopicsRequest> DeleteTopicsRequest::decode(Bytes body, uint16_t) {
+  Decoder d(body);
+  DeleteTopicsRequest r;
+  uint32_t n = d.read_count("topics", kMinString);
+  for (uint32_t i = 0; i < n && d.ok(); ++i) r.names.push_back(d.read_string("topic"));
+  return done(d, std::move(r), "DeleteTopics request");
+}
+
+void ListOffsetsRequest::encode(Encoder& e, uint16_t) const {
+  e.write_count(topics.size());
+  for (const auto& t : topics) {
+    e.write_string(t.name);
+    e.write_count(t.partitions.size());
+    for (const auto& p : t.partitions) {
+      e.write<int32_t>(p.partition);
+      e.write<int64_t>(p.timestamp);
+    }
+  }
+}
+
+Result<ListOffsetsRequest> ListOffsetsRequest::decode(Bytes body, uint16_t) {
+  Decoder d(body);
+  ListOffsetsRequest r;
+  uint32_t nt = d.read_count("topics", kMinString + kMinCount);
+  for (uint32_t i = 0; i < nt && d.ok(); ++i) {
+    ListOffsetsTopic t;
+    t.name = d.read_string("topic");
+    uint32_t np = d.read_count("partitions", 12);
+    for (uint32_t j = 0; j < np && d.ok(); ++j) {
+      ListOffsetsPartition p;
+      p.partition = d.read<int32_t>("partition");
+      p.timestamp = d.read<int64_t>("timestamp");
+      if (d.ok() && p.timestamp < kEarliestTimestamp) d.fail("timestamp", "below -2");
+      t.partitions.push_back(p);
+    }
+    r.topics.push_back(std::move(t));
+  }
+  return done(d, std::move(r), "ListOffsets request");
+}
+
+void ListOffsetsResponse::encode(Encoder& e, uint16_t) const {
+  e.write_count(topics.size());
+  for (const auto& t : topics) {
+    e.write_string(t.name);
+    e.write_count(t.partitions.size());
+    for (const auto& p : t.partitions) {
+      e.write<int32_t>(p.partition);
+      write_error(e, p.error);
+      e.write<int64_t>(p.offset);
+    }
+  }
+}
+
+Result<ListOffsetsResponse> ListOffsetsResponse::decode(Bytes body, uint16_t) {
+  Decoder d(body);
+  ListOffsetsResponse r;
+  uint32_t nt = d.read_count("topics", kMinString + kMinCount);
+  for (uint32_t i = 0; i < nt && d.ok(); ++i) {
+    ListOffsetsTopicResult t;
+    t.name = d.read_string("topic");
+    uint32_t np = d.read_count("partitions", 14);
+    for (uint32_t j = 0; j < np && d.ok(); ++j) {
+      ListOffsetsPartitionResult p;
+      p.partition = d.read<int32_t>("partition");
+      p.error = read_error(d, "error");
+      p.offset = d.read<int64_t>("offset");
+      t.partitions.push_back(p);
+    }
+    r.topics.push_back(std::move(t));
+  }
+  return done(d, std::move(r), "ListOffsets response");
+}
+
+}  // namespace cairn::protocol

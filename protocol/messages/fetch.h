@@ -1,0 +1,60 @@
+#pragma once
+
+// Fetch: read stored record batches from partitions, waiting for data (PROTOCOL.md, "Fetch").
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "protocol/codec.h"
+#include "protocol/error_code.h"
+
+namespace cairn::protocol {
+
+struct FetchPartition {
+  int32_t partition = 0;
+  int64_t fetch_offset = 0;
+  uint32_t max_bytes = 1 << 20;  // per partition; the first batch is returned even if larger
+};
+
+struct FetchTopic {
+  std::string name;
+  std::vector<FetchPartition> partitions;
+};
+
+struct FetchRequest {
+  uint32_t max_wait_ms = 500;   // wait this long for min_bytes to arrive
+  uint32_t min_bytes = 1;       // answer as soon as this much is available
+  uint32_t max_bytes = 50 << 20;  // per response; the first batch is returned even if larger
+  uint8_t isolation_level = 0;  // 0 read uncommitted
+  std::vector<FetchTopic> topics;
+
+  void encode(Encoder& e, uint16_t version) const;
+  static Result<FetchRequest> decode(Bytes body, uint16_t version);
+};
+
+struct FetchPartitionResult {
+  int32_t partition = 0;
+  ErrorCode error = ErrorCode::kNone;
+  int64_t high_watermark = -1;
+  int64_t log_start_offset = -1;
+  // Whole stored batches. Decoded: a view into the response body. Encoded: these bytes, or,
+  // when external_size > 0, that many bytes from external source external_id (see Encoder).
+  Bytes records;
+  uint32_t external_size = 0;
+  uint32_t external_id = 0;
+};
+
+struct FetchTopicResult {
+  std::string name;
+  std::vector<FetchPartitionResult> partitions;
+};
+
+struct FetchResponse {
+  std::vector<FetchTopicResult> topics;
+
+  void encode(Encoder& e, uint16_t version) const;
+  static Result<FetchResponse> decode(Bytes body, uint16_t version);
+};
+
+}  // namespace cairn::protocol

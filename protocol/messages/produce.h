@@ -1,0 +1,57 @@
+#pragma once
+
+// Produce: append record batches to partitions (PROTOCOL.md, "Produce").
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "protocol/codec.h"
+#include "protocol/error_code.h"
+
+namespace cairn::protocol {
+
+struct ProducePartition {
+  int32_t partition = 0;
+  // One or more whole record batches, back to back. After decode: a view into the request
+  // body, writable because the broker writes offsets into the batches it stores.
+  MutableBytes records;
+};
+
+struct ProduceTopic {
+  std::string name;
+  std::vector<ProducePartition> partitions;
+};
+
+struct ProduceRequest {
+  int16_t acks = 1;  // 0: no response; 1: after the append (synced as the topic's policy says);
+                     // -1 (all): after every in-sync replica has it
+  uint32_t timeout_ms = 30000;
+  std::vector<ProduceTopic> topics;
+
+  void encode(Encoder& e, uint16_t version) const;
+  // Decodes a body that stays alive and writable as long as the request does.
+  static Result<ProduceRequest> decode(MutableBytes body, uint16_t version);
+};
+
+struct ProducePartitionResult {
+  int32_t partition = 0;
+  ErrorCode error = ErrorCode::kNone;
+  int64_t base_offset = -1;  // of the first batch, when error is NONE
+  int64_t log_start_offset = -1;
+  std::string message;
+};
+
+struct ProduceTopicResult {
+  std::string name;
+  std::vector<ProducePartitionResult> partitions;
+};
+
+struct ProduceResponse {
+  std::vector<ProduceTopicResult> topics;
+
+  void encode(Encoder& e, uint16_t version) const;
+  static Result<ProduceResponse> decode(Bytes body, uint16_t version);
+};
+
+}  // namespace cairn::protocol

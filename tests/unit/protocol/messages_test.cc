@@ -1,0 +1,259 @@
+// Every request and response body: encode/decode round trips, and decoders that reject every
+// truncation and absurd counts with an error instead of reading past the end.
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "protocol/frame.h"
+#include "protocol/messages/admin.h"
+#include "protocol/messages/fetch.h"
+#include "protocol/messages/produce.h"
+#include "protocol/record_batch_builder.h"
+
+namespace cairn::protocol {
+namespace {
+
+template <typename T>
+std::vector<std::byte> encode(const T& msg) {
+  std::vector<std::byte> out;
+  Encoder e(out);
+  msg.encode(e, 0);
+  return out;
+}
+
+// Decoding every strict prefix of a valid body fails cleanly (under ASan, without reading past).
+template <typename T>
+void expect_prefixes_rejected(const std::vector<std::byte>& body) {
+  for (size_t n = 0; n < body.size(); ++n) {
+    std::vector<std::byte> cut(body.begin(), body.begin() + static_cast<std::ptrdiff_t>(n));
+    if constexpr (std::is_same_v<T, ProduceRequest>) {
+      EXPECT_FALSE(T::decode(MutableBytes(cut), 0)) << n;
+    } else {
+      EXPECT_FALSE(T::decode(Bytes(cut), 0)) << n;
+    }
+  }
+  auto longer = body;
+  longer.push_back(std::byte{0});
+  if constexpr (std::is_same_v<T, ProduceRequest>) {
+    EXPECT_FALSE(T::decode(MutableBytes(longer), 0)) << "trailing byte accepted";
+  } else {
+    EXPECT_FALSE(T::decode(Bytes(longer), 0)) << "trailing byte accepted";
+  }
+}
+
+TEST(Messages, ApiVersionsRoundTrip) {
+  ApiVersionsResponse r;
+  r.apis.assign(supported_apis().begin(), supported_apis().end());
+  r.broker_version = "cairn 0.1.0";
+  r.max_frame_bytes = 1 << 24;
+  r.max_inflight_requests = 512;
+  auto bytes = encode(r);
+  auto back = ApiVersionsResponse::decode(bytes, 0);
+  ASSERT_TRUE(back) << back.error().to_string();
+  ASSERT_EQ(back->apis.size(), r.apis.size());
+  EXPECT_EQ(back->apis[4].api_key, static_cast<uint16_t>(ApiKey::kProduce));
+  EXPECT_EQ(back->broker_version, r.broker_version);
+  EXPECT_EQ(back->max_frame_bytes, r.max_frame_bytes);
+  EXPECT_EQ(back->max_inflight_requests, 512u);
+  expect_prefixes_rejected<ApiVersionsResponse>(bytes);
+  EXPECT_TRUE(ApiVersionsRequest::decode({}, 0));
+}
+
+TEST(Messages, MetadataRoundTrip) {
+  MetadataRequest all;
+  auto back_all = MetadataRequest::decode(encode(all), 0);
+  ASSERT_TRUE(back_all);
+  EXPECT_FALSE(back_all->topics.has_value());
+  MetadataRequest some{std::vector<std::string>{"a", "orders"}};
+  auto some_bytes = encode(some);
+  auto back_some = MetadataRequest::decode(some_bytes, 0);
+  ASSERT_TRUE(back_some);
+  EXPECT_EQ(*back_some->topics, *some.topics);
+  expect_prefixes_rejected<MetadataRequest>(some_bytes);
+
+  MetadataResponse r{7, "127.0.0.1", 9292, {}};
+  TopicMetadata t{"orders", ErrorCode::kNone, {1000, -1, 4096, 60000, "interval:5"}, {}};
+  t.partitions.push_back({0, ErrorCode::kNone, "", 7, 10, 20, 300});
+  t.partitions.push_back({1, ErrorCode::kPartitionOffline, "corrupt at byte 5", 7, 0, 0, 0});
+  r.topics.push_back(t);
+  r.topics.push_back({"missing", ErrorCode::kUnknownTopicOrPartition, {}, {}});
+  auto bytes = encode(r);
+  auto back = MetadataResponse::decode(bytes, 0);
+  ASSERT_TRUE(back) << back.error().to_string();
+  EXPECT_EQ(back->host, "127.0.0.1");
+  EXPECT_EQ(back->port, 9292);
+  ASSERT_EQ(back->topics.size(), 2u);
+  EXPECT_EQ(back->topics[0].settings.durability, "interval:5");
+  EXPECT_EQ(back->topics[0].settings.segment_bytes, 4096);
+  EXPECT_EQ(back->topics[0].partitions[1].error_message, "corrupt at byte 5");
+  EXPECT_EQ(back->topics[0].partitions[0].size_bytes, 300);
+  EXPECT_EQ(back->topics[1].error, ErrorCode::kUnknownTopicOrPartition);
+  expect_prefixes_rejected<MetadataResponse>(bytes);
+}
+
+TEST(Messages, CreateAndDeleteTopicsRoundTrip) {
+  CreateTopicsRequest c;
+  c.topics.push_back({"t1", 4, {-1, 1 << 30, -1, -1, "always"}});
+  c.topics.push_back({"t2", 1, {}});
+  auto cb = encode(c);
+  auto cback = CreateTopicsRequest::decode(cb, 0);
+  ASSERT_TRUE(cback);
+  EXPECT_EQ(cback->topics[0].partitions, 4);
+  EXPECT_EQ(cback->topics[0].settings.retention_bytes, 1 << 30);
+  EXPECT_EQ(cback->topics[1].settings.durability, "");
+  expect_prefixes_rejected<CreateTopicsRequest>(cb);
+
+  DeleteTopicsRequest d{{"t1", "t2"}};
+  auto db = encode(d);
+  ASSERT_TRUE(DeleteTopicsRequest::decode(db, 0));
+  expect_prefixes_rejected<DeleteTopicsRequest>(db);
+
+  TopicResultsResponse r{{{"t1", ErrorCode::kNone, ""}, {"t2", ErrorCode::kTopicAlreadyExists, "exists"}}};
+  auto rb = encode(r);
+  auto rback = TopicResultsResponse::decode(rb, 0);
+  ASSERT_TRUE(rback);
+  EXPECT_EQ(rback->results[1].error, ErrorCode::kTopicAlreadyExists);
+  EXPECT_EQ(rback->results[1].message, "exists");
+  expect_prefixes_rejected<TopicResultsResponse>(rb);
+}
+
+TEST(Messages, ProduceRoundTripKeepsRecordBytesInPlace) {
+  RecordBatchBuilder b;
+  b.append(timestamp_from_millis(5), std::nullopt, as_bytes("hello"));
+  auto batch = b.seal();
+  ProduceRequest p;
+  p.acks = -1;
+  p.timeout_ms = 1234;
+  p.topics.push_back({"t", {{0, batch}, {3, batch}}});
+  auto bytes = encode(p);
+  auto back = ProduceRequest::decode(bytes, 0);
+  ASSERT_TRUE(back) << back.error().to_string();
+  EXPECT_EQ(back->acks, -1);
+  EXPECT_EQ(back->timeout_ms, 1234u);
+  ASSERT_EQ(back->topics[0].partitions.size(), 2u);
+  auto& rec = back->topics[0].partitions[1].records;
+  EXPECT_EQ(back->topics[0].partitions[1].partition, 3);
+  ASSERT_EQ(rec.size(), batch.size());
+  EXPECT_TRUE(std::equal(rec.begin(), rec.end(), batch.begin()));
+  EXPECT_GE(rec.data(), bytes.data());  // a view into the body, not a copy
+  EXPECT_LT(rec.data(), bytes.data() + bytes.size());
+  expect_prefixes_rejected<ProduceRequest>(bytes);
+
+  auto bad_acks = bytes;
+  bad_acks[0] = std::byte{2};
+  EXPECT_FALSE(ProduceRequest::decode(MutableBytes(bad_acks), 0));
+
+  ProduceResponse r;
+  r.topics.push_back({"t", {{0, ErrorCode::kNone, 42, 0, ""}, {3, ErrorCode::kDiskFull, -1, 0, "full"}}});
+  auto rb = encode(r);
+  auto rback = ProduceResponse::decode(rb, 0);
+  ASSERT_TRUE(rback);
+  EXPECT_EQ(rback->topics[0].partitions[0].base_offset, 42);
+  EXPECT_EQ(rback->topics[0].partitions[1].error, ErrorCode::kDiskFull);
+  expect_prefixes_rejected<ProduceResponse>(rb);
+}
+
+TEST(Messages, FetchRoundTrip) {
+  FetchRequest f;
+  f.max_wait_ms = 100;
+  f.min_bytes = 10;
+  f.max_bytes = 1000;
+  f.topics.push_back({"t", {{0, 5, 100}, {1, 0, 200}}});
+  auto fb = encode(f);
+  auto fback = FetchRequest::decode(fb, 0);
+  ASSERT_TRUE(fback);
+  EXPECT_EQ(fback->topics[0].partitions[0].fetch_offset, 5);
+  EXPECT_EQ(fback->topics[0].partitions[1].max_bytes, 200u);
+  expect_prefixes_rejected<FetchRequest>(fb);
+
+  std::vector<std::byte> records(50, std::byte{9});
+  FetchResponse r;
+  r.topics.push_back({"t", {{0, ErrorCode::kNone, 10, 0, records, 0, 0},
+                            {1, ErrorCode::kOffsetOutOfRange, 3, 0, {}, 0, 0}}});
+  auto rb = encode(r);
+  auto rback = FetchResponse::decode(rb, 0);
+  ASSERT_TRUE(rback);
+  EXPECT_EQ(rback->topics[0].partitions[0].records.size(), 50u);
+  EXPECT_EQ(rback->topics[0].partitions[1].error, ErrorCode::kOffsetOutOfRange);
+  expect_prefixes_rejected<FetchResponse>(rb);
+}
+
+TEST(Messages, FetchResponseWithExternalBytesLeavesRoomForThem) {
+  FetchResponse r;
+  r.topics.push_back({"t", {{0, ErrorCode::kNone, 10, 0, {}, 300, 7}}});
+  std::vector<std::byte> out;
+  Encoder e(out);
+  begin_response(e, 99, ErrorCode::kNone, "");
+  r.encode(e, 0);
+  e.end_frame();
+  ASSERT_EQ(e.external().size(), 1u);
+  EXPECT_EQ(e.external()[0].id, 7u);
+  EXPECT_EQ(e.external()[0].size, 300u);
+  EXPECT_EQ(e.external()[0].at, out.size());  // the records are the last field
+  EXPECT_EQ(load_le<uint32_t>(out.data()), out.size() - 4 + 300);
+}
+
+TEST(Messages, ListOffsetsRoundTrip) {
+  ListOffsetsRequest l;
+  l.topics.push_back({"t", {{0, kEarliestTimestamp}, {1, kLatestTimestamp}, {2, 1'700'000'000'000}}});
+  auto lb = encode(l);
+  auto lback = ListOffsetsRequest::decode(lb, 0);
+  ASSERT_TRUE(lback);
+  EXPECT_EQ(lback->topics[0].partitions[2].timestamp, 1'700'000'000'000);
+  expect_prefixes_rejected<ListOffsetsRequest>(lb);
+
+  ListOffsetsResponse r;
+  r.topics.push_back({"t", {{0, ErrorCode::kNone, 0}, {1, ErrorCode::kNone, 77}}});
+  auto rb = encode(r);
+  auto rback = ListOffsetsResponse::decode(rb, 0);
+  ASSERT_TRUE(rback);
+  EXPECT_EQ(rback->topics[0].partitions[1].offset, 77);
+  expect_prefixes_rejected<ListOffsetsResponse>(rb);
+}
+
+TEST(Messages, AbsurdCountsAreRejectedBeforeAllocating) {
+  std::vector<std::byte> body(8);
+  store_le<uint32_t>(body.data(), 0xffffffffu);  // 4 billion topics in 4 bytes
+  EXPECT_FALSE(DeleteTopicsRequest::decode(body, 0));
+  EXPECT_FALSE(MetadataResponse::decode(body, 0));
+  store_le<int32_t>(body.data(), -7);
+  EXPECT_FALSE(MetadataRequest::decode(body, 0));
+}
+
+TEST(Frames, RequestHeaderRoundTripAndLimits) {
+  std::vector<std::byte> out;
+  encode_request(out, {static_cast<uint16_t>(ApiKey::kFetch), 0, 77, "cli"}, FetchRequest{});
+  EXPECT_EQ(load_le<uint32_t>(out.data()), out.size() - 4);
+  Bytes frame = Bytes(out).subspan(4);
+  auto h = decode_request_header(frame);
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->header.api_key, 5);
+  EXPECT_EQ(h->header.correlation_id, 77u);
+  EXPECT_EQ(h->header.client_id, "cli");
+  EXPECT_TRUE(FetchRequest::decode(frame.subspan(h->body_offset), 0));
+  for (size_t n = 0; n < h->body_offset; ++n) EXPECT_FALSE(decode_request_header(frame.first(n)));
+}
+
+TEST(Frames, ErrorResponsesCarryNoBody) {
+  auto bytes = error_response(5, ErrorCode::kUnsupportedVersion, "Fetch v9");
+  auto r = decode_response(Bytes(bytes).subspan(4));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->correlation_id, 5u);
+  EXPECT_EQ(r->error, ErrorCode::kUnsupportedVersion);
+  EXPECT_EQ(r->message, "Fetch v9");
+  EXPECT_TRUE(r->body.empty());
+}
+
+TEST(ErrorCodes, EveryCodeHasAnEntry) {
+  for (int16_t c = 0; c <= static_cast<int16_t>(ErrorCode::kResourceLimit); ++c) {
+    const auto& info = error_info(static_cast<ErrorCode>(c));
+    EXPECT_EQ(static_cast<int16_t>(info.code), c);
+    EXPECT_FALSE(info.name.empty());
+  }
+  EXPECT_EQ(error_info(static_cast<ErrorCode>(999)).name, "UNKNOWN_ERROR_CODE");
+  EXPECT_TRUE(is_retriable(ErrorCode::kDiskFull));
+  EXPECT_FALSE(is_retriable(ErrorCode::kInvalidRequest));
+}
+
+}  // namespace
+}  // namespace cairn::protocol
