@@ -40,10 +40,8 @@ constexpr std::array kTable = {
               "the broker is stopping; retry against it once it is back"},
     ErrorInfo{ErrorCode::kPartitionOffline, "PARTITION_OFFLINE", false,
               "the partition's log is corrupt and needs an operator"},
-    ErrorInfo{ErrorCode::kUnsupportedCompression, "UNSUPPORTED_COMPRESSION", false,
-              "the batch uses a compression codec the broker does not support"},
     ErrorInfo{ErrorCode::kInvalidRecord, "INVALID_RECORD", false,
-              "a record batch is well-formed but breaks a rule (timestamps, offsets)"},
+              "a record batch breaks a rule: timestamps, offsets, an unsupported compression codec"},
     ErrorInfo{ErrorCode::kResourceLimit, "RESOURCE_LIMIT", false,
               "the request breaks a broker limit (connections, in-flight requests)"},
 };

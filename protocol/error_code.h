@@ -26,9 +26,8 @@ enum class ErrorCode : int16_t {
   kInvalidTopicName = 14,
   kBrokerShuttingDown = 15,
   kPartitionOffline = 16,
-  kUnsupportedCompression = 17,
-  kInvalidRecord = 18,
-  kResourceLimit = 19,
+  kInvalidRecord = 17,
+  kResourceLimit = 18,
 };
 
 struct ErrorInfo {

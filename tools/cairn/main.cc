@@ -1,22 +1,45 @@
-// cairn: the command-line tool. Each subcommand lives in its own file; this one wires them up.
+// cairn: the command-line tool. Each subcommand group lives in its own file; this one wires them
+// up and turns errors into one line on stderr and an exit code (exit_codes.h).
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "tools/cairn/exit_codes.h"
+#include <cstdlib>
+#include <cstdio>
+
+#include "tools/cairn/common.h"
 #include "tools/cairn/log_command.h"
 
 int main(int argc, char** argv) {
+  using namespace cairn::tools;
   spdlog::set_level(spdlog::level::warn);
-  CLI::App app("cairn: topics, produce, consume, groups, log inspection and perf runs", "cairn");
+  static char out_buffer[1 << 16];
+  std::setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
+
+  CLI::App app("cairn: topics, produce, consume and log inspection for the Cairn broker", "cairn");
   app.require_subcommand(1);
   app.set_version_flag("--version", "cairn 0.1.0");
-  int exit_code = cairn::tools::kExitOk;
-  cairn::tools::add_log_command(app, exit_code);
+  GlobalOptions global;
+  if (const char* env = std::getenv("CAIRN_BROKER")) global.broker = env;
+  app.add_option("--broker", global.broker, "Broker address HOST:PORT (or $CAIRN_BROKER)")
+      ->capture_default_str();
+  app.add_option("--request-timeout-ms", global.timeout_ms, "Give up on a request after this long")
+      ->capture_default_str();
+  int exit_code = kExitOk;
+  add_topics_command(app, global);
+  add_produce_command(app, global);
+  add_consume_command(app, global);
+  add_log_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
-    return rc == 0 ? 0 : cairn::tools::kExitUsage;
+    return rc == 0 ? 0 : kExitUsage;
+  } catch (const CliError& e) {
+    std::fflush(stdout);
+    fmt::print(stderr, "cairn: {}\n", e.what());
+    return e.code;
   }
+  std::fflush(stdout);
   return exit_code;
 }

@@ -1,82 +1,143 @@
-// cairnd (foundation stage): opens its data directory, takes the lock, recovers every partition
-// found in it and reports what it found. The network broker builds on this.
-#include <fcntl.h>
-#include <sys/file.h>
+// cairnd: the Cairn broker daemon. Flags and an optional TOML config file (--config) fill a
+// BrokerConfig; SIGINT or SIGTERM stops it gracefully (a second one exits at once).
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include <filesystem>
 #include <string>
+#include <thread>
 
-#include <boost/asio/io_context.hpp>
-
-#include "storage/io/io_backend.h"
-#include "storage/partition_log.h"
+#include "broker/broker.h"
 
 namespace {
 
-bool is_partition_dir(const std::filesystem::path& dir) {
-  std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
-    auto name = e.path().filename().string();
-    if (name.ends_with(".log") || name == "recovery-point") return true;
-  }
-  return false;
+using cairn::broker::BrokerConfig;
+
+struct Flags {
+  std::string listen = "127.0.0.1:9292";
+  std::string data_dir = "./cairn-data";
+  std::string log_level = "info";
+  std::string io_backend = "auto";
+  std::string fsync = "always";
+  int64_t retention_ms = -1;
+  int64_t retention_bytes = -1;
+  int64_t segment_ms = 7LL * 24 * 3600 * 1000;
+  uint64_t segment_bytes = 1ull << 30;
+  int64_t idle_timeout_ms = 600'000;
+  int64_t request_timeout_ms = 30'000;
+  int64_t retention_check_ms = 300'000;
+};
+
+int fail(const std::string& message, int code = 1) {
+  spdlog::error("{}", message);
+  return code;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  spdlog::set_default_logger(spdlog::stderr_color_mt("cairnd"));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+
   CLI::App app("cairnd: the Cairn broker daemon", "cairnd");
-  std::string data_dir = "./cairn-data";
-  std::string backend = "auto";
-  app.add_option("--data-dir", data_dir, "Data directory")->capture_default_str();
-  app.add_option("--io-backend", backend, "auto, uring or posix")->capture_default_str();
+  app.set_version_flag("--version", "cairnd 0.1.0");
+  app.set_config("--config", "", "Read options from a TOML file (keys are the long flag names)");
+  BrokerConfig config;
+  Flags f;
+  app.add_option("--listen", f.listen, "Address to serve on, HOST:PORT (port 0: any free port)")
+      ->capture_default_str();
+  app.add_option("--data-dir", f.data_dir, "Where topics and their logs live")->capture_default_str();
+  app.add_option("--log-level", f.log_level, "trace, debug, info, warn, error")
+      ->capture_default_str();
+  app.add_option("--threads", config.threads, "Cores to use (0: one per CPU)")->capture_default_str();
+  app.add_option("--io-backend", f.io_backend, "auto, uring or posix")->capture_default_str();
+  auto& l = config.limits;
+  app.add_option("--max-frame-bytes", l.max_frame_bytes, "Largest request frame read")
+      ->capture_default_str();
+  app.add_option("--max-connections", l.max_connections, "Connections served at once")
+      ->capture_default_str();
+  app.add_option("--max-inflight-requests", l.max_inflight_requests,
+                 "Unanswered requests per connection before it is cut off")
+      ->capture_default_str();
+  app.add_option("--idle-timeout-ms", f.idle_timeout_ms, "Close connections idle this long")
+      ->capture_default_str();
+  app.add_option("--request-timeout-ms", f.request_timeout_ms,
+                 "Close connections that leave a request frame half sent this long")
+      ->capture_default_str();
+  app.add_option("--request-memory-bytes", l.request_memory_bytes,
+                 "Request buffers held at once across connections")
+      ->capture_default_str();
+  app.add_flag("--auto-create-topics", config.auto_create_topics,
+               "Create unknown topics on first produce or metadata request");
+  auto& d = config.topic_defaults;
+  app.add_option("--partitions", d.partitions, "Default partitions of a new topic")
+      ->capture_default_str();
+  app.add_option("--segment-bytes", f.segment_bytes, "Default segment size")->capture_default_str();
+  app.add_option("--segment-ms", f.segment_ms, "Default segment age before a roll")
+      ->capture_default_str();
+  app.add_option("--retention-bytes", f.retention_bytes, "Default retention by size (-1: none)")
+      ->capture_default_str();
+  app.add_option("--retention-ms", f.retention_ms, "Default retention by age (-1: none)")
+      ->capture_default_str();
+  app.add_option("--fsync", f.fsync, "Default durability: always, interval:MS or never")
+      ->capture_default_str();
+  app.add_option("--retention-check-ms", f.retention_check_ms, "How often retention runs")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
-  auto kind = cairn::storage::parse_backend_kind(backend);
-  if (!kind) {
-    spdlog::error("{}", kind.error().message());
-    return 2;
+  spdlog::set_level(spdlog::level::from_str(f.log_level));
+  auto colon = f.listen.rfind(':');
+  if (colon == std::string::npos) return fail("--listen must be HOST:PORT", 2);
+  config.host = f.listen.substr(0, colon);
+  if (config.host.size() > 2 && config.host.front() == '[') config.host = config.host.substr(1, config.host.size() - 2);
+  try {
+    int port = std::stoi(f.listen.substr(colon + 1));
+    if (port < 0 || port > 65535) throw std::out_of_range("port");
+    config.port = static_cast<uint16_t>(port);
+  } catch (const std::exception&) {
+    return fail("--listen: bad port in '" + f.listen + "'", 2);
   }
-  std::error_code ec;
-  std::filesystem::create_directories(data_dir, ec);
-  if (ec) {
-    spdlog::error("cannot create data directory {}: {}", data_dir, ec.message());
-    return 1;
-  }
-  int lock = ::open((std::filesystem::path(data_dir) / ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (lock < 0 || ::flock(lock, LOCK_EX | LOCK_NB) != 0) {
-    spdlog::error("data directory {} is in use by another cairnd", data_dir);
-    return 1;
-  }
-  boost::asio::io_context ctx;
-  auto io = cairn::storage::make_io_backend(ctx, *kind);
-  if (!io) {
-    spdlog::error("{}", io.error().to_string());
-    return 1;
-  }
-  spdlog::info("data directory {} (I/O backend {})", data_dir, (*io)->name());
-  int partitions = 0, offline = 0;
-  for (const auto& e : std::filesystem::recursive_directory_iterator(data_dir, ec)) {
-    if (!e.is_directory() || !is_partition_dir(e.path())) continue;
-    ++partitions;
-    auto log = cairn::storage::PartitionLog::open(**io, e.path(), {});
-    if (!log) {
-      ++offline;
-      spdlog::error("partition {} offline: {}", e.path().string(), log.error().to_string());
-      continue;
-    }
-    const auto& r = (*log)->recovery_report();
-    spdlog::info("partition {}: offsets {}..{}, {} segments, {} bytes; scanned {} segments, "
-                 "truncated {} bytes, rebuilt {} indexes",
-                 e.path().string(), (*log)->log_start_offset().value(),
-                 (*log)->high_watermark().value(), (*log)->segment_count(), (*log)->size_bytes(),
-                 r.segments_scanned, r.bytes_truncated, r.indexes_rebuilt);
-    if (auto s = (*log)->close(); !s.is_ok()) spdlog::warn("closing: {}", s.to_string());
-  }
-  spdlog::info("{} partitions recovered, {} offline", partitions - offline, offline);
-  return offline == 0 ? 0 : 1;
+  config.data_dir = f.data_dir;
+  auto backend = cairn::storage::parse_backend_kind(f.io_backend);
+  if (!backend) return fail("--io-backend: " + backend.error().message(), 2);
+  config.io_backend = *backend;
+  auto fsync = cairn::storage::DurabilityPolicy::parse(f.fsync);
+  if (!fsync) return fail("--fsync: " + fsync.error().message(), 2);
+  d.durability = *fsync;
+  d.segment_bytes = f.segment_bytes;
+  d.segment_age = std::chrono::milliseconds(f.segment_ms);
+  if (f.retention_bytes >= 0) d.retention_bytes = static_cast<uint64_t>(f.retention_bytes);
+  if (f.retention_ms >= 0) d.retention_age = std::chrono::milliseconds(f.retention_ms);
+  if (auto s = d.validate(); !s.is_ok()) return fail("topic defaults: " + s.message(), 2);
+  l.idle_timeout = std::chrono::milliseconds(f.idle_timeout_ms);
+  l.request_timeout = std::chrono::milliseconds(f.request_timeout_ms);
+  config.retention_check_interval = std::chrono::milliseconds(std::max<int64_t>(f.retention_check_ms, 10));
+
+  // Signals are taken by sigwait below, never by the worker threads.
+  ::signal(SIGPIPE, SIG_IGN);
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  cairn::broker::Broker broker(std::move(config));
+  if (auto s = broker.start(); !s.is_ok()) return fail("cannot start: " + s.message());
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  spdlog::info("{} received", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  std::thread([stop_signals]() mutable {
+    int again = 0;
+    sigwait(&stop_signals, &again);
+    spdlog::warn("second signal: exiting without a clean stop");
+    _exit(1);
+  }).detach();
+  broker.request_stop();
+  broker.wait();
+  return 0;
 }

@@ -1,0 +1,188 @@
+#include "broker/broker.h"
+
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <boost/asio/post.hpp>
+#include <xxhash.h>
+
+#include <thread>
+
+#include "broker/server.h"
+#include "broker/session.h"
+
+namespace cairn::broker {
+
+Broker::Broker(BrokerConfig config) : config_(std::move(config)) {
+  if (config_.threads == 0) config_.threads = std::max(1u, std::thread::hardware_concurrency());
+}
+
+Broker::~Broker() {
+  for (auto& s : shards_) s->stop();
+  for (auto& s : shards_) s->join();
+  // Objects bound to a shard's io_context go before the shards.
+  server_.reset();
+  admin_mutex_.reset();
+  shards_.clear();
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+Shard& Broker::shard_for(std::string_view topic, int32_t partition) {
+  uint64_t h = XXH3_64bits_withSeed(topic.data(), topic.size(), static_cast<uint64_t>(partition));
+  return *shards_[h % shards_.size()];
+}
+
+uint16_t Broker::port() const { return server_ ? server_->port() : 0; }
+
+Status Broker::lock_data_dir() {
+  std::error_code ec;
+  std::filesystem::create_directories(config_.data_dir, ec);
+  if (ec) {
+    return Status::io_error("cannot create data directory " + config_.data_dir.string() + ": " +
+                            ec.message());
+  }
+  auto path = config_.data_dir / ".lock";
+  lock_fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd_ < 0) return Status::from_errno(errno, "open " + path.string());
+  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    char pid[32] = {};
+    ssize_t n = ::pread(lock_fd_, pid, sizeof pid - 1, 0);
+    std::string holder = n > 0 ? std::string(pid, static_cast<size_t>(n)) : "unknown";
+    while (!holder.empty() && (holder.back() == '\n' || holder.back() == '\0')) holder.pop_back();
+    return Status::unavailable("data directory " + config_.data_dir.string() +
+                               " is in use by another cairnd (pid " + holder + ")");
+  }
+  std::string me = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(lock_fd_, 0) != 0 || ::pwrite(lock_fd_, me.data(), me.size(), 0) < 0) {
+    spdlog::warn("could not record the pid in {}", path.string());
+  }
+  return Status::ok();
+}
+
+Status Broker::open_partitions(const std::map<std::string, storage::TopicConfig>& topics) {
+  // Each shard recovers its own partitions, all shards at once.
+  std::vector<std::vector<std::pair<std::string, int32_t>>> work(shards_.size());
+  for (const auto& [name, config] : topics) {
+    registry_.set(name, config);
+    for (int32_t p = 0; p < config.partitions; ++p) work[shard_for(name, p).id()].emplace_back(name, p);
+  }
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < shards_.size(); ++i) {
+    threads.emplace_back([this, i, &work, &topics] {
+      Shard& shard = *shards_[i];
+      for (const auto& [name, p] : work[i]) {
+        auto dir = store_->partition_dir(name, p);
+        auto log = storage::PartitionLog::open(shard.io(), dir, topics.at(name).partition_config());
+        if (!log) {
+          spdlog::error("partition {}-{} is offline: {}", name, p, log.error().to_string());
+          shard.add(std::make_unique<Partition>(name, p, log.error()));
+          continue;
+        }
+        const auto& r = (*log)->recovery_report();
+        if (r.bytes_truncated > 0 || r.indexes_rebuilt > 0) {
+          spdlog::warn("partition {}-{}: recovery cut {} bytes, rebuilt {} indexes", name, p,
+                       r.bytes_truncated, r.indexes_rebuilt);
+        }
+        spdlog::debug("partition {}-{}: offsets {}..{}, scanned {} segments", name, p,
+                      (*log)->log_start_offset().value(), (*log)->high_watermark().value(),
+                      r.segments_scanned);
+        shard.add(std::make_unique<Partition>(name, p, std::move(*log)));
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  return Status::ok();
+}
+
+Status Broker::start() {
+  CAIRN_RETURN_IF_ERROR(lock_data_dir());
+  for (unsigned i = 0; i < config_.threads; ++i) {
+    shards_.push_back(std::make_unique<Shard>(i, config_));
+    CAIRN_RETURN_IF_ERROR(shards_.back()->init());
+  }
+  admin_mutex_ = std::make_unique<AsyncMutex>(shards_[0]->executor());
+  store_ = std::make_unique<storage::TopicStore>(shards_[0]->io(), config_.data_dir);
+  CAIRN_RETURN_IF_ERROR(store_->init());
+  auto topics = store_->load_all();
+  if (!topics) return topics.error();
+  CAIRN_RETURN_IF_ERROR(open_partitions(*topics));
+
+  server_ = std::make_unique<Server>(*this);
+  CAIRN_RETURN_IF_ERROR(server_->listen());
+  for (auto& s : shards_) s->start_retention_timer(config_.retention_check_interval);
+  for (auto& s : shards_) s->start();
+  server_->start();
+  size_t partitions = 0;
+  for (const auto& [name, c] : *topics) partitions += static_cast<size_t>(c.partitions);
+  spdlog::info("cairnd serving on {}:{} with data in {}: {} topics, {} partitions, {} threads, "
+               "I/O backend {}",
+               config_.host, port(), config_.data_dir.string(), topics->size(), partitions,
+               shards_.size(), shards_[0]->io().name());
+  return Status::ok();
+}
+
+void Broker::request_stop() {
+  if (stop_requested_.exchange(true)) return;
+  asio::co_spawn(shards_[0]->executor(), shutdown(), asio::detached);
+}
+
+namespace {
+
+// On one shard: close its sessions once they have answered what they read, then flush and
+// close its partitions cleanly.
+awaitable<int> drain_shard(Shard& shard) {
+  for (Session* s : std::vector<Session*>(shard.sessions().begin(), shard.sessions().end())) {
+    s->shutdown();
+  }
+  asio::steady_timer timer(shard.context());
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!shard.sessions().empty() && std::chrono::steady_clock::now() < deadline) {
+    timer.expires_after(std::chrono::milliseconds(10));
+    boost::system::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
+  }
+  for (Session* s : std::vector<Session*>(shard.sessions().begin(), shard.sessions().end())) {
+    s->close("broker stopping");
+  }
+  int failures = 0;
+  for (Partition* p : shard.partitions()) {
+    if (!p->log()) continue;
+    Notifier flushed(shard.executor());
+    std::optional<Status> result;
+    p->log()->flush([&](Status s) {
+      result = std::move(s);
+      flushed.notify_all();
+    });
+    while (!result) co_await flushed.wait();
+    Status closed = result->is_ok() ? p->log()->close() : *result;
+    if (!closed.is_ok()) {
+      ++failures;
+      spdlog::error("{}-{}: clean close failed: {}", p->topic(), p->id(), closed.to_string());
+    }
+  }
+  co_return failures;
+}
+
+}  // namespace
+
+awaitable<void> Broker::shutdown() {
+  spdlog::info("stopping: no new connections; answering requests already read");
+  shutting_down_ = true;
+  server_->stop_accepting();
+  std::vector<std::pair<asio::any_io_executor, awaitable<int>>> tasks;
+  for (auto& s : shards_) tasks.emplace_back(s->executor(), drain_shard(*s));
+  auto failures = co_await gather(std::move(tasks));
+  int total = 0;
+  for (int f : failures) total += f;
+  spdlog::info("stopped: partitions flushed and closed{}",
+               total ? " (" + std::to_string(total) + " failed)" : "");
+  for (auto& s : shards_) s->stop();
+}
+
+void Broker::wait() {
+  for (auto& s : shards_) s->join();
+}
+
+}  // namespace cairn::broker

@@ -1,0 +1,39 @@
+#pragma once
+
+// BrokerConfig: everything cairnd can be told, with its defaults. Flags and the TOML config
+// file (tools/cairnd) fill it; README ("cairnd") documents each field under its flag name.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "storage/io/io_backend.h"
+#include "storage/topic_store.h"
+
+namespace cairn::broker {
+
+struct Limits {
+  uint32_t max_frame_bytes = 16u << 20;        // --max-frame-bytes: larger frames close the connection
+  uint32_t max_connections = 4096;             // --max-connections: beyond it, new ones are closed at once
+  uint32_t max_inflight_requests = 1024;       // --max-inflight-requests: per connection
+  std::chrono::milliseconds idle_timeout{600'000};    // --idle-timeout-ms: no traffic for this long closes
+  std::chrono::milliseconds request_timeout{30'000};  // --request-timeout-ms: a frame must arrive in full within this
+  uint64_t request_memory_bytes = 256ull << 20;  // --request-memory-bytes: request buffers held at once, per broker
+  std::chrono::milliseconds max_fetch_wait{30'000};   // longest long poll a fetch may ask for
+};
+
+struct BrokerConfig {
+  std::string host = "127.0.0.1";
+  uint16_t port = 9292;
+  std::filesystem::path data_dir = "./cairn-data";
+  unsigned threads = 0;  // --threads: cores to use; 0 = one per CPU
+  storage::IoBackendKind io_backend = storage::IoBackendKind::kAuto;
+  Limits limits;
+  storage::TopicConfig topic_defaults;  // --partitions, --segment-bytes, --retention-*, --fsync
+  bool auto_create_topics = false;      // --auto-create-topics
+  std::chrono::milliseconds retention_check_interval{300'000};  // --retention-check-ms
+  int32_t node_id = 0;
+};
+
+}  // namespace cairn::broker

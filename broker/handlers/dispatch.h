@@ -1,0 +1,61 @@
+#pragma once
+
+// Request handlers: one per API, registered in one table (dispatch.cc). A handler decodes its
+// request, validates it, runs the work on the shards that own the partitions, maps errors and
+// encodes the response. It never touches files or sockets itself.
+
+#include "broker/async.h"
+
+#include <memory>
+#include <optional>
+
+#include "broker/outbound_frame.h"
+#include "protocol/frame.h"
+
+namespace cairn::broker {
+
+class Broker;
+class Shard;
+
+struct RequestContext {
+  Broker& broker;
+  Shard& shard;  // the session's shard; handlers run on it
+  const protocol::RequestHeader& header;
+  protocol::MutableBytes body;  // the request body, writable
+  // Owns the bytes `body` points into. Work that may outlive the handler (an append still in
+  // flight when a produce times out) holds a copy.
+  std::shared_ptr<const void> body_owner;
+};
+
+// nullopt: the request gets no response (Produce with acks=0).
+using HandlerResult = std::optional<OutboundFrame>;
+
+// Checks the API key and version and runs its handler. Unknown APIs and versions get an
+// UNSUPPORTED_VERSION error response; ApiVersions is answered at any version.
+awaitable<HandlerResult> dispatch(RequestContext& ctx);
+
+awaitable<HandlerResult> handle_api_versions(RequestContext& ctx);
+awaitable<HandlerResult> handle_metadata(RequestContext& ctx);
+awaitable<HandlerResult> handle_create_topics(RequestContext& ctx);
+awaitable<HandlerResult> handle_delete_topics(RequestContext& ctx);
+awaitable<HandlerResult> handle_produce(RequestContext& ctx);
+awaitable<HandlerResult> handle_fetch(RequestContext& ctx);
+awaitable<HandlerResult> handle_list_offsets(RequestContext& ctx);
+
+// A response frame carrying `body`.
+template <typename Body>
+OutboundFrame respond(const RequestContext& ctx, const Body& body) {
+  OutboundFrame f;
+  protocol::Encoder e(f.bytes);
+  protocol::begin_response(e, ctx.header.correlation_id, protocol::ErrorCode::kNone, "");
+  body.encode(e, ctx.header.api_version);
+  e.end_frame();
+  f.external = e.external();
+  return f;
+}
+
+// A response frame carrying only an error.
+OutboundFrame respond_error(const RequestContext& ctx, protocol::ErrorCode error,
+                            std::string_view message);
+
+}  // namespace cairn::broker

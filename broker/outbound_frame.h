@@ -1,0 +1,20 @@
+#pragma once
+
+// A response on its way to the socket: encoded bytes plus, for fetches, stored batches that
+// the session sends straight from their files (sendfile) at the recorded positions.
+
+#include <vector>
+
+#include "protocol/codec.h"
+#include "storage/segment.h"
+
+namespace cairn::broker {
+
+struct OutboundFrame {
+  std::vector<std::byte> bytes;
+  std::vector<protocol::ExternalBytes> external;  // in order of position
+  // External source i: these slices, one after another (a partition's read may span segments).
+  std::vector<std::vector<storage::LogSlice>> sources;
+};
+
+}  // namespace cairn::broker

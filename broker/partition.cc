@@ -1,0 +1,44 @@
+#include "broker/partition.h"
+
+#include <algorithm>
+
+namespace cairn::broker {
+
+Partition::Partition(std::string topic, int32_t id, std::unique_ptr<storage::PartitionLog> log)
+    : topic_(std::move(topic)), id_(id), log_(std::move(log)) {
+  log_->set_append_listener([this](Offset hwm) { on_append(hwm); });
+}
+
+Partition::Partition(std::string topic, int32_t id, Status offline_reason)
+    : topic_(std::move(topic)), id_(id), offline_reason_(std::move(offline_reason)) {}
+
+void Partition::wait_for_data(Offset offset, std::weak_ptr<DataWaiter> waiter) {
+  if (log_ && log_->high_watermark() > offset) {
+    if (auto w = waiter.lock()) w->wake();
+    return;
+  }
+  // Fetches that finished without data leave expired entries; drop them now and then.
+  if (waiters_.size() >= 64) {
+    std::erase_if(waiters_, [](const auto& e) { return e.second.expired(); });
+  }
+  waiters_.emplace_back(offset, std::move(waiter));
+}
+
+void Partition::on_append(Offset high_watermark) {
+  if (waiters_.empty()) return;
+  std::vector<std::pair<Offset, std::weak_ptr<DataWaiter>>> still_waiting;
+  auto waiters = std::move(waiters_);
+  waiters_.clear();
+  for (auto& [offset, weak] : waiters) {
+    auto w = weak.lock();
+    if (!w) continue;
+    if (high_watermark > offset) {
+      w->wake();
+    } else {
+      still_waiting.emplace_back(offset, std::move(weak));
+    }
+  }
+  for (auto& e : still_waiting) waiters_.push_back(std::move(e));
+}
+
+}  // namespace cairn::broker

@@ -1,0 +1,51 @@
+#pragma once
+
+// Partition: the broker's handle on one partition: its storage log, or why it is offline, and
+// the fetches waiting for new data in it. Owned by one Shard and used only on its thread.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "protocol/status.h"
+#include "protocol/types.h"
+#include "storage/partition_log.h"
+
+namespace cairn::broker {
+
+// Something waiting for a partition to pass an offset (a long-polling fetch). wake() is called
+// on the partition's thread and must hand off to the waiter's own thread.
+class DataWaiter {
+ public:
+  virtual ~DataWaiter() = default;
+  virtual void wake() = 0;
+};
+
+class Partition {
+ public:
+  Partition(std::string topic, int32_t id, std::unique_ptr<storage::PartitionLog> log);
+  Partition(std::string topic, int32_t id, Status offline_reason);
+
+  const std::string& topic() const { return topic_; }
+  int32_t id() const { return id_; }
+  // Null when the partition is offline.
+  storage::PartitionLog* log() { return log_.get(); }
+  const storage::PartitionLog* log() const { return log_.get(); }
+  const Status& offline_reason() const { return offline_reason_; }
+
+  // Wakes `waiter` once the high watermark is past `offset`, at once if it already is.
+  void wait_for_data(Offset offset, std::weak_ptr<DataWaiter> waiter);
+
+ private:
+  void on_append(Offset high_watermark);
+
+  std::string topic_;
+  int32_t id_;
+  std::unique_ptr<storage::PartitionLog> log_;
+  Status offline_reason_;
+  std::vector<std::pair<Offset, std::weak_ptr<DataWaiter>>> waiters_;
+};
+
+}  // namespace cairn::broker

@@ -1,0 +1,291 @@
+#include "broker/session.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/sendfile.h>
+
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <cstring>
+
+#include "broker/broker.h"
+#include "broker/handlers/dispatch.h"
+#include "broker/shard.h"
+
+namespace cairn::broker {
+
+using asio::ip::tcp;
+
+namespace {
+
+constexpr size_t kReadBufferBytes = 64 * 1024;
+constexpr size_t kMaxWriteBatch = 64;
+
+bool expected_disconnect(const boost::system::error_code& ec) {
+  return ec == asio::error::eof || ec == asio::error::connection_reset ||
+         ec == asio::error::operation_aborted || ec == asio::error::broken_pipe ||
+         ec == asio::error::bad_descriptor || ec == asio::error::shut_down;
+}
+
+}  // namespace
+
+Session::Session(tcp::socket socket, Broker& broker, Shard& shard)
+    : socket_(std::move(socket)),
+      broker_(broker),
+      shard_(shard),
+      writer_wake_(socket_.get_executor()),
+      watchdog_timer_(socket_.get_executor()),
+      last_activity_(std::chrono::steady_clock::now()) {
+  boost::system::error_code ec;
+  auto remote = socket_.remote_endpoint(ec);
+  peer_ = ec ? "unknown peer" : remote.address().to_string() + ":" + std::to_string(remote.port());
+  socket_.set_option(tcp::no_delay(true), ec);
+  shard_.sessions().insert(this);
+}
+
+Session::~Session() {
+  shard_.sessions().erase(this);
+  broker_.connections().fetch_sub(1);
+}
+
+void Session::start() {
+  asio::co_spawn(socket_.get_executor(), reader(shared_from_this()), asio::detached);
+  asio::co_spawn(socket_.get_executor(), writer(shared_from_this()), asio::detached);
+  asio::co_spawn(socket_.get_executor(), watchdog(shared_from_this()), asio::detached);
+}
+
+void Session::touch() { last_activity_ = std::chrono::steady_clock::now(); }
+
+void Session::shutdown() {
+  if (closed_) return;
+  boost::system::error_code ec;
+  socket_.shutdown(tcp::socket::shutdown_receive, ec);  // the pending read ends with EOF
+  read_done_ = true;
+  writer_wake_.notify_all();
+}
+
+void Session::close(std::string_view why) {
+  if (closed_) return;
+  closed_ = true;
+  read_done_ = true;
+  spdlog::debug("closing connection from {}: {}", peer_, why);
+  boost::system::error_code ec;
+  socket_.shutdown(tcp::socket::shutdown_both, ec);
+  socket_.close(ec);
+  watchdog_timer_.cancel();
+  writer_wake_.notify_all();
+}
+
+awaitable<void> Session::reader(std::shared_ptr<Session> self) {
+  const auto& limits = broker_.config().limits;
+  std::vector<std::byte> buf(kReadBufferBytes);
+  size_t begin = 0, end = 0;
+  try {
+    while (!read_done_) {
+      while (end - begin < protocol::frame::kLengthSize) {
+        if (begin > 0) {
+          std::memmove(buf.data(), buf.data() + begin, end - begin);
+          end -= begin;
+          begin = 0;
+        }
+        size_t n = co_await socket_.async_read_some(asio::buffer(buf.data() + end, buf.size() - end),
+                                                    use_awaitable);
+        end += n;
+        touch();
+        if (!frame_started_) frame_started_ = last_activity_;
+      }
+      uint32_t length = protocol::load_le<uint32_t>(buf.data() + begin);
+      if (length < protocol::frame::kMinRequestHeaderSize || length > limits.max_frame_bytes) {
+        spdlog::warn("{}: frame of {} bytes is outside [{}, {}]; closing the connection", peer_,
+                     length, protocol::frame::kMinRequestHeaderSize, limits.max_frame_bytes);
+        close("bad frame length");
+        break;
+      }
+      co_await shard_.budget().acquire(length);
+      auto frame = std::make_shared<std::vector<std::byte>>(length);
+      size_t have = std::min<size_t>(end - begin - protocol::frame::kLengthSize, length);
+      std::memcpy(frame->data(), buf.data() + begin + protocol::frame::kLengthSize, have);
+      begin += protocol::frame::kLengthSize + have;
+      if (have < length) {
+        boost::system::error_code ec;
+        co_await asio::async_read(socket_, asio::buffer(frame->data() + have, length - have),
+                                  asio::redirect_error(use_awaitable, ec));
+        if (ec) {
+          shard_.budget().release(length);
+          throw boost::system::system_error(ec);
+        }
+        touch();
+      }
+      if (begin == end) begin = end = 0;
+      frame_started_.reset();
+      if (end > begin) frame_started_ = last_activity_;
+
+      auto request = protocol::decode_request_header(*frame);
+      if (!request) {
+        shard_.budget().release(length);
+        spdlog::warn("{}: malformed request header ({}); closing the connection", peer_,
+                     request.error().message());
+        close("malformed request header");
+        break;
+      }
+      auto slot = std::make_shared<Slot>();
+      queue_.push_back(slot);
+      if (queue_.size() > limits.max_inflight_requests) {
+        // Refuse this request, answer the ones before it, then close.
+        shard_.budget().release(length);
+        spdlog::warn("{}: more than {} requests in flight; closing the connection", peer_,
+                     limits.max_inflight_requests);
+        slot->frame.bytes = protocol::error_response(
+            request->header.correlation_id, protocol::ErrorCode::kResourceLimit,
+            "more than " + std::to_string(limits.max_inflight_requests) +
+                " requests in flight on one connection");
+        slot->ready = true;
+        slot->close_after = true;
+        read_done_ = true;
+        writer_wake_.notify_all();
+        break;
+      }
+      asio::co_spawn(socket_.get_executor(), serve(self, frame, std::move(*request), slot, length),
+                     asio::detached);
+    }
+  } catch (const boost::system::system_error& e) {
+    if (!expected_disconnect(e.code())) spdlog::debug("{}: read failed: {}", peer_, e.what());
+  }
+  read_done_ = true;
+  writer_wake_.notify_all();
+}
+
+awaitable<void> Session::serve(std::shared_ptr<Session> /*self: keeps us alive*/,
+                               std::shared_ptr<std::vector<std::byte>> frame,
+                               protocol::DecodedRequest request, std::shared_ptr<Slot> slot,
+                               uint64_t budget_bytes) {
+  try {
+    RequestContext ctx{broker_, shard_, request.header,
+                       protocol::MutableBytes(*frame).subspan(request.body_offset), frame};
+    std::optional<OutboundFrame> out = co_await dispatch(ctx);
+    if (out) {
+      slot->frame = std::move(*out);
+    } else {
+      slot->respond = false;
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("{}: {} request {} failed: {}", peer_, protocol::api_name(request.header.api_key),
+                  request.header.correlation_id, e.what());
+    slot->frame = OutboundFrame{};
+    slot->frame.bytes = protocol::error_response(
+        request.header.correlation_id, protocol::ErrorCode::kUnknownServerError, e.what());
+  }
+  shard_.budget().release(budget_bytes);
+  slot->ready = true;
+  writer_wake_.notify_all();
+}
+
+awaitable<void> Session::writer(std::shared_ptr<Session> /*self: keeps us alive*/) {
+  try {
+    for (;;) {
+      if (closed_) co_return;
+      if (!queue_.empty() && queue_.front()->ready) {
+        std::vector<std::shared_ptr<Slot>> taken;
+        std::vector<asio::const_buffer> buffers;
+        bool close_after = false;
+        while (!queue_.empty() && queue_.front()->ready && taken.size() < kMaxWriteBatch) {
+          auto slot = queue_.front();
+          if (!slot->respond) {
+            queue_.pop_front();
+            continue;
+          }
+          if (!slot->frame.external.empty() && !taken.empty()) break;
+          queue_.pop_front();
+          taken.push_back(slot);
+          close_after = close_after || slot->close_after;
+          if (!slot->frame.external.empty()) break;
+          buffers.push_back(asio::buffer(slot->frame.bytes));
+        }
+        if (taken.size() == 1 && !taken[0]->frame.external.empty()) {
+          co_await write_with_files(taken[0]->frame);
+        } else if (!buffers.empty()) {
+          co_await asio::async_write(socket_, buffers, use_awaitable);
+        }
+        touch();
+        if (close_after) {
+          close("limit exceeded");
+          co_return;
+        }
+        continue;
+      }
+      if (read_done_ && queue_.empty()) {
+        close("done");
+        co_return;
+      }
+      co_await writer_wake_.wait();
+    }
+  } catch (const boost::system::system_error& e) {
+    if (!expected_disconnect(e.code())) spdlog::debug("{}: write failed: {}", peer_, e.what());
+    close("write failed");
+  }
+}
+
+awaitable<void> Session::write_with_files(OutboundFrame& frame) {
+  size_t at = 0;
+  for (const auto& ext : frame.external) {
+    if (ext.at > at) {
+      co_await asio::async_write(socket_, asio::buffer(frame.bytes.data() + at, ext.at - at),
+                                 use_awaitable);
+    }
+    at = ext.at;
+    for (const auto& slice : frame.sources[ext.id]) co_await send_file(slice);
+  }
+  if (at < frame.bytes.size()) {
+    co_await asio::async_write(socket_, asio::buffer(frame.bytes.data() + at, frame.bytes.size() - at),
+                               use_awaitable);
+  }
+}
+
+awaitable<void> Session::send_file(const storage::LogSlice& slice) {
+  int fd = slice.file->native_handle();
+  uint64_t remaining = slice.size_bytes;
+  off_t offset = static_cast<off_t>(slice.position.value());
+  if (fd < 0) {
+    // A file without a descriptor: copy it through memory.
+    std::vector<std::byte> bytes(remaining);
+    auto n = slice.file->read_at(slice.position, bytes);
+    if (!n || *n != bytes.size()) throw std::runtime_error("short read of a fetched slice");
+    co_await asio::async_write(socket_, asio::buffer(bytes), use_awaitable);
+    co_return;
+  }
+  socket_.native_non_blocking(true);
+  while (remaining > 0) {
+    ssize_t n = ::sendfile(socket_.native_handle(), fd, &offset, remaining);
+    if (n > 0) {
+      remaining -= static_cast<uint64_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      co_await socket_.async_wait(tcp::socket::wait_write, use_awaitable);
+      continue;
+    }
+    if (n == 0) throw std::runtime_error("fetched slice ends early (file truncated?)");
+    throw boost::system::system_error(errno, boost::system::system_category(), "sendfile");
+  }
+}
+
+awaitable<void> Session::watchdog(std::shared_ptr<Session> /*self: keeps us alive*/) {
+  const auto& limits = broker_.config().limits;
+  while (!closed_) {
+    watchdog_timer_.expires_after(std::chrono::seconds(1));
+    boost::system::error_code ec;
+    co_await watchdog_timer_.async_wait(asio::redirect_error(use_awaitable, ec));
+    if (closed_) break;
+    auto now = std::chrono::steady_clock::now();
+    if (frame_started_ && now - *frame_started_ > limits.request_timeout) {
+      spdlog::warn("{}: a request frame did not arrive in full within {} ms; closing", peer_,
+                   limits.request_timeout.count());
+      close("request timeout");
+    } else if (now - last_activity_ > limits.idle_timeout) {
+      spdlog::info("{}: idle for {} ms; closing", peer_, limits.idle_timeout.count());
+      close("idle timeout");
+    }
+  }
+}
+
+}  // namespace cairn::broker

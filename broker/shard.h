@@ -1,0 +1,105 @@
+#pragma once
+
+// Shard: one core of the broker. It runs one io_context on one thread, owns one I/O backend and
+// the partitions assigned to it (by hash of topic and partition), and hosts the sessions whose
+// connections it accepted. Everything a shard owns is touched only from its thread; other
+// shards reach it by running work on its executor (async.h, run_on / gather).
+
+#include "broker/async.h"
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "broker/config.h"
+#include "broker/partition.h"
+#include "storage/io/io_backend.h"
+
+namespace cairn::broker {
+
+class Session;
+
+// Bytes of request buffers a shard may hold at once. A reader waits for room before it
+// allocates a frame, so many large requests at once queue instead of exhausting memory.
+class MemoryBudget {
+ public:
+  MemoryBudget(const asio::any_io_executor& ex, uint64_t capacity)
+      : capacity_(capacity), notifier_(ex) {}
+  // Waits until `bytes` fit. A request larger than the whole budget passes when nothing else
+  // is held, so it is slow rather than impossible.
+  awaitable<void> acquire(uint64_t bytes);
+  void release(uint64_t bytes);
+  uint64_t used() const { return used_; }
+
+ private:
+  uint64_t capacity_;
+  uint64_t used_ = 0;
+  Notifier notifier_;
+};
+
+class Shard {
+ public:
+  Shard(unsigned id, const BrokerConfig& config);
+  ~Shard();
+  Shard(const Shard&) = delete;
+  Shard& operator=(const Shard&) = delete;
+
+  // Creates the I/O backend. Call before start().
+  Status init();
+  unsigned id() const { return id_; }
+  asio::io_context& context() { return context_; }
+  asio::any_io_executor executor() { return context_.get_executor(); }
+  storage::IoBackend& io() { return *io_; }
+  MemoryBudget& budget() { return budget_; }
+
+  // Runs the io_context on the shard's own thread until stop().
+  void start();
+  void stop();
+  void join();
+
+  Partition* find(std::string_view topic, int32_t partition);
+  void add(std::unique_ptr<Partition> partition);
+  std::unique_ptr<Partition> remove(std::string_view topic, int32_t partition);
+  std::vector<Partition*> partitions();
+
+  // Sessions on this shard, for a graceful stop.
+  std::set<Session*>& sessions() { return sessions_; }
+
+  // Every `interval`, deletes segments past retention in this shard's partitions.
+  void start_retention_timer(std::chrono::milliseconds interval);
+
+ private:
+  struct KeyLess {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return std::tie(a.first, a.second) < std::tie(b.first, b.second);
+    }
+  };
+  using Key = std::pair<std::string, int32_t>;
+
+  void arm_retention();
+
+  unsigned id_;
+  const BrokerConfig& config_;
+  asio::io_context context_;
+  asio::executor_work_guard<asio::io_context::executor_type> work_;
+  std::unique_ptr<storage::IoBackend> io_;
+  MemoryBudget budget_;
+  std::map<Key, std::unique_ptr<Partition>, KeyLess> partitions_;
+  std::set<Session*> sessions_;
+  std::unique_ptr<asio::steady_timer> retention_timer_;
+  std::chrono::milliseconds retention_interval_{0};
+  std::thread thread_;
+};
+
+}  // namespace cairn::broker

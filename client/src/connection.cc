@@ -1,0 +1,261 @@
+#include "cairn/connection.h"
+
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+
+#include "protocol/byte_io.h"
+
+namespace cairn::client {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using SteadyTime = std::chrono::steady_clock::time_point;
+
+namespace {
+
+constexpr size_t kCorrelationIdAt = 8;   // length, api key, api version
+constexpr uint32_t kMaxResponseBytes = 1u << 30;
+constexpr size_t kMaxWriteBatch = 64;
+
+}  // namespace
+
+// Everything here runs on the I/O thread, except where a method says it posts there.
+struct Connection::Impl : std::enable_shared_from_this<Impl> {
+  explicit Impl(ConnectionOptions o)
+      : options(std::move(o)), work(ctx.get_executor()), socket(ctx), ticker(ctx) {}
+
+  struct Pending {
+    uint32_t correlation_id;
+    SteadyTime deadline;
+    RawCallback done;
+  };
+  struct Outgoing {
+    std::vector<std::byte> frame;
+    RawCallback oneway_done;  // set for requests without a response
+  };
+
+  ConnectionOptions options;
+  asio::io_context ctx;
+  asio::executor_work_guard<asio::io_context::executor_type> work;
+  tcp::socket socket;
+  asio::steady_timer ticker;
+  std::thread thread;
+  std::deque<Pending> pending;
+  std::deque<Outgoing> outbox;
+  bool writing = false;
+  uint32_t next_id = 1;
+  std::array<std::byte, 4> length_buf{};
+
+  mutable std::mutex mu;  // guards `failed` for health() from other threads
+  Status failed;
+  std::atomic<size_t> in_flight{0};
+
+  Status failure() const {
+    std::lock_guard lock(mu);
+    return failed;
+  }
+
+  void fail(Status why) {
+    {
+      std::lock_guard lock(mu);
+      if (!failed.is_ok()) return;
+      failed = why;
+    }
+    boost::system::error_code ec;
+    socket.close(ec);
+    ticker.cancel();
+    auto p = std::move(pending);
+    auto o = std::move(outbox);
+    pending.clear();
+    outbox.clear();
+    in_flight = 0;
+    for (auto& x : p) x.done(why);
+    for (auto& x : o) {
+      if (x.oneway_done) x.oneway_done(why);
+    }
+  }
+
+  void enqueue(std::vector<std::byte> frame, bool expect_response, RawCallback done) {
+    if (Status f = failure(); !f.is_ok()) return done(f);
+    uint32_t id = next_id++;
+    protocol::store_le<uint32_t>(frame.data() + kCorrelationIdAt, id);
+    if (expect_response) {
+      pending.push_back({id, std::chrono::steady_clock::now() + options.request_timeout,
+                         std::move(done)});
+      ++in_flight;
+      outbox.push_back({std::move(frame), nullptr});
+    } else {
+      outbox.push_back({std::move(frame), std::move(done)});
+    }
+    start_write();
+  }
+
+  void start_write() {
+    if (writing || outbox.empty()) return;
+    writing = true;
+    size_t n = std::min(outbox.size(), kMaxWriteBatch);
+    std::vector<asio::const_buffer> buffers;
+    for (size_t i = 0; i < n; ++i) buffers.push_back(asio::buffer(outbox[i].frame));
+    asio::async_write(socket, buffers,
+                      [self = shared_from_this(), n](boost::system::error_code ec, size_t) {
+                        self->writing = false;
+                        if (ec) return self->fail(Status::unavailable("write to broker: " + ec.message()));
+                        for (size_t i = 0; i < n && !self->outbox.empty(); ++i) {
+                          auto done = std::move(self->outbox.front().oneway_done);
+                          self->outbox.pop_front();
+                          if (done) done(Reply<protocol::Bytes>{{}, nullptr});
+                        }
+                        self->start_write();
+                      });
+  }
+
+  void read_next() {
+    asio::async_read(socket, asio::buffer(length_buf),
+                     [self = shared_from_this()](boost::system::error_code ec, size_t) {
+                       if (ec) return self->fail(Status::unavailable("connection to broker lost: " + ec.message()));
+                       uint32_t length = protocol::load_le<uint32_t>(self->length_buf.data());
+                       if (length < protocol::frame::kMinResponseSize || length > kMaxResponseBytes) {
+                         return self->fail(Status::unavailable(
+                             "broker sent a frame of " + std::to_string(length) + " bytes"));
+                       }
+                       self->read_body(length);
+                     });
+  }
+
+  void read_body(uint32_t length) {
+    auto frame = std::make_shared<std::vector<std::byte>>(length);
+    asio::async_read(socket, asio::buffer(*frame),
+                     [self = shared_from_this(), frame](boost::system::error_code ec, size_t) {
+                       if (ec) return self->fail(Status::unavailable("connection to broker lost: " + ec.message()));
+                       self->on_frame(frame);
+                     });
+  }
+
+  void on_frame(std::shared_ptr<std::vector<std::byte>> frame) {
+    auto decoded = protocol::decode_response(*frame);
+    if (!decoded) return fail(Status::unavailable("malformed response: " + decoded.error().message()));
+    if (pending.empty() || pending.front().correlation_id != decoded->correlation_id) {
+      return fail(Status::unavailable("response " + std::to_string(decoded->correlation_id) +
+                                      " does not match the oldest request"));
+    }
+    auto done = std::move(pending.front().done);
+    pending.pop_front();
+    --in_flight;
+    if (decoded->error != protocol::ErrorCode::kNone) {
+      const auto& info = protocol::error_info(decoded->error);
+      std::string msg = "broker: " + std::string(info.name) +
+                        (decoded->message.empty() ? "" : ": " + decoded->message);
+      done(info.retriable ? Status::unavailable(msg) : Status::invalid_argument(msg));
+    } else {
+      done(Reply<protocol::Bytes>{decoded->body, std::move(frame)});
+    }
+    if (failure().is_ok()) read_next();
+  }
+
+  void tick() {
+    ticker.expires_after(std::chrono::milliseconds(50));
+    ticker.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (ec) return;
+      if (!self->pending.empty() && std::chrono::steady_clock::now() > self->pending.front().deadline) {
+        return self->fail(Status::timed_out("no response from the broker within " +
+                                            std::to_string(self->options.request_timeout.count()) +
+                                            " ms"));
+      }
+      self->tick();
+    });
+  }
+};
+
+Connection::Connection(ConnectionOptions options) : options_(std::move(options)) {}
+
+Connection::~Connection() {
+  if (!impl_) return;
+  auto impl = impl_;
+  asio::post(impl->ctx, [impl] { impl->fail(Status::unavailable("connection closed")); });
+  impl->work.reset();
+  if (impl->thread.joinable()) impl->thread.join();
+}
+
+Status Connection::health() const { return impl_ ? impl_->failure() : Status::unavailable("not connected"); }
+
+size_t Connection::in_flight() const { return impl_ ? impl_->in_flight.load() : 0; }
+
+void Connection::send(std::vector<std::byte> frame, bool expect_response, RawCallback done) {
+  asio::post(impl_->ctx, [impl = impl_, frame = std::move(frame), expect_response,
+                          done = std::move(done)]() mutable {
+    impl->enqueue(std::move(frame), expect_response, std::move(done));
+  });
+}
+
+Result<std::unique_ptr<Connection>> Connection::connect(const ConnectionOptions& options) {
+  auto colon = options.broker.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return Status::invalid_argument("broker address '" + options.broker + "' is not HOST:PORT");
+  }
+  std::string host = options.broker.substr(0, colon);
+  std::string port = options.broker.substr(colon + 1);
+  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+
+  std::unique_ptr<Connection> conn(new Connection(options));
+  auto impl = std::make_shared<Impl>(options);
+  conn->impl_ = impl;
+  impl->thread = std::thread([impl] { impl->ctx.run(); });
+
+  std::promise<Status> connected;
+  auto result = connected.get_future();
+  asio::post(impl->ctx, [impl, host, port, &connected] {
+    auto resolver = std::make_shared<tcp::resolver>(impl->ctx);
+    auto timer = std::make_shared<asio::steady_timer>(impl->ctx, impl->options.connect_timeout);
+    auto done = std::make_shared<bool>(false);
+    auto finish = [impl, timer, done, &connected](Status s) {
+      if (*done) return;
+      *done = true;
+      timer->cancel();
+      connected.set_value(std::move(s));
+    };
+    timer->async_wait([impl, finish](boost::system::error_code ec) {
+      if (ec) return;
+      boost::system::error_code ignored;
+      impl->socket.close(ignored);
+      finish(Status::unavailable("cannot reach broker at " + impl->options.broker + ": timed out"));
+    });
+    resolver->async_resolve(host, port, [impl, resolver, finish](boost::system::error_code ec,
+                                                                 tcp::resolver::results_type endpoints) {
+      if (ec) return finish(Status::unavailable("cannot resolve " + impl->options.broker + ": " + ec.message()));
+      asio::async_connect(impl->socket, endpoints,
+                          [impl, finish](boost::system::error_code ec, const tcp::endpoint&) {
+                            if (ec) {
+                              return finish(Status::unavailable("cannot reach broker at " +
+                                                                impl->options.broker + ": " +
+                                                                ec.message()));
+                            }
+                            boost::system::error_code ignored;
+                            impl->socket.set_option(tcp::no_delay(true), ignored);
+                            impl->read_next();
+                            impl->tick();
+                            finish(Status::ok());
+                          });
+    });
+  });
+  Status s = result.get();
+  if (!s.is_ok()) return s;
+
+  auto versions = conn->call<protocol::ApiVersionsRequest, protocol::ApiVersionsResponse>(
+      protocol::ApiKey::kApiVersions, protocol::ApiVersionsRequest{});
+  if (!versions) return versions.error().with_context("ApiVersions");
+  conn->broker_info_ = std::move(versions->body);
+  return conn;
+}
+
+}  // namespace cairn::client

@@ -1,0 +1,50 @@
+#pragma once
+
+// What the cairn subcommands share: the broker connection, and errors that end the program
+// with one clear line on stderr and a distinct exit code (exit_codes.h).
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "cairn/connection.h"
+#include "protocol/messages/admin.h"
+#include "tools/cairn/exit_codes.h"
+
+namespace cairn::tools {
+
+// Thrown by a subcommand to end the program: main prints "cairn: <message>" and exits `code`.
+struct CliError : std::runtime_error {
+  CliError(int code, const std::string& message) : std::runtime_error(message), code(code) {}
+  int code;
+};
+
+struct GlobalOptions {
+  std::string broker = "127.0.0.1:9292";  // --broker, or $CAIRN_BROKER
+  int timeout_ms = 30000;                  // --request-timeout-ms
+};
+
+// Connects, or throws CliError(kExitUnreachable).
+std::unique_ptr<client::Connection> connect(const GlobalOptions& options);
+
+// Metadata of one topic; throws CliError(kExitNotFound) if it does not exist.
+protocol::TopicMetadata describe_topic(client::Connection& conn, const std::string& topic);
+
+// Throws CliError for a failed call: kExitUnreachable when the connection is gone.
+template <typename T>
+T check(Result<T> r, const std::string& what) {
+  if (r) return std::move(*r);
+  int code = r.error().code() == Status::Code::kUnavailable ||
+                     r.error().code() == Status::Code::kTimedOut
+                 ? kExitUnreachable
+                 : kExitError;
+  throw CliError(code, what + ": " + r.error().message());
+}
+
+void add_topics_command(CLI::App& app, const GlobalOptions& global);
+void add_produce_command(CLI::App& app, const GlobalOptions& global);
+void add_consume_command(CLI::App& app, const GlobalOptions& global);
+
+}  // namespace cairn::tools
