@@ -17,7 +17,8 @@ using asio::ip::tcp;
 
 namespace {
 
-constexpr size_t kReadBufferBytes = 64 * 1024;
+// Small frames are cut out of this buffer; a larger frame is read straight into its own.
+constexpr size_t kReadBufferBytes = 8 * 1024;
 constexpr size_t kMaxWriteBatch = 64;
 
 bool expected_disconnect(const boost::system::error_code& ec) {

@@ -86,18 +86,23 @@ class Format {
   std::vector<std::pair<Field, std::string>> parts_;
 };
 
+// A numeric --offset, or a usage error.
+int64_t parse_offset(const std::string& offset) {
+  try {
+    size_t used = 0;
+    int64_t n = std::stoll(offset, &used);
+    if (used != offset.size() || n < 0) throw std::invalid_argument("offset");
+    return n;
+  } catch (const std::exception&) {
+    throw CliError(kExitUsage, "--offset must be earliest, latest or a number >= 0");
+  }
+}
+
 std::map<int32_t, int64_t> start_offsets(client::Connection& conn, const ConsumeOptions& opts,
                                          const std::vector<int32_t>& partitions) {
   std::map<int32_t, int64_t> out;
   if (opts.offset != "earliest" && opts.offset != "latest") {
-    int64_t n = 0;
-    try {
-      size_t used = 0;
-      n = std::stoll(opts.offset, &used);
-      if (used != opts.offset.size() || n < 0) throw std::invalid_argument("offset");
-    } catch (const std::exception&) {
-      throw CliError(kExitUsage, "--offset must be earliest, latest or a number >= 0");
-    }
+    int64_t n = parse_offset(opts.offset);
     for (int32_t p : partitions) out[p] = n;
     return out;
   }
@@ -120,6 +125,7 @@ std::map<int32_t, int64_t> start_offsets(client::Connection& conn, const Consume
 
 void run_consume(const ConsumeOptions& opts, const GlobalOptions& global) {
   Format format(opts.format);
+  if (opts.offset != "earliest" && opts.offset != "latest") parse_offset(opts.offset);
   auto conn = connect(global);
   auto topic = describe_topic(*conn, opts.topic);
   std::vector<int32_t> partitions;

@@ -1,0 +1,156 @@
+// The real cairnd and cairn programs end to end: topics, 100,000 records through produce and
+// consume, a restart, and the CLI's errors and exit codes.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "cairn/partitioner.h"
+#include "tests/support/broker_process.h"
+#include "tests/support/test_util.h"
+
+namespace cairn::testing {
+namespace {
+
+struct Consumed {
+  int32_t partition;
+  int64_t offset;
+  std::string key;
+  std::string value;
+  bool operator<(const Consumed& o) const {
+    return std::tie(partition, offset) < std::tie(o.partition, o.offset);
+  }
+};
+
+std::vector<Consumed> parse(const std::string& out) {
+  std::vector<Consumed> records;
+  std::istringstream in(out);
+  Consumed c;
+  while (in >> c.partition >> c.offset >> c.key >> c.value) records.push_back(c);
+  return records;
+}
+
+TEST(Cli, AHundredThousandRecordsRoundTripInOrderAndSurviveARestart) {
+  TempDir tmp;
+  BrokerProcess broker(tmp.path() / "data");
+  auto created = cli(broker.address(), {"topics", "create", "orders", "--partitions", "4"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+
+  constexpr int kRecords = 100'000;
+  auto input = tmp.path() / "input.txt";
+  {
+    std::ofstream out(input);
+    for (int i = 0; i < kRecords; ++i) out << "key-" << (i % 997) << ":value-" << i << "\n";
+  }
+  auto produced = cli(broker.address(), {"produce", "orders", "--key-separator", ":"}, input);
+  ASSERT_EQ(produced.exit_code, 0) << produced.err;
+  EXPECT_EQ(produced.out, "");
+
+  auto consume = [&] {
+    auto r = cli(broker.address(), {"consume", "orders", "--count", std::to_string(kRecords),
+                                    "--timeout-ms", "10000", "--format",
+                                    "{partition} {offset} {key} {value}"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    auto records = parse(r.out);
+    std::sort(records.begin(), records.end());
+    return records;
+  };
+  auto first = consume();
+  ASSERT_EQ(first.size(), static_cast<size_t>(kRecords));
+
+  // Every partition holds offsets 0..n-1; every key went to its hash partition; within a
+  // partition, records keep the order they were produced in.
+  std::map<int32_t, int64_t> next_offset;
+  std::map<int32_t, int> last_value;
+  for (const auto& c : first) {
+    EXPECT_EQ(c.offset, next_offset[c.partition]++) << "partition " << c.partition;
+    EXPECT_EQ(c.partition, client::partition_for_key(protocol::as_bytes(c.key), 4)) << c.key;
+    int v = std::stoi(c.value.substr(6));
+    auto it = last_value.find(c.partition);
+    if (it != last_value.end()) {
+      EXPECT_GT(v, it->second);
+    }
+    last_value[c.partition] = v;
+  }
+  EXPECT_EQ(next_offset.size(), 4u);
+
+  ASSERT_EQ(broker.stop(), 0) << broker.log();
+  broker.restart();
+  auto second = consume();
+  ASSERT_EQ(second.size(), first.size());
+  for (size_t i = 0; i < first.size(); ++i) {
+    ASSERT_EQ(second[i].partition, first[i].partition);
+    ASSERT_EQ(second[i].offset, first[i].offset);
+    ASSERT_EQ(second[i].value, first[i].value);
+  }
+}
+
+TEST(Cli, TopicsCanBeListedDescribedAndDeleted) {
+  TempDir tmp;
+  BrokerProcess broker(tmp.path() / "data");
+  ASSERT_EQ(cli(broker.address(), {"topics", "create", "b-topic", "--fsync", "interval:50",
+                                   "--retention-ms", "60000"}).exit_code, 0);
+  ASSERT_EQ(cli(broker.address(), {"topics", "create", "a-topic", "--partitions", "3"}).exit_code, 0);
+  auto dup = cli(broker.address(), {"topics", "create", "a-topic"});
+  EXPECT_EQ(dup.exit_code, 1);
+  EXPECT_NE(dup.err.find("TOPIC_ALREADY_EXISTS"), std::string::npos) << dup.err;
+  EXPECT_EQ(cli(broker.address(), {"topics", "list"}).out, "a-topic\nb-topic\n");
+  auto described = cli(broker.address(), {"topics", "describe", "b-topic"});
+  EXPECT_EQ(described.exit_code, 0);
+  EXPECT_NE(described.out.find("interval:50"), std::string::npos) << described.out;
+  EXPECT_NE(described.out.find("60000 ms"), std::string::npos) << described.out;
+  ASSERT_EQ(cli(broker.address(), {"topics", "delete", "a-topic"}).exit_code, 0);
+  EXPECT_EQ(cli(broker.address(), {"topics", "list"}).out, "b-topic\n");
+  EXPECT_FALSE(std::filesystem::exists(tmp.path() / "data" / "topics" / "a-topic"));
+  // Settings and the deletion survive a restart.
+  ASSERT_EQ(broker.stop(), 0);
+  broker.restart();
+  EXPECT_EQ(cli(broker.address(), {"topics", "list"}).out, "b-topic\n");
+  EXPECT_NE(cli(broker.address(), {"topics", "describe", "b-topic"}).out.find("interval:50"),
+            std::string::npos);
+}
+
+TEST(Cli, ErrorsGetOneClearLineAndADistinctExitCode) {
+  TempDir tmp;
+  BrokerProcess broker(tmp.path() / "data");
+  auto unknown = cli(broker.address(), {"consume", "nope", "--timeout-ms", "100"});
+  EXPECT_EQ(unknown.exit_code, 4);
+  EXPECT_EQ(unknown.err, "cairn: unknown topic 'nope'\n");
+  auto unreachable = cli("127.0.0.1:1", {"topics", "list"});
+  EXPECT_EQ(unreachable.exit_code, 3);
+  EXPECT_NE(unreachable.err.find("cannot reach broker"), std::string::npos) << unreachable.err;
+  EXPECT_EQ(cli(broker.address(), {"topics", "create"}).exit_code, 2);
+  EXPECT_EQ(cli(broker.address(), {"consume", "x", "--offset", "soon"}).exit_code, 2);
+  EXPECT_EQ(cli(broker.address(), {"topics", "create", "bad/name"}).exit_code, 1);
+  EXPECT_EQ(cli(broker.address(), {"topics", "create", "t", "--partitions", "0"}).exit_code, 1);
+  auto help = cli(broker.address(), {"produce", "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("--key-separator"), std::string::npos);
+}
+
+TEST(Cli, ASecondBrokerOnTheSameDataDirectoryRefusesToStart) {
+  TempDir tmp;
+  BrokerProcess broker(tmp.path() / "data");
+  auto second = run_program({cairnd_path(), "--listen", "127.0.0.1:0", "--data-dir",
+                             (tmp.path() / "data").string()});
+  EXPECT_EQ(second.exit_code, 1);
+  EXPECT_NE(second.err.find("is in use by another cairnd (pid " +
+                            std::to_string(broker.child().pid()) + ")"),
+            std::string::npos)
+      << second.err;
+}
+
+TEST(Cli, ProduceReportsRecordsThatWereNotAcknowledged) {
+  TempDir tmp;
+  BrokerProcess broker(tmp.path() / "data", {"--max-frame-bytes", "2048"});
+  ASSERT_EQ(cli(broker.address(), {"topics", "create", "t"}).exit_code, 0);
+  auto input = tmp.path() / "big.txt";
+  std::ofstream(input) << std::string(4000, 'x') << "\n";
+  auto r = cli(broker.address(), {"produce", "t"}, input);
+  EXPECT_EQ(r.exit_code, 6) << r.err;
+  EXPECT_NE(r.err.find("1 of 1 records were not acknowledged"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace cairn::testing

@@ -1,0 +1,76 @@
+#include "tests/support/broker_process.h"
+
+#include <signal.h>
+
+#include <regex>
+#include <stdexcept>
+#include <thread>
+
+namespace cairn::testing {
+
+std::string cairnd_path() { return CAIRN_CAIRND_PATH; }
+std::string cairn_path() { return CAIRN_CLI_PATH; }
+
+std::vector<std::string> measurable_memory_env() {
+  const char* asan = std::getenv("ASAN_OPTIONS");
+  std::string value = asan ? std::string(asan) + ":" : "";
+  return {"ASAN_OPTIONS=" + value + "quarantine_size_mb=1:thread_local_quarantine_size_kb=64"};
+}
+
+BrokerProcess::BrokerProcess(std::filesystem::path data_dir, std::vector<std::string> extra_args,
+                             std::vector<std::string> env)
+    : data_dir_(std::move(data_dir)), extra_args_(std::move(extra_args)), env_(std::move(env)) {
+  log_path_ = data_dir_.string() + ".cairnd.log";
+  launch();
+}
+
+BrokerProcess::~BrokerProcess() {
+  if (child_ && child_->running()) child_->signal(SIGKILL);
+}
+
+void BrokerProcess::launch() {
+  std::filesystem::create_directories(data_dir_);
+  std::vector<std::string> argv = {cairnd_path(), "--listen", "127.0.0.1:0", "--data-dir",
+                                   data_dir_.string(), "--log-level", "info"};
+  argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
+  size_t log_start = std::filesystem::exists(log_path_) ? std::filesystem::file_size(log_path_) : 0;
+  child_ = std::make_unique<Child>(argv, log_path_, env_);
+  static const std::regex serving(R"(serving on 127\.0\.0\.1:(\d+))");
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::string text = read_file(log_path_).substr(log_start);
+    std::smatch m;
+    if (std::regex_search(text, m, serving)) {
+      port_ = static_cast<uint16_t>(std::stoi(m[1]));
+      address_ = "127.0.0.1:" + std::to_string(port_);
+      return;
+    }
+    if (!child_->running()) throw std::runtime_error("cairnd exited at start:\n" + text);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  throw std::runtime_error("cairnd did not start serving within 60 s");
+}
+
+std::optional<int> BrokerProcess::stop() {
+  child_->signal(SIGTERM);
+  return child_->wait(std::chrono::seconds(60));
+}
+
+void BrokerProcess::kill9() {
+  child_->signal(SIGKILL);
+  child_->wait(std::chrono::seconds(30));
+}
+
+void BrokerProcess::restart() {
+  if (child_->running()) kill9();
+  launch();
+}
+
+RunResult cli(const std::string& broker, std::vector<std::string> args,
+              const std::optional<std::filesystem::path>& stdin_file) {
+  std::vector<std::string> argv = {cairn_path(), "--broker", broker};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_program(argv, stdin_file);
+}
+
+}  // namespace cairn::testing

@@ -1,0 +1,58 @@
+#pragma once
+
+// A real cairnd for integration tests: started on an ephemeral loopback port with a temp data
+// directory, stopped by PID. The port is read from the broker's own "serving on" log line.
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tests/support/process.h"
+
+namespace cairn::testing {
+
+class BrokerProcess {
+ public:
+  // Starts cairnd on `data_dir` (created if needed) and waits until it serves. `env` adds
+  // environment variables ("KEY=VALUE").
+  BrokerProcess(std::filesystem::path data_dir, std::vector<std::string> extra_args = {},
+                std::vector<std::string> env = {});
+  ~BrokerProcess();
+
+  const std::string& address() const { return address_; }
+  uint16_t port() const { return port_; }
+  Child& child() { return *child_; }
+  std::string log() const { return read_file(log_path_); }
+
+  // SIGTERM and wait: the exit code, or nullopt if it did not stop in time.
+  std::optional<int> stop();
+  void kill9();
+  // Starts it again on the same data directory (and a new port).
+  void restart();
+
+ private:
+  void launch();
+
+  std::filesystem::path data_dir_;
+  std::vector<std::string> extra_args_;
+  std::vector<std::string> env_;
+  std::filesystem::path log_path_;
+  std::unique_ptr<Child> child_;
+  std::string address_;
+  uint16_t port_ = 0;
+};
+
+// For memory measurements under AddressSanitizer: a small quarantine, so that freed memory is
+// returned instead of held for use-after-free detection. Empty without ASan.
+std::vector<std::string> measurable_memory_env();
+
+// Paths of the programs under test, set by CMake.
+std::string cairnd_path();
+std::string cairn_path();
+
+// Runs the cairn CLI against `broker`.
+RunResult cli(const std::string& broker, std::vector<std::string> args,
+              const std::optional<std::filesystem::path>& stdin_file = std::nullopt);
+
+}  // namespace cairn::testing
