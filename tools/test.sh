@@ -5,7 +5,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/tools/install-deps.sh"
 "$root/tools/build.sh" asan
-cd "$root/build/asan"
+"$root/tools/build.sh" fuzz
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-ctest -j "$(nproc)" --output-on-failure --timeout 900 "$@"
+# Unit, integration, fault and fuzz-replay tests; then each libFuzzer target for a bounded time.
+(cd "$root/build/asan" && ctest -j "$(nproc)" --output-on-failure --timeout 900 "$@")
+(cd "$root/build/fuzz" && ctest -j "$(nproc)" --output-on-failure --timeout 900 "$@")

@@ -1,0 +1,51 @@
+// Fuzz target: response frames as a client reads them from a broker it must not trust.
+#include <cstdint>
+#include <cstdlib>
+#include <vector>
+
+#include "protocol/frame.h"
+#include "protocol/messages/admin.h"
+#include "protocol/messages/fetch.h"
+#include "protocol/messages/produce.h"
+#include "protocol/record_batch.h"
+
+using namespace cairn::protocol;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size < 1) return 0;
+  uint8_t api = data[0] % 7;
+  Bytes frame(reinterpret_cast<const std::byte*>(data + 1), size - 1);
+  auto response = decode_response(frame);
+  if (!response) return 0;
+  Bytes body = response->body;
+  switch (static_cast<ApiKey>(api)) {
+    case ApiKey::kApiVersions: ApiVersionsResponse::decode(body, 0).status().ignore_error(); break;
+    case ApiKey::kMetadata: MetadataResponse::decode(body, 0).status().ignore_error(); break;
+    case ApiKey::kCreateTopics:
+    case ApiKey::kDeleteTopics: TopicResultsResponse::decode(body, 0).status().ignore_error(); break;
+    case ApiKey::kProduce: ProduceResponse::decode(body, 0).status().ignore_error(); break;
+    case ApiKey::kListOffsets: ListOffsetsResponse::decode(body, 0).status().ignore_error(); break;
+    case ApiKey::kFetch: {
+      auto fetch = FetchResponse::decode(body, 0);
+      if (!fetch) break;
+      // What a consumer does with the records: parse every batch and walk every record.
+      for (const auto& t : fetch->topics) {
+        for (const auto& p : t.partitions) {
+          Bytes rest = p.records;
+          while (!rest.empty()) {
+            auto batch = RecordBatchView::parse(rest, Verify::kStored);
+            if (!batch) break;
+            RecordReader reader(*batch);
+            RecordView record;
+            while (reader.next(record)) {
+              for (const auto& h : record.headers()) (void)h;
+            }
+            rest = rest.subspan(batch->bytes().size());
+          }
+        }
+      }
+      break;
+    }
+  }
+  return 0;
+}
