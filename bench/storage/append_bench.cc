@@ -99,6 +99,8 @@ void AppendArgs(benchmark::internal::Benchmark* b) {
     }
     // Group commit: fsync every append, one appender vs eight.
     b->Args({16 << 10, 0, backend, 8});
+    // Buffered appends of 1 MiB batches with a few in flight, as a producer pipelines them.
+    b->Args({1 << 20, 2, backend, 4});
   }
 }
 BENCHMARK(BM_Append)->Apply(AppendArgs)->UseRealTime()->Unit(benchmark::kMicrosecond);

@@ -132,7 +132,10 @@ awaitable<HandlerResult> handle_produce(RequestContext& ctx) {
     auto& out = response.topics.emplace_back();
     out.name = topic.name;
     out.partitions.resize(topic.partitions.size());
-    bool known = !ctx.broker.shutting_down() && co_await ensure_topic(ctx.broker, topic.name);
+    // Without auto-create the owner shard's lookup is the only check, so the produce path
+    // never touches the shared topic registry.
+    bool known = !ctx.broker.config().auto_create_topics ||
+                 co_await ensure_topic(ctx.broker, topic.name);
     for (size_t p = 0; p < topic.partitions.size(); ++p) {
       auto& res = out.partitions[p];
       res.partition = topic.partitions[p].partition;
