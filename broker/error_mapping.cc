@@ -15,6 +15,8 @@ ErrorCode to_error_code(const Status& status) {
     case Status::Code::kTimedOut: return ErrorCode::kRequestTimedOut;
     case Status::Code::kUnavailable: return ErrorCode::kStorageError;
     case Status::Code::kOutOfRange: return ErrorCode::kOffsetOutOfRange;
+    case Status::Code::kOutOfOrder: return ErrorCode::kOutOfOrderSequence;
+    case Status::Code::kFenced: return ErrorCode::kInvalidProducerEpoch;
   }
   return ErrorCode::kUnknownServerError;
 }

@@ -28,6 +28,16 @@ enum class ErrorCode : int16_t {
   kPartitionOffline = 16,
   kInvalidRecord = 17,
   kResourceLimit = 18,
+  kCoordinatorNotAvailable = 19,
+  kIllegalGeneration = 20,
+  kUnknownMemberId = 21,
+  kRebalanceInProgress = 22,
+  kInvalidGroupId = 23,
+  kGroupIdNotFound = 24,
+  kNonEmptyGroup = 25,
+  kInvalidSessionTimeout = 26,
+  kOutOfOrderSequence = 27,
+  kInvalidProducerEpoch = 28,
 };
 
 struct ErrorInfo {

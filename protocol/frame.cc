@@ -14,10 +14,23 @@ constexpr std::array kApis = {
     ApiVersionRange{static_cast<uint16_t>(ApiKey::kProduce), 0, 0},
     ApiVersionRange{static_cast<uint16_t>(ApiKey::kFetch), 0, 0},
     ApiVersionRange{static_cast<uint16_t>(ApiKey::kListOffsets), 0, 0},
+    ApiVersionRange{static_cast<uint16_t>(ApiKey::kFindCoordinator), 0, 0},
+    ApiVersionRange{static_cast<uint16_t>(ApiKey::kJoinGroup), 0, 0},
+    ApiVersionRange{static_cast<uint16_t>(ApiKey::kSyncGroup), 0, 0},
+    ApiVersionRange{static_cast<uint16_t>(ApiKey::kHeartbeat), 0, 0},
+    ApiVersionRange{static_cast<uint16_t>(ApiKey::kLeaveGroup), 0, 0},
+    ApiVersionRange{static_cast<uint16_t>(ApiKey::kOffsetCommit), 0, 0},
+    ApiVersionRange{static_cast<uint16_t>(ApiKey::kOffsetFetch), 0, 0},
+    ApiVersionRange{static_cast<uint16_t>(ApiKey::kListGroups), 0, 0},
+    ApiVersionRange{static_cast<uint16_t>(ApiKey::kDescribeGroups), 0, 0},
+    ApiVersionRange{static_cast<uint16_t>(ApiKey::kInitProducerId), 0, 0},
 };
 
 constexpr std::array<std::string_view, kApis.size()> kNames = {
-    "ApiVersions", "Metadata", "CreateTopics", "DeleteTopics", "Produce", "Fetch", "ListOffsets"};
+    "ApiVersions",   "Metadata",  "CreateTopics",   "DeleteTopics",  "Produce",
+    "Fetch",         "ListOffsets", "FindCoordinator", "JoinGroup",   "SyncGroup",
+    "Heartbeat",     "LeaveGroup", "OffsetCommit",   "OffsetFetch",   "ListGroups",
+    "DescribeGroups", "InitProducerId"};
 
 }  // namespace
 

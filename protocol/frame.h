@@ -28,6 +28,16 @@ enum class ApiKey : uint16_t {
   kProduce = 4,
   kFetch = 5,
   kListOffsets = 6,
+  kFindCoordinator = 7,
+  kJoinGroup = 8,
+  kSyncGroup = 9,
+  kHeartbeat = 10,
+  kLeaveGroup = 11,
+  kOffsetCommit = 12,
+  kOffsetFetch = 13,
+  kListGroups = 14,
+  kDescribeGroups = 15,
+  kInitProducerId = 16,
 };
 
 struct ApiVersionRange {

@@ -17,6 +17,8 @@ std::string_view code_name(Status::Code code) {
     case Status::Code::kTimedOut: return "timed out";
     case Status::Code::kUnavailable: return "unavailable";
     case Status::Code::kOutOfRange: return "out of range";
+    case Status::Code::kOutOfOrder: return "out of order";
+    case Status::Code::kFenced: return "fenced";
   }
   return "unknown";
 }

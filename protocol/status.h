@@ -26,6 +26,8 @@ class [[nodiscard]] Status {
     kTimedOut,
     kUnavailable,      // not now: fenced, offline, closing, over a limit
     kOutOfRange,       // an offset before the log start or past the log end
+    kOutOfOrder,       // a sequence number leaves a gap after the last one accepted
+    kFenced,           // a newer instance (producer epoch, group generation) superseded the caller
   };
 
   Status() = default;
@@ -41,6 +43,8 @@ class [[nodiscard]] Status {
   static Status timed_out(std::string msg) { return Status(Code::kTimedOut, std::move(msg)); }
   static Status unavailable(std::string msg) { return Status(Code::kUnavailable, std::move(msg)); }
   static Status out_of_range(std::string msg) { return Status(Code::kOutOfRange, std::move(msg)); }
+  static Status out_of_order(std::string msg) { return Status(Code::kOutOfOrder, std::move(msg)); }
+  static Status fenced(std::string msg) { return Status(Code::kFenced, std::move(msg)); }
 
   // Maps an errno value from a failed system call on `what` to a Status.
   static Status from_errno(int err, std::string_view what);

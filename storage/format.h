@@ -30,4 +30,11 @@ inline constexpr uint32_t kRecoveryPointMagic = 0x31505243;  // "CRP1" read as l
 inline constexpr uint32_t kRecoveryPointVersion = 1;
 inline constexpr size_t kRecoveryPointSize = 24;
 
+// <20-digit offset>.snapshot: producer state as of that offset (FORMAT.md, "Producer snapshots").
+inline constexpr std::string_view kSnapshotSuffix = ".snapshot";
+inline constexpr uint32_t kProducerSnapshotMagic = 0x31535043;  // "CPS1" read as little-endian
+inline constexpr uint32_t kProducerSnapshotVersion = 1;
+inline constexpr size_t kProducerSnapshotHeaderSize = 20;  // magic, version, offset, count
+inline constexpr size_t kSnapshotsKept = 2;
+
 }  // namespace cairn::storage::format

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <map>
 #include <utility>
 
 #include <boost/asio/io_context.hpp>
@@ -11,6 +12,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "protocol/wire_format.h"
+#include "storage/batch_scanner.h"
 #include "storage/format.h"
 
 namespace cairn::storage {
@@ -71,8 +73,10 @@ Result<std::unique_ptr<PartitionLog>> PartitionLog::open(IoBackend& io, std::fil
   }
   // From here on the active segment may change: it is no longer sealed.
   CAIRN_RETURN_IF_ERROR(write_recovery_point(io, dir, recovered->segments.back()->base_offset()));
-  return std::unique_ptr<PartitionLog>(
+  std::unique_ptr<PartitionLog> log(
       new PartitionLog(io, std::move(dir), std::move(config), std::move(*recovered)));
+  CAIRN_RETURN_IF_ERROR(log->rebuild_producer_state());
+  return log;
 }
 
 PartitionLog::PartitionLog(IoBackend& io, std::filesystem::path dir, PartitionConfig config,
@@ -127,6 +131,11 @@ void PartitionLog::append(std::span<std::byte> batch, AppendCallback done) {
                       Status::corruption("batch length field does not match the bytes sent"));
   }
   if (Status s = view->validate_records(); !s.is_ok()) return fail_later(std::move(done), s);
+  const auto& h = view->header();
+  if (h.producer_id >= 0 && (h.producer_epoch < 0 || h.base_sequence < 0)) {
+    return fail_later(std::move(done),
+                      Status::invalid_argument("an idempotent batch needs an epoch and a sequence"));
+  }
   queue_.push_back(Pending{batch, view->header(), std::move(done)});
   maybe_write();
 }
@@ -141,6 +150,7 @@ bool PartitionLog::should_roll(uint64_t next_batch_bytes) const {
 
 Status PartitionLog::roll() {
   Offset base = segments_.back()->next_offset();
+  write_producer_snapshot(base);
   auto segment = Segment::create(io_, dir_, base, config_.index_interval_bytes);
   if (!segment) return segment.error().with_context("rolling to a new segment");
   Status s = io_.sync_directory(dir_);
@@ -174,11 +184,42 @@ void PartitionLog::maybe_write() {
   uint64_t bytes = 0;
   Offset next = group->segment->next_offset();
   std::vector<Bytes> buffers;
+  // Producers whose batches are already in this group: their next expected sequence.
+  std::map<int64_t, std::pair<int16_t, int32_t>> in_group;
   while (!queue_.empty() && group->items.size() < kMaxGroupBatches) {
     Pending& p = queue_.front();
     if (!group->items.empty() &&
         (bytes + p.batch.size() > room || bytes + p.batch.size() > kMaxGroupBytes)) {
       break;
+    }
+    if (p.header.producer_id >= 0) {
+      Status refused;
+      auto seen = in_group.find(p.header.producer_id);
+      if (seen != in_group.end()) {
+        if (p.header.producer_epoch != seen->second.first ||
+            p.header.base_sequence != seen->second.second) {
+          refused = Status::unavailable("a batch overlapping one still being written; retry");
+        }
+      } else {
+        auto check = producers_.check(p.header);
+        if (check.verdict == ProducerState::Verdict::kDuplicate) {
+          AppendResult dup{check.duplicate_of.base_offset, check.duplicate_of.last_offset,
+                           config_.durability.kind == DurabilityPolicy::Kind::kAlways, true};
+          boost::asio::post(io_.context(), [done = std::move(p.done), dup] { done(dup); });
+          queue_.pop_front();
+          continue;
+        }
+        if (check.verdict == ProducerState::Verdict::kOutOfOrder) refused = Status::out_of_order(check.why);
+        if (check.verdict == ProducerState::Verdict::kFenced) refused = Status::fenced(check.why);
+      }
+      if (!refused.is_ok()) {
+        fail_later(std::move(p.done), refused);
+        queue_.pop_front();
+        continue;
+      }
+      int64_t after = int64_t{p.header.base_sequence} + p.header.record_count;
+      in_group[p.header.producer_id] = {p.header.producer_epoch,
+                                        static_cast<int32_t>(after > INT32_MAX ? after - INT32_MAX - 1 : after)};
     }
     protocol::assign_offsets(p.batch, next, config_.leader_epoch);
     p.header.base_offset = next;
@@ -188,6 +229,10 @@ void PartitionLog::maybe_write() {
     buffers.push_back(p.batch);
     group->items.push_back(std::move(p));
     queue_.pop_front();
+  }
+  if (group->items.empty()) {
+    maybe_finish_flush();
+    return;  // every queued batch was a duplicate or refused
   }
   writing_ = true;
   bool sync = config_.durability.kind == DurabilityPolicy::Kind::kAlways;
@@ -234,6 +279,7 @@ void PartitionLog::on_write_done(std::shared_ptr<Group> group, WriteOutcome outc
   FilePosition pos = group->position;
   for (const Pending& p : group->items) {
     segment.on_append(p.header, pos, now);
+    if (p.header.producer_id >= 0) producers_.record(p.header, p.header.base_offset);
     pos = pos + p.header.batch_length;
   }
   ++writes_completed_;
@@ -347,6 +393,7 @@ Status PartitionLog::close() {
   Segment& active = *segments_.back();
   CAIRN_RETURN_IF_ERROR(io_.sync_file(*active.log()));
   CAIRN_RETURN_IF_ERROR(active.write_indexes(io_));
+  write_producer_snapshot(active.next_offset());
   if (recovery_point_stuck_) return Status::ok();
   return write_recovery_point(io_, dir_, active.next_offset());
 }
@@ -401,6 +448,76 @@ Result<size_t> PartitionLog::enforce_retention() {
   }
   if (deleted > 0) CAIRN_RETURN_IF_ERROR(io_.sync_directory(dir_));
   return deleted;
+}
+
+void PartitionLog::write_producer_snapshot(Offset at) {
+  // Producers idle for a week are forgotten, as Kafka does with producer.id.expiration.ms.
+  producers_.expire(to_millis(config_.clock()) - 7LL * 24 * 3600 * 1000);
+  auto bytes = producers_.encode(at);
+  Status s = write_file_atomically(io_, dir_ / segment_file_name(at, format::kSnapshotSuffix), bytes);
+  if (!s.is_ok()) {
+    // Not fatal: the state is rebuilt from the log, from an older snapshot.
+    spdlog::warn("{}: writing a producer snapshot: {}", dir_.string(), s.to_string());
+    return;
+  }
+  auto names = io_.list_directory(dir_);
+  if (!names) return;
+  std::vector<Offset> snapshots;
+  for (const auto& name : *names) {
+    if (auto o = parse_segment_file_name(name, format::kSnapshotSuffix)) snapshots.push_back(*o);
+  }
+  std::sort(snapshots.begin(), snapshots.end());
+  for (size_t i = 0; i + format::kSnapshotsKept < snapshots.size(); ++i) {
+    io_.remove_file(dir_ / segment_file_name(snapshots[i], format::kSnapshotSuffix)).ignore_error();
+  }
+}
+
+Status PartitionLog::rebuild_producer_state() {
+  auto names = io_.list_directory(dir_);
+  if (!names) return names.error();
+  std::vector<Offset> snapshots;
+  for (const auto& name : *names) {
+    if (auto o = parse_segment_file_name(name, format::kSnapshotSuffix)) snapshots.push_back(*o);
+  }
+  std::sort(snapshots.rbegin(), snapshots.rend());
+  Offset start = log_start_offset();
+  for (Offset at : snapshots) {
+    auto path = dir_ / segment_file_name(at, format::kSnapshotSuffix);
+    if (at > high_watermark()) {
+      // Taken before a crash cut the log back: it describes batches the log no longer has.
+      io_.remove_file(path).ignore_error();
+      continue;
+    }
+    auto bytes = read_whole_file(io_, path);
+    auto decoded = bytes ? ProducerState::decode(*bytes) : Result<std::pair<Offset, ProducerState>>(bytes.error());
+    if (!decoded || decoded->first != at) {
+      spdlog::warn("{}: ignoring producer snapshot {}: {}", dir_.string(), path.filename().string(),
+                   decoded ? "offset does not match its name" : decoded.error().message());
+      continue;
+    }
+    producers_ = std::move(decoded->second);
+    start = std::max(at, log_start_offset());
+    break;
+  }
+  // Replay the batch headers after the snapshot.
+  for (const auto& segment : segments_) {
+    if (segment->next_offset() <= start || segment->empty()) continue;
+    FilePosition from(0);
+    if (segment->base_offset() < start) {
+      auto loc = segment->find_batch(start);
+      if (!loc) return loc.error();
+      from = loc->position;
+    }
+    BatchScanner scanner(*segment->log(), from, segment->size_bytes(), BatchScanner::Mode::kHeaders);
+    for (;;) {
+      auto item = scanner.next();
+      if (!item) return item.error();
+      if (!*item) break;
+      const auto& h = (*item)->header;
+      if (h.producer_id >= 0 && h.base_offset >= start) producers_.record(h, h.base_offset);
+    }
+  }
+  return Status::ok();
 }
 
 Status PartitionLog::remove(IoBackend& io, const std::filesystem::path& dir) {

@@ -10,6 +10,11 @@
 // acknowledged, and becomes visible to readers (the high watermark moves), only when its group
 // is written and synced as the policy requires; a failed group leaves no byte behind.
 //
+// Idempotent producers: a batch with a producer id is checked against the partition's
+// ProducerState when its group is formed: a retry of a stored batch completes with the stored
+// offsets (duplicate) and is not written again; a gap fails with kOutOfOrder; an older epoch
+// with kFenced.
+//
 // Failures: a write that fails (ENOSPC, EIO) fails its group and the bytes are cut off; the
 // partition keeps taking appends. A failed fdatasync is never retried: the partition refuses
 // every later append until it is reopened, and write_status() says why.
@@ -27,6 +32,7 @@
 #include "protocol/status.h"
 #include "protocol/types.h"
 #include "storage/durability_policy.h"
+#include "storage/producer_state.h"
 #include "storage/io/io_backend.h"
 #include "storage/recovery.h"
 #include "storage/segment.h"
@@ -50,7 +56,8 @@ struct PartitionConfig {
 struct AppendResult {
   Offset base_offset;
   Offset last_offset;
-  bool durable = false;  // synced to disk before this acknowledgement
+  bool durable = false;    // synced to disk before this acknowledgement
+  bool duplicate = false;  // an idempotent producer's retry of a batch already stored there
 };
 
 class PartitionLog {
@@ -105,6 +112,7 @@ class PartitionLog {
   // OK, or why this partition refuses appends.
   const Status& write_status() const { return write_status_; }
   const RecoveryReport& recovery_report() const { return recovery_report_; }
+  const ProducerState& producer_state() const { return producers_; }
   const PartitionConfig& config() const { return config_; }
   const std::filesystem::path& dir() const { return dir_; }
 
@@ -131,6 +139,8 @@ class PartitionLog {
   void sync_active();
   void arm_sync_timer();
   void maybe_finish_flush();
+  Status rebuild_producer_state();
+  void write_producer_snapshot(Offset at);
   bool dirty() const { return writes_completed_ > writes_synced_; }
 
   IoBackend& io_;
@@ -139,6 +149,7 @@ class PartitionLog {
   std::vector<std::shared_ptr<Segment>> segments_;  // by base offset; back() is active
   RecoveryReport recovery_report_;
 
+  ProducerState producers_;
   std::deque<Pending> queue_;
   bool writing_ = false;
   bool in_callbacks_ = false;
