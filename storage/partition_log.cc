@@ -430,19 +430,38 @@ Result<size_t> PartitionLog::enforce_retention() {
   if (!config_.retention_bytes && !config_.retention_age) return size_t{0};
   Timestamp now = config_.clock();
   uint64_t total = size_bytes();
+  return delete_oldest_while([&](const Segment& oldest) -> const char* {
+    if (config_.retention_bytes && total - oldest.size_bytes() >= *config_.retention_bytes) {
+      total -= oldest.size_bytes();
+      return "size";
+    }
+    auto newest = oldest.max_timestamp_ms();
+    if (config_.retention_age && newest &&
+        now - timestamp_from_millis(*newest) > *config_.retention_age) {
+      total -= oldest.size_bytes();
+      return "age";
+    }
+    return nullptr;
+  });
+}
+
+Result<size_t> PartitionLog::delete_segments_before(Offset offset) {
+  return delete_oldest_while([offset](const Segment& oldest) -> const char* {
+    return oldest.next_offset() <= offset ? "offset" : nullptr;
+  });
+}
+
+Result<size_t> PartitionLog::delete_oldest_while(
+    const std::function<const char*(const Segment&)>& reason) {
   size_t deleted = 0;
   while (segments_.size() > 1) {
     const std::shared_ptr<Segment>& oldest = segments_.front();
     if (std::find(sealing_.begin(), sealing_.end(), oldest) != sealing_.end()) break;
-    bool by_size = config_.retention_bytes && total - oldest->size_bytes() >= *config_.retention_bytes;
-    auto newest = oldest->max_timestamp_ms();
-    bool by_age = config_.retention_age && newest &&
-                  now - timestamp_from_millis(*newest) > *config_.retention_age;
-    if (!by_size && !by_age) break;
+    const char* why = reason(*oldest);
+    if (why == nullptr) break;
     CAIRN_RETURN_IF_ERROR(oldest->remove_files(io_));
-    spdlog::info("{}: retention deleted segment {} ({} bytes, {})", dir_.string(),
-                 oldest->base_offset().value(), oldest->size_bytes(), by_size ? "size" : "age");
-    total -= oldest->size_bytes();
+    spdlog::info("{}: deleted segment {} ({} bytes, by {})", dir_.string(),
+                 oldest->base_offset().value(), oldest->size_bytes(), why);
     segments_.erase(segments_.begin());
     ++deleted;
   }

@@ -96,6 +96,8 @@ class PartitionLog {
 
   // Deletes whole segments past the retention limits; never the active one. Returns how many.
   Result<size_t> enforce_retention();
+  // Deletes the whole segments that lie entirely below `offset`; never the active one.
+  Result<size_t> delete_segments_before(Offset offset);
   // Deletes a partition's directory and every file in it.
   static Status remove(IoBackend& io, const std::filesystem::path& dir);
 
@@ -140,6 +142,8 @@ class PartitionLog {
   void arm_sync_timer();
   void maybe_finish_flush();
   Status rebuild_producer_state();
+  // Deletes the oldest segments (never the active one) while `reason` names why.
+  Result<size_t> delete_oldest_while(const std::function<const char*(const Segment&)>& reason);
   void write_producer_snapshot(Offset at);
   bool dirty() const { return writes_completed_ > writes_synced_; }
 

@@ -181,6 +181,21 @@ TEST_P(PartitionLogTest, RetentionByAgeUsesTheNewestRecordOfASegment) {
   EXPECT_GE(newest_in_first, 1'000'000 + 10'500);
 }
 
+TEST_P(PartitionLogTest, DeleteSegmentsBeforeKeepsTheSegmentHoldingTheOffset) {
+  auto log = fx.open_ok({.segment_bytes = 1024});
+  for (int i = 0; i < 40; ++i) ASSERT_TRUE(fx.append(*log, make_batch({.value_bytes = 100})));
+  ASSERT_GT(log->segment_count(), 4u);
+  auto deleted = log->delete_segments_before(Offset(20));
+  ASSERT_TRUE(deleted);
+  EXPECT_GT(*deleted, 0u);
+  EXPECT_LE(log->log_start_offset(), Offset(20));
+  EXPECT_GT(log->log_start_offset(), Offset(0));
+  EXPECT_EQ(fx.read_all(*log, log->log_start_offset()).size(),
+            static_cast<size_t>(40 - log->log_start_offset().value()));
+  ASSERT_TRUE(log->delete_segments_before(Offset(1000)));
+  EXPECT_EQ(log->segment_count(), 1u);  // never the active segment
+}
+
 TEST_P(PartitionLogTest, RollsBySegmentAge) {
   Timestamp now = timestamp_from_millis(50'000);
   auto log = fx.open_ok({.segment_age = std::chrono::milliseconds(1000),
