@@ -10,6 +10,9 @@
 
 #include <thread>
 
+#include "broker/group/coordinator.h"
+#include "broker/group/offset_log.h"
+#include "broker/producer_ids.h"
 #include "broker/server.h"
 #include "broker/session.h"
 
@@ -25,6 +28,7 @@ Broker::~Broker() {
   // Objects bound to a shard's io_context go before the shards.
   server_.reset();
   admin_mutex_.reset();
+  coordinators_.clear();
   shards_.clear();
   if (lock_fd_ >= 0) ::close(lock_fd_);
 }
@@ -35,6 +39,10 @@ Shard& Broker::shard_for(std::string_view topic, int32_t partition) {
 }
 
 uint16_t Broker::port() const { return server_ ? server_->port() : 0; }
+
+Shard& Broker::coordinator_shard(std::string_view group) {
+  return shard_for(kOffsetsTopic, offsets_partition_for(group, offsets_partitions_));
+}
 
 Status Broker::lock_data_dir() {
   std::error_code ec;
@@ -107,18 +115,40 @@ Status Broker::start() {
   CAIRN_RETURN_IF_ERROR(store_->init());
   auto topics = store_->load_all();
   if (!topics) return topics.error();
+  std::string offsets_topic(kOffsetsTopic);
+  if (!topics->count(offsets_topic)) {
+    // Committed offsets live in an internal topic, synced on every commit.
+    storage::TopicConfig c;
+    c.partitions = config_.groups.offsets_partitions;
+    c.segment_bytes = 64ull << 20;
+    c.durability = storage::DurabilityPolicy::always();
+    CAIRN_RETURN_IF_ERROR(store_->create(offsets_topic, c));
+    topics->emplace(offsets_topic, c);
+  }
+  offsets_partitions_ = topics->at(offsets_topic).partitions;
   CAIRN_RETURN_IF_ERROR(open_partitions(*topics));
+  for (auto& s : shards_) {
+    coordinators_.push_back(std::make_unique<GroupCoordinator>(*this, *s));
+    CAIRN_RETURN_IF_ERROR(coordinators_.back()->load());
+    coordinators_.back()->start();
+  }
+  producer_ids_ = std::make_unique<ProducerIds>(shards_[0]->io(), config_.data_dir / "producer-ids");
+  CAIRN_RETURN_IF_ERROR(producer_ids_->load());
 
   server_ = std::make_unique<Server>(*this);
   CAIRN_RETURN_IF_ERROR(server_->listen());
   for (auto& s : shards_) s->start_retention_timer(config_.retention_check_interval);
   for (auto& s : shards_) s->start();
   server_->start();
-  size_t partitions = 0;
-  for (const auto& [name, c] : *topics) partitions += static_cast<size_t>(c.partitions);
+  size_t partitions = 0, user_topics = 0;
+  for (const auto& [name, c] : *topics) {
+    if (name.starts_with("__")) continue;
+    ++user_topics;
+    partitions += static_cast<size_t>(c.partitions);
+  }
   spdlog::info("cairnd serving on {}:{} with data in {}: {} topics, {} partitions, {} threads, "
                "I/O backend {}",
-               config_.host, port(), config_.data_dir.string(), topics->size(), partitions,
+               config_.host, port(), config_.data_dir.string(), user_topics, partitions,
                shards_.size(), shards_[0]->io().name());
   return Status::ok();
 }
@@ -132,10 +162,14 @@ namespace {
 
 // On one shard: close its sessions once they have answered what they read, then flush and
 // close its partitions cleanly.
-awaitable<int> drain_shard(Shard& shard) {
+awaitable<int> drain_shard(Broker& broker, Shard& shard) {
   for (Session* s : std::vector<Session*>(shard.sessions().begin(), shard.sessions().end())) {
     s->shutdown();
   }
+  // Long polls and group joins would otherwise wait out their timeouts.
+  for (Partition* p : shard.partitions()) p->wake_all();
+  broker.coordinator(shard.id()).wake_all();
+  shard.budget().wake_all();
   asio::steady_timer timer(shard.context());
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (!shard.sessions().empty() && std::chrono::steady_clock::now() < deadline) {
@@ -146,6 +180,7 @@ awaitable<int> drain_shard(Shard& shard) {
   for (Session* s : std::vector<Session*>(shard.sessions().begin(), shard.sessions().end())) {
     s->close("broker stopping");
   }
+  shard.budget().wake_all();
   int failures = 0;
   for (Partition* p : shard.partitions()) {
     if (!p->log()) continue;
@@ -172,7 +207,7 @@ awaitable<void> Broker::shutdown() {
   shutting_down_ = true;
   server_->stop_accepting();
   std::vector<std::pair<asio::any_io_executor, awaitable<int>>> tasks;
-  for (auto& s : shards_) tasks.emplace_back(s->executor(), drain_shard(*s));
+  for (auto& s : shards_) tasks.emplace_back(s->executor(), drain_shard(*this, *s));
   auto failures = co_await gather(std::move(tasks));
   int total = 0;
   for (int f : failures) total += f;

@@ -18,6 +18,8 @@
 
 namespace cairn::broker {
 
+class GroupCoordinator;
+class ProducerIds;
 class Server;
 
 class Broker {
@@ -48,6 +50,13 @@ class Broker {
   std::atomic<uint32_t>& connections() { return connections_; }
   // Serializes topic creation and deletion; only on shard 0's thread.
   AsyncMutex& admin_mutex() { return *admin_mutex_; }
+  // The group coordinator of shard `i`, used on that shard's thread.
+  GroupCoordinator& coordinator(unsigned i) { return *coordinators_[i]; }
+  // The shard whose coordinator runs `group`.
+  Shard& coordinator_shard(std::string_view group);
+  int32_t offsets_partitions() const { return offsets_partitions_; }
+  // Only on shard 0's thread.
+  ProducerIds& producer_ids() { return *producer_ids_; }
 
  private:
   awaitable<void> shutdown();
@@ -60,6 +69,9 @@ class Broker {
   std::unique_ptr<storage::TopicStore> store_;
   std::unique_ptr<Server> server_;
   std::unique_ptr<AsyncMutex> admin_mutex_;
+  std::vector<std::unique_ptr<GroupCoordinator>> coordinators_;
+  std::unique_ptr<ProducerIds> producer_ids_;
+  int32_t offsets_partitions_ = 1;
   std::atomic<bool> shutting_down_{false};
   std::atomic<bool> stop_requested_{false};
   std::atomic<uint32_t> connections_{0};

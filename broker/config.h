@@ -23,6 +23,15 @@ struct Limits {
   std::chrono::milliseconds max_fetch_wait{30'000};   // longest long poll a fetch may ask for
 };
 
+struct GroupOptions {
+  std::chrono::milliseconds rebalance_delay{200};  // --group-rebalance-delay-ms: wait this long for more joins
+  std::chrono::milliseconds min_session_timeout{100};
+  std::chrono::milliseconds max_session_timeout{300'000};
+  std::chrono::milliseconds offsets_retention{7LL * 24 * 3600 * 1000};  // --offsets-retention-ms
+  uint64_t snapshot_bytes = 16ull << 20;  // offsets log bytes between snapshots
+  int32_t offsets_partitions = 8;         // --offsets-partitions (fixed once the topic exists)
+};
+
 struct BrokerConfig {
   std::string host = "127.0.0.1";
   uint16_t port = 9292;
@@ -34,6 +43,7 @@ struct BrokerConfig {
   bool auto_create_topics = false;      // --auto-create-topics
   std::chrono::milliseconds retention_check_interval{300'000};  // --retention-check-ms
   int32_t node_id = 0;
+  GroupOptions groups;
 };
 
 }  // namespace cairn::broker

@@ -15,6 +15,9 @@ struct OutboundFrame {
   std::vector<protocol::ExternalBytes> external;  // in order of position
   // External source i: these slices, one after another (a partition's read may span segments).
   std::vector<std::vector<storage::LogSlice>> sources;
+  // Nothing to send: close the connection once the responses before it are written (a failed
+  // request whose client expects no response, such as Produce with acks=0).
+  bool close_connection = false;
 };
 
 }  // namespace cairn::broker

@@ -24,6 +24,14 @@ void Partition::wait_for_data(Offset offset, std::weak_ptr<DataWaiter> waiter) {
   waiters_.emplace_back(offset, std::move(waiter));
 }
 
+void Partition::wake_all() {
+  auto waiters = std::move(waiters_);
+  waiters_.clear();
+  for (auto& [offset, weak] : waiters) {
+    if (auto w = weak.lock()) w->wake();
+  }
+}
+
 void Partition::on_append(Offset high_watermark) {
   if (waiters_.empty()) return;
   std::vector<std::pair<Offset, std::weak_ptr<DataWaiter>>> still_waiting;

@@ -37,6 +37,8 @@ class Partition {
 
   // Wakes `waiter` once the high watermark is past `offset`, at once if it already is.
   void wait_for_data(Offset offset, std::weak_ptr<DataWaiter> waiter);
+  // Wakes every waiter now (the broker is stopping).
+  void wake_all();
 
  private:
   void on_append(Offset high_watermark);

@@ -38,7 +38,8 @@ Session::Session(tcp::socket socket, Broker& broker, Shard& shard)
       last_activity_(std::chrono::steady_clock::now()) {
   boost::system::error_code ec;
   auto remote = socket_.remote_endpoint(ec);
-  peer_ = ec ? "unknown peer" : remote.address().to_string() + ":" + std::to_string(remote.port());
+  peer_host_ = ec ? "unknown" : remote.address().to_string();
+  peer_ = peer_host_ + ":" + std::to_string(ec ? 0 : remote.port());
   socket_.set_option(tcp::no_delay(true), ec);
   shard_.sessions().insert(this);
 }
@@ -101,26 +102,17 @@ awaitable<void> Session::reader(std::shared_ptr<Session> self) {
         close("bad frame length");
         break;
       }
-      co_await shard_.budget().acquire(length);
-      auto frame = std::make_shared<std::vector<std::byte>>(length);
+      auto frame = std::make_shared<FrameBuffer>(length);
       size_t have = std::min<size_t>(end - begin - protocol::frame::kLengthSize, length);
-      std::memcpy(frame->data(), buf.data() + begin + protocol::frame::kLengthSize, have);
+      if (!co_await shard_.budget().acquire(have, read_done_)) break;
+      std::memcpy(frame->data.get(), buf.data() + begin + protocol::frame::kLengthSize, have);
       begin += protocol::frame::kLengthSize + have;
-      if (have < length) {
-        boost::system::error_code ec;
-        co_await asio::async_read(socket_, asio::buffer(frame->data() + have, length - have),
-                                  asio::redirect_error(use_awaitable, ec));
-        if (ec) {
-          shard_.budget().release(length);
-          throw boost::system::system_error(ec);
-        }
-        touch();
-      }
       if (begin == end) begin = end = 0;
+      if (have < length && !co_await read_body(*frame, have)) break;
       frame_started_.reset();
       if (end > begin) frame_started_ = last_activity_;
 
-      auto request = protocol::decode_request_header(*frame);
+      auto request = protocol::decode_request_header(frame->bytes());
       if (!request) {
         shard_.budget().release(length);
         spdlog::warn("{}: malformed request header ({}); closing the connection", peer_,
@@ -150,18 +142,22 @@ awaitable<void> Session::reader(std::shared_ptr<Session> self) {
     }
   } catch (const boost::system::system_error& e) {
     if (!expected_disconnect(e.code())) spdlog::debug("{}: read failed: {}", peer_, e.what());
+  } catch (const std::exception& e) {
+    spdlog::warn("{}: read failed: {}; closing the connection", peer_, e.what());
+    close("read failed");
   }
   read_done_ = true;
   writer_wake_.notify_all();
 }
 
 awaitable<void> Session::serve(std::shared_ptr<Session> /*self: keeps us alive*/,
-                               std::shared_ptr<std::vector<std::byte>> frame,
+                               std::shared_ptr<FrameBuffer> frame,
                                protocol::DecodedRequest request, std::shared_ptr<Slot> slot,
                                uint64_t budget_bytes) {
   try {
     RequestContext ctx{broker_, shard_, request.header,
-                       protocol::MutableBytes(*frame).subspan(request.body_offset), frame};
+                       frame->bytes().subspan(request.body_offset), frame,
+                       peer_host_};
     std::optional<OutboundFrame> out = co_await dispatch(ctx);
     if (out) {
       slot->frame = std::move(*out);
@@ -180,6 +176,30 @@ awaitable<void> Session::serve(std::shared_ptr<Session> /*self: keeps us alive*/
   writer_wake_.notify_all();
 }
 
+awaitable<bool> Session::read_body(FrameBuffer& frame, size_t have) {
+  constexpr size_t kChunk = 256 * 1024;
+  size_t held = have;
+  while (have < frame.size) {
+    size_t chunk = std::min(kChunk, frame.size - have);
+    if (!co_await shard_.budget().acquire(chunk, read_done_)) {
+      shard_.budget().release(held);
+      co_return false;
+    }
+    held += chunk;
+    frame_started_ = std::chrono::steady_clock::now();  // waiting for budget is not the client's delay
+    boost::system::error_code ec;
+    co_await asio::async_read(socket_, asio::buffer(frame.data.get() + have, chunk),
+                              asio::redirect_error(use_awaitable, ec));
+    if (ec) {
+      shard_.budget().release(held);
+      throw boost::system::system_error(ec);
+    }
+    have += chunk;
+    touch();
+  }
+  co_return true;
+}
+
 awaitable<void> Session::writer(std::shared_ptr<Session> /*self: keeps us alive*/) {
   try {
     for (;;) {
@@ -193,6 +213,12 @@ awaitable<void> Session::writer(std::shared_ptr<Session> /*self: keeps us alive*
           if (!slot->respond) {
             queue_.pop_front();
             continue;
+          }
+          if (slot->frame.close_connection) {
+            if (!taken.empty()) break;  // write what came before it first
+            queue_.pop_front();
+            close_after = true;
+            break;
           }
           if (!slot->frame.external.empty() && !taken.empty()) break;
           queue_.pop_front();
@@ -221,6 +247,9 @@ awaitable<void> Session::writer(std::shared_ptr<Session> /*self: keeps us alive*
     }
   } catch (const boost::system::system_error& e) {
     if (!expected_disconnect(e.code())) spdlog::debug("{}: write failed: {}", peer_, e.what());
+    close("write failed");
+  } catch (const std::exception& e) {
+    spdlog::warn("{}: write failed: {}; closing the connection", peer_, e.what());
     close("write failed");
   }
 }

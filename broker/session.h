@@ -27,6 +27,15 @@ namespace cairn::broker {
 class Broker;
 class Shard;
 
+// A request frame's bytes. Allocated without being touched, so a frame announced but not yet
+// sent costs address space, not memory.
+struct FrameBuffer {
+  explicit FrameBuffer(size_t n) : data(std::make_unique_for_overwrite<std::byte[]>(n)), size(n) {}
+  std::unique_ptr<std::byte[]> data;
+  size_t size;
+  protocol::MutableBytes bytes() { return {data.get(), size}; }
+};
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(asio::ip::tcp::socket socket, Broker& broker, Shard& shard);
@@ -51,9 +60,13 @@ class Session : public std::enable_shared_from_this<Session> {
   awaitable<void> reader(std::shared_ptr<Session> self);
   awaitable<void> writer(std::shared_ptr<Session> self);
   awaitable<void> watchdog(std::shared_ptr<Session> self);
-  awaitable<void> serve(std::shared_ptr<Session> self, std::shared_ptr<std::vector<std::byte>> frame,
+  awaitable<void> serve(std::shared_ptr<Session> self, std::shared_ptr<FrameBuffer> frame,
                         protocol::DecodedRequest request, std::shared_ptr<Slot> slot,
                         uint64_t budget_bytes);
+  // Reads the rest of a frame, taking budget chunk by chunk as its bytes arrive, so a client
+  // that announces a large frame and stalls holds only what it has sent. False if the session
+  // closed meanwhile (the budget taken is released).
+  awaitable<bool> read_body(FrameBuffer& frame, size_t have);
   awaitable<void> write_with_files(OutboundFrame& frame);
   awaitable<void> send_file(const storage::LogSlice& slice);
   void touch();
@@ -62,6 +75,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Broker& broker_;
   Shard& shard_;
   std::string peer_;
+  std::string peer_host_;
   std::deque<std::shared_ptr<Slot>> queue_;  // requests read, in order, until answered
   Notifier writer_wake_;
   asio::steady_timer watchdog_timer_;

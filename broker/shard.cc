@@ -4,9 +4,11 @@
 
 namespace cairn::broker {
 
-awaitable<void> MemoryBudget::acquire(uint64_t bytes) {
-  while (used_ > 0 && used_ + bytes > capacity_) co_await notifier_.wait();
+awaitable<bool> MemoryBudget::acquire(uint64_t bytes, const bool& give_up) {
+  while (!give_up && used_ > 0 && used_ + bytes > capacity_) co_await notifier_.wait();
+  if (give_up) co_return false;
   used_ += bytes;
+  co_return true;
 }
 
 void MemoryBudget::release(uint64_t bytes) {

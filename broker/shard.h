@@ -34,11 +34,13 @@ class MemoryBudget {
  public:
   MemoryBudget(const asio::any_io_executor& ex, uint64_t capacity)
       : capacity_(capacity), notifier_(ex) {}
-  // Waits until `bytes` fit. A request larger than the whole budget passes when nothing else
-  // is held, so it is slow rather than impossible.
-  awaitable<void> acquire(uint64_t bytes);
+  // Waits until `bytes` fit, or until `give_up` turns true (then returns false, holding
+  // nothing). A request larger than the whole budget passes when nothing else is held.
+  awaitable<bool> acquire(uint64_t bytes, const bool& give_up);
   void release(uint64_t bytes);
   uint64_t used() const { return used_; }
+  // Wakes every waiter so that it can see its connection is closing.
+  void wake_all() { notifier_.notify_all(); }
 
  private:
   uint64_t capacity_;
@@ -91,12 +93,14 @@ class Shard {
 
   unsigned id_;
   const BrokerConfig& config_;
+  // Outlives context_: destroying the context destroys suspended session coroutines, whose
+  // sessions then unregister here.
+  std::set<Session*> sessions_;
   asio::io_context context_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   std::unique_ptr<storage::IoBackend> io_;
   MemoryBudget budget_;
   std::map<Key, std::unique_ptr<Partition>, KeyLess> partitions_;
-  std::set<Session*> sessions_;
   std::unique_ptr<asio::steady_timer> retention_timer_;
   std::chrono::milliseconds retention_interval_{0};
   std::thread thread_;

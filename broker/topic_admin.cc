@@ -84,6 +84,9 @@ awaitable<TopicResult> create_on_shard0(Broker& broker, std::string name,
   if (Status s = storage::TopicStore::validate_name(name); !s.is_ok()) {
     co_return TopicResult{name, ErrorCode::kInvalidTopicName, s.message()};
   }
+  if (is_internal_topic(name)) {
+    co_return TopicResult{name, ErrorCode::kInvalidTopicName, "names starting with __ are reserved"};
+  }
   if (broker.topics().find(name)) {
     co_return TopicResult{name, ErrorCode::kTopicAlreadyExists, "topic '" + name + "' exists"};
   }
@@ -93,14 +96,15 @@ awaitable<TopicResult> create_on_shard0(Broker& broker, std::string name,
                                                                           : ErrorCode::kStorageError,
                           s.message()};
   }
-  // Visible from now on; until its partitions open, requests for them get a retriable error.
-  broker.topics().set(name, config);
   std::vector<std::pair<asio::any_io_executor, awaitable<int>>> tasks;
   for (auto& [shard, ids] : by_shard(broker, name, config.partitions)) {
     Shard& s = broker.shard(shard);
     tasks.emplace_back(s.executor(), open_on_shard(broker, s, name, config, ids));
   }
   auto failures = co_await gather(std::move(tasks));
+  // Visible only now that every partition is open. (The admin mutex keeps a second create of
+  // the same name out meanwhile, and an auto-creating produce waits for this one.)
+  broker.topics().set(name, config);
   int failed = 0;
   for (int f : failures) failed += f;
   spdlog::info("created topic {} ({} partitions, durability {})", name, config.partitions,
@@ -115,6 +119,9 @@ awaitable<TopicResult> create_on_shard0(Broker& broker, std::string name,
 awaitable<TopicResult> delete_on_shard0(Broker& broker, std::string name) {
   co_await broker.admin_mutex().lock();
   AsyncLockGuard guard(broker.admin_mutex());
+  if (is_internal_topic(name)) {
+    co_return TopicResult{name, ErrorCode::kInvalidTopicName, "internal topics cannot be deleted"};
+  }
   auto config = broker.topics().find(name);
   if (!config) {
     co_return TopicResult{name, ErrorCode::kUnknownTopicOrPartition,
@@ -146,8 +153,11 @@ awaitable<TopicResult> delete_topic(Broker& broker, std::string name) {
   co_return co_await run_on(broker.shard(0).executor(), delete_on_shard0(broker, std::move(name)));
 }
 
+bool is_internal_topic(std::string_view name) { return name.starts_with("__"); }
+
 awaitable<bool> ensure_topic(Broker& broker, std::string name) {
   if (broker.topics().find(name)) co_return true;
+  if (is_internal_topic(name)) co_return false;
   if (!broker.config().auto_create_topics) co_return false;
   auto result = co_await create_topic(broker, name, broker.config().topic_defaults);
   co_return result.error == ErrorCode::kNone || result.error == ErrorCode::kTopicAlreadyExists;

@@ -23,6 +23,9 @@ awaitable<protocol::TopicResult> create_topic(Broker& broker, std::string name,
                                               storage::TopicConfig config);
 // Closes a topic's partitions (after their in-flight appends) and deletes its files.
 awaitable<protocol::TopicResult> delete_topic(Broker& broker, std::string name);
+// Internal topics (names starting with "__") hold broker state; clients cannot create, delete or
+// produce to them.
+bool is_internal_topic(std::string_view name);
 // True when the topic exists, creating it with the defaults first if auto-create is on.
 awaitable<bool> ensure_topic(Broker& broker, std::string name);
 

@@ -80,6 +80,7 @@ void Encoder::begin_frame() {
 
 void Encoder::end_frame() {
   uint64_t length = out_.size() - frame_start_ - 4 + external_size_;
+  assert(length <= UINT32_MAX && "frame larger than its 32-bit length");
   store_le<uint32_t>(out_.data() + frame_start_, static_cast<uint32_t>(length));
 }
 

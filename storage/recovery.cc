@@ -152,6 +152,17 @@ Result<RecoveredLog> recover_log(IoBackend& io, const std::filesystem::path& dir
       auto file_size = seg.log()->size();
       if (!file_size) return file_size.error();
       log.report.bytes_scanned += *file_size;
+      if (sealed_end && (!scan->stop_reason.is_ok() || seg.next_offset() != *sealed_end)) {
+        // The segment was synced whole before the recovery point passed it: nothing in it is
+        // a torn write, so a bad or missing batch is corruption, whatever follows.
+        return Status::corruption(
+            "partition " + dir.string() + ": sealed segment " + seg.log_path().filename().string() +
+            " ends at offset " + seg.next_offset().to_string() + " instead of " +
+            sealed_end->to_string() +
+            (scan->stop_reason.is_ok() ? "" : " (" + scan->stop_reason.message() + ")") +
+            "; the log is left untouched for inspection (cairn log dump " + dir.string() +
+            " --verify)");
+      }
       if (!scan->stop_reason.is_ok()) {
         // A bad batch. If anything valid follows it, this is not a torn tail.
         bool later_data = false;

@@ -13,7 +13,7 @@ awaitable<HandlerResult> handle_api_versions(RequestContext& ctx) {
   // Answered at any version, in the v0 layout, so a client can always learn what to speak.
   protocol::RequestHeader v0 = ctx.header;
   v0.api_version = 0;
-  RequestContext at_v0{ctx.broker, ctx.shard, v0, ctx.body, ctx.body_owner};
+  RequestContext at_v0{ctx.broker, ctx.shard, v0, ctx.body, ctx.body_owner, ctx.peer_host};
   co_return respond(at_v0, r);
 }
 

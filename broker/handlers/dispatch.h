@@ -25,6 +25,7 @@ struct RequestContext {
   // Owns the bytes `body` points into. Work that may outlive the handler (an append still in
   // flight when a produce times out) holds a copy.
   std::shared_ptr<const void> body_owner;
+  std::string_view peer_host;  // the client's address
 };
 
 // nullopt: the request gets no response (Produce with acks=0).
@@ -41,6 +42,16 @@ awaitable<HandlerResult> handle_delete_topics(RequestContext& ctx);
 awaitable<HandlerResult> handle_produce(RequestContext& ctx);
 awaitable<HandlerResult> handle_fetch(RequestContext& ctx);
 awaitable<HandlerResult> handle_list_offsets(RequestContext& ctx);
+awaitable<HandlerResult> handle_find_coordinator(RequestContext& ctx);
+awaitable<HandlerResult> handle_join_group(RequestContext& ctx);
+awaitable<HandlerResult> handle_sync_group(RequestContext& ctx);
+awaitable<HandlerResult> handle_heartbeat(RequestContext& ctx);
+awaitable<HandlerResult> handle_leave_group(RequestContext& ctx);
+awaitable<HandlerResult> handle_offset_commit(RequestContext& ctx);
+awaitable<HandlerResult> handle_offset_fetch(RequestContext& ctx);
+awaitable<HandlerResult> handle_list_groups(RequestContext& ctx);
+awaitable<HandlerResult> handle_describe_groups(RequestContext& ctx);
+awaitable<HandlerResult> handle_init_producer_id(RequestContext& ctx);
 
 // A response frame carrying `body`.
 template <typename Body>
@@ -54,7 +65,8 @@ OutboundFrame respond(const RequestContext& ctx, const Body& body) {
   return f;
 }
 
-// A response frame carrying only an error.
+// A response frame carrying only an error; for a request that expects no response (Produce
+// with acks=0) a frame that closes the connection instead, since the error cannot be told.
 OutboundFrame respond_error(const RequestContext& ctx, protocol::ErrorCode error,
                             std::string_view message);
 

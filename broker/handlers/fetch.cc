@@ -29,6 +29,7 @@ struct PartitionRead {
   int64_t log_start_offset = -1;
   std::vector<storage::LogSlice> slices;
   uint64_t bytes = 0;
+  bool more = false;  // stopped at max bytes with more data behind: waiting would not help
 };
 
 // Wakes the fetch's coroutine, on its own shard, when a partition gets new data.
@@ -96,7 +97,9 @@ awaitable<std::vector<PartitionRead>> read_on_shard(Shard& shard, std::vector<En
     if (e.request.fetch_offset < r.log_start_offset || e.request.fetch_offset > r.high_watermark) {
       r.error = ErrorCode::kOffsetOutOfRange;
     }
-    if (waiter && r.error == ErrorCode::kNone) p->wait_for_data(next, waiter);
+    r.more = next < log.high_watermark();
+    // Wait only on partitions read to their end: one with more data would wake us at once.
+    if (waiter && r.error == ErrorCode::kNone && !r.more) p->wait_for_data(next, waiter);
   }
   co_return out;
 }
@@ -108,6 +111,12 @@ awaitable<HandlerResult> handle_fetch(RequestContext& ctx) {
   if (!request) co_return respond_error(ctx, ErrorCode::kInvalidRequest, request.error().message());
   auto max_wait = std::min(std::chrono::milliseconds(request->max_wait_ms),
                            ctx.broker.config().limits.max_fetch_wait);
+  // Keep every response frame well inside its 32-bit length.
+  constexpr uint32_t kMaxResponseBytes = 256u << 20;
+  request->max_bytes = std::min(request->max_bytes, kMaxResponseBytes);
+  for (auto& t : request->topics) {
+    for (auto& p : t.partitions) p.max_bytes = std::min(p.max_bytes, kMaxResponseBytes);
+  }
   auto deadline = std::chrono::steady_clock::now() + max_wait;
 
   std::map<unsigned, std::vector<Entry>> by_shard;
@@ -135,14 +144,17 @@ awaitable<HandlerResult> handle_fetch(RequestContext& ctx) {
     }
     reads = co_await gather(std::move(tasks));
     uint64_t total = 0;
-    bool errors = false;
+    bool errors = false, more = false;
     for (const auto& shard_reads : reads) {
       for (const auto& r : shard_reads) {
         total += r.bytes;
         errors = errors || r.error != ErrorCode::kNone;
+        more = more || r.more;
       }
     }
-    if (total >= request->min_bytes || errors || !waiter || ctx.broker.shutting_down()) break;
+    if (total >= request->min_bytes || errors || more || !waiter || ctx.broker.shutting_down()) {
+      break;
+    }
     co_await waiter->wait_until(deadline);
   }
 

@@ -75,7 +75,9 @@ awaitable<HandlerResult> handle_metadata(RequestContext& ctx) {
       topics.emplace_back(name, ctx.broker.topics().find(name));
     }
   } else {
-    for (auto& [name, c] : ctx.broker.topics().snapshot()) topics.emplace_back(name, c);
+    for (auto& [name, c] : ctx.broker.topics().snapshot()) {
+      if (!is_internal_topic(name)) topics.emplace_back(name, c);
+    }
   }
 
   std::map<unsigned, std::vector<Entry>> by_shard;

@@ -1,6 +1,8 @@
 // Produce: route each partition's batches to the shard that owns the partition, append them
 // there (the storage log groups concurrent appends into one write and one sync), and answer
-// when every append is acknowledged or the request's timeout passes.
+// when every append is done. The request holds its memory and its in-flight slot until then, so
+// a slow disk slows producers down instead of letting appends pile up. (The request's timeout is
+// for waiting on replicas under acks=all; a single node has none.)
 #include <map>
 
 #include "broker/broker.h"
@@ -48,18 +50,15 @@ struct ShardAppends {
   ShardAppends(const asio::any_io_executor& ex, std::shared_ptr<const void> owner)
       : notifier(ex), request_bytes(std::move(owner)) {}
   std::vector<protocol::ProducePartitionResult> results;
-  std::vector<size_t> pending;  // appends outstanding per entry
   size_t outstanding = 0;
   Notifier notifier;
   std::shared_ptr<const void> request_bytes;  // the batches appended; freed after the last append
 };
 
 awaitable<std::vector<protocol::ProducePartitionResult>> produce_on_shard(
-    Shard& shard, std::vector<Entry> entries, SteadyTime deadline,
-    std::shared_ptr<const void> request_bytes) {
+    Shard& shard, std::vector<Entry> entries, std::shared_ptr<const void> request_bytes) {
   auto state = std::make_shared<ShardAppends>(shard.executor(), std::move(request_bytes));
   state->results.resize(entries.size());
-  state->pending.assign(entries.size(), 0);
   for (size_t i = 0; i < entries.size(); ++i) {
     Entry& e = entries[i];
     auto& result = state->results[i];
@@ -86,7 +85,6 @@ awaitable<std::vector<protocol::ProducePartitionResult>> produce_on_shard(
     }
     result.log_start_offset = p->log()->log_start_offset().value();
     for (size_t b = 0; b < batches->size(); ++b) {
-      ++state->pending[i];
       ++state->outstanding;
       p->log()->append((*batches)[b], [state, i, b](Result<storage::AppendResult> r) {
         auto& res = state->results[i];
@@ -98,23 +96,11 @@ awaitable<std::vector<protocol::ProducePartitionResult>> produce_on_shard(
         } else if (b == 0) {
           res.base_offset = r->base_offset.value();
         }
-        --state->pending[i];
         if (--state->outstanding == 0) state->notifier.notify_all();
       });
     }
   }
-  while (state->outstanding > 0 && std::chrono::steady_clock::now() < deadline) {
-    co_await state->notifier.wait_until(deadline);
-  }
-  for (size_t i = 0; i < entries.size(); ++i) {
-    if (state->pending[i] > 0) {
-      // Still in flight: its appends go on (the callbacks keep the request bytes alive) but
-      // the producer learns only that it does not know.
-      state->results[i].error = ErrorCode::kRequestTimedOut;
-      state->results[i].message = "appends did not complete within the request timeout";
-      state->results[i].base_offset = -1;
-    }
-  }
+  while (state->outstanding > 0) co_await state->notifier.wait();
   co_return state->results;
 }
 
@@ -123,7 +109,6 @@ awaitable<std::vector<protocol::ProducePartitionResult>> produce_on_shard(
 awaitable<HandlerResult> handle_produce(RequestContext& ctx) {
   auto request = protocol::ProduceRequest::decode(ctx.body, ctx.header.api_version);
   if (!request) co_return respond_error(ctx, ErrorCode::kInvalidRequest, request.error().message());
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(request->timeout_ms);
 
   protocol::ProduceResponse response;
   std::map<unsigned, std::vector<Entry>> by_shard;
@@ -141,6 +126,9 @@ awaitable<HandlerResult> handle_produce(RequestContext& ctx) {
       res.partition = topic.partitions[p].partition;
       if (ctx.broker.shutting_down()) {
         res.error = ErrorCode::kBrokerShuttingDown;
+      } else if (is_internal_topic(topic.name)) {
+        res.error = ErrorCode::kInvalidTopicName;
+        res.message = "internal topics take no produce requests";
       } else if (!known) {
         res.error = ErrorCode::kUnknownTopicOrPartition;
         res.message = "topic '" + topic.name + "' does not exist";
@@ -156,7 +144,7 @@ awaitable<HandlerResult> handle_produce(RequestContext& ctx) {
   for (auto& [shard, entries] : by_shard) {
     Shard& s = ctx.broker.shard(shard);
     routed.push_back(entries);
-    tasks.emplace_back(s.executor(), produce_on_shard(s, std::move(entries), deadline, ctx.body_owner));
+    tasks.emplace_back(s.executor(), produce_on_shard(s, std::move(entries), ctx.body_owner));
   }
   auto results = co_await gather(std::move(tasks));
   for (size_t s = 0; s < results.size(); ++s) {

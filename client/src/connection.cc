@@ -224,8 +224,8 @@ Result<std::unique_ptr<Connection>> Connection::connect(const ConnectionOptions&
       timer->cancel();
       connected.set_value(std::move(s));
     };
-    timer->async_wait([impl, finish](boost::system::error_code ec) {
-      if (ec) return;
+    timer->async_wait([impl, finish, done](boost::system::error_code ec) {
+      if (ec || *done) return;  // cancelled, or the connect won the race
       boost::system::error_code ignored;
       impl->socket.close(ignored);
       finish(Status::unavailable("cannot reach broker at " + impl->options.broker + ": timed out"));

@@ -6,6 +6,10 @@
 
 #include <cerrno>
 #include <cstring>
+#include <thread>
+#include <vector>
+
+#include <spdlog/spdlog.h>
 #include <utility>
 
 #include <boost/asio/io_context.hpp>
@@ -44,10 +48,14 @@ struct UringBackend::Impl {
   explicit Impl(boost::asio::io_context& ctx) : eventfd(ctx) {}
   ~Impl() {
     // Let the kernel finish what it holds: the buffers it writes from belong to our callers.
+    for (auto [data, res] : stashed) reap(data, res, /*run_callbacks=*/false);
     while (inflight > 0) {
       io_uring_cqe* cqe = nullptr;
       if (io_uring_wait_cqe(&ring, &cqe) != 0) break;
-      reap(cqe, /*run_callbacks=*/false);
+      uint64_t data = io_uring_cqe_get_data64(cqe);
+      int res = cqe->res;
+      io_uring_cqe_seen(&ring, cqe);
+      reap(data, res, /*run_callbacks=*/false);
     }
     eventfd.close();
     io_uring_queue_exit(&ring);
@@ -56,16 +64,54 @@ struct UringBackend::Impl {
   io_uring_sqe* next_sqe() {
     io_uring_sqe* sqe = io_uring_get_sqe(&ring);
     while (sqe == nullptr) {
-      io_uring_submit(&ring);
+      submit_now();
       sqe = io_uring_get_sqe(&ring);
     }
     return sqe;
+  }
+
+  // Submits what is queued. When the kernel is holding completions we have not reaped (a full
+  // completion queue: -EBUSY), moves them aside to be handled from the event loop, then retries.
+  void submit_now() {
+    for (int attempt = 0;; ++attempt) {
+      int rc = io_uring_submit(&ring);
+      if (rc >= 0 || rc == -EINTR) {
+        if (rc >= 0) return;
+        continue;
+      }
+      if ((rc == -EBUSY || rc == -EAGAIN) && attempt < 1000) {
+        stash_completions();
+        if (rc == -EAGAIN) std::this_thread::yield();
+        continue;
+      }
+      spdlog::critical("io_uring_submit failed: {}", std::strerror(-rc));
+      std::abort();  // the operations queued can neither proceed nor be failed safely
+    }
+  }
+
+  void stash_completions() {
+    io_uring_cqe* cqe = nullptr;
+    bool any = false;
+    while (io_uring_peek_cqe(&ring, &cqe) == 0 && cqe != nullptr) {
+      stashed.emplace_back(io_uring_cqe_get_data64(cqe), cqe->res);
+      io_uring_cqe_seen(&ring, cqe);
+      any = true;
+    }
+    if (any && !stash_posted) {
+      stash_posted = true;
+      boost::asio::post(eventfd.get_executor(), [this, alive = std::weak_ptr<int>(token)] {
+        if (alive.expired()) return;
+        stash_posted = false;
+        on_ready();
+      });
+    }
   }
 
   void submit(Op* op) {
     int fd = op->file.native_handle();
     if (io_uring_sq_space_left(&ring) < 2) io_uring_submit(&ring);
     if (op->write && op->cursor.remaining_bytes() > 0) {
+      op->synced = false;  // a sync from an earlier round does not cover these bytes
       auto iov = op->cursor.remaining();
       io_uring_sqe* sqe = next_sqe();
       io_uring_prep_writev(sqe, fd, iov.data(), static_cast<unsigned>(iov.size()),
@@ -86,7 +132,7 @@ struct UringBackend::Impl {
       ++op->pending;
     }
     ++inflight;
-    io_uring_submit(&ring);
+    submit_now();
     arm();
   }
 
@@ -109,16 +155,21 @@ struct UringBackend::Impl {
     uint64_t counter;
     while (::read(eventfd.native_handle(), &counter, sizeof counter) > 0) {
     }
+    auto stashed_now = std::move(stashed);
+    stashed.clear();
+    for (auto [data, res] : stashed_now) reap(data, res, true);
     io_uring_cqe* cqe = nullptr;
-    while (io_uring_peek_cqe(&ring, &cqe) == 0 && cqe != nullptr) reap(cqe, true);
+    while (io_uring_peek_cqe(&ring, &cqe) == 0 && cqe != nullptr) {
+      uint64_t data = io_uring_cqe_get_data64(cqe);
+      int res = cqe->res;
+      io_uring_cqe_seen(&ring, cqe);
+      reap(data, res, true);
+    }
     if (inflight > 0) arm();
   }
 
-  void reap(io_uring_cqe* cqe, bool run_callbacks) {
-    auto data = reinterpret_cast<uintptr_t>(io_uring_cqe_get_data(cqe));
-    int res = cqe->res;
-    io_uring_cqe_seen(&ring, cqe);
-    Op* op = reinterpret_cast<Op*>(data & ~uintptr_t{1});
+  void reap(uint64_t data, int res, bool run_callbacks) {
+    Op* op = reinterpret_cast<Op*>(static_cast<uintptr_t>(data) & ~uintptr_t{1});
     Tag tag = static_cast<Tag>(data & 1);
     --op->pending;
     if (tag == kWriteTag) {
@@ -172,6 +223,9 @@ struct UringBackend::Impl {
   boost::asio::posix::stream_descriptor eventfd;
   size_t inflight = 0;
   bool waiting = false;
+  std::vector<std::pair<uint64_t, int>> stashed;  // completions moved aside by submit_now()
+  bool stash_posted = false;
+  std::shared_ptr<int> token = std::make_shared<int>(0);  // expires with this object
 };
 
 Result<std::unique_ptr<UringBackend>> UringBackend::create(boost::asio::io_context& context,

@@ -15,7 +15,7 @@ class UringBackend final : public PosixFileSystem {
  public:
   // Fails with kUnavailable when the kernel refuses io_uring (old kernel, seccomp, limits).
   static Result<std::unique_ptr<UringBackend>> create(boost::asio::io_context& context,
-                                                      unsigned queue_depth = 256);
+                                                      unsigned queue_depth = 1024);
   // Waits for operations still in the kernel; their completions are not run.
   ~UringBackend() override;
 

@@ -9,6 +9,7 @@
 #include "protocol/frame.h"
 #include "protocol/messages/admin.h"
 #include "protocol/messages/fetch.h"
+#include "protocol/messages/group.h"
 #include "protocol/messages/produce.h"
 #include "protocol/record_batch_builder.h"
 
@@ -78,6 +79,17 @@ int main(int argc, char** argv) {
   list.topics.push_back({"t", {{0, -1}, {1, 1000}}});
   write(dir / "request" / "list_offsets", request_frame(ApiKey::kListOffsets, list));
 
+  write(dir / "request" / "join", request_frame(ApiKey::kJoinGroup, JoinGroupRequest{"g", 10000, 30000, "", "range", {"t", "u"}}));
+  write(dir / "request" / "sync", request_frame(ApiKey::kSyncGroup, SyncGroupRequest{"g", 3, "m-1"}));
+  write(dir / "request" / "heartbeat", request_frame(ApiKey::kHeartbeat, HeartbeatRequest{"g", 3, "m-1"}));
+  write(dir / "request" / "commit", request_frame(ApiKey::kOffsetCommit, OffsetCommitRequest{"g", 3, "m-1", {{"t", {{0, 10, "x"}, {1, 20, ""}}}}}));
+  write(dir / "request" / "offset_fetch", request_frame(ApiKey::kOffsetFetch, OffsetFetchRequest{"g", std::vector<TopicPartitions>{{"t", {0, 1}}}}));
+  write(dir / "request" / "describe_groups", request_frame(ApiKey::kDescribeGroups, DescribeGroupsRequest{{"g"}}));
+  write(dir / "request" / "init_producer_id", request_frame(ApiKey::kInitProducerId, InitProducerIdRequest{}));
+  write(dir / "response" / "join", response_frame(ApiKey::kJoinGroup, JoinGroupResponse{ErrorCode::kNone, 3, "m-1", "m-1", "range", {{"m-1", "c"}}}));
+  write(dir / "response" / "sync", response_frame(ApiKey::kSyncGroup, SyncGroupResponse{ErrorCode::kNone, {{"t", {0, 1, 2}}}}));
+  write(dir / "response" / "describe_groups", response_frame(ApiKey::kDescribeGroups, DescribeGroupsResponse{{{"g", ErrorCode::kNone, "Stable", "range", 3, {{"m-1", "c", "127.0.0.1", {{"t", {0}}}}}}}}));
+  write(dir / "response" / "offset_fetch", response_frame(ApiKey::kOffsetFetch, OffsetFetchResponse{ErrorCode::kNone, {{"t", {{0, 5, "", ErrorCode::kNone}}}}}));
   MetadataResponse md{0, "127.0.0.1", 9292, {{"t", ErrorCode::kNone, {}, {{0, ErrorCode::kNone, "", 0, 0, 5, 100}}}}};
   write(dir / "response" / "metadata", response_frame(ApiKey::kMetadata, md));
   FetchResponse fr;

@@ -7,6 +7,7 @@
 #include "protocol/frame.h"
 #include "protocol/messages/admin.h"
 #include "protocol/messages/fetch.h"
+#include "protocol/messages/group.h"
 #include "protocol/messages/produce.h"
 #include "protocol/record_batch.h"
 
@@ -63,6 +64,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (!ProduceRequest::decode(MutableBytes(once), 0)) std::abort();
       break;
     }
+    case ApiKey::kFindCoordinator: body<FindCoordinatorRequest>(b); break;
+    case ApiKey::kJoinGroup: body<JoinGroupRequest>(b); break;
+    case ApiKey::kSyncGroup: body<SyncGroupRequest>(b); break;
+    case ApiKey::kHeartbeat: body<HeartbeatRequest>(b); break;
+    case ApiKey::kLeaveGroup: body<LeaveGroupRequest>(b); break;
+    case ApiKey::kOffsetCommit: body<OffsetCommitRequest>(b); break;
+    case ApiKey::kOffsetFetch: body<OffsetFetchRequest>(b); break;
+    case ApiKey::kListGroups: body<ListGroupsRequest>(b); break;
+    case ApiKey::kDescribeGroups: body<DescribeGroupsRequest>(b); break;
+    case ApiKey::kInitProducerId: body<InitProducerIdRequest>(b); break;
     default: break;
   }
   return 0;

@@ -6,6 +6,7 @@
 #include "protocol/frame.h"
 #include "protocol/messages/admin.h"
 #include "protocol/messages/fetch.h"
+#include "protocol/messages/group.h"
 #include "protocol/messages/produce.h"
 #include "protocol/record_batch.h"
 
@@ -13,7 +14,7 @@ using namespace cairn::protocol;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
-  uint8_t api = data[0] % 7;
+  uint8_t api = data[0] % 17;
   Bytes frame(reinterpret_cast<const std::byte*>(data + 1), size - 1);
   auto response = decode_response(frame);
   if (!response) return 0;
@@ -25,6 +26,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case ApiKey::kDeleteTopics: TopicResultsResponse::decode(body, 0).status().ignore_error(); break;
     case ApiKey::kProduce: ProduceResponse::decode(body, 0).status().ignore_error(); break;
     case ApiKey::kListOffsets: ListOffsetsResponse::decode(body, 0).status().ignore_error(); break;
+    case ApiKey::kFindCoordinator: FindCoordinatorResponse::decode(body, 0).status().ignore_error(); break;
+    case ApiKey::kJoinGroup: JoinGroupResponse::decode(body, 0).status().ignore_error(); break;
+    case ApiKey::kSyncGroup: SyncGroupResponse::decode(body, 0).status().ignore_error(); break;
+    case ApiKey::kHeartbeat:
+    case ApiKey::kLeaveGroup: GroupErrorResponse::decode(body, 0).status().ignore_error(); break;
+    case ApiKey::kOffsetCommit: OffsetCommitResponse::decode(body, 0).status().ignore_error(); break;
+    case ApiKey::kOffsetFetch: OffsetFetchResponse::decode(body, 0).status().ignore_error(); break;
+    case ApiKey::kListGroups: ListGroupsResponse::decode(body, 0).status().ignore_error(); break;
+    case ApiKey::kDescribeGroups: DescribeGroupsResponse::decode(body, 0).status().ignore_error(); break;
+    case ApiKey::kInitProducerId: InitProducerIdResponse::decode(body, 0).status().ignore_error(); break;
     case ApiKey::kFetch: {
       auto fetch = FetchResponse::decode(body, 0);
       if (!fetch) break;

@@ -118,6 +118,26 @@ TEST_F(RecoveryTest, CorruptionInASealedSegmentWithLaterSegmentsIsReported) {
   EXPECT_EQ(log.error().code(), Status::Code::kCorruption);
 }
 
+TEST_F(RecoveryTest, ACleanlyClosedLogIsNeverCutBack) {
+  std::vector<uint64_t> starts;
+  {
+    auto log = fx.open_ok({});
+    for (int i = 0; i < 3; ++i) {
+      starts.push_back(log->size_bytes());
+      ASSERT_TRUE(fx.append(*log, make_batch({.records = 2})));
+    }
+    fx.flush_and_close(*log);
+  }
+  // Every batch was synced and the recovery point covers them: a damaged last batch is
+  // corruption, not a torn write to cut off.
+  log_bytes()[starts[2] + 3] ^= std::byte{0x01};  // its base offset, under the header checksum
+  auto damaged = log_bytes();
+  auto log = fx.open(PartitionConfig{});
+  ASSERT_FALSE(log);
+  EXPECT_EQ(log.error().code(), Status::Code::kCorruption);
+  EXPECT_EQ(log_bytes(), damaged);
+}
+
 TEST_F(RecoveryTest, ZeroFilledTailIsCutOff) {
   auto starts = write_log(3);
   log_bytes().resize(starts[3] + 4096, std::byte{0});

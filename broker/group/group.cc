@@ -1,0 +1,111 @@
+#include "broker/group/group.h"
+
+#include <algorithm>
+
+namespace cairn::broker {
+
+std::string_view group_state_name(GroupState state) {
+  switch (state) {
+    case GroupState::kEmpty: return "Empty";
+    case GroupState::kPreparingRebalance: return "PreparingRebalance";
+    case GroupState::kStable: return "Stable";
+  }
+  return "Unknown";
+}
+
+Member* Group::find(const std::string& member_id) {
+  auto it = members_.find(member_id);
+  return it == members_.end() ? nullptr : &it->second;
+}
+
+void Group::start_rebalance(GroupTime now, std::chrono::milliseconds delay) {
+  if (state_ == GroupState::kPreparingRebalance) return;
+  state_ = GroupState::kPreparingRebalance;
+  window_end_ = now + delay;
+  std::chrono::milliseconds longest{0};
+  for (auto& [id, m] : members_) {
+    m.joined = false;
+    longest = std::max(longest, m.rebalance_timeout);
+  }
+  deadline_ = now + std::max(longest, delay);
+}
+
+Member& Group::join(Member member, GroupTime now, std::chrono::milliseconds delay) {
+  member.last_seen = now;
+  auto it = members_.find(member.id);
+  if (it == members_.end()) {
+    start_rebalance(now, delay);
+    deadline_ = std::max(deadline_, now + member.rebalance_timeout);
+    member.joined = true;
+    return members_[member.id] = std::move(member);
+  }
+  Member& m = it->second;
+  bool changed = m.topics != member.topics || m.strategy != member.strategy;
+  // A rejoin outside a rebalance means the member lost its assignment: rebalance.
+  if (changed || state_ != GroupState::kPreparingRebalance) start_rebalance(now, delay);
+  m.topics = std::move(member.topics);
+  m.strategy = std::move(member.strategy);
+  m.session_timeout = member.session_timeout;
+  m.rebalance_timeout = member.rebalance_timeout;
+  m.client_id = std::move(member.client_id);
+  m.host = std::move(member.host);
+  m.last_seen = now;
+  m.joined = true;
+  return m;
+}
+
+void Group::remove(const std::string& member_id, GroupTime now, std::chrono::milliseconds delay) {
+  if (members_.erase(member_id) == 0) return;
+  if (members_.empty()) {
+    state_ = GroupState::kEmpty;
+    ++generation_;
+    empty_since_ = now;
+    return;
+  }
+  start_rebalance(now, delay);
+}
+
+void Group::touch(const std::string& member_id, GroupTime now) {
+  if (Member* m = find(member_id)) m->last_seen = now;
+}
+
+std::vector<std::string> Group::expire_members(GroupTime now, std::chrono::milliseconds delay) {
+  std::vector<std::string> gone;
+  for (const auto& [id, m] : members_) {
+    bool waiting = state_ == GroupState::kPreparingRebalance && m.joined;
+    if (!waiting && now - m.last_seen > m.session_timeout) gone.push_back(id);
+  }
+  for (const auto& id : gone) remove(id, now, delay);
+  return gone;
+}
+
+bool Group::maybe_complete(GroupTime now, const PartitionCounts& partitions) {
+  if (state_ != GroupState::kPreparingRebalance) return false;
+  bool all_joined = std::all_of(members_.begin(), members_.end(),
+                                [](const auto& e) { return e.second.joined; });
+  if (!((all_joined && now >= window_end_) || now >= deadline_)) return false;
+  std::erase_if(members_, [](const auto& e) { return !e.second.joined; });
+  ++generation_;
+  if (members_.empty()) {
+    state_ = GroupState::kEmpty;
+    empty_since_ = now;
+    return true;
+  }
+  std::vector<Subscription> subs;
+  std::map<std::string, int32_t> counts;
+  for (const auto& [id, m] : members_) {
+    subs.push_back({id, m.topics});
+    for (const auto& t : m.topics) counts[t] = partitions(t);
+  }
+  strategy_ = members_.begin()->second.strategy;
+  Assignment assignment = assign(strategy_, subs, counts);
+  for (auto& [id, m] : members_) {
+    m.assignment = assignment[id];
+    m.joined = false;
+    m.last_seen = now;
+  }
+  state_ = GroupState::kStable;
+  return true;
+}
+
+}  // namespace cairn::broker
