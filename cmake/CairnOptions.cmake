@@ -1,7 +1,7 @@
 # Compiler flags shared by every Cairn target, applied through the `cairn_options` interface target.
 add_library(cairn_options INTERFACE)
 target_compile_options(cairn_options INTERFACE -Wall -Wextra -Wpedantic -Wno-missing-field-initializers)
-target_include_directories(cairn_options INTERFACE ${PROJECT_SOURCE_DIR})
+target_include_directories(cairn_options INTERFACE $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}>)
 
 if(CAIRN_SANITIZE)
   target_compile_options(cairn_options INTERFACE

@@ -46,5 +46,6 @@ T check(Result<T> r, const std::string& what) {
 void add_topics_command(CLI::App& app, const GlobalOptions& global);
 void add_produce_command(CLI::App& app, const GlobalOptions& global);
 void add_consume_command(CLI::App& app, const GlobalOptions& global);
+void add_groups_command(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace cairn::tools

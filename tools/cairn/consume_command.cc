@@ -5,8 +5,7 @@
 #include <cstdio>
 #include <map>
 
-#include "protocol/messages/fetch.h"
-#include "protocol/record_batch.h"
+#include "cairn/consumer.h"
 #include "tools/cairn/common.h"
 #include "tools/cairn/text.h"
 
@@ -16,6 +15,7 @@ namespace {
 
 struct ConsumeOptions {
   std::string topic;
+  std::string group;
   int32_t partition = -1;
   std::string offset = "earliest";
   int64_t count = -1;
@@ -64,7 +64,7 @@ class Format {
     parts_.push_back({Field::kText, std::move(text)});
   }
 
-  void print(std::FILE* out, int32_t partition, const protocol::RecordView& r) const {
+  void print(std::FILE* out, const client::ConsumerRecord& r) const {
     for (const auto& [field, text] : parts_) {
       switch (field) {
         case Field::kText: std::fwrite(text.data(), 1, text.size(), out); break;
@@ -74,8 +74,8 @@ class Format {
         case Field::kValue:
           if (r.value) std::fwrite(r.value->data(), 1, r.value->size(), out);
           break;
-        case Field::kPartition: fmt::print(out, "{}", partition); break;
-        case Field::kOffset: fmt::print(out, "{}", r.offset.value()); break;
+        case Field::kPartition: fmt::print(out, "{}", r.topic_partition.partition); break;
+        case Field::kOffset: fmt::print(out, "{}", r.offset); break;
         case Field::kTimestamp: fmt::print(out, "{}", to_millis(r.timestamp)); break;
         case Field::kTime: fmt::print(out, "{}", format_timestamp(to_millis(r.timestamp))); break;
       }
@@ -98,101 +98,81 @@ int64_t parse_offset(const std::string& offset) {
   }
 }
 
-std::map<int32_t, int64_t> start_offsets(client::Connection& conn, const ConsumeOptions& opts,
-                                         const std::vector<int32_t>& partitions) {
-  std::map<int32_t, int64_t> out;
-  if (opts.offset != "earliest" && opts.offset != "latest") {
-    int64_t n = parse_offset(opts.offset);
-    for (int32_t p : partitions) out[p] = n;
-    return out;
-  }
-  protocol::ListOffsetsRequest req;
-  auto& t = req.topics.emplace_back();
-  t.name = opts.topic;
-  int64_t ts = opts.offset == "earliest" ? protocol::kEarliestTimestamp : protocol::kLatestTimestamp;
-  for (int32_t p : partitions) t.partitions.push_back({p, ts});
-  auto reply = check(conn.call<protocol::ListOffsetsRequest, protocol::ListOffsetsResponse>(
-                         protocol::ApiKey::kListOffsets, req),
-                     "list offsets");
-  for (const auto& r : reply->topics.at(0).partitions) {
-    if (r.error != protocol::ErrorCode::kNone) {
-      throw CliError(kExitError, fmt::format("partition {}: {}", r.partition, protocol::error_name(r.error)));
-    }
-    out[r.partition] = r.offset;
-  }
-  return out;
-}
-
 void run_consume(const ConsumeOptions& opts, const GlobalOptions& global) {
   Format format(opts.format);
-  if (opts.offset != "earliest" && opts.offset != "latest") parse_offset(opts.offset);
-  auto conn = connect(global);
-  auto topic = describe_topic(*conn, opts.topic);
+  bool numeric = opts.offset != "earliest" && opts.offset != "latest";
+  int64_t start = numeric ? parse_offset(opts.offset) : 0;
+  if (numeric && !opts.group.empty()) {
+    throw CliError(kExitUsage, "--offset N does not go with --group: use 'cairn groups reset-offsets'");
+  }
   std::vector<int32_t> partitions;
-  if (opts.partition >= 0) {
+  {
+    auto conn = connect(global);
+    auto topic = describe_topic(*conn, opts.topic);
     if (opts.partition >= static_cast<int32_t>(topic.partitions.size())) {
       throw CliError(kExitNotFound, fmt::format("topic '{}' has no partition {}", opts.topic, opts.partition));
     }
-    partitions.push_back(opts.partition);
-  } else {
-    for (const auto& p : topic.partitions) partitions.push_back(p.partition);
+    for (const auto& p : topic.partitions) {
+      if (opts.partition < 0 || p.partition == opts.partition) partitions.push_back(p.partition);
+    }
   }
-  auto next = start_offsets(*conn, opts, partitions);
+  client::ConsumerConfig config;
+  config.broker = global.broker;
+  config.client_id = "cairn-cli";
+  config.group_id = opts.group;
+  config.enable_auto_commit = !opts.group.empty();  // a group's consumer commits as it goes
+  config.auto_commit_interval = std::chrono::milliseconds(1000);
+  config.request_timeout = std::chrono::milliseconds(global.timeout_ms);
+  config.auto_offset_reset = opts.offset == "latest" ? client::ConsumerConfig::OffsetReset::kLatest
+                                                     : client::ConsumerConfig::OffsetReset::kEarliest;
+  config.max_poll_records = 10000;
+  auto consumer = check(client::Consumer::create(config), "consumer");
+  if (!opts.group.empty()) {
+    if (opts.partition >= 0) throw CliError(kExitUsage, "--partition does not go with --group");
+    if (auto s = consumer->subscribe({opts.topic}); !s.is_ok()) throw CliError(kExitError, s.message());
+  } else {
+    std::vector<client::TopicPartition> tps;
+    for (int32_t p : partitions) tps.push_back({opts.topic, p});
+    if (auto s = consumer->assign(tps); !s.is_ok()) throw CliError(kExitError, s.message());
+    Status s = opts.offset == "earliest" ? consumer->seek_to_beginning(tps)
+             : opts.offset == "latest"   ? consumer->seek_to_end(tps)
+                                         : Status::ok();
+    for (const auto& tp : tps) {
+      if (numeric && s.is_ok()) s = consumer->seek(tp, start);
+    }
+    if (!s.is_ok()) throw CliError(kExitUnreachable, s.message());
+  }
 
   int64_t printed = 0;
   auto last_data = std::chrono::steady_clock::now();
   while (opts.count < 0 || printed < opts.count) {
-    auto quiet = std::chrono::steady_clock::now() - last_data;
     auto wait = std::chrono::milliseconds(500);
     if (opts.timeout_ms >= 0) {
       auto left = std::chrono::milliseconds(opts.timeout_ms) -
-                  std::chrono::duration_cast<std::chrono::milliseconds>(quiet);
+                  std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - last_data);
       if (left.count() <= 0) break;
       wait = std::min(wait, left);
     }
-    protocol::FetchRequest req;
-    req.max_wait_ms = static_cast<uint32_t>(wait.count());
-    req.min_bytes = 1;
-    req.max_bytes = 8 << 20;
-    auto& t = req.topics.emplace_back();
-    t.name = opts.topic;
-    for (int32_t p : partitions) t.partitions.push_back({p, next[p], 1 << 20});
-    auto reply = check(conn->call<protocol::FetchRequest, protocol::FetchResponse>(
-                           protocol::ApiKey::kFetch, req),
-                       "fetch");
-    bool got = false;
-    for (const auto& pr : reply->topics.at(0).partitions) {
-      if (pr.error != protocol::ErrorCode::kNone) {
-        int code = pr.error == protocol::ErrorCode::kUnknownTopicOrPartition ? kExitNotFound : kExitError;
-        throw CliError(code, fmt::format("partition {} at offset {}: {}", pr.partition,
-                                         next[pr.partition], protocol::error_name(pr.error)));
-      }
-      protocol::Bytes rest = pr.records;
-      while (!rest.empty() && (opts.count < 0 || printed < opts.count)) {
-        auto batch = protocol::RecordBatchView::parse(rest, protocol::Verify::kStored);
-        if (!batch) {
-          throw CliError(kExitCorrupt, fmt::format("partition {}: broker sent a bad batch: {}",
-                                                   pr.partition, batch.error().message()));
-        }
-        protocol::RecordReader records(*batch);
-        protocol::RecordView r;
-        while ((opts.count < 0 || printed < opts.count) && records.next(r)) {
-          if (r.offset < Offset(next[pr.partition])) continue;
-          format.print(stdout, pr.partition, r);
-          ++printed;
-          got = true;
-          next[pr.partition] = r.offset.value() + 1;
-        }
-        if (!records.status().is_ok()) {
-          throw CliError(kExitCorrupt, fmt::format("partition {}: {}", pr.partition,
-                                                   records.status().message()));
-        }
-        rest = rest.subspan(batch->bytes().size());
-      }
+    auto records = consumer->poll(wait);
+    if (!records) {
+      int code = records.error().code() == Status::Code::kCorruption ? kExitCorrupt : kExitError;
+      throw CliError(code, records.error().message());
     }
+    std::map<client::TopicPartition, int64_t> unprinted;  // first record not printed, per partition
+    for (const auto& r : *records) {
+      if (opts.count >= 0 && printed >= opts.count) {
+        unprinted.try_emplace(r.topic_partition, r.offset);
+        continue;
+      }
+      format.print(stdout, r);
+      ++printed;
+    }
+    // Printed enough: the rest goes back, so that it is not committed as consumed.
+    for (const auto& [tp, offset] : unprinted) consumer->seek(tp, offset).ignore_error();
     std::fflush(stdout);
-    if (got) last_data = std::chrono::steady_clock::now();
+    if (!records->empty()) last_data = std::chrono::steady_clock::now();
   }
+  consumer->close();
 }
 
 }  // namespace
@@ -202,6 +182,9 @@ void add_consume_command(CLI::App& app, const GlobalOptions& global) {
   auto* cmd = app.add_subcommand("consume", "Print records from a topic");
   cmd->add_option("topic", opts->topic, "Topic")->required();
   cmd->add_option("--partition", opts->partition, "Read only this partition (default: all)");
+  cmd->add_option("--group", opts->group,
+                  "Consume as a member of this group, from its committed offsets, committing as "
+                  "it goes (--offset then says where to start without a commit)");
   cmd->add_option("--offset", opts->offset, "earliest, latest or an offset")->capture_default_str();
   cmd->add_option("--count", opts->count, "Stop after this many records");
   cmd->add_option("--timeout-ms", opts->timeout_ms,

@@ -1,0 +1,114 @@
+#pragma once
+
+// cairn::client::Consumer: reads records, alone or as a member of a consumer group.
+//
+// subscribe() joins a group: the broker assigns the group's partitions among its members and
+// moves them when members come, go or go silent. Rebalances are eager: before the group
+// reassigns anything, every member gives up all its partitions (on_partitions_revoked, where an
+// application commits what it has processed), so a partition never has two owners at once.
+// assign() reads chosen partitions without a group (commits still need a group id, and then the
+// group must have no members).
+//
+// poll() returns records and keeps one fetch in flight in the background (prefetch), so it
+// rarely waits on the network. Positions: the next offset poll() will return. A partition
+// without a committed offset starts at auto_offset_reset. commit() commits the positions of the
+// assigned partitions (everything poll() has returned so far); with enable_auto_commit, poll()
+// does that every auto_commit_interval (and before revoking), which makes processing before the
+// next poll at-least-once. A background thread sends heartbeats; a member that misses them for
+// session_timeout is dropped from the group.
+//
+// Thread-safety: one thread uses a Consumer (callbacks of RebalanceListener run inside poll() on
+// it); only close() may be called from another thread. Errors are Status values: kUnavailable
+// for a broker that cannot be reached, kFenced when a commit arrives after the group moved on
+// (the records since the last commit will be delivered again, to whoever owns them now).
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cairn/record.h"
+#include "protocol/status.h"
+
+namespace cairn::client {
+
+struct ConsumerConfig {
+  std::string broker = "127.0.0.1:9292";
+  std::string client_id = "cairn-consumer";
+  std::string group_id;  // needed for subscribe() and for commits
+  enum class OffsetReset { kEarliest, kLatest, kNone };
+  OffsetReset auto_offset_reset = OffsetReset::kLatest;  // kNone: poll() fails without a commit
+  bool enable_auto_commit = true;
+  std::chrono::milliseconds auto_commit_interval{5'000};
+  std::chrono::milliseconds session_timeout{10'000};
+  std::chrono::milliseconds heartbeat_interval{1'000};
+  std::chrono::milliseconds rebalance_timeout{30'000};
+  std::string assignment_strategy = "range";  // or "roundrobin"
+  uint32_t max_partition_fetch_bytes = 1 << 20;
+  uint32_t fetch_max_bytes = 16 << 20;
+  std::chrono::milliseconds fetch_max_wait{500};
+  size_t max_poll_records = 500;
+  size_t max_buffered_bytes = 64 << 20;  // prefetched and not yet returned
+  std::chrono::milliseconds request_timeout{30'000};
+  std::chrono::milliseconds connect_timeout{5'000};
+};
+
+class Consumer;
+
+// Called inside poll() when the group takes partitions away or hands new ones over.
+class RebalanceListener {
+ public:
+  virtual ~RebalanceListener() = default;
+  virtual void on_partitions_revoked(Consumer&, const std::vector<TopicPartition>&) {}
+  virtual void on_partitions_assigned(Consumer&, const std::vector<TopicPartition>&) {}
+};
+
+class Consumer {
+ public:
+  static Result<std::unique_ptr<Consumer>> create(ConsumerConfig config);
+  // close().
+  ~Consumer();
+  Consumer(const Consumer&) = delete;
+  Consumer& operator=(const Consumer&) = delete;
+
+  // Joins the group (at the next poll) for these topics. `listener` must outlive the consumer.
+  Status subscribe(std::vector<std::string> topics, RebalanceListener* listener = nullptr);
+  // Reads exactly these partitions, without group membership.
+  Status assign(std::vector<TopicPartition> partitions);
+  std::vector<TopicPartition> assignment() const;
+
+  // Up to max_poll_records records, waiting up to `timeout` for some. Runs rebalances,
+  // auto-commits and offset resets as needed.
+  Result<std::vector<ConsumerRecord>> poll(std::chrono::milliseconds timeout);
+
+  // Commits the current positions of every assigned partition.
+  Status commit();
+  // Commits the given next-offsets.
+  Status commit(const std::map<TopicPartition, int64_t>& offsets);
+  // As commit(), without waiting; `done` runs on the I/O thread.
+  void commit_async(std::function<void(Status)> done = {});
+  // The committed next-offset of a partition, or nullopt.
+  Result<std::optional<int64_t>> committed(const TopicPartition& tp);
+
+  Status seek(const TopicPartition& tp, int64_t offset);
+  Status seek_to_beginning(const std::vector<TopicPartition>& partitions);
+  Status seek_to_end(const std::vector<TopicPartition>& partitions);
+  Result<int64_t> position(const TopicPartition& tp);
+  // Paused partitions are neither fetched nor returned; their positions stay.
+  void pause(const std::vector<TopicPartition>& partitions);
+  void resume(const std::vector<TopicPartition>& partitions);
+
+  // Commits (with auto-commit), leaves the group and stops. Idempotent.
+  void close();
+
+ private:
+  struct Impl;
+  explicit Consumer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cairn::client

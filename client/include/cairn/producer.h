@@ -1,0 +1,81 @@
+#pragma once
+
+// cairn::client::Producer: sends records to a broker, batched per partition.
+//
+// Records are appended to an open batch of their partition; a batch goes out when it reaches
+// batch_bytes or has waited linger, one request in flight per partition at a time, so records of
+// one partition are stored in the order they were sent, retries included. Retriable failures
+// (a lost connection, a full disk, a broker restarting) are retried with backoff until the
+// delivery timeout. The producer is idempotent by default: the broker gives it a producer id and
+// each batch carries a per-partition sequence, so a retried batch that was in fact stored is not
+// stored twice. If a batch fails for good, the batches queued behind it on the same partition
+// fail too (their order could not be kept).
+//
+// Memory: at most buffer_bytes of records wait to be sent; send() then blocks up to max_block
+// (or fails at once, as configured). Thread-safety: send(), flush() and close() may be called
+// from any thread. Delivery callbacks run on the producer's I/O thread, in send order per
+// partition; keep them short and never call flush() or close() from one. Errors are Status
+// values: kUnavailable/kTimedOut for delivery that did not succeed in time, kNotFound for an
+// unknown topic, kInvalidArgument for a record the broker refused, kOutOfOrder/kFenced for an
+// idempotence violation.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <future>
+#include <memory>
+#include <string>
+
+#include "cairn/record.h"
+#include "protocol/status.h"
+
+namespace cairn::client {
+
+struct ProducerConfig {
+  std::string broker = "127.0.0.1:9292";
+  std::string client_id = "cairn-producer";
+  int16_t acks = -1;        // 0: fire and forget; 1: the partition stored it; -1: all replicas
+  bool idempotent = true;   // needs acks != 0
+  size_t batch_bytes = 256 * 1024;
+  std::chrono::milliseconds linger{5};
+  size_t buffer_bytes = 64 << 20;
+  bool block_when_full = true;  // false: send() fails at once when the buffer is full
+  std::chrono::milliseconds max_block{60'000};
+  std::chrono::milliseconds delivery_timeout{120'000};  // from send() to giving up
+  std::chrono::milliseconds retry_backoff{100};         // doubled per retry, up to the max
+  std::chrono::milliseconds retry_backoff_max{1'000};
+  std::chrono::milliseconds request_timeout{30'000};
+  std::chrono::milliseconds connect_timeout{5'000};
+};
+
+class Producer {
+ public:
+  using Callback = std::function<void(Result<RecordMetadata>)>;
+
+  // Connects and, for an idempotent producer, obtains a producer id.
+  static Result<std::unique_ptr<Producer>> create(ProducerConfig config);
+  // close().
+  ~Producer();
+  Producer(const Producer&) = delete;
+  Producer& operator=(const Producer&) = delete;
+
+  // Queues a record; `done` runs once it is acknowledged or has failed. An immediate error
+  // (unknown topic, buffer full, closed) is returned and `done` is not called.
+  Status send(ProducerRecord record, Callback done);
+  std::future<Result<RecordMetadata>> send(ProducerRecord record);
+
+  // Sends everything queued at once and waits until every record sent so far is acknowledged
+  // or failed. kTimedOut if that takes longer than `timeout`.
+  Status flush(std::chrono::milliseconds timeout = std::chrono::milliseconds::max());
+  // Flushes (up to the delivery timeout) and stops; later sends fail.
+  void close();
+
+  int64_t producer_id() const;
+
+ private:
+  struct Impl;
+  explicit Producer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cairn::client

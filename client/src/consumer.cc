@@ -1,0 +1,741 @@
+#include "cairn/consumer.h"
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "cairn/connection.h"
+#include "client/src/retry.h"
+#include "protocol/messages/fetch.h"
+#include "protocol/messages/group.h"
+#include "protocol/record_batch.h"
+
+namespace cairn::client {
+
+namespace {
+
+using protocol::ApiKey;
+using protocol::ErrorCode;
+using SteadyTime = std::chrono::steady_clock::time_point;
+SteadyTime now() { return std::chrono::steady_clock::now(); }
+
+struct PartitionState {
+  int64_t position = -1;      // the next offset poll() returns; -1 until known
+  int64_t fetch_offset = -1;  // the next offset to fetch
+  bool reset = false;         // position out of range: apply auto_offset_reset, not the commit
+  bool paused = false;
+  std::deque<ConsumerRecord> buffered;
+  size_t buffered_bytes = 0;
+};
+
+bool rejoin_error(ErrorCode e) {
+  return e == ErrorCode::kRebalanceInProgress || e == ErrorCode::kIllegalGeneration ||
+         e == ErrorCode::kUnknownMemberId;
+}
+
+std::string error_text(ErrorCode e) { return std::string(protocol::error_name(e)); }
+
+}  // namespace
+
+struct Consumer::Impl {
+  explicit Impl(ConsumerConfig c) : config(std::move(c)) {}
+
+  ConsumerConfig config;
+  Consumer* self = nullptr;
+  mutable std::mutex mu;
+  std::condition_variable changed;  // records arrived, a fetch ended, a rejoin is needed
+  // Two connections, as Kafka clients keep: long-polling fetches on one would hold up commits
+  // and heartbeats behind them on the other (responses come back in request order).
+  std::shared_ptr<Connection> conn;   // fetches and offset lookups
+  std::shared_ptr<Connection> coord;  // the group: join, sync, heartbeat, commits
+
+  std::vector<std::string> topics;
+  RebalanceListener* listener = nullptr;
+  bool subscribed = false;
+  std::string member_id;
+  int32_t generation = -1;
+  bool joined = false;
+  bool needs_rejoin = false;
+
+  std::map<TopicPartition, PartitionState> parts;
+  size_t buffered_bytes = 0;
+  uint64_t fetch_epoch = 0;
+  bool fetch_in_flight = false;
+  Status fetch_error;
+  size_t round_robin = 0;
+  SteadyTime next_auto_commit{};
+  std::map<TopicPartition, int64_t> last_committed;
+
+  std::thread heartbeat;
+  std::condition_variable heartbeat_wake;
+  bool stopping = false;
+  bool closed = false;
+
+  Status connect();
+  std::shared_ptr<Connection> connection();
+  std::shared_ptr<Connection> coordinator();
+  Status ensure_connected();
+  Status run_rebalance();
+  Status resolve_positions();
+  void start_fetch_locked();
+  void on_fetch(uint64_t epoch, std::map<TopicPartition, int64_t> asked,
+                Result<Reply<protocol::FetchResponse>> r);
+  std::vector<ConsumerRecord> take_locked();
+  Status commit_offsets(const std::map<TopicPartition, int64_t>& offsets);
+  protocol::OffsetCommitRequest commit_request(const std::map<TopicPartition, int64_t>& offsets);
+  Status handle_commit_response(const Result<Reply<protocol::OffsetCommitResponse>>& r);
+  std::map<TopicPartition, int64_t> positions_locked() const;
+  Result<std::map<TopicPartition, int64_t>> list_offsets(const std::vector<TopicPartition>& tps, int64_t ts);
+  void run_heartbeat();
+};
+
+Status Consumer::Impl::connect() {
+  ConnectionOptions o{config.broker, config.client_id, config.connect_timeout,
+                      std::max(config.request_timeout,
+                               config.rebalance_timeout + std::chrono::seconds(5))};
+  std::shared_ptr<Connection> old_conn, old_coord;  // destroyed outside the lock: their callbacks take it
+  std::shared_ptr<Connection> fetch_side, group_side;
+  {
+    std::lock_guard lock(mu);
+    if (conn && conn->health().is_ok()) fetch_side = conn;
+    if (coord && coord->health().is_ok()) group_side = coord;
+  }
+  if (!fetch_side) {
+    auto c = Connection::connect(o);
+    if (!c) return c.error();
+    fetch_side = std::move(*c);
+  }
+  if (!group_side) {
+    auto c = Connection::connect(o);
+    if (!c) return c.error();
+    group_side = std::move(*c);
+  }
+  std::lock_guard lock(mu);
+  if (conn != fetch_side) {
+    old_conn = std::move(conn);
+    conn = fetch_side;
+    fetch_in_flight = false;
+    ++fetch_epoch;
+  }
+  if (coord != group_side) {
+    old_coord = std::move(coord);
+    coord = group_side;
+  }
+  return Status::ok();
+}
+
+std::shared_ptr<Connection> Consumer::Impl::connection() {
+  std::lock_guard lock(mu);
+  return conn;
+}
+
+std::shared_ptr<Connection> Consumer::Impl::coordinator() {
+  std::lock_guard lock(mu);
+  return coord;
+}
+
+Status Consumer::Impl::ensure_connected() {
+  auto c = connection();
+  auto g = coordinator();
+  if (c && c->health().is_ok() && g && g->health().is_ok()) return Status::ok();
+  return connect();
+}
+
+Result<std::map<TopicPartition, int64_t>> Consumer::Impl::list_offsets(
+    const std::vector<TopicPartition>& tps, int64_t ts) {
+  protocol::ListOffsetsRequest req;
+  for (const auto& tp : tps) {
+    if (req.topics.empty() || req.topics.back().name != tp.topic) req.topics.push_back({tp.topic, {}});
+    req.topics.back().partitions.push_back({tp.partition, ts});
+  }
+  auto r = connection()->call<protocol::ListOffsetsRequest, protocol::ListOffsetsResponse>(
+      ApiKey::kListOffsets, req);
+  if (!r) return r.error();
+  std::map<TopicPartition, int64_t> out;
+  for (const auto& t : r->body.topics) {
+    for (const auto& p : t.partitions) {
+      if (p.error != ErrorCode::kNone) {
+        return Status::unavailable("list offsets of " + t.name + "-" + std::to_string(p.partition) +
+                                   ": " + error_text(p.error));
+      }
+      out[{t.name, p.partition}] = p.offset;
+    }
+  }
+  return out;
+}
+
+Status Consumer::Impl::resolve_positions() {
+  std::vector<TopicPartition> unknown, resets;
+  {
+    std::lock_guard lock(mu);
+    for (auto& [tp, ps] : parts) {
+      if (ps.position >= 0) continue;
+      (ps.reset ? resets : unknown).push_back(tp);
+    }
+  }
+  if (unknown.empty() && resets.empty()) return Status::ok();
+  std::map<TopicPartition, int64_t> found;
+  if (!unknown.empty() && !config.group_id.empty()) {
+    protocol::OffsetFetchRequest req{config.group_id, std::vector<protocol::TopicPartitions>{}};
+    for (const auto& tp : unknown) {
+      if (req.topics->empty() || req.topics->back().topic != tp.topic) req.topics->push_back({tp.topic, {}});
+      req.topics->back().partitions.push_back(tp.partition);
+    }
+    auto r = coordinator()->call<protocol::OffsetFetchRequest, protocol::OffsetFetchResponse>(
+        ApiKey::kOffsetFetch, req);
+    if (!r) return r.error().with_context("fetching committed offsets");
+    for (const auto& t : r->body.topics) {
+      for (const auto& p : t.partitions) {
+        if (p.offset >= 0) found[{t.name, p.partition}] = p.offset;
+      }
+    }
+  }
+  for (const auto& tp : unknown) {
+    if (!found.count(tp)) resets.push_back(tp);
+  }
+  if (!resets.empty()) {
+    if (config.auto_offset_reset == ConsumerConfig::OffsetReset::kNone) {
+      return Status::out_of_range("no committed offset for " + resets.front().topic + "-" +
+                                  std::to_string(resets.front().partition) +
+                                  " and auto_offset_reset is none");
+    }
+    int64_t ts = config.auto_offset_reset == ConsumerConfig::OffsetReset::kEarliest
+                     ? protocol::kEarliestTimestamp
+                     : protocol::kLatestTimestamp;
+    auto offsets = list_offsets(resets, ts);
+    if (!offsets) return offsets.error();
+    found.insert(offsets->begin(), offsets->end());
+  }
+  std::lock_guard lock(mu);
+  for (const auto& [tp, offset] : found) {
+    auto it = parts.find(tp);
+    if (it == parts.end() || it->second.position >= 0) continue;
+    it->second.position = it->second.fetch_offset = offset;
+    it->second.reset = false;
+  }
+  ++fetch_epoch;
+  return Status::ok();
+}
+
+void Consumer::Impl::start_fetch_locked() {
+  if (fetch_in_flight || !conn || !conn->health().is_ok() || buffered_bytes >= config.max_buffered_bytes) {
+    return;
+  }
+  protocol::FetchRequest req;
+  req.max_wait_ms = static_cast<uint32_t>(config.fetch_max_wait.count());
+  req.min_bytes = 1;
+  req.max_bytes = config.fetch_max_bytes;
+  std::map<TopicPartition, int64_t> asked;
+  for (const auto& [tp, ps] : parts) {
+    if (ps.paused || ps.fetch_offset < 0 || ps.buffered_bytes >= config.max_partition_fetch_bytes) continue;
+    if (req.topics.empty() || req.topics.back().name != tp.topic) req.topics.push_back({tp.topic, {}});
+    req.topics.back().partitions.push_back({tp.partition, ps.fetch_offset, config.max_partition_fetch_bytes});
+    asked[tp] = ps.fetch_offset;
+  }
+  if (asked.empty()) return;
+  fetch_in_flight = true;
+  uint64_t epoch = fetch_epoch;
+  conn->call_async<protocol::FetchRequest, protocol::FetchResponse>(
+      ApiKey::kFetch, req, [this, epoch, asked](Result<Reply<protocol::FetchResponse>> r) {
+        on_fetch(epoch, asked, std::move(r));
+      });
+}
+
+void Consumer::Impl::on_fetch(uint64_t epoch, std::map<TopicPartition, int64_t> asked,
+                              Result<Reply<protocol::FetchResponse>> r) {
+  std::lock_guard lock(mu);
+  fetch_in_flight = false;
+  changed.notify_all();
+  if (!r || epoch != fetch_epoch || stopping) return;
+  for (const auto& t : r->body.topics) {
+    for (const auto& p : t.partitions) {
+      TopicPartition tp{t.name, p.partition};
+      auto it = parts.find(tp);
+      if (it == parts.end() || it->second.fetch_offset != asked[tp]) continue;
+      PartitionState& ps = it->second;
+      if (p.error == ErrorCode::kOffsetOutOfRange) {
+        ps.position = ps.fetch_offset = -1;
+        ps.reset = true;
+        ps.buffered.clear();
+        buffered_bytes -= ps.buffered_bytes;
+        ps.buffered_bytes = 0;
+        continue;
+      }
+      if (p.error != ErrorCode::kNone) continue;  // retried with the next fetch
+      protocol::Bytes rest = p.records;
+      while (!rest.empty()) {
+        auto batch = protocol::RecordBatchView::parse(rest, protocol::Verify::kStored);
+        if (!batch) {
+          fetch_error = batch.error().with_context("partition " + t.name + "-" + std::to_string(p.partition));
+          return;
+        }
+        protocol::RecordReader reader(*batch);
+        protocol::RecordView rec;
+        while (reader.next(rec)) {
+          if (rec.offset.value() < ps.fetch_offset) continue;
+          ConsumerRecord out;
+          out.topic_partition = tp;
+          out.offset = rec.offset.value();
+          out.timestamp = rec.timestamp;
+          if (rec.key) out.key.emplace(protocol::as_string_view(*rec.key));
+          if (rec.value) out.value.emplace(protocol::as_string_view(*rec.value));
+          for (const auto& h : rec.headers()) {
+            out.headers.push_back({std::string(h.key),
+                                   h.value ? std::optional<std::string>(protocol::as_string_view(*h.value))
+                                           : std::nullopt});
+          }
+          size_t size = 64 + (out.key ? out.key->size() : 0) + (out.value ? out.value->size() : 0);
+          ps.buffered_bytes += size;
+          buffered_bytes += size;
+          ps.buffered.push_back(std::move(out));
+        }
+        if (!reader.status().is_ok()) {
+          fetch_error = reader.status();
+          return;
+        }
+        ps.fetch_offset = batch->header().next_offset().value();
+        rest = rest.subspan(batch->bytes().size());
+      }
+    }
+  }
+  start_fetch_locked();  // keep prefetching while there is room
+}
+
+std::vector<ConsumerRecord> Consumer::Impl::take_locked() {
+  std::vector<ConsumerRecord> out;
+  if (parts.empty()) return out;
+  std::vector<PartitionState*> order;
+  for (auto& [tp, ps] : parts) order.push_back(&ps);
+  size_t n = order.size();
+  for (size_t k = 0; k < n && out.size() < config.max_poll_records; ++k) {
+    PartitionState& ps = *order[(round_robin + k) % n];
+    while (!ps.paused && !ps.buffered.empty() && out.size() < config.max_poll_records) {
+      ConsumerRecord& rec = ps.buffered.front();
+      size_t size = 64 + (rec.key ? rec.key->size() : 0) + (rec.value ? rec.value->size() : 0);
+      ps.buffered_bytes -= size;
+      buffered_bytes -= size;
+      ps.position = rec.offset + 1;
+      out.push_back(std::move(rec));
+      ps.buffered.pop_front();
+    }
+  }
+  ++round_robin;
+  return out;
+}
+
+std::map<TopicPartition, int64_t> Consumer::Impl::positions_locked() const {
+  std::map<TopicPartition, int64_t> out;
+  for (const auto& [tp, ps] : parts) {
+    if (ps.position >= 0) out[tp] = ps.position;
+  }
+  return out;
+}
+
+protocol::OffsetCommitRequest Consumer::Impl::commit_request(const std::map<TopicPartition, int64_t>& offsets) {
+  protocol::OffsetCommitRequest req;
+  req.group_id = config.group_id;
+  {
+    std::lock_guard lock(mu);
+    req.generation = joined ? generation : -1;
+    req.member_id = joined ? member_id : "";
+  }
+  for (const auto& [tp, offset] : offsets) {
+    if (req.topics.empty() || req.topics.back().name != tp.topic) req.topics.push_back({tp.topic, {}});
+    req.topics.back().partitions.push_back({tp.partition, offset, ""});
+  }
+  return req;
+}
+
+Status Consumer::Impl::handle_commit_response(const Result<Reply<protocol::OffsetCommitResponse>>& r) {
+  if (!r) return r.error();
+  for (const auto& t : r->body.topics) {
+    for (const auto& p : t.partitions) {
+      if (p.error == ErrorCode::kNone) continue;
+      if (rejoin_error(p.error)) {
+        std::lock_guard lock(mu);
+        needs_rejoin = true;
+        if (p.error == ErrorCode::kUnknownMemberId) member_id.clear();
+        changed.notify_all();
+        return Status::fenced("commit rejected (" + error_text(p.error) +
+                              "): the group has rebalanced; records since the last commit will be redelivered");
+      }
+      const auto& info = protocol::error_info(p.error);
+      std::string msg = "commit of " + t.name + "-" + std::to_string(p.partition) + ": " + error_text(p.error);
+      return info.retriable ? Status::unavailable(msg) : Status::invalid_argument(msg);
+    }
+  }
+  return Status::ok();
+}
+
+Status Consumer::Impl::commit_offsets(const std::map<TopicPartition, int64_t>& offsets) {
+  if (config.group_id.empty()) return Status::invalid_argument("commits need a group id");
+  if (offsets.empty()) return Status::ok();
+  CAIRN_RETURN_IF_ERROR(ensure_connected());
+  auto r = coordinator()->call<protocol::OffsetCommitRequest, protocol::OffsetCommitResponse>(
+      ApiKey::kOffsetCommit, commit_request(offsets));
+  Status s = handle_commit_response(r);
+  if (s.is_ok()) {
+    std::lock_guard lock(mu);
+    for (const auto& [tp, o] : offsets) last_committed[tp] = o;
+  }
+  return s;
+}
+
+Status Consumer::Impl::run_rebalance() {
+  std::vector<TopicPartition> revoked;
+  {
+    std::lock_guard lock(mu);
+    for (const auto& [tp, ps] : parts) revoked.push_back(tp);
+  }
+  if (joined && !revoked.empty()) {
+    if (config.enable_auto_commit) {
+      std::map<TopicPartition, int64_t> positions;
+      {
+        std::lock_guard lock(mu);
+        positions = positions_locked();
+      }
+      commit_offsets(positions).ignore_error();  // a fenced commit is the rebalance's to absorb
+    }
+    if (listener) listener->on_partitions_revoked(*self, revoked);
+  }
+  {
+    std::lock_guard lock(mu);
+    for (auto& [tp, ps] : parts) buffered_bytes -= ps.buffered_bytes;
+    parts.clear();
+    ++fetch_epoch;
+    joined = false;
+  }
+  for (int attempt = 0;; ++attempt) {
+    protocol::JoinGroupRequest join;
+    join.group_id = config.group_id;
+    join.session_timeout_ms = static_cast<int32_t>(config.session_timeout.count());
+    join.rebalance_timeout_ms = static_cast<int32_t>(config.rebalance_timeout.count());
+    join.strategy = config.assignment_strategy;
+    {
+      std::lock_guard lock(mu);
+      join.member_id = member_id;
+      join.topics = topics;
+    }
+    auto r = coordinator()->call<protocol::JoinGroupRequest, protocol::JoinGroupResponse>(ApiKey::kJoinGroup, join);
+    if (!r) return r.error().with_context("joining group " + config.group_id);
+    if (r->body.error == ErrorCode::kUnknownMemberId && attempt < 3) {
+      std::lock_guard lock(mu);
+      member_id.clear();
+      continue;
+    }
+    if (r->body.error != ErrorCode::kNone) {
+      return Status::unavailable("joining group " + config.group_id + ": " + error_text(r->body.error));
+    }
+    std::lock_guard lock(mu);
+    member_id = r->body.member_id;
+    generation = r->body.generation;
+    break;
+  }
+  protocol::SyncGroupRequest sync;
+  sync.group_id = config.group_id;
+  {
+    std::lock_guard lock(mu);
+    sync.generation = generation;
+    sync.member_id = member_id;
+  }
+  auto r = coordinator()->call<protocol::SyncGroupRequest, protocol::SyncGroupResponse>(ApiKey::kSyncGroup, sync);
+  if (!r) return r.error().with_context("syncing group " + config.group_id);
+  if (rejoin_error(r->body.error)) {
+    std::lock_guard lock(mu);
+    needs_rejoin = true;
+    if (r->body.error == ErrorCode::kUnknownMemberId) member_id.clear();
+    return Status::ok();  // the next poll rejoins
+  }
+  if (r->body.error != ErrorCode::kNone) {
+    return Status::unavailable("syncing group " + config.group_id + ": " + error_text(r->body.error));
+  }
+  std::vector<TopicPartition> assigned;
+  {
+    std::lock_guard lock(mu);
+    for (const auto& t : r->body.assignment) {
+      for (int32_t p : t.partitions) {
+        parts[{t.topic, p}];
+        assigned.push_back({t.topic, p});
+      }
+    }
+    joined = true;
+    needs_rejoin = false;
+    next_auto_commit = now() + config.auto_commit_interval;
+    last_committed.clear();
+  }
+  heartbeat_wake.notify_all();
+  CAIRN_RETURN_IF_ERROR(resolve_positions());
+  if (listener) listener->on_partitions_assigned(*self, assigned);
+  return Status::ok();
+}
+
+void Consumer::Impl::run_heartbeat() {
+  std::unique_lock lock(mu);
+  while (!stopping) {
+    heartbeat_wake.wait_for(lock, config.heartbeat_interval);
+    if (stopping) break;
+    if (!joined || !coord) continue;
+    protocol::HeartbeatRequest hb{config.group_id, generation, member_id};
+    auto c = coord;
+    lock.unlock();
+    auto r = c->call<protocol::HeartbeatRequest, protocol::HeartbeatResponse>(ApiKey::kHeartbeat, hb);
+    c.reset();  // never the last owner while holding the lock
+    lock.lock();
+    if (r && rejoin_error(r->body.error) && joined && generation == hb.generation) {
+      needs_rejoin = true;
+      if (r->body.error == ErrorCode::kUnknownMemberId) member_id.clear();
+      changed.notify_all();
+    }
+  }
+}
+
+Result<std::unique_ptr<Consumer>> Consumer::create(ConsumerConfig config) {
+  auto impl = std::make_unique<Impl>(std::move(config));
+  CAIRN_RETURN_IF_ERROR(impl->connect());
+  Impl* raw = impl.get();
+  impl->heartbeat = std::thread([raw] { raw->run_heartbeat(); });
+  std::unique_ptr<Consumer> consumer(new Consumer(std::move(impl)));
+  consumer->impl_->self = consumer.get();
+  return consumer;
+}
+
+Consumer::Consumer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Consumer::~Consumer() { close(); }
+
+Status Consumer::subscribe(std::vector<std::string> topics, RebalanceListener* listener) {
+  Impl& s = *impl_;
+  if (s.config.group_id.empty()) return Status::invalid_argument("subscribe needs a group id");
+  if (topics.empty()) return Status::invalid_argument("subscribe to at least one topic");
+  std::lock_guard lock(s.mu);
+  std::sort(topics.begin(), topics.end());
+  s.topics = std::move(topics);
+  s.listener = listener;
+  s.subscribed = true;
+  s.needs_rejoin = true;
+  return Status::ok();
+}
+
+Status Consumer::assign(std::vector<TopicPartition> partitions) {
+  Impl& s = *impl_;
+  std::lock_guard lock(s.mu);
+  if (s.subscribed) return Status::invalid_argument("assign() after subscribe()");
+  for (auto& [tp, ps] : s.parts) s.buffered_bytes -= ps.buffered_bytes;
+  s.parts.clear();
+  for (auto& tp : partitions) s.parts[tp];
+  ++s.fetch_epoch;
+  return Status::ok();
+}
+
+std::vector<TopicPartition> Consumer::assignment() const {
+  std::lock_guard lock(impl_->mu);
+  std::vector<TopicPartition> out;
+  for (const auto& [tp, ps] : impl_->parts) out.push_back(tp);
+  return out;
+}
+
+Result<std::vector<ConsumerRecord>> Consumer::poll(std::chrono::milliseconds timeout) {
+  Impl& s = *impl_;
+  auto deadline = now() + timeout;
+  int failures = 0;
+  for (;;) {
+    Status step = s.ensure_connected();
+    bool rebalance;
+    {
+      std::lock_guard lock(s.mu);
+      if (s.closed) return Status::unavailable("consumer is closed");
+      if (!s.fetch_error.is_ok()) return s.fetch_error;
+      rebalance = s.subscribed && (s.needs_rejoin || !s.joined);
+    }
+    if (step.is_ok() && rebalance) step = s.run_rebalance();
+    if (step.is_ok()) step = s.resolve_positions();
+    if (!step.is_ok()) {
+      if (step.code() == Status::Code::kOutOfRange) return step;  // auto_offset_reset none
+      // The broker is unreachable or the group is moving: back off, try again until the deadline.
+      auto pause = retry_backoff(std::chrono::milliseconds(50), std::chrono::milliseconds(1000), failures++);
+      if (now() + pause >= deadline) return std::vector<ConsumerRecord>{};
+      std::this_thread::sleep_for(pause);
+      continue;
+    }
+    failures = 0;
+    std::unique_lock lock(s.mu);
+    if (s.config.enable_auto_commit && s.joined && now() >= s.next_auto_commit) {
+      auto positions = s.positions_locked();
+      s.next_auto_commit = now() + s.config.auto_commit_interval;
+      if (positions != s.last_committed && s.coord) {
+        auto c = s.coord;
+        auto req = protocol::OffsetCommitRequest{s.config.group_id, s.generation, s.member_id, {}};
+        for (const auto& [tp, offset] : positions) {
+          if (req.topics.empty() || req.topics.back().name != tp.topic) req.topics.push_back({tp.topic, {}});
+          req.topics.back().partitions.push_back({tp.partition, offset, ""});
+        }
+        Impl* impl = &s;
+        c->call_async<protocol::OffsetCommitRequest, protocol::OffsetCommitResponse>(
+            ApiKey::kOffsetCommit, req,
+            [impl, positions](Result<Reply<protocol::OffsetCommitResponse>> r) {
+              if (impl->handle_commit_response(r).is_ok()) {
+                std::lock_guard l(impl->mu);
+                impl->last_committed = positions;
+              }
+            });
+      }
+    }
+    auto records = s.take_locked();
+    s.start_fetch_locked();
+    if (!records.empty()) return records;
+    if (now() >= deadline) return records;
+    s.changed.wait_until(lock, std::min(deadline, now() + std::chrono::milliseconds(100)));
+  }
+}
+
+Status Consumer::commit() {
+  std::map<TopicPartition, int64_t> positions;
+  {
+    std::lock_guard lock(impl_->mu);
+    positions = impl_->positions_locked();
+  }
+  return impl_->commit_offsets(positions);
+}
+
+Status Consumer::commit(const std::map<TopicPartition, int64_t>& offsets) {
+  return impl_->commit_offsets(offsets);
+}
+
+void Consumer::commit_async(std::function<void(Status)> done) {
+  Impl& s = *impl_;
+  std::map<TopicPartition, int64_t> positions;
+  {
+    std::lock_guard lock(s.mu);
+    positions = s.positions_locked();
+  }
+  auto c = s.coordinator();
+  if (s.config.group_id.empty() || !c) {
+    if (done) done(Status::invalid_argument("commits need a group id and a connection"));
+    return;
+  }
+  Impl* impl = &s;
+  c->call_async<protocol::OffsetCommitRequest, protocol::OffsetCommitResponse>(
+      ApiKey::kOffsetCommit, s.commit_request(positions),
+      [impl, positions, done](Result<Reply<protocol::OffsetCommitResponse>> r) {
+        Status st = impl->handle_commit_response(r);
+        if (st.is_ok()) {
+          std::lock_guard lock(impl->mu);
+          for (const auto& [tp, o] : positions) impl->last_committed[tp] = o;
+        }
+        if (done) done(st);
+      });
+}
+
+Result<std::optional<int64_t>> Consumer::committed(const TopicPartition& tp) {
+  Impl& s = *impl_;
+  if (s.config.group_id.empty()) return Status::invalid_argument("committed offsets need a group id");
+  CAIRN_RETURN_IF_ERROR(s.ensure_connected());
+  protocol::OffsetFetchRequest req{s.config.group_id, std::vector<protocol::TopicPartitions>{{tp.topic, {tp.partition}}}};
+  auto r = s.coordinator()->call<protocol::OffsetFetchRequest, protocol::OffsetFetchResponse>(ApiKey::kOffsetFetch, req);
+  if (!r) return r.error();
+  for (const auto& t : r->body.topics) {
+    for (const auto& p : t.partitions) {
+      if (p.offset >= 0) return std::optional<int64_t>(p.offset);
+    }
+  }
+  return std::optional<int64_t>();
+}
+
+Status Consumer::seek(const TopicPartition& tp, int64_t offset) {
+  Impl& s = *impl_;
+  std::lock_guard lock(s.mu);
+  auto it = s.parts.find(tp);
+  if (it == s.parts.end()) return Status::invalid_argument(tp.topic + "-" + std::to_string(tp.partition) + " is not assigned");
+  PartitionState& ps = it->second;
+  s.buffered_bytes -= ps.buffered_bytes;
+  ps.buffered.clear();
+  ps.buffered_bytes = 0;
+  ps.position = ps.fetch_offset = offset;
+  ps.reset = false;
+  ++s.fetch_epoch;
+  return Status::ok();
+}
+
+Status Consumer::seek_to_beginning(const std::vector<TopicPartition>& partitions) {
+  CAIRN_RETURN_IF_ERROR(impl_->ensure_connected());
+  auto offsets = impl_->list_offsets(partitions, protocol::kEarliestTimestamp);
+  if (!offsets) return offsets.error();
+  for (const auto& [tp, o] : *offsets) CAIRN_RETURN_IF_ERROR(seek(tp, o));
+  return Status::ok();
+}
+
+Status Consumer::seek_to_end(const std::vector<TopicPartition>& partitions) {
+  CAIRN_RETURN_IF_ERROR(impl_->ensure_connected());
+  auto offsets = impl_->list_offsets(partitions, protocol::kLatestTimestamp);
+  if (!offsets) return offsets.error();
+  for (const auto& [tp, o] : *offsets) CAIRN_RETURN_IF_ERROR(seek(tp, o));
+  return Status::ok();
+}
+
+Result<int64_t> Consumer::position(const TopicPartition& tp) {
+  Impl& s = *impl_;
+  {
+    std::lock_guard lock(s.mu);
+    auto it = s.parts.find(tp);
+    if (it == s.parts.end()) return Status::invalid_argument(tp.topic + "-" + std::to_string(tp.partition) + " is not assigned");
+    if (it->second.position >= 0) return it->second.position;
+  }
+  CAIRN_RETURN_IF_ERROR(s.ensure_connected());
+  CAIRN_RETURN_IF_ERROR(s.resolve_positions());
+  std::lock_guard lock(s.mu);
+  return s.parts[tp].position;
+}
+
+void Consumer::pause(const std::vector<TopicPartition>& partitions) {
+  std::lock_guard lock(impl_->mu);
+  for (const auto& tp : partitions) {
+    if (auto it = impl_->parts.find(tp); it != impl_->parts.end()) it->second.paused = true;
+  }
+}
+
+void Consumer::resume(const std::vector<TopicPartition>& partitions) {
+  std::lock_guard lock(impl_->mu);
+  for (const auto& tp : partitions) {
+    if (auto it = impl_->parts.find(tp); it != impl_->parts.end()) it->second.paused = false;
+  }
+}
+
+void Consumer::close() {
+  Impl& s = *impl_;
+  bool was_joined;
+  {
+    std::lock_guard lock(s.mu);
+    if (s.closed) return;
+    s.closed = true;
+    was_joined = s.joined;
+  }
+  if (was_joined && s.config.enable_auto_commit) commit().ignore_error();
+  if (was_joined) {
+    auto c = s.coordinator();
+    if (c && c->health().is_ok()) {
+      c->call<protocol::LeaveGroupRequest, protocol::LeaveGroupResponse>(
+           ApiKey::kLeaveGroup, protocol::LeaveGroupRequest{s.config.group_id, s.member_id})
+          .status()
+          .ignore_error();
+    }
+  }
+  {
+    std::lock_guard lock(s.mu);
+    s.stopping = true;
+    s.joined = false;
+  }
+  s.heartbeat_wake.notify_all();
+  if (s.heartbeat.joinable()) s.heartbeat.join();
+  std::shared_ptr<Connection> c, g;
+  {
+    std::lock_guard lock(s.mu);
+    c = std::move(s.conn);
+    g = std::move(s.coord);
+  }
+  c.reset();
+  g.reset();
+}
+
+}  // namespace cairn::client
