@@ -60,6 +60,7 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
   mutable std::mutex mu;  // guards `failed` for health() from other threads
   Status failed;
   std::atomic<size_t> in_flight{0};
+  bool stopped = false;  // I/O thread only
 
   Status failure() const {
     std::lock_guard lock(mu);
@@ -163,10 +164,19 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
     if (failure().is_ok()) read_next();
   }
 
+  // Closes everything for good, whatever state the connection is in.
+  void stop(Status why) {
+    stopped = true;
+    fail(std::move(why));
+    boost::system::error_code ignored;
+    socket.close(ignored);
+    ticker.cancel();
+  }
+
   void tick() {
     ticker.expires_after(std::chrono::milliseconds(50));
     ticker.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-      if (ec) return;
+      if (ec || self->stopped || !self->failure().is_ok()) return;
       if (!self->pending.empty() && std::chrono::steady_clock::now() > self->pending.front().deadline) {
         return self->fail(Status::timed_out("no response from the broker within " +
                                             std::to_string(self->options.request_timeout.count()) +
@@ -182,7 +192,7 @@ Connection::Connection(ConnectionOptions options) : options_(std::move(options))
 Connection::~Connection() {
   if (!impl_) return;
   auto impl = impl_;
-  asio::post(impl->ctx, [impl] { impl->fail(Status::unavailable("connection closed")); });
+  asio::post(impl->ctx, [impl] { impl->stop(Status::unavailable("connection closed")); });
   impl->work.reset();
   if (impl->thread.joinable()) impl->thread.join();
 }

@@ -30,6 +30,8 @@ struct Flags {
   int64_t idle_timeout_ms = 600'000;
   int64_t request_timeout_ms = 30'000;
   int64_t retention_check_ms = 300'000;
+  int64_t group_rebalance_delay_ms = 200;
+  int64_t offsets_retention_ms = 7LL * 24 * 3600 * 1000;
 };
 
 int fail(const std::string& message, int code = 1) {
@@ -87,6 +89,15 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--retention-check-ms", f.retention_check_ms, "How often retention runs")
       ->capture_default_str();
+  app.add_option("--group-rebalance-delay-ms", f.group_rebalance_delay_ms,
+                 "How long a rebalance waits for more members to join")
+      ->capture_default_str();
+  app.add_option("--offsets-retention-ms", f.offsets_retention_ms,
+                 "Forget the committed offsets of a group empty for this long")
+      ->capture_default_str();
+  app.add_option("--offsets-partitions", config.groups.offsets_partitions,
+                 "Partitions of the internal __consumer_offsets topic (fixed once it exists)")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   spdlog::set_level(spdlog::level::from_str(f.log_level));
@@ -116,6 +127,11 @@ int main(int argc, char** argv) {
   l.idle_timeout = std::chrono::milliseconds(f.idle_timeout_ms);
   l.request_timeout = std::chrono::milliseconds(f.request_timeout_ms);
   config.retention_check_interval = std::chrono::milliseconds(std::max<int64_t>(f.retention_check_ms, 10));
+  config.groups.rebalance_delay = std::chrono::milliseconds(std::max<int64_t>(f.group_rebalance_delay_ms, 0));
+  config.groups.offsets_retention = std::chrono::milliseconds(std::max<int64_t>(f.offsets_retention_ms, 1));
+  if (config.groups.offsets_partitions < 1 || config.groups.offsets_partitions > 1000) {
+    return fail("--offsets-partitions must be between 1 and 1000", 2);
+  }
 
   // Signals are taken by sigwait below, never by the worker threads.
   ::signal(SIGPIPE, SIG_IGN);

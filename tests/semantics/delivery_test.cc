@@ -1,0 +1,79 @@
+// At-least-once and at-most-once, end to end: a consumer process (the client examples) is
+// SIGKILLed at random points while it works through 200,000 records, and restarted. Afterwards
+// every record the consumers processed is counted: at-least-once must lose none (duplicates are
+// counted and reported); at-most-once must process none twice (losses are counted and reported).
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <random>
+#include <set>
+
+#include "tests/semantics/harness.h"
+#include "tests/support/broker_process.h"
+#include "tests/support/test_util.h"
+
+namespace cairn::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr int kRecords = 200'000;
+
+struct Counts {
+  size_t processed = 0;
+  size_t unique = 0;
+  size_t duplicates = 0;
+  size_t lost = 0;
+  int kills = 0;
+};
+
+Counts run(const std::string& example_name, uint64_t seed) {
+  TempDir tmp;
+  BrokerProcess broker(tmp.path() / "data", {"--group-rebalance-delay-ms", "50"});
+  EXPECT_EQ(cli(broker.address(), {"topics", "create", "t", "--partitions", "4"}).exit_code, 0);
+  produce_numbered(broker.address(), "t", 0, kRecords, 64);
+  auto out = tmp.path() / "processed.txt";
+  std::mt19937_64 rng(seed);
+  Counts c;
+  std::vector<std::string> base = {example(example_name), broker.address(), "t", "g", out.string(), "500"};
+  for (int round = 0; round < 8; ++round) {
+    auto args = base;
+    args.push_back("0");
+    Child consumer(args, tmp.path() / "consumer.log");
+    std::this_thread::sleep_for(std::chrono::milliseconds(300 + rng() % 900));
+    consumer.signal(SIGKILL);
+    consumer.wait(10s);
+    ++c.kills;
+  }
+  // A last consumer finishes the work and exits after 3 s without records.
+  auto args = base;
+  args.push_back("3000");
+  Child last(args, tmp.path() / "consumer.log");
+  auto code = last.wait(120s);
+  EXPECT_EQ(code, std::optional<int>(0)) << read_file(tmp.path() / "consumer.log");
+
+  auto values = processed_values(out.string());
+  std::set<std::string> unique(values.begin(), values.end());
+  c.processed = values.size();
+  c.unique = unique.size();
+  c.duplicates = values.size() - unique.size();
+  c.lost = static_cast<size_t>(kRecords) - unique.size();
+  return c;
+}
+
+TEST(Delivery, AtLeastOnceLosesNothingAcrossConsumerKills) {
+  Counts c = run("at_least_once_consumer", 11);
+  std::cout << "at-least-once: " << c.kills << " SIGKILLs, " << kRecords << " records, processed "
+            << c.processed << ", lost " << c.lost << ", duplicates " << c.duplicates << "\n";
+  EXPECT_EQ(c.lost, 0u);
+}
+
+TEST(Delivery, AtMostOnceNeverProcessesARecordTwice) {
+  Counts c = run("at_most_once_consumer", 12);
+  std::cout << "at-most-once: " << c.kills << " SIGKILLs, " << kRecords << " records, processed "
+            << c.processed << ", lost " << c.lost << ", duplicates " << c.duplicates << "\n";
+  EXPECT_EQ(c.duplicates, 0u);
+}
+
+}  // namespace
+}  // namespace cairn::testing
