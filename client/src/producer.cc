@@ -186,6 +186,8 @@ Status Producer::send(ProducerRecord record, Callback done) {
     if (partition < 0 || partition >= *count) {
       return Status::not_found("topic '" + record.topic + "' has no partition " + std::to_string(partition));
     }
+  } else if (s.config.partitioning == Partitioning::kRoundRobin) {
+    partition = s.sticky[record.topic]++ % *count;
   } else if (key) {
     partition = partition_for_key(*key, *count);
   } else {
@@ -205,7 +207,7 @@ Status Producer::send(ProducerRecord record, Callback done) {
   PartitionQueue& q = s.queues[tp];
   if (q.open && q.open->builder.size_bytes() + size > s.config.batch_bytes) {
     s.seal(q);
-    if (!key && !record.partition) {
+    if (!key && !record.partition && s.config.partitioning == Partitioning::kKeyHash) {
       // The sticky partition's batch is full: the next unkeyed records start another one.
       partition = ++s.sticky[record.topic] % *count;
       tp = TopicPartition{record.topic, partition};

@@ -31,6 +31,12 @@
 
 namespace cairn::client {
 
+// Where records without an explicit partition go.
+enum class Partitioning {
+  kKeyHash,     // keyed records by key hash; unkeyed ones fill one partition's batch, then the next's
+  kRoundRobin,  // every record to the next partition in turn, keys or not
+};
+
 struct ProducerConfig {
   std::string broker = "127.0.0.1:9292";
   std::string client_id = "cairn-producer";
@@ -46,6 +52,7 @@ struct ProducerConfig {
   std::chrono::milliseconds retry_backoff_max{1'000};
   std::chrono::milliseconds request_timeout{30'000};
   std::chrono::milliseconds connect_timeout{5'000};
+  Partitioning partitioning = Partitioning::kKeyHash;
 };
 
 class Producer {
