@@ -33,10 +33,16 @@ struct Batch {
   SteadyTime retry_at{};
 };
 
+// One partition's batches. The first `in_flight` sealed batches are sent and await their
+// responses, which come back in order on the one connection. When one fails and must be sent
+// again, every batch behind it goes again too, in order: `generation` moves on and responses
+// from an older generation are ignored (an idempotent broker answers a batch sent twice with the
+// offsets it stored the first time).
 struct PartitionQueue {
   std::unique_ptr<Batch> open;
-  std::deque<std::unique_ptr<Batch>> sealed;  // front may be in flight
-  bool in_flight = false;
+  std::deque<std::unique_ptr<Batch>> sealed;
+  size_t in_flight = 0;
+  uint64_t generation = 0;
   int32_t next_sequence = 0;
 };
 
@@ -73,8 +79,10 @@ struct Producer::Impl {
   Result<int32_t> partitions_of(const std::string& topic);
   void seal(PartitionQueue& q);
   void run_sender();
-  void send_batch(const std::shared_ptr<Connection>& c, Batch& batch);
-  void on_response(const TopicPartition& tp, Result<Reply<protocol::ProduceResponse>> r);
+  size_t max_in_flight() const { return config.idempotent ? config.max_in_flight : 1; }
+  void send_batch(const std::shared_ptr<Connection>& c, Batch& batch, uint64_t generation);
+  void on_response(const TopicPartition& tp, uint64_t generation,
+                   Result<Reply<protocol::ProduceResponse>> r);
   void resolve_front(PartitionQueue& q, const Status& error, int64_t base_offset,
                      std::vector<std::pair<Callback, Result<RecordMetadata>>>& calls);
   void expire_batches(std::vector<std::pair<Callback, Result<RecordMetadata>>>& calls);
@@ -252,13 +260,14 @@ void Producer::Impl::resolve_front(PartitionQueue& q, const Status& error, int64
   unresolved -= b->callbacks.size();
 }
 
-void Producer::Impl::on_response(const TopicPartition& tp, Result<Reply<protocol::ProduceResponse>> r) {
+void Producer::Impl::on_response(const TopicPartition& tp, uint64_t generation,
+                                 Result<Reply<protocol::ProduceResponse>> r) {
   std::vector<std::pair<Callback, Result<RecordMetadata>>> calls;
   {
     std::lock_guard lock(mu);
     PartitionQueue& q = queues[tp];
-    q.in_flight = false;
-    if (q.sealed.empty()) return;
+    if (generation != q.generation || q.in_flight == 0 || q.sealed.empty()) return;  // stale
+    --q.in_flight;
     Batch& b = *q.sealed.front();
     Status error;
     int64_t base = -1;
@@ -289,10 +298,14 @@ void Producer::Impl::on_response(const TopicPartition& tp, Result<Reply<protocol
         !stopped) {
       ++b.attempts;
       b.retry_at = now() + backoff;
+      ++q.generation;  // it goes again, and so does everything sent behind it
+      q.in_flight = 0;
     } else if (!error.is_ok()) {
       // A batch that fails for good takes the ones queued behind it: sending them would break
       // the partition's order (and, idempotent, leave a gap in its sequences).
       if (config.idempotent) renew_producer_id = true;
+      ++q.generation;
+      q.in_flight = 0;
       while (!q.sealed.empty()) resolve_front(q, error, -1, calls);
     } else {
       resolve_front(q, Status::ok(), base, calls);
@@ -309,7 +322,7 @@ void Producer::Impl::on_response(const TopicPartition& tp, Result<Reply<protocol
 void Producer::Impl::expire_batches(std::vector<std::pair<Callback, Result<RecordMetadata>>>& calls) {
   auto t = now();
   for (auto& [tp, q] : queues) {
-    if (q.in_flight || q.sealed.empty()) continue;
+    if (q.in_flight > 0 || q.sealed.empty()) continue;
     if (t >= q.sealed.front()->created + config.delivery_timeout) {
       Status e = Status::timed_out("not acknowledged within the delivery timeout of " +
                                    std::to_string(config.delivery_timeout.count()) + " ms");
@@ -319,32 +332,36 @@ void Producer::Impl::expire_batches(std::vector<std::pair<Callback, Result<Recor
   }
 }
 
-void Producer::Impl::send_batch(const std::shared_ptr<Connection>& c, Batch& batch) {
+void Producer::Impl::send_batch(const std::shared_ptr<Connection>& c, Batch& batch,
+                                uint64_t generation) {
   protocol::ProduceRequest req;
   req.acks = config.acks;
   req.timeout_ms = static_cast<uint32_t>(config.request_timeout.count());
   req.topics.push_back({batch.tp.topic, {{batch.tp.partition, batch.sealed}}});
   TopicPartition tp = batch.tp;
   if (config.acks == 0) {
-    c->send_oneway(protocol::ApiKey::kProduce, req, [this, tp](Status s) {
+    c->send_oneway(protocol::ApiKey::kProduce, req, [this, tp, generation](Status s) {
       if (s.is_ok()) {
-        on_response(tp, Reply<protocol::ProduceResponse>{
-                            protocol::ProduceResponse{{{tp.topic, {{tp.partition}}}}}, nullptr});
+        on_response(tp, generation,
+                    Reply<protocol::ProduceResponse>{
+                        protocol::ProduceResponse{{{tp.topic, {{tp.partition}}}}}, nullptr});
       } else {
-        on_response(tp, s);
+        on_response(tp, generation, s);
       }
     });
     return;
   }
   c->call_async<protocol::ProduceRequest, protocol::ProduceResponse>(
       protocol::ApiKey::kProduce, req,
-      [this, tp](Result<Reply<protocol::ProduceResponse>> r) { on_response(tp, std::move(r)); });
+      [this, tp, generation](Result<Reply<protocol::ProduceResponse>> r) {
+        on_response(tp, generation, std::move(r));
+      });
 }
 
 void Producer::Impl::run_sender() {
   int reconnects = 0;
   for (;;) {
-    std::vector<Batch*> ready;
+    std::vector<std::pair<Batch*, uint64_t>> ready;
     std::vector<std::pair<Callback, Result<RecordMetadata>>> calls;
     {
       std::unique_lock lock(mu);
@@ -354,21 +371,23 @@ void Producer::Impl::run_sender() {
         expire_batches(calls);
         if (!calls.empty()) break;
         for (auto& [tp, q] : queues) {
-          if (q.in_flight) continue;
-          if (q.sealed.empty() && q.open &&
-              (flushing || closing || t >= q.open->created + config.linger)) {
-            seal(q);
-          } else if (q.open) {
-            next_wake = std::min(next_wake, q.open->created + config.linger);
+          if (q.open) {
+            if (flushing || closing || t >= q.open->created + config.linger) {
+              seal(q);
+            } else {
+              next_wake = std::min(next_wake, q.open->created + config.linger);
+            }
           }
-          if (q.sealed.empty()) continue;
-          Batch& b = *q.sealed.front();
-          if (b.retry_at > t) {
-            next_wake = std::min(next_wake, b.retry_at);
-            continue;
+          // Send the next sealed batches, in order, up to the in-flight limit.
+          while (q.in_flight < max_in_flight() && q.in_flight < q.sealed.size()) {
+            Batch& b = *q.sealed[q.in_flight];
+            if (b.retry_at > t) {
+              next_wake = std::min(next_wake, b.retry_at);
+              break;
+            }
+            ++q.in_flight;
+            ready.emplace_back(&b, q.generation);
           }
-          q.in_flight = true;
-          ready.push_back(&b);
         }
         if (!ready.empty()) break;
         if (stopped) return;
@@ -381,19 +400,20 @@ void Producer::Impl::run_sender() {
     if (ready.empty()) continue;
     auto c = connection();
     if (!c) {
-      // Not connected: put the batches back and try again after a backoff.
-      {
-        std::lock_guard lock(mu);
-        auto backoff = retry_backoff(config.retry_backoff, config.retry_backoff_max, reconnects++);
-        for (Batch* b : ready) {
-          queues[b->tp].in_flight = false;
-          b->retry_at = now() + backoff;
-        }
+      // Not connected: send them again after a backoff.
+      std::lock_guard lock(mu);
+      auto backoff = retry_backoff(config.retry_backoff, config.retry_backoff_max, reconnects++);
+      for (auto& [b, generation] : ready) {
+        PartitionQueue& q = queues[b->tp];
+        if (q.generation != generation) continue;
+        ++q.generation;
+        q.in_flight = 0;
+        if (!q.sealed.empty()) q.sealed.front()->retry_at = now() + backoff;
       }
       continue;
     }
     reconnects = 0;
-    for (Batch* b : ready) send_batch(*c, *b);
+    for (auto& [b, generation] : ready) send_batch(*c, *b, generation);
   }
 }
 

@@ -47,5 +47,6 @@ void add_topics_command(CLI::App& app, const GlobalOptions& global);
 void add_produce_command(CLI::App& app, const GlobalOptions& global);
 void add_consume_command(CLI::App& app, const GlobalOptions& global);
 void add_groups_command(CLI::App& app, const GlobalOptions& global);
+void add_perf_command(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace cairn::tools

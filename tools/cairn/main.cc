@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
   static char out_buffer[1 << 16];
   std::setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
 
-  CLI::App app("cairn: topics, produce, consume, consumer groups and log inspection for the Cairn broker", "cairn");
+  CLI::App app("cairn: topics, produce, consume, consumer groups, log inspection and perf runs for the Cairn broker", "cairn");
   app.require_subcommand(1);
   app.set_version_flag("--version", "cairn 0.1.0");
   GlobalOptions global;
@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   add_produce_command(app, global);
   add_consume_command(app, global);
   add_groups_command(app, global);
+  add_perf_command(app, global);
   add_log_command(app, exit_code);
   try {
     app.parse(argc, argv);

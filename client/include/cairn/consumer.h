@@ -48,7 +48,7 @@ struct ConsumerConfig {
   std::chrono::milliseconds heartbeat_interval{1'000};
   std::chrono::milliseconds rebalance_timeout{30'000};
   std::string assignment_strategy = "range";  // or "roundrobin"
-  uint32_t max_partition_fetch_bytes = 1 << 20;
+  uint32_t max_partition_fetch_bytes = 4 << 20;  // per partition and fetch
   uint32_t fetch_max_bytes = 16 << 20;
   std::chrono::milliseconds fetch_max_wait{500};
   size_t max_poll_records = 500;

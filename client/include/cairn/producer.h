@@ -3,8 +3,10 @@
 // cairn::client::Producer: sends records to a broker, batched per partition.
 //
 // Records are appended to an open batch of their partition; a batch goes out when it reaches
-// batch_bytes or has waited linger, one request in flight per partition at a time, so records of
-// one partition are stored in the order they were sent, retries included. Retriable failures
+// batch_bytes or has waited linger. An idempotent producer keeps up to max_in_flight requests in
+// flight per partition (one otherwise); when one must be retried, it and every one behind it are
+// sent again in order, so records of one partition are stored in the order they were sent,
+// retries included. Retriable failures
 // (a lost connection, a full disk, a broker restarting) are retried with backoff until the
 // delivery timeout. The producer is idempotent by default: the broker gives it a producer id and
 // each batch carries a per-partition sequence, so a retried batch that was in fact stored is not
@@ -53,6 +55,9 @@ struct ProducerConfig {
   std::chrono::milliseconds request_timeout{30'000};
   std::chrono::milliseconds connect_timeout{5'000};
   Partitioning partitioning = Partitioning::kKeyHash;
+  // Requests in flight per partition, for an idempotent producer (1 otherwise, so that retries
+  // cannot reorder records).
+  size_t max_in_flight = 5;
 };
 
 class Producer {
