@@ -161,7 +161,7 @@ Result<RecoveredLog> recover_log(IoBackend& io, const std::filesystem::path& dir
             sealed_end->to_string() +
             (scan->stop_reason.is_ok() ? "" : " (" + scan->stop_reason.message() + ")") +
             "; the log is left untouched for inspection (cairn log dump " + dir.string() +
-            " --verify)");
+            " --verify; cairn log repair cuts it back to the valid prefix)");
       }
       if (!scan->stop_reason.is_ok()) {
         // A bad batch. If anything valid follows it, this is not a torn tail.
@@ -183,7 +183,8 @@ Result<RecoveredLog> recover_log(IoBackend& io, const std::filesystem::path& dir
               " (where offset " + seg.next_offset().to_string() + " should start: " +
               scan->stop_reason.message() +
               ") with valid data after it; the log is left untouched for inspection "
-              "(cairn log dump " + dir.string() + " --verify)");
+              "(cairn log dump " + dir.string() +
+              " --verify; cairn log repair cuts it back to the valid prefix)");
         }
         uint64_t dropped = *file_size - scan->valid_bytes;
         spdlog::warn("{}: dropping a torn tail of {} bytes at byte {} of {} ({})", dir.string(),

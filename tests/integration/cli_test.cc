@@ -152,5 +152,71 @@ TEST(Cli, ProduceReportsRecordsThatWereNotAcknowledged) {
   EXPECT_NE(r.err.find("1 of 1 records were not acknowledged"), std::string::npos) << r.err;
 }
 
+TEST(Cli, LogRepairBringsBackAPartitionWithCorruptionInTheMiddle) {
+  TempDir tmp;
+  auto data = tmp.path() / "data";
+  BrokerProcess broker(data);
+  ASSERT_EQ(cli(broker.address(), {"topics", "create", "t"}).exit_code, 0);
+  for (int batch = 0; batch < 3; ++batch) {  // one batch per produce run
+    auto input = tmp.path() / "in.txt";
+    {
+      std::ofstream out(input);
+      for (int i = 0; i < 10; ++i) out << "value-" << batch * 10 + i << "\n";
+    }
+    ASSERT_EQ(cli(broker.address(), {"produce", "t"}, input).exit_code, 0);
+  }
+  ASSERT_EQ(broker.stop(), 0) << broker.log();
+
+  // Flip a byte in the middle of the second batch, found through `log dump`.
+  auto partition = data / "topics" / "t" / "0";
+  auto dump = run_program({cairn_path(), "log", "dump", partition.string()});
+  ASSERT_EQ(dump.exit_code, 0) << dump.err;
+  std::vector<std::pair<uint64_t, uint64_t>> batches;  // position, length
+  std::istringstream lines(dump.out);
+  for (std::string line; std::getline(lines, line);) {
+    auto at = line.find(" position ");
+    if (line.find("  batch offsets") != 0 || at == std::string::npos) continue;
+    std::istringstream fields(line.substr(at));
+    std::string word;
+    uint64_t position = 0, length = 0;
+    fields >> word >> position >> word >> length;
+    batches.emplace_back(position, length);
+  }
+  ASSERT_EQ(batches.size(), 3u) << dump.out;
+  auto segment = partition / "00000000000000000000.log";
+  auto bytes = read_file(segment);
+  bytes[batches[1].first + batches[1].second / 2] ^= 0x20;
+  write_file(segment, bytes);
+
+  broker.restart();
+  auto offline = cli(broker.address(), {"consume", "t", "--count", "1", "--timeout-ms", "2000"});
+  EXPECT_NE(offline.exit_code, 0);
+  // Not while the broker runs.
+  auto busy = run_program({cairn_path(), "log", "repair", partition.string(), "--yes"});
+  EXPECT_EQ(busy.exit_code, 1);
+  EXPECT_NE(busy.err.find("in use by a running cairnd"), std::string::npos) << busy.err;
+  ASSERT_EQ(broker.stop(), 0) << broker.log();
+
+  auto dry = run_program({cairn_path(), "log", "repair", partition.string()});
+  EXPECT_EQ(dry.exit_code, 5) << dry.err;
+  EXPECT_NE(dry.out.find("would cut the log at offset 10"), std::string::npos) << dry.out;
+  EXPECT_EQ(read_file(segment), bytes);
+  auto applied = run_program({cairn_path(), "log", "repair", partition.string(), "--yes"});
+  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  EXPECT_NE(applied.out.find("cut the log at offset 10"), std::string::npos) << applied.out;
+
+  broker.restart();
+  auto input = tmp.path() / "more.txt";
+  std::ofstream(input) << "after-repair\n";
+  ASSERT_EQ(cli(broker.address(), {"produce", "t"}, input).exit_code, 0);
+  auto back = cli(broker.address(), {"consume", "t", "--count", "11", "--timeout-ms", "10000",
+                                     "--format", "{offset} {value}"});
+  ASSERT_EQ(back.exit_code, 0) << back.err;
+  std::string expected;
+  for (int i = 0; i < 10; ++i) expected += std::to_string(i) + " value-" + std::to_string(i) + "\n";
+  expected += "10 after-repair\n";
+  EXPECT_EQ(back.out, expected);
+}
+
 }  // namespace
 }  // namespace cairn::testing

@@ -40,6 +40,11 @@ std::string read_file(const std::filesystem::path& path) {
   return ss.str();
 }
 
+void write_file(const std::filesystem::path& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
 RunResult run_program(const std::vector<std::string>& argv,
                       const std::optional<std::filesystem::path>& stdin_file,
                       std::chrono::milliseconds limit) {

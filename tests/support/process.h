@@ -49,5 +49,6 @@ class Child {
 };
 
 std::string read_file(const std::filesystem::path& path);
+void write_file(const std::filesystem::path& path, const std::string& bytes);
 
 }  // namespace cairn::testing

@@ -2,11 +2,15 @@
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <sys/file.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 
 #include "storage/io/posix_backend.h"
 #include "storage/log_inspector.h"
+#include "storage/repair.h"
 #include "tools/cairn/exit_codes.h"
 #include "tools/cairn/text.h"
 
@@ -93,6 +97,54 @@ int run_dump(const DumpOptions& opts) {
   return kExitOk;
 }
 
+struct RepairOptions {
+  std::string path;
+  bool yes = false;
+};
+
+// A partition directory lives at DATA_DIR/topics/TOPIC/PARTITION; cairnd holds an exclusive
+// flock on DATA_DIR/.lock while it runs. Repairing under a live broker would race its writes.
+int check_broker_stopped(const std::filesystem::path& partition_dir) {
+  auto data_dir = std::filesystem::absolute(partition_dir).lexically_normal();
+  if (!data_dir.has_filename()) data_dir = data_dir.parent_path();
+  data_dir = data_dir.parent_path().parent_path().parent_path();
+  auto lock = data_dir / ".lock";
+  int fd = ::open(lock.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return kExitOk;  // not inside a data directory: nothing to race with
+  bool busy = ::flock(fd, LOCK_EX | LOCK_NB) != 0;
+  ::close(fd);  // also releases the lock if we took it
+  if (busy) {
+    fmt::print(stderr, "cairn: {} is in use by a running cairnd; stop it before repairing\n",
+               data_dir.string());
+    return kExitError;
+  }
+  return kExitOk;
+}
+
+int run_repair(const RepairOptions& opts) {
+  if (int rc = check_broker_stopped(opts.path); rc != kExitOk) return rc;
+  boost::asio::io_context ctx;
+  storage::PosixBackend io(ctx);
+  auto report = storage::repair_log(io, opts.path, opts.yes);
+  if (!report) {
+    fmt::print(stderr, "cairn: {}\n", report.error().to_string());
+    return report.error().code() == Status::Code::kNotFound ? kExitNotFound : kExitError;
+  }
+  if (!report->damaged && report->segments_removed == 0) {
+    fmt::print("no damage found; nothing to repair\n");
+    return kExitOk;
+  }
+  fmt::print("damage in segment {}: {}\n", report->segment, report->reason);
+  fmt::print("{} the log at offset {}: {} bytes and {} later segments {}\n",
+             opts.yes ? "cut" : "would cut", report->kept_until.value(), report->bytes_removed,
+             report->segments_removed, opts.yes ? "removed" : "to remove");
+  if (!opts.yes) {
+    fmt::print("nothing changed; run again with --yes to apply (the removed records are lost)\n");
+    return kExitCorrupt;
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 void add_log_command(CLI::App& app, int& exit_code) {
@@ -106,6 +158,16 @@ void add_log_command(CLI::App& app, int& exit_code) {
                  "Print only problems and exit with code 5 if any batch is corrupt");
   dump->add_flag("--records", opts->records, "Print every record too");
   dump->callback([opts, &exit_code] { exit_code = run_dump(*opts); });
+
+  auto repair_opts = std::make_shared<RepairOptions>();
+  auto* repair = log->add_subcommand(
+      "repair",
+      "Bring back a partition left offline by corruption: keep the valid prefix, cut the rest "
+      "(broker must be stopped)");
+  repair->add_option("path", repair_opts->path, "Partition directory")->required();
+  repair->add_flag("--yes", repair_opts->yes,
+                   "Apply the cut; without it, only report what would be removed");
+  repair->callback([repair_opts, &exit_code] { exit_code = run_repair(*repair_opts); });
 }
 
 }  // namespace cairn::tools

@@ -1,0 +1,70 @@
+#include "storage/repair.h"
+
+#include "storage/format.h"
+#include "storage/segment.h"
+
+namespace cairn::storage {
+
+Result<RepairReport> repair_log(IoBackend& io, const std::filesystem::path& dir, bool apply) {
+  auto names = io.list_directory(dir);
+  if (!names) return names.error();
+  std::vector<Offset> bases;
+  for (const auto& name : *names) {
+    if (auto b = parse_segment_file_name(name, format::kLogSuffix)) bases.push_back(*b);
+  }
+  std::sort(bases.begin(), bases.end());
+  RepairReport report;
+  int32_t epoch = -1;
+  std::optional<Offset> expected;
+  size_t cut_from = bases.size();  // segments from here on are removed
+  for (size_t i = 0; i < bases.size() && cut_from == bases.size(); ++i) {
+    auto segment = Segment::open(io, dir, bases[i], 4096);
+    if (!segment) return segment.error();
+    Segment& seg = **segment;
+    auto size = seg.log()->size();
+    if (!size) return size.error();
+    if (expected && seg.base_offset() != *expected) {
+      report = {true, seg.log_path().filename().string(), 0, *expected, 0, 0,
+                "segment starts at offset " + seg.base_offset().to_string() + ", expected " +
+                    expected->to_string()};
+      cut_from = i;
+      break;
+    }
+    auto scan = seg.rebuild(epoch);
+    if (!scan) return scan.error();
+    report.kept_until = seg.next_offset();
+    if (!scan->stop_reason.is_ok()) {
+      report.damaged = true;
+      report.segment = seg.log_path().filename().string();
+      report.position = scan->valid_bytes;
+      report.reason = scan->stop_reason.message();
+      report.bytes_removed += *size - scan->valid_bytes;
+      cut_from = i + 1;
+      if (apply) {
+        CAIRN_RETURN_IF_ERROR(seg.drop_invalid_tail(io));
+        // Its index files described bytes that are gone; recovery rebuilds them.
+        io.remove_file(seg.offset_index_path()).ignore_error();
+        io.remove_file(seg.time_index_path()).ignore_error();
+      }
+      break;
+    }
+    if (!seg.empty()) epoch = seg.last_leader_epoch();
+    expected = seg.next_offset();
+  }
+  for (size_t i = cut_from; i < bases.size(); ++i) {
+    auto later = Segment::open(io, dir, bases[i], 4096);
+    if (!later) return later.error();
+    auto size = (*later)->log()->size();
+    if (size) report.bytes_removed += *size;
+    ++report.segments_removed;
+    if (apply) CAIRN_RETURN_IF_ERROR((*later)->remove_files(io));
+  }
+  if (apply && report.damaged) {
+    Status s = io.remove_file(dir / format::kRecoveryPointFile);
+    if (!s.is_ok() && s.code() != Status::Code::kNotFound) return s;
+    CAIRN_RETURN_IF_ERROR(io.sync_directory(dir));
+  }
+  return report;
+}
+
+}  // namespace cairn::storage
