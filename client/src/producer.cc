@@ -372,9 +372,13 @@ void Producer::Impl::run_sender() {
         if (!calls.empty()) break;
         for (auto& [tp, q] : queues) {
           if (q.open) {
-            if (flushing || closing || t >= q.open->created + config.linger) {
+            bool due = flushing || closing || t >= q.open->created + config.linger;
+            // A due batch is sealed only when it can be sent soon; behind a full pipeline it
+            // keeps filling instead (a response wakes this loop). Sealing it anyway would, at
+            // linger 0, queue one tiny batch per record and fall further behind under load.
+            if (due && q.sealed.size() < max_in_flight()) {
               seal(q);
-            } else {
+            } else if (!due) {
               next_wake = std::min(next_wake, q.open->created + config.linger);
             }
           }
