@@ -26,6 +26,7 @@ struct PartitionState {
   int64_t fetch_offset = -1;  // the next offset to fetch
   bool reset = false;         // position out of range: apply auto_offset_reset, not the commit
   bool paused = false;
+  bool at_end = false;        // the last fetch reached the high watermark
   std::deque<ConsumerRecord> buffered;
   size_t buffered_bytes = 0;
 };
@@ -223,13 +224,22 @@ void Consumer::Impl::start_fetch_locked() {
   if (fetch_in_flight || !conn || !conn->health().is_ok() || buffered_bytes >= config.max_buffered_bytes) {
     return;
   }
+  // While some partition is skipped for its full buffer, it will want fetching as soon as poll()
+  // drains it, and a long poll on the others (responses come back in order) would hold that
+  // fetch up for max wait. Then fetch without waiting, and only partitions with data to read.
+  bool refill_soon = false;
+  for (const auto& [tp, ps] : parts) {
+    refill_soon = refill_soon || (!ps.paused && ps.fetch_offset >= 0 &&
+                                  ps.buffered_bytes >= config.max_partition_fetch_bytes);
+  }
   protocol::FetchRequest req;
-  req.max_wait_ms = static_cast<uint32_t>(config.fetch_max_wait.count());
+  req.max_wait_ms = refill_soon ? 0 : static_cast<uint32_t>(config.fetch_max_wait.count());
   req.min_bytes = 1;
   req.max_bytes = config.fetch_max_bytes;
   std::map<TopicPartition, int64_t> asked;
   for (const auto& [tp, ps] : parts) {
     if (ps.paused || ps.fetch_offset < 0 || ps.buffered_bytes >= config.max_partition_fetch_bytes) continue;
+    if (refill_soon && ps.at_end) continue;
     if (req.topics.empty() || req.topics.back().name != tp.topic) req.topics.push_back({tp.topic, {}});
     req.topics.back().partitions.push_back({tp.partition, ps.fetch_offset, config.max_partition_fetch_bytes});
     asked[tp] = ps.fetch_offset;
@@ -243,62 +253,104 @@ void Consumer::Impl::start_fetch_locked() {
       });
 }
 
+namespace {
+
+// One partition's part of a fetch response, decoded.
+struct FetchedPartition {
+  TopicPartition tp;
+  bool out_of_range = false;
+  int64_t high_watermark = -1;
+  std::vector<ConsumerRecord> records;
+  size_t bytes = 0;          // as counted against max_buffered_bytes
+  int64_t next_fetch = -1;   // after the last whole batch
+};
+
+size_t buffered_size(const ConsumerRecord& r) {
+  return 64 + (r.key ? r.key->size() : 0) + (r.value ? r.value->size() : 0);
+}
+
+// Decodes every partition of a response that was asked for, from the offset it was asked at.
+// Stops at the first batch that does not parse and returns why; what came before it is kept.
+Status decode_fetch(const protocol::FetchResponse& response,
+                    const std::map<TopicPartition, int64_t>& asked,
+                    std::vector<FetchedPartition>& out) {
+  for (const auto& t : response.topics) {
+    for (const auto& p : t.partitions) {
+      TopicPartition tp{t.name, p.partition};
+      auto a = asked.find(tp);
+      if (a == asked.end()) continue;
+      if (p.error == ErrorCode::kOffsetOutOfRange) {
+        out.push_back({tp, true, -1, {}, 0, -1});
+        continue;
+      }
+      if (p.error != ErrorCode::kNone) continue;  // retried with the next fetch
+      FetchedPartition& f =
+          out.emplace_back(FetchedPartition{tp, false, p.high_watermark, {}, 0, a->second});
+      protocol::Bytes rest = p.records;
+      while (!rest.empty()) {
+        auto batch = protocol::RecordBatchView::parse(rest, protocol::Verify::kStored);
+        if (!batch) return batch.error().with_context("partition " + t.name + "-" + std::to_string(p.partition));
+        protocol::RecordReader reader(*batch);
+        protocol::RecordView rec;
+        while (reader.next(rec)) {
+          if (rec.offset.value() < a->second) continue;
+          ConsumerRecord& r = f.records.emplace_back();
+          r.topic_partition = tp;
+          r.offset = rec.offset.value();
+          r.timestamp = rec.timestamp;
+          if (rec.key) r.key.emplace(protocol::as_string_view(*rec.key));
+          if (rec.value) r.value.emplace(protocol::as_string_view(*rec.value));
+          for (const auto& h : rec.headers()) {
+            r.headers.push_back({std::string(h.key),
+                                 h.value ? std::optional<std::string>(protocol::as_string_view(*h.value))
+                                         : std::nullopt});
+          }
+          f.bytes += buffered_size(r);
+        }
+        if (!reader.status().is_ok()) return reader.status();
+        f.next_fetch = batch->header().next_offset().value();
+        rest = rest.subspan(batch->bytes().size());
+      }
+    }
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
 void Consumer::Impl::on_fetch(uint64_t epoch, std::map<TopicPartition, int64_t> asked,
                               Result<Reply<protocol::FetchResponse>> r) {
+  // Decoded before taking the lock: a full response is over 100,000 records, and poll() should
+  // hand out what is already buffered meanwhile instead of waiting for all of them.
+  std::vector<FetchedPartition> fetched;
+  Status decode_error;
+  if (r) decode_error = decode_fetch(r->body, asked, fetched);
   std::lock_guard lock(mu);
   fetch_in_flight = false;
   changed.notify_all();
   if (!r || epoch != fetch_epoch || stopping) return;
-  for (const auto& t : r->body.topics) {
-    for (const auto& p : t.partitions) {
-      TopicPartition tp{t.name, p.partition};
-      auto it = parts.find(tp);
-      if (it == parts.end() || it->second.fetch_offset != asked[tp]) continue;
-      PartitionState& ps = it->second;
-      if (p.error == ErrorCode::kOffsetOutOfRange) {
-        ps.position = ps.fetch_offset = -1;
-        ps.reset = true;
-        ps.buffered.clear();
-        buffered_bytes -= ps.buffered_bytes;
-        ps.buffered_bytes = 0;
-        continue;
-      }
-      if (p.error != ErrorCode::kNone) continue;  // retried with the next fetch
-      protocol::Bytes rest = p.records;
-      while (!rest.empty()) {
-        auto batch = protocol::RecordBatchView::parse(rest, protocol::Verify::kStored);
-        if (!batch) {
-          fetch_error = batch.error().with_context("partition " + t.name + "-" + std::to_string(p.partition));
-          return;
-        }
-        protocol::RecordReader reader(*batch);
-        protocol::RecordView rec;
-        while (reader.next(rec)) {
-          if (rec.offset.value() < ps.fetch_offset) continue;
-          ConsumerRecord out;
-          out.topic_partition = tp;
-          out.offset = rec.offset.value();
-          out.timestamp = rec.timestamp;
-          if (rec.key) out.key.emplace(protocol::as_string_view(*rec.key));
-          if (rec.value) out.value.emplace(protocol::as_string_view(*rec.value));
-          for (const auto& h : rec.headers()) {
-            out.headers.push_back({std::string(h.key),
-                                   h.value ? std::optional<std::string>(protocol::as_string_view(*h.value))
-                                           : std::nullopt});
-          }
-          size_t size = 64 + (out.key ? out.key->size() : 0) + (out.value ? out.value->size() : 0);
-          ps.buffered_bytes += size;
-          buffered_bytes += size;
-          ps.buffered.push_back(std::move(out));
-        }
-        if (!reader.status().is_ok()) {
-          fetch_error = reader.status();
-          return;
-        }
-        ps.fetch_offset = batch->header().next_offset().value();
-        rest = rest.subspan(batch->bytes().size());
-      }
+  for (auto& f : fetched) {
+    auto it = parts.find(f.tp);
+    // Moved on since (a seek): this data is from the old position.
+    if (it == parts.end() || it->second.fetch_offset != asked[f.tp]) continue;
+    PartitionState& ps = it->second;
+    if (f.out_of_range) {
+      ps.position = ps.fetch_offset = -1;
+      ps.reset = true;
+      ps.buffered.clear();
+      buffered_bytes -= ps.buffered_bytes;
+      ps.buffered_bytes = 0;
+      continue;
     }
+    for (auto& rec : f.records) ps.buffered.push_back(std::move(rec));
+    ps.buffered_bytes += f.bytes;
+    buffered_bytes += f.bytes;
+    ps.fetch_offset = f.next_fetch;
+    ps.at_end = f.next_fetch >= f.high_watermark;
+  }
+  if (!decode_error.is_ok()) {
+    fetch_error = decode_error;
+    return;
   }
   start_fetch_locked();  // keep prefetching while there is room
 }
@@ -313,7 +365,7 @@ std::vector<ConsumerRecord> Consumer::Impl::take_locked() {
     PartitionState& ps = *order[(round_robin + k) % n];
     while (!ps.paused && !ps.buffered.empty() && out.size() < config.max_poll_records) {
       ConsumerRecord& rec = ps.buffered.front();
-      size_t size = 64 + (rec.key ? rec.key->size() : 0) + (rec.value ? rec.value->size() : 0);
+      size_t size = buffered_size(rec);
       ps.buffered_bytes -= size;
       buffered_bytes -= size;
       ps.position = rec.offset + 1;
