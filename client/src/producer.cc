@@ -212,9 +212,13 @@ Status Producer::send(ProducerRecord record, Callback done) {
     }
   }
   if (s.closing) return Status::unavailable("producer is closed");
+  // The sender thread is woken only when it has something new to do: a sealed batch to send,
+  // or a new batch whose linger to time. A wake-up per record would cost a futex call each.
+  bool wake = false;
   PartitionQueue& q = s.queues[tp];
   if (q.open && q.open->builder.size_bytes() + size > s.config.batch_bytes) {
     s.seal(q);
+    wake = true;
     if (!key && !record.partition && s.config.partitioning == Partitioning::kKeyHash) {
       // The sticky partition's batch is full: the next unkeyed records start another one.
       partition = ++s.sticky[record.topic] % *count;
@@ -225,6 +229,7 @@ Status Producer::send(ProducerRecord record, Callback done) {
   if (!target.open) {
     target.open = std::make_unique<Batch>();
     target.open->tp = tp;
+    wake = true;
   }
   target.open->builder.append(ts, key, value, headers);
   target.open->callbacks.push_back(std::move(done));
@@ -232,8 +237,11 @@ Status Producer::send(ProducerRecord record, Callback done) {
   target.open->bytes += size;
   s.buffered += size;
   ++s.unresolved;
-  if (target.open->builder.size_bytes() >= s.config.batch_bytes) s.seal(target);
-  s.wake_sender.notify_one();
+  if (target.open->builder.size_bytes() >= s.config.batch_bytes) {
+    s.seal(target);
+    wake = true;
+  }
+  if (wake) s.wake_sender.notify_one();
   return Status::ok();
 }
 
