@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cassert>
 #include <map>
+#include <ranges>
 #include <utility>
 
 #include <boost/asio/io_context.hpp>
@@ -479,28 +480,18 @@ void PartitionLog::write_producer_snapshot(Offset at) {
     spdlog::warn("{}: writing a producer snapshot: {}", dir_.string(), s.to_string());
     return;
   }
-  auto names = io_.list_directory(dir_);
-  if (!names) return;
-  std::vector<Offset> snapshots;
-  for (const auto& name : *names) {
-    if (auto o = parse_segment_file_name(name, format::kSnapshotSuffix)) snapshots.push_back(*o);
-  }
-  std::sort(snapshots.begin(), snapshots.end());
-  for (size_t i = 0; i + format::kSnapshotsKept < snapshots.size(); ++i) {
-    io_.remove_file(dir_ / segment_file_name(snapshots[i], format::kSnapshotSuffix)).ignore_error();
+  auto snapshots = list_offset_files(io_, dir_, format::kSnapshotSuffix);
+  if (!snapshots) return;
+  for (size_t i = 0; i + format::kSnapshotsKept < snapshots->size(); ++i) {
+    io_.remove_file(dir_ / segment_file_name((*snapshots)[i], format::kSnapshotSuffix)).ignore_error();
   }
 }
 
 Status PartitionLog::rebuild_producer_state() {
-  auto names = io_.list_directory(dir_);
-  if (!names) return names.error();
-  std::vector<Offset> snapshots;
-  for (const auto& name : *names) {
-    if (auto o = parse_segment_file_name(name, format::kSnapshotSuffix)) snapshots.push_back(*o);
-  }
-  std::sort(snapshots.rbegin(), snapshots.rend());
+  auto snapshots = list_offset_files(io_, dir_, format::kSnapshotSuffix);
+  if (!snapshots) return snapshots.error();
   Offset start = log_start_offset();
-  for (Offset at : snapshots) {
+  for (Offset at : std::views::reverse(*snapshots)) {  // newest first
     auto path = dir_ / segment_file_name(at, format::kSnapshotSuffix);
     if (at > high_watermark()) {
       // Taken before a crash cut the log back: it describes batches the log no longer has.

@@ -6,13 +6,9 @@
 namespace cairn::storage {
 
 Result<RepairReport> repair_log(IoBackend& io, const std::filesystem::path& dir, bool apply) {
-  auto names = io.list_directory(dir);
-  if (!names) return names.error();
-  std::vector<Offset> bases;
-  for (const auto& name : *names) {
-    if (auto b = parse_segment_file_name(name, format::kLogSuffix)) bases.push_back(*b);
-  }
-  std::sort(bases.begin(), bases.end());
+  auto listed = list_offset_files(io, dir, format::kLogSuffix);
+  if (!listed) return listed.error();
+  const std::vector<Offset>& bases = *listed;
   RepairReport report;
   int32_t epoch = -1;
   std::optional<Offset> expected;

@@ -21,6 +21,18 @@ std::string segment_file_name(Offset base_offset, std::string_view suffix) {
   return name;
 }
 
+Result<std::vector<Offset>> list_offset_files(IoBackend& io, const std::filesystem::path& dir,
+                                              std::string_view suffix) {
+  auto names = io.list_directory(dir);
+  if (!names) return names.error();
+  std::vector<Offset> offsets;
+  for (const auto& name : *names) {
+    if (auto o = parse_segment_file_name(name, suffix)) offsets.push_back(*o);
+  }
+  std::sort(offsets.begin(), offsets.end());
+  return offsets;
+}
+
 std::optional<Offset> parse_segment_file_name(std::string_view name, std::string_view suffix) {
   if (name.size() != format::kFileNameDigits + suffix.size() || !name.ends_with(suffix)) {
     return std::nullopt;

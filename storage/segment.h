@@ -15,6 +15,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "protocol/record_batch.h"
 #include "protocol/types.h"
@@ -29,6 +31,9 @@ namespace cairn::storage {
 std::string segment_file_name(Offset base_offset, std::string_view suffix);
 // Parses a segment file name back to its base offset; nullopt for any other name.
 std::optional<Offset> parse_segment_file_name(std::string_view name, std::string_view suffix);
+// The offsets named by the files in `dir` that end with `suffix`, ascending.
+Result<std::vector<Offset>> list_offset_files(IoBackend& io, const std::filesystem::path& dir,
+                                              std::string_view suffix);
 
 // Where a batch starts and what its header says.
 struct BatchLocation {

@@ -82,7 +82,8 @@ class IdempotentLog : public ::testing::Test {
   std::vector<std::byte> batch(int16_t epoch, int32_t seq, int records) {
     protocol::RecordBatchBuilder b({.producer_id = 42, .producer_epoch = epoch, .base_sequence = seq});
     for (int i = 0; i < records; ++i) {
-      std::string v = "s" + std::to_string(seq + i);
+      std::string v = std::to_string(seq + i);
+      v.insert(v.begin(), 's');
       b.append(timestamp_from_millis(system_now().time_since_epoch().count()), std::nullopt,
                protocol::as_bytes(v));
     }
