@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cassert>
 #include <map>
-#include <ranges>
 #include <utility>
 
 #include <boost/asio/io_context.hpp>
@@ -491,7 +490,8 @@ Status PartitionLog::rebuild_producer_state() {
   auto snapshots = list_offset_files(io_, dir_, format::kSnapshotSuffix);
   if (!snapshots) return snapshots.error();
   Offset start = log_start_offset();
-  for (Offset at : std::views::reverse(*snapshots)) {  // newest first
+  for (auto it = snapshots->rbegin(); it != snapshots->rend(); ++it) {  // newest first
+    Offset at = *it;
     auto path = dir_ / segment_file_name(at, format::kSnapshotSuffix);
     if (at > high_watermark()) {
       // Taken before a crash cut the log back: it describes batches the log no longer has.
