@@ -5,6 +5,10 @@
 
 namespace cairn::storage {
 
+// Scanning a segment builds an in-memory index as it goes; repair never writes it (it deletes
+// the index files of the segment it cuts and the next open rebuilds them at the topic's interval).
+constexpr uint32_t kScanIndexInterval = 4096;
+
 Result<RepairReport> repair_log(IoBackend& io, const std::filesystem::path& dir, bool apply) {
   auto listed = list_offset_files(io, dir, format::kLogSuffix);
   if (!listed) return listed.error();
@@ -14,7 +18,7 @@ Result<RepairReport> repair_log(IoBackend& io, const std::filesystem::path& dir,
   std::optional<Offset> expected;
   size_t cut_from = bases.size();  // segments from here on are removed
   for (size_t i = 0; i < bases.size() && cut_from == bases.size(); ++i) {
-    auto segment = Segment::open(io, dir, bases[i], 4096);
+    auto segment = Segment::open(io, dir, bases[i], kScanIndexInterval);
     if (!segment) return segment.error();
     Segment& seg = **segment;
     auto size = seg.log()->size();
@@ -48,7 +52,7 @@ Result<RepairReport> repair_log(IoBackend& io, const std::filesystem::path& dir,
     expected = seg.next_offset();
   }
   for (size_t i = cut_from; i < bases.size(); ++i) {
-    auto later = Segment::open(io, dir, bases[i], 4096);
+    auto later = Segment::open(io, dir, bases[i], kScanIndexInterval);
     if (!later) return later.error();
     auto size = (*later)->log()->size();
     if (size) report.bytes_removed += *size;

@@ -26,7 +26,7 @@ struct PartitionState {
   int64_t fetch_offset = -1;  // the next offset to fetch
   bool reset = false;         // position out of range: apply auto_offset_reset, not the commit
   bool paused = false;
-  bool at_end = false;        // the last fetch reached the high watermark
+  int64_t high_watermark = -1;  // as the last fetch reported it
   std::deque<ConsumerRecord> buffered;
   size_t buffered_bytes = 0;
 };
@@ -239,7 +239,7 @@ void Consumer::Impl::start_fetch_locked() {
   std::map<TopicPartition, int64_t> asked;
   for (const auto& [tp, ps] : parts) {
     if (ps.paused || ps.fetch_offset < 0 || ps.buffered_bytes >= config.max_partition_fetch_bytes) continue;
-    if (refill_soon && ps.at_end) continue;
+    if (refill_soon && ps.high_watermark >= 0 && ps.fetch_offset >= ps.high_watermark) continue;
     if (req.topics.empty() || req.topics.back().name != tp.topic) req.topics.push_back({tp.topic, {}});
     req.topics.back().partitions.push_back({tp.partition, ps.fetch_offset, config.max_partition_fetch_bytes});
     asked[tp] = ps.fetch_offset;
@@ -346,7 +346,7 @@ void Consumer::Impl::on_fetch(uint64_t epoch, std::map<TopicPartition, int64_t> 
     ps.buffered_bytes += f.bytes;
     buffered_bytes += f.bytes;
     ps.fetch_offset = f.next_fetch;
-    ps.at_end = f.next_fetch >= f.high_watermark;
+    ps.high_watermark = f.high_watermark;
   }
   if (!decode_error.is_ok()) {
     fetch_error = decode_error;

@@ -197,6 +197,8 @@ TEST(Cli, LogRepairBringsBackAPartitionWithCorruptionInTheMiddle) {
   EXPECT_NE(busy.err.find("in use by a running cairnd"), std::string::npos) << busy.err;
   ASSERT_EQ(broker.stop(), 0) << broker.log();
 
+  auto missing = run_program({cairn_path(), "log", "repair", (tmp.path() / "nope").string()});
+  EXPECT_EQ(missing.exit_code, 4) << missing.err;
   auto dry = run_program({cairn_path(), "log", "repair", partition.string()});
   EXPECT_EQ(dry.exit_code, 5) << dry.err;
   EXPECT_NE(dry.out.find("would cut the log at offset 10"), std::string::npos) << dry.out;

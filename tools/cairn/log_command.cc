@@ -103,29 +103,34 @@ struct RepairOptions {
 };
 
 // A partition directory lives at DATA_DIR/topics/TOPIC/PARTITION; cairnd holds an exclusive
-// flock on DATA_DIR/.lock while it runs. Repairing under a live broker would race its writes.
-int check_broker_stopped(const std::filesystem::path& partition_dir) {
+// flock on DATA_DIR/.lock while it runs. Repairing under a live broker would race its writes, so
+// the repair takes that lock itself and holds it until done (a cairnd started meanwhile refuses
+// to run). Returns the lock's descriptor, -1 when PATH is not inside a data directory.
+Result<int> lock_data_dir(const std::filesystem::path& partition_dir) {
   auto data_dir = std::filesystem::absolute(partition_dir).lexically_normal();
   if (!data_dir.has_filename()) data_dir = data_dir.parent_path();
   data_dir = data_dir.parent_path().parent_path().parent_path();
   auto lock = data_dir / ".lock";
   int fd = ::open(lock.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return kExitOk;  // not inside a data directory: nothing to race with
-  bool busy = ::flock(fd, LOCK_EX | LOCK_NB) != 0;
-  ::close(fd);  // also releases the lock if we took it
-  if (busy) {
-    fmt::print(stderr, "cairn: {} is in use by a running cairnd; stop it before repairing\n",
-               data_dir.string());
-    return kExitError;
+  if (fd < 0) return -1;  // not inside a data directory: nothing to race with
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return Status::unavailable(data_dir.string() +
+                               " is in use by a running cairnd; stop it before repairing");
   }
-  return kExitOk;
+  return fd;
 }
 
 int run_repair(const RepairOptions& opts) {
-  if (int rc = check_broker_stopped(opts.path); rc != kExitOk) return rc;
+  auto lock = lock_data_dir(opts.path);
+  if (!lock) {
+    fmt::print(stderr, "cairn: {}\n", lock.error().message());
+    return kExitError;
+  }
   boost::asio::io_context ctx;
   storage::PosixBackend io(ctx);
   auto report = storage::repair_log(io, opts.path, opts.yes);
+  if (*lock >= 0) ::close(*lock);  // releases the lock
   if (!report) {
     fmt::print(stderr, "cairn: {}\n", report.error().to_string());
     return report.error().code() == Status::Code::kNotFound ? kExitNotFound : kExitError;
