@@ -181,9 +181,18 @@ awaitable<int> drain_shard(Broker& broker, Shard& shard) {
     s->close("broker stopping");
   }
   shard.budget().wake_all();
-  int failures = 0;
+  // Every partition refuses appends from here on (a commit or a produce from another core may
+  // still arrive), so each flush below covers all that its close records.
+  std::vector<std::pair<std::string, int32_t>> keys;
   for (Partition* p : shard.partitions()) {
-    if (!p->log()) continue;
+    keys.emplace_back(p->topic(), p->id());
+    if (p->log()) p->log()->begin_close();
+  }
+  int failures = 0;
+  for (const auto& [topic, id] : keys) {
+    // Looked up again after every suspension: a partition may be gone (its topic deleted).
+    Partition* p = shard.find(topic, id);
+    if (p == nullptr || !p->log()) continue;
     Notifier flushed(shard.executor());
     std::optional<Status> result;
     p->log()->flush([&](Status s) {
@@ -191,10 +200,12 @@ awaitable<int> drain_shard(Broker& broker, Shard& shard) {
       flushed.notify_all();
     });
     while (!result) co_await flushed.wait();
+    p = shard.find(topic, id);
+    if (p == nullptr || !p->log()) continue;
     Status closed = result->is_ok() ? p->log()->close() : *result;
     if (!closed.is_ok()) {
       ++failures;
-      spdlog::error("{}-{}: clean close failed: {}", p->topic(), p->id(), closed.to_string());
+      spdlog::error("{}-{}: clean close failed: {}", topic, id, closed.to_string());
     }
   }
   co_return failures;

@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cassert>
 #include <map>
 #include <utility>
 
@@ -95,7 +94,11 @@ PartitionLog::PartitionLog(IoBackend& io, std::filesystem::path dir, PartitionCo
 PartitionLog::~PartitionLog() {
   *alive_ = false;
   if (sync_timer_) sync_timer_->timer.cancel();
-  fail_queue(Status::unavailable("partition " + dir_.string() + " closed"));
+  Status gone = Status::unavailable("partition " + dir_.string() + " closed");
+  fail_queue(gone);
+  for (auto& w : flush_waiters_) {
+    boost::asio::post(io_.context(), [w = std::move(w), gone] { w(gone); });
+  }
 }
 
 uint64_t PartitionLog::size_bytes() const {
@@ -116,7 +119,9 @@ void PartitionLog::fail_later(AppendCallback done, Status status) {
 }
 
 void PartitionLog::append(std::span<std::byte> batch, AppendCallback done) {
-  if (closed_) return fail_later(std::move(done), Status::unavailable("partition is closed"));
+  if (closed_ || closing_) {
+    return fail_later(std::move(done), Status::unavailable("partition is closing"));
+  }
   if (!write_status_.is_ok()) return fail_later(std::move(done), write_status_);
   if (batch.size() > config_.max_batch_bytes) {
     return fail_later(std::move(done),
@@ -384,9 +389,15 @@ void PartitionLog::maybe_finish_flush() {
   }
 }
 
+void PartitionLog::begin_close() { closing_ = true; }
+
 Status PartitionLog::close() {
-  assert(idle());
   if (closed_) return Status::ok();
+  if (!idle()) {
+    // The recovery point would leave out what is still in flight.
+    return Status::unavailable("partition " + dir_.string() +
+                               " has writes in flight; flush before closing");
+  }
   closed_ = true;
   if (sync_timer_) sync_timer_->timer.cancel();
   if (!write_status_.is_ok()) return write_status_;  // leave recovery to the next open

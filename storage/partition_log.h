@@ -88,9 +88,14 @@ class PartitionLog {
   Result<std::optional<Offset>> offset_for_timestamp(Timestamp ts) const;
 
   // Runs `done` once every append made before it is written and synced, whatever the policy.
+  // A log destroyed first runs it with kUnavailable.
   void flush(SyncCallback done);
-  // Syncs and seals the active segment's indexes and records a clean recovery point. Requires
-  // idle(). No append is taken afterwards.
+  // The first step of a clean stop: from now on append() refuses (kUnavailable), so that the
+  // flush that follows covers everything close() will record. Appends already taken complete.
+  void begin_close();
+  // Syncs and seals the active segment's indexes and records a clean recovery point. kUnavailable
+  // (and nothing recorded) unless idle(): begin_close(), then flush(), then close(). No append is
+  // taken afterwards.
   Status close();
   bool idle() const;
 
@@ -158,6 +163,7 @@ class PartitionLog {
   bool writing_ = false;
   bool in_callbacks_ = false;
   bool syncing_active_ = false;
+  bool closing_ = false;  // begin_close() was called
   bool closed_ = false;
   uint64_t writes_completed_ = 0;
   uint64_t writes_synced_ = 0;

@@ -131,18 +131,25 @@ Result<RecoveredLog> recover_log(IoBackend& io, const std::filesystem::path& dir
     // Sealed: every offset of the segment lies below the recovery point.
     std::optional<Offset> sealed_end;
     if (!last && bases[i + 1] <= point) sealed_end = bases[i + 1];
-    if (last && point > bases[i]) sealed_end = point;
+    // The last segment is synced up to the recovery point when it lies inside it (a clean close
+    // wrote it); anything after it was appended later and is checked like an unsealed tail.
+    std::optional<Offset> synced_until;
+    if (last && point > bases[i]) synced_until = point;
 
     bool loaded = false;
-    if (sealed_end) {
-      Status s = seg.load_indexes(io, *sealed_end);
+    if (sealed_end || synced_until) {
+      Status s = seg.load_indexes(io, sealed_end ? *sealed_end : *synced_until);
       if (s.is_ok()) {
         loaded = true;
-      } else {
-        if (s.code() != Status::Code::kCorruption) return s;
+      } else if (s.code() != Status::Code::kCorruption) {
+        return s;
+      } else if (sealed_end) {
         spdlog::warn("{}: rebuilding the indexes of segment {}: {}", dir.string(),
                      bases[i].value(), s.message());
         ++log.report.indexes_rebuilt;
+      } else {
+        spdlog::info("{}: scanning the last segment {} ({})", dir.string(), bases[i].value(),
+                     s.message());
       }
     }
     if (!loaded) {
@@ -162,6 +169,21 @@ Result<RecoveredLog> recover_log(IoBackend& io, const std::filesystem::path& dir
             (scan->stop_reason.is_ok() ? "" : " (" + scan->stop_reason.message() + ")") +
             "; the log is left untouched for inspection (cairn log dump " + dir.string() +
             " --verify; cairn log repair cuts it back to the valid prefix)");
+      }
+      if (synced_until && seg.next_offset() < *synced_until) {
+        return Status::corruption(
+            "partition " + dir.string() + ": segment " + seg.log_path().filename().string() +
+            " ends at offset " + seg.next_offset().to_string() + ", before its recovery point " +
+            synced_until->to_string() +
+            (scan->stop_reason.is_ok() ? "" : " (" + scan->stop_reason.message() + ")") +
+            "; the log is left untouched for inspection (cairn log dump " + dir.string() +
+            " --verify; cairn log repair cuts it back to the valid prefix)");
+      }
+      if (synced_until && seg.next_offset() > *synced_until) {
+        spdlog::warn("{}: segment {} continues past its recovery point {} to offset {}; the "
+                     "offsets after it were verified",
+                     dir.string(), bases[i].value(), synced_until->value(),
+                     seg.next_offset().value());
       }
       if (!scan->stop_reason.is_ok()) {
         // A bad batch. If anything valid follows it, this is not a torn tail.

@@ -4,12 +4,13 @@
 // (FORMAT.md, "Recovery").
 //
 // Segments wholly below the recovery point were sealed (log and indexes synced): their index
-// files are checked and loaded, and rebuilt from the log if damaged. Segments from the recovery
-// point on are read and verified batch by batch. A scan stops at the first batch whose length,
-// checksums, offsets or leader epoch fail; if nothing valid follows, that is a torn tail and it
-// is cut off (logged as a warning with the bytes dropped). If valid batches follow, it is
-// corruption in the middle of the log: nothing is truncated and recovery fails with
-// kCorruption, leaving the bytes for `cairn log dump`.
+// files are checked and loaded, and rebuilt from the log if damaged. A last segment holding the
+// recovery point must reach it; what follows it there is verified like an unsealed tail.
+// Segments from the recovery point on are read and verified batch by batch. A scan stops at the
+// first batch whose length, checksums, offsets or leader epoch fail; if nothing valid follows,
+// that is a torn tail and it is cut off (logged as a warning with the bytes dropped). If valid
+// batches follow, it is corruption in the middle of the log: nothing is truncated and recovery
+// fails with kCorruption, leaving the bytes for `cairn log dump`.
 
 #include <filesystem>
 #include <memory>

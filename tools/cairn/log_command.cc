@@ -135,16 +135,28 @@ int run_repair(const RepairOptions& opts) {
     fmt::print(stderr, "cairn: {}\n", report.error().to_string());
     return report.error().code() == Status::Code::kNotFound ? kExitNotFound : kExitError;
   }
-  if (!report->damaged && report->segments_removed == 0) {
+  if (!report->damaged && report->segments_removed == 0 && !report->drops_recovery_point) {
     fmt::print("no damage found; nothing to repair\n");
     return kExitOk;
   }
-  fmt::print("damage in segment {}: {}\n", report->segment, report->reason);
-  fmt::print("{} the log at offset {}: {} bytes and {} later segments {}\n",
-             opts.yes ? "cut" : "would cut", report->kept_until.value(), report->bytes_removed,
-             report->segments_removed, opts.yes ? "removed" : "to remove");
+  if (report->damaged || report->segments_removed > 0) {
+    fmt::print("damage in segment {}: {}\n", report->segment, report->reason);
+    fmt::print("{} the log at offset {}: {} bytes and {} later segments {}\n",
+               opts.yes ? "cut" : "would cut", report->kept_until.value(), report->bytes_removed,
+               report->segments_removed, opts.yes ? "removed" : "to remove");
+  } else {
+    fmt::print("every batch is whole, but the recovery point (offset {}) lies past the end of the "
+               "log (offset {}), so the broker refuses the partition\n",
+               report->recovery_point->value(), report->kept_until.value());
+  }
+  if (report->drops_recovery_point) {
+    fmt::print("{} the recovery point: the next start verifies every segment\n",
+               opts.yes ? "removed" : "would remove");
+  }
   if (!opts.yes) {
-    fmt::print("nothing changed; run again with --yes to apply (the removed records are lost)\n");
+    fmt::print("nothing changed; run again with --yes to apply{}\n",
+               report->damaged || report->segments_removed > 0 ? " (the removed records are lost)"
+                                                               : "");
     return kExitCorrupt;
   }
   return kExitOk;
