@@ -109,7 +109,7 @@ uint64_t PartitionLog::size_bytes() const {
 
 bool PartitionLog::idle() const {
   return !writing_ && queue_.empty() && sealing_.empty() && !sealing_in_flight_ &&
-         !syncing_active_;
+         !syncing_active_ && background_ == 0;
 }
 
 void PartitionLog::fail_later(AppendCallback done, Status status) {
@@ -323,25 +323,48 @@ void PartitionLog::maybe_seal() {
   io_.async_sync(*segment->log(), [this, alive = std::weak_ptr<bool>(alive_),
                                    segment](Status synced) {
     if (alive.expired()) return;
-    sealing_in_flight_ = false;
-    sealing_.pop_front();
+    auto next = [this] {
+      sealing_in_flight_ = false;
+      sealing_.pop_front();
+      maybe_seal();
+      maybe_finish_flush();
+    };
     if (!synced.is_ok()) {
       fence(synced.with_context("sealing segment " + segment->log_path().filename().string()));
-      recovery_point_stuck_ = true;
-    } else if (Status s = segment->write_indexes(io_); !s.is_ok()) {
-      // Recovery rebuilds the indexes; only the recovery point must not pass this segment.
-      spdlog::warn("{}: writing the indexes of {}: {}", dir_.string(),
-                   segment->log_path().filename().string(), s.to_string());
-      recovery_point_stuck_ = true;
-    } else if (!recovery_point_stuck_) {
-      if (Status w = write_recovery_point(io_, dir_, segment->next_offset()); !w.is_ok()) {
-        spdlog::warn("{}: writing the recovery point: {}", dir_.string(), w.to_string());
-        recovery_point_stuck_ = true;
-      }
+      seal_failed_ = true;
+      return next();
     }
-    maybe_seal();
-    maybe_finish_flush();
+    unindexed_.push_back(segment);
+    write_seal(next);
   });
+}
+
+void PartitionLog::write_seal(std::function<void()> then) {
+  std::vector<Segment::IndexFiles> files;
+  for (const auto& segment : unindexed_) files.push_back(segment->seal_indexes());
+  Offset point = unindexed_.back()->next_offset();
+  bool move_point = !seal_failed_;
+  seal_writing_ = true;
+  ++background_;
+  io_.async_run(
+      [&io = io_, dir = dir_, files = std::move(files), point, move_point]() -> Status {
+        for (const auto& f : files) CAIRN_RETURN_IF_ERROR(Segment::write_index_files(io, f));
+        if (!move_point) return Status::ok();
+        return write_recovery_point(io, dir, point);
+      },
+      [this, alive = std::weak_ptr<bool>(alive_), indexed = unindexed_.size(),
+       then = std::move(then)](Status s) {
+        if (alive.expired()) return;
+        seal_writing_ = false;
+        --background_;
+        if (s.is_ok()) {
+          unindexed_.erase(unindexed_.begin(), unindexed_.begin() + static_cast<std::ptrdiff_t>(indexed));
+        } else {
+          // Recovery rebuilds missing indexes; the recovery point just must not pass them yet.
+          spdlog::warn("{}: sealing: {}; retried at the next seal", dir_.string(), s.to_string());
+        }
+        then();
+      });
 }
 
 void PartitionLog::sync_active() {
@@ -378,7 +401,8 @@ void PartitionLog::flush(SyncCallback done) {
 
 void PartitionLog::maybe_finish_flush() {
   if (flush_waiters_.empty()) return;
-  if (writing_ || !queue_.empty() || sealing_in_flight_ || !sealing_.empty() || syncing_active_) {
+  if (writing_ || !queue_.empty() || sealing_in_flight_ || !sealing_.empty() || syncing_active_ ||
+      background_ > 0) {
     return;  // called again when that work completes
   }
   if (write_status_.is_ok() && dirty()) return sync_active();
@@ -403,9 +427,10 @@ Status PartitionLog::close() {
   if (!write_status_.is_ok()) return write_status_;  // leave recovery to the next open
   Segment& active = *segments_.back();
   CAIRN_RETURN_IF_ERROR(io_.sync_file(*active.log()));
+  for (const auto& segment : unindexed_) CAIRN_RETURN_IF_ERROR(segment->write_indexes(io_));
+  unindexed_.clear();
   CAIRN_RETURN_IF_ERROR(active.write_indexes(io_));
   write_producer_snapshot(active.next_offset());
-  if (recovery_point_stuck_) return Status::ok();
   return write_recovery_point(io_, dir_, active.next_offset());
 }
 
@@ -468,9 +493,12 @@ Result<size_t> PartitionLog::delete_oldest_while(
   while (segments_.size() > 1) {
     const std::shared_ptr<Segment>& oldest = segments_.front();
     if (std::find(sealing_.begin(), sealing_.end(), oldest) != sealing_.end()) break;
+    auto unindexed = std::find(unindexed_.begin(), unindexed_.end(), oldest);
+    if (unindexed != unindexed_.end() && seal_writing_) break;  // its index files are being written
     const char* why = reason(*oldest);
     if (why == nullptr) break;
     CAIRN_RETURN_IF_ERROR(oldest->remove_files(io_));
+    if (unindexed != unindexed_.end()) unindexed_.erase(unindexed);
     spdlog::info("{}: deleted segment {} ({} bytes, by {})", dir_.string(),
                  oldest->base_offset().value(), oldest->size_bytes(), why);
     segments_.erase(segments_.begin());

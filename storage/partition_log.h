@@ -143,6 +143,9 @@ class PartitionLog {
   void fence(Status why);
   void fail_queue(const Status& status);
   void maybe_seal();
+  // Off the core's thread: writes the index files of every sealed segment still without them,
+  // then moves the recovery point past the newest. Then runs `then` on the core.
+  void write_seal(std::function<void()> then);
   void sync_active();
   void arm_sync_timer();
   void maybe_finish_flush();
@@ -171,7 +174,12 @@ class PartitionLog {
 
   std::deque<std::shared_ptr<Segment>> sealing_;  // rolled, not yet synced and indexed
   bool sealing_in_flight_ = false;
-  bool recovery_point_stuck_ = false;
+  // Synced, but their index files could not be written (a full disk): the recovery point stays
+  // before them until a later seal or the clean close writes them.
+  std::vector<std::shared_ptr<Segment>> unindexed_;
+  bool seal_failed_ = false;  // a rolled segment could not be synced: the recovery point stays
+  bool seal_writing_ = false;  // write_seal() work in flight
+  int background_ = 0;         // IoBackend::async_run() work in flight
 
   std::vector<SyncCallback> flush_waiters_;
   std::function<void(Offset)> listener_;

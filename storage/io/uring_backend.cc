@@ -270,7 +270,7 @@ Result<std::unique_ptr<UringBackend>> UringBackend::create(boost::asio::io_conte
 UringBackend::UringBackend(boost::asio::io_context& context, std::unique_ptr<Impl> impl)
     : PosixFileSystem(context), impl_(std::move(impl)) {}
 
-UringBackend::~UringBackend() = default;
+UringBackend::~UringBackend() { stop_jobs(); }
 
 void UringBackend::async_write(File& file, FilePosition pos, std::vector<Bytes> buffers,
                                bool datasync, WriteCompletion done) {

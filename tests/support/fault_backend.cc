@@ -101,6 +101,7 @@ Result<std::shared_ptr<File>> FaultBackend::open_file(const std::filesystem::pat
 
 std::optional<Status> FaultBackend::take_write_failure(const std::filesystem::path& path) {
   if (write_failures_ <= 0) return std::nullopt;
+  if (!path.filename().string().ends_with(write_failure_suffix_)) return std::nullopt;
   --write_failures_;
   return Status::from_errno(write_err_, "write " + path.string());
 }
@@ -230,6 +231,11 @@ void FaultBackend::async_write(File& file, FilePosition pos, std::vector<Bytes> 
 
 void FaultBackend::async_sync(File& file, SyncCompletion done) {
   Status s = sync_file(file);
+  boost::asio::post(context_, [done = std::move(done), s] { done(s); });
+}
+
+void FaultBackend::async_run(std::function<Status()> work, SyncCompletion done) {
+  Status s = work();
   boost::asio::post(context_, [done = std::move(done), s] { done(s); });
 }
 

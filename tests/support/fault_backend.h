@@ -8,13 +8,16 @@
 // created or renamed without a directory sync disappears. It also injects errors: a write or
 // sync that fails with a given errno, and a disk that fills up after a number of bytes (writes
 // past it come up short, then fail with ENOSPC). Completions are posted to the io_context like
-// the real backends'. Single-threaded, like the core it stands in for.
+// the real backends'. Single-threaded, like the core it stands in for: work given to
+// async_run() runs at once, on the caller's thread, and only its completion is posted.
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "storage/io/io_backend.h"
@@ -44,9 +47,13 @@ class FaultBackend final : public storage::IoBackend {
                    std::vector<storage::Bytes> buffers, bool datasync,
                    WriteCompletion done) override;
   void async_sync(storage::File& file, SyncCompletion done) override;
+  void async_run(std::function<Status()> work, SyncCompletion done) override;
 
-  // The next `count` data writes (sync or async) fail with `err`, writing nothing.
-  void fail_writes(int err, int count = 1) { write_err_ = err, write_failures_ = count; }
+  // The next `count` data writes (sync or async) fail with `err`, writing nothing. With
+  // `name_suffix`, only writes to files whose name ends with it count.
+  void fail_writes(int err, int count = 1, std::string name_suffix = {}) {
+    write_err_ = err, write_failures_ = count, write_failure_suffix_ = std::move(name_suffix);
+  }
   // The next `count` syncs fail with `err`; the data stays unsynced.
   void fail_syncs(int err, int count = 1) { sync_err_ = err, sync_failures_ = count; }
   // The disk holds at most `bytes` of file data in all; nullopt removes the limit.
@@ -86,6 +93,7 @@ class FaultBackend final : public storage::IoBackend {
   std::map<std::filesystem::path, Dir> dirs_;
   std::optional<uint64_t> capacity_;
   int write_err_ = 0, write_failures_ = 0;
+  std::string write_failure_suffix_;
   int sync_err_ = 0, sync_failures_ = 0;
   int syncs_ = 0;
 };

@@ -7,6 +7,7 @@
 
 #include "storage/format.h"
 #include "storage/partition_log.h"
+#include "storage/recovery.h"
 #include "tests/unit/storage/partition_fixture.h"
 
 namespace cairn::storage {
@@ -68,6 +69,33 @@ TEST_F(FaultTest, AWriteErrorFailsTheGroupAndTheNextAppendWorks) {
   auto ok = fx.append(*log, make_batch({}));
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->base_offset, Offset(1));
+}
+
+TEST_F(FaultTest, ASealWhoseIndexWriteFailedIsIndexedByTheNextSealAndTheRecoveryPointMovesOn) {
+  PartitionConfig config{.segment_bytes = 1024};
+  auto log = fx.open_ok(config);
+  auto append_until_segments = [&](size_t segments) {
+    while (log->segment_count() < segments) {
+      ASSERT_TRUE(fx.append(*log, make_batch({.value_bytes = 250})));
+    }
+    ASSERT_TRUE(fx.flush(*log).is_ok());  // the rolled segment is sealed
+  };
+  append_until_segments(2);
+  // A moment without space: the next seal cannot write its offset index.
+  fx.fault().fail_writes(ENOSPC, 1, std::string(format::kOffsetIndexSuffix));
+  append_until_segments(3);
+  auto stuck = read_recovery_point(fx.io(), fx.dir());
+  ASSERT_TRUE(stuck);
+  append_until_segments(4);
+  Offset active_base = list_offset_files(fx.io(), fx.dir(), format::kLogSuffix)->back();
+  auto point = read_recovery_point(fx.io(), fx.dir());
+  ASSERT_TRUE(point);
+  EXPECT_GT(*point, *stuck);
+  EXPECT_EQ(*point, active_base);
+  log.reset();  // no clean close: recovery relies on the recovery point
+  auto reopened = fx.open_ok(config);
+  EXPECT_EQ(reopened->recovery_report().segments_scanned, 1u);
+  EXPECT_EQ(reopened->recovery_report().indexes_rebuilt, 0u);
 }
 
 class FailedSyncTest : public FaultTest, public ::testing::WithParamInterface<int> {};
