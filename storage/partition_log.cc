@@ -70,8 +70,15 @@ Result<std::unique_ptr<PartitionLog>> PartitionLog::open(IoBackend& io, std::fil
     CAIRN_RETURN_IF_ERROR(io.sync_directory(dir));
     recovered->segments.push_back(std::move(*first));
   }
-  // From here on the active segment may change: it is no longer sealed.
-  CAIRN_RETURN_IF_ERROR(write_recovery_point(io, dir, recovered->segments.back()->base_offset()));
+  // From here on the active segment may change: it is no longer sealed. Serving what is stored
+  // needs no free space, so a failed write (a full disk) leaves the old point, which recovery
+  // handles: data after a point inside the last segment is verified like any unsealed tail.
+  if (Status s = write_recovery_point(io, dir, recovered->segments.back()->base_offset());
+      !s.is_ok()) {
+    spdlog::warn("{}: could not write the recovery point ({}); serving the partition, appends "
+                 "fail until there is space",
+                 dir.string(), s.to_string());
+  }
   std::unique_ptr<PartitionLog> log(
       new PartitionLog(io, std::move(dir), std::move(config), std::move(*recovered)));
   CAIRN_RETURN_IF_ERROR(log->rebuild_producer_state());

@@ -234,10 +234,15 @@ Result<RecoveredLog> recover_log(IoBackend& io, const std::filesystem::path& dir
       }
     }
     if (!loaded && !last) {
-      // A sealed segment from now on: the recovery point will say so, so make it true.
+      // A sealed segment from now on: the recovery point will say so, so make it true. Its
+      // index files are only a shortcut (recovery checks them and rebuilds them when they are
+      // missing), so failing to write them, say on a full disk, leaves the partition online.
       Status s = io.sync_file(*seg.log());
-      if (s.is_ok()) s = seg.write_indexes(io);
       if (!s.is_ok()) return s.with_context("sealing recovered segment " + seg.log_path().string());
+      if (Status w = seg.write_indexes(io); !w.is_ok()) {
+        spdlog::warn("{}: could not write the indexes of segment {} (rebuilt at the next start): {}",
+                     dir.string(), bases[i].value(), w.to_string());
+      }
     }
     if (!seg.empty()) epoch = seg.last_leader_epoch();
     log.segments.push_back(std::move(*segment));

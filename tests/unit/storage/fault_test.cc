@@ -98,6 +98,56 @@ TEST_F(FaultTest, ASealWhoseIndexWriteFailedIsIndexedByTheNextSealAndTheRecovery
   EXPECT_EQ(reopened->recovery_report().indexes_rebuilt, 0u);
 }
 
+// After a clean stop on a disk that has since filled up, a restart needs no free space to serve
+// what is stored; appends fail with kNoSpace until space is freed, then work without a restart.
+TEST_F(FaultTest, APartitionOpenedOnAFullDiskServesReadsAndTakesAppendsOnceSpaceIsFreed) {
+  {
+    auto log = fx.open_ok({});
+    for (int i = 0; i < 5; ++i) ASSERT_TRUE(fx.append(*log, make_batch({.records = 2})));
+    fx.flush_and_close(*log);
+  }
+  fx.fault().set_capacity(fx.fault().used_bytes());
+  auto log = fx.open_ok({});
+  ASSERT_TRUE(log);
+  EXPECT_EQ(log->high_watermark(), Offset(10));
+  EXPECT_EQ(fx.read_all(*log, Offset(0)).size(), 10u);
+  auto full = fx.append(*log, make_batch({}));
+  ASSERT_FALSE(full);
+  EXPECT_EQ(full.error().code(), Status::Code::kNoSpace);
+
+  fx.fault().set_capacity(std::nullopt);
+  auto ok = fx.append(*log, make_batch({}));
+  ASSERT_TRUE(ok) << ok.error().to_string();
+  EXPECT_EQ(ok->base_offset, Offset(10));
+  fx.flush_and_close(*log);
+  log.reset();
+  EXPECT_EQ(fx.open_ok({})->high_watermark(), Offset(11));
+}
+
+TEST_F(FaultTest, RecoveryThatCannotWriteRebuiltIndexesOnAFullDiskStillOpensThePartition) {
+  PartitionConfig config{.segment_bytes = 1024};
+  {
+    auto log = fx.open_ok(config);
+    for (int i = 0; i < 20; ++i) ASSERT_TRUE(fx.append(*log, make_batch({.value_bytes = 200})));
+    ASSERT_GT(log->segment_count(), 3u);
+    fx.flush_and_close(*log);
+  }
+  // Every index file lost and no recovery point: recovery scans and re-indexes every segment.
+  ASSERT_TRUE(fx.io().remove_file(fx.dir() / format::kRecoveryPointFile).is_ok());
+  auto names = fx.io().list_directory(fx.dir());
+  ASSERT_TRUE(names);
+  for (const auto& name : *names) {
+    if (name.ends_with(format::kOffsetIndexSuffix) || name.ends_with(format::kTimeIndexSuffix)) {
+      ASSERT_TRUE(fx.io().remove_file(fx.dir() / name).is_ok());
+    }
+  }
+  fx.fault().set_capacity(fx.fault().used_bytes());
+  auto log = fx.open_ok(config);
+  ASSERT_TRUE(log);
+  EXPECT_EQ(log->high_watermark(), Offset(20));
+  EXPECT_EQ(fx.read_all(*log, Offset(0)).size(), 20u);
+}
+
 class FailedSyncTest : public FaultTest, public ::testing::WithParamInterface<int> {};
 
 TEST_P(FailedSyncTest, AFailedSyncFencesThePartitionUntilReopened) {
