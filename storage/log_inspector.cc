@@ -90,7 +90,7 @@ Status inspect_segment(IoBackend& io, const std::filesystem::path& log_path, Off
       auto item = scanner.next();
       if (!item) {
         if (item.error().code() != Status::Code::kCorruption) return item.error();
-        auto resume = find_valid_batch(**file, at + 1, *size);
+        auto resume = find_valid_batch(**file, at + 1, *size, Offset(0));
         if (!resume) return resume.error();
         visitor.on_corruption(at, item.error(), *resume);
         ++summary.corruptions;

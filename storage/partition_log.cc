@@ -70,17 +70,26 @@ Result<std::unique_ptr<PartitionLog>> PartitionLog::open(IoBackend& io, std::fil
     CAIRN_RETURN_IF_ERROR(io.sync_directory(dir));
     recovered->segments.push_back(std::move(*first));
   }
+  // Every byte of the active segment recovery kept is on the disk now; synced, it can be
+  // recorded as such.
+  const Segment& active = *recovered->segments.back();
+  uint64_t synced = io.sync_file(*active.log()).is_ok() ? active.size_bytes() : 0;
+  RecoveryPoint on_disk = recovered->recovery_point.value_or(RecoveryPoint{Offset(0), 0});
   // From here on the active segment may change: it is no longer sealed. Serving what is stored
   // needs no free space, so a failed write (a full disk) leaves the old point, which recovery
   // handles: data after a point inside the last segment is verified like any unsealed tail.
-  if (Status s = write_recovery_point(io, dir, recovered->segments.back()->base_offset());
-      !s.is_ok()) {
+  if (Status s = write_recovery_point(io, dir, active.base_offset(), synced); !s.is_ok()) {
     spdlog::warn("{}: could not write the recovery point ({}); serving the partition, appends "
                  "fail until there is space",
                  dir.string(), s.to_string());
+  } else {
+    on_disk = RecoveryPoint{active.base_offset(), synced};
   }
   std::unique_ptr<PartitionLog> log(
       new PartitionLog(io, std::move(dir), std::move(config), std::move(*recovered)));
+  log->recovery_point_ = on_disk.offset;
+  log->recovery_point_synced_ = on_disk.synced_bytes.value_or(0);
+  log->active_synced_bytes_ = synced;
   CAIRN_RETURN_IF_ERROR(log->rebuild_producer_state());
   return log;
 }
@@ -172,6 +181,7 @@ Status PartitionLog::roll() {
   }
   sealing_.push_back(segments_.back());
   segments_.push_back(std::move(*segment));
+  active_synced_bytes_ = 0;
   maybe_seal();
   if (auto deleted = enforce_retention(); !deleted) {
     spdlog::warn("{}: retention: {}", dir_.string(), deleted.error().to_string());
@@ -296,7 +306,10 @@ void PartitionLog::on_write_done(std::shared_ptr<Group> group, WriteOutcome outc
   }
   ++writes_completed_;
   bool durable = config_.durability.kind == DurabilityPolicy::Kind::kAlways;
-  if (durable) writes_synced_ = writes_completed_;
+  if (durable) {
+    writes_synced_ = writes_completed_;
+    if (group->segment == segments_.back()) active_synced_bytes_ = segment.size_bytes();
+  }
 
   in_callbacks_ = true;
   for (Pending& p : group->items) {
@@ -305,6 +318,7 @@ void PartitionLog::on_write_done(std::shared_ptr<Group> group, WriteOutcome outc
   in_callbacks_ = false;
   if (listener_) listener_(high_watermark());
   maybe_write();
+  maybe_record_synced();
   maybe_finish_flush();
 }
 
@@ -350,27 +364,65 @@ void PartitionLog::write_seal(std::function<void()> then) {
   std::vector<Segment::IndexFiles> files;
   for (const auto& segment : unindexed_) files.push_back(segment->seal_indexes());
   Offset point = unindexed_.back()->next_offset();
+  // The point is the base of the segment after the newest sealed one: what of it is synced.
+  uint64_t synced = segments_.back()->base_offset() == point ? active_synced_bytes_ : 0;
   bool move_point = !seal_failed_;
   seal_writing_ = true;
   ++background_;
   io_.async_run(
-      [&io = io_, dir = dir_, files = std::move(files), point, move_point]() -> Status {
+      [&io = io_, dir = dir_, files = std::move(files), point, synced, move_point]() -> Status {
         for (const auto& f : files) CAIRN_RETURN_IF_ERROR(Segment::write_index_files(io, f));
         if (!move_point) return Status::ok();
-        return write_recovery_point(io, dir, point);
+        return write_recovery_point(io, dir, point, synced);
       },
-      [this, alive = std::weak_ptr<bool>(alive_), indexed = unindexed_.size(),
-       then = std::move(then)](Status s) {
+      [this, alive = std::weak_ptr<bool>(alive_), indexed = unindexed_.size(), point, synced,
+       move_point, then = std::move(then)](Status s) {
         if (alive.expired()) return;
         seal_writing_ = false;
         --background_;
         if (s.is_ok()) {
           unindexed_.erase(unindexed_.begin(), unindexed_.begin() + static_cast<std::ptrdiff_t>(indexed));
+          if (move_point) {
+            recovery_point_ = point;
+            recovery_point_synced_ = synced;
+          }
         } else {
           // Recovery rebuilds missing indexes; the recovery point just must not pass them yet.
           spdlog::warn("{}: sealing: {}; retried at the next seal", dir_.string(), s.to_string());
         }
         then();
+        maybe_record_synced();
+      });
+}
+
+void PartitionLog::maybe_record_synced() {
+  if (seal_writing_ || hint_writing_ || seal_failed_ || closing_ || closed_ ||
+      sealing_in_flight_ || !sealing_.empty() || !unindexed_.empty()) {
+    return;
+  }
+  // The synced bytes describe the segment holding the point: only useful when that is the
+  // active one (a seal moves the point there).
+  if (recovery_point_ < segments_.back()->base_offset()) return;
+  if (active_synced_bytes_ < recovery_point_synced_ + config_.synced_hint_bytes) return;
+  hint_writing_ = true;
+  ++background_;
+  Offset point = recovery_point_;
+  uint64_t synced = active_synced_bytes_;
+  io_.async_run(
+      [&io = io_, dir = dir_, point, synced] {
+        return write_recovery_point(io, dir, point, synced);
+      },
+      [this, alive = std::weak_ptr<bool>(alive_), synced](Status s) {
+        if (alive.expired()) return;
+        hint_writing_ = false;
+        --background_;
+        if (s.is_ok()) {
+          recovery_point_synced_ = synced;
+          maybe_record_synced();
+        } else {
+          spdlog::debug("{}: recording the synced bytes: {}", dir_.string(), s.to_string());
+        }
+        maybe_finish_flush();
       });
 }
 
@@ -378,14 +430,17 @@ void PartitionLog::sync_active() {
   syncing_active_ = true;
   uint64_t covered = writes_completed_;
   std::shared_ptr<Segment> active = segments_.back();
-  io_.async_sync(*active->log(), [this, alive = std::weak_ptr<bool>(alive_), active,
-                                  covered](Status s) {
+  uint64_t size = active->size_bytes();
+  io_.async_sync(*active->log(), [this, alive = std::weak_ptr<bool>(alive_), active, covered,
+                                  size](Status s) {
     if (alive.expired()) return;
     syncing_active_ = false;
     if (!s.is_ok()) {
       fence(Status::io_error(s.message() + "; the partition refuses writes until it is reopened"));
     } else {
       writes_synced_ = std::max(writes_synced_, covered);
+      if (active == segments_.back()) active_synced_bytes_ = std::max(active_synced_bytes_, size);
+      maybe_record_synced();
     }
     maybe_finish_flush();
   });
@@ -438,7 +493,7 @@ Status PartitionLog::close() {
   unindexed_.clear();
   CAIRN_RETURN_IF_ERROR(active.write_indexes(io_));
   write_producer_snapshot(active.next_offset());
-  return write_recovery_point(io_, dir_, active.next_offset());
+  return write_recovery_point(io_, dir_, active.next_offset(), active.size_bytes());
 }
 
 Result<LogSlice> PartitionLog::read(Offset from, uint32_t max_bytes) const {

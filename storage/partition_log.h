@@ -47,6 +47,10 @@ struct PartitionConfig {
   DurabilityPolicy durability = DurabilityPolicy::always();
   uint32_t index_interval_bytes = 4096;
   uint32_t max_batch_bytes = 8u << 20;
+  // The recovery point records how much of the active segment is known synced; it is rewritten
+  // (off the core's thread) once this many more bytes are synced. Recovery treats damage past
+  // it as a torn write (FORMAT.md, "Recovery"), so smaller is stricter and costs more fsyncs.
+  uint64_t synced_hint_bytes = 4u << 20;
   int32_t leader_epoch = 0;
   Clock clock = system_now;
 
@@ -146,6 +150,9 @@ class PartitionLog {
   // Off the core's thread: writes the index files of every sealed segment still without them,
   // then moves the recovery point past the newest. Then runs `then` on the core.
   void write_seal(std::function<void()> then);
+  // Rewrites the recovery point with the active segment's synced bytes when they have grown by
+  // config_.synced_hint_bytes, off the core's thread.
+  void maybe_record_synced();
   void sync_active();
   void arm_sync_timer();
   void maybe_finish_flush();
@@ -179,6 +186,11 @@ class PartitionLog {
   std::vector<std::shared_ptr<Segment>> unindexed_;
   bool seal_failed_ = false;  // a rolled segment could not be synced: the recovery point stays
   bool seal_writing_ = false;  // write_seal() work in flight
+  // The recovery point as last written, and the synced bytes it records for its segment.
+  Offset recovery_point_;
+  uint64_t recovery_point_synced_ = 0;
+  bool hint_writing_ = false;         // maybe_record_synced() work in flight
+  uint64_t active_synced_bytes_ = 0;  // bytes of the active segment known to be synced
   int background_ = 0;         // IoBackend::async_run() work in flight
 
   std::vector<SyncCallback> flush_waiters_;

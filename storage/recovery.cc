@@ -18,35 +18,54 @@ namespace pb = protocol::batch;
 using protocol::load_le;
 using protocol::store_le;
 
-std::optional<Offset> read_recovery_point(IoBackend& io, const std::filesystem::path& dir) {
+std::optional<RecoveryPoint> read_recovery_point(IoBackend& io, const std::filesystem::path& dir) {
   auto bytes = read_whole_file(io, dir / format::kRecoveryPointFile);
   if (!bytes) return std::nullopt;
-  if (bytes->size() != format::kRecoveryPointSize) {
-    spdlog::warn("{}: recovery point has {} bytes; scanning every segment", dir.string(),
-                 bytes->size());
-    return std::nullopt;
-  }
   const std::byte* p = bytes->data();
-  if (load_le<uint32_t>(p) != format::kRecoveryPointMagic ||
-      load_le<uint32_t>(p + 4) != format::kRecoveryPointVersion ||
-      load_le<uint64_t>(p + 16) != XXH3_64bits(p, 16) || load_le<int64_t>(p + 8) < 0) {
-    spdlog::warn("{}: recovery point is damaged; scanning every segment", dir.string());
+  bool v1 = bytes->size() == format::kRecoveryPointVersion1Size;
+  size_t body = bytes->size() - 8;
+  if ((!v1 && bytes->size() != format::kRecoveryPointSize) ||
+      load_le<uint32_t>(p) != format::kRecoveryPointMagic ||
+      load_le<uint32_t>(p + 4) !=
+          (v1 ? format::kRecoveryPointVersion1 : format::kRecoveryPointVersion) ||
+      load_le<uint64_t>(p + body) != XXH3_64bits(p, body) || load_le<int64_t>(p + 8) < 0) {
+    spdlog::warn("{}: recovery point ({} bytes) is damaged; scanning every segment",
+                 dir.string(), bytes->size());
     return std::nullopt;
   }
-  return Offset(load_le<int64_t>(p + 8));
+  RecoveryPoint point{Offset(load_le<int64_t>(p + 8)), std::nullopt};
+  if (!v1) point.synced_bytes = load_le<uint64_t>(p + 16);
+  return point;
 }
 
-Status write_recovery_point(IoBackend& io, const std::filesystem::path& dir, Offset offset) {
+Status write_recovery_point(IoBackend& io, const std::filesystem::path& dir, Offset offset,
+                            uint64_t synced_bytes) {
   std::byte buf[format::kRecoveryPointSize];
   store_le<uint32_t>(buf, format::kRecoveryPointMagic);
   store_le<uint32_t>(buf + 4, format::kRecoveryPointVersion);
   store_le<int64_t>(buf + 8, offset.value());
-  store_le<uint64_t>(buf + 16, XXH3_64bits(buf, 16));
+  store_le<uint64_t>(buf + 16, synced_bytes);
+  store_le<uint64_t>(buf + 24, XXH3_64bits(buf, 24));
   return write_file_atomically(io, dir / format::kRecoveryPointFile, buf);
 }
 
+Result<FilePosition> search_start_after(const File& file, FilePosition at, uint64_t end) {
+  std::byte header[pb::kHeaderSize];
+  if (end - at.value() >= pb::kHeaderSize) {
+    auto n = file.read_at(at, header);
+    if (!n) return n.error();
+    auto decoded = *n == pb::kHeaderSize ? protocol::decode_batch_header(header)
+                                         : Result<protocol::BatchHeader>(Status::corruption(""));
+    if (decoded && decoded->batch_length >= pb::kHeaderSize &&
+        protocol::header_checksum(header) == decoded->header_checksum) {
+      return at + decoded->batch_length;
+    }
+  }
+  return at + 1;
+}
+
 Result<std::optional<FilePosition>> find_valid_batch(const File& file, FilePosition from,
-                                                     uint64_t end) {
+                                                     uint64_t end, Offset min_base_offset) {
   constexpr uint64_t kChunk = 1 << 20;
   std::vector<std::byte> buf;
   uint64_t pos = from.value();
@@ -62,7 +81,7 @@ Result<std::optional<FilePosition>> find_valid_batch(const File& file, FilePosit
       if (static_cast<uint8_t>(buf[i + pb::kMagicAt]) != pb::kMagic) continue;
       Bytes header(buf.data() + i, pb::kHeaderSize);
       auto checked = check_stored_header(header, end - (pos + i));
-      if (!checked) continue;
+      if (!checked || checked->base_offset < min_base_offset) continue;
       std::vector<std::byte> whole(checked->batch_length);
       auto got = file.read_at(FilePosition(pos + i), whole);
       if (!got) return got.error();
@@ -117,10 +136,11 @@ Result<RecoveredLog> recover_log(IoBackend& io, const std::filesystem::path& dir
   auto listing = list_segments(io, dir);
   if (!listing) return listing.error();
   const std::vector<Offset>& bases = listing->bases;
-  std::optional<Offset> recovery_point = read_recovery_point(io, dir);
-  Offset point = recovery_point.value_or(Offset(0));
+  std::optional<RecoveryPoint> recovery_point = read_recovery_point(io, dir);
+  Offset point = recovery_point ? recovery_point->offset : Offset(0);
 
   RecoveredLog log;
+  log.recovery_point = recovery_point;
   log.report.segments = bases.size();
   int32_t epoch = -1;
   for (size_t i = 0; i < bases.size(); ++i) {
@@ -195,10 +215,20 @@ Result<RecoveredLog> recover_log(IoBackend& io, const std::filesystem::path& dir
           if (!later_size) return later_size.error();
           later_data = *later_size > 0;
         }
-        auto valid_after = find_valid_batch(*seg.log(), FilePosition(scan->valid_bytes + 1),
-                                            *file_size);
+        auto from = search_start_after(*seg.log(), FilePosition(scan->valid_bytes), *file_size);
+        if (!from) return from.error();
+        auto valid_after = find_valid_batch(*seg.log(), *from, *file_size, seg.next_offset());
         if (!valid_after) return valid_after.error();
-        if (later_data || valid_after->has_value()) {
+        // Past the last position known to be synced nothing was acknowledged as durable, and a
+        // power loss may keep a later page of a write and lose an earlier one: valid batches
+        // there do not make the damage corruption. (A recovery point that says nothing of this
+        // segment, or a version 1 one, gives no such position.)
+        std::optional<uint64_t> synced;
+        if (last && recovery_point && recovery_point->synced_bytes) {
+          synced = bases[i] > point ? 0 : *recovery_point->synced_bytes;
+        }
+        bool unsynced = synced && scan->valid_bytes >= *synced;
+        if (later_data || (valid_after->has_value() && !unsynced)) {
           return Status::corruption(
               "partition " + dir.string() + ": bad batch at byte " +
               std::to_string(scan->valid_bytes) + " of segment " + seg.log_path().filename().string() +
@@ -209,9 +239,13 @@ Result<RecoveredLog> recover_log(IoBackend& io, const std::filesystem::path& dir
               " --verify; cairn log repair cuts it back to the valid prefix)");
         }
         uint64_t dropped = *file_size - scan->valid_bytes;
-        spdlog::warn("{}: dropping a torn tail of {} bytes at byte {} of {} ({})", dir.string(),
+        spdlog::warn("{}: dropping a torn tail of {} bytes at byte {} of {} ({}{})", dir.string(),
                      dropped, scan->valid_bytes, seg.log_path().filename().string(),
-                     scan->stop_reason.message());
+                     scan->stop_reason.message(),
+                     valid_after->has_value()
+                         ? "; whole batches after it were past the last synced byte " +
+                               std::to_string(*synced) + ", never acknowledged as durable"
+                         : "");
         CAIRN_RETURN_IF_ERROR(seg.drop_invalid_tail(io));
         log.report.bytes_truncated += dropped;
       }

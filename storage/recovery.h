@@ -32,21 +32,35 @@ struct RecoveryReport {
   uint64_t bytes_scanned = 0;
 };
 
+// The recovery-point file (FORMAT.md): every segment whose offsets all lie below `offset` is
+// sealed, and the first `synced_bytes` bytes of the segment holding `offset` were synced.
+struct RecoveryPoint {
+  Offset offset;
+  std::optional<uint64_t> synced_bytes;  // nullopt in a version 1 file
+};
+
 struct RecoveredLog {
   std::vector<std::shared_ptr<Segment>> segments;  // in offset order; may be empty
   RecoveryReport report;
+  std::optional<RecoveryPoint> recovery_point;  // as read; nullopt when missing or damaged
 };
 
 Result<RecoveredLog> recover_log(IoBackend& io, const std::filesystem::path& dir,
                                  uint32_t index_interval);
 
-// The recovery point: every segment whose offsets all lie below it is sealed.
-std::optional<Offset> read_recovery_point(IoBackend& io, const std::filesystem::path& dir);
-Status write_recovery_point(IoBackend& io, const std::filesystem::path& dir, Offset offset);
+// nullopt when the file is missing or damaged (logged): recovery then scans everything.
+std::optional<RecoveryPoint> read_recovery_point(IoBackend& io, const std::filesystem::path& dir);
+Status write_recovery_point(IoBackend& io, const std::filesystem::path& dir, Offset offset,
+                            uint64_t synced_bytes);
 
-// The first position in [from, end) of `file` where a whole, valid stored batch starts, trying
-// every byte position; nullopt when there is none.
+// The first position in [from, end) of `file` where a whole, valid stored batch with a base
+// offset of at least `min_base_offset` starts, trying every byte position; nullopt when there
+// is none.
 Result<std::optional<FilePosition>> find_valid_batch(const File& file, FilePosition from,
-                                                     uint64_t end);
+                                                     uint64_t end, Offset min_base_offset);
+// Where to look for valid data after a bad batch at `at`: past the whole batch when its header
+// passes the header checksum (its payload may hold anything, even a stored batch), else the
+// next byte.
+Result<FilePosition> search_start_after(const File& file, FilePosition at, uint64_t end);
 
 }  // namespace cairn::storage

@@ -62,7 +62,7 @@ Result<RepairReport> repair_log(IoBackend& io, const std::filesystem::path& dir,
   }
   // Recovery trusts everything below the recovery point: after a cut, or when the point lies
   // past the end of the log, it would refuse the partition, so the point goes.
-  report.recovery_point = read_recovery_point(io, dir);
+  if (auto point = read_recovery_point(io, dir)) report.recovery_point = point->offset;
   report.drops_recovery_point =
       report.recovery_point && (report.damaged || *report.recovery_point > report.kept_until);
   if (apply && report.drops_recovery_point) {

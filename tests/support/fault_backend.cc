@@ -224,14 +224,30 @@ void FaultBackend::async_write(File& file, FilePosition pos, std::vector<Bytes> 
       at += written;
       if (!outcome.write.is_ok()) break;
     }
-    if (outcome.write.is_ok() && datasync) outcome.sync = sync_file(file);
+    if (outcome.write.is_ok() && datasync) {
+      if (hold_syncs_) {
+        held_.push_back([this, &file, done = std::move(done), outcome]() mutable {
+          outcome.sync = sync_file(file);
+          boost::asio::post(context_, [done = std::move(done), outcome] { done(outcome); });
+        });
+        return;
+      }
+      outcome.sync = sync_file(file);
+    }
   }
   boost::asio::post(context_, [done = std::move(done), outcome] { done(outcome); });
 }
 
 void FaultBackend::async_sync(File& file, SyncCompletion done) {
-  Status s = sync_file(file);
-  boost::asio::post(context_, [done = std::move(done), s] { done(s); });
+  auto run = [this, &file, done = std::move(done)]() mutable {
+    Status s = sync_file(file);
+    boost::asio::post(context_, [done = std::move(done), s] { done(s); });
+  };
+  if (hold_syncs_) {
+    held_.push_back(std::move(run));
+    return;
+  }
+  run();
 }
 
 void FaultBackend::async_run(std::function<Status()> work, SyncCompletion done) {
@@ -239,7 +255,27 @@ void FaultBackend::async_run(std::function<Status()> work, SyncCompletion done) 
   boost::asio::post(context_, [done = std::move(done), s] { done(s); });
 }
 
+void FaultBackend::release_held() {
+  auto held = std::move(held_);
+  held_.clear();
+  for (auto& run : held) run();
+}
+
+void FaultBackend::crash_tearing(const std::filesystem::path& file, uint64_t zero_begin,
+                                 uint64_t zero_end) {
+  const Node* node = lookup(file);
+  std::vector<std::byte> kept;
+  if (node != nullptr && !node->is_dir) {
+    kept = node->inode->data;
+    for (uint64_t i = zero_begin; i < zero_end && i < kept.size(); ++i) kept[i] = std::byte{0};
+  }
+  std::shared_ptr<Inode> inode = node != nullptr ? node->inode : nullptr;
+  crash();
+  if (inode) inode->data = inode->synced = std::move(kept);
+}
+
 void FaultBackend::crash() {
+  held_.clear();
   for (auto& [path, d] : dirs_) {
     d.entries = d.durable;
     for (auto& [name, node] : d.entries) {

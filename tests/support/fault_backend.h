@@ -60,8 +60,19 @@ class FaultBackend final : public storage::IoBackend {
   void set_capacity(std::optional<uint64_t> bytes) { capacity_ = bytes; }
   uint64_t used_bytes() const;
 
-  // Power loss: drops everything not synced.
+  // While held, an asynchronous write lands its bytes at once but its fdatasync and its
+  // completion wait, as do asynchronous syncs: the state of a group write in flight.
+  void hold_syncs(bool hold) { hold_syncs_ = hold; }
+  // Runs the held syncs and posts their completions, in order.
+  void release_held();
+  size_t held() const { return held_.size(); }
+
+  // Power loss: drops everything not synced (and every held operation).
   void crash();
+  // Power loss in which the disk wrote a later part of an unsynced write but not an earlier
+  // one: `file` keeps every byte written to it, except [zero_begin, zero_end), which reads as
+  // zeros; every other file loses its unsynced bytes as in crash().
+  void crash_tearing(const std::filesystem::path& file, uint64_t zero_begin, uint64_t zero_end);
 
   // Direct access to a file's current bytes, to corrupt or inspect them.
   std::vector<std::byte>* contents(const std::filesystem::path& path);
@@ -94,6 +105,8 @@ class FaultBackend final : public storage::IoBackend {
   std::optional<uint64_t> capacity_;
   int write_err_ = 0, write_failures_ = 0;
   std::string write_failure_suffix_;
+  bool hold_syncs_ = false;
+  std::vector<std::function<void()>> held_;
   int sync_err_ = 0, sync_failures_ = 0;
   int syncs_ = 0;
 };

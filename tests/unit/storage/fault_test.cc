@@ -90,8 +90,8 @@ TEST_F(FaultTest, ASealWhoseIndexWriteFailedIsIndexedByTheNextSealAndTheRecovery
   Offset active_base = list_offset_files(fx.io(), fx.dir(), format::kLogSuffix)->back();
   auto point = read_recovery_point(fx.io(), fx.dir());
   ASSERT_TRUE(point);
-  EXPECT_GT(*point, *stuck);
-  EXPECT_EQ(*point, active_base);
+  EXPECT_GT(point->offset, stuck->offset);
+  EXPECT_EQ(point->offset, active_base);
   log.reset();  // no clean close: recovery relies on the recovery point
   auto reopened = fx.open_ok(config);
   EXPECT_EQ(reopened->recovery_report().segments_scanned, 1u);

@@ -140,6 +140,7 @@ TEST_P(PartitionLogTest, RetentionBySizeDeletesWholeOldSegments) {
   for (int i = 0; i < 100; ++i) {
     ASSERT_TRUE(fx.append(*log, make_batch({.records = 2, .value_bytes = 40})));
   }
+  ASSERT_TRUE(fx.flush(*log).is_ok());  // segments still being sealed are not deleted
   ASSERT_TRUE(log->enforce_retention());
   EXPECT_GE(log->size_bytes(), 6000u);
   EXPECT_LT(log->size_bytes(), 6000u + 2048u);
@@ -163,6 +164,7 @@ TEST_P(PartitionLogTest, RetentionByAgeUsesTheNewestRecordOfASegment) {
   }
   size_t segments = log->segment_count();
   ASSERT_GT(segments, 4u);
+  ASSERT_TRUE(fx.flush(*log).is_ok());  // segments still being sealed are not deleted
   ASSERT_EQ(*log->enforce_retention(), 0u);  // nothing is older than 5 s yet
   now = timestamp_from_millis(1'000'000 + 15'500);  // records up to t=10.5 s are past retention
   ASSERT_TRUE(log->enforce_retention());
