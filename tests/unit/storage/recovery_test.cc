@@ -264,6 +264,26 @@ TEST_F(RecoveryTest, DamageBeforeTheSyncedPositionWithValidDataAfterItIsStillCor
   EXPECT_EQ(log.error().code(), Status::Code::kCorruption);
 }
 
+TEST_F(RecoveryTest, TheSyncedPositionIsRecordedAsTheActiveSegmentGrows) {
+  std::vector<uint64_t> starts;
+  auto log = fx.open_ok({.synced_hint_bytes = 1000});
+  for (int i = 0; i < 20; ++i) {
+    starts.push_back(log->size_bytes());
+    ASSERT_TRUE(fx.append(*log, make_batch({.value_bytes = 200, .seed = uint64_t(i)})));
+  }
+  ASSERT_TRUE(fx.flush(*log).is_ok());
+  auto point = read_recovery_point(fx.io(), fx.dir());
+  ASSERT_TRUE(point && point->synced_bytes);
+  EXPECT_EQ(point->offset, Offset(0));
+  EXPECT_GT(*point->synced_bytes + 1000, log->size_bytes());
+  // So damage well before the end, with valid batches after it, is corruption, not a torn write.
+  log.reset();
+  log_bytes()[starts[3] + 40] ^= std::byte{0x04};
+  auto reopened = fx.open(PartitionConfig{});
+  ASSERT_FALSE(reopened);
+  EXPECT_EQ(reopened.error().code(), Status::Code::kCorruption);
+}
+
 TEST_F(RecoveryTest, ZeroFilledTailIsCutOff) {
   auto starts = write_log(3);
   log_bytes().resize(starts[3] + 4096, std::byte{0});
