@@ -126,15 +126,19 @@ Status Broker::start() {
     topics->emplace(offsets_topic, c);
   }
   offsets_partitions_ = topics->at(offsets_topic).partitions;
+  producer_ids_ = std::make_unique<ProducerIds>(shards_[0]->io(), config_.data_dir / "producer-ids");
+  CAIRN_RETURN_IF_ERROR(producer_ids_->load());
+  // Idempotent batches must carry an id InitProducerId handed out: a made-up one would make each
+  // partition remember another producer.
+  for (auto& s : shards_) {
+    s->set_producer_id_filter([ids = producer_ids_.get()](int64_t id) { return ids->issued(id); });
+  }
   CAIRN_RETURN_IF_ERROR(open_partitions(*topics));
   for (auto& s : shards_) {
     coordinators_.push_back(std::make_unique<GroupCoordinator>(*this, *s));
     CAIRN_RETURN_IF_ERROR(coordinators_.back()->load());
     coordinators_.back()->start();
   }
-  producer_ids_ = std::make_unique<ProducerIds>(shards_[0]->io(), config_.data_dir / "producer-ids");
-  CAIRN_RETURN_IF_ERROR(producer_ids_->load());
-
   server_ = std::make_unique<Server>(*this);
   CAIRN_RETURN_IF_ERROR(server_->listen());
   for (auto& s : shards_) s->start_retention_timer(config_.retention_check_interval);

@@ -36,7 +36,8 @@ inline constexpr size_t kRecoveryPointVersion1Size = 24;
 // <20-digit offset>.snapshot: producer state as of that offset (FORMAT.md, "Producer snapshots").
 inline constexpr std::string_view kSnapshotSuffix = ".snapshot";
 inline constexpr uint32_t kProducerSnapshotMagic = 0x31535043;  // "CPS1" read as little-endian
-inline constexpr uint32_t kProducerSnapshotVersion = 1;
+inline constexpr uint32_t kProducerSnapshotVersion = 2;
+inline constexpr uint32_t kProducerSnapshotVersion1 = 1;  // still read: batch timestamps, any order
 inline constexpr size_t kProducerSnapshotHeaderSize = 20;  // magic, version, offset, count
 inline constexpr size_t kSnapshotsKept = 2;
 

@@ -47,6 +47,8 @@ Status PartitionConfig::validate() const {
     return Status::invalid_argument("max batch size out of bounds");
   }
   if (segment_age.count() <= 0) return Status::invalid_argument("segment age must be > 0");
+  if (max_producers == 0) return Status::invalid_argument("max producers must be > 0");
+  if (producer_expiry.count() <= 0) return Status::invalid_argument("producer expiry must be > 0");
   if (durability.kind == DurabilityPolicy::Kind::kInterval && durability.interval.count() <= 0) {
     return Status::invalid_argument("sync interval must be > 0");
   }
@@ -79,8 +81,8 @@ Result<std::unique_ptr<PartitionLog>> PartitionLog::open(IoBackend& io, std::fil
   // needs no free space, so a failed write (a full disk) leaves the old point, which recovery
   // handles: data after a point inside the last segment is verified like any unsealed tail.
   if (Status s = write_recovery_point(io, dir, active.base_offset(), synced); !s.is_ok()) {
-    spdlog::warn("{}: could not write the recovery point ({}); serving the partition, appends "
-                 "fail until there is space",
+    spdlog::warn("{}: could not write the recovery point ({}); serving the partition with the "
+                 "one on disk",
                  dir.string(), s.to_string());
   } else {
     on_disk = RecoveryPoint{active.base_offset(), synced};
@@ -100,7 +102,8 @@ PartitionLog::PartitionLog(IoBackend& io, std::filesystem::path dir, PartitionCo
       dir_(std::move(dir)),
       config_(std::move(config)),
       segments_(std::move(recovered.segments)),
-      recovery_report_(recovered.report) {
+      recovery_report_(recovered.report),
+      producers_(config_.max_producers) {
   if (config_.durability.kind == DurabilityPolicy::Kind::kInterval) {
     sync_timer_ = std::make_unique<Timer>(io_.context());
     arm_sync_timer();
@@ -156,6 +159,11 @@ void PartitionLog::append(std::span<std::byte> batch, AppendCallback done) {
   if (h.producer_id >= 0 && (h.producer_epoch < 0 || h.base_sequence < 0)) {
     return fail_later(std::move(done),
                       Status::invalid_argument("an idempotent batch needs an epoch and a sequence"));
+  }
+  if (h.producer_id >= 0 && producer_id_issued_ && !producer_id_issued_(h.producer_id)) {
+    return fail_later(std::move(done),
+                      Status::invalid_argument("producer id " + std::to_string(h.producer_id) +
+                                               " was not issued by this broker (InitProducerId)"));
   }
   queue_.push_back(Pending{batch, view->header(), std::move(done)});
   maybe_write();
@@ -301,7 +309,7 @@ void PartitionLog::on_write_done(std::shared_ptr<Group> group, WriteOutcome outc
   FilePosition pos = group->position;
   for (const Pending& p : group->items) {
     segment.on_append(p.header, pos, now);
-    if (p.header.producer_id >= 0) producers_.record(p.header, p.header.base_offset);
+    if (p.header.producer_id >= 0) producers_.record(p.header, p.header.base_offset, to_millis(now));
     pos = pos + p.header.batch_length;
   }
   ++writes_completed_;
@@ -492,7 +500,10 @@ Status PartitionLog::close() {
   for (const auto& segment : unindexed_) CAIRN_RETURN_IF_ERROR(segment->write_indexes(io_));
   unindexed_.clear();
   CAIRN_RETURN_IF_ERROR(active.write_indexes(io_));
-  write_producer_snapshot(active.next_offset());
+  if (Status s = write_producer_snapshot_now(active.next_offset()); !s.is_ok()) {
+    // Not fatal: the state is rebuilt from the log, from an older snapshot.
+    spdlog::warn("{}: writing a producer snapshot: {}", dir_.string(), s.to_string());
+  }
   return write_recovery_point(io_, dir_, active.next_offset(), active.size_bytes());
 }
 
@@ -570,24 +581,53 @@ Result<size_t> PartitionLog::delete_oldest_while(
   return deleted;
 }
 
-void PartitionLog::write_producer_snapshot(Offset at) {
-  // Producers idle for a week are forgotten, as Kafka does with producer.id.expiration.ms.
-  producers_.expire(to_millis(config_.clock()) - 7LL * 24 * 3600 * 1000);
-  auto bytes = producers_.encode(at);
-  Status s = write_file_atomically(io_, dir_ / segment_file_name(at, format::kSnapshotSuffix), bytes);
-  if (!s.is_ok()) {
-    // Not fatal: the state is rebuilt from the log, from an older snapshot.
-    spdlog::warn("{}: writing a producer snapshot: {}", dir_.string(), s.to_string());
-    return;
-  }
-  auto snapshots = list_offset_files(io_, dir_, format::kSnapshotSuffix);
-  if (!snapshots) return;
+namespace {
+
+// Writes a producer snapshot file and deletes all but the newest few. Touches no PartitionLog, so
+// it may run in IoBackend::async_run().
+Status write_snapshot_file(IoBackend& io, const std::filesystem::path& dir, Offset at,
+                           const std::vector<std::byte>& bytes) {
+  CAIRN_RETURN_IF_ERROR(
+      write_file_atomically(io, dir / segment_file_name(at, format::kSnapshotSuffix), bytes));
+  auto snapshots = list_offset_files(io, dir, format::kSnapshotSuffix);
+  if (!snapshots) return Status::ok();  // pruning is best effort
   for (size_t i = 0; i + format::kSnapshotsKept < snapshots->size(); ++i) {
-    io_.remove_file(dir_ / segment_file_name((*snapshots)[i], format::kSnapshotSuffix)).ignore_error();
+    io.remove_file(dir / segment_file_name((*snapshots)[i], format::kSnapshotSuffix)).ignore_error();
   }
+  return Status::ok();
+}
+
+}  // namespace
+
+void PartitionLog::write_producer_snapshot(Offset at) {
+  // Idle producers are forgotten, by the broker's clock, as Kafka does with
+  // producer.id.expiration.ms: a retry comes within seconds, not after this long.
+  producers_.expire(to_millis(config_.clock()) - config_.producer_expiry.count());
+  ++background_;
+  io_.async_run(
+      [&io = io_, dir = dir_, at, bytes = producers_.encode(at)] {
+        return write_snapshot_file(io, dir, at, bytes);
+      },
+      [this, alive = std::weak_ptr<bool>(alive_)](Status s) {
+        if (alive.expired()) return;
+        --background_;
+        if (!s.is_ok()) {
+          // Not fatal: the state is rebuilt from the log, from an older snapshot.
+          spdlog::warn("{}: writing a producer snapshot: {}", dir_.string(), s.to_string());
+        }
+        maybe_finish_flush();
+      });
+}
+
+Status PartitionLog::write_producer_snapshot_now(Offset at) {
+  producers_.expire(to_millis(config_.clock()) - config_.producer_expiry.count());
+  return write_snapshot_file(io_, dir_, at, producers_.encode(at));
 }
 
 Status PartitionLog::rebuild_producer_state() {
+  // When the batches replayed here were appended is not known: count them as appended now, so
+  // that a restart never makes a producer expire sooner.
+  int64_t now_ms = to_millis(config_.clock());
   auto snapshots = list_offset_files(io_, dir_, format::kSnapshotSuffix);
   if (!snapshots) return snapshots.error();
   Offset start = log_start_offset();
@@ -600,7 +640,8 @@ Status PartitionLog::rebuild_producer_state() {
       continue;
     }
     auto bytes = read_whole_file(io_, path);
-    auto decoded = bytes ? ProducerState::decode(*bytes) : Result<std::pair<Offset, ProducerState>>(bytes.error());
+    auto decoded = bytes ? ProducerState::decode(*bytes, config_.max_producers, now_ms)
+                         : Result<std::pair<Offset, ProducerState>>(bytes.error());
     if (!decoded || decoded->first != at) {
       spdlog::warn("{}: ignoring producer snapshot {}: {}", dir_.string(), path.filename().string(),
                    decoded ? "offset does not match its name" : decoded.error().message());
@@ -625,7 +666,7 @@ Status PartitionLog::rebuild_producer_state() {
       if (!item) return item.error();
       if (!*item) break;
       const auto& h = (*item)->header;
-      if (h.producer_id >= 0 && h.base_offset >= start) producers_.record(h, h.base_offset);
+      if (h.producer_id >= 0 && h.base_offset >= start) producers_.record(h, h.base_offset, now_ms);
     }
   }
   return Status::ok();

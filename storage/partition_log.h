@@ -12,8 +12,9 @@
 //
 // Idempotent producers: a batch with a producer id is checked against the partition's
 // ProducerState when its group is formed: a retry of a stored batch completes with the stored
-// offsets (duplicate) and is not written again; a gap fails with kOutOfOrder; an older epoch
-// with kFenced.
+// offsets (duplicate) and is not written again; a gap, or a producer the partition does not know
+// that does not start at sequence 0, fails with kOutOfOrder; an older epoch with kFenced. A
+// producer id the owner's filter says was never issued fails with kInvalidArgument.
 //
 // Failures: a write that fails (ENOSPC, EIO) fails its group and the bytes are cut off; the
 // partition keeps taking appends. A failed fdatasync is never retried: the partition refuses
@@ -53,6 +54,10 @@ struct PartitionConfig {
   uint64_t synced_hint_bytes = 4u << 20;
   int32_t leader_epoch = 0;
   Clock clock = system_now;
+  // Idempotent producers remembered (the least recently appended is forgotten past this), and
+  // how long one is remembered after its last append, by `clock`.
+  size_t max_producers = ProducerState::kDefaultMaxProducers;
+  std::chrono::milliseconds producer_expiry = std::chrono::hours(24 * 7);
 
   Status validate() const;
 };
@@ -110,6 +115,11 @@ class PartitionLog {
   // Deletes a partition's directory and every file in it.
   static Status remove(IoBackend& io, const std::filesystem::path& dir);
 
+  // Says whether a producer id was issued (by InitProducerId); batches with other ids are
+  // refused. Without one every id is taken. Called on the core's thread.
+  void set_producer_id_filter(std::function<bool(int64_t producer_id)> issued) {
+    producer_id_issued_ = std::move(issued);
+  }
   // Called after the high watermark advances, on the core's thread (wakes long polls).
   void set_append_listener(std::function<void(Offset high_watermark)> listener) {
     listener_ = std::move(listener);
@@ -159,7 +169,10 @@ class PartitionLog {
   Status rebuild_producer_state();
   // Deletes the oldest segments (never the active one) while `reason` names why.
   Result<size_t> delete_oldest_while(const std::function<const char*(const Segment&)>& reason);
+  // Expires idle producers and writes a snapshot as of `at`, off the core's thread.
   void write_producer_snapshot(Offset at);
+  // The same, synchronously (the clean close).
+  Status write_producer_snapshot_now(Offset at);
   bool dirty() const { return writes_completed_ > writes_synced_; }
 
   IoBackend& io_;
@@ -195,6 +208,7 @@ class PartitionLog {
 
   std::vector<SyncCallback> flush_waiters_;
   std::function<void(Offset)> listener_;
+  std::function<bool(int64_t)> producer_id_issued_;
   std::unique_ptr<Timer> sync_timer_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

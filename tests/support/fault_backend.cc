@@ -226,7 +226,7 @@ void FaultBackend::async_write(File& file, FilePosition pos, std::vector<Bytes> 
     }
     if (outcome.write.is_ok() && datasync) {
       if (hold_syncs_) {
-        held_.push_back([this, &file, done = std::move(done), outcome]() mutable {
+        deferred_.push_back([this, &file, done = std::move(done), outcome]() mutable {
           outcome.sync = sync_file(file);
           boost::asio::post(context_, [done = std::move(done), outcome] { done(outcome); });
         });
@@ -244,20 +244,27 @@ void FaultBackend::async_sync(File& file, SyncCompletion done) {
     boost::asio::post(context_, [done = std::move(done), s] { done(s); });
   };
   if (hold_syncs_) {
-    held_.push_back(std::move(run));
+    deferred_.push_back(std::move(run));
     return;
   }
   run();
 }
 
 void FaultBackend::async_run(std::function<Status()> work, SyncCompletion done) {
-  Status s = work();
-  boost::asio::post(context_, [done = std::move(done), s] { done(s); });
+  auto run = [this, work = std::move(work), done = std::move(done)]() mutable {
+    Status s = work();
+    boost::asio::post(context_, [done = std::move(done), s] { done(s); });
+  };
+  if (hold_runs_) {
+    deferred_.push_back(std::move(run));
+    return;
+  }
+  run();
 }
 
-void FaultBackend::release_held() {
-  auto held = std::move(held_);
-  held_.clear();
+void FaultBackend::release_deferred() {
+  auto held = std::move(deferred_);
+  deferred_.clear();
   for (auto& run : held) run();
 }
 
@@ -275,7 +282,7 @@ void FaultBackend::crash_tearing(const std::filesystem::path& file, uint64_t zer
 }
 
 void FaultBackend::crash() {
-  held_.clear();
+  deferred_.clear();
   for (auto& [path, d] : dirs_) {
     d.entries = d.durable;
     for (auto& [name, node] : d.entries) {

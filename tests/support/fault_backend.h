@@ -9,7 +9,8 @@
 // sync that fails with a given errno, and a disk that fills up after a number of bytes (writes
 // past it come up short, then fail with ENOSPC). Completions are posted to the io_context like
 // the real backends'. Single-threaded, like the core it stands in for: work given to
-// async_run() runs at once, on the caller's thread, and only its completion is posted.
+// async_run() runs at once (unless held), on the caller's thread, and only its completion is
+// posted.
 
 #include <cstdint>
 #include <filesystem>
@@ -63,9 +64,11 @@ class FaultBackend final : public storage::IoBackend {
   // While held, an asynchronous write lands its bytes at once but its fdatasync and its
   // completion wait, as do asynchronous syncs: the state of a group write in flight.
   void hold_syncs(bool hold) { hold_syncs_ = hold; }
-  // Runs the held syncs and posts their completions, in order.
-  void release_held();
-  size_t held() const { return held_.size(); }
+  // While held, work given to async_run() waits too.
+  void hold_runs(bool hold) { hold_runs_ = hold; }
+  // Runs the held syncs and work and posts their completions, in order.
+  void release_deferred();
+  size_t deferred() const { return deferred_.size(); }
 
   // Power loss: drops everything not synced (and every held operation).
   void crash();
@@ -106,7 +109,8 @@ class FaultBackend final : public storage::IoBackend {
   int write_err_ = 0, write_failures_ = 0;
   std::string write_failure_suffix_;
   bool hold_syncs_ = false;
-  std::vector<std::function<void()>> held_;
+  bool hold_runs_ = false;
+  std::vector<std::function<void()>> deferred_;
   int sync_err_ = 0, sync_failures_ = 0;
   int syncs_ = 0;
 };

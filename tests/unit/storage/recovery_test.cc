@@ -210,8 +210,8 @@ TEST_F(RecoveryTest, AHoleInAnUnsyncedGroupWithAWholeBatchAfterItIsCutAsATornTai
   }
   // The first batch went alone and is synced and acknowledged; the other three form the next
   // group, written but not synced when the power goes.
-  fx.fault().release_held();
-  ASSERT_TRUE(testing::run_until(fx.ctx(), [&] { return acked == 1 && fx.fault().held() == 1; }));
+  fx.fault().release_deferred();
+  ASSERT_TRUE(testing::run_until(fx.ctx(), [&] { return acked == 1 && fx.fault().deferred() == 1; }));
   uint64_t group_start = log->size_bytes();
   ASSERT_GT(log_bytes().size(), group_start + 600);
   fx.fault().crash_tearing(fx.segment_path(Offset(0), format::kLogSuffix), group_start,
