@@ -226,8 +226,14 @@ awaitable<void> Broker::shutdown() {
   auto failures = co_await gather(std::move(tasks));
   int total = 0;
   for (int f : failures) total += f;
-  spdlog::info("stopped: partitions flushed and closed{}",
-               total ? " (" + std::to_string(total) + " failed)" : "");
+  stop_failures_ = total;
+  if (total == 0) {
+    spdlog::info("stopped: partitions flushed and closed");
+  } else {
+    spdlog::error("stopped, but {} partitions could not be flushed and closed cleanly (above); "
+                  "the next start recovers them from their logs",
+                  total);
+  }
   for (auto& s : shards_) s->stop();
 }
 

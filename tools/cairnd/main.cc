@@ -34,6 +34,11 @@ struct Flags {
   int64_t offsets_retention_ms = 7LL * 24 * 3600 * 1000;
 };
 
+// Exit codes (README, "cairnd"): 0 a clean stop; 1 could not start, or a second signal cut the
+// stop short; 2 a refused flag value; 3 stopped, but some partition could not be flushed and
+// closed cleanly.
+constexpr int kExitUncleanStop = 3;
+
 int fail(const std::string& message, int code = 1) {
   spdlog::error("{}", message);
   return code;
@@ -155,5 +160,7 @@ int main(int argc, char** argv) {
   }).detach();
   broker.request_stop();
   broker.wait();
-  return 0;
+  // A stop that could not close every partition cleanly (a full disk, an I/O error) must not
+  // look like a clean one to whoever runs the broker.
+  return broker.stop_failures() > 0 ? kExitUncleanStop : 0;
 }
