@@ -18,24 +18,33 @@ namespace pb = protocol::batch;
 using protocol::load_le;
 using protocol::store_le;
 
-std::optional<RecoveryPoint> read_recovery_point(IoBackend& io, const std::filesystem::path& dir) {
-  auto bytes = read_whole_file(io, dir / format::kRecoveryPointFile);
-  if (!bytes) return std::nullopt;
-  const std::byte* p = bytes->data();
-  bool v1 = bytes->size() == format::kRecoveryPointVersion1Size;
-  size_t body = bytes->size() - 8;
-  if ((!v1 && bytes->size() != format::kRecoveryPointSize) ||
-      load_le<uint32_t>(p) != format::kRecoveryPointMagic ||
+Result<RecoveryPoint> decode_recovery_point(Bytes bytes) {
+  bool v1 = bytes.size() == format::kRecoveryPointVersion1Size;
+  if (!v1 && bytes.size() != format::kRecoveryPointSize) {
+    return Status::corruption("recovery point has " + std::to_string(bytes.size()) + " bytes");
+  }
+  const std::byte* p = bytes.data();
+  size_t body = bytes.size() - 8;
+  if (load_le<uint32_t>(p) != format::kRecoveryPointMagic ||
       load_le<uint32_t>(p + 4) !=
           (v1 ? format::kRecoveryPointVersion1 : format::kRecoveryPointVersion) ||
       load_le<uint64_t>(p + body) != XXH3_64bits(p, body) || load_le<int64_t>(p + 8) < 0) {
-    spdlog::warn("{}: recovery point ({} bytes) is damaged; scanning every segment",
-                 dir.string(), bytes->size());
-    return std::nullopt;
+    return Status::corruption("recovery point is damaged (magic, version or checksum)");
   }
   RecoveryPoint point{Offset(load_le<int64_t>(p + 8)), std::nullopt};
   if (!v1) point.synced_bytes = load_le<uint64_t>(p + 16);
   return point;
+}
+
+std::optional<RecoveryPoint> read_recovery_point(IoBackend& io, const std::filesystem::path& dir) {
+  auto bytes = read_whole_file(io, dir / format::kRecoveryPointFile);
+  if (!bytes) return std::nullopt;
+  auto point = decode_recovery_point(*bytes);
+  if (!point) {
+    spdlog::warn("{}: {}; scanning every segment", dir.string(), point.error().message());
+    return std::nullopt;
+  }
+  return *point;
 }
 
 Status write_recovery_point(IoBackend& io, const std::filesystem::path& dir, Offset offset,

@@ -50,6 +50,8 @@ Result<RecoveredLog> recover_log(IoBackend& io, const std::filesystem::path& dir
 
 // nullopt when the file is missing or damaged (logged): recovery then scans everything.
 std::optional<RecoveryPoint> read_recovery_point(IoBackend& io, const std::filesystem::path& dir);
+// The contents of a recovery-point file; kCorruption when they are not one.
+Result<RecoveryPoint> decode_recovery_point(Bytes bytes);
 Status write_recovery_point(IoBackend& io, const std::filesystem::path& dir, Offset offset,
                             uint64_t synced_bytes);
 

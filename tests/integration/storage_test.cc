@@ -1,5 +1,6 @@
-// Storage edges against the real programs: producer ids cairnd never issued, and the exit status
-// of a stop that could not close every partition cleanly (a full disk).
+// Storage edges against the real programs: producer ids cairnd never issued, the exit status of
+// a stop that could not close every partition cleanly (a full disk), and `cairn log dump` of a
+// live partition and of a path that does not exist.
 #include <gtest/gtest.h>
 #include <sys/mount.h>
 
@@ -148,6 +149,28 @@ TEST_F(FullDisk, AStopOnAFullDiskExitsNonZeroAndTheRestartServesTheData) {
   auto more = tmp.path() / "more.txt";
   std::ofstream(more) << "after\n";
   EXPECT_EQ(cli(broker->address(), {"produce", "t"}, more).exit_code, 0);
+}
+
+TEST(LogDump, ALivePartitionHasNoProblemsAndAMissingPathExitsFour) {
+  TempDir tmp;
+  auto data = tmp.path() / "data";
+  BrokerProcess broker(data);
+  ASSERT_EQ(cli(broker.address(), {"topics", "create", "t"}).exit_code, 0);
+  auto input = tmp.path() / "in.txt";
+  std::ofstream(input) << "one\ntwo\n";
+  ASSERT_EQ(cli(broker.address(), {"produce", "t"}, input).exit_code, 0);
+
+  // The broker is running: the active segment's index files are not written yet.
+  auto partition = data / "topics" / "t" / "0";
+  auto verify = run_program({cairn_path(), "log", "dump", partition.string(), "--verify"});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  EXPECT_EQ(verify.out.find("index 0"), std::string::npos) << verify.out;
+  EXPECT_NE(verify.out.find("0 corrupt, 0 index problems, 0 other problems"), std::string::npos)
+      << verify.out;
+
+  auto missing = run_program({cairn_path(), "log", "dump", (data / "topics" / "nope" / "0").string()});
+  EXPECT_EQ(missing.exit_code, 4) << missing.err;
+  EXPECT_NE(missing.err.find("no such file or directory"), std::string::npos) << missing.err;
 }
 
 }  // namespace

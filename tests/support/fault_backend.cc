@@ -205,7 +205,9 @@ Status FaultBackend::remove_directory(const std::filesystem::path& path) {
 
 Result<std::vector<std::string>> FaultBackend::list_directory(const std::filesystem::path& path) {
   Dir* d = dir(path);
-  if (d == nullptr) return Status::from_errno(ENOENT, "list " + path.string());
+  if (d == nullptr) {
+    return Status::from_errno(exists(path) ? ENOTDIR : ENOENT, "list " + path.string());
+  }
   std::vector<std::string> names;
   for (const auto& [name, node] : d->entries) names.push_back(name);
   return names;
