@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <sstream>
 
 #include "cairn/consumer.h"
 #include "protocol/record_batch.h"
@@ -22,6 +23,14 @@ using Clock = std::chrono::steady_clock;
 constexpr int64_t kRecords = 30'000;
 
 std::string value_of(int64_t offset) { return "value-" + std::to_string(offset); }
+
+// The offsets printed by `cairn consume --format {offset}`, one per line.
+std::vector<int64_t> offsets_in(const std::string& out) {
+  std::vector<int64_t> offsets;
+  std::istringstream in(out);
+  for (int64_t o; in >> o;) offsets.push_back(o);
+  return offsets;
+}
 
 // Whether `offsets` is exactly first, first + 1, ..., end - 1.
 ::testing::AssertionResult is_range(const std::vector<int64_t>& offsets, int64_t first, int64_t end) {
@@ -154,6 +163,46 @@ TEST_F(CorruptBatchTest, TheConsumerDeliversEveryRecordBeforeItThenReportsItOnce
     for (const auto& r : *records) offsets.push_back(r.offset);
   }
   EXPECT_TRUE(is_range(offsets, bad_last_ + 1, kRecords));
+}
+
+TEST_F(CorruptBatchTest, ConsumeFromTheRecordJustBeforeItPrintsThatRecord) {
+  auto r = cli({"consume", "t", "--offset", std::to_string(bad_base_ - 1), "--count", "1",
+                "--timeout-ms", "10000", "--format", "{offset} {value}"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, std::to_string(bad_base_ - 1) + " " + value_of(bad_base_ - 1) + "\n");
+}
+
+TEST_F(CorruptBatchTest, ConsumePrintsEveryRecordBeforeItThenSaysHowToSkipItAndExitsFive) {
+  auto r = cli({"consume", "t", "--timeout-ms", "10000", "--format", "{offset}"});
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  EXPECT_TRUE(is_range(offsets_in(r.out), 0, bad_base_));
+  std::string skip = "--partition 0 --offset " + std::to_string(bad_last_ + 1);
+  EXPECT_NE(r.err.find("t-0"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(skip), std::string::npos) << r.err;
+
+  auto rest = cli({"consume", "t", "--partition", "0", "--offset", std::to_string(bad_last_ + 1),
+                   "--timeout-ms", "3000", "--format", "{offset}"});
+  EXPECT_EQ(rest.exit_code, 0) << rest.err;
+  EXPECT_TRUE(is_range(offsets_in(rest.out), bad_last_ + 1, kRecords));
+}
+
+TEST_F(CorruptBatchTest, AGroupConsumerCommitsUpToItAndIsToldHowToMoveTheGroupPastIt) {
+  auto r = cli({"consume", "t", "--group", "g", "--timeout-ms", "10000", "--format", "{offset}"});
+  EXPECT_EQ(r.exit_code, 5) << r.err;
+  EXPECT_TRUE(is_range(offsets_in(r.out), 0, bad_base_));
+  std::string reset = "cairn groups reset-offsets g --topic t --partition 0 --to " +
+                      std::to_string(bad_last_ + 1);
+  EXPECT_NE(r.err.find(reset), std::string::npos) << r.err;
+
+  auto described = cli({"groups", "describe", "g"});
+  EXPECT_NE(described.out.find(" " + std::to_string(bad_base_) + " "), std::string::npos)
+      << described.out;
+  auto moved = cli({"groups", "reset-offsets", "g", "--topic", "t", "--partition", "0", "--to",
+                    std::to_string(bad_last_ + 1)});
+  ASSERT_EQ(moved.exit_code, 0) << moved.err;
+  auto rest = cli({"consume", "t", "--group", "g", "--timeout-ms", "3000", "--format", "{offset}"});
+  EXPECT_EQ(rest.exit_code, 0) << rest.err;
+  EXPECT_TRUE(is_range(offsets_in(rest.out), bad_last_ + 1, kRecords));
 }
 
 }  // namespace

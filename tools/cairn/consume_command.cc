@@ -2,6 +2,7 @@
 // --count records or until nothing arrives for --timeout-ms.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 
@@ -98,6 +99,35 @@ int64_t parse_offset(const std::string& offset) {
   }
 }
 
+// Where a numeric --offset starts a partition: clamped to the partition's [log start, log end],
+// with a warning, so that an offset it does not have never sends it back to its beginning.
+int64_t clamped_start(int64_t offset, const std::string& topic, const protocol::PartitionMetadata& p) {
+  if (p.error != protocol::ErrorCode::kNone) return offset;  // offline: nothing to clamp to
+  int64_t at = std::clamp(offset, p.log_start_offset, p.high_watermark);
+  if (at != offset) {
+    fmt::print(stderr, "cairn: warning: --offset {} is outside the offsets of {}-{}, [{}, {}]: starting it at {}\n",
+               offset, topic, p.partition, p.log_start_offset, p.high_watermark, at);
+  }
+  return at;
+}
+
+// The error for a corrupt batch, saying how to read on past it.
+CliError corrupt_batch_error(const Status& error, const std::optional<client::CorruptBatch>& bad,
+                             const ConsumeOptions& opts) {
+  std::string message = error.message();
+  if (!bad) return CliError(kExitCorrupt, message);
+  int32_t partition = bad->topic_partition.partition;
+  message += opts.group.empty()
+                 ? fmt::format("; every record before it was printed; to skip it, rerun with "
+                               "--partition {} --offset {}",
+                               partition, bad->next_offset)
+                 : fmt::format("; every record before it was printed and committed; to skip it, "
+                               "run cairn groups reset-offsets {} --topic {} --partition {} --to {}",
+                               opts.group, opts.topic, partition, bad->next_offset);
+  if (bad->next_offset == bad->offset + 1) message += " (the bad batch may cover that offset too)";
+  return CliError(kExitCorrupt, message);
+}
+
 void run_consume(const ConsumeOptions& opts, const GlobalOptions& global) {
   Format format(opts.format);
   bool numeric = opts.offset != "earliest" && opts.offset != "latest";
@@ -105,7 +135,7 @@ void run_consume(const ConsumeOptions& opts, const GlobalOptions& global) {
   if (numeric && !opts.group.empty()) {
     throw CliError(kExitUsage, "--offset N does not go with --group: use 'cairn groups reset-offsets'");
   }
-  std::vector<int32_t> partitions;
+  std::vector<protocol::PartitionMetadata> partitions;
   {
     auto conn = connect(global);
     auto topic = describe_topic(*conn, opts.topic);
@@ -113,7 +143,7 @@ void run_consume(const ConsumeOptions& opts, const GlobalOptions& global) {
       throw CliError(kExitNotFound, fmt::format("topic '{}' has no partition {}", opts.topic, opts.partition));
     }
     for (const auto& p : topic.partitions) {
-      if (opts.partition < 0 || p.partition == opts.partition) partitions.push_back(p.partition);
+      if (opts.partition < 0 || p.partition == opts.partition) partitions.push_back(p);
     }
   }
   client::ConsumerConfig config;
@@ -132,13 +162,14 @@ void run_consume(const ConsumeOptions& opts, const GlobalOptions& global) {
     if (auto s = consumer->subscribe({opts.topic}); !s.is_ok()) throw CliError(kExitError, s.message());
   } else {
     std::vector<client::TopicPartition> tps;
-    for (int32_t p : partitions) tps.push_back({opts.topic, p});
+    for (const auto& p : partitions) tps.push_back({opts.topic, p.partition});
     if (auto s = consumer->assign(tps); !s.is_ok()) throw CliError(kExitError, s.message());
     Status s = opts.offset == "earliest" ? consumer->seek_to_beginning(tps)
              : opts.offset == "latest"   ? consumer->seek_to_end(tps)
                                          : Status::ok();
-    for (const auto& tp : tps) {
-      if (numeric && s.is_ok()) s = consumer->seek(tp, start);
+    for (const auto& p : partitions) {
+      if (!numeric || !s.is_ok()) continue;
+      s = consumer->seek({opts.topic, p.partition}, clamped_start(start, opts.topic, p));
     }
     if (!s.is_ok()) throw CliError(kExitUnreachable, s.message());
   }
@@ -154,10 +185,13 @@ void run_consume(const ConsumeOptions& opts, const GlobalOptions& global) {
       wait = std::min(wait, left);
     }
     auto records = consumer->poll(wait);
-    if (!records) {
-      int code = records.error().code() == Status::Code::kCorruption ? kExitCorrupt : kExitError;
-      throw CliError(code, records.error().message());
+    if (!records && records.error().code() == Status::Code::kCorruption) {
+      auto bad = consumer->last_corrupt_batch();
+      std::fflush(stdout);
+      consumer->close();  // commits what was printed
+      throw corrupt_batch_error(records.error(), bad, opts);
     }
+    if (!records) throw CliError(kExitError, records.error().message());
     std::map<client::TopicPartition, int64_t> unprinted;  // first record not printed, per partition
     for (const auto& r : *records) {
       if (opts.count >= 0 && printed >= opts.count) {
@@ -172,6 +206,7 @@ void run_consume(const ConsumeOptions& opts, const GlobalOptions& global) {
     std::fflush(stdout);
     if (!records->empty()) last_data = std::chrono::steady_clock::now();
   }
+  std::fflush(stdout);
   consumer->close();
 }
 
@@ -185,7 +220,9 @@ void add_consume_command(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--group", opts->group,
                   "Consume as a member of this group, from its committed offsets, committing as "
                   "it goes (--offset then says where to start without a commit)");
-  cmd->add_option("--offset", opts->offset, "earliest, latest or an offset")->capture_default_str();
+  cmd->add_option("--offset", opts->offset,
+                  "earliest, latest or an offset (clamped to each partition's offsets, with a warning)")
+      ->capture_default_str();
   cmd->add_option("--count", opts->count, "Stop after this many records");
   cmd->add_option("--timeout-ms", opts->timeout_ms,
                   "Stop when nothing arrives for this long (default: wait forever)");
