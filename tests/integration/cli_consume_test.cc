@@ -1,10 +1,15 @@
-// `cairn consume` and `cairn groups reset-offsets` against the real cairnd: where reading starts
-// when asked for an offset outside a partition.
+// `cairn consume`, `cairn groups reset-offsets` and `cairn perf` against the real cairnd: where
+// reading starts when asked for an offset outside a partition, and what a signal does to a
+// running consumer or perf run.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "tests/support/broker_process.h"
 #include "tests/support/test_util.h"
@@ -12,6 +17,8 @@
 namespace cairn::testing {
 namespace {
 
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
 
 // Produces `count` records "v-0", "v-1", ... to one partition of `topic`.
 void produce(const BrokerProcess& broker, const TempDir& tmp, const std::string& topic,
@@ -29,6 +36,12 @@ std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+std::vector<std::string> range_lines(int64_t first, int64_t end) {
+  std::vector<std::string> lines;
+  for (int64_t o = first; o < end; ++o) lines.push_back(std::to_string(o));
   return lines;
 }
 
@@ -99,6 +112,92 @@ TEST(CliConsume, ResetOffsetsPastTheEndCommitsTheEndWithAWarning) {
   EXPECT_EQ(inside.exit_code, 0) << inside.err;
   EXPECT_EQ(inside.err, "");
   EXPECT_EQ(committed_offset(cli(broker.address(), {"groups", "describe", "g"}).out, "r"), 7);
+}
+
+// Starts `cairn consume TOPIC --group GROUP --format {offset}` with its output in files.
+struct RunningConsumer {
+  RunningConsumer(const BrokerProcess& broker, const TempDir& tmp, const std::string& topic,
+                  const std::string& group)
+      : out(tmp.path() / (group + ".out")),
+        err(tmp.path() / (group + ".err")),
+        child({cairn_path(), "--broker", broker.address(), "consume", topic, "--group", group,
+               "--format", "{offset}"},
+              err, {}, out) {}
+
+  // Waits until it has printed at least one whole line.
+  bool printing(std::chrono::milliseconds limit) {
+    for (auto end = Clock::now() + limit; Clock::now() < end; std::this_thread::sleep_for(10ms)) {
+      if (read_file(out).find('\n') != std::string::npos) return true;
+      if (!child.running()) return false;
+    }
+    return false;
+  }
+
+  std::filesystem::path out;
+  std::filesystem::path err;
+  Child child;
+};
+
+TEST(CliConsume, AGroupConsumerStoppedBySignalCommitsWhatItPrintedAndLeavesTheGroup) {
+  TempDir tmp;
+  BrokerProcess broker(tmp.path() / "data");
+  ASSERT_EQ(cli(broker.address(), {"topics", "create", "s"}).exit_code, 0);
+  constexpr int kRecords = 20'000;
+  produce(broker, tmp, "s", 0, kRecords);
+
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    SCOPED_TRACE(strsignal(sig));
+    std::string group = "g" + std::to_string(sig);
+    RunningConsumer consumer(broker, tmp, "s", group);
+    ASSERT_TRUE(consumer.printing(60s)) << read_file(consumer.err);
+    consumer.child.signal(sig);
+    auto rc = consumer.child.wait(30s);
+    ASSERT_TRUE(rc);
+    EXPECT_EQ(*rc, 0) << read_file(consumer.err);
+    auto printed = lines_of(read_file(consumer.out));
+    ASSERT_FALSE(printed.empty());
+    EXPECT_EQ(printed, range_lines(0, static_cast<int64_t>(printed.size())));
+
+    // It committed exactly what it printed and left: no ghost member holds the partition.
+    auto described = cli(broker.address(), {"groups", "describe", group});
+    EXPECT_NE(described.out.find(", 0 members"), std::string::npos) << described.out;
+    EXPECT_EQ(committed_offset(described.out, "s"), static_cast<int64_t>(printed.size()))
+        << described.out;
+
+    // A restart reads on from there: nothing printed twice, nothing left out.
+    auto rest = cli(broker.address(), {"consume", "s", "--group", group, "--timeout-ms", "3000",
+                                       "--format", "{offset}"});
+    EXPECT_EQ(rest.exit_code, 0) << rest.err;
+    EXPECT_EQ(lines_of(rest.out), range_lines(static_cast<int64_t>(printed.size()), kRecords));
+  }
+}
+
+TEST(CliConsume, PerfProduceStoppedBySigintPrintsWhatItMeasured) {
+  TempDir tmp;
+  BrokerProcess broker(tmp.path() / "data");
+  ASSERT_EQ(cli(broker.address(), {"topics", "create", "p"}).exit_code, 0);
+  auto out = tmp.path() / "perf.out";
+  Child perf({cairn_path(), "--broker", broker.address(), "perf", "produce", "p", "--count",
+              "100000000", "--rate", "2000"},
+             tmp.path() / "perf.err", {}, out);
+  // Wait until records arrive at the broker.
+  bool producing = false;
+  for (auto end = Clock::now() + 60s; !producing && Clock::now() < end;) {
+    auto d = cli(broker.address(), {"topics", "describe", "p"});
+    auto lines = lines_of(d.out);
+    std::istringstream row(lines.size() > 2 ? lines[2] : "");
+    int64_t partition = -1, start = -1, end_offset = 0;
+    row >> partition >> start >> end_offset;
+    producing = end_offset > 0;
+  }
+  ASSERT_TRUE(producing);
+  perf.signal(SIGINT);
+  auto rc = perf.wait(30s);
+  ASSERT_TRUE(rc);
+  EXPECT_EQ(*rc, 0) << read_file(tmp.path() / "perf.err");
+  auto printed = read_file(out);
+  EXPECT_NE(printed.find("RESULT mode=produce"), std::string::npos) << printed;
+  EXPECT_EQ(printed.find("n=100000000"), std::string::npos) << printed;
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // cairn consume TOPIC: fetch records from every partition (or one) and print them, until
-// --count records or until nothing arrives for --timeout-ms.
+// --count records, until nothing arrives for --timeout-ms, or until a stop signal.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -8,6 +8,7 @@
 
 #include "cairn/consumer.h"
 #include "tools/cairn/common.h"
+#include "tools/cairn/signals.h"
 #include "tools/cairn/text.h"
 
 namespace cairn::tools {
@@ -129,6 +130,7 @@ CliError corrupt_batch_error(const Status& error, const std::optional<client::Co
 }
 
 void run_consume(const ConsumeOptions& opts, const GlobalOptions& global) {
+  trap_stop_signals();
   Format format(opts.format);
   bool numeric = opts.offset != "earliest" && opts.offset != "latest";
   int64_t start = numeric ? parse_offset(opts.offset) : 0;
@@ -176,7 +178,7 @@ void run_consume(const ConsumeOptions& opts, const GlobalOptions& global) {
 
   int64_t printed = 0;
   auto last_data = std::chrono::steady_clock::now();
-  while (opts.count < 0 || printed < opts.count) {
+  while ((opts.count < 0 || printed < opts.count) && !stop_requested()) {
     auto wait = std::chrono::milliseconds(500);
     if (opts.timeout_ms >= 0) {
       auto left = std::chrono::milliseconds(opts.timeout_ms) -
@@ -194,27 +196,28 @@ void run_consume(const ConsumeOptions& opts, const GlobalOptions& global) {
     if (!records) throw CliError(kExitError, records.error().message());
     std::map<client::TopicPartition, int64_t> unprinted;  // first record not printed, per partition
     for (const auto& r : *records) {
-      if (opts.count >= 0 && printed >= opts.count) {
+      if ((opts.count >= 0 && printed >= opts.count) || stop_requested()) {
         unprinted.try_emplace(r.topic_partition, r.offset);
         continue;
       }
       format.print(stdout, r);
       ++printed;
     }
-    // Printed enough: the rest goes back, so that it is not committed as consumed.
+    // Printed enough, or stopping: the rest goes back, so that it is not committed as consumed.
     for (const auto& [tp, offset] : unprinted) consumer->seek(tp, offset).ignore_error();
     std::fflush(stdout);
     if (!records->empty()) last_data = std::chrono::steady_clock::now();
   }
   std::fflush(stdout);
-  consumer->close();
+  consumer->close();  // with a group: the final commit of what was printed, then LeaveGroup
 }
 
 }  // namespace
 
 void add_consume_command(CLI::App& app, const GlobalOptions& global) {
   auto opts = std::make_shared<ConsumeOptions>();
-  auto* cmd = app.add_subcommand("consume", "Print records from a topic");
+  auto* cmd = app.add_subcommand(
+      "consume", "Print records from a topic (SIGINT, SIGTERM or SIGHUP stop it cleanly, exit code 0)");
   cmd->add_option("topic", opts->topic, "Topic")->required();
   cmd->add_option("--partition", opts->partition, "Read only this partition (default: all)");
   cmd->add_option("--group", opts->group,
