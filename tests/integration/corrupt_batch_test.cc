@@ -181,7 +181,8 @@ TEST_F(CorruptBatchTest, ConsumePrintsEveryRecordBeforeItThenSaysHowToSkipItAndE
   EXPECT_NE(r.err.find(skip), std::string::npos) << r.err;
 
   auto rest = cli({"consume", "t", "--partition", "0", "--offset", std::to_string(bad_last_ + 1),
-                   "--timeout-ms", "3000", "--format", "{offset}"});
+                   "--count", std::to_string(kRecords - bad_last_ - 1), "--timeout-ms", "30000",
+                   "--format", "{offset}"});
   EXPECT_EQ(rest.exit_code, 0) << rest.err;
   EXPECT_TRUE(is_range(offsets_in(rest.out), bad_last_ + 1, kRecords));
 }
@@ -200,7 +201,9 @@ TEST_F(CorruptBatchTest, AGroupConsumerCommitsUpToItAndIsToldHowToMoveTheGroupPa
   auto moved = cli({"groups", "reset-offsets", "g", "--topic", "t", "--partition", "0", "--to",
                     std::to_string(bad_last_ + 1)});
   ASSERT_EQ(moved.exit_code, 0) << moved.err;
-  auto rest = cli({"consume", "t", "--group", "g", "--timeout-ms", "3000", "--format", "{offset}"});
+  auto rest = cli({"consume", "t", "--group", "g", "--count",
+                   std::to_string(kRecords - bad_last_ - 1), "--timeout-ms", "30000", "--format",
+                   "{offset}"});
   EXPECT_EQ(rest.exit_code, 0) << rest.err;
   EXPECT_TRUE(is_range(offsets_in(rest.out), bad_last_ + 1, kRecords));
 }
