@@ -34,7 +34,9 @@ struct Rule {
 };
 
 Rule protocol_rule() {
-  return {.folder = "protocol", .may_include = {"protocol"}, .banned_external = {"boost/", "spdlog/"}};
+  return {.folder = "protocol",
+          .may_include = {"protocol"},
+          .banned_external = {"boost/", "spdlog/"}};
 }
 Rule storage_rule() {
   return {.folder = "storage",
@@ -140,7 +142,9 @@ std::vector<std::string> check(const fs::path& root, const Rule& rule) {
       }
     }
   }
-  if (files == 0) findings.push_back(rule.folder + "/ has no source files: the rule checks nothing");
+  if (files == 0) {
+    findings.push_back(rule.folder + "/ has no source files: the rule checks nothing");
+  }
   return findings;
 }
 
@@ -209,7 +213,8 @@ TEST(LayeringCheck, APlantedViolationIsCaughtHoweverItIsSpelled) {
   auto findings = tree.check(storage_rule());
   EXPECT_EQ(findings.size(), 5u) << ::testing::PrintToString(findings);
   EXPECT_TRUE(mentions(findings, "storage/segment.cc includes broker/broker.h"));
-  EXPECT_TRUE(mentions(findings, "storage/segment.cc includes ../broker/broker.h (broker/broker.h)"));
+  EXPECT_TRUE(
+      mentions(findings, "storage/segment.cc includes ../broker/broker.h (broker/broker.h)"));
   EXPECT_TRUE(mentions(findings, "storage/io/backend.cc includes ../../broker/broker.h"));
   EXPECT_TRUE(mentions(findings, "includes boost/asio/ip/tcp.hpp"));
   EXPECT_FALSE(mentions(findings, "../segment.h")) << "a relative include inside storage is fine";
