@@ -128,7 +128,8 @@ Status Broker::start() {
   offsets_partitions_ = topics->at(offsets_topic).partitions;
   CAIRN_RETURN_IF_ERROR(open_partitions(*topics));
   for (auto& s : shards_) {
-    coordinators_.push_back(std::make_unique<GroupCoordinator>(*this, *s));
+    coordinators_.push_back(
+        std::make_unique<GroupCoordinator>(make_group_host(*this, *s), config_.groups, s->executor()));
     CAIRN_RETURN_IF_ERROR(coordinators_.back()->load());
     coordinators_.back()->start();
   }
@@ -168,7 +169,7 @@ awaitable<int> drain_shard(Broker& broker, Shard& shard) {
   }
   // Long polls and group joins would otherwise wait out their timeouts.
   for (Partition* p : shard.partitions()) p->wake_all();
-  broker.coordinator(shard.id()).wake_all();
+  broker.coordinator(shard.id()).stop();
   shard.budget().wake_all();
   asio::steady_timer timer(shard.context());
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);

@@ -4,10 +4,8 @@
 
 #include <cstdio>
 
-#include "broker/broker.h"
-#include "broker/error_mapping.h"
 #include "broker/group/offset_log.h"
-#include "broker/shard.h"
+#include "broker/partition.h"
 
 namespace cairn::broker {
 
@@ -17,17 +15,16 @@ namespace {
 
 constexpr auto kTick = std::chrono::milliseconds(50);
 
-GroupTime now() { return std::chrono::steady_clock::now(); }
-
 bool valid_group_id(const std::string& id) { return !id.empty() && id.size() <= 200; }
 
 }  // namespace
 
-GroupCoordinator::GroupCoordinator(Broker& broker, Shard& shard)
-    : broker_(broker), shard_(shard), options_(broker.config().groups) {}
+GroupCoordinator::GroupCoordinator(std::unique_ptr<GroupHost> host, GroupOptions options,
+                                   asio::any_io_executor executor)
+    : host_(std::move(host)), options_(options), executor_(std::move(executor)) {}
 
 int32_t GroupCoordinator::partition_of(const std::string& group_id) const {
-  return offsets_partition_for(group_id, broker_.offsets_partitions());
+  return offsets_partition_for(group_id, host_->offsets_partition_count());
 }
 
 GroupCoordinator::Runtime* GroupCoordinator::existing(const std::string& group_id) {
@@ -37,14 +34,13 @@ GroupCoordinator::Runtime* GroupCoordinator::existing(const std::string& group_i
 
 GroupCoordinator::Runtime& GroupCoordinator::runtime(const std::string& group_id) {
   auto& slot = groups_[group_id];
-  if (!slot) slot = std::make_unique<Runtime>(group_id, shard_.executor());
+  if (!slot) slot = std::make_unique<Runtime>(group_id, host_->now(), executor_);
   return *slot;
 }
 
 Status GroupCoordinator::load() {
   size_t groups = 0, partitions = 0;
-  for (Partition* p : shard_.partitions()) {
-    if (p->topic() != kOffsetsTopic) continue;
+  for (Partition* p : host_->offsets_partitions()) {
     if (!p->log()) {
       spdlog::error("offsets partition {} is offline ({}); its groups' commits are unavailable",
                     p->id(), p->offline_reason().message());
@@ -76,14 +72,13 @@ Status GroupCoordinator::load() {
     }
   }
   if (partitions > 0) {
-    spdlog::debug("shard {}: loaded committed offsets of {} groups from {} partitions", shard_.id(),
-                  groups, partitions);
+    spdlog::debug("loaded committed offsets of {} groups from {} partitions", groups, partitions);
   }
   return Status::ok();
 }
 
 void GroupCoordinator::start() {
-  timer_ = std::make_unique<asio::steady_timer>(shard_.context());
+  timer_ = std::make_unique<asio::steady_timer>(executor_);
   tick();
 }
 
@@ -91,26 +86,33 @@ void GroupCoordinator::tick() {
   timer_->expires_after(kTick);
   timer_->async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
-    GroupTime t = now();
-    for (auto& [id, rt] : groups_) {
-      auto gone = rt->group.expire_members(t, options_.rebalance_delay);
-      for (const auto& m : gone) spdlog::info("group {}: member {} timed out", id, m);
-      bool completed = rt->group.maybe_complete(t, [this](const std::string& topic) {
-        auto c = broker_.topics().find(topic);
-        return c ? c->partitions : 0;
-      });
-      if (completed) {
-        spdlog::info("group {}: generation {} with {} members", id, rt->group.generation(),
-                     rt->group.members().size());
-      }
-      if (completed || !gone.empty()) rt->changed.notify_all();
-    }
-    expire_offsets(t);
-    for (auto& [p, bytes] : bytes_since_snapshot_) {
-      if (bytes > options_.snapshot_bytes) maybe_snapshot(p);
-    }
+    housekeep();
     tick();
   });
+}
+
+void GroupCoordinator::housekeep() {
+  GroupTime t = host_->now();
+  for (auto& [id, rt] : groups_) {
+    auto gone = rt->group.expire_members(t, options_.rebalance_delay);
+    for (const auto& m : gone) spdlog::info("group {}: member {} timed out", id, m);
+    bool completed = rt->group.maybe_complete(
+        t, [this](const std::string& topic) { return host_->partition_count(topic); });
+    if (completed) {
+      spdlog::info("group {}: generation {} with {} members", id, rt->group.generation(),
+                   rt->group.members().size());
+    }
+    if (completed || !gone.empty()) rt->changed.notify_all();
+  }
+  expire_offsets(t);
+  for (auto& [p, bytes] : bytes_since_snapshot_) {
+    if (bytes > options_.snapshot_bytes) maybe_snapshot(p);
+  }
+}
+
+void GroupCoordinator::stop() {
+  stopped_ = true;
+  for (auto& [id, rt] : groups_) rt->changed.notify_all();
 }
 
 awaitable<protocol::JoinGroupResponse> GroupCoordinator::join(protocol::JoinGroupRequest request,
@@ -154,13 +156,13 @@ awaitable<protocol::JoinGroupResponse> GroupCoordinator::join(protocol::JoinGrou
   m.session_timeout = session;
   m.rebalance_timeout = std::chrono::milliseconds(request.rebalance_timeout_ms);
   int32_t joined_at = group.generation();
-  group.join(std::move(m), now(), options_.rebalance_delay);
+  group.join(std::move(m), host_->now(), options_.rebalance_delay);
   rt.changed.notify_all();
   spdlog::debug("group {}: member {} joins", request.group_id, member_id);
 
   // Wait for the rebalance this join belongs to: the generation moves past the one we saw.
   for (;;) {
-    if (broker_.shutting_down()) {
+    if (stopped_) {
       out.error = ErrorCode::kCoordinatorNotAvailable;
       co_return out;
     }
@@ -190,7 +192,7 @@ protocol::SyncGroupResponse GroupCoordinator::sync(const protocol::SyncGroupRequ
   } else if (request.generation != rt->group.generation()) {
     out.error = ErrorCode::kIllegalGeneration;
   } else {
-    rt->group.touch(request.member_id, now());
+    rt->group.touch(request.member_id, host_->now());
     out.assignment = m->assignment;
   }
   return out;
@@ -201,7 +203,7 @@ protocol::GroupErrorResponse GroupCoordinator::heartbeat(const protocol::Heartbe
   if (rt == nullptr || rt->group.find(request.member_id) == nullptr) {
     return {ErrorCode::kUnknownMemberId};
   }
-  rt->group.touch(request.member_id, now());
+  rt->group.touch(request.member_id, host_->now());
   if (rt->group.state() == GroupState::kPreparingRebalance) return {ErrorCode::kRebalanceInProgress};
   if (request.generation != rt->group.generation()) return {ErrorCode::kIllegalGeneration};
   return {ErrorCode::kNone};
@@ -212,7 +214,7 @@ protocol::GroupErrorResponse GroupCoordinator::leave(const protocol::LeaveGroupR
   if (rt == nullptr || rt->group.find(request.member_id) == nullptr) {
     return {ErrorCode::kUnknownMemberId};
   }
-  rt->group.remove(request.member_id, now(), options_.rebalance_delay);
+  rt->group.remove(request.member_id, host_->now(), options_.rebalance_delay);
   rt->changed.notify_all();
   spdlog::debug("group {}: member {} left", request.group_id, request.member_id);
   return {ErrorCode::kNone};
@@ -220,13 +222,13 @@ protocol::GroupErrorResponse GroupCoordinator::leave(const protocol::LeaveGroupR
 
 awaitable<Status> GroupCoordinator::append(int32_t partition,
                                            std::shared_ptr<std::vector<std::byte>> batch) {
-  Partition* p = shard_.find(kOffsetsTopic, partition);
+  Partition* p = host_->offsets_partition(partition);
   if (p == nullptr || !p->log()) {
     co_return Status::unavailable("offsets partition " + std::to_string(partition) + " is offline");
   }
   bytes_since_snapshot_[partition] += batch->size();
   auto result = std::make_shared<std::optional<Status>>();
-  auto done = std::make_shared<Notifier>(shard_.executor());
+  auto done = std::make_shared<Notifier>(executor_);
   p->log()->append(*batch, [batch, result, done](Result<storage::AppendResult> r) {
     *result = r.status();
     done->notify_all();
@@ -263,7 +265,7 @@ awaitable<protocol::OffsetCommitResponse> GroupCoordinator::commit(
     fail_all(ErrorCode::kIllegalGeneration);
     co_return out;
   } else {
-    group.touch(request.member_id, now());
+    group.touch(request.member_id, host_->now());
   }
   std::vector<OffsetRecord> records;
   int64_t when = to_millis(system_now());
@@ -286,7 +288,7 @@ awaitable<protocol::OffsetCommitResponse> GroupCoordinator::commit(
   co_return out;
 }
 
-protocol::OffsetFetchResponse GroupCoordinator::fetch_offsets(const protocol::OffsetFetchRequest& request) {
+awaitable<protocol::OffsetFetchResponse> GroupCoordinator::fetch_offsets(protocol::OffsetFetchRequest request) {
   protocol::OffsetFetchResponse out;
   Runtime* rt = existing(request.group_id);
   if (request.topics) {
@@ -306,18 +308,14 @@ protocol::OffsetFetchResponse GroupCoordinator::fetch_offsets(const protocol::Of
         tr.partitions.push_back(std::move(f));
       }
     }
-    return out;
+    co_return out;
   }
-  if (rt == nullptr) return out;
+  if (rt == nullptr) co_return out;
   for (const auto& [tp, c] : rt->group.offsets()) {
     if (out.topics.empty() || out.topics.back().name != tp.first) out.topics.push_back({tp.first, {}});
     out.topics.back().partitions.push_back({tp.second, c.offset, c.metadata, ErrorCode::kNone});
   }
-  return out;
-}
-
-void GroupCoordinator::wake_all() {
-  for (auto& [id, rt] : groups_) rt->changed.notify_all();
+  co_return out;
 }
 
 std::vector<protocol::GroupListing> GroupCoordinator::list() const {
@@ -361,7 +359,7 @@ void GroupCoordinator::expire_offsets(GroupTime t) {
       spdlog::info("group {}: empty for longer than the offsets retention; deleting {} offsets", id,
                    tombstones.size());
       auto batch = std::make_shared<std::vector<std::byte>>(encode_offset_batch(tombstones, system_now()));
-      if (Partition* p = shard_.find(kOffsetsTopic, partition_of(id)); p && p->log()) {
+      if (Partition* p = host_->offsets_partition(partition_of(id)); p && p->log()) {
         bytes_since_snapshot_[p->id()] += batch->size();
         p->log()->append(*batch, [batch](Result<storage::AppendResult>) {});
       }
@@ -372,7 +370,7 @@ void GroupCoordinator::expire_offsets(GroupTime t) {
 
 void GroupCoordinator::maybe_snapshot(int32_t partition) {
   if (snapshot_running_[partition]) return;
-  Partition* p = shard_.find(kOffsetsTopic, partition);
+  Partition* p = host_->offsets_partition(partition);
   if (p == nullptr || !p->log()) return;
   std::vector<OffsetRecord> records;
   for (const auto& [id, rt] : groups_) {
@@ -389,7 +387,7 @@ void GroupCoordinator::maybe_snapshot(int32_t partition) {
     }
     bytes_since_snapshot_[partition] = batch->size();
     // Everything before the snapshot is superseded by it.
-    if (Partition* part = shard_.find(kOffsetsTopic, partition); part && part->log()) {
+    if (Partition* part = host_->offsets_partition(partition); part && part->log()) {
       auto deleted = part->log()->delete_segments_before(r->base_offset);
       if (!deleted) spdlog::warn("offsets partition {}: {}", partition, deleted.error().to_string());
     }

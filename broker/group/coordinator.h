@@ -1,7 +1,7 @@
 #pragma once
 
 // GroupCoordinator: the consumer groups whose offsets partition this shard owns. One per shard,
-// used only on that shard's thread. It runs each group's membership (group.h), answers the group
+// used only on that shard's thread; it reaches the broker through a GroupHost (group_host.h). It runs each group's membership (group.h), answers the group
 // APIs, and keeps committed offsets durable in the `__consumer_offsets` partitions
 // (offset_log.h): a commit is acknowledged only once its record is appended (and synced: the
 // internal topic's policy is `always`). At start it replays those partitions; a snapshot record
@@ -17,22 +17,25 @@
 
 #include "broker/config.h"
 #include "broker/group/group.h"
+#include "broker/group/group_host.h"
 #include "protocol/messages/group.h"
 #include "protocol/status.h"
 
 namespace cairn::broker {
 
-class Broker;
-class Shard;
-
 class GroupCoordinator {
  public:
-  GroupCoordinator(Broker& broker, Shard& shard);
+  GroupCoordinator(std::unique_ptr<GroupHost> host, GroupOptions options, asio::any_io_executor executor);
 
   // Replays this shard's offsets partitions. Call before serving.
   Status load();
-  // Starts the housekeeping timer.
+  // Starts the housekeeping timer, which calls housekeep() every 50 ms.
   void start();
+  // One housekeeping pass at the host's time: expires silent members, completes rebalances,
+  // forgets expired offsets and starts snapshots that are due.
+  void housekeep();
+  // The broker is stopping: wakes every waiting join (they answer COORDINATOR_NOT_AVAILABLE).
+  void stop();
 
   awaitable<protocol::JoinGroupResponse> join(protocol::JoinGroupRequest request,
                                               std::string client_id, std::string host);
@@ -40,15 +43,14 @@ class GroupCoordinator {
   protocol::GroupErrorResponse heartbeat(const protocol::HeartbeatRequest& request);
   protocol::GroupErrorResponse leave(const protocol::LeaveGroupRequest& request);
   awaitable<protocol::OffsetCommitResponse> commit(protocol::OffsetCommitRequest request);
-  protocol::OffsetFetchResponse fetch_offsets(const protocol::OffsetFetchRequest& request);
+  awaitable<protocol::OffsetFetchResponse> fetch_offsets(protocol::OffsetFetchRequest request);
   std::vector<protocol::GroupListing> list() const;
-  // Wakes every waiting join (the broker is stopping; they answer COORDINATOR_NOT_AVAILABLE).
-  void wake_all();
   protocol::DescribedGroup describe(const std::string& group_id) const;
 
  private:
   struct Runtime {
-    Runtime(std::string id, const asio::any_io_executor& ex) : group(std::move(id)), changed(ex) {}
+    Runtime(std::string id, GroupTime now, const asio::any_io_executor& ex)
+        : group(std::move(id), now), changed(ex) {}
     Group group;
     Notifier changed;  // membership or generation changed
   };
@@ -61,9 +63,10 @@ class GroupCoordinator {
   void expire_offsets(GroupTime now);
   void maybe_snapshot(int32_t partition);
 
-  Broker& broker_;
-  Shard& shard_;
-  const GroupOptions& options_;
+  std::unique_ptr<GroupHost> host_;
+  GroupOptions options_;
+  asio::any_io_executor executor_;
+  bool stopped_ = false;
   std::map<std::string, std::unique_ptr<Runtime>> groups_;
   std::map<int32_t, uint64_t> bytes_since_snapshot_;
   std::map<int32_t, bool> snapshot_running_;

@@ -51,7 +51,7 @@ class Group {
  public:
   using PartitionCounts = std::function<int32_t(const std::string& topic)>;
 
-  explicit Group(std::string id) : id_(std::move(id)) {}
+  Group(std::string id, GroupTime created) : id_(std::move(id)), empty_since_(created) {}
 
   const std::string& id() const { return id_; }
   GroupState state() const { return state_; }
@@ -88,7 +88,7 @@ class Group {
   std::map<std::string, Member> members_;
   GroupTime window_end_{};
   GroupTime deadline_{};
-  GroupTime empty_since_ = std::chrono::steady_clock::now();
+  GroupTime empty_since_;
   std::map<std::pair<std::string, int32_t>, CommittedOffset> offsets_;
 };
 

@@ -21,7 +21,7 @@ class GroupTest : public ::testing::Test {
  protected:
   Group::PartitionCounts twelve = [](const std::string&) { return 12; };
   GroupTime t0 = std::chrono::steady_clock::now();
-  Group g{"g"};
+  Group g{"g", t0};
   std::chrono::milliseconds delay = 100ms;
 };
 
