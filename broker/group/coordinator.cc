@@ -269,6 +269,36 @@ awaitable<protocol::OffsetCommitResponse> GroupCoordinator::commit(
     co_return out;
   }
 
+  // Each partition must exist and its offset lie in 0..log end (an offline one is not checked).
+  std::vector<TopicPartitionRef> asked;
+  std::vector<std::pair<size_t, size_t>> where;  // (topic, partition) index of each asked
+  for (size_t i = 0; i < request.topics.size(); ++i) {
+    for (size_t j = 0; j < request.topics[i].partitions.size(); ++j) {
+      const auto& p = request.topics[i].partitions[j];
+      if (p.offset < 0) {
+        out.topics[i].partitions[j].error = ErrorCode::kOffsetOutOfRange;
+        continue;
+      }
+      asked.push_back({request.topics[i].name, p.partition});
+      where.emplace_back(i, j);
+    }
+  }
+  auto ends = co_await host_->log_ends(std::move(asked));
+  for (size_t k = 0; k < where.size() && k < ends.size(); ++k) {
+    auto [i, j] = where[k];
+    ErrorCode& error = out.topics[i].partitions[j].error;
+    if (!ends[k]) {
+      if (ends[k].error().code() == Status::Code::kNotFound) error = ErrorCode::kUnknownTopicOrPartition;
+    } else if (request.topics[i].partitions[j].offset > ends[k]->value()) {
+      error = ErrorCode::kOffsetOutOfRange;
+    }
+  }
+  // The broker may have begun stopping while the log ends were looked up.
+  if (ErrorCode e = availability(request.group_id); e != ErrorCode::kNone) {
+    fail_all(e);
+    co_return out;
+  }
+
   RuntimePtr rt = runtime(request.group_id);
   Group& group = rt->group;
   if (request.generation < 0) {

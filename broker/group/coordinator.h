@@ -6,7 +6,9 @@
 // durable in the `__consumer_offsets` partitions (offsets_partition.h): a commit is acknowledged
 // only once its record is appended (and synced: the internal topic's policy is `always`).
 //
-// Offsets: a commit is checked against the group's generation. Between its acceptance and its acknowledgement it is pending: an OffsetFetch of those partitions waits for
+// Offsets: a commit is checked against the group's generation and, partition by partition,
+// against the broker's topics (it must exist; the offset must lie in 0..log end). Between its
+// acceptance and its acknowledgement it is pending: an OffsetFetch of those partitions waits for
 // it, so a fetch never answers an offset older than a commit already accepted, and expiry leaves
 // those partitions alone. At start it replays its offsets partitions; a group on one that cannot
 // be replayed answers COORDINATOR_NOT_AVAILABLE. A timer expires silent members, completes

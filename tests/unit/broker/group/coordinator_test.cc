@@ -424,5 +424,50 @@ TEST_F(CoordinatorTest, AStoppedCoordinatorAppendsNothing) {
   EXPECT_EQ(offsets_log().high_watermark(), end);
 }
 
+// OffsetCommit validates each partition against the broker's topics.
+TEST_F(CoordinatorTest, ACommitPastTheLogEndIsRefusedForThatPartitionOnly) {
+  world.topics["t"] = {50, 50};
+  open();
+  protocol::OffsetCommitRequest r = commit_request("g", "t", 0, 500);
+  r.topics[0].partitions.push_back({1, 50, ""});
+  auto out = run(coordinator->commit(r));
+  ASSERT_EQ(out.topics.at(0).partitions.size(), 2u);
+  EXPECT_EQ(out.topics[0].partitions[0].error, ErrorCode::kOffsetOutOfRange);
+  EXPECT_EQ(out.topics[0].partitions[1].error, ErrorCode::kNone);
+  EXPECT_EQ(committed("g", "t", 0), -1);
+  EXPECT_EQ(committed("g", "t", 1), 50);
+}
+
+TEST_F(CoordinatorTest, ACommitForAnUnknownTopicOrPartitionIsRefusedForThatPartitionOnly) {
+  open();
+  protocol::OffsetCommitRequest r = commit_request("g", "t", 2, 1);
+  r.topics[0].partitions.push_back({0, 3, ""});
+  r.topics.push_back({"nope", {{0, 1, ""}}});
+  auto out = run(coordinator->commit(r));
+  ASSERT_EQ(out.topics.size(), 2u);
+  EXPECT_EQ(out.topics[0].partitions.at(0).error, ErrorCode::kUnknownTopicOrPartition);
+  EXPECT_EQ(out.topics[0].partitions.at(1).error, ErrorCode::kNone);
+  EXPECT_EQ(out.topics[1].partitions.at(0).error, ErrorCode::kUnknownTopicOrPartition);
+  EXPECT_EQ(committed("g", "t", 0), 3);
+  EXPECT_EQ(committed("g", "nope", 0), -1);
+}
+
+TEST_F(CoordinatorTest, ANegativeOffsetIsRefusedForThatPartitionOnly) {
+  open();
+  protocol::OffsetCommitRequest r = commit_request("g", "t", 0, -5);
+  r.topics[0].partitions.push_back({1, 4, ""});
+  auto out = run(coordinator->commit(r));
+  EXPECT_EQ(out.topics.at(0).partitions.at(0).error, ErrorCode::kOffsetOutOfRange);
+  EXPECT_EQ(out.topics.at(0).partitions.at(1).error, ErrorCode::kNone);
+  EXPECT_EQ(committed("g", "t", 1), 4);
+}
+
+TEST_F(CoordinatorTest, ACommitForAnOfflinePartitionIsStoredUnchecked) {
+  world.offline.insert("t/0");
+  open();
+  EXPECT_EQ(commit("g", "t", 0, 123456), ErrorCode::kNone);
+  EXPECT_EQ(committed("g", "t", 0), 123456);
+}
+
 }  // namespace
 }  // namespace cairn::broker
