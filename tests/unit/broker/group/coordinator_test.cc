@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <regex>
+
 #include "broker/group/offset_log.h"
 #include "broker/partition.h"
 #include "storage/partition_log.h"
@@ -467,6 +469,31 @@ TEST_F(CoordinatorTest, ACommitForAnOfflinePartitionIsStoredUnchecked) {
   open();
   EXPECT_EQ(commit("g", "t", 0, 123456), ErrorCode::kNone);
   EXPECT_EQ(committed("g", "t", 0), 123456);
+}
+
+// PROTOCOL.md, JoinGroup: member ids, the leader, the first generation and the member list.
+TEST_F(CoordinatorTest, JoinGroupAnswersEveryMemberWithTheSmallestIdAsLeader) {
+  open();
+  auto a = start(coordinator->join(join_request("g"), "zz", "host"));
+  auto b = start(coordinator->join(join_request("g"), "aa", "host"));
+  settle();
+  world.clock += options.rebalance_delay;
+  coordinator->housekeep();
+  ASSERT_TRUE(run_until(ctx, [&] { return a->has_value() && b->has_value(); }));
+  const auto& ra = **a;
+  const auto& rb = **b;
+  ASSERT_EQ(ra.error, ErrorCode::kNone);
+  ASSERT_EQ(rb.error, ErrorCode::kNone);
+  EXPECT_TRUE(std::regex_match(ra.member_id, std::regex("zz-[0-9a-f]{16}"))) << ra.member_id;
+  EXPECT_TRUE(std::regex_match(rb.member_id, std::regex("aa-[0-9a-f]{16}"))) << rb.member_id;
+  EXPECT_EQ(ra.generation, 1);
+  EXPECT_EQ(rb.generation, 1);
+  EXPECT_EQ(ra.leader, rb.member_id);
+  EXPECT_EQ(rb.leader, rb.member_id);
+  ASSERT_EQ(ra.members.size(), 2u);
+  ASSERT_EQ(rb.members.size(), 2u);
+  EXPECT_EQ(ra.members[0].member_id, rb.member_id);
+  EXPECT_EQ(ra.members[0].client_id, "aa");
 }
 
 }  // namespace
