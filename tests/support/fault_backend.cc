@@ -225,12 +225,26 @@ void FaultBackend::async_write(File& file, FilePosition pos, std::vector<Bytes> 
     }
     if (outcome.write.is_ok() && datasync) outcome.sync = sync_file(file);
   }
-  boost::asio::post(context_, [done = std::move(done), outcome] { done(outcome); });
+  complete([done = std::move(done), outcome] { done(outcome); });
 }
 
 void FaultBackend::async_sync(File& file, SyncCompletion done) {
   Status s = sync_file(file);
-  boost::asio::post(context_, [done = std::move(done), s] { done(s); });
+  complete([done = std::move(done), s] { done(s); });
+}
+
+void FaultBackend::complete(std::function<void()> completion) {
+  if (holding_) {
+    held_.push_back(std::move(completion));
+    return;
+  }
+  boost::asio::post(context_, std::move(completion));
+}
+
+void FaultBackend::release_completions() {
+  holding_ = false;
+  for (auto& c : held_) boost::asio::post(context_, std::move(c));
+  held_.clear();
 }
 
 void FaultBackend::crash() {
