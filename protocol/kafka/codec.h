@@ -44,7 +44,8 @@ Status encode(const M& message, int16_t version, Writer& out);
 template <class M>
 uint64_t encoded_size(const M& message, int16_t version);
 
-// A whole response frame: size, response header (version by the API table), body.
+// A whole response frame: size, response header (version by the API table), body. On failure
+// `out` holds a partial frame, to be discarded.
 template <class M>
 Status encode_response_frame(const M& message, int16_t version, int32_t correlation_id,
                              Writer& out) {
@@ -55,7 +56,8 @@ Status encode_response_frame(const M& message, int16_t version, int32_t correlat
   return status;
 }
 
-// A whole request frame: size, request header (version by the API table), body.
+// A whole request frame: size, request header (version by the API table), body. On failure
+// `out` holds a partial frame, to be discarded.
 template <class M>
 Status encode_request_frame(const M& message, const RequestHeader& header, Writer& out) {
   out.begin_frame();
