@@ -29,6 +29,8 @@ struct Rule {
   std::vector<std::string> may_include;      // folders an include may resolve into
   std::vector<std::string> allowed_files;    // single files outside them that may be included
   std::vector<std::string> banned_external;  // prefixes of includes from outside the tree
+  std::vector<std::string> banned_folders;   // folders inside `may_include` it still may not use
+  std::vector<std::string> skipped_folders;  // folders under `folder` that are not scanned
   bool headers_only = false;
   bool standard_library_only = false;  // includes from outside the tree: standard headers only
 };
@@ -112,8 +114,12 @@ std::vector<std::string> check(const fs::path& root, const Rule& rule) {
   size_t files = 0;
   for (const auto& entry : fs::recursive_directory_iterator(dir)) {
     if (!entry.is_regular_file() || !is_source(entry.path(), rule.headers_only)) continue;
-    ++files;
     std::string name = entry.path().lexically_relative(root).generic_string();
+    if (std::ranges::any_of(rule.skipped_folders,
+                            [&](const std::string& f) { return starts_with_folder(name, f); })) {
+      continue;
+    }
+    ++files;
     std::ifstream in(entry.path());
     std::string line;
     std::smatch m, t;
@@ -131,6 +137,9 @@ std::vector<std::string> check(const fs::path& root, const Rule& rule) {
         bool allowed = std::ranges::any_of(rule.may_include, [&](const std::string& folder) {
           return starts_with_folder(*resolved, folder);
         }) || std::ranges::find(rule.allowed_files, *resolved) != rule.allowed_files.end();
+        allowed = allowed && std::ranges::none_of(rule.banned_folders, [&](const std::string& f) {
+          return starts_with_folder(*resolved, f);
+        });
         if (!allowed) findings.push_back(name + " includes " + include + " (" + *resolved + ")");
         continue;
       }
@@ -167,6 +176,19 @@ TEST(Layering, ClientNeverIncludesBrokerOrStorage) { expect_clean(client_rule())
 
 TEST(Layering, PublicClientHeadersIncludeOnlyEachOtherTheStandardLibraryAndTheListedWireTypes) {
   expect_clean(client_public_headers_rule());
+}
+
+// Kafka's wire protocol is bytes (protocol/kafka), but only the broker's Kafka front end uses
+// it: the rest of protocol/, storage and the client library know nothing of it.
+TEST(Layering, OnlyTheBrokerKnowsKafkasProtocol) {
+  Rule protocol = protocol_rule();
+  protocol.skipped_folders = {"protocol/kafka"};
+  protocol.banned_folders = {"protocol/kafka"};
+  expect_clean(protocol);
+  for (Rule rule : {storage_rule(), client_rule()}) {
+    rule.banned_folders = {"protocol/kafka"};
+    expect_clean(rule);
+  }
 }
 
 TEST(Layering, ToolsAndBenchmarksIncludeOnlyWhatSitsBelowThem) {
@@ -218,6 +240,19 @@ TEST(LayeringCheck, APlantedViolationIsCaughtHoweverItIsSpelled) {
   EXPECT_TRUE(mentions(findings, "storage/io/backend.cc includes ../../broker/broker.h"));
   EXPECT_TRUE(mentions(findings, "includes boost/asio/ip/tcp.hpp"));
   EXPECT_FALSE(mentions(findings, "../segment.h")) << "a relative include inside storage is fine";
+}
+
+TEST(LayeringCheck, ABannedFolderInsideAnAllowedOneIsCaught) {
+  PlantedTree tree;
+  tree.write("protocol/kafka/wire.h", "#pragma once\n");
+  tree.write("protocol/kafka/codec.cc", "#include \"protocol/kafka/wire.h\"\n");
+  tree.write("protocol/codec.cc", "#include \"protocol/kafka/wire.h\"\n");
+  Rule rule = protocol_rule();
+  rule.skipped_folders = {"protocol/kafka"};
+  rule.banned_folders = {"protocol/kafka"};
+  auto findings = tree.check(rule);
+  ASSERT_EQ(findings.size(), 1u) << ::testing::PrintToString(findings);
+  EXPECT_TRUE(mentions(findings, "protocol/codec.cc includes protocol/kafka/wire.h"));
 }
 
 TEST(LayeringCheck, AMissingModuleFolderFails) {
