@@ -135,8 +135,9 @@ Status Broker::start() {
   }
   CAIRN_RETURN_IF_ERROR(open_partitions(*topics));
   for (auto& s : shards_) {
-    coordinators_.push_back(std::make_unique<GroupCoordinator>(*this, *s));
-    CAIRN_RETURN_IF_ERROR(coordinators_.back()->load());
+    coordinators_.push_back(
+        std::make_unique<GroupCoordinator>(make_group_host(*this, *s), config_.groups, s->executor()));
+    coordinators_.back()->load();
     coordinators_.back()->start();
   }
   server_ = std::make_unique<Server>(*this);
@@ -167,12 +168,13 @@ namespace {
 // On one shard: close its sessions once they have answered what they read, then flush and
 // close its partitions cleanly.
 awaitable<int> drain_shard(Broker& broker, Shard& shard) {
+  // First, so that nothing of the group coordinator's is appended while partitions close.
+  broker.coordinator(shard.id()).stop();
   for (Session* s : std::vector<Session*>(shard.sessions().begin(), shard.sessions().end())) {
     s->shutdown();
   }
-  // Long polls and group joins would otherwise wait out their timeouts.
+  // Long polls would otherwise wait out their timeouts (stop() woke the group joins).
   for (Partition* p : shard.partitions()) p->wake_all();
-  broker.coordinator(shard.id()).wake_all();
   shard.budget().wake_all();
   asio::steady_timer timer(shard.context());
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);

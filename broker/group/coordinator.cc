@@ -2,12 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdio>
 
-#include "broker/broker.h"
-#include "broker/error_mapping.h"
 #include "broker/group/offset_log.h"
-#include "broker/shard.h"
+#include "broker/partition.h"
 
 namespace cairn::broker {
 
@@ -16,101 +15,126 @@ using protocol::ErrorCode;
 namespace {
 
 constexpr auto kTick = std::chrono::milliseconds(50);
-
-GroupTime now() { return std::chrono::steady_clock::now(); }
+// Expired offsets are deleted in batches of about this size.
+constexpr size_t kDeleteBatchBytes = 1 << 20;
 
 bool valid_group_id(const std::string& id) { return !id.empty() && id.size() <= 200; }
 
 }  // namespace
 
-GroupCoordinator::GroupCoordinator(Broker& broker, Shard& shard)
-    : broker_(broker), shard_(shard), options_(broker.config().groups) {}
+GroupCoordinator::GroupCoordinator(std::unique_ptr<GroupHost> host, GroupOptions options,
+                                   asio::any_io_executor executor)
+    : host_(std::move(host)), options_(options), executor_(std::move(executor)) {}
+
+GroupCoordinator::~GroupCoordinator() {
+  // Snapshots under way read this coordinator's groups; stopping their partitions ends them.
+  for (auto& [id, p] : partitions_) p->stop();
+}
 
 int32_t GroupCoordinator::partition_of(const std::string& group_id) const {
-  return offsets_partition_for(group_id, broker_.offsets_partitions());
+  return offsets_partition_for(group_id, host_->offsets_partition_count());
 }
 
-GroupCoordinator::Runtime* GroupCoordinator::existing(const std::string& group_id) {
+GroupCoordinator::RuntimePtr GroupCoordinator::existing(const std::string& group_id) const {
   auto it = groups_.find(group_id);
-  return it == groups_.end() ? nullptr : it->second.get();
+  return it == groups_.end() ? nullptr : it->second;
 }
 
-GroupCoordinator::Runtime& GroupCoordinator::runtime(const std::string& group_id) {
+GroupCoordinator::RuntimePtr GroupCoordinator::runtime(const std::string& group_id) {
   auto& slot = groups_[group_id];
-  if (!slot) slot = std::make_unique<Runtime>(group_id, shard_.executor());
-  return *slot;
+  if (!slot) slot = std::make_shared<Runtime>(group_id, executor_);
+  return slot;
 }
 
-Status GroupCoordinator::load() {
-  size_t groups = 0, partitions = 0;
-  for (Partition* p : shard_.partitions()) {
-    if (p->topic() != kOffsetsTopic) continue;
-    if (!p->log()) {
-      spdlog::error("offsets partition {} is offline ({}); its groups' commits are unavailable",
-                    p->id(), p->offline_reason().message());
+std::shared_ptr<OffsetsPartition> GroupCoordinator::offsets_partition(const std::string& group_id) const {
+  auto it = partitions_.find(partition_of(group_id));
+  return it == partitions_.end() ? nullptr : it->second;
+}
+
+ErrorCode GroupCoordinator::availability(const std::string& group_id) const {
+  auto p = offsets_partition(group_id);
+  if (stopped_ || p == nullptr || !p->loaded()) return ErrorCode::kCoordinatorNotAvailable;
+  return ErrorCode::kNone;
+}
+
+void GroupCoordinator::load() {
+  size_t groups = 0, loaded = 0;
+  GroupTime t = host_->now();
+  int64_t wall = to_millis(system_now());
+  for (Partition* p : host_->offsets_partitions()) {
+    auto part = std::make_shared<OffsetsPartition>(*p, executor_);
+    partitions_[p->id()] = part;
+    auto offsets = part->load();
+    if (!offsets) {
+      std::string repair = p->log() ? "; stop cairnd and run `cairn log repair " + p->log()->dir().string() +
+                                          "` (a dry run; add --yes to cut the log back to its valid prefix)"
+                                    : "";
+      spdlog::error("offsets partition {} cannot be loaded: {}. Its groups answer "
+                    "COORDINATOR_NOT_AVAILABLE until it is repaired{}",
+                    p->id(), offsets.error().to_string(), repair);
       continue;
     }
-    ++partitions;
-    OffsetReplay replay;
-    const auto& log = *p->log();
-    Offset next = log.log_start_offset();
-    while (next < log.high_watermark()) {
-      auto slice = log.read(next, 4 << 20);
-      if (!slice) return slice.error().with_context("replaying offsets partition " + std::to_string(p->id()));
-      std::vector<std::byte> bytes(slice->size_bytes);
-      auto n = slice->file->read_at(slice->position, bytes);
-      if (!n) return n.error();
-      protocol::Bytes rest(bytes);
-      while (!rest.empty()) {
-        auto batch = protocol::RecordBatchView::parse(rest, protocol::Verify::kStored);
-        if (!batch) return batch.error().with_context("offsets partition " + std::to_string(p->id()));
-        CAIRN_RETURN_IF_ERROR(replay.apply(*batch));
-        rest = rest.subspan(batch->bytes().size());
+    ++loaded;
+    for (auto& [group_id, group_offsets] : *offsets) {
+      // The retention clock restarts at the commit's stored time, never later than now.
+      for (auto& [tp, c] : group_offsets) {
+        int64_t age_ms = std::clamp<int64_t>(wall - c.commit_time_ms, 0, 10LL * 365 * 24 * 3600 * 1000);
+        c.committed_at = t - std::chrono::milliseconds(age_ms);
       }
-      next = slice->next_offset;
-    }
-    bytes_since_snapshot_[p->id()] = log.size_bytes();
-    for (auto& [group_id, offsets] : replay.offsets()) {
-      runtime(group_id).group.offsets() = std::move(offsets);
+      runtime(group_id)->group.offsets() = std::move(group_offsets);
       ++groups;
     }
   }
-  if (partitions > 0) {
-    spdlog::debug("shard {}: loaded committed offsets of {} groups from {} partitions", shard_.id(),
-                  groups, partitions);
-  }
-  return Status::ok();
+  if (loaded > 0) spdlog::debug("loaded committed offsets of {} groups from {} partitions", groups, loaded);
 }
 
 void GroupCoordinator::start() {
-  timer_ = std::make_unique<asio::steady_timer>(shard_.context());
+  timer_ = std::make_unique<asio::steady_timer>(executor_);
   tick();
 }
 
 void GroupCoordinator::tick() {
   timer_->expires_after(kTick);
   timer_->async_wait([this](const boost::system::error_code& ec) {
-    if (ec) return;
-    GroupTime t = now();
-    for (auto& [id, rt] : groups_) {
-      auto gone = rt->group.expire_members(t, options_.rebalance_delay);
-      for (const auto& m : gone) spdlog::info("group {}: member {} timed out", id, m);
-      bool completed = rt->group.maybe_complete(t, [this](const std::string& topic) {
-        auto c = broker_.topics().find(topic);
-        return c ? c->partitions : 0;
-      });
-      if (completed) {
-        spdlog::info("group {}: generation {} with {} members", id, rt->group.generation(),
-                     rt->group.members().size());
-      }
-      if (completed || !gone.empty()) rt->changed.notify_all();
-    }
-    expire_offsets(t);
-    for (auto& [p, bytes] : bytes_since_snapshot_) {
-      if (bytes > options_.snapshot_bytes) maybe_snapshot(p);
-    }
+    if (ec || stopped_) return;
+    housekeep();
     tick();
   });
+}
+
+void GroupCoordinator::housekeep() {
+  if (stopped_) return;
+  GroupTime t = host_->now();
+  for (auto& [id, rt] : groups_) {
+    auto gone = rt->group.expire_members(t, options_.rebalance_delay);
+    for (const auto& m : gone) spdlog::info("group {}: member {} timed out", id, m);
+    bool completed = rt->group.maybe_complete(
+        t, [this](const std::string& topic) { return host_->partition_count(topic); });
+    if (completed) {
+      spdlog::info("group {}: generation {} with {} members", id, rt->group.generation(),
+                   rt->group.members().size());
+    }
+    if (completed || !gone.empty()) rt->changed.notify_all();
+  }
+  expire_offsets(t);
+  // A group nothing refers to any more: no members, offsets or writes, no coroutine holding it.
+  std::erase_if(groups_, [](const auto& e) { return e.second.use_count() == 1 && e.second->idle(); });
+  for (auto& [id, p] : partitions_) {
+    if (!p->snapshot_due(t, options_.snapshot_bytes)) continue;
+    asio::co_spawn(executor_,
+                   OffsetsPartition::snapshot(p, [this, id = id] { return live_offsets(id); }, t),
+                   asio::detached);
+  }
+}
+
+void GroupCoordinator::stop() {
+  stopped_ = true;
+  if (timer_) timer_->cancel();
+  for (auto& [id, p] : partitions_) p->stop();
+  for (auto& [id, rt] : groups_) {
+    rt->changed.notify_all();
+    rt->resolved.notify_all();
+  }
 }
 
 awaitable<protocol::JoinGroupResponse> GroupCoordinator::join(protocol::JoinGroupRequest request,
@@ -131,8 +155,12 @@ awaitable<protocol::JoinGroupResponse> GroupCoordinator::join(protocol::JoinGrou
     out.error = ErrorCode::kInvalidRequest;
     co_return out;
   }
-  Runtime& rt = runtime(request.group_id);
-  Group& group = rt.group;
+  if (ErrorCode e = availability(request.group_id); e != ErrorCode::kNone) {
+    out.error = e;
+    co_return out;
+  }
+  RuntimePtr rt = runtime(request.group_id);
+  Group& group = rt->group;
   if (!request.member_id.empty() && group.find(request.member_id) == nullptr) {
     out.error = ErrorCode::kUnknownMemberId;
     co_return out;
@@ -154,13 +182,13 @@ awaitable<protocol::JoinGroupResponse> GroupCoordinator::join(protocol::JoinGrou
   m.session_timeout = session;
   m.rebalance_timeout = std::chrono::milliseconds(request.rebalance_timeout_ms);
   int32_t joined_at = group.generation();
-  group.join(std::move(m), now(), options_.rebalance_delay);
-  rt.changed.notify_all();
+  group.join(std::move(m), host_->now(), options_.rebalance_delay);
+  rt->changed.notify_all();
   spdlog::debug("group {}: member {} joins", request.group_id, member_id);
 
   // Wait for the rebalance this join belongs to: the generation moves past the one we saw.
   for (;;) {
-    if (broker_.shutting_down()) {
+    if (stopped_) {
       out.error = ErrorCode::kCoordinatorNotAvailable;
       co_return out;
     }
@@ -169,7 +197,7 @@ awaitable<protocol::JoinGroupResponse> GroupCoordinator::join(protocol::JoinGrou
       co_return out;
     }
     if (group.generation() > joined_at && group.state() != GroupState::kEmpty) break;
-    co_await rt.changed.wait();
+    co_await rt->changed.wait();
   }
   out.generation = group.generation();
   out.member_id = member_id;
@@ -181,7 +209,7 @@ awaitable<protocol::JoinGroupResponse> GroupCoordinator::join(protocol::JoinGrou
 
 protocol::SyncGroupResponse GroupCoordinator::sync(const protocol::SyncGroupRequest& request) {
   protocol::SyncGroupResponse out;
-  Runtime* rt = existing(request.group_id);
+  RuntimePtr rt = existing(request.group_id);
   Member* m = rt ? rt->group.find(request.member_id) : nullptr;
   if (m == nullptr) {
     out.error = ErrorCode::kUnknownMemberId;
@@ -190,67 +218,89 @@ protocol::SyncGroupResponse GroupCoordinator::sync(const protocol::SyncGroupRequ
   } else if (request.generation != rt->group.generation()) {
     out.error = ErrorCode::kIllegalGeneration;
   } else {
-    rt->group.touch(request.member_id, now());
+    rt->group.touch(request.member_id, host_->now());
     out.assignment = m->assignment;
   }
   return out;
 }
 
 protocol::GroupErrorResponse GroupCoordinator::heartbeat(const protocol::HeartbeatRequest& request) {
-  Runtime* rt = existing(request.group_id);
+  RuntimePtr rt = existing(request.group_id);
   if (rt == nullptr || rt->group.find(request.member_id) == nullptr) {
     return {ErrorCode::kUnknownMemberId};
   }
-  rt->group.touch(request.member_id, now());
+  rt->group.touch(request.member_id, host_->now());
   if (rt->group.state() == GroupState::kPreparingRebalance) return {ErrorCode::kRebalanceInProgress};
   if (request.generation != rt->group.generation()) return {ErrorCode::kIllegalGeneration};
   return {ErrorCode::kNone};
 }
 
 protocol::GroupErrorResponse GroupCoordinator::leave(const protocol::LeaveGroupRequest& request) {
-  Runtime* rt = existing(request.group_id);
+  RuntimePtr rt = existing(request.group_id);
   if (rt == nullptr || rt->group.find(request.member_id) == nullptr) {
     return {ErrorCode::kUnknownMemberId};
   }
-  rt->group.remove(request.member_id, now(), options_.rebalance_delay);
+  rt->group.remove(request.member_id, host_->now(), options_.rebalance_delay);
   rt->changed.notify_all();
   spdlog::debug("group {}: member {} left", request.group_id, request.member_id);
   return {ErrorCode::kNone};
 }
 
-awaitable<Status> GroupCoordinator::append(int32_t partition,
-                                           std::shared_ptr<std::vector<std::byte>> batch) {
-  Partition* p = shard_.find(kOffsetsTopic, partition);
-  if (p == nullptr || !p->log()) {
-    co_return Status::unavailable("offsets partition " + std::to_string(partition) + " is offline");
-  }
-  bytes_since_snapshot_[partition] += batch->size();
-  auto result = std::make_shared<std::optional<Status>>();
-  auto done = std::make_shared<Notifier>(shard_.executor());
-  p->log()->append(*batch, [batch, result, done](Result<storage::AppendResult> r) {
-    *result = r.status();
-    done->notify_all();
-  });
-  while (!*result) co_await done->wait();
-  co_return **result;
-}
-
 awaitable<protocol::OffsetCommitResponse> GroupCoordinator::commit(
     protocol::OffsetCommitRequest request) {
+  // One answer per partition asked, in the request's order.
   protocol::OffsetCommitResponse out;
+  for (const auto& t : request.topics) {
+    auto& tr = out.topics.emplace_back();
+    tr.name = t.name;
+    for (const auto& p : t.partitions) tr.partitions.push_back({p.partition, ErrorCode::kNone});
+  }
   auto fail_all = [&](ErrorCode code) {
-    for (const auto& t : request.topics) {
-      auto& tr = out.topics.emplace_back();
-      tr.name = t.name;
-      for (const auto& p : t.partitions) tr.partitions.push_back({p.partition, code});
+    for (auto& t : out.topics) {
+      for (auto& p : t.partitions) p.error = code;
     }
   };
   if (!valid_group_id(request.group_id)) {
     fail_all(ErrorCode::kInvalidGroupId);
     co_return out;
   }
-  Runtime& rt = runtime(request.group_id);
-  Group& group = rt.group;
+  if (ErrorCode e = availability(request.group_id); e != ErrorCode::kNone) {
+    fail_all(e);
+    co_return out;
+  }
+
+  // Each partition must exist and its offset lie in 0..log end (an offline one is not checked).
+  std::vector<TopicPartitionRef> asked;
+  std::vector<std::pair<size_t, size_t>> where;  // (topic, partition) index of each asked
+  for (size_t i = 0; i < request.topics.size(); ++i) {
+    for (size_t j = 0; j < request.topics[i].partitions.size(); ++j) {
+      const auto& p = request.topics[i].partitions[j];
+      if (p.offset < 0) {
+        out.topics[i].partitions[j].error = ErrorCode::kOffsetOutOfRange;
+        continue;
+      }
+      asked.push_back({request.topics[i].name, p.partition});
+      where.emplace_back(i, j);
+    }
+  }
+  auto ends = co_await host_->log_ends(std::move(asked));
+  for (size_t k = 0; k < where.size() && k < ends.size(); ++k) {
+    auto [i, j] = where[k];
+    ErrorCode& error = out.topics[i].partitions[j].error;
+    if (!ends[k]) {
+      if (ends[k].error().code() == Status::Code::kNotFound) error = ErrorCode::kUnknownTopicOrPartition;
+    } else if (request.topics[i].partitions[j].offset > ends[k]->value()) {
+      error = ErrorCode::kOffsetOutOfRange;
+    }
+  }
+  // The broker may have begun stopping while the log ends were looked up.
+  if (ErrorCode e = availability(request.group_id); e != ErrorCode::kNone) {
+    fail_all(e);
+    co_return out;
+  }
+
+  RuntimePtr rt = runtime(request.group_id);
+  Group& group = rt->group;
   if (request.generation < 0) {
     if (!group.members().empty()) {
       fail_all(ErrorCode::kNonEmptyGroup);
@@ -263,32 +313,82 @@ awaitable<protocol::OffsetCommitResponse> GroupCoordinator::commit(
     fail_all(ErrorCode::kIllegalGeneration);
     co_return out;
   } else {
-    group.touch(request.member_id, now());
+    group.touch(request.member_id, host_->now());
   }
-  std::vector<OffsetRecord> records;
+  GroupTime accepted = host_->now();
   int64_t when = to_millis(system_now());
-  for (const auto& t : request.topics) {
-    for (const auto& p : t.partitions) {
-      records.push_back({request.group_id, t.name, p.partition, CommittedOffset{p.offset, p.metadata, when}});
+  auto records = std::make_shared<std::vector<OffsetRecord>>();
+  std::vector<TopicPartitionKey> keys;
+  for (size_t i = 0; i < request.topics.size(); ++i) {
+    for (size_t j = 0; j < request.topics[i].partitions.size(); ++j) {
+      if (out.topics[i].partitions[j].error != ErrorCode::kNone) continue;
+      auto& p = request.topics[i].partitions[j];
+      records->push_back({request.group_id, request.topics[i].name, p.partition,
+                          CommittedOffset{p.offset, std::move(p.metadata), when, accepted}});
+      keys.emplace_back(request.topics[i].name, p.partition);
     }
   }
-  Status s = Status::ok();
-  if (!records.empty()) {
-    auto batch = std::make_shared<std::vector<std::byte>>(encode_offset_batch(records, system_now()));
-    s = co_await append(partition_of(request.group_id), batch);
-  }
-  if (s.is_ok()) {
-    for (auto& r : records) group.offsets()[{r.topic, r.partition}] = *r.value;
+  if (records->empty()) co_return out;
+
+  // Accepted: pending from here until stored or failed.
+  uint64_t id = ++next_commit_;
+  rt->pending[id] = std::move(keys);
+  auto part = offsets_partition(request.group_id);
+  Status s = Status::unavailable("the broker is stopping");
+  if (co_await part->wait_until_writable()) {
+    auto batch = std::make_shared<std::vector<std::byte>>(encode_offset_batch(*records, system_now()));
+    auto result = std::make_shared<std::optional<Status>>();
+    auto done = std::make_shared<Notifier>(executor_);
+    // Applied in the callback, which runs in log order: memory follows the log.
+    part->write(batch, [rt, records, id, result, done](Status written) {
+      if (written.is_ok()) {
+        for (auto& r : *records) rt->group.offsets()[{r.topic, r.partition}] = std::move(*r.value);
+      }
+      rt->pending.erase(id);
+      rt->resolved.notify_all();
+      *result = std::move(written);
+      done->notify_all();
+    });
+    while (!*result) co_await done->wait();
+    s = **result;
   } else {
-    spdlog::warn("group {}: commit failed: {}", request.group_id, s.to_string());
+    rt->pending.erase(id);
+    rt->resolved.notify_all();
   }
-  fail_all(s.is_ok() ? ErrorCode::kNone : ErrorCode::kCoordinatorNotAvailable);
+  if (!s.is_ok()) spdlog::warn("group {}: commit failed: {}", request.group_id, s.to_string());
+  for (auto& t : out.topics) {
+    for (auto& p : t.partitions) {
+      if (p.error == ErrorCode::kNone && !s.is_ok()) p.error = ErrorCode::kCoordinatorNotAvailable;
+    }
+  }
   co_return out;
 }
 
-protocol::OffsetFetchResponse GroupCoordinator::fetch_offsets(const protocol::OffsetFetchRequest& request) {
+awaitable<protocol::OffsetFetchResponse> GroupCoordinator::fetch_offsets(protocol::OffsetFetchRequest request) {
   protocol::OffsetFetchResponse out;
-  Runtime* rt = existing(request.group_id);
+  ErrorCode error = availability(request.group_id);
+  RuntimePtr rt = error == ErrorCode::kNone ? existing(request.group_id) : nullptr;
+  if (rt) {
+    // Answer no offset older than a commit already accepted: wait for those pending now.
+    std::set<TopicPartitionKey> asked;
+    if (request.topics) {
+      for (const auto& t : *request.topics) {
+        for (int32_t p : t.partitions) asked.emplace(t.topic, p);
+      }
+    }
+    std::vector<uint64_t> waiting;
+    for (const auto& [id, keys] : rt->pending) {
+      if (!request.topics || std::any_of(keys.begin(), keys.end(), [&](const auto& k) { return asked.count(k); })) {
+        waiting.push_back(id);
+      }
+    }
+    while (!waiting.empty() && !stopped_) {
+      co_await rt->resolved.wait();
+      std::erase_if(waiting, [&](uint64_t id) { return !rt->pending.count(id); });
+    }
+    if (!waiting.empty()) error = ErrorCode::kCoordinatorNotAvailable;
+  }
+  out.error = error;
   if (request.topics) {
     for (const auto& t : *request.topics) {
       auto& tr = out.topics.emplace_back();
@@ -296,7 +396,8 @@ protocol::OffsetFetchResponse GroupCoordinator::fetch_offsets(const protocol::Of
       for (int32_t p : t.partitions) {
         protocol::FetchedOffset f;
         f.partition = p;
-        if (rt) {
+        f.error = error;
+        if (rt && error == ErrorCode::kNone) {
           auto it = rt->group.offsets().find({t.topic, p});
           if (it != rt->group.offsets().end()) {
             f.offset = it->second.offset;
@@ -306,18 +407,14 @@ protocol::OffsetFetchResponse GroupCoordinator::fetch_offsets(const protocol::Of
         tr.partitions.push_back(std::move(f));
       }
     }
-    return out;
+    co_return out;
   }
-  if (rt == nullptr) return out;
+  if (rt == nullptr || error != ErrorCode::kNone) co_return out;
   for (const auto& [tp, c] : rt->group.offsets()) {
     if (out.topics.empty() || out.topics.back().name != tp.first) out.topics.push_back({tp.first, {}});
     out.topics.back().partitions.push_back({tp.second, c.offset, c.metadata, ErrorCode::kNone});
   }
-  return out;
-}
-
-void GroupCoordinator::wake_all() {
-  for (auto& [id, rt] : groups_) rt->changed.notify_all();
+  co_return out;
 }
 
 std::vector<protocol::GroupListing> GroupCoordinator::list() const {
@@ -334,12 +431,16 @@ std::vector<protocol::GroupListing> GroupCoordinator::list() const {
 protocol::DescribedGroup GroupCoordinator::describe(const std::string& group_id) const {
   protocol::DescribedGroup out;
   out.group_id = group_id;
-  auto it = groups_.find(group_id);
-  if (it == groups_.end() || (it->second->group.members().empty() && it->second->group.offsets().empty())) {
+  if (ErrorCode e = availability(group_id); e != ErrorCode::kNone) {
+    out.error = e;
+    return out;
+  }
+  RuntimePtr rt = existing(group_id);
+  if (rt == nullptr || (rt->group.members().empty() && rt->group.offsets().empty())) {
     out.error = ErrorCode::kGroupIdNotFound;
     return out;
   }
-  const Group& g = it->second->group;
+  const Group& g = rt->group;
   out.state = group_state_name(g.state());
   out.strategy = g.strategy();
   out.generation = g.generation();
@@ -348,52 +449,64 @@ protocol::DescribedGroup GroupCoordinator::describe(const std::string& group_id)
 }
 
 void GroupCoordinator::expire_offsets(GroupTime t) {
-  std::vector<std::string> expired;
+  struct Expiring {
+    RuntimePtr rt;
+    TopicPartitionKey key;
+    GroupTime committed_at;
+  };
+  std::map<int32_t, std::vector<Expiring>> by_partition;
   for (const auto& [id, rt] : groups_) {
-    const Group& g = rt->group;
-    if (g.members().empty() && t - g.empty_since() > options_.offsets_retention) expired.push_back(id);
-  }
-  for (const auto& id : expired) {
-    Group& g = groups_[id]->group;
-    if (!g.offsets().empty()) {
-      std::vector<OffsetRecord> tombstones;
-      for (const auto& [tp, c] : g.offsets()) tombstones.push_back({id, tp.first, tp.second, std::nullopt});
-      spdlog::info("group {}: empty for longer than the offsets retention; deleting {} offsets", id,
-                   tombstones.size());
-      auto batch = std::make_shared<std::vector<std::byte>>(encode_offset_batch(tombstones, system_now()));
-      if (Partition* p = shard_.find(kOffsetsTopic, partition_of(id)); p && p->log()) {
-        bytes_since_snapshot_[p->id()] += batch->size();
-        p->log()->append(*batch, [batch](Result<storage::AppendResult>) {});
-      }
+    auto part = offsets_partition(id);
+    if (part == nullptr || !part->may_expire(t)) continue;
+    std::set<TopicPartitionKey> busy(rt->expiring);
+    for (const auto& [commit, keys] : rt->pending) busy.insert(keys.begin(), keys.end());
+    size_t n = 0;
+    for (auto& key : rt->group.expired_offsets(t, options_.offsets_retention)) {
+      if (busy.count(key)) continue;
+      GroupTime at = rt->group.offsets().at(key).committed_at;
+      by_partition[part->id()].push_back({rt, std::move(key), at});
+      ++n;
     }
-    groups_.erase(id);
+    if (n > 0) spdlog::info("group {}: deleting {} offsets older than the offsets retention", id, n);
+  }
+  for (auto& [partition, items] : by_partition) {
+    auto part = partitions_.at(partition);
+    // Batches of about kDeleteBatchBytes, each deleting its offsets from memory once stored.
+    size_t first = 0;
+    while (first < items.size()) {
+      auto chunk = std::make_shared<std::vector<Expiring>>();
+      std::vector<OffsetRecord> tombstones;
+      size_t bytes = 0;
+      for (; first < items.size() && (chunk->empty() || bytes < kDeleteBatchBytes); ++first) {
+        auto& e = items[first];
+        tombstones.push_back({e.rt->group.id(), e.key.first, e.key.second, std::nullopt});
+        bytes += offset_record_bytes(tombstones.back());
+        e.rt->expiring.insert(e.key);
+        chunk->push_back(std::move(e));
+      }
+      auto batch = std::make_shared<std::vector<std::byte>>(encode_offset_batch(tombstones, system_now()));
+      part->write(batch, [chunk, part, t](Status written) {
+        for (auto& e : *chunk) {
+          e.rt->expiring.erase(e.key);
+          if (!written.is_ok()) continue;
+          // A commit stored since then keeps its offset.
+          auto& offsets = e.rt->group.offsets();
+          auto it = offsets.find(e.key);
+          if (it != offsets.end() && it->second.committed_at == e.committed_at) offsets.erase(it);
+        }
+        part->expiry_written(written, t);
+      });
+    }
   }
 }
 
-void GroupCoordinator::maybe_snapshot(int32_t partition) {
-  if (snapshot_running_[partition]) return;
-  Partition* p = shard_.find(kOffsetsTopic, partition);
-  if (p == nullptr || !p->log()) return;
-  std::vector<OffsetRecord> records;
+std::vector<OffsetRecord> GroupCoordinator::live_offsets(int32_t partition) const {
+  std::vector<OffsetRecord> out;
   for (const auto& [id, rt] : groups_) {
     if (partition_of(id) != partition) continue;
-    for (const auto& [tp, c] : rt->group.offsets()) records.push_back({id, tp.first, tp.second, c});
+    for (const auto& [tp, c] : rt->group.offsets()) out.push_back({id, tp.first, tp.second, c});
   }
-  auto batch = std::make_shared<std::vector<std::byte>>(encode_offset_snapshot(records, system_now()));
-  snapshot_running_[partition] = true;
-  p->log()->append(*batch, [this, batch, partition](Result<storage::AppendResult> r) {
-    snapshot_running_[partition] = false;
-    if (!r) {
-      spdlog::warn("offsets partition {}: snapshot failed: {}", partition, r.error().to_string());
-      return;
-    }
-    bytes_since_snapshot_[partition] = batch->size();
-    // Everything before the snapshot is superseded by it.
-    if (Partition* part = shard_.find(kOffsetsTopic, partition); part && part->log()) {
-      auto deleted = part->log()->delete_segments_before(r->base_offset);
-      if (!deleted) spdlog::warn("offsets partition {}: {}", partition, deleted.error().to_string());
-    }
-  });
+  return out;
 }
 
 }  // namespace cairn::broker

@@ -1,38 +1,56 @@
 #pragma once
 
 // GroupCoordinator: the consumer groups whose offsets partition this shard owns. One per shard,
-// used only on that shard's thread. It runs each group's membership (group.h), answers the group
-// APIs, and keeps committed offsets durable in the `__consumer_offsets` partitions
-// (offset_log.h): a commit is acknowledged only once its record is appended (and synced: the
-// internal topic's policy is `always`). At start it replays those partitions; a snapshot record
-// lets it delete the segments before it. A timer expires silent members, completes rebalances
-// whose deadline passed and forgets the offsets of groups empty for longer than the retention.
+// used only on that shard's thread; it reaches the broker through a GroupHost (group_host.h). It
+// runs each group's membership (group.h), answers the group APIs, and keeps committed offsets
+// durable in the `__consumer_offsets` partitions (offsets_partition.h): a commit is acknowledged
+// only once its record is appended (and synced: the internal topic's policy is `always`).
+//
+// Offsets: a commit is checked against the group's generation and, partition by partition,
+// against the broker's topics (it must exist; the offset must lie in 0..log end). Between its
+// acceptance and its acknowledgement it is pending: an OffsetFetch of those partitions waits for
+// it, so a fetch never answers an offset older than a commit already accepted, and expiry leaves
+// those partitions alone. At start it replays its offsets partitions; a group on one that cannot
+// be replayed answers COORDINATOR_NOT_AVAILABLE. A timer expires silent members, completes
+// rebalances whose deadline passed, deletes offsets past the retention (group.h,
+// expired_offsets), forgets idle groups and starts snapshots. A group's state is shared with the
+// coroutines and appends that use it, and is forgotten only once none does.
 
 #include "broker/async.h"
 
 #include <map>
 #include <memory>
 #include <random>
+#include <set>
 #include <string>
 
 #include "broker/config.h"
 #include "broker/group/group.h"
+#include "broker/group/group_host.h"
+#include "broker/group/offsets_partition.h"
 #include "protocol/messages/group.h"
 #include "protocol/status.h"
 
 namespace cairn::broker {
 
-class Broker;
-class Shard;
-
 class GroupCoordinator {
  public:
-  GroupCoordinator(Broker& broker, Shard& shard);
+  GroupCoordinator(std::unique_ptr<GroupHost> host, GroupOptions options, asio::any_io_executor executor);
+  // Must not run while a request coroutine of this coordinator is suspended (the broker
+  // destroys it only after its shard has stopped). Appends in flight may still complete.
+  ~GroupCoordinator();
 
-  // Replays this shard's offsets partitions. Call before serving.
-  Status load();
-  // Starts the housekeeping timer.
+  // Replays this shard's offsets partitions. One that is offline or cannot be read stays
+  // unloaded (logged, with how to repair it); its groups answer COORDINATOR_NOT_AVAILABLE.
+  void load();
+  // Starts the housekeeping timer, which calls housekeep() every 50 ms.
   void start();
+  // One housekeeping pass at the host's time: expires silent members, completes rebalances,
+  // deletes expired offsets, forgets idle groups and starts the snapshots that are due.
+  void housekeep();
+  // The broker is stopping: from now on nothing reaches the offsets log. Commits and joins, and
+  // the joins waiting, answer COORDINATOR_NOT_AVAILABLE; housekeeping stops.
+  void stop();
 
   awaitable<protocol::JoinGroupResponse> join(protocol::JoinGroupRequest request,
                                               std::string client_id, std::string host);
@@ -40,33 +58,44 @@ class GroupCoordinator {
   protocol::GroupErrorResponse heartbeat(const protocol::HeartbeatRequest& request);
   protocol::GroupErrorResponse leave(const protocol::LeaveGroupRequest& request);
   awaitable<protocol::OffsetCommitResponse> commit(protocol::OffsetCommitRequest request);
-  protocol::OffsetFetchResponse fetch_offsets(const protocol::OffsetFetchRequest& request);
+  awaitable<protocol::OffsetFetchResponse> fetch_offsets(protocol::OffsetFetchRequest request);
   std::vector<protocol::GroupListing> list() const;
-  // Wakes every waiting join (the broker is stopping; they answer COORDINATOR_NOT_AVAILABLE).
-  void wake_all();
   protocol::DescribedGroup describe(const std::string& group_id) const;
 
  private:
   struct Runtime {
-    Runtime(std::string id, const asio::any_io_executor& ex) : group(std::move(id)), changed(ex) {}
+    Runtime(std::string id, const asio::any_io_executor& ex)
+        : group(std::move(id)), changed(ex), resolved(ex) {}
+    bool idle() const {
+      return group.members().empty() && group.offsets().empty() && pending.empty() && expiring.empty();
+    }
+
     Group group;
     Notifier changed;  // membership or generation changed
+    // Commits accepted and not yet stored or failed, by id, with the partitions each names.
+    std::map<uint64_t, std::vector<TopicPartitionKey>> pending;
+    Notifier resolved;  // a pending commit was stored or failed
+    std::set<TopicPartitionKey> expiring;  // deletions being written
   };
+  using RuntimePtr = std::shared_ptr<Runtime>;
 
-  Runtime& runtime(const std::string& group_id);
-  Runtime* existing(const std::string& group_id);
+  RuntimePtr runtime(const std::string& group_id);
+  RuntimePtr existing(const std::string& group_id) const;
   int32_t partition_of(const std::string& group_id) const;
-  awaitable<Status> append(int32_t partition, std::shared_ptr<std::vector<std::byte>> batch);
+  std::shared_ptr<OffsetsPartition> offsets_partition(const std::string& group_id) const;
+  // NONE, or COORDINATOR_NOT_AVAILABLE when the group's offsets cannot be served now.
+  protocol::ErrorCode availability(const std::string& group_id) const;
   void tick();
   void expire_offsets(GroupTime now);
-  void maybe_snapshot(int32_t partition);
+  std::vector<OffsetRecord> live_offsets(int32_t partition) const;
 
-  Broker& broker_;
-  Shard& shard_;
-  const GroupOptions& options_;
-  std::map<std::string, std::unique_ptr<Runtime>> groups_;
-  std::map<int32_t, uint64_t> bytes_since_snapshot_;
-  std::map<int32_t, bool> snapshot_running_;
+  std::unique_ptr<GroupHost> host_;
+  GroupOptions options_;
+  asio::any_io_executor executor_;
+  bool stopped_ = false;
+  std::map<std::string, RuntimePtr> groups_;
+  std::map<int32_t, std::shared_ptr<OffsetsPartition>> partitions_;
+  uint64_t next_commit_ = 0;
   std::unique_ptr<asio::steady_timer> timer_;
   std::mt19937_64 rng_{std::random_device{}()};
 };

@@ -108,4 +108,14 @@ bool Group::maybe_complete(GroupTime now, const PartitionCounts& partitions) {
   return true;
 }
 
+std::vector<TopicPartitionKey> Group::expired_offsets(GroupTime now,
+                                                     std::chrono::milliseconds retention) const {
+  std::vector<TopicPartitionKey> out;
+  if (!members_.empty()) return out;
+  for (const auto& [tp, c] : offsets_) {
+    if (now - std::max(c.committed_at, empty_since_) > retention) out.push_back(tp);
+  }
+  return out;
+}
+
 }  // namespace cairn::broker

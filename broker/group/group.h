@@ -44,8 +44,12 @@ struct Member {
 struct CommittedOffset {
   int64_t offset = 0;
   std::string metadata;
-  int64_t commit_time_ms = 0;
+  int64_t commit_time_ms = 0;  // wall clock, as stored
+  // When it was committed, on the coordinator's steady clock (not stored): the retention clock.
+  GroupTime committed_at{};
 };
+
+using TopicPartitionKey = std::pair<std::string, int32_t>;
 
 class Group {
  public:
@@ -74,9 +78,15 @@ class Group {
   bool maybe_complete(GroupTime now, const PartitionCounts& partitions);
   GroupTime rebalance_deadline() const { return deadline_; }
 
-  std::map<std::pair<std::string, int32_t>, CommittedOffset>& offsets() { return offsets_; }
-  const std::map<std::pair<std::string, int32_t>, CommittedOffset>& offsets() const { return offsets_; }
+  std::map<TopicPartitionKey, CommittedOffset>& offsets() { return offsets_; }
+  const std::map<TopicPartitionKey, CommittedOffset>& offsets() const { return offsets_; }
+  // When the last member left in this run; the clock's epoch if the group never had members.
   GroupTime empty_since() const { return empty_since_; }
+  // The offsets due for deletion at `now`: none while the group has members; otherwise those
+  // whose commit and the group's emptying both lie more than `retention` back. (A group used
+  // with manual assignment never has members: each of its offsets lives `retention` past its
+  // last commit.)
+  std::vector<TopicPartitionKey> expired_offsets(GroupTime now, std::chrono::milliseconds retention) const;
 
  private:
   void start_rebalance(GroupTime now, std::chrono::milliseconds delay);
@@ -88,8 +98,8 @@ class Group {
   std::map<std::string, Member> members_;
   GroupTime window_end_{};
   GroupTime deadline_{};
-  GroupTime empty_since_ = std::chrono::steady_clock::now();
-  std::map<std::pair<std::string, int32_t>, CommittedOffset> offsets_;
+  GroupTime empty_since_{};
+  std::map<TopicPartitionKey, CommittedOffset> offsets_;
 };
 
 }  // namespace cairn::broker

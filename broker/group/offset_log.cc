@@ -10,16 +10,28 @@ namespace cairn::broker {
 
 namespace {
 
+// Record types, the first byte of every key (storage/FORMAT.md, "Committed offsets").
 constexpr uint8_t kCommitKey = 1;
-constexpr uint8_t kSnapshotKey = 2;
+constexpr uint8_t kLegacySnapshotKey = 2;  // first release: the rest of its batch is the snapshot
+constexpr uint8_t kSnapshotBeginKey = 3;
+constexpr uint8_t kSnapshotEntryKey = 4;
+constexpr uint8_t kSnapshotEndKey = 5;
 
-std::vector<std::byte> key_of(const OffsetRecord& r) {
+std::vector<std::byte> key_of(uint8_t type, const OffsetRecord& r) {
   std::vector<std::byte> out;
   protocol::Encoder e(out);
-  e.write<uint8_t>(kCommitKey);
+  e.write<uint8_t>(type);
   e.write_string(r.group);
   e.write_string(r.topic);
   e.write<int32_t>(r.partition);
+  return out;
+}
+
+std::vector<std::byte> marker_key(uint8_t type, uint64_t snapshot_id) {
+  std::vector<std::byte> out;
+  protocol::Encoder e(out);
+  e.write<uint8_t>(type);
+  e.write<uint64_t>(snapshot_id);
   return out;
 }
 
@@ -32,8 +44,8 @@ std::vector<std::byte> value_of(const CommittedOffset& c) {
   return out;
 }
 
-void add(protocol::RecordBatchBuilder& b, const OffsetRecord& r, Timestamp now) {
-  auto key = key_of(r);
+void add(protocol::RecordBatchBuilder& b, uint8_t type, const OffsetRecord& r, Timestamp now) {
+  auto key = key_of(type, r);
   if (r.value) {
     auto value = value_of(*r.value);
     b.append(now, protocol::Bytes(key), protocol::Bytes(value));
@@ -46,18 +58,49 @@ void add(protocol::RecordBatchBuilder& b, const OffsetRecord& r, Timestamp now) 
 
 std::vector<std::byte> encode_offset_batch(const std::vector<OffsetRecord>& records, Timestamp now) {
   protocol::RecordBatchBuilder b;
-  for (const auto& r : records) add(b, r, now);
+  for (const auto& r : records) add(b, kCommitKey, r, now);
   return b.seal();
 }
 
-std::vector<std::byte> encode_offset_snapshot(const std::vector<OffsetRecord>& records,
-                                              Timestamp now) {
-  protocol::RecordBatchBuilder b;
-  std::byte marker{kSnapshotKey};
-  b.append(now, protocol::Bytes(&marker, 1), std::nullopt);
-  for (const auto& r : records) add(b, r, now);
-  return b.seal();
+size_t offset_record_bytes(const OffsetRecord& r) {
+  // Key and value as encoded, plus the record's own framing (varints, attributes, deltas).
+  return 1 + 2 + r.group.size() + 2 + r.topic.size() + 4 + 8 + 2 +
+         (r.value ? r.value->metadata.size() : 0) + 8 + 24;
 }
+
+std::vector<std::vector<std::byte>> encode_offset_snapshot(uint64_t snapshot_id,
+                                                           const std::vector<OffsetRecord>& entries,
+                                                           Timestamp now, size_t batch_bytes) {
+  std::vector<std::vector<std::byte>> out;
+  protocol::RecordBatchBuilder b;
+  auto begin = marker_key(kSnapshotBeginKey, snapshot_id);
+  b.append(now, protocol::Bytes(begin), std::nullopt);
+  for (const auto& r : entries) {
+    if (!b.empty() && b.size_bytes() + offset_record_bytes(r) > batch_bytes) out.push_back(b.seal());
+    add(b, kSnapshotEntryKey, r, now);
+  }
+  std::vector<std::byte> count;
+  protocol::Encoder count_encoder(count);
+  count_encoder.write<uint64_t>(entries.size());
+  auto end = marker_key(kSnapshotEndKey, snapshot_id);
+  b.append(now, protocol::Bytes(end), protocol::Bytes(count));
+  out.push_back(b.seal());
+  return out;
+}
+
+namespace {
+
+Result<CommittedOffset> read_value(protocol::Bytes bytes) {
+  protocol::Decoder value(bytes);
+  CommittedOffset c;
+  c.offset = value.read<int64_t>("offset");
+  c.metadata = value.read_string("metadata");
+  c.commit_time_ms = value.read<int64_t>("commit time");
+  CAIRN_RETURN_IF_ERROR(value.finish("offsets value"));
+  return c;
+}
+
+}  // namespace
 
 Status OffsetReplay::apply(const protocol::RecordBatchView& batch) {
   protocol::RecordReader reader(batch);
@@ -66,16 +109,50 @@ Status OffsetReplay::apply(const protocol::RecordBatchView& batch) {
     if (!rec.key || rec.key->empty()) return Status::corruption("offsets record without a key");
     protocol::Decoder key(*rec.key);
     auto type = key.read<uint8_t>("type");
-    if (type == kSnapshotKey) {
+    if (type == kSnapshotBeginKey || type == kSnapshotEndKey) {
+      uint64_t id = key.read<uint64_t>("snapshot id");
+      CAIRN_RETURN_IF_ERROR(key.finish("offsets snapshot marker"));
+      if (type == kSnapshotBeginKey) {
+        building_ = Snapshot{id, 0, {}};
+        continue;
+      }
+      if (!rec.value) return Status::corruption("offsets snapshot end without an entry count");
+      protocol::Decoder value(*rec.value);
+      uint64_t entries = value.read<uint64_t>("entry count");
+      CAIRN_RETURN_IF_ERROR(value.finish("offsets snapshot end"));
+      if (building_ && building_->id == id && building_->entries == entries) {
+        offsets_ = std::move(building_->offsets);
+      }
+      building_.reset();
+      continue;
+    }
+    if (type == kLegacySnapshotKey) {
+      building_.reset();
       offsets_.clear();
       continue;
     }
-    if (type != kCommitKey) return Status::corruption("unknown offsets record type " + std::to_string(type));
+    if (type != kCommitKey && type != kSnapshotEntryKey) {
+      return Status::corruption("unknown offsets record type " + std::to_string(type));
+    }
     std::string group = key.read_string("group");
     std::string topic = key.read_string("topic");
     int32_t partition = key.read<int32_t>("partition");
     CAIRN_RETURN_IF_ERROR(key.finish("offsets key"));
-    auto tp = std::make_pair(topic, partition);
+    auto tp = std::make_pair(std::move(topic), partition);
+    if (type == kSnapshotEntryKey) {
+      if (!rec.value) return Status::corruption("offsets snapshot entry without a value");
+      auto c = read_value(*rec.value);
+      if (!c) return c.error();
+      // An entry outside a snapshot under way belongs to one cut short: ignore it.
+      if (building_) {
+        building_->offsets[group][tp] = std::move(*c);
+        ++building_->entries;
+      }
+      continue;
+    }
+    // Nothing but entries lies between a snapshot's markers, as written; anything else means
+    // that snapshot was cut short.
+    building_.reset();
     if (!rec.value) {
       auto g = offsets_.find(group);
       if (g != offsets_.end()) {
@@ -84,13 +161,9 @@ Status OffsetReplay::apply(const protocol::RecordBatchView& batch) {
       }
       continue;
     }
-    protocol::Decoder value(*rec.value);
-    CommittedOffset c;
-    c.offset = value.read<int64_t>("offset");
-    c.metadata = value.read_string("metadata");
-    c.commit_time_ms = value.read<int64_t>("commit time");
-    CAIRN_RETURN_IF_ERROR(value.finish("offsets value"));
-    offsets_[group][tp] = std::move(c);
+    auto c = read_value(*rec.value);
+    if (!c) return c.error();
+    offsets_[group][tp] = std::move(*c);
   }
   return reader.status();
 }

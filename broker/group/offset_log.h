@@ -2,8 +2,9 @@
 
 // The records of the internal `__consumer_offsets` topic (storage/FORMAT.md, "Committed
 // offsets"): each commit is a record whose key names the group, topic and partition and whose
-// value holds the offset; a null value deletes it; a snapshot record starts a full copy of the
-// partition's offsets, after which everything before it can go.
+// value holds the offset; a null value deletes it. A snapshot is a run of records, a begin
+// marker, one entry per live offset and an end marker with the entry count, over as many
+// batches as it takes; once its end is stored, everything before its begin can go.
 
 #include <cstdint>
 #include <map>
@@ -29,20 +30,33 @@ struct OffsetRecord {
 // A sealed batch of commit (or delete) records.
 std::vector<std::byte> encode_offset_batch(const std::vector<OffsetRecord>& records,
                                            Timestamp now);
-// A sealed batch that starts with a snapshot marker followed by `records`.
-std::vector<std::byte> encode_offset_snapshot(const std::vector<OffsetRecord>& records,
-                                              Timestamp now);
+// The sealed batches of snapshot `snapshot_id` of `entries` (every live offset, none null), each
+// of about `batch_bytes` at most (one entry more than fits is never split).
+std::vector<std::vector<std::byte>> encode_offset_snapshot(uint64_t snapshot_id,
+                                                           const std::vector<OffsetRecord>& entries,
+                                                           Timestamp now, size_t batch_bytes);
+// About how many bytes `record` takes in a batch.
+size_t offset_record_bytes(const OffsetRecord& record);
 
-// Replays an offsets partition's batches into `groups` (group id -> offsets).
+// Replays an offsets partition's batches, in log order, into the live offsets by group. A
+// snapshot replaces everything before it only once its end marker arrives with the right entry
+// count; a snapshot cut short (a crash, a failed write) is ignored.
 class OffsetReplay {
  public:
-  using Offsets = std::map<std::string, std::map<std::pair<std::string, int32_t>, CommittedOffset>>;
+  using Offsets = std::map<std::string, std::map<TopicPartitionKey, CommittedOffset>>;
   // Applies every record of a stored batch; kCorruption for a record it cannot read.
   Status apply(const protocol::RecordBatchView& batch);
   Offsets& offsets() { return offsets_; }
 
  private:
+  struct Snapshot {
+    uint64_t id = 0;
+    uint64_t entries = 0;
+    Offsets offsets;
+  };
+
   Offsets offsets_;
+  std::optional<Snapshot> building_;  // begun, its end not seen yet
 };
 
 // Which offsets partition, of `partitions`, holds a group.

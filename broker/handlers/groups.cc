@@ -27,9 +27,6 @@ awaitable<protocol::GroupErrorResponse> heartbeat_on(GroupCoordinator& c, protoc
 awaitable<protocol::GroupErrorResponse> leave_on(GroupCoordinator& c, protocol::LeaveGroupRequest r) {
   co_return c.leave(r);
 }
-awaitable<protocol::OffsetFetchResponse> fetch_on(GroupCoordinator& c, protocol::OffsetFetchRequest r) {
-  co_return c.fetch_offsets(r);
-}
 awaitable<std::vector<protocol::GroupListing>> list_on(GroupCoordinator& c) { co_return c.list(); }
 awaitable<protocol::DescribedGroup> describe_on(GroupCoordinator& c, std::string group) {
   co_return c.describe(group);
@@ -103,7 +100,7 @@ awaitable<HandlerResult> handle_offset_fetch(RequestContext& ctx) {
   if (!request) co_return respond_error(ctx, ErrorCode::kInvalidRequest, request.error().message());
   Shard* shard = nullptr;
   auto& c = coordinator_for(ctx.broker, request->group_id, shard);
-  co_return respond(ctx, co_await run_on(shard->executor(), fetch_on(c, std::move(*request))));
+  co_return respond(ctx, co_await run_on(shard->executor(), c.fetch_offsets(std::move(*request))));
 }
 
 awaitable<HandlerResult> handle_list_groups(RequestContext& ctx) {

@@ -1,5 +1,6 @@
 #include "cairn/admin.h"
 
+#include <algorithm>
 #include <set>
 
 #include "cairn/connection.h"
@@ -141,38 +142,62 @@ Result<GroupDescription> Admin::describe_group(const std::string& group) {
   return out;
 }
 
-Status Admin::reset_offsets(const std::string& group, const std::string& topic, OffsetTarget target) {
+Result<std::vector<PartitionOffsetReset>> Admin::plan_offset_reset(const std::string& topic,
+                                                                   OffsetTarget target,
+                                                                   std::optional<int32_t> partition) {
   auto meta = describe_topic(topic);
   if (!meta) return meta.error();
-  protocol::OffsetCommitRequest commit{group, -1, "", {{topic, {}}}};
-  if (target.kind == OffsetTarget::Kind::kOffset) {
-    for (const auto& p : meta->partitions) {
-      commit.topics[0].partitions.push_back({p.partition, target.offset, ""});
+  std::vector<PartitionOffsetReset> plan;
+  for (const auto& p : meta->partitions) {
+    if (partition && p.partition != *partition) continue;
+    if (p.error != ErrorCode::kNone) {
+      return Status::unavailable("partition " + topic + "-" + std::to_string(p.partition) + ": " +
+                                 std::string(protocol::error_name(p.error)));
     }
-  } else {
-    protocol::ListOffsetsRequest list;
-    list.topics.push_back({topic, {}});
-    int64_t ts = target.kind == OffsetTarget::Kind::kEarliest ? protocol::kEarliestTimestamp
-                                                               : protocol::kLatestTimestamp;
-    for (const auto& p : meta->partitions) list.topics[0].partitions.push_back({p.partition, ts});
-    auto r = impl_->conn->call<protocol::ListOffsetsRequest, protocol::ListOffsetsResponse>(ApiKey::kListOffsets, list);
-    if (!r) return r.error();
-    for (const auto& p : r->body.topics.at(0).partitions) {
-      commit.topics[0].partitions.push_back({p.partition, p.offset, ""});
+    PartitionOffsetReset& r = plan.emplace_back();
+    r.partition = p.partition;
+    r.log_start = p.log_start_offset;
+    r.log_end = p.high_watermark;
+    switch (target.kind) {
+      case OffsetTarget::Kind::kEarliest: r.offset = r.log_start; break;
+      case OffsetTarget::Kind::kLatest: r.offset = r.log_end; break;
+      case OffsetTarget::Kind::kOffset:
+        r.offset = std::clamp(target.offset, r.log_start, r.log_end);
+        r.clamped = r.offset != target.offset;
+        break;
     }
   }
+  if (plan.empty()) {
+    return Status::not_found("topic '" + topic + "' has no partition " +
+                             std::to_string(partition.value_or(0)));
+  }
+  return plan;
+}
+
+Status Admin::reset_offsets(const std::string& group, const std::string& topic,
+                            const std::vector<PartitionOffsetReset>& plan) {
+  protocol::OffsetCommitRequest commit{group, -1, "", {{topic, {}}}};
+  for (const auto& p : plan) commit.topics[0].partitions.push_back({p.partition, p.offset, ""});
   auto r = impl_->conn->call<protocol::OffsetCommitRequest, protocol::OffsetCommitResponse>(ApiKey::kOffsetCommit, commit);
   if (!r) return r.error();
-  for (const auto& p : r->body.topics.at(0).partitions) {
-    if (p.error == ErrorCode::kNonEmptyGroup) {
-      return Status::invalid_argument("group '" + group + "' has members (NON_EMPTY_GROUP): stop its consumers first");
-    }
-    if (p.error != ErrorCode::kNone) {
-      return Status::invalid_argument("reset of " + topic + "-" + std::to_string(p.partition) + ": " +
-                                      std::string(protocol::error_name(p.error)));
+  for (const auto& t : r->body.topics) {
+    for (const auto& p : t.partitions) {
+      if (p.error == ErrorCode::kNonEmptyGroup) {
+        return Status::invalid_argument("group '" + group + "' has members (NON_EMPTY_GROUP): stop its consumers first");
+      }
+      if (p.error != ErrorCode::kNone) {
+        return Status::invalid_argument("reset of " + topic + "-" + std::to_string(p.partition) + ": " +
+                                        std::string(protocol::error_name(p.error)));
+      }
     }
   }
   return Status::ok();
+}
+
+Status Admin::reset_offsets(const std::string& group, const std::string& topic, OffsetTarget target) {
+  auto plan = plan_offset_reset(topic, target);
+  if (!plan) return plan.error();
+  return reset_offsets(group, topic, *plan);
 }
 
 }  // namespace cairn::client

@@ -11,6 +11,7 @@
 #include "protocol/messages/fetch.h"
 #include "protocol/messages/group.h"
 #include "protocol/record_batch.h"
+#include "protocol/wire_format.h"
 
 namespace cairn::client {
 
@@ -29,7 +30,21 @@ struct PartitionState {
   int64_t high_watermark = -1;  // as the last fetch reported it
   std::deque<ConsumerRecord> buffered;
   size_t buffered_bytes = 0;
+  // The batch at fetch_offset failed verification: nothing past it is fetched until a seek.
+  // poll() reports it once, when the records before it have been returned.
+  std::optional<CorruptBatch> corrupt;
+  Status corruption;
+  bool corruption_reported = false;
+  // The broker refused this partition (unknown, offline): neither fetched nor looked up again
+  // before retry_at, which backs off per consecutive failure.
+  int failures = 0;
+  SteadyTime retry_at{};
+  ErrorCode last_error = ErrorCode::kNone;
 };
+
+std::string partition_name(const TopicPartition& tp) {
+  return tp.topic + "-" + std::to_string(tp.partition);
+}
 
 bool rejoin_error(ErrorCode e) {
   return e == ErrorCode::kRebalanceInProgress || e == ErrorCode::kIllegalGeneration ||
@@ -64,7 +79,9 @@ struct Consumer::Impl {
   size_t buffered_bytes = 0;
   uint64_t fetch_epoch = 0;
   bool fetch_in_flight = false;
-  Status fetch_error;
+  int fetch_failures = 0;        // fetch requests failed in a row (no answer, refused as a whole)
+  SteadyTime fetch_retry_at{};   // no fetch before this after such a failure
+  std::optional<CorruptBatch> last_corrupt;  // what the last poll() reported
   size_t round_robin = 0;
   SteadyTime next_auto_commit{};
   std::map<TopicPartition, int64_t> last_committed;
@@ -80,7 +97,9 @@ struct Consumer::Impl {
   Status ensure_connected();
   Status run_rebalance();
   Status resolve_positions();
+  void back_off_locked(PartitionState& ps, ErrorCode error);
   void start_fetch_locked();
+  std::optional<Status> take_corruption_locked();
   void on_fetch(uint64_t epoch, std::map<TopicPartition, int64_t> asked,
                 Result<Reply<protocol::FetchResponse>> r);
   std::vector<ConsumerRecord> take_locked();
@@ -88,7 +107,9 @@ struct Consumer::Impl {
   protocol::OffsetCommitRequest commit_request(const std::map<TopicPartition, int64_t>& offsets);
   Status handle_commit_response(const Result<Reply<protocol::OffsetCommitResponse>>& r);
   std::map<TopicPartition, int64_t> positions_locked() const;
-  Result<std::map<TopicPartition, int64_t>> list_offsets(const std::vector<TopicPartition>& tps, int64_t ts);
+  Result<std::map<TopicPartition, int64_t>> list_offsets(
+      const std::vector<TopicPartition>& tps, int64_t ts,
+      std::map<TopicPartition, ErrorCode>* failed = nullptr);
   void run_heartbeat();
 };
 
@@ -144,8 +165,9 @@ Status Consumer::Impl::ensure_connected() {
   return connect();
 }
 
+// Per-partition errors fail the call, or, with `failed`, are returned there.
 Result<std::map<TopicPartition, int64_t>> Consumer::Impl::list_offsets(
-    const std::vector<TopicPartition>& tps, int64_t ts) {
+    const std::vector<TopicPartition>& tps, int64_t ts, std::map<TopicPartition, ErrorCode>* failed) {
   protocol::ListOffsetsRequest req;
   for (const auto& tp : tps) {
     if (req.topics.empty() || req.topics.back().name != tp.topic) req.topics.push_back({tp.topic, {}});
@@ -157,6 +179,10 @@ Result<std::map<TopicPartition, int64_t>> Consumer::Impl::list_offsets(
   std::map<TopicPartition, int64_t> out;
   for (const auto& t : r->body.topics) {
     for (const auto& p : t.partitions) {
+      if (p.error != ErrorCode::kNone && failed) {
+        (*failed)[{t.name, p.partition}] = p.error;
+        continue;
+      }
       if (p.error != ErrorCode::kNone) {
         return Status::unavailable("list offsets of " + t.name + "-" + std::to_string(p.partition) +
                                    ": " + error_text(p.error));
@@ -167,12 +193,21 @@ Result<std::map<TopicPartition, int64_t>> Consumer::Impl::list_offsets(
   return out;
 }
 
+void Consumer::Impl::back_off_locked(PartitionState& ps, ErrorCode error) {
+  ps.retry_at = now() + retry_backoff(config.retry_backoff, config.retry_backoff_max, ps.failures);
+  ps.failures = std::min(ps.failures + 1, 30);
+  ps.last_error = error;
+}
+
+// A partition the broker refuses to list (unknown, offline) keeps no position and is retried
+// after its backoff; the others go on.
 Status Consumer::Impl::resolve_positions() {
   std::vector<TopicPartition> unknown, resets;
   {
     std::lock_guard lock(mu);
+    auto t = now();
     for (auto& [tp, ps] : parts) {
-      if (ps.position >= 0) continue;
+      if (ps.position >= 0 || t < ps.retry_at) continue;
       (ps.reset ? resets : unknown).push_back(tp);
     }
   }
@@ -205,18 +240,25 @@ Status Consumer::Impl::resolve_positions() {
     int64_t ts = config.auto_offset_reset == ConsumerConfig::OffsetReset::kEarliest
                      ? protocol::kEarliestTimestamp
                      : protocol::kLatestTimestamp;
-    auto offsets = list_offsets(resets, ts);
+    std::map<TopicPartition, ErrorCode> failed;
+    auto offsets = list_offsets(resets, ts, &failed);
     if (!offsets) return offsets.error();
     found.insert(offsets->begin(), offsets->end());
+    std::lock_guard lock(mu);
+    for (const auto& [tp, error] : failed) {
+      if (auto it = parts.find(tp); it != parts.end()) back_off_locked(it->second, error);
+    }
   }
   std::lock_guard lock(mu);
+  bool moved = false;
   for (const auto& [tp, offset] : found) {
     auto it = parts.find(tp);
     if (it == parts.end() || it->second.position >= 0) continue;
     it->second.position = it->second.fetch_offset = offset;
     it->second.reset = false;
+    moved = true;
   }
-  ++fetch_epoch;
+  if (moved) ++fetch_epoch;  // a fetch in flight was asked without these partitions
   return Status::ok();
 }
 
@@ -224,6 +266,8 @@ void Consumer::Impl::start_fetch_locked() {
   if (fetch_in_flight || !conn || !conn->health().is_ok() || buffered_bytes >= config.max_buffered_bytes) {
     return;
   }
+  auto t = now();
+  if (t < fetch_retry_at) return;
   // While some partition is skipped for its full buffer, it will want fetching as soon as poll()
   // drains it, and a long poll on the others (responses come back in order) would hold that
   // fetch up for max wait. Then fetch without waiting, and only partitions with data to read.
@@ -239,6 +283,7 @@ void Consumer::Impl::start_fetch_locked() {
   std::map<TopicPartition, int64_t> asked;
   for (const auto& [tp, ps] : parts) {
     if (ps.paused || ps.fetch_offset < 0 || ps.buffered_bytes >= config.max_partition_fetch_bytes) continue;
+    if (ps.corrupt || t < ps.retry_at) continue;
     if (refill_soon && ps.high_watermark >= 0 && ps.fetch_offset >= ps.high_watermark) continue;
     if (req.topics.empty() || req.topics.back().name != tp.topic) req.topics.push_back({tp.topic, {}});
     req.topics.back().partitions.push_back({tp.partition, ps.fetch_offset, config.max_partition_fetch_bytes});
@@ -258,62 +303,103 @@ namespace {
 // One partition's part of a fetch response, decoded.
 struct FetchedPartition {
   TopicPartition tp;
-  bool out_of_range = false;
+  ErrorCode error = ErrorCode::kNone;
   int64_t high_watermark = -1;
   std::vector<ConsumerRecord> records;
   size_t bytes = 0;          // as counted against max_buffered_bytes
   int64_t next_fetch = -1;   // after the last whole batch
+  Status corruption;         // the batch at next_fetch failed verification
+  int64_t resume_at = -1;    // then: where a reader can go on past it
 };
 
 size_t buffered_size(const ConsumerRecord& r) {
   return 64 + (r.key ? r.key->size() : 0) + (r.value ? r.value->size() : 0);
 }
 
-// Decodes every partition of a response that was asked for, from the offset it was asked at.
-// Stops at the first batch that does not parse and returns why; what came before it is kept.
-Status decode_fetch(const protocol::FetchResponse& response,
-                    const std::map<TopicPartition, int64_t>& asked,
-                    std::vector<FetchedPartition>& out) {
+// Where a reader can go on after the batch at the front of `bytes`, which failed verification
+// at `offset`. Its extent is known for sure only from the next batch, when that one's header
+// checksum (over its base offset and length) matches; else from its own header, when the
+// header checksum holds and its record count agrees with its last offset delta (one damaged
+// byte cannot change both); else it is unknown, and offset + 1 may meet the same batch again.
+int64_t resume_offset(protocol::Bytes bytes, int64_t offset) {
+  auto h = protocol::decode_batch_header(bytes);
+  if (!h || h->batch_length < protocol::batch::kHeaderSize || h->batch_length > bytes.size() ||
+      protocol::header_checksum(bytes) != h->header_checksum) {
+    return offset + 1;
+  }
+  protocol::Bytes after = bytes.subspan(h->batch_length);
+  auto next = protocol::decode_batch_header(after);
+  if (next && protocol::header_checksum(after) == next->header_checksum &&
+      next->base_offset.value() > offset) {
+    return next->base_offset.value();
+  }
+  bool counts_agree = h->record_count >= 1 && h->last_offset_delta == h->record_count - 1 &&
+                      static_cast<uint64_t>(h->record_count) <=
+                          (h->batch_length - protocol::batch::kHeaderSize) / protocol::batch::kMinRecordSize;
+  if (counts_agree && h->next_offset().value() > offset) {
+    return h->next_offset().value();
+  }
+  return offset + 1;
+}
+
+// Decodes a partition's batches from the offset it was asked at, up to the first batch that
+// fails verification: what came before it is kept, and that batch is described in `f`.
+void decode_partition(const protocol::FetchPartitionResult& p, int64_t asked, FetchedPartition& f) {
+  f.next_fetch = asked;
+  protocol::Bytes rest = p.records;
+  while (!rest.empty()) {
+    size_t records_before = f.records.size(), bytes_before = f.bytes;
+    auto batch = protocol::RecordBatchView::parse(rest, protocol::Verify::kStored);
+    Status bad = batch ? Status::ok() : batch.error();
+    if (batch) {
+      protocol::RecordReader reader(*batch);
+      protocol::RecordView rec;
+      while (reader.next(rec)) {
+        if (rec.offset.value() < asked) continue;
+        ConsumerRecord& r = f.records.emplace_back();
+        r.topic_partition = f.tp;
+        r.offset = rec.offset.value();
+        r.timestamp = rec.timestamp;
+        if (rec.key) r.key.emplace(protocol::as_string_view(*rec.key));
+        if (rec.value) r.value.emplace(protocol::as_string_view(*rec.value));
+        for (const auto& h : rec.headers()) {
+          r.headers.push_back({std::string(h.key),
+                               h.value ? std::optional<std::string>(protocol::as_string_view(*h.value))
+                                       : std::nullopt});
+        }
+        f.bytes += buffered_size(r);
+      }
+      bad = reader.status();
+    }
+    if (!bad.is_ok()) {  // the whole batch goes, even the records that decoded
+      f.records.resize(records_before);
+      f.bytes = bytes_before;
+      f.corruption = bad;
+      f.resume_at = resume_offset(rest, f.next_fetch);
+      return;
+    }
+    f.next_fetch = batch->header().next_offset().value();
+    rest = rest.subspan(batch->bytes().size());
+  }
+}
+
+// Decodes every partition of a response that was asked for.
+std::vector<FetchedPartition> decode_fetch(const protocol::FetchResponse& response,
+                                           const std::map<TopicPartition, int64_t>& asked) {
+  std::vector<FetchedPartition> out;
   for (const auto& t : response.topics) {
     for (const auto& p : t.partitions) {
       TopicPartition tp{t.name, p.partition};
       auto a = asked.find(tp);
       if (a == asked.end()) continue;
-      if (p.error == ErrorCode::kOffsetOutOfRange) {
-        out.push_back({tp, true, -1, {}, 0, -1});
-        continue;
-      }
-      if (p.error != ErrorCode::kNone) continue;  // retried with the next fetch
-      FetchedPartition& f =
-          out.emplace_back(FetchedPartition{tp, false, p.high_watermark, {}, 0, a->second});
-      protocol::Bytes rest = p.records;
-      while (!rest.empty()) {
-        auto batch = protocol::RecordBatchView::parse(rest, protocol::Verify::kStored);
-        if (!batch) return batch.error().with_context("partition " + t.name + "-" + std::to_string(p.partition));
-        protocol::RecordReader reader(*batch);
-        protocol::RecordView rec;
-        while (reader.next(rec)) {
-          if (rec.offset.value() < a->second) continue;
-          ConsumerRecord& r = f.records.emplace_back();
-          r.topic_partition = tp;
-          r.offset = rec.offset.value();
-          r.timestamp = rec.timestamp;
-          if (rec.key) r.key.emplace(protocol::as_string_view(*rec.key));
-          if (rec.value) r.value.emplace(protocol::as_string_view(*rec.value));
-          for (const auto& h : rec.headers()) {
-            r.headers.push_back({std::string(h.key),
-                                 h.value ? std::optional<std::string>(protocol::as_string_view(*h.value))
-                                         : std::nullopt});
-          }
-          f.bytes += buffered_size(r);
-        }
-        if (!reader.status().is_ok()) return reader.status();
-        f.next_fetch = batch->header().next_offset().value();
-        rest = rest.subspan(batch->bytes().size());
-      }
+      FetchedPartition& f = out.emplace_back();
+      f.tp = tp;
+      f.error = p.error;
+      f.high_watermark = p.high_watermark;
+      if (p.error == ErrorCode::kNone) decode_partition(p, a->second, f);
     }
   }
-  return Status::ok();
+  return out;
 }
 
 }  // namespace
@@ -323,18 +409,24 @@ void Consumer::Impl::on_fetch(uint64_t epoch, std::map<TopicPartition, int64_t> 
   // Decoded before taking the lock: a full response is over 100,000 records, and poll() should
   // hand out what is already buffered meanwhile instead of waiting for all of them.
   std::vector<FetchedPartition> fetched;
-  Status decode_error;
-  if (r) decode_error = decode_fetch(r->body, asked, fetched);
+  if (r) fetched = decode_fetch(r->body, asked);
   std::lock_guard lock(mu);
   fetch_in_flight = false;
   changed.notify_all();
-  if (!r || epoch != fetch_epoch || stopping) return;
+  if (!r) {
+    // No answer, or the request refused as a whole: asking again at once would only repeat it.
+    fetch_retry_at = now() + retry_backoff(config.retry_backoff, config.retry_backoff_max, fetch_failures);
+    fetch_failures = std::min(fetch_failures + 1, 30);
+    return;
+  }
+  fetch_failures = 0;
+  if (epoch != fetch_epoch || stopping) return;
   for (auto& f : fetched) {
     auto it = parts.find(f.tp);
     // Moved on since (a seek): this data is from the old position.
     if (it == parts.end() || it->second.fetch_offset != asked[f.tp]) continue;
     PartitionState& ps = it->second;
-    if (f.out_of_range) {
+    if (f.error == ErrorCode::kOffsetOutOfRange) {
       ps.position = ps.fetch_offset = -1;
       ps.reset = true;
       ps.buffered.clear();
@@ -342,17 +434,38 @@ void Consumer::Impl::on_fetch(uint64_t epoch, std::map<TopicPartition, int64_t> 
       ps.buffered_bytes = 0;
       continue;
     }
+    if (f.error != ErrorCode::kNone) {
+      // The broker answers at once when a partition has an error, so without a pause the
+      // next fetch would follow at once too, again and again.
+      back_off_locked(ps, f.error);
+      continue;
+    }
+    ps.failures = 0;
+    ps.last_error = ErrorCode::kNone;
     for (auto& rec : f.records) ps.buffered.push_back(std::move(rec));
     ps.buffered_bytes += f.bytes;
     buffered_bytes += f.bytes;
     ps.fetch_offset = f.next_fetch;
     ps.high_watermark = f.high_watermark;
-  }
-  if (!decode_error.is_ok()) {
-    fetch_error = decode_error;
-    return;
+    if (!f.corruption.is_ok()) {
+      ps.corrupt = CorruptBatch{f.tp, f.next_fetch, f.resume_at};
+      ps.corruption = Status::corruption("corrupt batch in " + partition_name(f.tp) + " at offset " +
+                                         std::to_string(f.next_fetch) + ": " + f.corruption.message());
+      ps.corruption_reported = false;
+    }
   }
   start_fetch_locked();  // keep prefetching while there is room
+}
+
+// The corruption of a partition whose records before it have all been returned, once.
+std::optional<Status> Consumer::Impl::take_corruption_locked() {
+  for (auto& [tp, ps] : parts) {
+    if (!ps.corrupt || ps.corruption_reported || ps.paused || !ps.buffered.empty()) continue;
+    ps.corruption_reported = true;
+    last_corrupt = ps.corrupt;
+    return ps.corruption;
+  }
+  return std::nullopt;
 }
 
 std::vector<ConsumerRecord> Consumer::Impl::take_locked() {
@@ -598,7 +711,7 @@ Result<std::vector<ConsumerRecord>> Consumer::poll(std::chrono::milliseconds tim
     {
       std::lock_guard lock(s.mu);
       if (s.closed) return Status::unavailable("consumer is closed");
-      if (!s.fetch_error.is_ok()) return s.fetch_error;
+      s.last_corrupt.reset();
       rebalance = s.subscribed && (s.needs_rejoin || !s.joined);
     }
     if (step.is_ok() && rebalance) step = s.run_rebalance();
@@ -634,6 +747,7 @@ Result<std::vector<ConsumerRecord>> Consumer::poll(std::chrono::milliseconds tim
             });
       }
     }
+    if (auto corruption = s.take_corruption_locked()) return *corruption;
     auto records = s.take_locked();
     s.start_fetch_locked();
     if (!records.empty()) return records;
@@ -706,6 +820,8 @@ Status Consumer::seek(const TopicPartition& tp, int64_t offset) {
   ps.buffered_bytes = 0;
   ps.position = ps.fetch_offset = offset;
   ps.reset = false;
+  ps.corrupt.reset();
+  ps.corruption = Status::ok();
   ++s.fetch_epoch;
   return Status::ok();
 }
@@ -737,7 +853,17 @@ Result<int64_t> Consumer::position(const TopicPartition& tp) {
   CAIRN_RETURN_IF_ERROR(s.ensure_connected());
   CAIRN_RETURN_IF_ERROR(s.resolve_positions());
   std::lock_guard lock(s.mu);
-  return s.parts[tp].position;
+  const PartitionState& ps = s.parts[tp];
+  if (ps.position < 0) {
+    return Status::unavailable("no position for " + partition_name(tp) + " yet: " +
+                               error_text(ps.last_error));
+  }
+  return ps.position;
+}
+
+std::optional<CorruptBatch> Consumer::last_corrupt_batch() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->last_corrupt;
 }
 
 void Consumer::pause(const std::vector<TopicPartition>& partitions) {

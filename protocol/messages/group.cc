@@ -211,7 +211,6 @@ Result<OffsetCommitRequest> OffsetCommitRequest::decode(Bytes body, uint16_t) {
       p.partition = d.read<int32_t>("partition");
       p.offset = d.read<int64_t>("offset");
       p.metadata = d.read_string("metadata");
-      if (d.ok() && p.offset < 0) d.fail("offset", "negative");
       t.partitions.push_back(std::move(p));
     }
     r.topics.push_back(std::move(t));

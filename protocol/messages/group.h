@@ -112,7 +112,7 @@ using LeaveGroupResponse = GroupErrorResponse;
 
 struct CommitPartition {
   int32_t partition = 0;
-  int64_t offset = 0;  // the next offset to consume
+  int64_t offset = 0;  // the next offset to consume; the broker checks its range per partition
   std::string metadata;
 };
 

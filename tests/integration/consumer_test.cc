@@ -1,10 +1,15 @@
 // The client Consumer against the real broker, for fetch behaviour the semantics tests do not
-// reach: a partition with nothing to read must not hold up the ones that have data.
+// reach: a partition with nothing to read must not hold up the ones that have data, and one that
+// fails must not turn the fetch loop into a busy loop.
 #include <gtest/gtest.h>
+
+#include <fstream>
 
 #include "cairn/consumer.h"
 #include "cairn/producer.h"
+#include "protocol/frame.h"
 #include "tests/support/broker_process.h"
+#include "tests/support/counting_proxy.h"
 #include "tests/support/test_util.h"
 
 namespace cairn::testing {
@@ -55,6 +60,79 @@ TEST(Consumer, AnEmptyPartitionDoesNotHoldUpOneWithData) {
     }
   }
   EXPECT_EQ(next, kRecords);
+}
+
+TEST(Consumer, APartitionThatFailsIsRetriedWithBackoffWhileHealthyOnesKeepLongPolling) {
+  TempDir tmp;
+  BrokerProcess broker(tmp.path() / "data");
+  ASSERT_EQ(cli(broker.address(), {"topics", "create", "t"}).exit_code, 0);
+  CountingProxy proxy(broker.port());
+  client::ConsumerConfig config;
+  config.broker = proxy.address();
+  config.fetch_max_wait = 500ms;
+  auto consumer = client::Consumer::create(config);
+  ASSERT_TRUE(consumer) << consumer.error().to_string();
+  const client::TopicPartition healthy{"t", 0}, missing{"t", 7};  // t has one partition
+  ASSERT_TRUE((*consumer)->assign({healthy, missing}).is_ok());
+  ASSERT_TRUE((*consumer)->seek(healthy, 0).is_ok());
+  ASSERT_TRUE((*consumer)->seek(missing, 0).is_ok());
+
+  // The broker answers a fetch with an errored partition at once; without a backoff the
+  // consumer asks again at once, thousands of times a second. With it: the healthy partition's
+  // long polls (one per 500 ms) plus retries of the missing one at 100 ms growing to 1 s.
+  auto fetches = [&] { return proxy.requests(static_cast<uint16_t>(protocol::ApiKey::kFetch)); };
+  auto window = 3s;
+  int64_t before = fetches();
+  for (auto end = Clock::now() + window; Clock::now() < end;) {
+    auto records = (*consumer)->poll(200ms);
+    ASSERT_TRUE(records) << records.error().to_string();
+    EXPECT_TRUE(records->empty());
+  }
+  int64_t during = fetches() - before;
+  EXPECT_LE(during, 30) << "fetch requests in " << window.count() << " s";
+  EXPECT_GE(during, 3);  // the healthy partition was long-polled all along
+
+  // The healthy partition is still read.
+  auto input = tmp.path() / "in.txt";
+  std::ofstream(input) << "one\ntwo\n";
+  ASSERT_EQ(cli(broker.address(), {"produce", "t"}, input).exit_code, 0);
+  std::vector<std::string> values;
+  for (auto give_up = Clock::now() + 20s; values.size() < 2 && Clock::now() < give_up;) {
+    auto records = (*consumer)->poll(200ms);
+    ASSERT_TRUE(records) << records.error().to_string();
+    for (const auto& r : *records) values.push_back(r.value.value_or(""));
+  }
+  EXPECT_EQ(values, (std::vector<std::string>{"one", "two"}));
+}
+
+TEST(Consumer, APartitionWhosePositionCannotBeLookedUpDoesNotHoldUpTheOthers) {
+  TempDir tmp;
+  BrokerProcess broker(tmp.path() / "data");
+  ASSERT_EQ(cli(broker.address(), {"topics", "create", "t"}).exit_code, 0);
+  auto input = tmp.path() / "in.txt";
+  std::ofstream(input) << "one\ntwo\n";
+  ASSERT_EQ(cli(broker.address(), {"produce", "t"}, input).exit_code, 0);
+  CountingProxy proxy(broker.port());
+  client::ConsumerConfig config;
+  config.broker = proxy.address();
+  config.auto_offset_reset = client::ConsumerConfig::OffsetReset::kEarliest;
+  auto consumer = client::Consumer::create(config);
+  ASSERT_TRUE(consumer) << consumer.error().to_string();
+  // Neither has a position: both are looked up (ListOffsets), and t-7 does not exist.
+  ASSERT_TRUE((*consumer)->assign({{"t", 0}, {"t", 7}}).is_ok());
+  std::vector<std::string> values;
+  for (auto give_up = Clock::now() + 3s; Clock::now() < give_up;) {
+    auto records = (*consumer)->poll(200ms);
+    ASSERT_TRUE(records) << records.error().to_string();
+    for (const auto& r : *records) values.push_back(r.value.value_or(""));
+  }
+  EXPECT_EQ(values, (std::vector<std::string>{"one", "two"}));
+  // Looked up again with the same backoff, not once per poll.
+  EXPECT_LE(proxy.requests(static_cast<uint16_t>(protocol::ApiKey::kListOffsets)), 10);
+  auto position = (*consumer)->position({"t", 7});
+  ASSERT_FALSE(position);
+  EXPECT_NE(position.error().message().find("UNKNOWN_TOPIC_OR_PARTITION"), std::string::npos)
+      << position.error().to_string();
 }
 
 }  // namespace

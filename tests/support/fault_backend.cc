@@ -230,20 +230,20 @@ void FaultBackend::async_write(File& file, FilePosition pos, std::vector<Bytes> 
       if (hold_syncs_) {
         deferred_.push_back([this, &file, done = std::move(done), outcome]() mutable {
           outcome.sync = sync_file(file);
-          boost::asio::post(context_, [done = std::move(done), outcome] { done(outcome); });
+          complete([done = std::move(done), outcome] { done(outcome); });
         });
         return;
       }
       outcome.sync = sync_file(file);
     }
   }
-  boost::asio::post(context_, [done = std::move(done), outcome] { done(outcome); });
+  complete([done = std::move(done), outcome] { done(outcome); });
 }
 
 void FaultBackend::async_sync(File& file, SyncCompletion done) {
   auto run = [this, &file, done = std::move(done)]() mutable {
     Status s = sync_file(file);
-    boost::asio::post(context_, [done = std::move(done), s] { done(s); });
+    complete([done = std::move(done), s] { done(s); });
   };
   if (hold_syncs_) {
     deferred_.push_back(std::move(run));
@@ -281,6 +281,20 @@ void FaultBackend::crash_tearing(const std::filesystem::path& file, uint64_t zer
   std::shared_ptr<Inode> inode = node != nullptr ? node->inode : nullptr;
   crash();
   if (inode) inode->data = inode->synced = std::move(kept);
+}
+
+void FaultBackend::complete(std::function<void()> completion) {
+  if (holding_) {
+    held_.push_back(std::move(completion));
+    return;
+  }
+  boost::asio::post(context_, std::move(completion));
+}
+
+void FaultBackend::release_completions() {
+  holding_ = false;
+  for (auto& c : held_) boost::asio::post(context_, std::move(c));
+  held_.clear();
 }
 
 void FaultBackend::crash() {

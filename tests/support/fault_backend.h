@@ -61,6 +61,13 @@ class FaultBackend final : public storage::IoBackend {
   void set_capacity(std::optional<uint64_t> bytes) { capacity_ = bytes; }
   uint64_t used_bytes() const;
 
+  // From now on, write and sync completions are kept instead of posted, so a test can act while
+  // writes are in flight (the data itself is written at once, as before).
+  void hold_completions() { holding_ = true; }
+  // Stops holding and posts every held completion, in the order they were made.
+  void release_completions();
+  size_t held_completions() const { return held_.size(); }
+
   // While held, an asynchronous write lands its bytes at once but its fdatasync and its
   // completion wait, as do asynchronous syncs: the state of a group write in flight.
   void hold_syncs(bool hold) { hold_syncs_ = hold; }
@@ -103,8 +110,12 @@ class FaultBackend final : public storage::IoBackend {
   std::optional<Status> take_write_failure(const std::filesystem::path& path);
   std::optional<Status> take_sync_failure(const std::filesystem::path& path);
 
+  void complete(std::function<void()> completion);
+
   boost::asio::io_context& context_;
   std::map<std::filesystem::path, Dir> dirs_;
+  bool holding_ = false;
+  std::vector<std::function<void()>> held_;
   std::optional<uint64_t> capacity_;
   int write_err_ = 0, write_failures_ = 0;
   std::string write_failure_suffix_;

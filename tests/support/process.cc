@@ -102,7 +102,8 @@ RunResult run_program(const std::vector<std::string>& argv,
 }
 
 Child::Child(const std::vector<std::string>& argv, const std::filesystem::path& stderr_file,
-             const std::vector<std::string>& env) {
+             const std::vector<std::string>& env,
+             const std::optional<std::filesystem::path>& stdout_file) {
   std::vector<std::string> vars;
   for (char** e = environ; *e != nullptr; ++e) {
     std::string var(*e);
@@ -116,7 +117,8 @@ Child::Child(const std::vector<std::string>& argv, const std::filesystem::path& 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, stdout_file ? stdout_file->c_str() : "/dev/null",
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&actions, 2, stderr_file.c_str(),
                                    O_WRONLY | O_CREAT | O_APPEND, 0644);
   auto args = c_args(argv);

@@ -28,9 +28,11 @@ RunResult run_program(const std::vector<std::string>& argv,
 // A child left running in the background; its stderr goes to a file.
 class Child {
  public:
-  // `env` adds or replaces environment variables ("KEY=VALUE") for the child.
+  // `env` adds or replaces environment variables ("KEY=VALUE") for the child. Its stdout goes
+  // to `stdout_file` if given, else nowhere.
   Child(const std::vector<std::string>& argv, const std::filesystem::path& stderr_file,
-        const std::vector<std::string>& env = {});
+        const std::vector<std::string>& env = {},
+        const std::optional<std::filesystem::path>& stdout_file = std::nullopt);
   ~Child();  // SIGKILLs the child if it is still running
   Child(const Child&) = delete;
   Child& operator=(const Child&) = delete;

@@ -1,12 +1,14 @@
 // cairn consume TOPIC: fetch records from every partition (or one) and print them, until
-// --count records or until nothing arrives for --timeout-ms.
+// --count records, until nothing arrives for --timeout-ms, or until a stop signal.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 
 #include "cairn/consumer.h"
 #include "tools/cairn/common.h"
+#include "tools/cairn/signals.h"
 #include "tools/cairn/text.h"
 
 namespace cairn::tools {
@@ -98,14 +100,44 @@ int64_t parse_offset(const std::string& offset) {
   }
 }
 
+// Where a numeric --offset starts a partition: clamped to the partition's [log start, log end],
+// with a warning, so that an offset it does not have never sends it back to its beginning.
+int64_t clamped_start(int64_t offset, const std::string& topic, const protocol::PartitionMetadata& p) {
+  if (p.error != protocol::ErrorCode::kNone) return offset;  // offline: nothing to clamp to
+  int64_t at = std::clamp(offset, p.log_start_offset, p.high_watermark);
+  if (at != offset) {
+    fmt::print(stderr, "cairn: warning: --offset {} is outside the offsets of {}-{}, [{}, {}]: starting it at {}\n",
+               offset, topic, p.partition, p.log_start_offset, p.high_watermark, at);
+  }
+  return at;
+}
+
+// The error for a corrupt batch, saying how to read on past it.
+CliError corrupt_batch_error(const Status& error, const std::optional<client::CorruptBatch>& bad,
+                             const ConsumeOptions& opts) {
+  std::string message = error.message();
+  if (!bad) return CliError(kExitCorrupt, message);
+  int32_t partition = bad->topic_partition.partition;
+  message += opts.group.empty()
+                 ? fmt::format("; every record before it was printed; to skip it, rerun with "
+                               "--partition {} --offset {}",
+                               partition, bad->next_offset)
+                 : fmt::format("; every record before it was printed and committed; to skip it, "
+                               "run cairn groups reset-offsets {} --topic {} --partition {} --to {}",
+                               opts.group, opts.topic, partition, bad->next_offset);
+  if (bad->next_offset == bad->offset + 1) message += " (the bad batch may cover that offset too)";
+  return CliError(kExitCorrupt, message);
+}
+
 void run_consume(const ConsumeOptions& opts, const GlobalOptions& global) {
+  trap_stop_signals();
   Format format(opts.format);
   bool numeric = opts.offset != "earliest" && opts.offset != "latest";
   int64_t start = numeric ? parse_offset(opts.offset) : 0;
   if (numeric && !opts.group.empty()) {
     throw CliError(kExitUsage, "--offset N does not go with --group: use 'cairn groups reset-offsets'");
   }
-  std::vector<int32_t> partitions;
+  std::vector<protocol::PartitionMetadata> partitions;
   {
     auto conn = connect(global);
     auto topic = describe_topic(*conn, opts.topic);
@@ -113,7 +145,7 @@ void run_consume(const ConsumeOptions& opts, const GlobalOptions& global) {
       throw CliError(kExitNotFound, fmt::format("topic '{}' has no partition {}", opts.topic, opts.partition));
     }
     for (const auto& p : topic.partitions) {
-      if (opts.partition < 0 || p.partition == opts.partition) partitions.push_back(p.partition);
+      if (opts.partition < 0 || p.partition == opts.partition) partitions.push_back(p);
     }
   }
   client::ConsumerConfig config;
@@ -132,20 +164,21 @@ void run_consume(const ConsumeOptions& opts, const GlobalOptions& global) {
     if (auto s = consumer->subscribe({opts.topic}); !s.is_ok()) throw CliError(kExitError, s.message());
   } else {
     std::vector<client::TopicPartition> tps;
-    for (int32_t p : partitions) tps.push_back({opts.topic, p});
+    for (const auto& p : partitions) tps.push_back({opts.topic, p.partition});
     if (auto s = consumer->assign(tps); !s.is_ok()) throw CliError(kExitError, s.message());
     Status s = opts.offset == "earliest" ? consumer->seek_to_beginning(tps)
              : opts.offset == "latest"   ? consumer->seek_to_end(tps)
                                          : Status::ok();
-    for (const auto& tp : tps) {
-      if (numeric && s.is_ok()) s = consumer->seek(tp, start);
+    for (const auto& p : partitions) {
+      if (!numeric || !s.is_ok()) continue;
+      s = consumer->seek({opts.topic, p.partition}, clamped_start(start, opts.topic, p));
     }
     if (!s.is_ok()) throw CliError(kExitUnreachable, s.message());
   }
 
   int64_t printed = 0;
   auto last_data = std::chrono::steady_clock::now();
-  while (opts.count < 0 || printed < opts.count) {
+  while ((opts.count < 0 || printed < opts.count) && !stop_requested()) {
     auto wait = std::chrono::milliseconds(500);
     if (opts.timeout_ms >= 0) {
       auto left = std::chrono::milliseconds(opts.timeout_ms) -
@@ -154,38 +187,45 @@ void run_consume(const ConsumeOptions& opts, const GlobalOptions& global) {
       wait = std::min(wait, left);
     }
     auto records = consumer->poll(wait);
-    if (!records) {
-      int code = records.error().code() == Status::Code::kCorruption ? kExitCorrupt : kExitError;
-      throw CliError(code, records.error().message());
+    if (!records && records.error().code() == Status::Code::kCorruption) {
+      auto bad = consumer->last_corrupt_batch();
+      std::fflush(stdout);
+      consumer->close();  // commits what was printed
+      throw corrupt_batch_error(records.error(), bad, opts);
     }
+    if (!records) throw CliError(kExitError, records.error().message());
     std::map<client::TopicPartition, int64_t> unprinted;  // first record not printed, per partition
     for (const auto& r : *records) {
-      if (opts.count >= 0 && printed >= opts.count) {
+      if ((opts.count >= 0 && printed >= opts.count) || stop_requested()) {
         unprinted.try_emplace(r.topic_partition, r.offset);
         continue;
       }
       format.print(stdout, r);
       ++printed;
     }
-    // Printed enough: the rest goes back, so that it is not committed as consumed.
+    // Printed enough, or stopping: the rest goes back, so that it is not committed as consumed.
     for (const auto& [tp, offset] : unprinted) consumer->seek(tp, offset).ignore_error();
     std::fflush(stdout);
     if (!records->empty()) last_data = std::chrono::steady_clock::now();
   }
-  consumer->close();
+  std::fflush(stdout);
+  consumer->close();  // with a group: the final commit of what was printed, then LeaveGroup
 }
 
 }  // namespace
 
 void add_consume_command(CLI::App& app, const GlobalOptions& global) {
   auto opts = std::make_shared<ConsumeOptions>();
-  auto* cmd = app.add_subcommand("consume", "Print records from a topic");
+  auto* cmd = app.add_subcommand(
+      "consume", "Print records from a topic (SIGINT, SIGTERM or SIGHUP stop it cleanly, exit code 0)");
   cmd->add_option("topic", opts->topic, "Topic")->required();
   cmd->add_option("--partition", opts->partition, "Read only this partition (default: all)");
   cmd->add_option("--group", opts->group,
                   "Consume as a member of this group, from its committed offsets, committing as "
                   "it goes (--offset then says where to start without a commit)");
-  cmd->add_option("--offset", opts->offset, "earliest, latest or an offset")->capture_default_str();
+  cmd->add_option("--offset", opts->offset,
+                  "earliest, latest or an offset (clamped to each partition's offsets, with a warning)")
+      ->capture_default_str();
   cmd->add_option("--count", opts->count, "Stop after this many records");
   cmd->add_option("--timeout-ms", opts->timeout_ms,
                   "Stop when nothing arrives for this long (default: wait forever)");

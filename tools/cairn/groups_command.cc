@@ -29,6 +29,7 @@ struct ResetOptions {
   std::string group;
   std::string topic;
   std::string to;
+  int32_t partition = -1;
 };
 
 }  // namespace
@@ -75,7 +76,12 @@ void add_groups_command(CLI::App& app, const GlobalOptions& global) {
       "reset-offsets", "Set a group's committed offsets for a topic (the group must have no members)");
   reset_cmd->add_option("group", reset->group, "Group id")->required();
   reset_cmd->add_option("--topic", reset->topic, "Topic")->required();
-  reset_cmd->add_option("--to", reset->to, "earliest, latest or an offset")->required();
+  reset_cmd->add_option("--to", reset->to,
+                        "earliest, latest or an offset (clamped to each partition's offsets, "
+                        "with a warning)")
+      ->required();
+  reset_cmd->add_option("--partition", reset->partition, "Only this partition (default: all)")
+      ->check(CLI::NonNegativeNumber);
   reset_cmd->callback([reset, &global] {
     client::OffsetTarget target;
     if (reset->to == "earliest") {
@@ -92,7 +98,16 @@ void add_groups_command(CLI::App& app, const GlobalOptions& global) {
       }
       target.kind = client::OffsetTarget::Kind::kOffset;
     }
-    Status s = admin(global)->reset_offsets(reset->group, reset->topic, target);
+    auto a = admin(global);
+    auto plan = a->plan_offset_reset(reset->topic, target,
+                                     reset->partition >= 0 ? std::optional(reset->partition) : std::nullopt);
+    if (!plan) throw CliError(code_of(plan.error()), plan.error().message());
+    for (const auto& p : *plan) {
+      if (!p.clamped) continue;
+      fmt::print(stderr, "cairn: warning: --to {} is outside the offsets of {}-{}, [{}, {}]: setting it to {}\n",
+                 target.offset, reset->topic, p.partition, p.log_start, p.log_end, p.offset);
+    }
+    Status s = a->reset_offsets(reset->group, reset->topic, *plan);
     if (!s.is_ok()) throw CliError(code_of(s), s.message());
   });
 }

@@ -3,7 +3,8 @@
 // Latency under --rate is measured from each record's intended send time, not from when send()
 // was called, so a stalled broker shows up as latency instead of a slower sender (no coordinated
 // omission). Every run ends with one "RESULT key=value ..." line (the peers harness reads it);
-// --json prints one JSON object instead of the human lines.
+// --json prints one JSON object instead of the human lines. A stop signal (SIGINT, SIGTERM,
+// SIGHUP) ends a run early, and it reports what it measured until then.
 #include <fmt/format.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -20,6 +21,7 @@
 #include "cairn/producer.h"
 #include "tools/cairn/common.h"
 #include "tools/cairn/histogram.h"
+#include "tools/cairn/signals.h"
 
 namespace cairn::tools {
 
@@ -117,6 +119,7 @@ struct ProducerStats {
 };
 
 void run_perf_produce(const PerfOptions& o, const GlobalOptions& global) {
+  trap_stop_signals();
   int16_t acks = parse_acks(o.acks);
   if (o.producers < 1 || o.count < 1 || o.size < 1) throw CliError(kExitUsage, "--count, --size and --producers must be positive");
   std::string durability;
@@ -154,7 +157,7 @@ void run_perf_produce(const PerfOptions& o, const GlobalOptions& global) {
       int64_t mine = o.count / o.producers + (p < o.count % o.producers ? 1 : 0);
       double rate = o.rate / o.producers;
       ProducerStats& st = *stats[static_cast<size_t>(p)];
-      for (int64_t i = 0; i < mine; ++i) {
+      for (int64_t i = 0; i < mine && !stop_requested(); ++i) {
         Clock::time_point intended = Clock::now();
         if (rate > 0) {
           intended = start + std::chrono::nanoseconds(static_cast<int64_t>(1e9 * static_cast<double>(i) / rate));
@@ -196,18 +199,20 @@ void run_perf_produce(const PerfOptions& o, const GlobalOptions& global) {
     failed += s->failed;
     if (first_error.empty()) first_error = s->first_error;
   }
-  double rps = static_cast<double>(acks == 0 ? o.count : acked) / secs;
+  int64_t count = sent.load();  // o.count, unless stopped early
+  double rps = static_cast<double>(acks == 0 ? count : acked) / secs;
   double mbs = rps * static_cast<double>(o.size) / 1e6;
   write_histogram(o.histogram_file, all);
   if (o.json) {
     fmt::print(R"({{"mode":"produce","topic":"{}","count":{},"size":{},"rate":{},"producers":{},"acks":"{}","batch_bytes":{},"linger_ms":{},"keys":{},"durability":"{}","seconds":{:.3f},"records_per_sec":{:.0f},"mb_per_sec":{:.1f},"acknowledged":{},"failed":{},"latency_us":{}}})"
                "\n",
-               o.topic, o.count, o.size, o.rate, o.producers, o.acks, o.batch_bytes, linger, o.keys,
+               o.topic, count, o.size, o.rate, o.producers, o.acks, o.batch_bytes, linger, o.keys,
                durability, secs, rps, mbs, acked, failed, latency_json(all));
   } else {
-    fmt::print("produce: {} records of {} B in {:.2f} s: {:.0f} records/s, {:.1f} MB/s (acks={}, durability {}, {} producers, batch {} B, linger {} ms{})\n",
-               o.count, o.size, secs, rps, mbs, o.acks, durability, o.producers, o.batch_bytes, linger,
-               o.rate > 0 ? fmt::format(", target {:.0f} records/s", o.rate) : "");
+    fmt::print("produce: {} records of {} B in {:.2f} s: {:.0f} records/s, {:.1f} MB/s (acks={}, durability {}, {} producers, batch {} B, linger {} ms{}){}\n",
+               count, o.size, secs, rps, mbs, o.acks, durability, o.producers, o.batch_bytes, linger,
+               o.rate > 0 ? fmt::format(", target {:.0f} records/s", o.rate) : "",
+               count < o.count ? fmt::format(", stopped early: {} of {} sent", count, o.count) : "");
     if (acks != 0) {
       fmt::print("latency {} to acknowledgement, us: p50 {} p90 {} p99 {} p99.9 {} max {}\n",
                  o.rate > 0 ? "intended send" : "send", all.percentile(50), all.percentile(90),
@@ -215,7 +220,7 @@ void run_perf_produce(const PerfOptions& o, const GlobalOptions& global) {
     }
   }
   fmt::print("RESULT mode=produce n={} msgs_s={:.0f} mb_s={:.1f} p50_us={} p99_us={} p999_us={} achieved_rate={:.0f} failed={}\n",
-             o.count, rps, mbs, all.percentile(50), all.percentile(99), all.percentile(99.9), rps, failed);
+             count, rps, mbs, all.percentile(50), all.percentile(99), all.percentile(99.9), rps, failed);
   std::fflush(stdout);
   if (failed > 0) {
     throw CliError(kExitNotAcknowledged, fmt::format("{} records were not acknowledged: {}", failed, first_error));
@@ -225,6 +230,7 @@ void run_perf_produce(const PerfOptions& o, const GlobalOptions& global) {
 // --- consume ---------------------------------------------------------------------------------
 
 void run_perf_consume(const PerfOptions& o, const GlobalOptions& global) {
+  trap_stop_signals();
   if (o.consumers > 1 && o.group.empty()) throw CliError(kExitUsage, "--consumers above 1 needs --group");
   std::vector<client::TopicPartition> tps;
   {
@@ -257,7 +263,7 @@ void run_perf_consume(const PerfOptions& o, const GlobalOptions& global) {
         if (s.is_ok() && o.group.empty()) s = (*consumer)->seek_to_beginning(tps);
       }
       auto idle_since = Clock::now();
-      while (s.is_ok() && received < o.count) {
+      while (s.is_ok() && received < o.count && !stop_requested()) {
         auto records = (*consumer)->poll(std::chrono::milliseconds(200));
         if (!records) {
           s = records.error();
@@ -280,7 +286,9 @@ void run_perf_consume(const PerfOptions& o, const GlobalOptions& global) {
   }
   for (auto& t : threads) t.join();
   double secs = std::chrono::duration<double>(Clock::now() - start).count();
-  if (!error.empty() && received < o.count) throw CliError(kExitError, "consume: " + error);
+  if (!error.empty() && received < o.count && !stop_requested()) {
+    throw CliError(kExitError, "consume: " + error);
+  }
   double rps = static_cast<double>(received) / secs;
   double mbs = static_cast<double>(bytes) / secs / 1e6;
   if (o.json) {
@@ -302,6 +310,7 @@ int64_t wall_ns() {
 }
 
 void run_perf_e2e(const PerfOptions& o, const GlobalOptions& global) {
+  trap_stop_signals();
   if (o.rate <= 0) throw CliError(kExitUsage, "e2e needs --rate");
   if (o.size < 8) throw CliError(kExitUsage, "e2e needs --size of at least 8 (the send time travels in the value)");
   std::vector<client::TopicPartition> tps;
@@ -312,7 +321,7 @@ void run_perf_e2e(const PerfOptions& o, const GlobalOptions& global) {
     durability = t.settings.durability;
     for (const auto& p : t.partitions) tps.push_back({o.topic, p.partition});
   }
-  auto expected = static_cast<int64_t>(o.rate * o.duration_s);
+  std::atomic<int64_t> expected{static_cast<int64_t>(o.rate * o.duration_s)};  // less if stopped
   client::ConsumerConfig cc;
   cc.broker = global.broker;
   cc.client_id = "cairn-perf";
@@ -353,6 +362,10 @@ void run_perf_e2e(const PerfOptions& o, const GlobalOptions& global) {
   int64_t wall_start = wall_ns();
   std::atomic<int64_t> failed{0};
   for (int64_t i = 0; i < expected; ++i) {
+    if (stop_requested()) {
+      expected = i;
+      break;
+    }
     auto offset = std::chrono::nanoseconds(static_cast<int64_t>(1e9 * static_cast<double>(i) / o.rate));
     pace_until(start + offset);
     int64_t intended = wall_start + offset.count();
@@ -371,15 +384,15 @@ void run_perf_e2e(const PerfOptions& o, const GlobalOptions& global) {
   producing_done = true;
   reader.join();
   consumer->close();
-  double achieved = static_cast<double>(expected) / send_secs;
+  double achieved = static_cast<double>(expected.load()) / send_secs;
   write_histogram(o.histogram_file, e2e);
   if (o.json) {
     fmt::print(R"({{"mode":"e2e","topic":"{}","rate":{},"duration_s":{},"size":{},"durability":"{}","sent":{},"received":{},"failed":{},"achieved_rate":{:.0f},"latency_us":{}}})"
                "\n",
-               o.topic, o.rate, o.duration_s, o.size, durability, expected, received.load(), failed.load(), achieved,
+               o.topic, o.rate, o.duration_s, o.size, durability, expected.load(), received.load(), failed.load(), achieved,
                latency_json(e2e));
   } else {
-    fmt::print("e2e: {} records at {:.0f}/s (achieved {:.0f}/s), {} received, durability {}\n", expected,
+    fmt::print("e2e: {} records at {:.0f}/s (achieved {:.0f}/s), {} received, durability {}\n", expected.load(),
                o.rate, achieved, received.load(), durability);
     fmt::print("latency intended send to receive, us: p50 {} p90 {} p99 {} p99.9 {} max {}\n",
                e2e.percentile(50), e2e.percentile(90), e2e.percentile(99), e2e.percentile(99.9), e2e.max());
@@ -387,7 +400,7 @@ void run_perf_e2e(const PerfOptions& o, const GlobalOptions& global) {
   fmt::print("RESULT mode=e2e n={} achieved_rate={:.0f} p50_us={} p99_us={} p999_us={}\n", received.load(),
              achieved, e2e.percentile(50), e2e.percentile(99), e2e.percentile(99.9));
   if (received < expected) {
-    throw CliError(kExitError, fmt::format("only {} of {} records arrived", received.load(), expected));
+    throw CliError(kExitError, fmt::format("only {} of {} records arrived", received.load(), expected.load()));
   }
 }
 

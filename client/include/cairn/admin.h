@@ -54,6 +54,15 @@ struct OffsetTarget {
   int64_t offset = 0;
 };
 
+// One partition's new committed offset, as plan_offset_reset works it out.
+struct PartitionOffsetReset {
+  int32_t partition = 0;
+  int64_t offset = 0;     // to be committed
+  int64_t log_start = 0;  // the partition's offsets when planned: [log_start, log_end]
+  int64_t log_end = 0;
+  bool clamped = false;   // the target offset lay outside them and was moved to the nearer end
+};
+
 class Admin {
  public:
   static Result<std::unique_ptr<Admin>> create(AdminConfig config);
@@ -67,8 +76,18 @@ class Admin {
   Result<std::vector<protocol::GroupListing>> list_groups();
   // Members, assignment, and each partition's committed offset, end offset and lag.
   Result<GroupDescription> describe_group(const std::string& group);
-  // Commits `target` for every partition of `topic` for `group`. Only for a group without
-  // members (kInvalidArgument naming NON_EMPTY_GROUP otherwise).
+  // Where `target` puts each partition of `topic` (or only `partition`). An offset outside a
+  // partition's [log start, log end] is clamped to the nearer end, as Kafka's tools do, so that
+  // a group never resumes from a position the log does not have (which would send it back to
+  // its auto_offset_reset). kNotFound: no such topic or partition; kUnavailable: a partition is
+  // offline.
+  Result<std::vector<PartitionOffsetReset>> plan_offset_reset(
+      const std::string& topic, OffsetTarget target, std::optional<int32_t> partition = std::nullopt);
+  // Commits a plan for `group`. Only for a group without members (kInvalidArgument naming
+  // NON_EMPTY_GROUP otherwise).
+  Status reset_offsets(const std::string& group, const std::string& topic,
+                       const std::vector<PartitionOffsetReset>& plan);
+  // plan_offset_reset for every partition, then reset_offsets with that plan.
   Status reset_offsets(const std::string& group, const std::string& topic, OffsetTarget target);
 
  private:

@@ -17,10 +17,18 @@
 // next poll at-least-once. A background thread sends heartbeats; a member that misses them for
 // session_timeout is dropped from the group.
 //
+// A partition the broker refuses (unknown, offline) is retried after a backoff that doubles
+// per failure from retry_backoff up to retry_backoff_max, while the others are read as usual.
+// A fetched batch that fails verification (a checksum, the record structure) stops its partition
+// there: poll() first returns every record before it, then kCorruption naming the partition and
+// offset, once; last_corrupt_batch() says where, and where to seek() to skip the batch. The
+// partition fetches nothing more until a seek.
+//
 // Thread-safety: one thread uses a Consumer (callbacks of RebalanceListener run inside poll() on
 // it); only close() may be called from another thread. Errors are Status values: kUnavailable
 // for a broker that cannot be reached, kFenced when a commit arrives after the group moved on
-// (the records since the last commit will be delivered again, to whoever owns them now).
+// (the records since the last commit will be delivered again, to whoever owns them now),
+// kCorruption for a batch that fails verification.
 
 #include <chrono>
 #include <cstdint>
@@ -41,7 +49,10 @@ struct ConsumerConfig {
   std::string client_id = "cairn-consumer";
   std::string group_id;  // needed for subscribe() and for commits
   enum class OffsetReset { kEarliest, kLatest, kNone };
-  OffsetReset auto_offset_reset = OffsetReset::kLatest;  // kNone: poll() fails without a commit
+  // Where a partition without a committed offset (or with one out of range) starts. The default
+  // is Kafka's: only records produced from now on. (`cairn consume` starts at earliest.) kNone:
+  // poll() fails without a commit.
+  OffsetReset auto_offset_reset = OffsetReset::kLatest;
   bool enable_auto_commit = true;
   std::chrono::milliseconds auto_commit_interval{5'000};
   std::chrono::milliseconds session_timeout{10'000};
@@ -55,6 +66,19 @@ struct ConsumerConfig {
   size_t max_buffered_bytes = 64 << 20;  // prefetched and not yet returned
   std::chrono::milliseconds request_timeout{30'000};
   std::chrono::milliseconds connect_timeout{5'000};
+  // A partition the broker refused, or a fetch that failed, waits this long before the next try,
+  // doubled per failure in a row up to the max.
+  std::chrono::milliseconds retry_backoff{100};
+  std::chrono::milliseconds retry_backoff_max{1'000};
+};
+
+// A fetched batch that failed verification, as poll() reported it.
+struct CorruptBatch {
+  TopicPartition topic_partition;
+  int64_t offset = 0;       // the first offset not delivered; the partition's position stays here
+  // Where a seek() skips the bad batch: the offset after it when its extent is known, else
+  // offset + 1 (then a fetch from there may meet the same batch and report it again).
+  int64_t next_offset = 0;
 };
 
 class Consumer;
@@ -82,8 +106,12 @@ class Consumer {
   std::vector<TopicPartition> assignment() const;
 
   // Up to max_poll_records records, waiting up to `timeout` for some. Runs rebalances,
-  // auto-commits and offset resets as needed.
+  // auto-commits and offset resets as needed. kCorruption: a batch failed verification (see
+  // last_corrupt_batch()); the next poll() goes on with the other partitions.
   Result<std::vector<ConsumerRecord>> poll(std::chrono::milliseconds timeout);
+  // After a poll() that returned kCorruption: which partition and offset, and where to seek()
+  // past the bad batch. nullopt after any other poll().
+  std::optional<CorruptBatch> last_corrupt_batch() const;
 
   // Commits the current positions of every assigned partition.
   Status commit();
@@ -94,6 +122,8 @@ class Consumer {
   // The committed next-offset of a partition, or nullopt.
   Result<std::optional<int64_t>> committed(const TopicPartition& tp);
 
+  // The next poll() returns records of `tp` from `offset` on (an offset outside the partition
+  // applies auto_offset_reset). Clears a corrupt batch the partition had stopped at.
   Status seek(const TopicPartition& tp, int64_t offset);
   Status seek_to_beginning(const std::vector<TopicPartition>& partitions);
   Status seek_to_end(const std::vector<TopicPartition>& partitions);

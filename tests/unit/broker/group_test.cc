@@ -98,5 +98,23 @@ TEST_F(GroupTest, ASubscriptionChangeTriggersARebalance) {
   EXPECT_EQ(g.members().at("a").assignment.size(), 2u);
 }
 
+TEST_F(GroupTest, AnOffsetOfAGroupWithoutMembersExpiresARetentionAfterItsLastCommit) {
+  g.offsets()[{"t", 0}] = CommittedOffset{5, "", 0, t0};
+  g.offsets()[{"t", 1}] = CommittedOffset{6, "", 0, t0 + 5s};
+  EXPECT_TRUE(g.expired_offsets(t0 + 10s, 10s).empty());
+  EXPECT_EQ(g.expired_offsets(t0 + 11s, 10s), (std::vector<TopicPartitionKey>{{"t", 0}}));
+  EXPECT_EQ(g.expired_offsets(t0 + 16s, 10s).size(), 2u);
+}
+
+TEST_F(GroupTest, OffsetsOfAGroupExpireOnlyARetentionAfterItsLastMemberLeft) {
+  g.offsets()[{"t", 0}] = CommittedOffset{5, "", 0, t0};
+  g.join(member("a"), t0, delay);
+  ASSERT_TRUE(g.maybe_complete(t0 + 100ms, twelve));
+  EXPECT_TRUE(g.expired_offsets(t0 + 1h, 10s).empty()) << "the group has a member";
+  g.remove("a", t0 + 1h, delay);
+  EXPECT_TRUE(g.expired_offsets(t0 + 1h + 10s, 10s).empty());
+  EXPECT_EQ(g.expired_offsets(t0 + 1h + 11s, 10s).size(), 1u);
+}
+
 }  // namespace
 }  // namespace cairn::broker

@@ -1,5 +1,6 @@
-// Every request and response body: encode/decode round trips, and decoders that reject every
-// truncation and absurd counts with an error instead of reading past the end.
+// The bodies of protocol/messages/{admin,produce,fetch}.h: encode/decode round trips, and decoders
+// that reject every truncation and absurd counts with an error instead of reading past the end.
+// The group bodies are in messages/group_test.cc.
 #include <gtest/gtest.h>
 
 #include <functional>

@@ -1,0 +1,139 @@
+#include "tests/support/counting_proxy.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <stdexcept>
+
+namespace cairn::testing {
+
+namespace {
+
+bool read_exact(int fd, void* buf, size_t n) {
+  auto* p = static_cast<char*>(buf);
+  while (n > 0) {
+    ssize_t got = ::recv(fd, p, n, 0);
+    if (got <= 0) return false;
+    p += got;
+    n -= static_cast<size_t>(got);
+  }
+  return true;
+}
+
+bool write_all(int fd, const void* buf, size_t n) {
+  const auto* p = static_cast<const char*>(buf);
+  while (n > 0) {
+    ssize_t put = ::send(fd, p, n, MSG_NOSIGNAL);
+    if (put <= 0) return false;
+    p += put;
+    n -= static_cast<size_t>(put);
+  }
+  return true;
+}
+
+int connect_to(uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  return fd;
+}
+
+}  // namespace
+
+CountingProxy::CountingProxy(uint16_t upstream_port) : upstream_(upstream_port) {
+  listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::listen(listener_, 64) != 0 ||
+      ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    throw std::runtime_error("proxy cannot listen");
+  }
+  port_ = ntohs(addr.sin_port);
+  acceptor_ = std::thread([this] { accept_loop(); });
+}
+
+CountingProxy::~CountingProxy() {
+  stopping_ = true;
+  ::shutdown(listener_, SHUT_RDWR);
+  ::close(listener_);
+  acceptor_.join();
+  {
+    std::lock_guard lock(mu_);
+    for (int fd : sockets_) ::shutdown(fd, SHUT_RDWR);
+  }
+  for (auto& t : threads_) t.join();
+  for (int fd : sockets_) ::close(fd);
+}
+
+int64_t CountingProxy::requests(uint16_t api_key) const {
+  return api_key < counts_.size() ? counts_[api_key].load() : 0;
+}
+
+void CountingProxy::accept_loop() {
+  while (!stopping_) {
+    int client = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (client < 0) {
+      if (stopping_) return;
+      continue;
+    }
+    int one = 1;
+    ::setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    std::lock_guard lock(mu_);
+    sockets_.push_back(client);
+    threads_.emplace_back([this, client] { serve(client); });
+  }
+}
+
+void CountingProxy::serve(int client) {
+  int upstream = connect_to(upstream_);
+  if (upstream < 0) {
+    ::shutdown(client, SHUT_RDWR);
+    return;
+  }
+  {
+    std::lock_guard lock(mu_);
+    sockets_.push_back(upstream);
+  }
+  // Responses pass through untouched.
+  std::thread down([client, upstream] {
+    char buf[65536];
+    for (;;) {
+      ssize_t n = ::recv(upstream, buf, sizeof buf, 0);
+      if (n <= 0 || !write_all(client, buf, static_cast<size_t>(n))) break;
+    }
+    ::shutdown(upstream, SHUT_RDWR);
+    ::shutdown(client, SHUT_RDWR);
+  });
+  // Requests go frame by frame (PROTOCOL.md, "Frames": u32 length, then the u16 API key).
+  std::vector<char> frame;
+  for (;;) {
+    uint32_t length = 0;
+    if (!read_exact(client, &length, 4) || length < 2 || length > (64u << 20)) break;
+    frame.resize(length);
+    if (!read_exact(client, frame.data(), length)) break;
+    uint16_t api = 0;
+    std::memcpy(&api, frame.data(), 2);
+    if (api < counts_.size()) ++counts_[api];
+    if (!write_all(upstream, &length, 4) || !write_all(upstream, frame.data(), length)) break;
+  }
+  ::shutdown(client, SHUT_RDWR);
+  ::shutdown(upstream, SHUT_RDWR);
+  down.join();
+}
+
+}  // namespace cairn::testing

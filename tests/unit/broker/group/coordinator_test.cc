@@ -1,0 +1,500 @@
+// GroupCoordinator on the in-memory fault backend, with a manual clock: commits, fetches,
+// retention, snapshots and restarts, driven one step at a time.
+#include "broker/group/coordinator.h"
+
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "broker/group/offset_log.h"
+#include "broker/partition.h"
+#include "storage/partition_log.h"
+#include "tests/support/fault_backend.h"
+#include "tests/support/test_util.h"
+
+namespace cairn::broker {
+namespace {
+
+using namespace std::chrono_literals;
+using protocol::ErrorCode;
+using testing::FaultBackend;
+using testing::run_until;
+
+// What the fake host serves: the clock, the offsets partitions and the user topics.
+struct World {
+  GroupTime clock = std::chrono::steady_clock::now();
+  int32_t offsets_partitions = 1;
+  std::map<int32_t, std::unique_ptr<Partition>> partitions;
+  // Topic -> the log end offset of each of its partitions.
+  std::map<std::string, std::vector<int64_t>> topics;
+  // Partitions that are offline, as "topic/partition".
+  std::set<std::string> offline;
+};
+
+class FakeHost final : public GroupHost {
+ public:
+  explicit FakeHost(World& world) : world_(world) {}
+
+  GroupTime now() override { return world_.clock; }
+  int32_t offsets_partition_count() const override { return world_.offsets_partitions; }
+  std::vector<Partition*> offsets_partitions() override {
+    std::vector<Partition*> out;
+    for (auto& [id, p] : world_.partitions) out.push_back(p.get());
+    return out;
+  }
+  Partition* offsets_partition(int32_t id) override {
+    auto it = world_.partitions.find(id);
+    return it == world_.partitions.end() ? nullptr : it->second.get();
+  }
+  int32_t partition_count(const std::string& topic) override {
+    auto it = world_.topics.find(topic);
+    return it == world_.topics.end() ? 0 : static_cast<int32_t>(it->second.size());
+  }
+  awaitable<std::vector<Result<Offset>>> log_ends(std::vector<TopicPartitionRef> partitions) override {
+    std::vector<Result<Offset>> out;
+    for (const auto& tp : partitions) {
+      auto it = world_.topics.find(tp.topic);
+      if (it == world_.topics.end() || tp.partition < 0 ||
+          tp.partition >= static_cast<int32_t>(it->second.size())) {
+        out.emplace_back(Status::not_found("no such partition"));
+      } else if (world_.offline.count(tp.topic + "/" + std::to_string(tp.partition))) {
+        out.emplace_back(Status::unavailable("offline"));
+      } else {
+        out.emplace_back(Offset(it->second[static_cast<size_t>(tp.partition)]));
+      }
+    }
+    co_return out;
+  }
+
+ private:
+  World& world_;
+};
+
+class CoordinatorTest : public ::testing::Test {
+ protected:
+  CoordinatorTest() {
+    EXPECT_TRUE(io.create_directory("/data").is_ok());
+    EXPECT_TRUE(io.create_directory("/data/__consumer_offsets").is_ok());
+    EXPECT_TRUE(io.sync_directory("/").is_ok());
+    EXPECT_TRUE(io.sync_directory("/data").is_ok());
+    world.topics["t"] = {1000, 1000};
+    log_config.segment_bytes = 64 << 10;
+  }
+  ~CoordinatorTest() override {
+    if (coordinator) close();
+  }
+
+  static std::filesystem::path dir(int32_t p) {
+    return "/data/__consumer_offsets/" + std::to_string(p);
+  }
+
+  // Opens the offsets partitions (those in `offline` stay offline) and loads a coordinator.
+  void open(std::set<int32_t> offline = {}) {
+    for (int32_t p = 0; p < world.offsets_partitions; ++p) {
+      if (offline.count(p)) {
+        world.partitions[p] = std::make_unique<Partition>(std::string(kOffsetsTopic), p,
+                                                          Status::corruption("damaged"));
+        continue;
+      }
+      auto log = storage::PartitionLog::open(io, dir(p), log_config);
+      ASSERT_TRUE(log) << log.error().to_string();
+      world.partitions[p] = std::make_unique<Partition>(std::string(kOffsetsTopic), p, std::move(*log));
+    }
+    coordinator = std::make_unique<GroupCoordinator>(std::make_unique<FakeHost>(world), options,
+                                                     ctx.get_executor());
+    coordinator->load();
+  }
+
+  // A clean stop: flushes and closes the offsets partitions, drops the coordinator.
+  void close() {
+    settle();
+    for (auto& [id, p] : world.partitions) {
+      if (!p->log()) continue;
+      bool flushed = false;
+      p->log()->flush([&](Status s) {
+        EXPECT_TRUE(s.is_ok()) << s.to_string();
+        flushed = true;
+      });
+      ASSERT_TRUE(run_until(ctx, [&] { return flushed; }));
+      EXPECT_TRUE(p->log()->close().is_ok());
+    }
+    coordinator.reset();
+    world.partitions.clear();
+  }
+
+  void restart() {
+    close();
+    open();
+  }
+
+  storage::PartitionLog& offsets_log(int32_t p = 0) { return *world.partitions.at(p)->log(); }
+
+  // Runs the context until nothing is ready to run and every offsets partition is idle.
+  void settle() {
+    for (int i = 0; i < 1'000'000; ++i) {
+      if (ctx.stopped()) ctx.restart();
+      if (ctx.poll() > 0) continue;
+      bool idle = true;
+      for (auto& [id, p] : world.partitions) idle = idle && (!p->log() || p->log()->idle());
+      if (idle) return;
+    }
+    ADD_FAILURE() << "the coordinator did not settle";
+  }
+
+  // Starts `task`; its result appears in the returned slot once it finishes.
+  template <typename T>
+  std::shared_ptr<std::optional<T>> start(awaitable<T> task) {
+    auto slot = std::make_shared<std::optional<T>>();
+    asio::co_spawn(ctx, std::move(task), [slot](std::exception_ptr e, T value) {
+      if (e) std::rethrow_exception(e);
+      *slot = std::move(value);
+    });
+    return slot;
+  }
+
+  template <typename T>
+  T run(awaitable<T> task) {
+    auto slot = start(std::move(task));
+    EXPECT_TRUE(run_until(ctx, [&] { return slot->has_value(); }));
+    return slot->has_value() ? std::move(**slot) : T{};
+  }
+
+  static protocol::OffsetCommitRequest commit_request(const std::string& group, std::string topic,
+                                                      int32_t partition, int64_t offset,
+                                                      std::string metadata = "") {
+    protocol::OffsetCommitRequest r;
+    r.group_id = group;
+    r.generation = -1;
+    r.topics.push_back({std::move(topic), {{partition, offset, std::move(metadata)}}});
+    return r;
+  }
+
+  static ErrorCode error_of(const protocol::OffsetCommitResponse& r) {
+    if (r.topics.empty() || r.topics[0].partitions.empty()) return ErrorCode::kUnknownServerError;
+    return r.topics[0].partitions[0].error;
+  }
+
+  ErrorCode commit(const std::string& group, const std::string& topic, int32_t partition, int64_t offset,
+                   std::string metadata = "") {
+    return error_of(run(coordinator->commit(commit_request(group, topic, partition, offset, std::move(metadata)))));
+  }
+
+  static protocol::OffsetFetchRequest fetch_request(const std::string& group, const std::string& topic,
+                                                    int32_t partition) {
+    protocol::OffsetFetchRequest r;
+    r.group_id = group;
+    r.topics = std::vector<protocol::TopicPartitions>{{topic, {partition}}};
+    return r;
+  }
+
+  // The committed offset, -1 for none.
+  int64_t committed(const std::string& group, const std::string& topic = "t", int32_t partition = 0) {
+    auto r = run(coordinator->fetch_offsets(fetch_request(group, topic, partition)));
+    EXPECT_EQ(r.error, ErrorCode::kNone);
+    if (r.topics.size() != 1 || r.topics[0].partitions.size() != 1) return -2;
+    EXPECT_EQ(r.topics[0].partitions[0].error, ErrorCode::kNone);
+    return r.topics[0].partitions[0].offset;
+  }
+
+  static protocol::JoinGroupRequest join_request(const std::string& group) {
+    protocol::JoinGroupRequest r;
+    r.group_id = group;
+    r.topics = {"t"};
+    return r;
+  }
+
+  boost::asio::io_context ctx;
+  FaultBackend io{ctx};
+  World world;
+  GroupOptions options;
+  storage::PartitionConfig log_config;
+  std::unique_ptr<GroupCoordinator> coordinator;
+};
+
+TEST_F(CoordinatorTest, ACommitIsFetchedBackAndSurvivesARestart) {
+  open();
+  ASSERT_EQ(commit("g", "t", 1, 17, "meta"), ErrorCode::kNone);
+  EXPECT_EQ(committed("g", "t", 1), 17);
+  restart();
+  EXPECT_EQ(committed("g", "t", 1), 17);
+}
+
+// Finding 1: a snapshot built while a commit is still being written must not leave it out.
+TEST_F(CoordinatorTest, ASnapshotTakenWhileACommitIsInFlightKeepsThatCommit) {
+  options.snapshot_bytes = 1;
+  open();
+  ASSERT_EQ(commit("g", "t", 0, 5), ErrorCode::kNone);
+  io.hold_completions();
+  auto acked = start(coordinator->commit(commit_request("g", "t", 0, 42)));
+  ASSERT_TRUE(run_until(ctx, [&] { return io.held_completions() > 0; }));
+  coordinator->housekeep();  // a snapshot is due
+  io.release_completions();
+  ASSERT_TRUE(run_until(ctx, [&] { return acked->has_value(); }));
+  ASSERT_EQ(error_of(**acked), ErrorCode::kNone);
+  settle();
+  // The two commits, then the snapshot's begin, entry and end.
+  EXPECT_EQ(offsets_log().high_watermark(), Offset(5)) << "no snapshot was written";
+  restart();
+  EXPECT_EQ(committed("g"), 42);
+}
+
+// Finding 4: a group without members (manual assignment) keeps offsets it keeps committing.
+TEST_F(CoordinatorTest, OffsetsCommittedWithoutMembershipExpireOnlyARetentionAfterTheirLastCommit) {
+  options.offsets_retention = 10s;
+  open();
+  ASSERT_EQ(commit("g", "t", 0, 1), ErrorCode::kNone);
+  ASSERT_EQ(commit("g", "t", 1, 100), ErrorCode::kNone);
+  world.clock += 6s;
+  ASSERT_EQ(commit("g", "t", 0, 2), ErrorCode::kNone);
+  world.clock += 6s;  // 12 s after the first commits, 6 s after the last one
+  coordinator->housekeep();
+  settle();
+  EXPECT_EQ(committed("g", "t", 0), 2);
+  EXPECT_EQ(committed("g", "t", 1), -1) << "partition 1 was last committed 12 s ago";
+  world.clock += 5s;
+  coordinator->housekeep();
+  settle();
+  EXPECT_EQ(committed("g", "t", 0), -1);
+  restart();
+  EXPECT_EQ(committed("g", "t", 0), -1);
+  EXPECT_EQ(committed("g", "t", 1), -1);
+}
+
+// Finding 4: expiry must not free a group that a commit in flight still uses (ASan catches it).
+TEST_F(CoordinatorTest, ACommitInFlightWhenItsGroupExpiresIsKeptAndAcknowledged) {
+  options.offsets_retention = 10s;
+  open();
+  ASSERT_EQ(commit("g", "t", 0, 1), ErrorCode::kNone);
+  world.clock += 11s;
+  io.hold_completions();
+  auto acked = start(coordinator->commit(commit_request("g", "t", 0, 2)));
+  ASSERT_TRUE(run_until(ctx, [&] { return io.held_completions() > 0; }));
+  coordinator->housekeep();
+  io.release_completions();
+  ASSERT_TRUE(run_until(ctx, [&] { return acked->has_value(); }));
+  EXPECT_EQ(error_of(**acked), ErrorCode::kNone);
+  settle();
+  EXPECT_EQ(committed("g"), 2);
+  restart();
+  EXPECT_EQ(committed("g"), 2);
+}
+
+// Finding 4: a join woken after its group was left empty past the retention must not find it
+// freed (ASan catches it).
+TEST_F(CoordinatorTest, AJoinWokenAfterItsGroupEmptiedPastTheRetentionAnswersSafely) {
+  options.offsets_retention = 1ms;
+  open();
+  auto joined = start(coordinator->join(join_request("g"), "c", "host"));
+  settle();
+  ASSERT_FALSE(joined->has_value());
+  auto described = coordinator->describe("g");
+  ASSERT_EQ(described.members.size(), 1u);
+  protocol::LeaveGroupRequest leave{"g", described.members[0].member_id};
+  ASSERT_EQ(coordinator->leave(leave).error, ErrorCode::kNone);
+  world.clock += 1s;
+  coordinator->housekeep();  // before the join runs again
+  ASSERT_TRUE(run_until(ctx, [&] { return joined->has_value(); }));
+  EXPECT_EQ((*joined)->error, ErrorCode::kUnknownMemberId);
+}
+
+// Finding 4: a failed tombstone write keeps the offsets (memory agrees with the log) and is
+// retried later.
+TEST_F(CoordinatorTest, AnExpiryWhoseTombstoneWriteFailsKeepsTheOffsetsAndIsRetried) {
+  options.offsets_retention = 10s;
+  open();
+  ASSERT_EQ(commit("g", "t", 0, 7), ErrorCode::kNone);
+  world.clock += 11s;
+  io.fail_writes(EIO);
+  coordinator->housekeep();
+  settle();
+  EXPECT_EQ(committed("g"), 7);
+  world.clock += 1min;
+  coordinator->housekeep();
+  settle();
+  EXPECT_EQ(committed("g"), -1);
+  restart();
+  EXPECT_EQ(committed("g"), -1);
+}
+
+// Finding 5: a group on an offline offsets partition is not "nothing committed".
+TEST_F(CoordinatorTest, AGroupOnAnOfflineOffsetsPartitionGetsCoordinatorNotAvailable) {
+  open({0});
+  auto fetched = run(coordinator->fetch_offsets(fetch_request("g", "t", 0)));
+  EXPECT_EQ(fetched.error, ErrorCode::kCoordinatorNotAvailable);
+  EXPECT_EQ(commit("g", "t", 0, 1), ErrorCode::kCoordinatorNotAvailable);
+  auto joined = run(coordinator->join(join_request("g"), "client", "host"));
+  EXPECT_EQ(joined.error, ErrorCode::kCoordinatorNotAvailable);
+}
+
+// Finding 5: a body bit flip in the offsets log leaves that partition unloaded, not the
+// coordinator failed.
+TEST_F(CoordinatorTest, AnOffsetsLogThatFailsToReplayIsLeftUnloadedAndItsGroupsRetry) {
+  world.offsets_partitions = 2;
+  open();
+  std::string on0, on1;
+  for (int i = 0; on0.empty() || on1.empty(); ++i) {
+    std::string g = "g" + std::to_string(i);
+    (offsets_partition_for(g, 2) == 0 ? on0 : on1) = g;
+  }
+  ASSERT_EQ(commit(on0, "t", 0, 5), ErrorCode::kNone);
+  ASSERT_EQ(commit(on1, "t", 0, 6), ErrorCode::kNone);
+  close();
+  auto* bytes = io.contents(dir(0) / "00000000000000000000.log");
+  ASSERT_NE(bytes, nullptr);
+  bytes->back() ^= std::byte{0x01};  // the last record's commit time
+  open();
+  auto fetched = run(coordinator->fetch_offsets(fetch_request(on0, "t", 0)));
+  EXPECT_EQ(fetched.error, ErrorCode::kCoordinatorNotAvailable);
+  ASSERT_EQ(fetched.topics.size(), 1u);
+  EXPECT_EQ(fetched.topics[0].partitions.at(0).error, ErrorCode::kCoordinatorNotAvailable);
+  EXPECT_EQ(commit(on0, "t", 0, 9), ErrorCode::kCoordinatorNotAvailable);
+  EXPECT_EQ(committed(on1), 6) << "the other partition serves as before";
+}
+
+// Finding 6: a snapshot larger than the 8 MiB batch limit is written as several batches.
+TEST_F(CoordinatorTest, LiveOffsetsLargerThanOneBatchAreSnapshottedAndSurviveARestart) {
+  log_config.segment_bytes = 1 << 20;
+  options.snapshot_bytes = 1 << 20;
+  world.topics["big"] = std::vector<int64_t>(150, 1000);
+  open();
+  std::string metadata(60 << 10, 'm');
+  for (int32_t p = 0; p < 150; ++p) {
+    ASSERT_EQ(commit("g", "big", p, p, metadata + std::to_string(p)), ErrorCode::kNone);
+  }
+  ASSERT_GT(offsets_log().size_bytes(), 8u << 20);
+  coordinator->housekeep();
+  settle();
+  EXPECT_GT(offsets_log().log_start_offset(), Offset(0)) << "no snapshot was written";
+  restart();
+  for (int32_t p = 0; p < 150; ++p) {
+    auto r = run(coordinator->fetch_offsets(fetch_request("g", "big", p)));
+    ASSERT_EQ(r.topics.at(0).partitions.at(0).offset, p);
+    ASSERT_EQ(r.topics.at(0).partitions.at(0).metadata, metadata + std::to_string(p));
+  }
+}
+
+// Finding 6: a failing snapshot is retried after a backoff, not on every tick.
+TEST_F(CoordinatorTest, ASnapshotThatFailsIsRetriedAfterABackoffNotOnEveryTick) {
+  options.snapshot_bytes = 1;
+  open();
+  ASSERT_EQ(commit("g", "t", 0, 5), ErrorCode::kNone);
+  io.fail_writes(EIO);
+  coordinator->housekeep();
+  settle();
+  Offset end = offsets_log().high_watermark();
+  coordinator->housekeep();
+  settle();
+  EXPECT_EQ(offsets_log().high_watermark(), end) << "retried at once";
+  world.clock += 2min;
+  coordinator->housekeep();
+  settle();
+  EXPECT_GT(offsets_log().high_watermark(), end) << "never retried";
+  restart();
+  EXPECT_EQ(committed("g"), 5);
+}
+
+// Finding 17: an OffsetFetch never answers with an offset older than a commit already accepted.
+TEST_F(CoordinatorTest, AnOffsetFetchWaitsForACommitAcceptedBeforeIt) {
+  open();
+  ASSERT_EQ(commit("g", "t", 0, 5), ErrorCode::kNone);
+  io.hold_completions();
+  auto acked = start(coordinator->commit(commit_request("g", "t", 0, 9)));
+  ASSERT_TRUE(run_until(ctx, [&] { return io.held_completions() > 0; }));
+  auto fetched = start(coordinator->fetch_offsets(fetch_request("g", "t", 0)));
+  ctx.poll();
+  EXPECT_FALSE(fetched->has_value()) << "answered while the commit was being written";
+  io.release_completions();
+  ASSERT_TRUE(run_until(ctx, [&] { return acked->has_value() && fetched->has_value(); }));
+  EXPECT_EQ(error_of(**acked), ErrorCode::kNone);
+  EXPECT_EQ((*fetched)->topics.at(0).partitions.at(0).offset, 9);
+}
+
+// Finding 3: once stopped, nothing of the coordinator's reaches the offsets log.
+TEST_F(CoordinatorTest, AStoppedCoordinatorAppendsNothing) {
+  options.snapshot_bytes = 1;
+  options.offsets_retention = 10s;
+  open();
+  ASSERT_EQ(commit("g", "t", 0, 5), ErrorCode::kNone);
+  world.clock += 11s;  // expiry and a snapshot are due
+  Offset end = offsets_log().high_watermark();
+  coordinator->stop();
+  EXPECT_EQ(commit("g", "t", 0, 6), ErrorCode::kCoordinatorNotAvailable);
+  EXPECT_EQ(run(coordinator->join(join_request("g2"), "client", "host")).error,
+            ErrorCode::kCoordinatorNotAvailable);
+  coordinator->housekeep();
+  settle();
+  EXPECT_EQ(offsets_log().high_watermark(), end);
+}
+
+// OffsetCommit validates each partition against the broker's topics.
+TEST_F(CoordinatorTest, ACommitPastTheLogEndIsRefusedForThatPartitionOnly) {
+  world.topics["t"] = {50, 50};
+  open();
+  protocol::OffsetCommitRequest r = commit_request("g", "t", 0, 500);
+  r.topics[0].partitions.push_back({1, 50, ""});
+  auto out = run(coordinator->commit(r));
+  ASSERT_EQ(out.topics.at(0).partitions.size(), 2u);
+  EXPECT_EQ(out.topics[0].partitions[0].error, ErrorCode::kOffsetOutOfRange);
+  EXPECT_EQ(out.topics[0].partitions[1].error, ErrorCode::kNone);
+  EXPECT_EQ(committed("g", "t", 0), -1);
+  EXPECT_EQ(committed("g", "t", 1), 50);
+}
+
+TEST_F(CoordinatorTest, ACommitForAnUnknownTopicOrPartitionIsRefusedForThatPartitionOnly) {
+  open();
+  protocol::OffsetCommitRequest r = commit_request("g", "t", 2, 1);
+  r.topics[0].partitions.push_back({0, 3, ""});
+  r.topics.push_back({"nope", {{0, 1, ""}}});
+  auto out = run(coordinator->commit(r));
+  ASSERT_EQ(out.topics.size(), 2u);
+  EXPECT_EQ(out.topics[0].partitions.at(0).error, ErrorCode::kUnknownTopicOrPartition);
+  EXPECT_EQ(out.topics[0].partitions.at(1).error, ErrorCode::kNone);
+  EXPECT_EQ(out.topics[1].partitions.at(0).error, ErrorCode::kUnknownTopicOrPartition);
+  EXPECT_EQ(committed("g", "t", 0), 3);
+  EXPECT_EQ(committed("g", "nope", 0), -1);
+}
+
+TEST_F(CoordinatorTest, ANegativeOffsetIsRefusedForThatPartitionOnly) {
+  open();
+  protocol::OffsetCommitRequest r = commit_request("g", "t", 0, -5);
+  r.topics[0].partitions.push_back({1, 4, ""});
+  auto out = run(coordinator->commit(r));
+  EXPECT_EQ(out.topics.at(0).partitions.at(0).error, ErrorCode::kOffsetOutOfRange);
+  EXPECT_EQ(out.topics.at(0).partitions.at(1).error, ErrorCode::kNone);
+  EXPECT_EQ(committed("g", "t", 1), 4);
+}
+
+TEST_F(CoordinatorTest, ACommitForAnOfflinePartitionIsStoredUnchecked) {
+  world.offline.insert("t/0");
+  open();
+  EXPECT_EQ(commit("g", "t", 0, 123456), ErrorCode::kNone);
+  EXPECT_EQ(committed("g", "t", 0), 123456);
+}
+
+// PROTOCOL.md, JoinGroup: member ids, the leader, the first generation and the member list.
+TEST_F(CoordinatorTest, JoinGroupAnswersEveryMemberWithTheSmallestIdAsLeader) {
+  open();
+  auto a = start(coordinator->join(join_request("g"), "zz", "host"));
+  auto b = start(coordinator->join(join_request("g"), "aa", "host"));
+  settle();
+  world.clock += options.rebalance_delay;
+  coordinator->housekeep();
+  ASSERT_TRUE(run_until(ctx, [&] { return a->has_value() && b->has_value(); }));
+  const auto& ra = **a;
+  const auto& rb = **b;
+  ASSERT_EQ(ra.error, ErrorCode::kNone);
+  ASSERT_EQ(rb.error, ErrorCode::kNone);
+  EXPECT_TRUE(std::regex_match(ra.member_id, std::regex("zz-[0-9a-f]{16}"))) << ra.member_id;
+  EXPECT_TRUE(std::regex_match(rb.member_id, std::regex("aa-[0-9a-f]{16}"))) << rb.member_id;
+  EXPECT_EQ(ra.generation, 1);
+  EXPECT_EQ(rb.generation, 1);
+  EXPECT_EQ(ra.leader, rb.member_id);
+  EXPECT_EQ(rb.leader, rb.member_id);
+  ASSERT_EQ(ra.members.size(), 2u);
+  ASSERT_EQ(rb.members.size(), 2u);
+  EXPECT_EQ(ra.members[0].member_id, rb.member_id);
+  EXPECT_EQ(ra.members[0].client_id, "aa");
+}
+
+}  // namespace
+}  // namespace cairn::broker
