@@ -1,14 +1,17 @@
-// The broker's limits on what one client can cost it, against the real cairnd: idle sockets
-// that hold connection slots, long polls past the idle timeout, requests pipelined past the
-// in-flight limit, and answers a client never reads.
+// The broker's limits on what one client can cost it, against the real cairnd: requests shaped
+// to make it allocate far more than they weigh, messages quoting huge names, idle sockets that
+// hold connection slots, long polls past the idle timeout, and requests pipelined past the
+// in-flight limit.
 #include <gtest/gtest.h>
 
+#include <future>
 #include <thread>
 
 #include "cairn/connection.h"
 #include "protocol/frame.h"
 #include "protocol/messages/admin.h"
 #include "protocol/messages/fetch.h"
+#include "protocol/messages/produce.h"
 #include "tests/support/broker_process.h"
 #include "tests/support/raw_socket.h"
 #include "tests/support/test_util.h"
@@ -21,8 +24,14 @@ using protocol::ErrorCode;
 using Clock = std::chrono::steady_clock;
 
 constexpr auto kFetch = static_cast<uint16_t>(ApiKey::kFetch);
+constexpr auto kProduce = static_cast<uint16_t>(ApiKey::kProduce);
 constexpr auto kMetadata = static_cast<uint16_t>(ApiKey::kMetadata);
+constexpr auto kDeleteTopics = static_cast<uint16_t>(ApiKey::kDeleteTopics);
 constexpr auto kApiVersions = static_cast<uint16_t>(ApiKey::kApiVersions);
+
+// How much more memory than it started with the broker may use for one hostile request (its
+// frame is at most a few hundred KiB; before the limits, each of these cost gigabytes).
+constexpr long kMaxGrowthKb = 64 * 1024;
 
 class WireLimits : public ::testing::Test {
  protected:
@@ -30,6 +39,26 @@ class WireLimits : public ::testing::Test {
     broker = std::make_unique<BrokerProcess>(tmp.path() / "data", std::move(args),
                                              measurable_memory_env());
     ASSERT_EQ(cli(broker->address(), {"topics", "create", "t"}).exit_code, 0);
+  }
+  // Sends `frame` on a new connection and reads its response, sampling the broker's resident
+  // memory meanwhile. Returns the decoded response; `peak_growth_kb` is the largest growth seen.
+  std::optional<protocol::DecodedResponse> send_and_watch(const std::vector<std::byte>& frame,
+                                                          long& peak_growth_kb) {
+    long before = broker->child().rss_kb();
+    RawSocket s(broker->port());
+    EXPECT_TRUE(s.send(frame));
+    auto reply = std::async(std::launch::async, [&s] { return s.read_frame(std::chrono::seconds(60)); });
+    long peak = before;
+    while (reply.wait_for(std::chrono::milliseconds(5)) != std::future_status::ready) {
+      peak = std::max(peak, broker->child().rss_kb());
+    }
+    peak = std::max(peak, broker->child().rss_kb());
+    peak_growth_kb = peak - before;
+    response_bytes = reply.get();
+    if (!response_bytes) return std::nullopt;
+    auto decoded = protocol::decode_response(*response_bytes);
+    if (!decoded) return std::nullopt;
+    return *decoded;
   }
   void expect_healthy() {
     ASSERT_TRUE(broker->child().running()) << broker->log();
@@ -42,7 +71,97 @@ class WireLimits : public ::testing::Test {
 
   TempDir tmp;
   std::unique_ptr<BrokerProcess> broker;
+  std::optional<std::vector<std::byte>> response_bytes;
 };
+
+TEST_F(WireLimits, AFetchNamingALongTopicForManyPartitionsStaysWithinItsMemoryBound) {
+  start();
+  protocol::FetchRequest f;
+  f.max_wait_ms = 0;
+  f.min_bytes = 0;
+  auto& topic = f.topics.emplace_back();
+  topic.name = std::string(60'000, 'a');
+  for (int32_t p = 0; p < 16'000; ++p) topic.partitions.push_back({p, 0, 0});
+  long growth = 0;
+  auto r = send_and_watch(encoded_request(kFetch, 1, f), growth);
+  std::cout << "fetch of 16,000 partitions of a 60,000-byte name: RSS grew by " << growth << " KiB\n";
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->error, ErrorCode::kNone) << r->message;
+  auto body = protocol::FetchResponse::decode(r->body, 0);
+  ASSERT_TRUE(body) << body.error().to_string();
+  ASSERT_EQ(body->topics.size(), 1u);
+  ASSERT_EQ(body->topics[0].partitions.size(), 16'000u);
+  EXPECT_EQ(body->topics[0].partitions[0].error, ErrorCode::kInvalidTopicName);
+  EXPECT_LT(growth, kMaxGrowthKb);
+  expect_healthy();
+}
+
+TEST_F(WireLimits, AMetadataRequestWithMillionsOfEmptyNamesIsRefusedCheaply) {
+  start();
+  constexpr uint32_t kNames = 2'000'000;
+  std::vector<std::byte> body(4 + 2 * size_t{kNames});  // count, then empty strings
+  protocol::store_le<int32_t>(body.data(), static_cast<int32_t>(kNames));
+  long growth = 0;
+  auto r = send_and_watch(raw_request(kMetadata, 0, 1, body), growth);
+  std::cout << "metadata of 2,000,000 empty names: RSS grew by " << growth << " KiB\n";
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->error, ErrorCode::kInvalidRequest);
+  EXPECT_NE(r->message.find("limit"), std::string::npos) << r->message;
+  EXPECT_LT(growth, kMaxGrowthKb);
+  expect_healthy();
+}
+
+TEST_F(WireLimits, AProduceWithALongNameAndManyPartitionsStaysWithinItsMemoryBound) {
+  start();
+  std::vector<std::byte> body;
+  protocol::Encoder e(body);
+  e.write<int16_t>(1);         // acks
+  e.write<uint32_t>(30'000);   // timeout
+  e.write_count(1);
+  e.write_string(std::string(60'000, 'b'));
+  e.write_count(16'000);
+  for (int32_t p = 0; p < 16'000; ++p) {
+    e.write<int32_t>(p);
+    e.write<uint32_t>(0);  // no records
+  }
+  long growth = 0;
+  auto r = send_and_watch(raw_request(kProduce, 0, 1, body), growth);
+  std::cout << "produce to 16,000 partitions of a 60,000-byte name: RSS grew by " << growth
+            << " KiB\n";
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->error, ErrorCode::kNone) << r->message;
+  auto decoded = protocol::ProduceResponse::decode(r->body, 0);
+  ASSERT_TRUE(decoded) << decoded.error().to_string();
+  ASSERT_EQ(decoded->topics.at(0).partitions.size(), 16'000u);
+  EXPECT_EQ(decoded->topics[0].partitions[0].error, ErrorCode::kInvalidTopicName);
+  EXPECT_LT(growth, kMaxGrowthKb);
+  expect_healthy();
+}
+
+TEST_F(WireLimits, ErrorMessagesAboutAMaximalTopicNameAreClippedNotWrapped) {
+  start();
+  std::string name(65'535, 'n');
+  protocol::ProduceRequest p;
+  auto batch = make_batch({.records = 1});
+  p.topics.push_back({name, {{0, batch}}});
+  long growth = 0;
+  auto r = send_and_watch(encoded_request(kProduce, 1, p), growth);
+  ASSERT_TRUE(r) << "no well-formed response; broker log:\n" << broker->log();
+  auto produced = protocol::ProduceResponse::decode(r->body, 0);
+  ASSERT_TRUE(produced) << produced.error().to_string();
+  const auto& result = produced->topics.at(0).partitions.at(0);
+  EXPECT_NE(result.error, ErrorCode::kNone);
+  EXPECT_LE(result.message.size(), protocol::kMaxMessageBytes);
+
+  protocol::DeleteTopicsRequest d{{name}};
+  r = send_and_watch(encoded_request(kDeleteTopics, 2, d), growth);
+  ASSERT_TRUE(r) << "no well-formed response; broker log:\n" << broker->log();
+  auto deleted = protocol::DeleteTopicsResponse::decode(r->body, 0);
+  ASSERT_TRUE(deleted) << deleted.error().to_string();
+  EXPECT_EQ(deleted->results.at(0).error, ErrorCode::kInvalidTopicName);
+  EXPECT_LE(deleted->results[0].message.size(), protocol::kMaxMessageBytes);
+  expect_healthy();
+}
 
 TEST_F(WireLimits, AClientThatNeverReadsItsResponsesMakesTheBrokerHoldLittleForIt) {
   start({"--fsync", "never"});
