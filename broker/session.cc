@@ -30,6 +30,25 @@ constexpr uint64_t kMaxConnectionBytes = 4 << 20;
 // How long a connection that is ending waits for the client to close its side.
 constexpr auto kLingerTime = std::chrono::seconds(2);
 
+// A frame's share of the shard's memory budget: released when this goes away, unless handed
+// over to the request's handler. (A weak reference: sessions torn down with their shard find
+// the budget gone.)
+class FrameBudget {
+ public:
+  FrameBudget(std::weak_ptr<MemoryBudget> budget, uint64_t bytes)
+      : budget_(std::move(budget)), bytes_(bytes) {}
+  ~FrameBudget() {
+    if (auto b = budget_.lock(); b && bytes_ > 0) b->release(bytes_);
+  }
+  FrameBudget(const FrameBudget&) = delete;
+  FrameBudget& operator=(const FrameBudget&) = delete;
+  uint64_t hand_over() { return std::exchange(bytes_, 0); }
+
+ private:
+  std::weak_ptr<MemoryBudget> budget_;
+  uint64_t bytes_;
+};
+
 bool expected_disconnect(const boost::system::error_code& ec) {
   return ec == asio::error::eof || ec == asio::error::connection_reset ||
          ec == asio::error::operation_aborted || ec == asio::error::broken_pipe ||
@@ -99,6 +118,7 @@ void Session::close(std::string_view why) {
   watchdog_timer_.cancel();
   reader_wake_.notify_all();
   writer_wake_.notify_all();
+  shard_.budget().wake_all();  // a reader waiting for budget sees the connection is gone
 }
 
 awaitable<void> Session::reader(std::shared_ptr<Session> self) {
@@ -127,19 +147,26 @@ awaitable<void> Session::reader(std::shared_ptr<Session> self) {
                      length, protocol::frame::kMinRequestHeaderSize, limits.max_frame_bytes);
         break;
       }
+      // The whole frame's budget at once, before its body is read: readers that waited for
+      // budget while each holding part of a frame could wait for each other forever.
+      auto waiting_since = std::chrono::steady_clock::now();
+      if (!co_await shard_.budget().acquire(length, read_done_)) break;
+      FrameBudget frame_budget(shard_.budget_handle(), length);
+      // Waiting for the broker's memory is not the client's delay.
+      auto now = std::chrono::steady_clock::now();
+      if (!first_request_read_) accepted_at_ += now - waiting_since;
+      frame_started_ = now;
       auto frame = std::make_shared<FrameBuffer>(length);
       size_t have = std::min<size_t>(end - begin - protocol::frame::kLengthSize, length);
-      if (!co_await shard_.budget().acquire(have, read_done_)) break;
       std::memcpy(frame->data.get(), buf.data() + begin + protocol::frame::kLengthSize, have);
       begin += protocol::frame::kLengthSize + have;
       if (begin == end) begin = end = 0;
-      if (have < length && !co_await read_body(*frame, have)) break;
+      if (have < length) co_await read_body(*frame, have);
       frame_started_.reset();
       if (end > begin) frame_started_ = last_activity_;
 
       auto request = protocol::decode_request_header(frame->bytes());
       if (!request) {
-        shard_.budget().release(length);
         spdlog::warn("{}: malformed request header ({}); closing the connection", peer_,
                      request.error().message());
         break;
@@ -149,7 +176,6 @@ awaitable<void> Session::reader(std::shared_ptr<Session> self) {
       queue_.push_back(slot);
       if (queue_.size() > limits.max_inflight_requests) {
         // Refuse this request, answer the ones before it, then close.
-        shard_.budget().release(length);
         spdlog::warn("{}: more than {} requests in flight; closing the connection", peer_,
                      limits.max_inflight_requests);
         slot->frame.bytes = protocol::error_response(
@@ -162,7 +188,8 @@ awaitable<void> Session::reader(std::shared_ptr<Session> self) {
         break;
       }
       ++handlers_running_;
-      asio::co_spawn(socket_.get_executor(), serve(self, frame, std::move(*request), slot, length),
+      asio::co_spawn(socket_.get_executor(),
+                     serve(self, frame, std::move(*request), slot, frame_budget.hand_over()),
                      asio::detached);
       // Let the handler start (and charge the work its request asks for) before the next
       // request is read, so that the memory checks above see it.
@@ -207,28 +234,15 @@ awaitable<void> Session::serve(std::shared_ptr<Session> /*self: keeps us alive*/
   writer_wake_.notify_all();
 }
 
-awaitable<bool> Session::read_body(FrameBuffer& frame, size_t have) {
+awaitable<void> Session::read_body(FrameBuffer& frame, size_t have) {
   constexpr size_t kChunk = 256 * 1024;
-  size_t held = have;
   while (have < frame.size) {
     size_t chunk = std::min(kChunk, frame.size - have);
-    if (!co_await shard_.budget().acquire(chunk, read_done_)) {
-      shard_.budget().release(held);
-      co_return false;
-    }
-    held += chunk;
-    frame_started_ = std::chrono::steady_clock::now();  // waiting for budget is not the client's delay
-    boost::system::error_code ec;
-    co_await asio::async_read(socket_, asio::buffer(frame.data.get() + have, chunk),
-                              asio::redirect_error(use_awaitable, ec));
-    if (ec) {
-      shard_.budget().release(held);
-      throw boost::system::system_error(ec);
-    }
+    co_await asio::async_read(socket_, asio::buffer(frame.data.get() + have, chunk), use_awaitable);
     have += chunk;
     touch();
+    frame_started_ = last_activity_;  // a frame that keeps arriving is not left half sent
   }
-  co_return true;
 }
 
 awaitable<void> Session::writer(std::shared_ptr<Session> /*self: keeps us alive*/) {

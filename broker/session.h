@@ -2,7 +2,9 @@
 
 // Session: one client connection, on the shard that accepted it. Three coroutines share it:
 // reader() cuts frames out of the byte stream (checking the length against the limit before
-// allocating, and waiting for the shard's request-memory budget), starts a handler per request
+// allocating, and waiting for the shard's request-memory budget for the whole frame before
+// reading its body, so that readers never hold part of the budget while waiting for more),
+// starts a handler per request
 // and stops at the first framing error or the request over the in-flight limit; writer() sends
 // responses in request order (several small ones per system call, fetched batches with
 // sendfile) and, once reading has stopped and every request read is answered, ends the
@@ -75,10 +77,9 @@ class Session : public std::enable_shared_from_this<Session> {
   awaitable<void> serve(std::shared_ptr<Session> self, std::shared_ptr<FrameBuffer> frame,
                         protocol::DecodedRequest request, std::shared_ptr<Slot> slot,
                         uint64_t budget_bytes);
-  // Reads the rest of a frame, taking budget chunk by chunk as its bytes arrive, so a client
-  // that announces a large frame and stalls holds only what it has sent. False if the session
-  // closed meanwhile (the budget taken is released).
-  awaitable<bool> read_body(FrameBuffer& frame, size_t have);
+  // Reads the rest of a frame (its budget is already taken), chunk by chunk: each chunk that
+  // arrives restarts the frame's request timeout.
+  awaitable<void> read_body(FrameBuffer& frame, size_t have);
   awaitable<void> write_with_files(OutboundFrame& frame);
   awaitable<void> send_file(const storage::LogSlice& slice);
   // Sends FIN after the responses written, then reads and drops what the client still sends

@@ -187,6 +187,36 @@ TEST_F(WireLimits, AClientThatNeverReadsItsResponsesMakesTheBrokerHoldLittleForI
   expect_healthy();
 }
 
+TEST_F(WireLimits, LargeFramesArrivingTogetherPastTheMemoryBudgetAreAllServed) {
+  // Four 12 MiB frames against a 32 MiB budget, each sent in two parts: together their first
+  // parts already need more than the budget holds.
+  start({"--threads", "1", "--request-memory-bytes", std::to_string(32u << 20)});
+  std::vector<std::byte> body(12u << 20);  // a Metadata request with no topics, then junk
+  auto frame = raw_request(kMetadata, 0, 1, body);
+  std::vector<std::thread> clients;
+  std::vector<std::string> outcomes(4);
+  for (int c = 0; c < 4; ++c) {
+    clients.emplace_back([&, c, port = broker->port()] {
+      RawSocket s(port);
+      size_t half = 9u << 20;
+      outcomes[c] = "first part not sent";
+      if (!s.send(std::vector<std::byte>(frame.begin(), frame.begin() + half))) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      outcomes[c] = "second part not sent";
+      if (!s.send(std::vector<std::byte>(frame.begin() + half, frame.end()))) return;
+      outcomes[c] = "no answer";
+      auto reply = s.read_frame(std::chrono::seconds(20));
+      if (!reply) return;
+      auto decoded = protocol::decode_response(*reply);
+      // The body has bytes left over: answered with INVALID_REQUEST.
+      outcomes[c] = decoded ? std::string(protocol::error_name(decoded->error)) : "garbled";
+    });
+  }
+  for (auto& t : clients) t.join();
+  for (int c = 0; c < 4; ++c) EXPECT_EQ(outcomes[c], "INVALID_REQUEST") << "client " << c;
+  expect_healthy();
+}
+
 // An ApiVersions request: the smallest complete request there is.
 std::vector<std::byte> api_versions(uint32_t correlation) {
   return raw_request(kApiVersions, 0, correlation, {});
