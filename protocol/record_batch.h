@@ -67,8 +67,12 @@ enum class Verify {
 class RecordBatchView {
  public:
   // Parses the batch at the front of `bytes` (which may hold more after it). Checks that the
-  // length is within [header size, bytes.size()], the magic, the attributes, the checksum and,
-  // for Verify::kStored, the header checksum. Does not walk the records: validate_records does.
+  // length is within [header size, bytes.size()], the magic, the attributes, the checksum, the
+  // structure (PROTOCOL.md, "Integrity") and, for Verify::kStored, the header checksum. Does
+  // not walk the records: validate_records does.
+  // Errors: kCorruption for a checksum that does not match. Any other broken rule is
+  // kCorruption in a stored batch (it was damaged) and kInvalidArgument in a produced one (it
+  // was built that way), which also may not ask for log-append time, transactions or control.
   static Result<RecordBatchView> parse(Bytes bytes, Verify verify);
 
   const BatchHeader& header() const { return header_; }
@@ -77,7 +81,9 @@ class RecordBatchView {
 
   // Walks every record and checks the header against them: record_count records, offset deltas
   // 0..count-1 in order, last_offset_delta = count - 1, every timestamp <= max_timestamp and
-  // the first one = first_timestamp, no bytes left over. Compressed batches are refused.
+  // the first one = first_timestamp, record attributes 0, no bytes left over. Compressed
+  // batches are refused. Errors are kInvalidArgument: the checksum has already matched, so
+  // whatever is wrong was built that way.
   Status validate_records() const;
 
  private:
@@ -93,6 +99,7 @@ struct HeaderView {
 };
 
 struct RecordView {
+  uint8_t attributes = 0;  // unused; producers must send 0
   Offset offset;
   Timestamp timestamp;
   std::optional<Bytes> key;
