@@ -279,6 +279,17 @@ bool RecordReader::next(RecordView& out) {
   return true;
 }
 
+std::optional<RecordBatchView> BatchIterator::next() {
+  if (!status_.is_ok() || position_ == bytes_.size()) return std::nullopt;
+  auto batch = RecordBatchView::parse(rest(), verify_);
+  if (!batch) {
+    status_ = batch.error().with_context("batch at byte " + std::to_string(position_));
+    return std::nullopt;
+  }
+  position_ += batch->bytes().size();
+  return *batch;
+}
+
 void assign_offsets(MutableBytes batch, Offset base_offset, int32_t leader_epoch) {
   store_le<int64_t>(batch.data() + batch::kBaseOffsetAt, base_offset.value());
   store_le<int32_t>(batch.data() + batch::kLeaderEpochAt, leader_epoch);

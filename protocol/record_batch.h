@@ -93,6 +93,32 @@ class RecordBatchView {
   BatchHeader header_;
 };
 
+// Walks batches stored back to back (a fetched partition's records, a segment's bytes), parsing
+// each with `verify`. The bytes must outlive the iterator and the views it returns.
+//
+//   BatchIterator batches(bytes, Verify::kStored);
+//   while (auto batch = batches.next()) { ... }
+//   if (!batches.status().is_ok()) { /* a bad batch at batches.position() */ }
+class BatchIterator {
+ public:
+  BatchIterator(Bytes bytes, Verify verify) : bytes_(bytes), verify_(verify) {}
+
+  // The next batch; nullopt at the end of the bytes or at a batch that fails to parse, and
+  // status() then tells which (OK at a clean end). After a failure it stays failed.
+  std::optional<RecordBatchView> next();
+  const Status& status() const { return status_; }
+  // Where the next batch starts (after a failure: where the bad one starts).
+  size_t position() const { return position_; }
+  // The bytes from position() on.
+  Bytes rest() const { return bytes_.subspan(position_); }
+
+ private:
+  Bytes bytes_;
+  Verify verify_;
+  size_t position_ = 0;
+  Status status_;
+};
+
 struct HeaderView {
   std::string_view key;
   std::optional<Bytes> value;

@@ -46,13 +46,9 @@ class FetchLimits : public ::testing::Test {
   // Whole batches in `records`, each parsed as stored.
   static size_t count_batches(protocol::Bytes records) {
     size_t n = 0;
-    while (!records.empty()) {
-      auto view = protocol::RecordBatchView::parse(records, protocol::Verify::kStored);
-      EXPECT_TRUE(view) << view.error().to_string();
-      if (!view) break;
-      records = records.subspan(view->bytes().size());
-      ++n;
-    }
+    protocol::BatchIterator batches(records, protocol::Verify::kStored);
+    while (batches.next()) ++n;
+    EXPECT_TRUE(batches.status().is_ok()) << batches.status().to_string();
     return n;
   }
 

@@ -334,5 +334,48 @@ TEST(RecordBatch, AProducedBatchMayCarryAnyBaseOffset) {
   EXPECT_FALSE(RecordBatchView::parse(b, Verify::kStored));
 }
 
+TEST(BatchIterator, WalksBatchesStoredBackToBackAndEndsCleanly) {
+  std::vector<std::byte> bytes;
+  for (int i = 0; i < 3; ++i) {
+    auto b = build({{1000 + i, "k", std::string(static_cast<size_t>(i) * 10, 'v'), {}}});
+    assign_offsets(b, Offset(i), 0);
+    bytes.insert(bytes.end(), b.begin(), b.end());
+  }
+  BatchIterator batches(bytes, Verify::kStored);
+  int64_t expected = 0;
+  while (auto batch = batches.next()) {
+    EXPECT_EQ(batch->header().base_offset, Offset(expected));
+    ++expected;
+  }
+  EXPECT_EQ(expected, 3);
+  EXPECT_TRUE(batches.status().is_ok()) << batches.status().to_string();
+  EXPECT_EQ(batches.position(), bytes.size());
+  EXPECT_TRUE(batches.rest().empty());
+}
+
+TEST(BatchIterator, StopsAtABadBatchAndSaysWhereItStarts) {
+  auto first = build({{1000, "k", "v", {}}});
+  auto second = build({{1001, "k", "w", {}}});
+  std::vector<std::byte> bytes(first);
+  bytes.insert(bytes.end(), second.begin(), second.end());
+  bytes.back() ^= std::byte{0x01};  // the second batch's checksum no longer matches
+  BatchIterator batches(bytes, Verify::kProduced);
+  ASSERT_TRUE(batches.next());
+  EXPECT_FALSE(batches.next());
+  EXPECT_EQ(batches.status().code(), Status::Code::kCorruption);
+  EXPECT_EQ(batches.position(), first.size());
+  EXPECT_EQ(batches.rest().size(), second.size());
+  EXPECT_FALSE(batches.next()) << "a failed iterator stays failed";
+}
+
+TEST(BatchIterator, ATruncatedLastBatchIsAnError) {
+  auto b = build({{1000, "k", "v", {}}});
+  b.pop_back();
+  BatchIterator batches(b, Verify::kProduced);
+  EXPECT_FALSE(batches.next());
+  EXPECT_FALSE(batches.status().is_ok());
+  EXPECT_EQ(batches.position(), 0u);
+}
+
 }  // namespace
 }  // namespace cairn::protocol
