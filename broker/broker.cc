@@ -15,6 +15,7 @@
 #include "broker/producer_ids.h"
 #include "broker/server.h"
 #include "broker/session.h"
+#include "broker/topic_admin.h"
 
 namespace cairn::broker {
 
@@ -82,7 +83,8 @@ Status Broker::open_partitions(const std::map<std::string, storage::TopicConfig>
       Shard& shard = *shards_[i];
       for (const auto& [name, p] : work[i]) {
         auto dir = store_->partition_dir(name, p);
-        auto log = storage::PartitionLog::open(shard.io(), dir, topics.at(name).partition_config());
+        auto log = storage::PartitionLog::open(shard.io(), dir,
+                                               partition_config(config_, name, topics.at(name)));
         if (!log) {
           spdlog::error("partition {}-{} is offline: {}", name, p, log.error().to_string());
           shard.add(std::make_unique<Partition>(name, p, log.error()));

@@ -11,7 +11,34 @@ namespace cairn::broker {
 
 using asio::ip::tcp;
 
-Server::Server(Broker& broker) : broker_(broker) {}
+ConnectionLease::~ConnectionLease() { limiter_->release(address_); }
+
+std::unique_ptr<ConnectionLease> ConnectionLimiter::try_acquire(const asio::ip::address& address) {
+  std::lock_guard lock(mu_);
+  uint32_t& n = open_[address];
+  if (n >= per_address_) {
+    if (n == 0) open_.erase(address);
+    return nullptr;
+  }
+  ++n;
+  return std::make_unique<ConnectionLease>(shared_from_this(), address);
+}
+
+uint32_t ConnectionLimiter::open(const asio::ip::address& address) {
+  std::lock_guard lock(mu_);
+  auto it = open_.find(address);
+  return it == open_.end() ? 0 : it->second;
+}
+
+void ConnectionLimiter::release(const asio::ip::address& address) {
+  std::lock_guard lock(mu_);
+  auto it = open_.find(address);
+  if (it != open_.end() && --it->second == 0) open_.erase(it);
+}
+
+Server::Server(Broker& broker)
+    : broker_(broker),
+      limiter_(std::make_shared<ConnectionLimiter>(broker.config().limits.max_connections_per_ip)) {}
 
 Server::~Server() = default;
 
@@ -61,18 +88,35 @@ awaitable<void> Server::accept_loop() {
       co_await pause.async_wait(asio::redirect_error(use_awaitable, ec));
       continue;
     }
-    if (broker_.connections().load() >= limits.max_connections || broker_.shutting_down()) {
+    auto peer = socket.remote_endpoint(ec);
+    if (ec) {
+      socket.close(ec);
+      continue;
+    }
+    std::unique_ptr<ConnectionLease> lease;
+    const char* refusal = nullptr;
+    if (broker_.shutting_down()) {
+      refusal = "the broker is stopping";
+    } else if (broker_.connections().load() >= limits.max_connections) {
+      refusal = "--max-connections reached";
+    } else if (lease = limiter_->try_acquire(peer.address()); !lease) {
+      refusal = "--max-connections-per-ip reached for this address";
+    }
+    if (refusal != nullptr) {
       if (refused_++ % 1000 == 0) {
-        spdlog::warn("refusing a connection: {} of {} connections in use ({} refused so far)",
-                     broker_.connections().load(), limits.max_connections, refused_);
+        spdlog::warn("refusing a connection from {}: {} ({} of {} connections in use, {} from "
+                     "this address; {} refused so far)",
+                     peer.address().to_string(), refusal, broker_.connections().load(),
+                     limits.max_connections, limiter_->open(peer.address()), refused_);
       }
       socket.close(ec);
       continue;
     }
     broker_.connections().fetch_add(1);
-    asio::post(target.context(), [this, &target, s = std::move(socket)]() mutable {
-      std::make_shared<Session>(std::move(s), broker_, target)->start();
-    });
+    asio::post(target.context(),
+               [this, &target, s = std::move(socket), lease = std::move(lease)]() mutable {
+                 std::make_shared<Session>(std::move(s), broker_, target, std::move(lease))->start();
+               });
   }
 }
 

@@ -3,12 +3,15 @@
 #include <spdlog/spdlog.h>
 #include <sys/sendfile.h>
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
+#include <algorithm>
 #include <cstring>
 
 #include "broker/broker.h"
 #include "broker/handlers/dispatch.h"
+#include "broker/server.h"
 #include "broker/shard.h"
 
 namespace cairn::broker {
@@ -20,6 +23,31 @@ namespace {
 // Small frames are cut out of this buffer; a larger frame is read straight into its own.
 constexpr size_t kReadBufferBytes = 8 * 1024;
 constexpr size_t kMaxWriteBatch = 64;
+// The reader takes no new request while the connection's requests hold this many bytes of work
+// and unwritten responses: a client that does not read its responses cannot make the broker
+// hold much more, nor take a large share of the shard's budget.
+constexpr uint64_t kMaxConnectionBytes = 4 << 20;
+// How long a connection that is ending waits for the client to close its side.
+constexpr auto kLingerTime = std::chrono::seconds(2);
+
+// A frame's share of the shard's memory budget: released when this goes away, unless handed
+// over to the request's handler. (A weak reference: sessions torn down with their shard find
+// the budget gone.)
+class FrameBudget {
+ public:
+  FrameBudget(std::weak_ptr<MemoryBudget> budget, uint64_t bytes)
+      : budget_(std::move(budget)), bytes_(bytes) {}
+  ~FrameBudget() {
+    if (auto b = budget_.lock(); b && bytes_ > 0) b->release(bytes_);
+  }
+  FrameBudget(const FrameBudget&) = delete;
+  FrameBudget& operator=(const FrameBudget&) = delete;
+  uint64_t hand_over() { return std::exchange(bytes_, 0); }
+
+ private:
+  std::weak_ptr<MemoryBudget> budget_;
+  uint64_t bytes_;
+};
 
 bool expected_disconnect(const boost::system::error_code& ec) {
   return ec == asio::error::eof || ec == asio::error::connection_reset ||
@@ -29,13 +57,21 @@ bool expected_disconnect(const boost::system::error_code& ec) {
 
 }  // namespace
 
-Session::Session(tcp::socket socket, Broker& broker, Shard& shard)
+Session::Slot::Slot(Shard& shard, std::shared_ptr<uint64_t> connection_total)
+    : memory(std::make_unique<MemoryCharge>(shard.budget_handle(), std::move(connection_total))) {}
+Session::Slot::~Slot() = default;
+
+Session::Session(tcp::socket socket, Broker& broker, Shard& shard,
+                 std::unique_ptr<ConnectionLease> lease)
     : socket_(std::move(socket)),
       broker_(broker),
       shard_(shard),
+      lease_(std::move(lease)),
       writer_wake_(socket_.get_executor()),
+      reader_wake_(socket_.get_executor()),
       watchdog_timer_(socket_.get_executor()),
-      last_activity_(std::chrono::steady_clock::now()) {
+      accepted_at_(std::chrono::steady_clock::now()),
+      last_activity_(accepted_at_) {
   boost::system::error_code ec;
   auto remote = socket_.remote_endpoint(ec);
   peer_host_ = ec ? "unknown" : remote.address().to_string();
@@ -61,7 +97,13 @@ void Session::shutdown() {
   if (closed_) return;
   boost::system::error_code ec;
   socket_.shutdown(tcp::socket::shutdown_receive, ec);  // the pending read ends with EOF
+  stop_reading();
+}
+
+void Session::stop_reading() {
   read_done_ = true;
+  frame_started_.reset();  // bytes left unread are no longer the client's delay
+  reader_wake_.notify_all();
   writer_wake_.notify_all();
 }
 
@@ -74,7 +116,9 @@ void Session::close(std::string_view why) {
   socket_.shutdown(tcp::socket::shutdown_both, ec);
   socket_.close(ec);
   watchdog_timer_.cancel();
+  reader_wake_.notify_all();
   writer_wake_.notify_all();
+  shard_.budget().wake_all();  // a reader waiting for budget sees the connection is gone
 }
 
 awaitable<void> Session::reader(std::shared_ptr<Session> self) {
@@ -83,6 +127,8 @@ awaitable<void> Session::reader(std::shared_ptr<Session> self) {
   size_t begin = 0, end = 0;
   try {
     while (!read_done_) {
+      while (*held_bytes_ > kMaxConnectionBytes && !read_done_) co_await reader_wake_.wait();
+      if (read_done_) break;
       while (end - begin < protocol::frame::kLengthSize) {
         if (begin > 0) {
           std::memmove(buf.data(), buf.data() + begin, end - begin);
@@ -99,46 +145,55 @@ awaitable<void> Session::reader(std::shared_ptr<Session> self) {
       if (length < protocol::frame::kMinRequestHeaderSize || length > limits.max_frame_bytes) {
         spdlog::warn("{}: frame of {} bytes is outside [{}, {}]; closing the connection", peer_,
                      length, protocol::frame::kMinRequestHeaderSize, limits.max_frame_bytes);
-        close("bad frame length");
         break;
       }
+      // The whole frame's budget at once, before its body is read: readers that waited for
+      // budget while each holding part of a frame could wait for each other forever.
+      auto waiting_since = std::chrono::steady_clock::now();
+      if (!co_await shard_.budget().acquire(length, read_done_)) break;
+      FrameBudget frame_budget(shard_.budget_handle(), length);
+      // Waiting for the broker's memory is not the client's delay.
+      auto now = std::chrono::steady_clock::now();
+      if (!first_request_read_) accepted_at_ += now - waiting_since;
+      frame_started_ = now;
       auto frame = std::make_shared<FrameBuffer>(length);
       size_t have = std::min<size_t>(end - begin - protocol::frame::kLengthSize, length);
-      if (!co_await shard_.budget().acquire(have, read_done_)) break;
       std::memcpy(frame->data.get(), buf.data() + begin + protocol::frame::kLengthSize, have);
       begin += protocol::frame::kLengthSize + have;
       if (begin == end) begin = end = 0;
-      if (have < length && !co_await read_body(*frame, have)) break;
+      if (have < length) co_await read_body(*frame, have);
       frame_started_.reset();
       if (end > begin) frame_started_ = last_activity_;
 
       auto request = protocol::decode_request_header(frame->bytes());
       if (!request) {
-        shard_.budget().release(length);
         spdlog::warn("{}: malformed request header ({}); closing the connection", peer_,
                      request.error().message());
-        close("malformed request header");
         break;
       }
-      auto slot = std::make_shared<Slot>();
+      first_request_read_ = true;
+      auto slot = std::make_shared<Slot>(shard_, held_bytes_);
       queue_.push_back(slot);
       if (queue_.size() > limits.max_inflight_requests) {
         // Refuse this request, answer the ones before it, then close.
-        shard_.budget().release(length);
         spdlog::warn("{}: more than {} requests in flight; closing the connection", peer_,
                      limits.max_inflight_requests);
         slot->frame.bytes = protocol::error_response(
             request->header.correlation_id, protocol::ErrorCode::kResourceLimit,
             "more than " + std::to_string(limits.max_inflight_requests) +
                 " requests in flight on one connection");
+        slot->memory->add(slot->frame.bytes.size());
         slot->ready = true;
         slot->close_after = true;
-        read_done_ = true;
-        writer_wake_.notify_all();
         break;
       }
-      asio::co_spawn(socket_.get_executor(), serve(self, frame, std::move(*request), slot, length),
+      ++handlers_running_;
+      asio::co_spawn(socket_.get_executor(),
+                     serve(self, frame, std::move(*request), slot, frame_budget.hand_over()),
                      asio::detached);
+      // Let the handler start (and charge the work its request asks for) before the next
+      // request is read, so that the memory checks above see it.
+      co_await asio::post(socket_.get_executor(), use_awaitable);
     }
   } catch (const boost::system::system_error& e) {
     if (!expected_disconnect(e.code())) spdlog::debug("{}: read failed: {}", peer_, e.what());
@@ -146,8 +201,9 @@ awaitable<void> Session::reader(std::shared_ptr<Session> self) {
     spdlog::warn("{}: read failed: {}; closing the connection", peer_, e.what());
     close("read failed");
   }
-  read_done_ = true;
-  writer_wake_.notify_all();
+  // Framing errors, the request over the in-flight limit and the client's EOF all end here:
+  // the requests already read are answered, then the writer ends the connection.
+  stop_reading();
 }
 
 awaitable<void> Session::serve(std::shared_ptr<Session> /*self: keeps us alive*/,
@@ -157,7 +213,7 @@ awaitable<void> Session::serve(std::shared_ptr<Session> /*self: keeps us alive*/
   try {
     RequestContext ctx{broker_, shard_, request.header,
                        frame->bytes().subspan(request.body_offset), frame,
-                       peer_host_};
+                       peer_host_, *slot->memory};
     std::optional<OutboundFrame> out = co_await dispatch(ctx);
     if (out) {
       slot->frame = std::move(*out);
@@ -172,32 +228,21 @@ awaitable<void> Session::serve(std::shared_ptr<Session> /*self: keeps us alive*/
         request.header.correlation_id, protocol::ErrorCode::kUnknownServerError, e.what());
   }
   shard_.budget().release(budget_bytes);
+  slot->memory->add(slot->frame.bytes.size());
+  --handlers_running_;
   slot->ready = true;
   writer_wake_.notify_all();
 }
 
-awaitable<bool> Session::read_body(FrameBuffer& frame, size_t have) {
+awaitable<void> Session::read_body(FrameBuffer& frame, size_t have) {
   constexpr size_t kChunk = 256 * 1024;
-  size_t held = have;
   while (have < frame.size) {
     size_t chunk = std::min(kChunk, frame.size - have);
-    if (!co_await shard_.budget().acquire(chunk, read_done_)) {
-      shard_.budget().release(held);
-      co_return false;
-    }
-    held += chunk;
-    frame_started_ = std::chrono::steady_clock::now();  // waiting for budget is not the client's delay
-    boost::system::error_code ec;
-    co_await asio::async_read(socket_, asio::buffer(frame.data.get() + have, chunk),
-                              asio::redirect_error(use_awaitable, ec));
-    if (ec) {
-      shard_.budget().release(held);
-      throw boost::system::system_error(ec);
-    }
+    co_await asio::async_read(socket_, asio::buffer(frame.data.get() + have, chunk), use_awaitable);
     have += chunk;
     touch();
+    frame_started_ = last_activity_;  // a frame that keeps arriving is not left half sent
   }
-  co_return true;
 }
 
 awaitable<void> Session::writer(std::shared_ptr<Session> /*self: keeps us alive*/) {
@@ -233,14 +278,16 @@ awaitable<void> Session::writer(std::shared_ptr<Session> /*self: keeps us alive*
           co_await asio::async_write(socket_, buffers, use_awaitable);
         }
         touch();
+        taken.clear();  // releases the requests' memory
+        reader_wake_.notify_all();
         if (close_after) {
-          close("limit exceeded");
+          co_await linger_close("limit exceeded");
           co_return;
         }
         continue;
       }
       if (read_done_ && queue_.empty()) {
-        close("done");
+        co_await linger_close("done");
         co_return;
       }
       co_await writer_wake_.wait();
@@ -252,6 +299,18 @@ awaitable<void> Session::writer(std::shared_ptr<Session> /*self: keeps us alive*
     spdlog::warn("{}: write failed: {}; closing the connection", peer_, e.what());
     close("write failed");
   }
+}
+
+awaitable<void> Session::linger_close(std::string_view why) {
+  if (closed_) co_return;
+  boost::system::error_code ec;
+  socket_.shutdown(tcp::socket::shutdown_send, ec);
+  linger_started_ = std::chrono::steady_clock::now();
+  std::vector<std::byte> sink(4096);
+  while (!ec && !closed_) {
+    co_await socket_.async_read_some(asio::buffer(sink), asio::redirect_error(use_awaitable, ec));
+  }
+  close(why);
 }
 
 awaitable<void> Session::write_with_files(OutboundFrame& frame) {
@@ -301,17 +360,29 @@ awaitable<void> Session::send_file(const storage::LogSlice& slice) {
 
 awaitable<void> Session::watchdog(std::shared_ptr<Session> /*self: keeps us alive*/) {
   const auto& limits = broker_.config().limits;
+  // Check often enough that each deadline is kept to within a quarter of itself.
+  auto shortest = std::min({limits.idle_timeout, limits.request_timeout,
+                            limits.first_request_timeout});
+  auto tick = std::clamp<std::chrono::milliseconds>(shortest / 4, std::chrono::milliseconds(10),
+                                                    std::chrono::seconds(1));
   while (!closed_) {
-    watchdog_timer_.expires_after(std::chrono::seconds(1));
+    watchdog_timer_.expires_after(tick);
     boost::system::error_code ec;
     co_await watchdog_timer_.async_wait(asio::redirect_error(use_awaitable, ec));
     if (closed_) break;
     auto now = std::chrono::steady_clock::now();
-    if (frame_started_ && now - *frame_started_ > limits.request_timeout) {
+    if (linger_started_) {
+      if (now - *linger_started_ > kLingerTime) close("client did not close");
+    } else if (!first_request_read_ && !read_done_ &&
+               now - accepted_at_ > limits.first_request_timeout) {
+      spdlog::info("{}: no request within {} ms of connecting; closing", peer_,
+                   limits.first_request_timeout.count());
+      close("first request timeout");
+    } else if (!read_done_ && frame_started_ && now - *frame_started_ > limits.request_timeout) {
       spdlog::warn("{}: a request frame did not arrive in full within {} ms; closing", peer_,
                    limits.request_timeout.count());
       close("request timeout");
-    } else if (now - last_activity_ > limits.idle_timeout) {
+    } else if (handlers_running_ == 0 && now - last_activity_ > limits.idle_timeout) {
       spdlog::info("{}: idle for {} ms; closing", peer_, limits.idle_timeout.count());
       close("idle timeout");
     }

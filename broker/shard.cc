@@ -20,12 +20,15 @@ Shard::Shard(unsigned id, const BrokerConfig& config)
     : id_(id),
       config_(config),
       work_(context_.get_executor()),
-      budget_(context_.get_executor(),
-              config.limits.request_memory_bytes / std::max(1u, config.threads)) {}
+      budget_(std::make_shared<MemoryBudget>(
+          context_.get_executor(), config.limits.request_memory_bytes / std::max(1u, config.threads))) {}
 
 Shard::~Shard() {
   stop();
   join();
+  // Before the context: destroying it destroys suspended sessions, whose charges must then
+  // find the budget gone rather than freed.
+  budget_.reset();
   // Partitions go before the backend their files belong to.
   partitions_.clear();
 }

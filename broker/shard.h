@@ -28,8 +28,11 @@ namespace cairn::broker {
 
 class Session;
 
-// Bytes of request buffers a shard may hold at once. A reader waits for room before it
-// allocates a frame, so many large requests at once queue instead of exhausting memory.
+// Bytes of request memory a shard may hold at once: request frames while they are read and
+// handled, the work a handler builds from a request, and responses until they are written. A
+// reader waits for room before it takes in a frame, so many large requests at once queue
+// instead of exhausting memory. Owned by its Shard (shared_ptr, so that charges made by
+// sessions torn down with the shard can see it is gone); used on the shard's thread only.
 class MemoryBudget {
  public:
   MemoryBudget(const asio::any_io_executor& ex, uint64_t capacity)
@@ -37,6 +40,9 @@ class MemoryBudget {
   // Waits until `bytes` fit, or until `give_up` turns true (then returns false, holding
   // nothing). A request larger than the whole budget passes when nothing else is held.
   awaitable<bool> acquire(uint64_t bytes, const bool& give_up);
+  // Counts `bytes` that are already allocated, even past the capacity: readers then wait until
+  // enough is released.
+  void take(uint64_t bytes) { used_ += bytes; }
   void release(uint64_t bytes);
   uint64_t used() const { return used_; }
   // Wakes every waiter so that it can see its connection is closing.
@@ -46,6 +52,32 @@ class MemoryBudget {
   uint64_t capacity_;
   uint64_t used_ = 0;
   Notifier notifier_;
+};
+
+// Bytes charged for one request, released when this goes away (after the request's response is
+// written): to the shard's MemoryBudget (nothing once the shard is being destroyed) and to a
+// running total of the request's connection.
+class MemoryCharge {
+ public:
+  MemoryCharge(std::weak_ptr<MemoryBudget> budget, std::shared_ptr<uint64_t> connection_total)
+      : budget_(std::move(budget)), connection_total_(std::move(connection_total)) {}
+  ~MemoryCharge() {
+    *connection_total_ -= held_;
+    if (auto b = budget_.lock()) b->release(held_);
+  }
+  MemoryCharge(const MemoryCharge&) = delete;
+  MemoryCharge& operator=(const MemoryCharge&) = delete;
+
+  void add(uint64_t bytes) {
+    held_ += bytes;
+    *connection_total_ += bytes;
+    if (auto b = budget_.lock()) b->take(bytes);
+  }
+
+ private:
+  std::weak_ptr<MemoryBudget> budget_;
+  std::shared_ptr<uint64_t> connection_total_;
+  uint64_t held_ = 0;
 };
 
 class Shard {
@@ -61,7 +93,8 @@ class Shard {
   asio::io_context& context() { return context_; }
   asio::any_io_executor executor() { return context_.get_executor(); }
   storage::IoBackend& io() { return *io_; }
-  MemoryBudget& budget() { return budget_; }
+  MemoryBudget& budget() { return *budget_; }
+  std::weak_ptr<MemoryBudget> budget_handle() { return budget_; }
 
   // Runs the io_context on the shard's own thread until stop().
   void start();
@@ -104,7 +137,7 @@ class Shard {
   asio::io_context context_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   std::unique_ptr<storage::IoBackend> io_;
-  MemoryBudget budget_;
+  std::shared_ptr<MemoryBudget> budget_;
   std::map<Key, std::unique_ptr<Partition>, KeyLess> partitions_;
   std::function<bool(int64_t)> producer_id_issued_;
   std::unique_ptr<asio::steady_timer> retention_timer_;

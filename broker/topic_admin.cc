@@ -12,21 +12,62 @@ namespace cairn::broker {
 using protocol::ErrorCode;
 using protocol::TopicResult;
 
+bool is_valid_topic_name(std::string_view name) {
+  return storage::TopicStore::validate_name(name).is_ok();
+}
+
+namespace {
+
+// CreateTopics settings: -1 asks for the broker's default; for retention, -2 asks for none.
+constexpr int64_t kDefaultSetting = -1;
+constexpr int64_t kNoLimit = -2;
+
+}  // namespace
+
 Result<storage::TopicConfig> resolve_topic_config(const protocol::NewTopic& request,
                                                   const storage::TopicConfig& defaults) {
   storage::TopicConfig c = defaults;
-  c.partitions = request.partitions;
+  if (request.partitions != kDefaultSetting) c.partitions = request.partitions;
   const auto& s = request.settings;
-  if (s.segment_bytes >= 0) c.segment_bytes = static_cast<uint64_t>(s.segment_bytes);
-  if (s.segment_ms >= 0) c.segment_age = std::chrono::milliseconds(s.segment_ms);
-  if (s.retention_bytes >= 0) c.retention_bytes = static_cast<uint64_t>(s.retention_bytes);
-  if (s.retention_ms >= 0) c.retention_age = std::chrono::milliseconds(s.retention_ms);
+  auto out_of_range = [](std::string_view field, int64_t value) {
+    return Status::invalid_argument(std::string(field) + " " + std::to_string(value) +
+                                    " is out of range");
+  };
+  if (s.segment_bytes != kDefaultSetting) {
+    if (s.segment_bytes < 0) return out_of_range("segment bytes", s.segment_bytes);
+    c.segment_bytes = static_cast<uint64_t>(s.segment_bytes);
+  }
+  if (s.segment_ms != kDefaultSetting) {
+    if (s.segment_ms <= 0) return out_of_range("segment ms", s.segment_ms);
+    c.segment_age = std::chrono::milliseconds(s.segment_ms);
+  }
+  if (s.retention_bytes == kNoLimit) {
+    c.retention_bytes.reset();
+  } else if (s.retention_bytes != kDefaultSetting) {
+    if (s.retention_bytes < 0) return out_of_range("retention bytes", s.retention_bytes);
+    c.retention_bytes = static_cast<uint64_t>(s.retention_bytes);
+  }
+  if (s.retention_ms == kNoLimit) {
+    c.retention_age.reset();
+  } else if (s.retention_ms != kDefaultSetting) {
+    if (s.retention_ms <= 0) return out_of_range("retention ms", s.retention_ms);
+    c.retention_age = std::chrono::milliseconds(s.retention_ms);
+  }
   if (!s.durability.empty()) {
     auto d = storage::DurabilityPolicy::parse(s.durability);
     if (!d) return d.error();
     c.durability = *d;
   }
   CAIRN_RETURN_IF_ERROR(c.validate());
+  return c;
+}
+
+storage::PartitionConfig partition_config(const BrokerConfig& broker, std::string_view topic,
+                                          const storage::TopicConfig& config) {
+  storage::PartitionConfig c = config.partition_config();
+  // Client batches are checked against --max-batch-bytes before they are appended; internal
+  // topics keep the storage default for the batches the broker writes itself.
+  if (!is_internal_topic(topic)) c.max_batch_bytes = broker.limits.max_batch_bytes;
   return c;
 }
 
@@ -38,7 +79,7 @@ awaitable<int> open_on_shard(Broker& broker, Shard& shard, std::string topic,
   int failed = 0;
   for (int32_t id : ids) {
     auto log = storage::PartitionLog::open(shard.io(), broker.topic_store().partition_dir(topic, id),
-                                           config.partition_config());
+                                           partition_config(broker.config(), topic, config));
     if (!log) {
       ++failed;
       spdlog::error("partition {}-{} could not be opened: {}", topic, id, log.error().to_string());
@@ -81,20 +122,18 @@ awaitable<TopicResult> create_on_shard0(Broker& broker, std::string name,
   co_await broker.admin_mutex().lock();
   AsyncLockGuard guard(broker.admin_mutex());
   if (broker.shutting_down()) co_return TopicResult{name, ErrorCode::kBrokerShuttingDown, ""};
-  if (Status s = storage::TopicStore::validate_name(name); !s.is_ok()) {
-    co_return TopicResult{name, ErrorCode::kInvalidTopicName, s.message()};
+  if (!is_valid_topic_name(name)) {
+    co_return TopicResult{name, ErrorCode::kInvalidTopicName, std::string(kTopicNameRule)};
   }
   if (is_internal_topic(name)) {
     co_return TopicResult{name, ErrorCode::kInvalidTopicName, "names starting with __ are reserved"};
   }
   if (broker.topics().find(name)) {
-    co_return TopicResult{name, ErrorCode::kTopicAlreadyExists, "topic '" + name + "' exists"};
+    co_return TopicResult{name, ErrorCode::kTopicAlreadyExists, "the topic exists"};
   }
   if (Status s = broker.topic_store().create(name, config); !s.is_ok()) {
     spdlog::error("creating topic {}: {}", name, s.to_string());
-    co_return TopicResult{name, to_error_code(s) == ErrorCode::kDiskFull ? ErrorCode::kDiskFull
-                                                                          : ErrorCode::kStorageError,
-                          s.message()};
+    co_return TopicResult{name, to_error_code(s, ErrorSubject::kTopic), s.message()};
   }
   std::vector<std::pair<asio::any_io_executor, awaitable<int>>> tasks;
   for (auto& [shard, ids] : by_shard(broker, name, config.partitions)) {
@@ -119,13 +158,17 @@ awaitable<TopicResult> create_on_shard0(Broker& broker, std::string name,
 awaitable<TopicResult> delete_on_shard0(Broker& broker, std::string name) {
   co_await broker.admin_mutex().lock();
   AsyncLockGuard guard(broker.admin_mutex());
+  // The stop closes every partition; a delete would close them too, under its feet.
+  if (broker.shutting_down()) co_return TopicResult{name, ErrorCode::kBrokerShuttingDown, ""};
+  if (!is_valid_topic_name(name)) {
+    co_return TopicResult{name, ErrorCode::kInvalidTopicName, std::string(kTopicNameRule)};
+  }
   if (is_internal_topic(name)) {
     co_return TopicResult{name, ErrorCode::kInvalidTopicName, "internal topics cannot be deleted"};
   }
   auto config = broker.topics().find(name);
   if (!config) {
-    co_return TopicResult{name, ErrorCode::kUnknownTopicOrPartition,
-                          "topic '" + name + "' does not exist"};
+    co_return TopicResult{name, ErrorCode::kUnknownTopicOrPartition, "the topic does not exist"};
   }
   broker.topics().erase(name);
   std::vector<std::pair<asio::any_io_executor, awaitable<int>>> tasks;
@@ -136,7 +179,7 @@ awaitable<TopicResult> delete_on_shard0(Broker& broker, std::string name) {
   co_await gather(std::move(tasks));
   if (Status s = broker.topic_store().remove(name); !s.is_ok()) {
     spdlog::error("deleting topic {}: {}", name, s.to_string());
-    co_return TopicResult{name, ErrorCode::kStorageError, s.message()};
+    co_return TopicResult{name, to_error_code(s, ErrorSubject::kTopic), s.message()};
   }
   spdlog::info("deleted topic {}", name);
   co_return TopicResult{name, ErrorCode::kNone, ""};
@@ -156,6 +199,7 @@ awaitable<TopicResult> delete_topic(Broker& broker, std::string name) {
 bool is_internal_topic(std::string_view name) { return name.starts_with("__"); }
 
 awaitable<bool> ensure_topic(Broker& broker, std::string name) {
+  if (!is_valid_topic_name(name)) co_return false;
   if (broker.topics().find(name)) co_return true;
   if (is_internal_topic(name)) co_return false;
   if (!broker.config().auto_create_topics) co_return false;

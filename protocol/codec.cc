@@ -24,8 +24,12 @@ Bytes Decoder::read_bytes32(std::string_view field) {
   return ok() ? b : Bytes();
 }
 
-uint32_t Decoder::read_count(std::string_view field, size_t min_element_bytes) {
+uint32_t Decoder::read_count(std::string_view field, size_t min_element_bytes,
+                             uint32_t max_count) {
   auto n = read<uint32_t>(field);
+  if (ok() && n > max_count) {
+    fail(field, "count " + std::to_string(n) + " is over the limit of " + std::to_string(max_count));
+  }
   if (ok() && static_cast<uint64_t>(n) * min_element_bytes > reader_.remaining()) {
     fail(field, "count " + std::to_string(n) + " cannot fit in the bytes left");
   }
@@ -55,12 +59,22 @@ Status Decoder::finish(std::string_view what) {
   return status_;
 }
 
+std::string_view clip_utf8(std::string_view s, size_t max) {
+  if (s.size() <= max) return s;
+  size_t end = max;
+  // Back up over continuation bytes (10xxxxxx) so that no character is cut in two.
+  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xc0) == 0x80) --end;
+  return s.substr(0, end);
+}
+
 void Encoder::write_string(std::string_view s) {
-  assert(s.size() <= 0xffff);
+  s = clip_utf8(s, kMaxStringBytes);
   write<uint16_t>(static_cast<uint16_t>(s.size()));
   out_.insert(out_.end(), reinterpret_cast<const std::byte*>(s.data()),
               reinterpret_cast<const std::byte*>(s.data()) + s.size());
 }
+
+void Encoder::write_message(std::string_view s) { write_string(clip_utf8(s, kMaxMessageBytes)); }
 
 void Encoder::write_bytes32(Bytes b) {
   write<uint32_t>(static_cast<uint32_t>(b.size()));

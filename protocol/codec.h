@@ -37,8 +37,10 @@ class Decoder {
   }
   std::string read_string(std::string_view field);      // u16 length + bytes
   Bytes read_bytes32(std::string_view field);           // u32 length + bytes, a view
-  // An array count (u32) that must fit: count * min_element_bytes <= bytes left.
-  uint32_t read_count(std::string_view field, size_t min_element_bytes);
+  // An array count (u32) that must fit: count * min_element_bytes <= bytes left, and
+  // count <= max_count (a protocol limit, PROTOCOL.md "Limits").
+  uint32_t read_count(std::string_view field, size_t min_element_bytes,
+                      uint32_t max_count = UINT32_MAX);
   // i32 count where -1 means null (nullopt); otherwise as read_count.
   std::optional<uint32_t> read_nullable_count(std::string_view field, size_t min_element_bytes);
 
@@ -71,7 +73,11 @@ class Encoder {
     out_.resize(at + sizeof(T));
     store_le<T>(out_.data() + at, v);
   }
-  void write_string(std::string_view s);  // u16 length; requires s.size() <= 65535
+  // u16 length + bytes. A string longer than kMaxStringBytes is cut (at a UTF-8 character
+  // boundary) so that the length always matches the bytes that follow it.
+  void write_string(std::string_view s);
+  // A human-readable message (an error's text): a string cut to kMaxMessageBytes.
+  void write_message(std::string_view s);
   void write_bytes32(Bytes b);
   void write_count(size_t n) { write<uint32_t>(static_cast<uint32_t>(n)); }
   // A u32 length of `size` whose bytes come from external source `id`.
@@ -91,7 +97,12 @@ class Encoder {
   size_t frame_start_ = 0;
 };
 
-// The bytes a string takes on the wire.
-inline size_t string_size(std::string_view s) { return 2 + s.size(); }
+// The longest string a u16 length can describe.
+inline constexpr size_t kMaxStringBytes = 0xffff;
+// Messages the broker builds (error texts, which may quote names a client sent) are cut to this.
+inline constexpr size_t kMaxMessageBytes = 1024;
+
+// `s` cut to at most `max` bytes without splitting a UTF-8 character.
+std::string_view clip_utf8(std::string_view s, size_t max);
 
 }  // namespace cairn::protocol

@@ -4,6 +4,7 @@
 // request as it is, and a sentence for humans. PROTOCOL.md ("Error codes") lists the same table.
 
 #include <cstdint>
+#include <span>
 #include <string_view>
 
 namespace cairn::protocol {
@@ -49,6 +50,8 @@ struct ErrorInfo {
 
 // The table entry for `code`; an unknown code gets a generic entry (not retriable).
 const ErrorInfo& error_info(ErrorCode code);
+// Every code, in order of its number.
+std::span<const ErrorInfo> error_table();
 inline std::string_view error_name(ErrorCode code) { return error_info(code).name; }
 inline bool is_retriable(ErrorCode code) { return error_info(code).retriable; }
 

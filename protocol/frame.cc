@@ -7,7 +7,7 @@ namespace cairn::protocol {
 namespace {
 
 constexpr std::array kApis = {
-    ApiVersionRange{static_cast<uint16_t>(ApiKey::kApiVersions), 0, 0},
+    ApiVersionRange{static_cast<uint16_t>(ApiKey::kApiVersions), 0, 1},
     ApiVersionRange{static_cast<uint16_t>(ApiKey::kMetadata), 0, 0},
     ApiVersionRange{static_cast<uint16_t>(ApiKey::kCreateTopics), 0, 0},
     ApiVersionRange{static_cast<uint16_t>(ApiKey::kDeleteTopics), 0, 0},
@@ -82,7 +82,7 @@ void begin_response(Encoder& e, uint32_t correlation_id, ErrorCode error,
   e.begin_frame();
   e.write<uint32_t>(correlation_id);
   e.write<int16_t>(static_cast<int16_t>(error));
-  e.write_string(message.substr(0, 0xffff));
+  e.write_message(message);
 }
 
 std::vector<std::byte> error_response(uint32_t correlation_id, ErrorCode error,

@@ -60,6 +60,17 @@ inline constexpr size_t kMaxClientIdBytes = 256;
 inline constexpr size_t kMinResponseSize = 8;
 }  // namespace frame
 
+// How many entries one request may carry (PROTOCOL.md, "Limits"). Decoders refuse a count over
+// a limit before allocating anything for it, so no request can make the broker build more than
+// a bounded amount of per-entry work.
+namespace limits {
+// Names in one list: the topics of a Metadata, CreateTopics, DeleteTopics, Produce, Fetch or
+// ListOffsets request, the groups of a DescribeGroups request.
+inline constexpr uint32_t kMaxNamesPerRequest = 10'000;
+// Partition entries of a Produce, Fetch or ListOffsets request, over all its topics.
+inline constexpr uint32_t kMaxPartitionsPerRequest = 100'000;
+}  // namespace limits
+
 struct RequestHeader {
   uint16_t api_key = 0;
   uint16_t api_version = 0;

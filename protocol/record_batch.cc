@@ -69,51 +69,64 @@ Result<BatchHeader> decode_batch_header(Bytes bytes) {
 }
 
 Result<RecordBatchView> RecordBatchView::parse(Bytes bytes, Verify verify) {
+  const bool produced = verify == Verify::kProduced;
+  // A stored batch that breaks any rule was damaged after it was written. A produced batch can
+  // be damaged on its way only where its checksum would show it; any other broken rule means it
+  // was built that way, and sending it again cannot help.
+  auto broken = [produced](std::string message) {
+    return produced ? Status::invalid_argument(std::move(message))
+                    : Status::corruption(std::move(message));
+  };
   auto decoded = decode_batch_header(bytes);
-  if (!decoded) return decoded.error();
+  if (!decoded) return broken(decoded.error().message());
   const BatchHeader& h = *decoded;
   if (h.batch_length < batch::kHeaderSize || h.batch_length > batch::kMaxBatchLength) {
-    return Status::corruption("batch length " + std::to_string(h.batch_length) +
-                              " outside [" + std::to_string(batch::kHeaderSize) + ", " +
-                              std::to_string(batch::kMaxBatchLength) + "]");
+    return broken("batch length " + std::to_string(h.batch_length) + " outside [" +
+                  std::to_string(batch::kHeaderSize) + ", " +
+                  std::to_string(batch::kMaxBatchLength) + "]");
   }
   if (h.batch_length > bytes.size()) {
-    return Status::corruption("batch length " + std::to_string(h.batch_length) + " past the " +
-                              std::to_string(bytes.size()) + " bytes available");
+    return broken("batch length " + std::to_string(h.batch_length) + " past the " +
+                  std::to_string(bytes.size()) + " bytes available");
   }
   Bytes whole = bytes.first(h.batch_length);
-  if (verify == Verify::kStored && header_checksum(whole) != h.header_checksum) {
+  if (!produced && header_checksum(whole) != h.header_checksum) {
     return Status::corruption("batch header checksum mismatch (base offset " +
                               h.base_offset.to_string() + ")");
   }
-  if (h.magic != batch::kMagic) {
-    return Status::corruption("unknown batch magic " + std::to_string(h.magic));
-  }
+  // Before the checksum: another format version may checksum differently.
+  if (h.magic != batch::kMagic) return broken("unknown batch magic " + std::to_string(h.magic));
   if (batch_checksum(whole) != h.checksum) {
     return Status::corruption("batch checksum mismatch (base offset " + h.base_offset.to_string() +
                               ")");
   }
-  // Checked after the checksum so that a flipped bit reports as a checksum failure.
+  // The rest is checked after the checksum, so that a flipped bit reports as a checksum failure.
   if ((h.attributes & ~batch::kKnownAttributes) != 0) {
-    return Status::corruption("unknown batch attributes " + std::to_string(h.attributes));
+    return broken("unknown batch attributes " + std::to_string(h.attributes));
+  }
+  if (produced && (h.attributes & batch::kTimestampTypeBit) != 0) {
+    return broken("log-append time (timestamp type 1) is not supported; send create time");
+  }
+  if (produced && (h.attributes & (batch::kTransactionalBit | batch::kControlBit)) != 0) {
+    return broken("transactional and control batches are not supported yet");
   }
   if (h.record_count < 1 ||
       static_cast<uint64_t>(h.record_count) >
           (h.batch_length - batch::kHeaderSize) / batch::kMinRecordSize) {
-    return Status::corruption("record count " + std::to_string(h.record_count) +
-                              " does not fit a batch of " + std::to_string(h.batch_length) +
-                              " bytes");
+    return broken("record count " + std::to_string(h.record_count) + " does not fit a batch of " +
+                  std::to_string(h.batch_length) + " bytes");
   }
   if (h.last_offset_delta != h.record_count - 1) {
-    return Status::corruption("last offset delta " + std::to_string(h.last_offset_delta) +
-                              " does not match record count " + std::to_string(h.record_count));
+    return broken("last offset delta " + std::to_string(h.last_offset_delta) +
+                  " does not match record count " + std::to_string(h.record_count));
   }
-  if (h.base_offset.value() < 0 || h.base_offset.value() > INT64_MAX - h.last_offset_delta - 1) {
+  // A produced batch's base offset is the broker's to write; whatever the producer put there
+  // is ignored.
+  if (!produced &&
+      (h.base_offset.value() < 0 || h.base_offset.value() > INT64_MAX - h.last_offset_delta - 1)) {
     return Status::corruption("base offset " + h.base_offset.to_string() + " out of range");
   }
-  if (h.max_timestamp < h.first_timestamp) {
-    return Status::corruption("max timestamp before first timestamp");
-  }
+  if (h.max_timestamp < h.first_timestamp) return broken("max timestamp before first timestamp");
   return RecordBatchView(whole, h);
 }
 
@@ -130,24 +143,30 @@ Status RecordBatchView::validate_records() const {
   int32_t count = 0;
   int64_t max_ts = INT64_MIN;
   while (reader.next(record)) {
+    if (record.attributes != 0) {
+      return Status::invalid_argument("record " + std::to_string(count) + " has attributes " +
+                                      std::to_string(record.attributes) + "; they must be 0");
+    }
     if (record.offset != header_.base_offset + count) {
-      return Status::corruption("record " + std::to_string(count) + " has offset delta " +
-                                std::to_string(record.offset - header_.base_offset));
+      return Status::invalid_argument("record " + std::to_string(count) + " has offset delta " +
+                                      std::to_string(record.offset - header_.base_offset));
     }
     int64_t ts = to_millis(record.timestamp);
     if (count == 0 && ts != header_.first_timestamp) {
-      return Status::corruption("first record timestamp differs from the batch first timestamp");
+      return Status::invalid_argument(
+          "first record timestamp differs from the batch first timestamp");
     }
     max_ts = std::max(max_ts, ts);
     ++count;
   }
-  CAIRN_RETURN_IF_ERROR(reader.status());
+  if (!reader.status().is_ok()) return Status::invalid_argument(reader.status().message());
   if (count != header_.record_count) {
-    return Status::corruption("batch holds " + std::to_string(count) + " records, header says " +
-                              std::to_string(header_.record_count));
+    return Status::invalid_argument("batch holds " + std::to_string(count) +
+                                    " records, header says " +
+                                    std::to_string(header_.record_count));
   }
   if (max_ts != header_.max_timestamp) {
-    return Status::corruption("batch max timestamp does not match its records");
+    return Status::invalid_argument("batch max timestamp does not match its records");
   }
   return Status::ok();
 }
@@ -251,12 +270,24 @@ bool RecordReader::next(RecordView& out) {
   if (__builtin_add_overflow(header_.base_offset.value(), int64_t{offset_delta}, &offset)) {
     return fail("offset overflows");
   }
+  out.attributes = attributes;
   out.offset = Offset(offset);
   out.timestamp = timestamp_from_millis(ts);
   out.header_count = header_count;
   out.headers_bytes = body.subspan(headers_start, r.position() - headers_start);
   ++read_;
   return true;
+}
+
+std::optional<RecordBatchView> BatchIterator::next() {
+  if (!status_.is_ok() || position_ == bytes_.size()) return std::nullopt;
+  auto batch = RecordBatchView::parse(rest(), verify_);
+  if (!batch) {
+    status_ = batch.error().with_context("batch at byte " + std::to_string(position_));
+    return std::nullopt;
+  }
+  position_ += batch->bytes().size();
+  return *batch;
 }
 
 void assign_offsets(MutableBytes batch, Offset base_offset, int32_t leader_epoch) {

@@ -67,8 +67,12 @@ enum class Verify {
 class RecordBatchView {
  public:
   // Parses the batch at the front of `bytes` (which may hold more after it). Checks that the
-  // length is within [header size, bytes.size()], the magic, the attributes, the checksum and,
-  // for Verify::kStored, the header checksum. Does not walk the records: validate_records does.
+  // length is within [header size, bytes.size()], the magic, the attributes, the checksum, the
+  // structure (PROTOCOL.md, "Integrity") and, for Verify::kStored, the header checksum. Does
+  // not walk the records: validate_records does.
+  // Errors: kCorruption for a checksum that does not match. Any other broken rule is
+  // kCorruption in a stored batch (it was damaged) and kInvalidArgument in a produced one (it
+  // was built that way), which also may not ask for log-append time, transactions or control.
   static Result<RecordBatchView> parse(Bytes bytes, Verify verify);
 
   const BatchHeader& header() const { return header_; }
@@ -77,7 +81,9 @@ class RecordBatchView {
 
   // Walks every record and checks the header against them: record_count records, offset deltas
   // 0..count-1 in order, last_offset_delta = count - 1, every timestamp <= max_timestamp and
-  // the first one = first_timestamp, no bytes left over. Compressed batches are refused.
+  // the first one = first_timestamp, record attributes 0, no bytes left over. Compressed
+  // batches are refused. Errors are kInvalidArgument: the checksum has already matched, so
+  // whatever is wrong was built that way.
   Status validate_records() const;
 
  private:
@@ -87,12 +93,39 @@ class RecordBatchView {
   BatchHeader header_;
 };
 
+// Walks batches stored back to back (a fetched partition's records, a segment's bytes), parsing
+// each with `verify`. The bytes must outlive the iterator and the views it returns.
+//
+//   BatchIterator batches(bytes, Verify::kStored);
+//   while (auto batch = batches.next()) { ... }
+//   if (!batches.status().is_ok()) { /* a bad batch at batches.position() */ }
+class BatchIterator {
+ public:
+  BatchIterator(Bytes bytes, Verify verify) : bytes_(bytes), verify_(verify) {}
+
+  // The next batch; nullopt at the end of the bytes or at a batch that fails to parse, and
+  // status() then tells which (OK at a clean end). After a failure it stays failed.
+  std::optional<RecordBatchView> next();
+  const Status& status() const { return status_; }
+  // Where the next batch starts (after a failure: where the bad one starts).
+  size_t position() const { return position_; }
+  // The bytes from position() on.
+  Bytes rest() const { return bytes_.subspan(position_); }
+
+ private:
+  Bytes bytes_;
+  Verify verify_;
+  size_t position_ = 0;
+  Status status_;
+};
+
 struct HeaderView {
   std::string_view key;
   std::optional<Bytes> value;
 };
 
 struct RecordView {
+  uint8_t attributes = 0;  // unused; producers must send 0
   Offset offset;
   Timestamp timestamp;
   std::optional<Bytes> key;

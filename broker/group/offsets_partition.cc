@@ -46,13 +46,13 @@ Result<OffsetReplay::Offsets> OffsetsPartition::load() {
     std::vector<std::byte> bytes(slice->size_bytes);
     auto n = slice->file->read_at(slice->position, bytes);
     if (!n) return n.error();
-    protocol::Bytes rest(bytes);
-    while (!rest.empty()) {
-      auto batch = protocol::RecordBatchView::parse(rest, protocol::Verify::kStored);
-      if (!batch) return batch.error().with_context("reading from offset " + next.to_string());
+    protocol::BatchIterator batches(bytes, protocol::Verify::kStored);
+    while (auto batch = batches.next()) {
       CAIRN_RETURN_IF_ERROR(replay.apply(*batch).with_context("in the batch at offset " +
                                                               batch->header().base_offset.to_string()));
-      rest = rest.subspan(batch->bytes().size());
+    }
+    if (!batches.status().is_ok()) {
+      return batches.status().with_context("reading from offset " + next.to_string());
     }
     next = slice->next_offset;
   }

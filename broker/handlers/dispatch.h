@@ -15,6 +15,7 @@
 namespace cairn::broker {
 
 class Broker;
+class MemoryCharge;
 class Shard;
 
 struct RequestContext {
@@ -26,6 +27,10 @@ struct RequestContext {
   // flight when a produce times out) holds a copy.
   std::shared_ptr<const void> body_owner;
   std::string_view peer_host;  // the client's address
+  // Charges to the shard's request-memory budget, released once the response is written. A
+  // handler adds what it builds from the request (decoded entries, per-partition work) before
+  // building it; the session adds the response.
+  MemoryCharge& memory;
 };
 
 // nullopt: the request gets no response (Produce with acks=0).

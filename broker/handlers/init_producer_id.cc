@@ -27,11 +27,13 @@ awaitable<int64_t> next_id(Broker& broker) {
 awaitable<HandlerResult> handle_init_producer_id(RequestContext& ctx) {
   auto request = protocol::InitProducerIdRequest::decode(ctx.body, ctx.header.api_version);
   if (!request) co_return respond_error(ctx, ErrorCode::kInvalidRequest, request.error().message());
-  if (!request->transactional_id.empty()) {
-    co_return respond_error(ctx, ErrorCode::kUnsupportedVersion,
-                            "transactional ids are not supported yet");
-  }
   protocol::InitProducerIdResponse r;
+  if (!request->transactional_id.empty()) {
+    // Transactions are not supported yet: an answer in the body, like any refusal of a
+    // well-formed request.
+    r.error = ErrorCode::kInvalidRequest;
+    co_return respond(ctx, r);
+  }
   auto id = co_await run_on(ctx.broker.shard(0).executor(), next_id(ctx.broker));
   if (id < 0) {
     r.error = ErrorCode::kStorageError;

@@ -13,21 +13,21 @@ using protocol::ErrorCode;
 
 namespace {
 
+// A partition of a topic in the response, by position (the response owns the names).
 struct Entry {
-  size_t topic;
+  uint32_t topic;
   int32_t partition;
-  std::string topic_name;
 };
 
-awaitable<std::vector<protocol::PartitionMetadata>> stats_on_shard(Shard& shard,
-                                                                   std::vector<Entry> entries,
-                                                                   int32_t node_id) {
+awaitable<std::vector<protocol::PartitionMetadata>> stats_on_shard(
+    Shard& shard, const protocol::MetadataResponse& response, const std::vector<Entry>& entries,
+    int32_t node_id) {
   std::vector<protocol::PartitionMetadata> out(entries.size());
   for (size_t i = 0; i < entries.size(); ++i) {
     auto& m = out[i];
     m.partition = entries[i].partition;
     m.leader = node_id;
-    Partition* p = shard.find(entries[i].topic_name, entries[i].partition);
+    Partition* p = shard.find(response.topics[entries[i].topic].name, entries[i].partition);
     if (p == nullptr) {
       m.error = ErrorCode::kUnknownTopicOrPartition;
       m.error_message = "not open yet";
@@ -57,6 +57,11 @@ protocol::TopicSettings settings_of(const storage::TopicConfig& c) {
   return s;
 }
 
+// Memory per named topic and per partition listed (request, lookups, routing, response).
+constexpr uint64_t kBytesPerTopic = sizeof(std::string) + sizeof(protocol::TopicMetadata) +
+                                    sizeof(std::optional<storage::TopicConfig>) + 64;
+constexpr uint64_t kBytesPerPartition = sizeof(Entry) + 2 * sizeof(protocol::PartitionMetadata) + 48;
+
 }  // namespace
 
 awaitable<HandlerResult> handle_metadata(RequestContext& ctx) {
@@ -68,45 +73,57 @@ awaitable<HandlerResult> handle_metadata(RequestContext& ctx) {
   response.host = config.host;
   response.port = ctx.broker.port();
 
-  std::vector<std::pair<std::string, std::optional<storage::TopicConfig>>> topics;
+  std::vector<std::optional<storage::TopicConfig>> configs;
   if (request->topics) {
-    for (const auto& name : *request->topics) {
-      co_await ensure_topic(ctx.broker, name);
-      topics.emplace_back(name, ctx.broker.topics().find(name));
+    uint64_t work = 0;
+    for (const auto& name : *request->topics) work += kBytesPerTopic + 2 * name.size();
+    ctx.memory.add(work);
+    for (auto& name : *request->topics) {
+      auto& out = response.topics.emplace_back();
+      out.name = std::move(name);
+      if (!is_valid_topic_name(out.name)) {
+        out.error = ErrorCode::kInvalidTopicName;
+        configs.emplace_back();
+        continue;
+      }
+      co_await ensure_topic(ctx.broker, out.name);
+      configs.push_back(ctx.broker.topics().find(out.name));
+      if (!configs.back()) out.error = ErrorCode::kUnknownTopicOrPartition;
     }
   } else {
     for (auto& [name, c] : ctx.broker.topics().snapshot()) {
-      if (!is_internal_topic(name)) topics.emplace_back(name, c);
+      if (is_internal_topic(name)) continue;
+      response.topics.emplace_back().name = name;
+      configs.emplace_back(c);
     }
   }
 
   std::map<unsigned, std::vector<Entry>> by_shard;
-  for (size_t t = 0; t < topics.size(); ++t) {
-    auto& out = response.topics.emplace_back();
-    out.name = topics[t].first;
-    if (!topics[t].second) {
-      out.error = ErrorCode::kUnknownTopicOrPartition;
-      continue;
-    }
-    out.settings = settings_of(*topics[t].second);
-    out.partitions.resize(static_cast<size_t>(topics[t].second->partitions));
-    for (int32_t p = 0; p < topics[t].second->partitions; ++p) {
-      by_shard[ctx.broker.shard_for(out.name, p).id()].push_back(Entry{t, p, out.name});
+  uint64_t partitions = 0;
+  for (uint32_t t = 0; t < response.topics.size(); ++t) {
+    if (!configs[t]) continue;
+    auto& out = response.topics[t];
+    out.settings = settings_of(*configs[t]);
+    out.partitions.resize(static_cast<size_t>(configs[t]->partitions));
+    partitions += out.partitions.size();
+    for (int32_t p = 0; p < configs[t]->partitions; ++p) {
+      by_shard[ctx.broker.shard_for(out.name, p).id()].push_back(Entry{t, p});
     }
   }
+  ctx.memory.add(partitions * kBytesPerPartition);
   std::vector<std::pair<asio::any_io_executor, awaitable<std::vector<protocol::PartitionMetadata>>>> tasks;
-  std::vector<std::vector<Entry>> routed;
   for (auto& [shard, entries] : by_shard) {
-    routed.push_back(entries);
-    tasks.emplace_back(ctx.broker.shard(shard).executor(),
-                       stats_on_shard(ctx.broker.shard(shard), std::move(entries), config.node_id));
+    Shard& s = ctx.broker.shard(shard);
+    tasks.emplace_back(s.executor(), stats_on_shard(s, response, entries, config.node_id));
   }
   auto results = co_await gather(std::move(tasks));
-  for (size_t s = 0; s < results.size(); ++s) {
-    for (size_t i = 0; i < results[s].size(); ++i) {
-      const Entry& e = routed[s][i];
-      response.topics[e.topic].partitions[static_cast<size_t>(e.partition)] = std::move(results[s][i]);
+  size_t s = 0;
+  for (auto& [shard, entries] : by_shard) {
+    for (size_t i = 0; i < entries.size(); ++i) {
+      response.topics[entries[i].topic].partitions[static_cast<size_t>(entries[i].partition)] =
+          std::move(results[s][i]);
     }
+    ++s;
   }
   co_return respond(ctx, response);
 }

@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -222,11 +223,29 @@ Status Consumer::Impl::resolve_positions() {
     auto r = coordinator()->call<protocol::OffsetFetchRequest, protocol::OffsetFetchResponse>(
         ApiKey::kOffsetFetch, req);
     if (!r) return r.error().with_context("fetching committed offsets");
+    // A partition whose commit the coordinator cannot tell (its offsets are not loaded) waits and
+    // asks again; only "nothing committed" (offset -1 without an error) applies the reset policy.
+    std::map<TopicPartition, ErrorCode> undecided;
     for (const auto& t : r->body.topics) {
       for (const auto& p : t.partitions) {
-        if (p.offset >= 0) found[{t.name, p.partition}] = p.offset;
+        ErrorCode error = r->body.error != ErrorCode::kNone ? r->body.error : p.error;
+        if (error != ErrorCode::kNone) {
+          undecided[{t.name, p.partition}] = error;
+        } else if (p.offset >= 0) {
+          found[{t.name, p.partition}] = p.offset;
+        }
       }
     }
+    if (r->body.error != ErrorCode::kNone) {
+      for (const auto& tp : unknown) undecided[tp] = r->body.error;
+    }
+    if (!undecided.empty()) {
+      std::lock_guard lock(mu);
+      for (const auto& [tp, error] : undecided) {
+        if (auto it = parts.find(tp); it != parts.end()) back_off_locked(it->second, error);
+      }
+    }
+    std::erase_if(unknown, [&](const TopicPartition& tp) { return undecided.contains(tp); });
   }
   for (const auto& tp : unknown) {
     if (!found.count(tp)) resets.push_back(tp);
@@ -801,8 +820,14 @@ Result<std::optional<int64_t>> Consumer::committed(const TopicPartition& tp) {
   protocol::OffsetFetchRequest req{s.config.group_id, std::vector<protocol::TopicPartitions>{{tp.topic, {tp.partition}}}};
   auto r = s.coordinator()->call<protocol::OffsetFetchRequest, protocol::OffsetFetchResponse>(ApiKey::kOffsetFetch, req);
   if (!r) return r.error();
+  auto refused = [](ErrorCode e) {
+    std::string msg = "fetching the committed offset: " + std::string(protocol::error_name(e));
+    return protocol::is_retriable(e) ? Status::unavailable(msg) : Status::invalid_argument(msg);
+  };
+  if (r->body.error != ErrorCode::kNone) return refused(r->body.error);
   for (const auto& t : r->body.topics) {
     for (const auto& p : t.partitions) {
+      if (p.error != ErrorCode::kNone) return refused(p.error);
       if (p.offset >= 0) return std::optional<int64_t>(p.offset);
     }
   }

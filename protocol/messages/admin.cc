@@ -26,7 +26,7 @@ Result<ApiVersionsRequest> ApiVersionsRequest::decode(Bytes body, uint16_t) {
   return done(d, ApiVersionsRequest{}, "ApiVersions request");
 }
 
-void ApiVersionsResponse::encode(Encoder& e, uint16_t) const {
+void ApiVersionsResponse::encode(Encoder& e, uint16_t version) const {
   e.write_count(apis.size());
   for (const auto& a : apis) {
     e.write<uint16_t>(a.api_key);
@@ -36,9 +36,10 @@ void ApiVersionsResponse::encode(Encoder& e, uint16_t) const {
   e.write_string(broker_version);
   e.write<uint32_t>(max_frame_bytes);
   e.write<uint32_t>(max_inflight_requests);
+  if (version >= 1) e.write<uint32_t>(max_batch_bytes);
 }
 
-Result<ApiVersionsResponse> ApiVersionsResponse::decode(Bytes body, uint16_t) {
+Result<ApiVersionsResponse> ApiVersionsResponse::decode(Bytes body, uint16_t version) {
   Decoder d(body);
   ApiVersionsResponse r;
   uint32_t n = d.read_count("apis", 6);
@@ -52,6 +53,7 @@ Result<ApiVersionsResponse> ApiVersionsResponse::decode(Bytes body, uint16_t) {
   r.broker_version = d.read_string("broker version");
   r.max_frame_bytes = d.read<uint32_t>("max frame bytes");
   r.max_inflight_requests = d.read<uint32_t>("max inflight requests");
+  if (version >= 1) r.max_batch_bytes = d.read<uint32_t>("max batch bytes");
   return done(d, std::move(r), "ApiVersions response");
 }
 
@@ -68,7 +70,11 @@ Result<MetadataRequest> MetadataRequest::decode(Bytes body, uint16_t) {
   Decoder d(body);
   MetadataRequest r;
   auto n = d.read_nullable_count("topics", kMinString);
-  if (n) {
+  if (n && *n > limits::kMaxNamesPerRequest) {
+    d.fail("topics", "count " + std::to_string(*n) + " is over the limit of " +
+                         std::to_string(limits::kMaxNamesPerRequest));
+  }
+  if (n && d.ok()) {
     r.topics.emplace();
     for (uint32_t i = 0; i < *n && d.ok(); ++i) r.topics->push_back(d.read_string("topic"));
   }
@@ -104,7 +110,7 @@ void MetadataResponse::encode(Encoder& e, uint16_t) const {
     for (const auto& p : t.partitions) {
       e.write<int32_t>(p.partition);
       write_error(e, p.error);
-      e.write_string(p.error_message);
+      e.write_message(p.error_message);
       e.write<int32_t>(p.leader);
       e.write<int64_t>(p.log_start_offset);
       e.write<int64_t>(p.high_watermark);
@@ -154,7 +160,7 @@ void CreateTopicsRequest::encode(Encoder& e, uint16_t) const {
 Result<CreateTopicsRequest> CreateTopicsRequest::decode(Bytes body, uint16_t) {
   Decoder d(body);
   CreateTopicsRequest r;
-  uint32_t n = d.read_count("topics", kMinString + 4 + 34);
+  uint32_t n = d.read_count("topics", kMinString + 4 + 34, limits::kMaxNamesPerRequest);
   for (uint32_t i = 0; i < n && d.ok(); ++i) {
     NewTopic t;
     t.name = d.read_string("topic");
@@ -170,7 +176,7 @@ void TopicResultsResponse::encode(Encoder& e, uint16_t) const {
   for (const auto& t : results) {
     e.write_string(t.name);
     write_error(e, t.error);
-    e.write_string(t.message);
+    e.write_message(t.message);
   }
 }
 
@@ -196,7 +202,7 @@ void DeleteTopicsRequest::encode(Encoder& e, uint16_t) const {
 Result<DeleteTopicsRequest> DeleteTopicsRequest::decode(Bytes body, uint16_t) {
   Decoder d(body);
   DeleteTopicsRequest r;
-  uint32_t n = d.read_count("topics", kMinString);
+  uint32_t n = d.read_count("topics", kMinString, limits::kMaxNamesPerRequest);
   for (uint32_t i = 0; i < n && d.ok(); ++i) r.names.push_back(d.read_string("topic"));
   return done(d, std::move(r), "DeleteTopics request");
 }
@@ -216,11 +222,13 @@ void ListOffsetsRequest::encode(Encoder& e, uint16_t) const {
 Result<ListOffsetsRequest> ListOffsetsRequest::decode(Bytes body, uint16_t) {
   Decoder d(body);
   ListOffsetsRequest r;
-  uint32_t nt = d.read_count("topics", kMinString + kMinCount);
+  uint32_t partitions_left = limits::kMaxPartitionsPerRequest;
+  uint32_t nt = d.read_count("topics", kMinString + kMinCount, limits::kMaxNamesPerRequest);
   for (uint32_t i = 0; i < nt && d.ok(); ++i) {
     ListOffsetsTopic t;
     t.name = d.read_string("topic");
-    uint32_t np = d.read_count("partitions", 12);
+    uint32_t np = d.read_count("partitions", 12, partitions_left);
+    partitions_left -= np;
     for (uint32_t j = 0; j < np && d.ok(); ++j) {
       ListOffsetsPartition p;
       p.partition = d.read<int32_t>("partition");

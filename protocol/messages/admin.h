@@ -25,6 +25,7 @@ struct ApiVersionsResponse {
   std::string broker_version;
   uint32_t max_frame_bytes = 0;       // the largest request frame the broker reads
   uint32_t max_inflight_requests = 0;  // per connection, before the broker cuts it off
+  uint32_t max_batch_bytes = 0;        // v1 on: the largest record batch a produce may carry
 
   void encode(Encoder& e, uint16_t version) const;
   static Result<ApiVersionsResponse> decode(Bytes body, uint16_t version);

@@ -1,5 +1,7 @@
 #include "protocol/messages/fetch.h"
 
+#include "protocol/frame.h"
+
 namespace cairn::protocol {
 
 void FetchRequest::encode(Encoder& e, uint16_t) const {
@@ -27,11 +29,13 @@ Result<FetchRequest> FetchRequest::decode(Bytes body, uint16_t) {
   r.max_bytes = d.read<uint32_t>("max bytes");
   r.isolation_level = d.read<uint8_t>("isolation level");
   if (d.ok() && r.isolation_level > 1) d.fail("isolation level", "not 0 or 1");
-  uint32_t nt = d.read_count("topics", 6);
+  uint32_t partitions_left = limits::kMaxPartitionsPerRequest;
+  uint32_t nt = d.read_count("topics", 6, limits::kMaxNamesPerRequest);
   for (uint32_t i = 0; i < nt && d.ok(); ++i) {
     FetchTopic t;
     t.name = d.read_string("topic");
-    uint32_t np = d.read_count("partitions", 16);
+    uint32_t np = d.read_count("partitions", 16, partitions_left);
+    partitions_left -= np;
     for (uint32_t j = 0; j < np && d.ok(); ++j) {
       FetchPartition p;
       p.partition = d.read<int32_t>("partition");

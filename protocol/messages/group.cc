@@ -1,5 +1,7 @@
 #include "protocol/messages/group.h"
 
+#include "protocol/frame.h"
+
 namespace cairn::protocol {
 
 namespace {
@@ -49,6 +51,7 @@ Result<FindCoordinatorRequest> FindCoordinatorRequest::decode(Bytes body, uint16
   FindCoordinatorRequest r;
   r.key = d.read_string("key");
   r.key_type = d.read<uint8_t>("key type");
+  if (d.ok() && r.key_type != 0) d.fail("key type", "not 0 (group)");
   return done(d, std::move(r), "FindCoordinator request");
 }
 
@@ -349,7 +352,7 @@ void DescribeGroupsRequest::encode(Encoder& e, uint16_t) const {
 Result<DescribeGroupsRequest> DescribeGroupsRequest::decode(Bytes body, uint16_t) {
   Decoder d(body);
   DescribeGroupsRequest r;
-  uint32_t n = d.read_count("groups", kMinString);
+  uint32_t n = d.read_count("groups", kMinString, limits::kMaxNamesPerRequest);
   for (uint32_t i = 0; i < n && d.ok(); ++i) r.groups.push_back(d.read_string("group id"));
   return done(d, std::move(r), "DescribeGroups request");
 }

@@ -1,5 +1,7 @@
 #include "protocol/messages/produce.h"
 
+#include "protocol/frame.h"
+
 namespace cairn::protocol {
 
 void ProduceRequest::encode(Encoder& e, uint16_t) const {
@@ -22,11 +24,13 @@ Result<ProduceRequest> ProduceRequest::decode(MutableBytes body, uint16_t) {
   r.acks = d.read<int16_t>("acks");
   if (d.ok() && r.acks != 0 && r.acks != 1 && r.acks != -1) d.fail("acks", "not 0, 1 or -1");
   r.timeout_ms = d.read<uint32_t>("timeout ms");
-  uint32_t nt = d.read_count("topics", 6);
+  uint32_t partitions_left = limits::kMaxPartitionsPerRequest;
+  uint32_t nt = d.read_count("topics", 6, limits::kMaxNamesPerRequest);
   for (uint32_t i = 0; i < nt && d.ok(); ++i) {
     ProduceTopic t;
     t.name = d.read_string("topic");
-    uint32_t np = d.read_count("partitions", 8);
+    uint32_t np = d.read_count("partitions", 8, partitions_left);
+    partitions_left -= np;
     for (uint32_t j = 0; j < np && d.ok(); ++j) {
       ProducePartition p;
       p.partition = d.read<int32_t>("partition");
@@ -53,7 +57,7 @@ void ProduceResponse::encode(Encoder& e, uint16_t) const {
       e.write<int16_t>(static_cast<int16_t>(p.error));
       e.write<int64_t>(p.base_offset);
       e.write<int64_t>(p.log_start_offset);
-      e.write_string(p.message);
+      e.write_message(p.message);
     }
   }
 }

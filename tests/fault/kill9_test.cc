@@ -88,19 +88,17 @@ std::map<int64_t, std::string> read_all(const std::string& broker) {
     const auto& p = r->body.topics[0].partitions[0];
     EXPECT_EQ(p.error, protocol::ErrorCode::kNone);
     if (p.records.empty()) break;
-    protocol::Bytes rest = p.records;
-    while (!rest.empty()) {
-      auto batch = protocol::RecordBatchView::parse(rest, protocol::Verify::kStored);
-      EXPECT_TRUE(batch) << batch.error().to_string();
-      if (!batch) return out;
+    protocol::BatchIterator batches(p.records, protocol::Verify::kStored);
+    while (auto batch = batches.next()) {
       protocol::RecordReader reader(*batch);
       protocol::RecordView rec;
       while (reader.next(rec)) {
         out[rec.offset.value()] = std::string(protocol::as_string_view(*rec.value));
         next = rec.offset.value() + 1;
       }
-      rest = rest.subspan(batch->bytes().size());
     }
+    EXPECT_TRUE(batches.status().is_ok()) << batches.status().to_string();
+    if (!batches.status().is_ok()) return out;
   }
   return out;
 }

@@ -42,16 +42,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       // What a consumer does with the records: parse every batch and walk every record.
       for (const auto& t : fetch->topics) {
         for (const auto& p : t.partitions) {
-          Bytes rest = p.records;
-          while (!rest.empty()) {
-            auto batch = RecordBatchView::parse(rest, Verify::kStored);
-            if (!batch) break;
+          BatchIterator batches(p.records, Verify::kStored);
+          while (auto batch = batches.next()) {
             RecordReader reader(*batch);
             RecordView record;
             while (reader.next(record)) {
               for (const auto& h : record.headers()) (void)h;
             }
-            rest = rest.subspan(batch->bytes().size());
           }
         }
       }

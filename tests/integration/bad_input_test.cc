@@ -18,6 +18,7 @@
 #include "protocol/frame.h"
 #include "protocol/messages/admin.h"
 #include "tests/support/broker_process.h"
+#include "tests/support/raw_socket.h"
 #include "tests/support/test_util.h"
 
 namespace cairn::testing {
@@ -25,84 +26,9 @@ namespace {
 
 using protocol::ApiKey;
 
-// A raw TCP client for sending whatever bytes a test wants.
-class RawSocket {
- public:
-  explicit RawSocket(uint16_t port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  }
-  ~RawSocket() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  RawSocket(RawSocket&& o) noexcept : fd_(std::exchange(o.fd_, -1)), connected_(o.connected_) {}
-
-  bool connected() const { return connected_; }
-  bool send(const std::vector<std::byte>& bytes) {
-    size_t done = 0;
-    while (done < bytes.size()) {
-      ssize_t n = ::send(fd_, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
-      if (n <= 0) return false;
-      done += static_cast<size_t>(n);
-    }
-    return true;
-  }
-  // True when the peer closed the connection within `limit` (reads return 0 or fail).
-  bool closed_within(std::chrono::milliseconds limit) {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    char buf[4096];
-    while (std::chrono::steady_clock::now() < deadline) {
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, 50) <= 0) continue;
-      ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n <= 0) return true;
-    }
-    return false;
-  }
-  // Reads one response frame (the bytes after the length).
-  std::optional<std::vector<std::byte>> read_frame(std::chrono::milliseconds limit = std::chrono::seconds(10)) {
-    std::vector<std::byte> len(4);
-    if (!read_exact(len, limit)) return std::nullopt;
-    std::vector<std::byte> body(protocol::load_le<uint32_t>(len.data()));
-    if (!read_exact(body, limit)) return std::nullopt;
-    return body;
-  }
-
- private:
-  bool read_exact(std::vector<std::byte>& out, std::chrono::milliseconds limit) {
-    size_t done = 0;
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (done < out.size()) {
-      pollfd p{fd_, POLLIN, 0};
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      if (::poll(&p, 1, 50) <= 0) continue;
-      ssize_t n = ::recv(fd_, out.data() + done, out.size() - done, 0);
-      if (n <= 0) return false;
-      done += static_cast<size_t>(n);
-    }
-    return true;
-  }
-
-  int fd_ = -1;
-  bool connected_ = false;
-};
-
 std::vector<std::byte> request(uint16_t api, uint16_t version, uint32_t correlation,
                                const std::vector<std::byte>& body) {
-  std::vector<std::byte> out;
-  protocol::Encoder e(out);
-  e.begin_frame();
-  e.write<uint16_t>(api);
-  e.write<uint16_t>(version);
-  e.write<uint32_t>(correlation);
-  e.write_string("raw");
-  out.insert(out.end(), body.begin(), body.end());
-  e.end_frame();
-  return out;
+  return raw_request(api, version, correlation, body);
 }
 
 std::vector<std::byte> metadata_all() {
@@ -238,7 +164,9 @@ TEST_F(BadInput, AThousandIdleConnectionsCostLittleAndBlockNoOne) {
 }
 
 TEST_F(BadInput, AClientThatNeverReadsIsCutOffAndOthersAreServed) {
-  start({"--max-inflight-requests", "64"});
+  // Answers that fit in the socket buffers are answered; after that the broker reads no more
+  // from this client, and closes it once it has been idle that long.
+  start({"--max-inflight-requests", "64", "--idle-timeout-ms", "3000"});
   RawSocket greedy(broker->port());
   auto frame = metadata_all();
   std::vector<std::byte> many;
@@ -246,6 +174,10 @@ TEST_F(BadInput, AClientThatNeverReadsIsCutOffAndOthersAreServed) {
   greedy.send(many);  // may fail part way once the broker hangs up
   expect_healthy();
   EXPECT_TRUE(greedy.closed_within(std::chrono::seconds(10)));
+  normal.reset();  // idle as long as the greedy one: closed too
+  auto fresh = client::Connection::connect({.broker = broker->address()});
+  ASSERT_TRUE(fresh) << fresh.error().to_string();
+  normal = std::move(*fresh);
   expect_healthy();
 }
 

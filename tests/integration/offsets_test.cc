@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "cairn/connection.h"
+#include "cairn/consumer.h"
 #include "protocol/messages/group.h"
 #include "protocol/messages/produce.h"
 #include "tests/support/broker_process.h"
@@ -145,6 +146,61 @@ TEST(OffsetsLog, ADamagedOffsetsLogLeavesTheBrokerUpAndItsGroupsGetARetriableErr
       ApiKey::kOffsetCommit, commit_request({{"t", {{0, 0, ""}}}}));
   ASSERT_TRUE(committed) << committed.error().to_string();
   EXPECT_EQ(committed->body.topics.at(0).partitions.at(0).error, ErrorCode::kNone);
+}
+
+// The client side of the rule above: a consumer that cannot learn its group's commit waits and
+// asks again; it does not take "the coordinator is not available" for "nothing committed" and
+// reset to the start (or, with the default policy, skip to the end).
+TEST(OffsetsLog, AConsumerWhoseGroupsOffsetsAreUnreadableWaitsInsteadOfResetting) {
+  TempDir tmp;
+  auto data = tmp.path() / "data";
+  BrokerProcess broker(data, {"--offsets-partitions", "1"});
+  ASSERT_EQ(cli(broker.address(), {"topics", "create", "t"}).exit_code, 0);
+  {
+    auto conn = connect_to(broker);
+    ASSERT_TRUE(conn);
+    protocol::ProduceRequest produce;
+    auto batch = make_batch({.records = 10});
+    produce.topics.push_back({"t", {{0, batch}}});
+    auto produced = conn->call<protocol::ProduceRequest, protocol::ProduceResponse>(ApiKey::kProduce, produce);
+    ASSERT_TRUE(produced) << produced.error().to_string();
+    auto committed = conn->call<protocol::OffsetCommitRequest, protocol::OffsetCommitResponse>(
+        ApiKey::kOffsetCommit, commit_request({{"t", {{0, 5, ""}}}}));
+    ASSERT_TRUE(committed) << committed.error().to_string();
+    ASSERT_EQ(committed->body.topics.at(0).partitions.at(0).error, ErrorCode::kNone);
+  }
+  ASSERT_EQ(broker.stop(), 0);
+  auto segment = data / "topics" / "__consumer_offsets" / "0" / "00000000000000000000.log";
+  std::fstream file(segment, std::ios::in | std::ios::out | std::ios::binary);
+  ASSERT_TRUE(file) << segment;
+  file.seekg(-1, std::ios::end);
+  char last = 0;
+  file.read(&last, 1);
+  file.seekp(-1, std::ios::end);
+  last ^= 0x01;
+  file.write(&last, 1);
+  file.close();
+  broker.restart();
+
+  client::ConsumerConfig config;
+  config.broker = broker.address();
+  config.group_id = "g";
+  config.enable_auto_commit = false;
+  config.auto_offset_reset = client::ConsumerConfig::OffsetReset::kEarliest;
+  auto consumer = client::Consumer::create(config);
+  ASSERT_TRUE(consumer) << consumer.error().to_string();
+  ASSERT_TRUE((*consumer)->assign({{"t", 0}}).is_ok());
+  size_t delivered = 0;
+  auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
+  while (std::chrono::steady_clock::now() < until) {
+    auto records = (*consumer)->poll(std::chrono::milliseconds(100));
+    if (records) delivered += records->size();
+  }
+  EXPECT_EQ(delivered, 0u) << "the consumer reset its position instead of waiting for the commit";
+  auto committed = (*consumer)->committed({"t", 0});
+  ASSERT_FALSE(committed);
+  EXPECT_EQ(committed.error().code(), Status::Code::kUnavailable) << committed.error().to_string();
+  (*consumer)->close();
 }
 
 }  // namespace

@@ -2,13 +2,18 @@
 
 #include <signal.h>
 
+#include <cstdlib>
 #include <regex>
 #include <stdexcept>
 #include <thread>
 
 namespace cairn::testing {
 
-std::string cairnd_path() { return CAIRN_CAIRND_PATH; }
+std::string cairnd_path() {
+  // CAIRN_TEST_CAIRND runs the tests against another build (for example the one before a fix).
+  const char* other = std::getenv("CAIRN_TEST_CAIRND");
+  return other != nullptr && *other != '\0' ? other : CAIRN_CAIRND_PATH;
+}
 std::string cairn_path() { return CAIRN_CLI_PATH; }
 
 std::vector<std::string> measurable_memory_env() {

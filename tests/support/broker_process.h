@@ -47,7 +47,7 @@ class BrokerProcess {
 // returned instead of held for use-after-free detection. Empty without ASan.
 std::vector<std::string> measurable_memory_env();
 
-// Paths of the programs under test, set by CMake.
+// Paths of the programs under test, set by CMake (cairnd: CAIRN_TEST_CAIRND overrides it).
 std::string cairnd_path();
 std::string cairn_path();
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "broker/broker.h"
+#include "protocol/wire_format.h"
 
 namespace {
 
@@ -108,6 +109,7 @@ struct Flags {
   uint64_t segment_bytes = 1ull << 30;
   int64_t idle_timeout_ms = 600'000;
   int64_t request_timeout_ms = 30'000;
+  int64_t first_request_timeout_ms = 10'000;
   int64_t retention_check_ms = 300'000;
   int64_t group_rebalance_delay_ms = 200;
   int64_t offsets_retention_ms = 7LL * 24 * 3600 * 1000;
@@ -144,7 +146,14 @@ int main(int argc, char** argv) {
   auto& l = config.limits;
   app.add_option("--max-frame-bytes", l.max_frame_bytes, "Largest request frame read")
       ->capture_default_str();
+  auto* max_batch_bytes =
+      app.add_option("--max-batch-bytes", l.max_batch_bytes,
+                     "Largest record batch a producer may send (default: 8 MiB, or "
+                     "--max-frame-bytes if smaller; at most --max-frame-bytes)");
   app.add_option("--max-connections", l.max_connections, "Connections served at once")
+      ->capture_default_str();
+  app.add_option("--max-connections-per-ip", l.max_connections_per_ip,
+                 "Connections served at once from one client address")
       ->capture_default_str();
   app.add_option("--max-inflight-requests", l.max_inflight_requests,
                  "Unanswered requests per connection before it is cut off")
@@ -153,6 +162,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--request-timeout-ms", f.request_timeout_ms,
                  "Close connections that leave a request frame half sent this long")
+      ->capture_default_str();
+  app.add_option("--first-request-timeout-ms", f.first_request_timeout_ms,
+                 "Close new connections that send no whole request within this long")
       ->capture_default_str();
   app.add_option("--request-memory-bytes", l.request_memory_bytes,
                  "Request buffers held at once across connections")
@@ -226,6 +238,20 @@ int main(int argc, char** argv) {
   if (auto s = d.validate(); !s.is_ok()) return fail("topic defaults: " + s.message(), kExitUsage);
   l.idle_timeout = std::chrono::milliseconds(f.idle_timeout_ms);
   l.request_timeout = std::chrono::milliseconds(f.request_timeout_ms);
+  l.first_request_timeout = std::chrono::milliseconds(f.first_request_timeout_ms);
+  if (f.idle_timeout_ms < 1 || f.request_timeout_ms < 1 || f.first_request_timeout_ms < 1) {
+    return fail("--idle-timeout-ms, --request-timeout-ms and --first-request-timeout-ms must be >= 1", 2);
+  }
+  if (max_batch_bytes->count() == 0) l.max_batch_bytes = std::min(l.max_batch_bytes, l.max_frame_bytes);
+  if (l.max_batch_bytes < cairn::protocol::batch::kHeaderSize ||
+      l.max_batch_bytes > l.max_frame_bytes ||
+      l.max_batch_bytes > cairn::protocol::batch::kMaxBatchLength) {
+    return fail("--max-batch-bytes must be between " +
+                    std::to_string(cairn::protocol::batch::kHeaderSize) +
+                    " and --max-frame-bytes (" + std::to_string(l.max_frame_bytes) + "), at most 1 GiB",
+                2);
+  }
+  if (l.max_connections_per_ip < 1) return fail("--max-connections-per-ip must be >= 1", 2);
   config.retention_check_interval = std::chrono::milliseconds(std::max<int64_t>(f.retention_check_ms, 10));
   config.groups.rebalance_delay = std::chrono::milliseconds(std::max<int64_t>(f.group_rebalance_delay_ms, 0));
   config.groups.offsets_retention = std::chrono::milliseconds(std::max<int64_t>(f.offsets_retention_ms, 1));

@@ -221,6 +221,77 @@ TEST(Messages, AbsurdCountsAreRejectedBeforeAllocating) {
   EXPECT_FALSE(MetadataRequest::decode(body, 0));
 }
 
+TEST(Messages, CountsOverTheRequestLimitsAreRejectedBeforeAllocating) {
+  MetadataRequest names{std::vector<std::string>(limits::kMaxNamesPerRequest + 1)};
+  auto m = MetadataRequest::decode(encode(names), 0);
+  ASSERT_FALSE(m);
+  EXPECT_NE(m.error().message().find("limit"), std::string::npos) << m.error().message();
+  names.topics->pop_back();
+  EXPECT_TRUE(MetadataRequest::decode(encode(names), 0));
+
+  DeleteTopicsRequest deletes{std::vector<std::string>(limits::kMaxNamesPerRequest + 1)};
+  EXPECT_FALSE(DeleteTopicsRequest::decode(encode(deletes), 0));
+
+  // The partition limit counts entries over every topic of the request.
+  FetchRequest f;
+  f.topics.push_back({"a", std::vector<FetchPartition>(limits::kMaxPartitionsPerRequest / 2)});
+  f.topics.push_back({"b", std::vector<FetchPartition>(limits::kMaxPartitionsPerRequest / 2)});
+  EXPECT_TRUE(FetchRequest::decode(encode(f), 0));
+  f.topics[1].partitions.emplace_back();
+  EXPECT_FALSE(FetchRequest::decode(encode(f), 0));
+
+  ListOffsetsRequest l;
+  l.topics.push_back({"a", std::vector<ListOffsetsPartition>(limits::kMaxPartitionsPerRequest + 1)});
+  EXPECT_FALSE(ListOffsetsRequest::decode(encode(l), 0));
+}
+
+TEST(Messages, ApiVersionsV1AddsTheMaxBatchBytes) {
+  ApiVersionsResponse r;
+  r.apis.assign(supported_apis().begin(), supported_apis().end());
+  r.broker_version = "cairn";
+  r.max_frame_bytes = 1 << 24;
+  r.max_inflight_requests = 5;
+  r.max_batch_bytes = 1 << 23;
+  std::vector<std::byte> v1;
+  Encoder e(v1);
+  r.encode(e, 1);
+  auto back = ApiVersionsResponse::decode(v1, 1);
+  ASSERT_TRUE(back) << back.error().to_string();
+  EXPECT_EQ(back->max_batch_bytes, 1u << 23);
+  EXPECT_FALSE(ApiVersionsResponse::decode(v1, 0)) << "v1 bytes read as v0 leave 4 over";
+  auto v0 = encode(r);
+  EXPECT_EQ(v0.size() + 4, v1.size());
+  EXPECT_EQ(ApiVersionsResponse::decode(v0, 0)->max_batch_bytes, 0u);
+}
+
+TEST(Codec, AStringLongerThanItsLengthCanSayIsCutAtACharacterBoundary) {
+  // 65,534 ASCII bytes, then a three-byte character that would straddle the u16 limit.
+  std::string s(65'534, 'a');
+  s += "\xe2\x82\xac";
+  s += "tail";
+  std::vector<std::byte> out;
+  Encoder e(out);
+  e.write_string(s);
+  e.write<uint32_t>(7);  // what follows must still be found where the length says
+  Decoder d(out);
+  auto back = d.read_string("s");
+  EXPECT_EQ(d.read<uint32_t>("after"), 7u);
+  ASSERT_TRUE(d.finish("test").is_ok()) << d.status().to_string();
+  EXPECT_EQ(back, std::string(65'534, 'a'));
+}
+
+TEST(Codec, ErrorMessagesAreCutToTheMessageLimit) {
+  auto bytes = error_response(5, ErrorCode::kUnknownTopicOrPartition,
+                              "topic '" + std::string(100'000, 'x') + "' does not exist");
+  auto r = decode_response(Bytes(bytes).subspan(4));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->message.size(), kMaxMessageBytes);
+  TopicResultsResponse results{{{"t", ErrorCode::kInvalidTopicName, std::string(70'000, 'm')}}};
+  auto decoded = TopicResultsResponse::decode(encode(results), 0);
+  ASSERT_TRUE(decoded);
+  EXPECT_EQ(decoded->results[0].message.size(), kMaxMessageBytes);
+}
+
 TEST(Frames, RequestHeaderRoundTripAndLimits) {
   std::vector<std::byte> out;
   encode_request(out, {static_cast<uint16_t>(ApiKey::kFetch), 0, 77, "cli"}, FetchRequest{});

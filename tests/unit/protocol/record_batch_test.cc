@@ -269,8 +269,112 @@ TEST(RecordBatch, MalformedRecordsAreReportedNotReadPast) {
   auto view = RecordBatchView::parse(batch, Verify::kProduced);
   ASSERT_TRUE(view);
   Status s = view->validate_records();
-  EXPECT_EQ(s.code(), Status::Code::kCorruption);
+  // The checksum matched, so the record was built that way: not corruption.
+  EXPECT_EQ(s.code(), Status::Code::kInvalidArgument);
   EXPECT_NE(s.message().find("key length"), std::string::npos) << s.message();
+}
+
+// The same rule broken in a produced batch and in a stored one: a produced batch whose
+// checksum matches was built wrong (kInvalidArgument, not worth sending again); a stored one was
+// damaged (kCorruption). A checksum that does not match is corruption either way.
+TEST(RecordBatch, ABrokenRuleIsInvalidInAProducedBatchAndCorruptionInAStoredOne) {
+  const auto good = sample_stored_batch();
+  std::vector<std::vector<std::byte>> broken = {
+      with_field<int64_t>(good, batch::kMaxTimestampAt, 1),           // before the first
+      with_field<int32_t>(good, batch::kLastOffsetDeltaAt, 5),        // count mismatch
+      with_field<uint16_t>(good, batch::kAttributesAt, 0x100),        // undefined bit
+      with_field<int32_t>(good, batch::kRecordCountAt, INT32_MAX),    // cannot fit
+      with_field<uint8_t>(good, batch::kMagicAt, 9),                  // unknown format
+  };
+  for (size_t i = 0; i < broken.size(); ++i) {
+    auto produced = RecordBatchView::parse(broken[i], Verify::kProduced);
+    ASSERT_FALSE(produced) << i;
+    EXPECT_EQ(produced.error().code(), Status::Code::kInvalidArgument) << i;
+    auto stored = RecordBatchView::parse(broken[i], Verify::kStored);
+    ASSERT_FALSE(stored) << i;
+    EXPECT_EQ(stored.error().code(), Status::Code::kCorruption) << i;
+  }
+  auto flipped = good;
+  flipped.back() ^= std::byte{1};
+  EXPECT_EQ(RecordBatchView::parse(flipped, Verify::kProduced).error().code(),
+            Status::Code::kCorruption);
+  // Records that break a rule under a good checksum.
+  auto max_ts = with_field<int64_t>(good, batch::kMaxTimestampAt, 104);
+  auto view = RecordBatchView::parse(max_ts, Verify::kProduced);
+  ASSERT_TRUE(view);
+  EXPECT_EQ(view->validate_records().code(), Status::Code::kInvalidArgument);
+}
+
+TEST(RecordBatch, AProducerMayNotAskForLogAppendTimeTransactionsOrControl) {
+  const auto good = sample_stored_batch();
+  for (uint16_t bit : {batch::kTimestampTypeBit, batch::kTransactionalBit, batch::kControlBit}) {
+    auto b = with_field<uint16_t>(good, batch::kAttributesAt, bit);
+    auto produced = RecordBatchView::parse(b, Verify::kProduced);
+    ASSERT_FALSE(produced) << bit;
+    EXPECT_EQ(produced.error().code(), Status::Code::kInvalidArgument) << bit;
+    EXPECT_TRUE(RecordBatchView::parse(b, Verify::kStored)) << "stored batches keep their bits";
+  }
+}
+
+TEST(RecordBatch, RecordAttributesMustBeZeroInAProducedBatch) {
+  RecordBatchBuilder builder;
+  builder.append(timestamp_from_millis(1), as_bytes("k"), as_bytes("v"));
+  auto b = builder.seal();
+  b[batch::kHeaderSize + 1] = std::byte{1};  // after the record's one-byte length
+  store_le<uint64_t>(b.data() + batch::kChecksumAt, batch_checksum(b));
+  auto view = RecordBatchView::parse(b, Verify::kProduced);
+  ASSERT_TRUE(view);
+  EXPECT_EQ(view->validate_records().code(), Status::Code::kInvalidArgument);
+}
+
+TEST(RecordBatch, AProducedBatchMayCarryAnyBaseOffset) {
+  auto b = sample_stored_batch();
+  store_le<int64_t>(b.data() + batch::kBaseOffsetAt, -5);
+  EXPECT_TRUE(RecordBatchView::parse(b, Verify::kProduced));
+  EXPECT_FALSE(RecordBatchView::parse(b, Verify::kStored));
+}
+
+TEST(BatchIterator, WalksBatchesStoredBackToBackAndEndsCleanly) {
+  std::vector<std::byte> bytes;
+  for (int i = 0; i < 3; ++i) {
+    auto b = build({{1000 + i, "k", std::string(static_cast<size_t>(i) * 10, 'v'), {}}});
+    assign_offsets(b, Offset(i), 0);
+    bytes.insert(bytes.end(), b.begin(), b.end());
+  }
+  BatchIterator batches(bytes, Verify::kStored);
+  int64_t expected = 0;
+  while (auto batch = batches.next()) {
+    EXPECT_EQ(batch->header().base_offset, Offset(expected));
+    ++expected;
+  }
+  EXPECT_EQ(expected, 3);
+  EXPECT_TRUE(batches.status().is_ok()) << batches.status().to_string();
+  EXPECT_EQ(batches.position(), bytes.size());
+  EXPECT_TRUE(batches.rest().empty());
+}
+
+TEST(BatchIterator, StopsAtABadBatchAndSaysWhereItStarts) {
+  auto first = build({{1000, "k", "v", {}}});
+  auto second = build({{1001, "k", "w", {}}});
+  std::vector<std::byte> bytes(first);
+  bytes.insert(bytes.end(), second.begin(), second.end());
+  bytes.back() ^= std::byte{0x01};  // the second batch's checksum no longer matches
+  BatchIterator batches(bytes, Verify::kProduced);
+  ASSERT_TRUE(batches.next());
+  EXPECT_FALSE(batches.next());
+  EXPECT_EQ(batches.status().code(), Status::Code::kCorruption);
+  EXPECT_EQ(batches.position(), first.size());
+  EXPECT_EQ(batches.rest().size(), second.size());
+  EXPECT_FALSE(batches.next()) << "a failed iterator stays failed";
+}
+
+TEST(BatchIterator, ATruncatedLastBatchIsAnError) {
+  auto b = build({{1000, "k", "v", {}}});
+  b.pop_back();
+  BatchIterator batches(b, Verify::kProduced);
+  EXPECT_FALSE(batches.next());
+  EXPECT_FALSE(batches.status().is_ok());
+  EXPECT_EQ(batches.position(), 0u);
 }
 
 }  // namespace

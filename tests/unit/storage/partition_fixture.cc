@@ -85,12 +85,9 @@ std::vector<ReadRecord> PartitionFixture::read_all(const storage::PartitionLog& 
     EXPECT_GT(slice->size_bytes, 0u);
     EXPECT_LE(slice->first_offset, next);
     auto bytes = slice_bytes(*slice);
-    protocol::Bytes rest(bytes);
     Offset expected_base = slice->first_offset;
-    while (!rest.empty()) {
-      auto view = protocol::RecordBatchView::parse(rest, protocol::Verify::kStored);
-      EXPECT_TRUE(view) << view.error().to_string();
-      if (!view) return out;
+    protocol::BatchIterator batches(bytes, protocol::Verify::kStored);
+    while (auto view = batches.next()) {
       EXPECT_EQ(view->header().base_offset, expected_base);
       protocol::RecordReader reader(*view);
       protocol::RecordView rec;
@@ -102,8 +99,9 @@ std::vector<ReadRecord> PartitionFixture::read_all(const storage::PartitionLog& 
       }
       EXPECT_TRUE(reader.status().is_ok());
       expected_base = view->header().next_offset();
-      rest = rest.subspan(view->bytes().size());
     }
+    EXPECT_TRUE(batches.status().is_ok()) << batches.status().to_string();
+    if (!batches.status().is_ok()) return out;
     EXPECT_EQ(expected_base, slice->next_offset);
     next = slice->next_offset;
   }
