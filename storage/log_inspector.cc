@@ -1,5 +1,7 @@
 #include "storage/log_inspector.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <functional>
 #include <map>
 
@@ -7,6 +9,7 @@
 #include "storage/batch_scanner.h"
 #include "storage/format.h"
 #include "storage/offset_index.h"
+#include "storage/producer_state.h"
 #include "storage/recovery.h"
 #include "storage/segment.h"
 #include "storage/time_index.h"
@@ -35,11 +38,24 @@ Status check_offset_index(const OffsetIndex& index, const SegmentFacts& facts) {
     }
   }
   if (!facts.batch_at.empty() && index.size() == 0) return Status::corruption("no entries");
+  if (index.size() > 0 && index.entry(0).position != FilePosition(0)) {
+    return Status::corruption("the first entry is not the segment's first batch");
+  }
   return Status::ok();
 }
 
 Status check_time_index(const SegmentFacts& facts, size_t entries,
                         const std::vector<std::byte>& raw) {
+  if (!facts.batch_at.empty()) {
+    // A sealed segment's time index ends with (its max timestamp, its end offset).
+    bool final_entry = entries > 0 &&
+        facts.base + protocol::load_le<uint32_t>(raw.data() + (entries - 1) * format::kTimeIndexEntrySize + 8) ==
+            facts.next;
+    if (!final_entry) {
+      return Status::corruption("it lacks the final entry for offset " + facts.next.to_string() +
+                                (entries == 0 ? " (it is empty)" : ""));
+    }
+  }
   for (size_t i = 0; i < entries; ++i) {
     const std::byte* p = raw.data() + i * format::kTimeIndexEntrySize;
     int64_t ts = protocol::load_le<int64_t>(p);
@@ -70,8 +86,9 @@ void inspect_index(IoBackend& io, const std::filesystem::path& file, LogVisitor&
   visitor.on_index(file, bytes->size() / entry_size, s);
 }
 
-Status inspect_segment(IoBackend& io, const std::filesystem::path& log_path, Offset base,
-                       LogVisitor& visitor, InspectionSummary& summary) {
+Result<SegmentFacts> inspect_segment(IoBackend& io, const std::filesystem::path& log_path,
+                                     Offset base, LogVisitor& visitor,
+                                     InspectionSummary& summary) {
   auto file = io.open_file(log_path, /*create=*/false);
   if (!file) return file.error();
   auto size = (*file)->size();
@@ -90,7 +107,7 @@ Status inspect_segment(IoBackend& io, const std::filesystem::path& log_path, Off
       auto item = scanner.next();
       if (!item) {
         if (item.error().code() != Status::Code::kCorruption) return item.error();
-        auto resume = find_valid_batch(**file, at + 1, *size);
+        auto resume = find_valid_batch(**file, at + 1, *size, Offset(0));
         if (!resume) return resume.error();
         visitor.on_corruption(at, item.error(), *resume);
         ++summary.corruptions;
@@ -128,13 +145,18 @@ Status inspect_segment(IoBackend& io, const std::filesystem::path& log_path, Off
     }
   }
 
-  auto dir = log_path.parent_path();
+  return facts;
+}
+
+void inspect_indexes(IoBackend& io, const std::filesystem::path& dir, const SegmentFacts& facts,
+                     LogVisitor& visitor, InspectionSummary& summary) {
+  Offset base = facts.base;
   int64_t offset_count = facts.next - base;
   inspect_index<OffsetIndex>(
       io, dir / segment_file_name(base, format::kOffsetIndexSuffix), visitor, summary,
       format::kOffsetIndexEntrySize,
       [&](const std::vector<std::byte>& b) {
-        return OffsetIndex::decode(base, b, *size, offset_count);
+        return OffsetIndex::decode(base, b, facts.size, offset_count);
       },
       [&](const OffsetIndex& index, const std::vector<std::byte>&) {
         return check_offset_index(index, facts);
@@ -146,7 +168,75 @@ Status inspect_segment(IoBackend& io, const std::filesystem::path& log_path, Off
       [&](const TimeIndex& index, const std::vector<std::byte>& raw) {
         return check_time_index(facts, index.size(), raw);
       });
-  return Status::ok();
+}
+
+// What recovery would make of the recovery point: OK, or why it cannot use it or refuses it.
+void inspect_recovery_point(IoBackend& io, const std::filesystem::path& dir,
+                            const std::vector<SegmentFacts>& segments, LogVisitor& visitor,
+                            InspectionSummary& summary) {
+  auto bytes = read_whole_file(io, dir / format::kRecoveryPointFile);
+  if (!bytes) {
+    if (bytes.error().code() == Status::Code::kNotFound) {
+      visitor.on_recovery_point(std::nullopt, Status::ok());  // the next open scans everything
+    } else {
+      ++summary.metadata_problems;
+      visitor.on_recovery_point(std::nullopt, bytes.error());
+    }
+    return;
+  }
+  auto point = decode_recovery_point(*bytes);
+  if (!point) {
+    ++summary.metadata_problems;
+    visitor.on_recovery_point(std::nullopt,
+                              point.error().with_context("the next start scans every segment"));
+    return;
+  }
+  Offset end = segments.empty() ? Offset(0) : segments.back().next;
+  if (point->offset > end) {
+    ++summary.corruptions;
+    visitor.on_recovery_point(
+        *point, Status::corruption("it lies past the end of the log (offset " + end.to_string() +
+                                   "), so recovery refuses the partition; cairn log repair "
+                                   "removes it"));
+    return;
+  }
+  const SegmentFacts* holding = nullptr;
+  for (const auto& f : segments) {
+    if (f.base <= point->offset) holding = &f;
+  }
+  if (holding && point->synced_bytes && *point->synced_bytes > holding->size) {
+    ++summary.metadata_problems;
+    visitor.on_recovery_point(
+        *point, Status::corruption("it records " + std::to_string(*point->synced_bytes) +
+                                   " synced bytes of segment " + holding->base.to_string() +
+                                   ", which has " + std::to_string(holding->size)));
+    return;
+  }
+  visitor.on_recovery_point(*point, Status::ok());
+}
+
+void inspect_snapshots(IoBackend& io, const std::filesystem::path& dir, LogVisitor& visitor,
+                       InspectionSummary& summary) {
+  auto snapshots = list_offset_files(io, dir, format::kSnapshotSuffix);
+  if (!snapshots) return;
+  for (Offset at : *snapshots) {
+    auto path = dir / segment_file_name(at, format::kSnapshotSuffix);
+    auto bytes = read_whole_file(io, path);
+    auto decoded = bytes ? ProducerState::decode(*bytes, SIZE_MAX, 0)
+                         : Result<std::pair<Offset, ProducerState>>(bytes.error());
+    Status status;
+    size_t producers = 0;
+    if (!decoded) {
+      status = decoded.error().with_context("ignored; the state is rebuilt from the log");
+    } else if (decoded->first != at) {
+      status = Status::corruption("it holds offset " + decoded->first.to_string() +
+                                  ", not the one its name says; ignored");
+    } else {
+      producers = decoded->second.size();
+    }
+    if (!status.is_ok()) ++summary.metadata_problems;
+    visitor.on_snapshot(path, at, producers, status);
+  }
 }
 
 }  // namespace
@@ -154,35 +244,70 @@ Status inspect_segment(IoBackend& io, const std::filesystem::path& log_path, Off
 Result<InspectionSummary> inspect_log(IoBackend& io, const std::filesystem::path& path,
                                       LogVisitor& visitor) {
   InspectionSummary summary;
+  std::filesystem::path dir = path;
+  std::optional<Offset> only;  // a single segment file
   auto names = io.list_directory(path);
   if (!names) {
-    // Not a directory: a single segment file.
+    auto file = io.open_file(path, /*create=*/false);
+    if (!file && file.error().code() == Status::Code::kNotFound) {
+      return Status::not_found(path.string() + ": no such file or directory");
+    }
     auto base = parse_segment_file_name(path.filename().string(), format::kLogSuffix);
     if (!base) {
       return Status::invalid_argument(path.string() +
                                       " is neither a partition directory nor a segment .log file");
     }
-    CAIRN_RETURN_IF_ERROR(inspect_segment(io, path, *base, visitor, summary));
-    return summary;
+    only = base;
+    dir = path.parent_path();
+    names = io.list_directory(dir);
+    if (!names) return names.error();
   }
-  std::optional<Offset> expected;
+  std::vector<Offset> bases;
   for (const std::string& name : *names) {
-    auto base = parse_segment_file_name(name, format::kLogSuffix);
-    if (!base) continue;
-    if (expected && *base != *expected) {
+    if (auto base = parse_segment_file_name(name, format::kLogSuffix)) bases.push_back(*base);
+  }
+  std::sort(bases.begin(), bases.end());
+  // Which segments recovery trusts the index files of: the sealed ones (FORMAT.md, "Recovery").
+  auto point = read_whole_file(io, dir / format::kRecoveryPointFile);
+  auto decoded = point ? decode_recovery_point(*point) : Result<RecoveryPoint>(point.error());
+  Offset recovery_point = decoded ? decoded->offset : Offset(0);
+
+  std::vector<SegmentFacts> segments;
+  std::optional<Offset> expected;
+  for (size_t i = 0; i < bases.size(); ++i) {
+    Offset base = bases[i];
+    if (only && base != *only) continue;
+    auto name = segment_file_name(base, format::kLogSuffix);
+    if (expected && base != *expected) {
       visitor.on_corruption(FilePosition(0),
                             Status::corruption("segment " + name + " starts at offset " +
-                                               base->to_string() + ", the one before ends at " +
+                                               base.to_string() + ", the one before ends at " +
                                                expected->to_string()),
                             FilePosition(0));
       ++summary.corruptions;
     }
-    CAIRN_RETURN_IF_ERROR(inspect_segment(io, path / name, *base, visitor, summary));
-    expected = summary.next_offset.value_or(*base);
+    auto facts = inspect_segment(io, dir / name, base, visitor, summary);
+    if (!facts) return facts.error();
+    bool last = i + 1 == bases.size();
+    bool sealed = last ? recovery_point > base && facts->next == recovery_point
+                       : bases[i + 1] <= recovery_point;
+    if (sealed) {
+      inspect_indexes(io, dir, *facts, visitor, summary);
+    } else {
+      visitor.on_unsealed_indexes(dir / name);
+    }
+    expected = summary.next_offset.value_or(base);
+    segments.push_back(std::move(*facts));
+  }
+  if (only) {
+    if (segments.empty()) return Status::not_found(path.string() + ": no such file or directory");
+    return summary;
   }
   if (summary.segments == 0) {
     return Status::not_found("no segment files in " + path.string());
   }
+  inspect_recovery_point(io, dir, segments, visitor, summary);
+  inspect_snapshots(io, dir, visitor, summary);
   return summary;
 }
 

@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cassert>
 #include <map>
 #include <utility>
 
@@ -48,6 +47,8 @@ Status PartitionConfig::validate() const {
     return Status::invalid_argument("max batch size out of bounds");
   }
   if (segment_age.count() <= 0) return Status::invalid_argument("segment age must be > 0");
+  if (max_producers == 0) return Status::invalid_argument("max producers must be > 0");
+  if (producer_expiry.count() <= 0) return Status::invalid_argument("producer expiry must be > 0");
   if (durability.kind == DurabilityPolicy::Kind::kInterval && durability.interval.count() <= 0) {
     return Status::invalid_argument("sync interval must be > 0");
   }
@@ -71,10 +72,26 @@ Result<std::unique_ptr<PartitionLog>> PartitionLog::open(IoBackend& io, std::fil
     CAIRN_RETURN_IF_ERROR(io.sync_directory(dir));
     recovered->segments.push_back(std::move(*first));
   }
-  // From here on the active segment may change: it is no longer sealed.
-  CAIRN_RETURN_IF_ERROR(write_recovery_point(io, dir, recovered->segments.back()->base_offset()));
+  // Every byte of the active segment recovery kept is on the disk now; synced, it can be
+  // recorded as such.
+  const Segment& active = *recovered->segments.back();
+  uint64_t synced = io.sync_file(*active.log()).is_ok() ? active.size_bytes() : 0;
+  RecoveryPoint on_disk = recovered->recovery_point.value_or(RecoveryPoint{Offset(0), 0});
+  // From here on the active segment may change: it is no longer sealed. Serving what is stored
+  // needs no free space, so a failed write (a full disk) leaves the old point, which recovery
+  // handles: data after a point inside the last segment is verified like any unsealed tail.
+  if (Status s = write_recovery_point(io, dir, active.base_offset(), synced); !s.is_ok()) {
+    spdlog::warn("{}: could not write the recovery point ({}); serving the partition with the "
+                 "one on disk",
+                 dir.string(), s.to_string());
+  } else {
+    on_disk = RecoveryPoint{active.base_offset(), synced};
+  }
   std::unique_ptr<PartitionLog> log(
       new PartitionLog(io, std::move(dir), std::move(config), std::move(*recovered)));
+  log->recovery_point_ = on_disk.offset;
+  log->recovery_point_synced_ = on_disk.synced_bytes.value_or(0);
+  log->active_synced_bytes_ = synced;
   CAIRN_RETURN_IF_ERROR(log->rebuild_producer_state());
   return log;
 }
@@ -85,7 +102,8 @@ PartitionLog::PartitionLog(IoBackend& io, std::filesystem::path dir, PartitionCo
       dir_(std::move(dir)),
       config_(std::move(config)),
       segments_(std::move(recovered.segments)),
-      recovery_report_(recovered.report) {
+      recovery_report_(recovered.report),
+      producers_(config_.max_producers) {
   if (config_.durability.kind == DurabilityPolicy::Kind::kInterval) {
     sync_timer_ = std::make_unique<Timer>(io_.context());
     arm_sync_timer();
@@ -95,7 +113,11 @@ PartitionLog::PartitionLog(IoBackend& io, std::filesystem::path dir, PartitionCo
 PartitionLog::~PartitionLog() {
   *alive_ = false;
   if (sync_timer_) sync_timer_->timer.cancel();
-  fail_queue(Status::unavailable("partition " + dir_.string() + " closed"));
+  Status gone = Status::unavailable("partition " + dir_.string() + " closed");
+  fail_queue(gone);
+  for (auto& w : flush_waiters_) {
+    boost::asio::post(io_.context(), [w = std::move(w), gone] { w(gone); });
+  }
 }
 
 uint64_t PartitionLog::size_bytes() const {
@@ -106,7 +128,7 @@ uint64_t PartitionLog::size_bytes() const {
 
 bool PartitionLog::idle() const {
   return !writing_ && queue_.empty() && sealing_.empty() && !sealing_in_flight_ &&
-         !syncing_active_;
+         !syncing_active_ && background_ == 0;
 }
 
 void PartitionLog::fail_later(AppendCallback done, Status status) {
@@ -116,7 +138,9 @@ void PartitionLog::fail_later(AppendCallback done, Status status) {
 }
 
 void PartitionLog::append(std::span<std::byte> batch, AppendCallback done) {
-  if (closed_) return fail_later(std::move(done), Status::unavailable("partition is closed"));
+  if (closed_ || closing_) {
+    return fail_later(std::move(done), Status::unavailable("partition is closing"));
+  }
   if (!write_status_.is_ok()) return fail_later(std::move(done), write_status_);
   if (batch.size() > config_.max_batch_bytes) {
     return fail_later(std::move(done),
@@ -135,6 +159,11 @@ void PartitionLog::append(std::span<std::byte> batch, AppendCallback done) {
   if (h.producer_id >= 0 && (h.producer_epoch < 0 || h.base_sequence < 0)) {
     return fail_later(std::move(done),
                       Status::invalid_argument("an idempotent batch needs an epoch and a sequence"));
+  }
+  if (h.producer_id >= 0 && producer_id_issued_ && !producer_id_issued_(h.producer_id)) {
+    return fail_later(std::move(done),
+                      Status::invalid_argument("producer id " + std::to_string(h.producer_id) +
+                                               " was not issued by this broker (InitProducerId)"));
   }
   queue_.push_back(Pending{batch, view->header(), std::move(done)});
   maybe_write();
@@ -160,6 +189,7 @@ Status PartitionLog::roll() {
   }
   sealing_.push_back(segments_.back());
   segments_.push_back(std::move(*segment));
+  active_synced_bytes_ = 0;
   maybe_seal();
   if (auto deleted = enforce_retention(); !deleted) {
     spdlog::warn("{}: retention: {}", dir_.string(), deleted.error().to_string());
@@ -279,12 +309,15 @@ void PartitionLog::on_write_done(std::shared_ptr<Group> group, WriteOutcome outc
   FilePosition pos = group->position;
   for (const Pending& p : group->items) {
     segment.on_append(p.header, pos, now);
-    if (p.header.producer_id >= 0) producers_.record(p.header, p.header.base_offset);
+    if (p.header.producer_id >= 0) producers_.record(p.header, p.header.base_offset, to_millis(now));
     pos = pos + p.header.batch_length;
   }
   ++writes_completed_;
   bool durable = config_.durability.kind == DurabilityPolicy::Kind::kAlways;
-  if (durable) writes_synced_ = writes_completed_;
+  if (durable) {
+    writes_synced_ = writes_completed_;
+    if (group->segment == segments_.back()) active_synced_bytes_ = segment.size_bytes();
+  }
 
   in_callbacks_ = true;
   for (Pending& p : group->items) {
@@ -293,6 +326,7 @@ void PartitionLog::on_write_done(std::shared_ptr<Group> group, WriteOutcome outc
   in_callbacks_ = false;
   if (listener_) listener_(high_watermark());
   maybe_write();
+  maybe_record_synced();
   maybe_finish_flush();
 }
 
@@ -318,39 +352,103 @@ void PartitionLog::maybe_seal() {
   io_.async_sync(*segment->log(), [this, alive = std::weak_ptr<bool>(alive_),
                                    segment](Status synced) {
     if (alive.expired()) return;
-    sealing_in_flight_ = false;
-    sealing_.pop_front();
+    auto next = [this] {
+      sealing_in_flight_ = false;
+      sealing_.pop_front();
+      maybe_seal();
+      maybe_finish_flush();
+    };
     if (!synced.is_ok()) {
       fence(synced.with_context("sealing segment " + segment->log_path().filename().string()));
-      recovery_point_stuck_ = true;
-    } else if (Status s = segment->write_indexes(io_); !s.is_ok()) {
-      // Recovery rebuilds the indexes; only the recovery point must not pass this segment.
-      spdlog::warn("{}: writing the indexes of {}: {}", dir_.string(),
-                   segment->log_path().filename().string(), s.to_string());
-      recovery_point_stuck_ = true;
-    } else if (!recovery_point_stuck_) {
-      if (Status w = write_recovery_point(io_, dir_, segment->next_offset()); !w.is_ok()) {
-        spdlog::warn("{}: writing the recovery point: {}", dir_.string(), w.to_string());
-        recovery_point_stuck_ = true;
-      }
+      seal_failed_ = true;
+      return next();
     }
-    maybe_seal();
-    maybe_finish_flush();
+    unindexed_.push_back(segment);
+    write_seal(next);
   });
+}
+
+void PartitionLog::write_seal(std::function<void()> then) {
+  std::vector<Segment::IndexFiles> files;
+  for (const auto& segment : unindexed_) files.push_back(segment->seal_indexes());
+  Offset point = unindexed_.back()->next_offset();
+  // The point is the base of the segment after the newest sealed one: what of it is synced.
+  uint64_t synced = segments_.back()->base_offset() == point ? active_synced_bytes_ : 0;
+  bool move_point = !seal_failed_;
+  seal_writing_ = true;
+  ++background_;
+  io_.async_run(
+      [&io = io_, dir = dir_, files = std::move(files), point, synced, move_point]() -> Status {
+        for (const auto& f : files) CAIRN_RETURN_IF_ERROR(Segment::write_index_files(io, f));
+        if (!move_point) return Status::ok();
+        return write_recovery_point(io, dir, point, synced);
+      },
+      [this, alive = std::weak_ptr<bool>(alive_), indexed = unindexed_.size(), point, synced,
+       move_point, then = std::move(then)](Status s) {
+        if (alive.expired()) return;
+        seal_writing_ = false;
+        --background_;
+        if (s.is_ok()) {
+          unindexed_.erase(unindexed_.begin(), unindexed_.begin() + static_cast<std::ptrdiff_t>(indexed));
+          if (move_point) {
+            recovery_point_ = point;
+            recovery_point_synced_ = synced;
+          }
+        } else {
+          // Recovery rebuilds missing indexes; the recovery point just must not pass them yet.
+          spdlog::warn("{}: sealing: {}; retried at the next seal", dir_.string(), s.to_string());
+        }
+        then();
+        maybe_record_synced();
+      });
+}
+
+void PartitionLog::maybe_record_synced() {
+  if (seal_writing_ || hint_writing_ || seal_failed_ || closing_ || closed_ ||
+      sealing_in_flight_ || !sealing_.empty() || !unindexed_.empty()) {
+    return;
+  }
+  // The synced bytes describe the segment holding the point: only useful when that is the
+  // active one (a seal moves the point there).
+  if (recovery_point_ < segments_.back()->base_offset()) return;
+  if (active_synced_bytes_ < recovery_point_synced_ + config_.synced_hint_bytes) return;
+  hint_writing_ = true;
+  ++background_;
+  Offset point = recovery_point_;
+  uint64_t synced = active_synced_bytes_;
+  io_.async_run(
+      [&io = io_, dir = dir_, point, synced] {
+        return write_recovery_point(io, dir, point, synced);
+      },
+      [this, alive = std::weak_ptr<bool>(alive_), synced](Status s) {
+        if (alive.expired()) return;
+        hint_writing_ = false;
+        --background_;
+        if (s.is_ok()) {
+          recovery_point_synced_ = synced;
+          maybe_record_synced();
+        } else {
+          spdlog::debug("{}: recording the synced bytes: {}", dir_.string(), s.to_string());
+        }
+        maybe_finish_flush();
+      });
 }
 
 void PartitionLog::sync_active() {
   syncing_active_ = true;
   uint64_t covered = writes_completed_;
   std::shared_ptr<Segment> active = segments_.back();
-  io_.async_sync(*active->log(), [this, alive = std::weak_ptr<bool>(alive_), active,
-                                  covered](Status s) {
+  uint64_t size = active->size_bytes();
+  io_.async_sync(*active->log(), [this, alive = std::weak_ptr<bool>(alive_), active, covered,
+                                  size](Status s) {
     if (alive.expired()) return;
     syncing_active_ = false;
     if (!s.is_ok()) {
       fence(Status::io_error(s.message() + "; the partition refuses writes until it is reopened"));
     } else {
       writes_synced_ = std::max(writes_synced_, covered);
+      if (active == segments_.back()) active_synced_bytes_ = std::max(active_synced_bytes_, size);
+      maybe_record_synced();
     }
     maybe_finish_flush();
   });
@@ -373,7 +471,8 @@ void PartitionLog::flush(SyncCallback done) {
 
 void PartitionLog::maybe_finish_flush() {
   if (flush_waiters_.empty()) return;
-  if (writing_ || !queue_.empty() || sealing_in_flight_ || !sealing_.empty() || syncing_active_) {
+  if (writing_ || !queue_.empty() || sealing_in_flight_ || !sealing_.empty() || syncing_active_ ||
+      background_ > 0) {
     return;  // called again when that work completes
   }
   if (write_status_.is_ok() && dirty()) return sync_active();
@@ -384,18 +483,28 @@ void PartitionLog::maybe_finish_flush() {
   }
 }
 
+void PartitionLog::begin_close() { closing_ = true; }
+
 Status PartitionLog::close() {
-  assert(idle());
   if (closed_) return Status::ok();
+  if (!idle()) {
+    // The recovery point would leave out what is still in flight.
+    return Status::unavailable("partition " + dir_.string() +
+                               " has writes in flight; flush before closing");
+  }
   closed_ = true;
   if (sync_timer_) sync_timer_->timer.cancel();
   if (!write_status_.is_ok()) return write_status_;  // leave recovery to the next open
   Segment& active = *segments_.back();
   CAIRN_RETURN_IF_ERROR(io_.sync_file(*active.log()));
+  for (const auto& segment : unindexed_) CAIRN_RETURN_IF_ERROR(segment->write_indexes(io_));
+  unindexed_.clear();
   CAIRN_RETURN_IF_ERROR(active.write_indexes(io_));
-  write_producer_snapshot(active.next_offset());
-  if (recovery_point_stuck_) return Status::ok();
-  return write_recovery_point(io_, dir_, active.next_offset());
+  if (Status s = write_producer_snapshot_now(active.next_offset()); !s.is_ok()) {
+    // Not fatal: the state is rebuilt from the log, from an older snapshot.
+    spdlog::warn("{}: writing a producer snapshot: {}", dir_.string(), s.to_string());
+  }
+  return write_recovery_point(io_, dir_, active.next_offset(), active.size_bytes());
 }
 
 Result<LogSlice> PartitionLog::read(Offset from, uint32_t max_bytes) const {
@@ -457,9 +566,12 @@ Result<size_t> PartitionLog::delete_oldest_while(
   while (segments_.size() > 1) {
     const std::shared_ptr<Segment>& oldest = segments_.front();
     if (std::find(sealing_.begin(), sealing_.end(), oldest) != sealing_.end()) break;
+    auto unindexed = std::find(unindexed_.begin(), unindexed_.end(), oldest);
+    if (unindexed != unindexed_.end() && seal_writing_) break;  // its index files are being written
     const char* why = reason(*oldest);
     if (why == nullptr) break;
     CAIRN_RETURN_IF_ERROR(oldest->remove_files(io_));
+    if (unindexed != unindexed_.end()) unindexed_.erase(unindexed);
     spdlog::info("{}: deleted segment {} ({} bytes, by {})", dir_.string(),
                  oldest->base_offset().value(), oldest->size_bytes(), why);
     segments_.erase(segments_.begin());
@@ -469,24 +581,53 @@ Result<size_t> PartitionLog::delete_oldest_while(
   return deleted;
 }
 
-void PartitionLog::write_producer_snapshot(Offset at) {
-  // Producers idle for a week are forgotten, as Kafka does with producer.id.expiration.ms.
-  producers_.expire(to_millis(config_.clock()) - 7LL * 24 * 3600 * 1000);
-  auto bytes = producers_.encode(at);
-  Status s = write_file_atomically(io_, dir_ / segment_file_name(at, format::kSnapshotSuffix), bytes);
-  if (!s.is_ok()) {
-    // Not fatal: the state is rebuilt from the log, from an older snapshot.
-    spdlog::warn("{}: writing a producer snapshot: {}", dir_.string(), s.to_string());
-    return;
-  }
-  auto snapshots = list_offset_files(io_, dir_, format::kSnapshotSuffix);
-  if (!snapshots) return;
+namespace {
+
+// Writes a producer snapshot file and deletes all but the newest few. Touches no PartitionLog, so
+// it may run in IoBackend::async_run().
+Status write_snapshot_file(IoBackend& io, const std::filesystem::path& dir, Offset at,
+                           const std::vector<std::byte>& bytes) {
+  CAIRN_RETURN_IF_ERROR(
+      write_file_atomically(io, dir / segment_file_name(at, format::kSnapshotSuffix), bytes));
+  auto snapshots = list_offset_files(io, dir, format::kSnapshotSuffix);
+  if (!snapshots) return Status::ok();  // pruning is best effort
   for (size_t i = 0; i + format::kSnapshotsKept < snapshots->size(); ++i) {
-    io_.remove_file(dir_ / segment_file_name((*snapshots)[i], format::kSnapshotSuffix)).ignore_error();
+    io.remove_file(dir / segment_file_name((*snapshots)[i], format::kSnapshotSuffix)).ignore_error();
   }
+  return Status::ok();
+}
+
+}  // namespace
+
+void PartitionLog::write_producer_snapshot(Offset at) {
+  // Idle producers are forgotten, by the broker's clock, as Kafka does with
+  // producer.id.expiration.ms: a retry comes within seconds, not after this long.
+  producers_.expire(to_millis(config_.clock()) - config_.producer_expiry.count());
+  ++background_;
+  io_.async_run(
+      [&io = io_, dir = dir_, at, bytes = producers_.encode(at)] {
+        return write_snapshot_file(io, dir, at, bytes);
+      },
+      [this, alive = std::weak_ptr<bool>(alive_)](Status s) {
+        if (alive.expired()) return;
+        --background_;
+        if (!s.is_ok()) {
+          // Not fatal: the state is rebuilt from the log, from an older snapshot.
+          spdlog::warn("{}: writing a producer snapshot: {}", dir_.string(), s.to_string());
+        }
+        maybe_finish_flush();
+      });
+}
+
+Status PartitionLog::write_producer_snapshot_now(Offset at) {
+  producers_.expire(to_millis(config_.clock()) - config_.producer_expiry.count());
+  return write_snapshot_file(io_, dir_, at, producers_.encode(at));
 }
 
 Status PartitionLog::rebuild_producer_state() {
+  // When the batches replayed here were appended is not known: count them as appended now, so
+  // that a restart never makes a producer expire sooner.
+  int64_t now_ms = to_millis(config_.clock());
   auto snapshots = list_offset_files(io_, dir_, format::kSnapshotSuffix);
   if (!snapshots) return snapshots.error();
   Offset start = log_start_offset();
@@ -499,7 +640,8 @@ Status PartitionLog::rebuild_producer_state() {
       continue;
     }
     auto bytes = read_whole_file(io_, path);
-    auto decoded = bytes ? ProducerState::decode(*bytes) : Result<std::pair<Offset, ProducerState>>(bytes.error());
+    auto decoded = bytes ? ProducerState::decode(*bytes, config_.max_producers, now_ms)
+                         : Result<std::pair<Offset, ProducerState>>(bytes.error());
     if (!decoded || decoded->first != at) {
       spdlog::warn("{}: ignoring producer snapshot {}: {}", dir_.string(), path.filename().string(),
                    decoded ? "offset does not match its name" : decoded.error().message());
@@ -524,7 +666,7 @@ Status PartitionLog::rebuild_producer_state() {
       if (!item) return item.error();
       if (!*item) break;
       const auto& h = (*item)->header;
-      if (h.producer_id >= 0 && h.base_offset >= start) producers_.record(h, h.base_offset);
+      if (h.producer_id >= 0 && h.base_offset >= start) producers_.record(h, h.base_offset, now_ms);
     }
   }
   return Status::ok();

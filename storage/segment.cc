@@ -301,8 +301,13 @@ Result<std::optional<Offset>> Segment::find_offset_for_timestamp(int64_t timesta
   return std::optional<Offset>();
 }
 
-Status Segment::write_indexes(IoBackend& io) {
+Segment::IndexFiles Segment::seal_indexes() {
   if (!empty()) time_index_.maybe_append(max_timestamp_ms_, next_offset_);
+  return IndexFiles{offset_index_path(), offset_index_.encode(), time_index_path(),
+                    time_index_.encode()};
+}
+
+Status Segment::write_index_files(IoBackend& io, const IndexFiles& files) {
   auto write = [&io](const std::filesystem::path& path, const std::vector<std::byte>& bytes) {
     auto file = io.open_file(path, /*create=*/true);
     if (!file) return file.error();
@@ -310,9 +315,9 @@ Status Segment::write_indexes(IoBackend& io) {
     CAIRN_RETURN_IF_ERROR(io.write_at(**file, FilePosition(0), bytes));
     return io.sync_file(**file);
   };
-  CAIRN_RETURN_IF_ERROR(write(offset_index_path(), offset_index_.encode()));
-  CAIRN_RETURN_IF_ERROR(write(time_index_path(), time_index_.encode()));
-  return io.sync_directory(log_path().parent_path());
+  CAIRN_RETURN_IF_ERROR(write(files.offset_index, files.offset_index_bytes));
+  CAIRN_RETURN_IF_ERROR(write(files.time_index, files.time_index_bytes));
+  return io.sync_directory(files.offset_index.parent_path());
 }
 
 Status Segment::drop_invalid_tail(IoBackend& io) {

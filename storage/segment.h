@@ -104,8 +104,20 @@ class Segment {
   // The first offset in this segment with a record timestamp >= `timestamp_ms`, or nullopt.
   Result<std::optional<Offset>> find_offset_for_timestamp(int64_t timestamp_ms) const;
 
-  // Seals the indexes (adds the final time index entry), writes both index files and syncs them.
-  Status write_indexes(IoBackend& io);
+  // A sealed segment's two index files, encoded, ready to be written.
+  struct IndexFiles {
+    std::filesystem::path offset_index;
+    std::vector<std::byte> offset_index_bytes;
+    std::filesystem::path time_index;
+    std::vector<std::byte> time_index_bytes;
+  };
+  // Seals the indexes (adds the final time index entry; again is harmless) and encodes them.
+  IndexFiles seal_indexes();
+  // Writes both files, syncs them and their directory. Touches no Segment, so it may run in
+  // IoBackend::async_run().
+  static Status write_index_files(IoBackend& io, const IndexFiles& files);
+  // seal_indexes(), then write_index_files().
+  Status write_indexes(IoBackend& io) { return write_index_files(io, seal_indexes()); }
   // Cuts the .log file back to size_bytes() and syncs it: drops a torn tail found by recovery
   // or the bytes of a failed append.
   Status drop_invalid_tail(IoBackend& io);
