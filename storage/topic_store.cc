@@ -21,6 +21,13 @@ std::optional<int64_t> parse_int(std::string_view s) {
   return v;
 }
 
+// The keys whose values are decimal integers. Any other key but `durability` is one a newer
+// broker wrote, skipped so that its file still loads.
+bool is_numeric_key(std::string_view key) {
+  return key == "partitions" || key == "segment.bytes" || key == "segment.ms" ||
+         key == "retention.bytes" || key == "retention.ms";
+}
+
 }  // namespace
 
 PartitionConfig TopicConfig::partition_config() const {
@@ -77,6 +84,7 @@ Result<TopicConfig> TopicConfig::decode(std::string_view text) {
       c.durability = *d;
       continue;
     }
+    if (!is_numeric_key(key)) continue;  // unknown: skipped whatever its value (FORMAT.md)
     auto v = parse_int(value);
     if (!v) return Status::corruption("line " + std::to_string(line_no) + ": bad number");
     if (key == "partitions") {
@@ -91,7 +99,6 @@ Result<TopicConfig> TopicConfig::decode(std::string_view text) {
     } else if (key == "retention.ms") {
       if (*v >= 0) c.retention_age = std::chrono::milliseconds(*v);
     }
-    // Unknown keys are skipped, so a newer broker's file still loads.
   }
   if (!seen_partitions) return Status::corruption("no partitions line");
   CAIRN_RETURN_IF_ERROR(c.validate());
