@@ -88,11 +88,13 @@ TEST(FormatSpec, ATimeIndexFileDecodesAsTheSpecSays) {
   auto index = TimeIndex::decode(Offset(100), bytes, 6);
   ASSERT_TRUE(index) << index.error().to_string();
   EXPECT_EQ(index->size(), 2u);
-  EXPECT_EQ(index->last()->timestamp_ms, 1520);
-  EXPECT_EQ(index->last()->offset, Offset(106));
+  EXPECT_EQ(index->entry(0).timestamp, timestamp_from_millis(1000));
+  EXPECT_EQ(index->entry(0).offset, Offset(102));
+  EXPECT_EQ(index->entry(1).timestamp, timestamp_from_millis(1520));
+  EXPECT_EQ(index->entry(1).offset, Offset(106));
   // Scanning for the first timestamp >= 1001 may start at the last entry with T < 1001.
-  EXPECT_EQ(index->scan_start(1001), Offset(102));
-  EXPECT_FALSE(index->scan_start(1000));
+  EXPECT_EQ(index->scan_start(timestamp_from_millis(1001)), Offset(102));
+  EXPECT_FALSE(index->scan_start(timestamp_from_millis(1000)));
 
   auto decreasing = bytes;
   decreasing[12] = std::byte{0x10};  // the second entry's T becomes 16, below the first's 1000
