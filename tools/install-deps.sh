@@ -8,6 +8,7 @@ packages=(
   libboost-dev liburing-dev libxxhash-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
+  prometheus
 )
 
 missing=()
