@@ -1,8 +1,16 @@
 // Prints a realistic exposition: every metric of the catalogue with series for a few topics,
 // partitions, groups, APIs and a follower, as a two-shard broker under load would export it.
 // The promtool test lints it; the names and label values include what needs escaping.
+// With --catalogue it prints the catalogue instead, one "name type" a line, for tests written in
+// other languages (the Grafana dashboard's). With --serve it serves the exposition at /metrics
+// on an ephemeral loopback port, prints "port N" and serves until its standard input closes (a
+// real Prometheus scrapes it in the Prometheus test).
 #include <cstdio>
+#include <iostream>
 #include <string>
+
+#include "broker/http/server.h"
+#include "broker/http/standard_routes.h"
 
 #include "broker/metrics/catalogue.h"
 #include "broker/metrics/registry.h"
@@ -10,7 +18,13 @@
 
 using namespace cairn::broker::metrics;
 
-int main() {
+int main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "--catalogue") {
+    for (const Descriptor* d : catalogue::kAll) {
+      std::printf("%s %s\n", std::string(d->name).c_str(), std::string(type_name(d->type)).c_str());
+    }
+    return 0;
+  }
   Registry registry({.shard_count = 2});
   namespace c = catalogue;
   for (const char* topic : {"orders", "payments", "odd \"topic\" \\ name"}) {
@@ -61,6 +75,23 @@ int main() {
   registry.gauge(c::kRequestMemoryBudget).set(0, 64 << 20);
   registry.gauge(c::kRequestMemoryBudget).set(1, 64 << 20);
   registry.gauge(c::kBuildInfo, {"0.1.0"}).set(0, 1);
+  if (argc > 1 && std::string(argv[1]) == "--serve") {
+    cairn::broker::http::Router router;
+    cairn::broker::http::add_metrics_route(router, registry);
+    cairn::broker::http::ServerOptions options;
+    options.port = 0;
+    cairn::broker::http::Server server(std::move(router), options);
+    if (cairn::Status s = server.start(); !s.is_ok()) {
+      std::fprintf(stderr, "%s\n", s.message().c_str());
+      return 1;
+    }
+    std::printf("port %u\n", static_cast<unsigned>(server.port()));
+    std::fflush(stdout);
+    std::string line;
+    while (std::getline(std::cin, line)) {
+    }
+    return 0;
+  }
   std::string text = to_text(registry);
   std::fwrite(text.data(), 1, text.size(), stdout);
   int missing = 0;
