@@ -2,8 +2,8 @@
 
 // Every metric cairnd exports, in one place: name, type, labels, unit and help. The broker
 // registers series of these descriptors (registry.h) and only ever increments, sets or observes
-// them; nothing else defines a metric name. README.md beside this file has the same list as a
-// table, and the Grafana dashboard (tools/grafana/) may use only these names.
+// them; nothing else defines a metric name. The top-level README ("Monitoring") has the same list
+// as a table, and the Grafana dashboard (tools/grafana/) may use only these names.
 
 #include <span>
 
