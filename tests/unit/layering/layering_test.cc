@@ -186,6 +186,12 @@ TEST(Layering, MetricsIncludeNothingButThemselvesAndTheStandardLibrary) {
   expect_clean(metrics_rule());
 }
 
+// The HTTP listener's headers are what the broker's API handlers include: Asio stays in its .cc.
+TEST(Layering, HttpHeadersKeepAsioOut) {
+  expect_clean(headers_of(
+      {.folder = "broker/http", .may_include = {"broker/http", "broker/metrics", "protocol"}}));
+}
+
 TEST(Layering, ClientNeverIncludesBrokerOrStorage) { expect_clean(client_rule()); }
 
 TEST(Layering, PublicClientHeadersIncludeOnlyEachOtherTheStandardLibraryAndTheListedWireTypes) {
