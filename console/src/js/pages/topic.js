@@ -4,12 +4,12 @@
 import {h, replace, table, badge, fact} from '../dom.js';
 import {LineChart} from '../chart.js';
 import {confirm} from '../dialog.js';
-import {base64ToBytes, formatBytes, formatCompact, formatNumber, formatTimestamp, parseTimestamp, renderBytes} from '../format.js';
+import {base64ToBytes, formatBytes, formatCompact, formatNumber, formatSeconds, formatTimestamp, parseTimestamp, renderBytes} from '../format.js';
 
 function configPanel(config) {
   const describe = (key, value) => {
     if (value === -1) return 'unlimited';
-    if (key.endsWith('_ms')) return `${formatNumber(value)} ms`;
+    if (key.endsWith('_ms')) return formatSeconds(value / 1000);
     if (key.endsWith('_bytes')) return formatBytes(value);
     return String(value);
   };
