@@ -9,6 +9,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "protocol/wire_format.h"
 #include "storage/producer_snapshots.h"
 
 namespace cairn::storage {
@@ -135,7 +136,11 @@ void PartitionLog::append(std::span<std::byte> batch, AppendCallback done) {
     return fail_later(std::move(done),
                       Status::corruption("batch length field does not match the bytes sent"));
   }
-  if (Status s = view->validate_records(); !s.is_ok()) return fail_later(std::move(done), s);
+  if (Status s = view->validate_records(
+          protocol::batch::max_decompressed_bytes(config_.max_batch_bytes));
+      !s.is_ok()) {
+    return fail_later(std::move(done), s);
+  }
   const auto& h = view->header();
   if (h.producer_id >= 0 && (h.producer_epoch < 0 || h.base_sequence < 0)) {
     return fail_later(std::move(done), Status::invalid_argument(

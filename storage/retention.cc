@@ -10,6 +10,8 @@
 namespace cairn::storage {
 
 Result<size_t> PartitionLog::enforce_retention() {
+  // A compact-only topic keeps its segments (the cleaner shrinks them instead).
+  if (!config_.cleanup.delete_old) return size_t{0};
   if (!config_.retention_bytes && !config_.retention_age) return size_t{0};
   Timestamp now = config_.clock();
   uint64_t total = size_bytes();
