@@ -108,7 +108,12 @@ Result<RecordBatchView> RecordBatchView::parse(Bytes bytes, Verify verify) {
   const bool compressed = h.compression() != Compression::kNone;
   const uint64_t records_room =
       compressed ? batch::kMaxBatchLength : h.batch_length - batch::kHeaderSize;
-  if (h.record_count < 1 ||
+  // A stored batch may be empty: compaction kept its header (and offset range) but no record.
+  const bool empty = !produced && h.record_count == 0;
+  if (empty && (compressed || h.batch_length != batch::kHeaderSize)) {
+    return broken("an empty batch must be uncompressed and hold no bytes after its header");
+  }
+  if ((h.record_count < 1 && !empty) ||
       static_cast<uint64_t>(h.record_count) > records_room / batch::kMinRecordSize ||
       (compressed && h.batch_length == batch::kHeaderSize)) {
     return broken("record count " + std::to_string(h.record_count) + " does not fit a batch of " +
@@ -135,6 +140,10 @@ Bytes RecordBatchView::records_bytes() const { return bytes_.subspan(batch::kHea
 Status RecordBatchView::validate_records(size_t max_decompressed_bytes) const {
   auto records = BatchRecords::open(*this, max_decompressed_bytes);
   if (!records) return records.error();
+  // A compacted stored batch keeps its header's timestamps while records are gone: they bound
+  // the records kept rather than equal them.
+  const bool exact = verify_ == Verify::kProduced ||
+                     header_.record_count == header_.last_offset_delta + 1;
   RecordReader reader = records->reader();
   RecordView record;
   int32_t count = 0;
@@ -155,7 +164,11 @@ Status RecordBatchView::validate_records(size_t max_decompressed_bytes) const {
     }
     previous_delta = delta;
     int64_t ts = to_millis(record.timestamp);
-    if (count == 0 && ts != header_.first_timestamp) {
+    if (!exact && (ts < header_.first_timestamp || ts > header_.max_timestamp)) {
+      return Status::invalid_argument("record " + std::to_string(count) +
+                                      " has a timestamp outside the batch's range");
+    }
+    if (exact && count == 0 && ts != header_.first_timestamp) {
       return Status::invalid_argument(
           "first record timestamp differs from the batch first timestamp");
     }
@@ -168,7 +181,7 @@ Status RecordBatchView::validate_records(size_t max_decompressed_bytes) const {
                                     " records, header says " +
                                     std::to_string(header_.record_count));
   }
-  if (max_ts != header_.max_timestamp) {
+  if (exact && max_ts != header_.max_timestamp) {
     return Status::invalid_argument("batch max timestamp does not match its records");
   }
   return Status::ok();
@@ -258,6 +271,7 @@ bool RecordReader::next(RecordView& out) {
     if (!reader_.at_end()) return fail("trailing bytes after the last record");
     return false;
   }
+  const size_t record_start = reader_.position();
   int32_t length = 0;
   if (!reader_.read_varint(length)) return fail("bad length varint");
   if (length < static_cast<int32_t>(batch::kMinRecordSize) - 1 ||
@@ -305,6 +319,7 @@ bool RecordReader::next(RecordView& out) {
   out.timestamp = timestamp_from_millis(ts);
   out.header_count = header_count;
   out.headers_bytes = body.subspan(headers_start, r.position() - headers_start);
+  out.encoded = reader_.data().subspan(record_start, reader_.position() - record_start);
   ++read_;
   return true;
 }

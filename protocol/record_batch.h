@@ -159,6 +159,7 @@ struct RecordView {
   std::optional<Bytes> value;
   int32_t header_count = 0;
   Bytes headers_bytes;  // the encoded headers, already bounds-checked by RecordReader
+  Bytes encoded;        // the whole record as encoded, its length field included
 
   std::vector<HeaderView> headers() const;
 };

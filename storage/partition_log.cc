@@ -10,6 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "protocol/wire_format.h"
+#include "storage/compaction_job.h"
 #include "storage/producer_snapshots.h"
 
 namespace cairn::storage {
@@ -43,6 +44,7 @@ Result<std::unique_ptr<PartitionLog>> PartitionLog::open(IoBackend& io, std::fil
     CAIRN_RETURN_IF_ERROR(io.create_directory(dir));
     CAIRN_RETURN_IF_ERROR(io.sync_directory(dir.parent_path()));
   }
+  if (listing) CAIRN_RETURN_IF_ERROR(finish_interrupted_swap(io, dir));
   auto recovered = recover_log(io, dir, config.index_interval_bytes);
   if (!recovered) return recovered.error();
   if (recovered->segments.empty()) {
@@ -71,6 +73,7 @@ Result<std::unique_ptr<PartitionLog>> PartitionLog::open(IoBackend& io, std::fil
   log->recovery_point_ = on_disk.offset;
   log->recovery_point_synced_ = on_disk.synced_bytes.value_or(0);
   log->active_synced_bytes_ = synced;
+  log->cleaner_checkpoint_ = read_cleaner_checkpoint(io, log->dir_);
   auto producers = recover_producer_state(io, log->dir_, log->segments_,
                                           log->config_.max_producers, log->config_.clock());
   if (!producers) return producers.error();

@@ -41,6 +41,11 @@ Result<size_t> PartitionLog::delete_oldest_while(
   while (segments_.size() > 1) {
     const std::shared_ptr<Segment>& oldest = segments_.front();
     if (std::find(sealing_.begin(), sealing_.end(), oldest) != sealing_.end()) break;
+    // A compaction pass is reading it (and will replace its file): it waits for the pass.
+    if (compaction_ && std::find(compaction_->segments().begin(), compaction_->segments().end(),
+                                 oldest) != compaction_->segments().end()) {
+      break;
+    }
     auto unindexed = std::find(unindexed_.begin(), unindexed_.end(), oldest);
     if (unindexed != unindexed_.end() && seal_writing_) break;  // its index files are being written
     const char* why = reason(*oldest);
