@@ -343,5 +343,166 @@ TEST_F(CompactionTest, AFullReadAfterCompactionReturnsTheLatestValueOfEveryLiveK
   EXPECT_GT(reopened->cleaner_checkpoint(), final_read.back().offset);
 }
 
+// A power loss at every step of a pass (each write, sync, rename and delete, the swap's included)
+// leaves, after the next open, either the log as it was or the log as compacted: never a mix, and
+// never a record lost.
+TEST_F(CompactionTest, ACrashAtAnyStepOfAPassLeavesTheOldLogOrTheCompactedOneWhole) {
+  bool finished = false;
+  int saw_old = 0, saw_compacted = 0;
+  for (int crash_at = 1; !finished && crash_at < 3000; ++crash_at) {
+    SCOPED_TRACE("crash at operation " + std::to_string(crash_at));
+    dir_ = "/data/crash-" + std::to_string(crash_at);
+    CrashingBackend crashing(fault_);
+    auto log = open(crashing, config(2048));
+    fill(*log, 40, 10, 5);
+    auto before = without_filler(read_all(*log));
+    auto compacted = latest(before);
+
+    crashing.arm(crash_at);
+    auto stats = compact(*log, 1024);
+    if (!crashing.crashed()) {
+      ASSERT_TRUE(stats) << stats.error().to_string();
+      finished = true;
+      EXPECT_EQ(without_filler(read_all(*log)), compacted);
+      continue;
+    }
+    // Past its commit point a pass may report success though the machine went down under its
+    // last steps (index files, which recovery rebuilds).
+    log.reset();
+    ctx_.poll();
+
+    auto reopened = open(fault_, config(2048));
+    ASSERT_TRUE(reopened);
+    auto after = without_filler(read_all(*reopened));
+    EXPECT_TRUE(after == before || after == compacted)
+        << "neither the old log nor the compacted one: " << after.size() << " records";
+    (after == before ? saw_old : saw_compacted) += 1;
+    auto names = fault_.list_directory(dir_);
+    ASSERT_TRUE(names);
+    for (const auto& name : *names) {
+      EXPECT_FALSE(name.ends_with(format::kCleanedSuffix)) << name;
+      EXPECT_NE(name, format::kSwapFile);
+    }
+    // And the next pass completes.
+    ASSERT_TRUE(compact(*reopened, 1024));
+    EXPECT_EQ(without_filler(read_all(*reopened)), compacted);
+  }
+  EXPECT_TRUE(finished);
+  EXPECT_GT(saw_old, 0);
+  EXPECT_GT(saw_compacted, 0) << "no crash fell after the commit point";
+}
+
+// A consumer that reads slice by slice while a pass runs (and swaps segments under it) reads
+// each offset at most once, in order, only records that were written, and ends with the newest
+// value of every key.
+TEST_F(CompactionTest, AConsumerReadingWhileThePassRunsSeesAConsistentLog) {
+  auto log = open(fault_, config(4096));
+  fill(*log, 200, 10, 0);
+  auto before = without_filler(read_all(*log));
+  std::map<Offset, Read> written;
+  for (const auto& r : before) written.emplace(r.offset, r);
+
+  // A slice taken before the pass still reads as it was after the swap.
+  auto early = log->read(log->log_start_offset(), 2048);
+  ASSERT_TRUE(early);
+  auto early_bytes = bytes_of(*early);
+
+  std::vector<Read> seen;
+  Offset next = log->log_start_offset();
+  auto read_one_slice = [&] {
+    if (next >= log->high_watermark()) return;
+    auto slice = log->read(next, 512);
+    ASSERT_TRUE(slice) << slice.error().to_string();
+    read_batches(bytes_of(*slice), next, seen);
+    next = slice->next_offset;
+  };
+  ASSERT_TRUE(compact(*log, 512, read_one_slice));
+  while (next < log->high_watermark()) read_one_slice();
+
+  for (size_t i = 0; i < seen.size(); ++i) {
+    if (i > 0) ASSERT_LT(seen[i - 1].offset, seen[i].offset);
+    if (seen[i].key == "filler") continue;
+    auto it = written.find(seen[i].offset);
+    ASSERT_NE(it, written.end());
+    EXPECT_EQ(it->second, seen[i]);
+  }
+  std::map<std::string, std::optional<std::string>> last;
+  for (const auto& r : without_filler(seen)) last[r.key] = r.value;
+  ASSERT_EQ(last.size(), 200u);
+  for (int k = 0; k < 200; ++k) {
+    EXPECT_EQ(last["key-" + std::to_string(k)], "value-" + std::to_string(k) + "-v9");
+  }
+  EXPECT_EQ(bytes_of(*early), early_bytes);
+  std::vector<Read> old_records;
+  read_batches(early_bytes, Offset(0), old_records);
+  EXPECT_FALSE(old_records.empty());
+}
+
+TEST_F(CompactionTest, CompressedBatchesStayCompressedWithTheirCodec) {
+  auto log = open(fault_, config(8192));
+  fill(*log, 300, 5, 0, protocol::Compression::kZstd);
+  auto before = without_filler(read_all(*log));
+  ASSERT_TRUE(compact(*log));
+  EXPECT_EQ(without_filler(read_all(*log)), latest(before));
+  auto slice = log->read(log->log_start_offset(), 1 << 20);
+  ASSERT_TRUE(slice);
+  auto bytes = bytes_of(*slice);
+  protocol::BatchIterator batches(bytes, protocol::Verify::kStored);
+  int compressed = 0, empty = 0;
+  while (auto view = batches.next()) {
+    if (view->header().record_count == 0) {
+      ++empty;
+      EXPECT_EQ(view->header().compression(), protocol::Compression::kNone);
+    } else {
+      ++compressed;
+      EXPECT_EQ(view->header().compression(), protocol::Compression::kZstd);
+    }
+  }
+  EXPECT_GT(compressed, 0);
+  EXPECT_GT(empty, 0) << "batches whose records are all superseded keep their header";
+}
+
+TEST_F(CompactionTest, ADeletePolicyTopicIsNotCompactedAndACompactOnlyOneKeepsItsSegments) {
+  auto c = config(2048);
+  c.cleanup = CleanupPolicy{false, true};
+  auto log = open(fault_, c);
+  fill(*log, 40, 10, 0);
+  EXPECT_FALSE(log->wants_compaction());
+  log.reset();
+  ctx_.poll();
+
+  dir_ = "/data/compact-only";
+  c.cleanup = CleanupPolicy{true, false};
+  c.retention_bytes = 1;
+  log = open(fault_, c);
+  fill(*log, 40, 10, 0);
+  size_t segments = log->segment_count();
+  auto deleted = log->enforce_retention();
+  ASSERT_TRUE(deleted);
+  EXPECT_EQ(*deleted, 0u);
+  EXPECT_EQ(log->segment_count(), segments);
+}
+
+TEST(CompactionJobTest, AnInterruptedPassBeforeItsCommitPointIsRolledBack) {
+  boost::asio::io_context ctx;
+  FaultBackend io(ctx);
+  ASSERT_TRUE(io.create_directory("/p").is_ok());
+  auto f = io.open_file("/p/00000000000000000000.log.cleaned", true);
+  ASSERT_TRUE(f);
+  ASSERT_TRUE(finish_interrupted_swap(io, "/p").is_ok());
+  EXPECT_FALSE(io.exists("/p/00000000000000000000.log.cleaned"));
+}
+
+TEST(CompactionJobTest, ACleanerCheckpointRoundTripsAndADamagedOneReadsAsZero) {
+  boost::asio::io_context ctx;
+  FaultBackend io(ctx);
+  ASSERT_TRUE(io.create_directory("/p").is_ok());
+  EXPECT_EQ(read_cleaner_checkpoint(io, "/p"), Offset(0));
+  ASSERT_TRUE(write_cleaner_checkpoint(io, "/p", Offset(4242)).is_ok());
+  EXPECT_EQ(read_cleaner_checkpoint(io, "/p"), Offset(4242));
+  (*io.contents("/p/cleaner-checkpoint"))[9] ^= std::byte{1};
+  EXPECT_EQ(read_cleaner_checkpoint(io, "/p"), Offset(0));
+}
+
 }  // namespace
 }  // namespace cairn::storage
