@@ -14,6 +14,7 @@
 #include "storage/compaction.h"
 #include "storage/compaction_job.h"
 #include "storage/format.h"
+#include "storage/log_cleaner.h"
 #include "storage/partition_log.h"
 #include "tests/support/fault_backend.h"
 #include "tests/support/test_util.h"
@@ -481,6 +482,34 @@ TEST_F(CompactionTest, ADeletePolicyTopicIsNotCompactedAndACompactOnlyOneKeepsIt
   ASSERT_TRUE(deleted);
   EXPECT_EQ(*deleted, 0u);
   EXPECT_EQ(log->segment_count(), segments);
+}
+
+TEST_F(CompactionTest, TheCleanerCompactsTheDirtiestPartitionsAndReadsNoFasterThanItsRate) {
+  auto first = open(fault_, config(4096));
+  fill(*first, 100, 10, 0);
+  dir_ = "/data/t-1";
+  auto second = open(fault_, config(4096));
+  fill(*second, 100, 5, 0);
+  dir_ = "/data/t-2";
+  auto clean = open(fault_, config(4096));  // nothing sealed: nothing to do
+
+  LogCleaner cleaner(ctx_, {.bytes_per_sec = 2u << 20, .slice_bytes = 16 * 1024},
+                     [&] { return std::vector<PartitionLog*>{first.get(), second.get(),
+                                                             clean.get()}; });
+  auto started = std::chrono::steady_clock::now();
+  cleaner.start();
+  ASSERT_TRUE(run_until(ctx_, [&] {
+    return cleaner.passes_finished() == 2 && !first->wants_compaction() &&
+           !second->wants_compaction();
+  }));
+  auto elapsed = std::chrono::steady_clock::now() - started;
+  cleaner.stop();
+  EXPECT_EQ(first->dirty_ratio(), 0.0);
+  EXPECT_EQ(second->dirty_ratio(), 0.0);
+  // Each slice waits for what it read at 2 MiB/s before the next: all but the last wait.
+  EXPECT_GE(elapsed, std::chrono::nanoseconds((cleaner.bytes_read() - 2 * 16 * 1024) * 1'000'000'000ull /
+                                              (2u << 20)));
+  EXPECT_EQ(without_filler(read_all(*first)).size(), 100u);
 }
 
 TEST(CompactionJobTest, AnInterruptedPassBeforeItsCommitPointIsRolledBack) {
