@@ -53,9 +53,16 @@ Rule headers_of(Rule rule) {
   return rule;
 }
 Rule broker_rule() {
-  return {.folder = "broker", .may_include = {"protocol", "storage", "broker"}};
+  return {.folder = "broker", .may_include = {"protocol", "storage", "tls", "broker"}};
 }
-Rule client_rule() { return {.folder = "client", .may_include = {"protocol", "client"}}; }
+Rule client_rule() { return {.folder = "client", .may_include = {"protocol", "tls", "client"}}; }
+// TLS contexts (tls/) sit beside protocol/ at the bottom: Asio's SSL support and the Status
+// vocabulary, nothing else of ours.
+Rule tls_rule() {
+  return {.folder = "tls",
+          .may_include = {"protocol", "tls"},
+          .banned_folders = {"protocol/kafka", "protocol/sasl"}};
+}
 // The product API: the public headers include one another and the standard library. The
 // protocol/ headers listed are what they include today; taking the wire types out of the public
 // API removes them from this list.
@@ -67,7 +74,8 @@ Rule client_public_headers_rule() {
           .standard_library_only = true};
 }
 Rule tools_rule() {
-  return {.folder = "tools", .may_include = {"protocol", "storage", "broker", "client", "tools"}};
+  return {.folder = "tools",
+          .may_include = {"protocol", "storage", "tls", "broker", "client", "tools"}};
 }
 Rule bench_rule() { return {.folder = "bench", .may_include = {"protocol", "storage", "bench"}}; }
 
@@ -190,6 +198,31 @@ TEST(Layering, OnlyTheBrokerKnowsKafkasProtocol) {
     expect_clean(rule);
   }
 }
+
+// SASL (protocol/sasl) is bytes too, but computed with libcrypto: only its sources include
+// OpenSSL, so that the rest of protocol/ and every includer of its headers stay free of it, and
+// storage never sees it.
+TEST(Layering, OnlyTheSaslSourcesUseOpenSsl) {
+  Rule protocol = protocol_rule();
+  protocol.skipped_folders = {"protocol/sasl"};
+  protocol.banned_folders = {"protocol/sasl"};
+  protocol.banned_external.push_back("openssl/");
+  expect_clean(protocol);
+  Rule sasl_sources = {.folder = "protocol/sasl",
+                       .may_include = {"protocol"},
+                       .banned_external = {"boost/", "spdlog/"},
+                       .banned_folders = {"protocol/kafka"}};
+  expect_clean(sasl_sources);
+  Rule sasl_headers = sasl_sources;
+  sasl_headers.headers_only = true;
+  sasl_headers.banned_external.push_back("openssl/");
+  expect_clean(sasl_headers);
+  Rule storage = storage_rule();
+  storage.banned_folders = {"protocol/sasl"};
+  expect_clean(storage);
+}
+
+TEST(Layering, TlsUsesNothingButTheProtocolVocabulary) { expect_clean(tls_rule()); }
 
 TEST(Layering, ToolsAndBenchmarksIncludeOnlyWhatSitsBelowThem) {
   expect_clean(tools_rule());
