@@ -9,6 +9,7 @@
 
 #include "tools/cairn/common.h"
 #include "tools/cairn/log_command.h"
+#include "tools/cairn/security_commands.h"
 
 int main(int argc, char** argv) {
   using namespace cairn::tools;
@@ -32,6 +33,8 @@ int main(int argc, char** argv) {
   add_groups_command(app, global);
   add_perf_command(app, global);
   add_log_command(app, exit_code);
+  add_users_command(app);
+  add_acl_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
