@@ -66,22 +66,4 @@ void AclSet::reindex() {
   }
 }
 
-void AclSet::for_each_applicable(std::string_view principal, const Resource& r,
-                                 const std::function<void(const Entry&)>& f) const {
-  const TypeIndex& t = index_[slot(r.type)];
-  auto visit = [&](const Entry& e) {
-    if (e.principal == principal || e.principal == kWildcardPrincipal) f(e);
-  };
-  auto visit_all = [&](std::string_view name) {
-    auto it = t.literal.find(std::string(name));
-    if (it == t.literal.end()) return;
-    for (const Entry& e : it->second) visit(e);
-  };
-  visit_all(r.name);
-  if (r.name != kWildcardName) visit_all(kWildcardName);
-  for (const auto& [prefix, e] : t.prefixed) {
-    if (r.name.starts_with(prefix)) visit(e);
-  }
-}
-
 }  // namespace cairn::broker::security

@@ -56,15 +56,21 @@ class AclSet {
   const std::set<AclBinding>& bindings() const { return bindings_; }
   size_t size() const { return bindings_.size(); }
 
-  // Calls `f` with each binding whose pattern matches `r` and whose principal is `principal`
-  // or the wildcard.
-  void for_each_applicable(std::string_view principal, const Resource& r,
-                           const std::function<void(const Entry&)>& f) const;
+  // Calls `f(const Entry&)` with each binding whose pattern matches `r` and whose principal is
+  // `principal` or the wildcard. Allocates nothing: the authorizer asks this on every request.
+  template <class F>
+  void for_each_applicable(std::string_view principal, const Resource& r, F&& f) const;
 
  private:
+  // Lets the index be searched by string_view without building a string.
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   struct TypeIndex {
-    std::unordered_map<std::string, std::vector<Entry>> literal;  // by name, "*" included
-    std::vector<std::pair<std::string, Entry>> prefixed;          // by prefix
+    // By name, "*" included.
+    std::unordered_map<std::string, std::vector<Entry>, NameHash, std::equal_to<>> literal;
+    std::vector<std::pair<std::string, Entry>> prefixed;  // by prefix
   };
   void reindex();
   static size_t slot(ResourceType t);
@@ -72,5 +78,23 @@ class AclSet {
   std::set<AclBinding> bindings_;
   std::array<TypeIndex, 4> index_;
 };
+
+template <class F>
+void AclSet::for_each_applicable(std::string_view principal, const Resource& r, F&& f) const {
+  const TypeIndex& t = index_[slot(r.type)];
+  auto visit = [&](const Entry& e) {
+    if (e.principal == principal || e.principal == kWildcardPrincipal) f(e);
+  };
+  auto visit_literal = [&](std::string_view name) {
+    auto it = t.literal.find(name);
+    if (it == t.literal.end()) return;
+    for (const Entry& e : it->second) visit(e);
+  };
+  visit_literal(r.name);
+  if (r.name != kWildcardName) visit_literal(kWildcardName);
+  for (const auto& [prefix, e] : t.prefixed) {
+    if (r.name.starts_with(prefix)) visit(e);
+  }
+}
 
 }  // namespace cairn::broker::security

@@ -29,7 +29,7 @@ Authorizer::Authorizer(AuthorizerConfig config, AclSet acls)
     : config_(std::move(config)), acls_(std::move(acls)) {}
 
 bool Authorizer::is_super_user(std::string_view principal) const {
-  return config_.super_users.contains(std::string(principal));
+  return config_.super_users.contains(principal);
 }
 
 bool Authorizer::authorize(std::string_view principal, AclOperation op, const Resource& r) const {

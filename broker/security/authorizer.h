@@ -23,8 +23,8 @@
 namespace cairn::broker::security {
 
 struct AuthorizerConfig {
-  bool enabled = false;                 // --authorizer on|off
-  std::set<std::string> super_users;    // --super-users User:NAME,...
+  bool enabled = false;                            // --authorizer on|off
+  std::set<std::string, std::less<>> super_users;  // --super-users User:NAME,...
 };
 
 class Authorizer {

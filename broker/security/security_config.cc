@@ -38,8 +38,8 @@ Result<std::vector<SaslMechanism>> parse_sasl_mechanisms(std::string_view list) 
   return out;
 }
 
-Result<std::set<std::string>> parse_super_users(std::string_view list) {
-  std::set<std::string> out;
+Result<std::set<std::string, std::less<>>> parse_super_users(std::string_view list) {
+  std::set<std::string, std::less<>> out;
   for (std::string_view principal : split_list(list)) {
     out.emplace(principal);
   }

@@ -23,7 +23,7 @@ struct SecurityConfig {
   std::string tls_principal_rules;  // --tls-principal-rules: empty means kDefaultPrincipalRules
   std::vector<SaslMechanism> sasl_mechanisms;  // --sasl-mechanisms SCRAM-SHA-256[,SCRAM-SHA-512][,PLAIN]
   bool authorizer = false;                     // --authorizer on|off
-  std::set<std::string> super_users;           // --super-users User:NAME[,User:NAME...]
+  std::set<std::string, std::less<>> super_users;  // --super-users User:NAME[,User:NAME...]
 
   bool tls() const { return tls_cert.has_value(); }
   // kInvalidArgument naming the flags that do not go together: a certificate without its key
@@ -37,7 +37,7 @@ struct SecurityConfig {
 // "SCRAM-SHA-256,SCRAM-SHA-512": names as SASL spells them, comma separated.
 Result<std::vector<SaslMechanism>> parse_sasl_mechanisms(std::string_view list);
 // "User:alice,User:admin".
-Result<std::set<std::string>> parse_super_users(std::string_view list);
+Result<std::set<std::string, std::less<>>> parse_super_users(std::string_view list);
 // "on" or "off".
 Result<bool> parse_on_off(std::string_view value);
 

@@ -25,7 +25,8 @@ TEST(SecurityConfig, FlagValuesParseAsTheReadmeSpellsThem) {
   EXPECT_EQ(*m, (std::vector{SaslMechanism::kScramSha256, SaslMechanism::kScramSha512}));
   EXPECT_FALSE(parse_sasl_mechanisms("SCRAM-SHA-1").has_value());
   EXPECT_FALSE(parse_sasl_mechanisms("scram-sha-256").has_value());
-  EXPECT_EQ(*parse_super_users("User:admin,User:ops"), (std::set<std::string>{"User:admin", "User:ops"}));
+  EXPECT_EQ(*parse_super_users("User:admin,User:ops"),
+            (std::set<std::string, std::less<>>{"User:admin", "User:ops"}));
   EXPECT_TRUE(*parse_on_off("on"));
   EXPECT_FALSE(*parse_on_off("off"));
   EXPECT_FALSE(parse_on_off("yes").has_value());
