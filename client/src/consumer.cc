@@ -7,7 +7,7 @@
 #include <set>
 #include <thread>
 
-#include "cairn/connection.h"
+#include "client/src/connection.h"
 #include "client/src/retry.h"
 #include "protocol/messages/fetch.h"
 #include "protocol/messages/group.h"

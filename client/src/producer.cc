@@ -6,7 +6,7 @@
 #include <mutex>
 #include <thread>
 
-#include "cairn/connection.h"
+#include "client/src/connection.h"
 #include "cairn/partitioner.h"
 #include "client/src/retry.h"
 #include "protocol/messages/group.h"

@@ -40,7 +40,7 @@
 #include <vector>
 
 #include "cairn/record.h"
-#include "protocol/status.h"
+#include "cairn/status.h"
 
 namespace cairn::client {
 

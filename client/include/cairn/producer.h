@@ -29,7 +29,7 @@
 #include <string>
 
 #include "cairn/record.h"
-#include "protocol/status.h"
+#include "cairn/status.h"
 
 namespace cairn::client {
 
