@@ -111,8 +111,8 @@ TEST(ConnectionTest, ExternalBytesThatDoNotMatchTheirFieldFailTheRequest) {
 }
 
 TEST(ConnectionTest, AnAnswerOutOfOrderFailsEveryRequestInFlightAndClosesTheConnection) {
+  int n = 0;  // before the broker, whose handler uses it until the broker is gone
   FakeBroker broker;
-  int n = 0;
   broker.on(ApiKey::kMetadata, [&n](const FakeBroker::Request&) {
     if (n++ == 0) return Answer::reply(protocol::MetadataResponse{}).held();
     return Answer::reply(protocol::MetadataResponse{}).then_release_held();

@@ -102,8 +102,10 @@ class ProducerTest : public ::testing::Test {
     return p ? std::move(*p) : nullptr;
   }
 
-  FakeBroker broker_;
+  // Declared before the broker, which is destroyed first: its handlers use them until then.
   FakeLog log_;
+  std::atomic<int> produces_{0};
+  FakeBroker broker_;
 };
 
 TEST_F(ProducerTest, RecordsOfOnePartitionAreStoredInSendOrder) {
@@ -145,9 +147,8 @@ TEST_F(ProducerTest, ApiVersionsIsAskedAtVersionOne) {
 TEST_F(ProducerTest, ARetriedBatchKeepsItsSequenceAndTheBatchesBehindItFollowInOrder) {
   // Every record is its own batch, and the first Produce is refused with a retriable error
   // after the batches behind it are already in flight.
-  std::atomic<int> produces{0};
   broker_.on(ApiKey::kProduce, [&](const FakeBroker::Request& r) {
-    if (produces++ == 0) {
+    if (produces_++ == 0) {
       auto req = r.decode<protocol::ProduceRequest>();
       protocol::ProduceResponse refused;
       for (const auto& t : req.topics) {
@@ -189,9 +190,8 @@ TEST_F(ProducerTest, ARetriedBatchKeepsItsSequenceAndTheBatchesBehindItFollowInO
 }
 
 TEST_F(ProducerTest, ADroppedConnectionResendsTheBatchWithTheSameProducerIdAndSequence) {
-  std::atomic<int> produces{0};
   broker_.on(ApiKey::kProduce, [&](const FakeBroker::Request& r) {
-    if (produces++ == 0) return FakeBroker::Answer::drop_connection();
+    if (produces_++ == 0) return FakeBroker::Answer::drop_connection();
     return log_.produce(r);
   });
   Deliveries d;
@@ -212,10 +212,9 @@ TEST_F(ProducerTest, ADroppedConnectionResendsTheBatchWithTheSameProducerIdAndSe
 
 TEST_F(ProducerTest, AStoredBatchWhoseAnswerWasLostIsNotStoredTwice) {
   // The first Produce is stored, then the connection drops before the answer goes out.
-  std::atomic<int> produces{0};
   broker_.on(ApiKey::kProduce, [&](const FakeBroker::Request& r) {
     auto answer = log_.produce(r);
-    if (produces++ == 0) return FakeBroker::Answer::drop_connection();
+    if (produces_++ == 0) return FakeBroker::Answer::drop_connection();
     return answer;
   });
   Deliveries d;
@@ -232,9 +231,8 @@ TEST_F(ProducerTest, AStoredBatchWhoseAnswerWasLostIsNotStoredTwice) {
 TEST_F(ProducerTest, AnswersOutOfOrderCloseTheConnectionAndEveryBatchIsResentInOrder) {
   // The first answer is held back until the second request is answered: the client sees the
   // second correlation id first.
-  std::atomic<int> produces{0};
   broker_.on(ApiKey::kProduce, [&](const FakeBroker::Request& r) {
-    int n = produces++;
+    int n = produces_++;
     if (n == 0) return log_.produce(r).held();
     if (n == 1) return log_.produce(r).then_release_held();
     return log_.produce(r);
@@ -256,9 +254,8 @@ TEST_F(ProducerTest, AnswersOutOfOrderCloseTheConnectionAndEveryBatchIsResentInO
 }
 
 TEST_F(ProducerTest, AReplyWithoutThePartitionFailsTheBatchInsteadOfEndingTheProcess) {
-  std::atomic<int> produces{0};
   broker_.on(ApiKey::kProduce, [&](const FakeBroker::Request& r) {
-    if (produces++ == 0) return FakeBroker::Answer::reply(protocol::ProduceResponse{});
+    if (produces_++ == 0) return FakeBroker::Answer::reply(protocol::ProduceResponse{});
     return log_.produce(r);
   });
   auto producer = make(config());
@@ -275,9 +272,8 @@ TEST_F(ProducerTest, AReplyWithoutThePartitionFailsTheBatchInsteadOfEndingThePro
 }
 
 TEST_F(ProducerTest, ABatchRefusedForGoodFailsAndTheProducerTakesANewId) {
-  std::atomic<int> produces{0};
   broker_.on(ApiKey::kProduce, [&](const FakeBroker::Request& r) {
-    if (produces++ == 0) {
+    if (produces_++ == 0) {
       protocol::ProduceResponse refused{{{"t", {{0, ErrorCode::kInvalidRecord, -1, -1, "bad"}}}}};
       return FakeBroker::Answer::reply(refused);
     }
