@@ -65,15 +65,19 @@ Status Sender::connect() {
 }
 
 Result<std::shared_ptr<Connection>> Sender::connection() {
-  bool renew;
-  {
-    std::lock_guard lock(mu_);
-    renew = renew_producer_id_;
-  }
-  {
+  auto usable = [this]() -> std::shared_ptr<Connection> {
+    {
+      std::lock_guard lock(mu_);
+      if (renew_producer_id_) return nullptr;
+    }
     std::lock_guard lock(conn_mu_);
-    if (conn_ && conn_->health().is_ok() && !renew) return conn_;
-  }
+    return conn_ && conn_->health().is_ok() ? conn_ : nullptr;
+  };
+  if (auto c = usable()) return c;
+  // The application's thread (a topic's metadata) and the sender's may both find it gone: the
+  // second waits for the first's connection (and producer id) instead of making its own.
+  std::lock_guard connecting(connect_mu_);
+  if (auto c = usable()) return c;
   CAIRN_RETURN_IF_ERROR(connect());
   std::lock_guard lock(conn_mu_);
   return conn_;

@@ -100,6 +100,7 @@ class Sender : public std::enable_shared_from_this<Sender> {
   // producer takes a new id (and starts every partition's sequences again) before sealing more.
   bool renew_producer_id_ = false;
 
+  std::mutex connect_mu_;  // one (re)connect at a time, so a producer id is asked for once
   std::mutex conn_mu_;
   std::shared_ptr<Connection> conn_;
   std::thread thread_;

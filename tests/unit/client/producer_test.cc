@@ -10,6 +10,7 @@
 
 #include "cairn/producer.h"
 #include "protocol/messages/admin.h"
+#include "protocol/messages/group.h"
 #include "protocol/messages/produce.h"
 #include "protocol/record_batch.h"
 #include "tests/support/fake_broker.h"
@@ -293,6 +294,47 @@ TEST_F(ProducerTest, ABatchRefusedForGoodFailsAndTheProducerTakesANewId) {
   auto stored = log_.batches({"t", 0});
   ASSERT_EQ(stored.size(), 1u);
   EXPECT_EQ(stored[0].base_sequence, 0) << "a new producer id starts its sequences at 0";
+}
+
+TEST_F(ProducerTest, ASendThatNeedsTheConnectionWhileTheSenderTakesANewIdWaitsForThatId) {
+  broker_.add_topic("u", 1);
+  broker_.on(ApiKey::kProduce, [&](const FakeBroker::Request& r) {
+    if (produces_++ == 0) {
+      protocol::ProduceResponse refused{{{"t", {{0, ErrorCode::kInvalidRecord, -1, -1, "bad"}}}}};
+      return FakeBroker::Answer::reply(refused);
+    }
+    return log_.produce(r);
+  });
+  int ids = 0;
+  broker_.on(ApiKey::kInitProducerId, [&](const FakeBroker::Request&) {
+    ++ids;
+    auto answer = FakeBroker::Answer::reply(
+        protocol::InitProducerIdResponse{ErrorCode::kNone, 100 + ids, 0});
+    // The renewal is slow, so a send() that needs the connection meanwhile finds none usable.
+    return ids == 2 ? std::move(answer).after(300ms) : answer;
+  });
+  auto producer = make(config());
+  auto refused = producer->send(record("refused"));
+  ASSERT_EQ(refused.wait_for(10s), std::future_status::ready);
+  ASSERT_FALSE(refused.get());
+  ASSERT_TRUE(broker_.wait_for_requests(ApiKey::kInitProducerId, 2));
+
+  ProducerRecord other = record("to u");
+  other.topic = "u";
+  auto to_u = producer->send(other);  // "u" is not known yet: send() asks for its metadata
+  auto to_t = producer->send(record("to t"));
+  ASSERT_EQ(to_u.wait_for(10s), std::future_status::ready);
+  ASSERT_EQ(to_t.wait_for(10s), std::future_status::ready);
+  EXPECT_TRUE(to_u.get());
+  EXPECT_TRUE(to_t.get());
+  EXPECT_EQ(broker_.count(ApiKey::kInitProducerId), 2u) << "one new id, not one per thread";
+  auto on_t = log_.batches({"t", 0});
+  auto on_u = log_.batches({"u", 0});
+  ASSERT_EQ(on_t.size(), 1u);
+  ASSERT_EQ(on_u.size(), 1u);
+  EXPECT_EQ(on_t[0].producer_id, on_u[0].producer_id);
+  EXPECT_EQ(on_t[0].base_sequence, 0);
+  EXPECT_EQ(on_u[0].base_sequence, 0);
 }
 
 TEST_F(ProducerTest, ARecordLargerThanTheBrokersMaxBatchBytesIsRefusedAtSend) {
