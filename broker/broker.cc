@@ -128,6 +128,13 @@ Status Broker::start() {
     topics->emplace(offsets_topic, c);
   }
   offsets_partitions_ = topics->at(offsets_topic).partitions;
+  producer_ids_ = std::make_unique<ProducerIds>(shards_[0]->io(), config_.data_dir / "producer-ids");
+  CAIRN_RETURN_IF_ERROR(producer_ids_->load());
+  // Idempotent batches must carry an id InitProducerId handed out: a made-up one would make each
+  // partition remember another producer.
+  for (auto& s : shards_) {
+    s->set_producer_id_filter([ids = producer_ids_.get()](int64_t id) { return ids->issued(id); });
+  }
   CAIRN_RETURN_IF_ERROR(open_partitions(*topics));
   for (auto& s : shards_) {
     coordinators_.push_back(
@@ -135,9 +142,6 @@ Status Broker::start() {
     coordinators_.back()->load();
     coordinators_.back()->start();
   }
-  producer_ids_ = std::make_unique<ProducerIds>(shards_[0]->io(), config_.data_dir / "producer-ids");
-  CAIRN_RETURN_IF_ERROR(producer_ids_->load());
-
   server_ = std::make_unique<Server>(*this);
   CAIRN_RETURN_IF_ERROR(server_->listen());
   for (auto& s : shards_) s->start_retention_timer(config_.retention_check_interval);
@@ -185,9 +189,18 @@ awaitable<int> drain_shard(Broker& broker, Shard& shard) {
     s->close("broker stopping");
   }
   shard.budget().wake_all();
-  int failures = 0;
+  // Every partition refuses appends from here on (a commit or a produce from another core may
+  // still arrive), so each flush below covers all that its close records.
+  std::vector<std::pair<std::string, int32_t>> keys;
   for (Partition* p : shard.partitions()) {
-    if (!p->log()) continue;
+    keys.emplace_back(p->topic(), p->id());
+    if (p->log()) p->log()->begin_close();
+  }
+  int failures = 0;
+  for (const auto& [topic, id] : keys) {
+    // Looked up again after every suspension: a partition may be gone (its topic deleted).
+    Partition* p = shard.find(topic, id);
+    if (p == nullptr || !p->log()) continue;
     Notifier flushed(shard.executor());
     std::optional<Status> result;
     p->log()->flush([&](Status s) {
@@ -195,10 +208,12 @@ awaitable<int> drain_shard(Broker& broker, Shard& shard) {
       flushed.notify_all();
     });
     while (!result) co_await flushed.wait();
+    p = shard.find(topic, id);
+    if (p == nullptr || !p->log()) continue;
     Status closed = result->is_ok() ? p->log()->close() : *result;
     if (!closed.is_ok()) {
       ++failures;
-      spdlog::error("{}-{}: clean close failed: {}", p->topic(), p->id(), closed.to_string());
+      spdlog::error("{}-{}: clean close failed: {}", topic, id, closed.to_string());
     }
   }
   co_return failures;
@@ -215,8 +230,14 @@ awaitable<void> Broker::shutdown() {
   auto failures = co_await gather(std::move(tasks));
   int total = 0;
   for (int f : failures) total += f;
-  spdlog::info("stopped: partitions flushed and closed{}",
-               total ? " (" + std::to_string(total) + " failed)" : "");
+  stop_failures_ = total;
+  if (total == 0) {
+    spdlog::info("stopped: partitions flushed and closed");
+  } else {
+    spdlog::error("stopped, but {} partitions could not be flushed and closed cleanly (above); "
+                  "the next start recovers them from their logs",
+                  total);
+  }
   for (auto& s : shards_) s->stop();
 }
 

@@ -36,6 +36,9 @@ class Broker {
   void request_stop();
   // Blocks until the broker has stopped.
   void wait();
+  // After wait(): how many partitions the graceful stop could not flush and close cleanly (their
+  // acknowledged data is intact; the next start recovers them from the log).
+  int stop_failures() const { return stop_failures_.load(); }
 
   const BrokerConfig& config() const { return config_; }
   unsigned shard_count() const { return static_cast<unsigned>(shards_.size()); }
@@ -74,6 +77,7 @@ class Broker {
   int32_t offsets_partitions_ = 1;
   std::atomic<bool> shutting_down_{false};
   std::atomic<bool> stop_requested_{false};
+  std::atomic<int> stop_failures_{0};
   std::atomic<uint32_t> connections_{0};
   int lock_fd_ = -1;
 };

@@ -21,6 +21,7 @@ Status ProducerIds::load() {
     return Status::corruption(file_.string() + " does not hold a producer id");
   }
   next_ = reserved_until_ = v;
+  issued_below_.store(v, std::memory_order_release);
   return Status::ok();
 }
 
@@ -30,7 +31,9 @@ Result<int64_t> ProducerIds::next() {
     CAIRN_RETURN_IF_ERROR(storage::write_file_atomically(io_, file_, protocol::as_bytes(text)));
     reserved_until_ = next_ + kBlock;
   }
-  return next_++;
+  int64_t id = next_++;
+  issued_below_.store(next_, std::memory_order_release);
+  return id;
 }
 
 }  // namespace cairn::broker

@@ -66,6 +66,9 @@ Partition* Shard::find(std::string_view topic, int32_t partition) {
 }
 
 void Shard::add(std::unique_ptr<Partition> partition) {
+  if (partition->log() && producer_id_issued_) {
+    partition->log()->set_producer_id_filter(producer_id_issued_);
+  }
   Key key(partition->topic(), partition->id());
   partitions_[std::move(key)] = std::move(partition);
 }

@@ -102,7 +102,12 @@ class Shard {
   void join();
 
   Partition* find(std::string_view topic, int32_t partition);
+  // Takes a partition; its log (if online) gets the producer id filter.
   void add(std::unique_ptr<Partition> partition);
+  // Which producer ids the partitions added from now on accept (issued by InitProducerId).
+  void set_producer_id_filter(std::function<bool(int64_t)> issued) {
+    producer_id_issued_ = std::move(issued);
+  }
   std::unique_ptr<Partition> remove(std::string_view topic, int32_t partition);
   std::vector<Partition*> partitions();
 
@@ -134,6 +139,7 @@ class Shard {
   std::unique_ptr<storage::IoBackend> io_;
   std::shared_ptr<MemoryBudget> budget_;
   std::map<Key, std::unique_ptr<Partition>, KeyLess> partitions_;
+  std::function<bool(int64_t)> producer_id_issued_;
   std::unique_ptr<asio::steady_timer> retention_timer_;
   std::chrono::milliseconds retention_interval_{0};
   std::thread thread_;

@@ -12,12 +12,16 @@
 //
 // Idempotent producers: a batch with a producer id is checked against the partition's
 // ProducerState when its group is formed: a retry of a stored batch completes with the stored
-// offsets (duplicate) and is not written again; a gap fails with kOutOfOrder; an older epoch
-// with kFenced.
+// offsets (duplicate) and is not written again; a gap, or a producer the partition does not know
+// that does not start at sequence 0, fails with kOutOfOrder; an older epoch with kFenced. A
+// producer id the owner's filter says was never issued fails with kInvalidArgument.
 //
 // Failures: a write that fails (ENOSPC, EIO) fails its group and the bytes are cut off; the
 // partition keeps taking appends. A failed fdatasync is never retried: the partition refuses
 // every later append until it is reopened, and write_status() says why.
+//
+// The class is defined in three files: partition_log.cc (open, append, group commit, read,
+// flush, close), sealing.cc (syncing, rolling, sealing and the recovery point) and retention.cc.
 
 #include <chrono>
 #include <deque>
@@ -31,27 +35,13 @@
 #include "protocol/record_batch.h"
 #include "protocol/status.h"
 #include "protocol/types.h"
-#include "storage/durability_policy.h"
-#include "storage/producer_state.h"
 #include "storage/io/io_backend.h"
+#include "storage/partition_config.h"
+#include "storage/producer_state.h"
 #include "storage/recovery.h"
 #include "storage/segment.h"
 
 namespace cairn::storage {
-
-struct PartitionConfig {
-  uint64_t segment_bytes = 1ull << 30;                              // roll when the next batch would pass this
-  std::chrono::milliseconds segment_age = std::chrono::hours(24 * 7);  // roll a segment this old
-  std::optional<uint64_t> retention_bytes;                          // keep at least this much, delete older segments
-  std::optional<std::chrono::milliseconds> retention_age;           // delete segments whose newest record is older
-  DurabilityPolicy durability = DurabilityPolicy::always();
-  uint32_t index_interval_bytes = 4096;
-  uint32_t max_batch_bytes = 8u << 20;
-  int32_t leader_epoch = 0;
-  Clock clock = system_now;
-
-  Status validate() const;
-};
 
 struct AppendResult {
   Offset base_offset;
@@ -88,9 +78,14 @@ class PartitionLog {
   Result<std::optional<Offset>> offset_for_timestamp(Timestamp ts) const;
 
   // Runs `done` once every append made before it is written and synced, whatever the policy.
+  // A log destroyed first runs it with kUnavailable.
   void flush(SyncCallback done);
-  // Syncs and seals the active segment's indexes and records a clean recovery point. Requires
-  // idle(). No append is taken afterwards.
+  // The first step of a clean stop: from now on append() refuses (kUnavailable), so that the
+  // flush that follows covers everything close() will record. Appends already taken complete.
+  void begin_close();
+  // Syncs and seals the active segment's indexes and records a clean recovery point. kUnavailable
+  // (and nothing recorded) unless idle(): begin_close(), then flush(), then close(). No append is
+  // taken afterwards.
   Status close();
   bool idle() const;
 
@@ -101,6 +96,11 @@ class PartitionLog {
   // Deletes a partition's directory and every file in it.
   static Status remove(IoBackend& io, const std::filesystem::path& dir);
 
+  // Says whether a producer id was issued (by InitProducerId); batches with other ids are
+  // refused. Without one every id is taken. Called on the core's thread.
+  void set_producer_id_filter(std::function<bool(int64_t producer_id)> issued) {
+    producer_id_issued_ = std::move(issued);
+  }
   // Called after the high watermark advances, on the core's thread (wakes long polls).
   void set_append_listener(std::function<void(Offset high_watermark)> listener) {
     listener_ = std::move(listener);
@@ -124,27 +124,41 @@ class PartitionLog {
     protocol::BatchHeader header;
     AppendCallback done;
   };
-  struct Group;
+  struct Group;  // the batches of one write
   struct Timer;
 
   PartitionLog(IoBackend& io, std::filesystem::path dir, PartitionConfig config,
                RecoveredLog recovered);
 
   void fail_later(AppendCallback done, Status status);
+  // Group commit: forms the next group from the queue and writes it, unless a write is in flight.
   void maybe_write();
-  bool should_roll(uint64_t next_batch_bytes) const;
-  Status roll();
+  // Takes the queued batches that go into the next write (up to what the active segment and one
+  // write hold) and assigns their offsets; an idempotent batch that must not be written is
+  // answered (answer_unwritten()) and left out.
+  std::shared_ptr<Group> take_group();
+  void answer_unwritten(AppendCallback done, const ProducerState::Check& check);
   void on_write_done(std::shared_ptr<Group> group, WriteOutcome outcome);
   void fence(Status why);
   void fail_queue(const Status& status);
+  bool should_roll(uint64_t next_batch_bytes) const;
+  Status roll();
   void maybe_seal();
+  // Off the core's thread: writes the index files of every sealed segment still without them,
+  // then moves the recovery point past the newest. Then runs `then` on the core.
+  void write_seal(std::function<void()> then);
+  // Rewrites the recovery point with the active segment's synced bytes when they have grown by
+  // config_.synced_hint_bytes, off the core's thread.
+  void maybe_record_synced();
   void sync_active();
   void arm_sync_timer();
   void maybe_finish_flush();
-  Status rebuild_producer_state();
   // Deletes the oldest segments (never the active one) while `reason` names why.
   Result<size_t> delete_oldest_while(const std::function<const char*(const Segment&)>& reason);
+  // Writes a producer snapshot as of `at` (take_producer_snapshot()), off the core's thread.
   void write_producer_snapshot(Offset at);
+  // Expires idle producers and encodes the state as of `at`.
+  std::vector<std::byte> take_producer_snapshot(Offset at);
   bool dirty() const { return writes_completed_ > writes_synced_; }
 
   IoBackend& io_;
@@ -158,6 +172,7 @@ class PartitionLog {
   bool writing_ = false;
   bool in_callbacks_ = false;
   bool syncing_active_ = false;
+  bool closing_ = false;  // begin_close() was called
   bool closed_ = false;
   uint64_t writes_completed_ = 0;
   uint64_t writes_synced_ = 0;
@@ -165,10 +180,21 @@ class PartitionLog {
 
   std::deque<std::shared_ptr<Segment>> sealing_;  // rolled, not yet synced and indexed
   bool sealing_in_flight_ = false;
-  bool recovery_point_stuck_ = false;
+  // Synced, but their index files could not be written (a full disk): the recovery point stays
+  // before them until a later seal or the clean close writes them.
+  std::vector<std::shared_ptr<Segment>> unindexed_;
+  bool seal_failed_ = false;  // a rolled segment could not be synced: the recovery point stays
+  bool seal_writing_ = false;  // write_seal() work in flight
+  // The recovery point as last written, and the synced bytes it records for its segment.
+  Offset recovery_point_;
+  uint64_t recovery_point_synced_ = 0;
+  bool hint_writing_ = false;         // maybe_record_synced() work in flight
+  uint64_t active_synced_bytes_ = 0;  // bytes of the active segment known to be synced
+  int background_ = 0;                // IoBackend::async_run() work in flight
 
   std::vector<SyncCallback> flush_waiters_;
   std::function<void(Offset)> listener_;
+  std::function<bool(int64_t)> producer_id_issued_;
   std::unique_ptr<Timer> sync_timer_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

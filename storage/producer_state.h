@@ -1,21 +1,31 @@
 #pragma once
 
 // ProducerState: what a partition knows of each idempotent producer (FORMAT.md, "Producer
-// snapshots"): its epoch and its last few batches' sequence ranges and offsets. It decides
-// whether a batch is the next one (append it), one already stored (a retry: answer with its
-// offsets, store nothing), out of order (a gap: refuse) or from an older epoch (fenced).
-// The log is the source of truth: the state is rebuilt from batch headers, starting from a
-// snapshot written at each segment roll and on a clean close. Owned by its PartitionLog.
+// snapshots"): its epoch, its last few batches' sequence ranges and offsets, and when it last
+// appended by the broker's clock. It decides whether a batch is the next one (append it), one
+// already stored (a retry: answer with its offsets, store nothing), out of order (a gap, or a
+// producer it does not know that does not start at sequence 0: refuse) or from an older epoch
+// (fenced), and, for the batches of one group commit, whether each follows the one before it
+// in the group (GroupCheck). It remembers at most a fixed number of producers: recording a new
+// one past that forgets the least recently appended. The log is the source of truth: the state
+// is rebuilt from batch headers, starting from a snapshot written at each segment roll and on a
+// clean close. Owned by its PartitionLog, on the partition's core; movable, not copyable.
 
+#include <array>
+#include <chrono>
 #include <cstdint>
-#include <deque>
+#include <list>
 #include <map>
 #include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "protocol/record_batch.h"
 #include "protocol/status.h"
 #include "protocol/types.h"
+#include "storage/format.h"
 #include "storage/io/io_backend.h"
 
 namespace cairn::storage {
@@ -23,7 +33,10 @@ namespace cairn::storage {
 class ProducerState {
  public:
   // Batches remembered per producer, so this many retried in a row are still recognised.
-  static constexpr size_t kRememberedBatches = 5;
+  static constexpr size_t kRememberedBatches = format::kSnapshotMaxBatches;
+  static constexpr size_t kDefaultMaxProducers = 1000;
+  // How long a producer is remembered after its last append, by default.
+  static constexpr std::chrono::milliseconds kDefaultExpiry = std::chrono::days(7);
 
   struct BatchMeta {
     int32_t first_sequence = 0;
@@ -32,32 +45,79 @@ class ProducerState {
     Offset last_offset;
   };
 
-  enum class Verdict { kAppend, kDuplicate, kOutOfOrder, kFenced };
+  enum class Verdict {
+    kAppend,
+    kDuplicate,
+    kOutOfOrder,
+    kFenced,
+    // Within a group (GroupCheck): the producer has a batch in the group already and this one
+    // does not follow it, say a retry of it. Nothing is known yet that makes it wrong: the
+    // producer retries once the group is stored.
+    kInFlight,
+  };
   struct Check {
     Verdict verdict = Verdict::kAppend;
     BatchMeta duplicate_of;  // for kDuplicate
-    std::string why;         // for kOutOfOrder and kFenced
+    std::string why;         // for kOutOfOrder, kFenced and kInFlight
   };
 
-  // Judges a batch of an idempotent producer (producer id >= 0).
+  // Judges the batches of one group commit, in the order they will be written, before any of
+  // them is stored (record() follows the write): a producer's first batch in the group by the
+  // stored state (check()), a later one by the batch before it in the group, which it must
+  // continue (same epoch, the next sequence), else kInFlight. Lives while its group is formed;
+  // the ProducerState must outlive it and not change meanwhile.
+  class GroupCheck {
+   public:
+    explicit GroupCheck(const ProducerState& state) : state_(state) {}
+    // Judges `batch`, of an idempotent producer; a kAppend verdict takes it into the group.
+    Check check(const protocol::BatchHeader& batch);
+
+   private:
+    struct Next {
+      int16_t epoch;
+      int32_t sequence;
+    };
+    const ProducerState& state_;
+    std::map<int64_t, Next> next_;  // producers with a batch in the group: what must follow it
+  };
+
+  explicit ProducerState(size_t max_producers = kDefaultMaxProducers);
+  ProducerState(ProducerState&&) = default;
+  ProducerState& operator=(ProducerState&&) = default;
+  ProducerState(const ProducerState&) = delete;
+  ProducerState& operator=(const ProducerState&) = delete;
+
+  // Judges a batch of an idempotent producer (producer id >= 0) by what is stored.
   Check check(const protocol::BatchHeader& batch) const;
-  // Records a batch that was stored at `base_offset` (its header says the rest).
-  void record(const protocol::BatchHeader& batch, Offset base_offset);
-  // Forgets producers whose last batch is older than `cutoff_ms` (a batch max timestamp).
-  void expire(int64_t cutoff_ms);
+  // Records a batch that was stored at `base_offset` (its header says the rest), appended at
+  // `now` by the broker's clock.
+  void record(const protocol::BatchHeader& batch, Offset base_offset, Timestamp now);
+  // Forgets producers whose last append (broker clock) was before `cutoff`.
+  void expire(Timestamp cutoff);
   size_t size() const { return producers_.size(); }
 
-  // Snapshot file: the state as of every batch below `offset`.
+  // Snapshot file: the state as of every batch below `offset`, least recently appended first.
   std::vector<std::byte> encode(Offset offset) const;
-  static Result<std::pair<Offset, ProducerState>> decode(Bytes bytes);
+  // Keeps the `max_producers` most recent of the snapshot's producers. A version 1 snapshot
+  // (which held batch timestamps, not append times) gives each producer `now`.
+  static Result<std::pair<Offset, ProducerState>> decode(Bytes bytes, size_t max_producers,
+                                                          Timestamp now);
 
  private:
   struct Entry {
     int16_t epoch = 0;
-    int64_t last_timestamp_ms = 0;
-    std::deque<BatchMeta> recent;
+    Timestamp last_append;
+    std::array<BatchMeta, kRememberedBatches> recent{};  // oldest first
+    uint8_t count = 0;
+    std::list<int64_t>::iterator use;  // its place in order_
   };
-  std::map<int64_t, Entry> producers_;
+
+  // Makes `pid` the most recently used, creating its entry (and evicting past the cap).
+  Entry& touch(int64_t pid);
+
+  size_t max_producers_;
+  std::unordered_map<int64_t, Entry> producers_;
+  std::list<int64_t> order_;  // producer ids, least recently appended first
 };
 
 }  // namespace cairn::storage

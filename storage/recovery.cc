@@ -18,35 +18,65 @@ namespace pb = protocol::batch;
 using protocol::load_le;
 using protocol::store_le;
 
-std::optional<Offset> read_recovery_point(IoBackend& io, const std::filesystem::path& dir) {
-  auto bytes = read_whole_file(io, dir / format::kRecoveryPointFile);
-  if (!bytes) return std::nullopt;
-  if (bytes->size() != format::kRecoveryPointSize) {
-    spdlog::warn("{}: recovery point has {} bytes; scanning every segment", dir.string(),
-                 bytes->size());
-    return std::nullopt;
+Result<RecoveryPoint> decode_recovery_point(Bytes bytes) {
+  bool v1 = bytes.size() == format::kRecoveryPointVersion1Size;
+  if (!v1 && bytes.size() != format::kRecoveryPointSize) {
+    return Status::corruption("recovery point has " + std::to_string(bytes.size()) + " bytes");
   }
-  const std::byte* p = bytes->data();
-  if (load_le<uint32_t>(p) != format::kRecoveryPointMagic ||
-      load_le<uint32_t>(p + 4) != format::kRecoveryPointVersion ||
-      load_le<uint64_t>(p + 16) != XXH3_64bits(p, 16) || load_le<int64_t>(p + 8) < 0) {
-    spdlog::warn("{}: recovery point is damaged; scanning every segment", dir.string());
-    return std::nullopt;
+  const std::byte* p = bytes.data();
+  size_t checksum_at = bytes.size() - format::kChecksumSize;
+  uint32_t version = v1 ? format::kRecoveryPointVersion1 : format::kRecoveryPointVersion;
+  int64_t offset = load_le<int64_t>(p + format::kRecoveryPointOffsetAt);
+  if (load_le<uint32_t>(p + format::kRecoveryPointMagicAt) != format::kRecoveryPointMagic ||
+      load_le<uint32_t>(p + format::kRecoveryPointVersionAt) != version ||
+      load_le<uint64_t>(p + checksum_at) != XXH3_64bits(p, checksum_at) || offset < 0) {
+    return Status::corruption("recovery point is damaged (magic, version or checksum)");
   }
-  return Offset(load_le<int64_t>(p + 8));
+  RecoveryPoint point{Offset(offset), std::nullopt};
+  if (!v1) point.synced_bytes = load_le<uint64_t>(p + format::kRecoveryPointSyncedBytesAt);
+  return point;
 }
 
-Status write_recovery_point(IoBackend& io, const std::filesystem::path& dir, Offset offset) {
+std::optional<RecoveryPoint> read_recovery_point(IoBackend& io, const std::filesystem::path& dir) {
+  auto bytes = read_whole_file(io, dir / format::kRecoveryPointFile);
+  if (!bytes) return std::nullopt;
+  auto point = decode_recovery_point(*bytes);
+  if (!point) {
+    spdlog::warn("{}: {}; scanning every segment", dir.string(), point.error().message());
+    return std::nullopt;
+  }
+  return *point;
+}
+
+Status write_recovery_point(IoBackend& io, const std::filesystem::path& dir, Offset offset,
+                            uint64_t synced_bytes) {
   std::byte buf[format::kRecoveryPointSize];
-  store_le<uint32_t>(buf, format::kRecoveryPointMagic);
-  store_le<uint32_t>(buf + 4, format::kRecoveryPointVersion);
-  store_le<int64_t>(buf + 8, offset.value());
-  store_le<uint64_t>(buf + 16, XXH3_64bits(buf, 16));
+  constexpr size_t kChecksumAt = format::kRecoveryPointSize - format::kChecksumSize;
+  store_le<uint32_t>(buf + format::kRecoveryPointMagicAt, format::kRecoveryPointMagic);
+  store_le<uint32_t>(buf + format::kRecoveryPointVersionAt, format::kRecoveryPointVersion);
+  store_le<int64_t>(buf + format::kRecoveryPointOffsetAt, offset.value());
+  store_le<uint64_t>(buf + format::kRecoveryPointSyncedBytesAt, synced_bytes);
+  store_le<uint64_t>(buf + kChecksumAt, XXH3_64bits(buf, kChecksumAt));
   return write_file_atomically(io, dir / format::kRecoveryPointFile, buf);
 }
 
+Result<FilePosition> search_start_after(const File& file, FilePosition at, uint64_t end) {
+  std::byte header[pb::kHeaderSize];
+  if (end - at.value() >= pb::kHeaderSize) {
+    auto n = file.read_at(at, header);
+    if (!n) return n.error();
+    auto decoded = *n == pb::kHeaderSize ? protocol::decode_batch_header(header)
+                                         : Result<protocol::BatchHeader>(Status::corruption(""));
+    if (decoded && decoded->batch_length >= pb::kHeaderSize &&
+        protocol::header_checksum(header) == decoded->header_checksum) {
+      return at + decoded->batch_length;
+    }
+  }
+  return at + 1;
+}
+
 Result<std::optional<FilePosition>> find_valid_batch(const File& file, FilePosition from,
-                                                     uint64_t end) {
+                                                     uint64_t end, Offset min_base_offset) {
   constexpr uint64_t kChunk = 1 << 20;
   std::vector<std::byte> buf;
   uint64_t pos = from.value();
@@ -62,7 +92,7 @@ Result<std::optional<FilePosition>> find_valid_batch(const File& file, FilePosit
       if (static_cast<uint8_t>(buf[i + pb::kMagicAt]) != pb::kMagic) continue;
       Bytes header(buf.data() + i, pb::kHeaderSize);
       auto checked = check_stored_header(header, end - (pos + i));
-      if (!checked) continue;
+      if (!checked || checked->base_offset < min_base_offset) continue;
       std::vector<std::byte> whole(checked->batch_length);
       auto got = file.read_at(FilePosition(pos + i), whole);
       if (!got) return got.error();
@@ -117,10 +147,11 @@ Result<RecoveredLog> recover_log(IoBackend& io, const std::filesystem::path& dir
   auto listing = list_segments(io, dir);
   if (!listing) return listing.error();
   const std::vector<Offset>& bases = listing->bases;
-  std::optional<Offset> recovery_point = read_recovery_point(io, dir);
-  Offset point = recovery_point.value_or(Offset(0));
+  std::optional<RecoveryPoint> recovery_point = read_recovery_point(io, dir);
+  Offset point = recovery_point ? recovery_point->offset : Offset(0);
 
   RecoveredLog log;
+  log.recovery_point = recovery_point;
   log.report.segments = bases.size();
   int32_t epoch = -1;
   for (size_t i = 0; i < bases.size(); ++i) {
@@ -131,18 +162,25 @@ Result<RecoveredLog> recover_log(IoBackend& io, const std::filesystem::path& dir
     // Sealed: every offset of the segment lies below the recovery point.
     std::optional<Offset> sealed_end;
     if (!last && bases[i + 1] <= point) sealed_end = bases[i + 1];
-    if (last && point > bases[i]) sealed_end = point;
+    // The last segment is synced up to the recovery point when it lies inside it (a clean close
+    // wrote it); anything after it was appended later and is checked like an unsealed tail.
+    std::optional<Offset> synced_until;
+    if (last && point > bases[i]) synced_until = point;
 
     bool loaded = false;
-    if (sealed_end) {
-      Status s = seg.load_indexes(io, *sealed_end);
+    if (sealed_end || synced_until) {
+      Status s = seg.load_indexes(io, sealed_end ? *sealed_end : *synced_until);
       if (s.is_ok()) {
         loaded = true;
-      } else {
-        if (s.code() != Status::Code::kCorruption) return s;
+      } else if (!s.is_corruption()) {
+        return s;
+      } else if (sealed_end) {
         spdlog::warn("{}: rebuilding the indexes of segment {}: {}", dir.string(),
                      bases[i].value(), s.message());
         ++log.report.indexes_rebuilt;
+      } else {
+        spdlog::info("{}: scanning the last segment {} ({})", dir.string(), bases[i].value(),
+                     s.message());
       }
     }
     if (!loaded) {
@@ -163,6 +201,21 @@ Result<RecoveredLog> recover_log(IoBackend& io, const std::filesystem::path& dir
             "; the log is left untouched for inspection (cairn log dump " + dir.string() +
             " --verify; cairn log repair cuts it back to the valid prefix)");
       }
+      if (synced_until && seg.next_offset() < *synced_until) {
+        return Status::corruption(
+            "partition " + dir.string() + ": segment " + seg.log_path().filename().string() +
+            " ends at offset " + seg.next_offset().to_string() + ", before its recovery point " +
+            synced_until->to_string() +
+            (scan->stop_reason.is_ok() ? "" : " (" + scan->stop_reason.message() + ")") +
+            "; the log is left untouched for inspection (cairn log dump " + dir.string() +
+            " --verify; cairn log repair cuts it back to the valid prefix)");
+      }
+      if (synced_until && seg.next_offset() > *synced_until) {
+        spdlog::warn("{}: segment {} continues past its recovery point {} to offset {}; the "
+                     "offsets after it were verified",
+                     dir.string(), bases[i].value(), synced_until->value(),
+                     seg.next_offset().value());
+      }
       if (!scan->stop_reason.is_ok()) {
         // A bad batch. If anything valid follows it, this is not a torn tail.
         bool later_data = false;
@@ -173,13 +226,24 @@ Result<RecoveredLog> recover_log(IoBackend& io, const std::filesystem::path& dir
           if (!later_size) return later_size.error();
           later_data = *later_size > 0;
         }
-        auto valid_after = find_valid_batch(*seg.log(), FilePosition(scan->valid_bytes + 1),
-                                            *file_size);
+        auto from = search_start_after(*seg.log(), FilePosition(scan->valid_bytes), *file_size);
+        if (!from) return from.error();
+        auto valid_after = find_valid_batch(*seg.log(), *from, *file_size, seg.next_offset());
         if (!valid_after) return valid_after.error();
-        if (later_data || valid_after->has_value()) {
+        // Past the last position known to be synced nothing was acknowledged as durable, and a
+        // power loss may keep a later page of a write and lose an earlier one: valid batches
+        // there do not make the damage corruption. (A recovery point that says nothing of this
+        // segment, or a version 1 one, gives no such position.)
+        std::optional<uint64_t> synced;
+        if (last && recovery_point && recovery_point->synced_bytes) {
+          synced = bases[i] > point ? 0 : *recovery_point->synced_bytes;
+        }
+        bool unsynced = synced && scan->valid_bytes >= *synced;
+        if (later_data || (valid_after->has_value() && !unsynced)) {
           return Status::corruption(
               "partition " + dir.string() + ": bad batch at byte " +
-              std::to_string(scan->valid_bytes) + " of segment " + seg.log_path().filename().string() +
+              std::to_string(scan->valid_bytes) + " of segment " +
+              seg.log_path().filename().string() +
               " (where offset " + seg.next_offset().to_string() + " should start: " +
               scan->stop_reason.message() +
               ") with valid data after it; the log is left untouched for inspection "
@@ -187,9 +251,13 @@ Result<RecoveredLog> recover_log(IoBackend& io, const std::filesystem::path& dir
               " --verify; cairn log repair cuts it back to the valid prefix)");
         }
         uint64_t dropped = *file_size - scan->valid_bytes;
-        spdlog::warn("{}: dropping a torn tail of {} bytes at byte {} of {} ({})", dir.string(),
+        spdlog::warn("{}: dropping a torn tail of {} bytes at byte {} of {} ({}{})", dir.string(),
                      dropped, scan->valid_bytes, seg.log_path().filename().string(),
-                     scan->stop_reason.message());
+                     scan->stop_reason.message(),
+                     valid_after->has_value()
+                         ? "; whole batches after it were past the last synced byte " +
+                               std::to_string(*synced) + ", never acknowledged as durable"
+                         : "");
         CAIRN_RETURN_IF_ERROR(seg.drop_invalid_tail(io));
         log.report.bytes_truncated += dropped;
       }
@@ -212,10 +280,16 @@ Result<RecoveredLog> recover_log(IoBackend& io, const std::filesystem::path& dir
       }
     }
     if (!loaded && !last) {
-      // A sealed segment from now on: the recovery point will say so, so make it true.
+      // A sealed segment from now on: the recovery point will say so, so make it true. Its
+      // index files are only a shortcut (recovery checks them and rebuilds them when they are
+      // missing), so failing to write them, say on a full disk, leaves the partition online.
       Status s = io.sync_file(*seg.log());
-      if (s.is_ok()) s = seg.write_indexes(io);
       if (!s.is_ok()) return s.with_context("sealing recovered segment " + seg.log_path().string());
+      if (Status w = seg.write_indexes(io); !w.is_ok()) {
+        spdlog::warn(
+            "{}: could not write the indexes of segment {} (rebuilt at the next start): {}",
+            dir.string(), bases[i].value(), w.to_string());
+      }
     }
     if (!seg.empty()) epoch = seg.last_leader_epoch();
     log.segments.push_back(std::move(*segment));

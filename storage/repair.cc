@@ -1,6 +1,7 @@
 #include "storage/repair.h"
 
 #include "storage/format.h"
+#include "storage/recovery.h"
 #include "storage/segment.h"
 
 namespace cairn::storage {
@@ -59,9 +60,13 @@ Result<RepairReport> repair_log(IoBackend& io, const std::filesystem::path& dir,
     ++report.segments_removed;
     if (apply) CAIRN_RETURN_IF_ERROR((*later)->remove_files(io));
   }
-  if (apply && report.damaged) {
-    Status s = io.remove_file(dir / format::kRecoveryPointFile);
-    if (!s.is_ok() && s.code() != Status::Code::kNotFound) return s;
+  // Recovery trusts everything below the recovery point: after a cut, or when the point lies
+  // past the end of the log, it would refuse the partition, so the point goes.
+  if (auto point = read_recovery_point(io, dir)) report.recovery_point = point->offset;
+  report.drops_recovery_point =
+      report.recovery_point && (report.damaged || *report.recovery_point > report.kept_until);
+  if (apply && report.drops_recovery_point) {
+    CAIRN_RETURN_IF_ERROR(remove_file_if_exists(io, dir / format::kRecoveryPointFile));
     CAIRN_RETURN_IF_ERROR(io.sync_directory(dir));
   }
   return report;

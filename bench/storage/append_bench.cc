@@ -4,7 +4,10 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -104,6 +107,80 @@ void AppendArgs(benchmark::internal::Benchmark* b) {
   }
 }
 BENCHMARK(BM_Append)->Apply(AppendArgs)->UseRealTime()->Unit(benchmark::kMicrosecond);
+
+// Appends of idempotent batches from many producers into small segments, so that segments roll
+// (each roll writes a producer snapshot and seals a segment) every 64 appends. Besides the
+// throughput it reports the slowest single append (append to acknowledgement), which is where
+// work done on the core at a roll shows. Args: backend index, appenders in flight, policy index.
+void BM_AppendRolling(benchmark::State& state) {
+  spdlog::set_level(spdlog::level::warn);
+  constexpr int kProducers = 1000;
+  constexpr size_t kBatchBytes = 16 << 10;
+  auto kind = state.range(0) == 0 ? IoBackendKind::kUring : IoBackendKind::kPosix;
+  int appenders = static_cast<int>(state.range(1));
+  auto policy = *DurabilityPolicy::parse(kPolicies[state.range(2)]);
+  state.SetLabel(std::string(kPolicies[state.range(2)]) + "/" + kBackends[state.range(0)] + "/" +
+                 std::to_string(appenders) + " appenders, 1 MiB segments, " +
+                 std::to_string(kProducers) + " producers");
+  auto dir = bench_dir();
+  boost::asio::io_context ctx;
+  auto guard = boost::asio::make_work_guard(ctx);
+  auto io = make_io_backend(ctx, kind);
+  if (!io) {
+    state.SkipWithError(io.error().to_string().c_str());
+    return;
+  }
+  auto log = PartitionLog::open(**io, dir / "p", {.segment_bytes = 1 << 20, .durability = policy});
+  if (!log) {
+    state.SkipWithError(log.error().to_string().c_str());
+    return;
+  }
+  std::string value(kBatchBytes - 200, 'x');
+  std::vector<int32_t> next_sequence(kProducers, 0);
+  int64_t started = 0, completed = 0, failed = 0, target = 0;
+  double slowest_us = 0;
+  // Each appender appends again as soon as its previous append is acknowledged, cycling
+  // through the producers with each one's next sequence.
+  std::function<void()> start = [&] {
+    int producer = static_cast<int>(started % kProducers);
+    ++started;
+    protocol::RecordBatchBuilder builder({.producer_id = producer, .producer_epoch = 0,
+                                          .base_sequence = next_sequence[producer]++});
+    builder.append(timestamp_from_millis(1'700'000'000'000), std::nullopt,
+                   protocol::as_bytes(value));
+    auto batch = std::make_shared<std::vector<std::byte>>(builder.seal());
+    auto begun = std::chrono::steady_clock::now();
+    (*log)->append(*batch, [&, batch, begun](Result<AppendResult> r) {
+      ++completed;
+      if (!r) ++failed;
+      slowest_us = std::max(slowest_us, std::chrono::duration<double, std::micro>(
+                                            std::chrono::steady_clock::now() - begun).count());
+      if (started < target) start();
+    });
+  };
+  for (auto _ : state) {
+    target += 256;
+    while (started < target && started - completed < appenders) start();
+    while (completed < target) ctx.run_one();
+  }
+  if (failed > 0) state.SkipWithError("appends failed");
+  state.SetItemsProcessed(completed);
+  state.counters["slowest_us"] = slowest_us;
+  bool done = false;
+  (*log)->flush([&](Status) { done = true; });
+  while (!done) ctx.run_one();
+  log->reset();
+  std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_AppendRolling)
+    ->Args({0, 1, 0})
+    ->Args({0, 8, 0})
+    ->Args({1, 1, 0})
+    ->Args({1, 8, 0})
+    ->Args({0, 1, 2})
+    ->Args({1, 1, 2})
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace cairn::storage

@@ -4,7 +4,7 @@
 #include "broker/broker.h"
 #include "broker/handlers/dispatch.h"
 #include "broker/producer_ids.h"
-#include "protocol/messages/group.h"
+#include "protocol/messages/init_producer_id.h"
 
 namespace cairn::broker {
 

@@ -25,7 +25,6 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 
 namespace {
 
-constexpr size_t kCorrelationIdAt = 8;   // after length, api key, api version (PROTOCOL.md, "Frames")
 constexpr uint32_t kMaxResponseBytes = 1u << 30;
 constexpr size_t kMaxWriteBatch = 64;
 
@@ -91,7 +90,7 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
   void enqueue(Frame frame, bool expect_response, RawCallback done) {
     if (Status f = failure(); !f.is_ok()) return done(f);
     uint32_t id = next_id++;
-    protocol::store_le<uint32_t>(frame.bytes.data() + kCorrelationIdAt, id);
+    protocol::store_le<uint32_t>(frame.bytes.data() + protocol::frame::kCorrelationIdAt, id);
     if (expect_response) {
       pending.push_back({id, std::chrono::steady_clock::now() + options.request_timeout,
                          std::move(done)});

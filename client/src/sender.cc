@@ -4,7 +4,7 @@
 
 #include "client/src/retry.h"
 #include "client/src/wire_status.h"
-#include "protocol/messages/group.h"
+#include "protocol/messages/init_producer_id.h"
 
 namespace cairn::client {
 

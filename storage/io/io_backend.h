@@ -6,8 +6,10 @@
 // One backend belongs to one core: it is created with that core's io_context and every method is
 // called from the thread running it. Metadata operations and small writes (indexes, checkpoints)
 // are synchronous. The data path (segment appends and their fdatasync) is asynchronous: the
-// completion runs on the backend's io_context. Two implementations ship: io_uring (liburing) and
-// a portable pwritev/fdatasync fallback on a helper thread; make_io_backend picks at runtime.
+// completion runs on the backend's io_context. Small-file work that must not stall the core
+// (snapshots, index files, the recovery point: several fsyncs each) goes to async_run(). Two
+// implementations ship: io_uring (liburing) and a portable pwritev/fdatasync fallback on a
+// helper thread; make_io_backend picks at runtime.
 
 #include <cstdint>
 #include <filesystem>
@@ -90,6 +92,10 @@ class IoBackend {
                            bool datasync, WriteCompletion done) = 0;
   // fdatasync without blocking the caller; `file` must stay alive until `done` runs.
   virtual void async_sync(File& file, SyncCompletion done) = 0;
+  // Runs `work` away from the core's thread, one piece of work at a time in the order given, then
+  // `done` with its status on context(). `work` may call this backend's synchronous methods
+  // (and nothing else of the core's): they are safe from that thread. It must own what it uses.
+  virtual void async_run(std::function<Status()> work, SyncCompletion done) = 0;
 };
 
 // kAuto tries io_uring and falls back to the portable backend when the kernel refuses it.
@@ -99,6 +105,8 @@ Result<std::unique_ptr<IoBackend>> make_io_backend(boost::asio::io_context& cont
 // Writes `data` to `path` so that after a crash the file holds either its old or its new
 // contents: write a temporary file, fsync it, rename it over `path`, fsync the directory.
 Status write_file_atomically(IoBackend& io, const std::filesystem::path& path, Bytes data);
+// Removes `path`; OK when it does not exist.
+Status remove_file_if_exists(IoBackend& io, const std::filesystem::path& path);
 // Reads a whole (small) file.
 Result<std::vector<std::byte>> read_whole_file(IoBackend& io, const std::filesystem::path& path);
 

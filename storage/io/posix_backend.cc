@@ -30,6 +30,7 @@ PosixBackend::PosixBackend(boost::asio::io_context& context)
     : PosixFileSystem(context), worker_([this] { run(); }) {}
 
 PosixBackend::~PosixBackend() {
+  stop_jobs();
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;

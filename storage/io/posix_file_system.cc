@@ -8,6 +8,11 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <utility>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 
 namespace cairn::storage {
 
@@ -161,6 +166,56 @@ void IovecCursor::advance(uint64_t bytes) {
       v.iov_len -= bytes;
       bytes = 0;
     }
+  }
+}
+
+struct PosixFileSystem::Job {
+  using Guard = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;
+
+  Job(boost::asio::io_context& ctx, std::function<Status()> w, SyncCompletion d)
+      : guard(ctx.get_executor()), work(std::move(w)), done(std::move(d)) {}
+
+  Guard guard;  // keeps the io_context running until the completion is posted
+  std::function<Status()> work;
+  SyncCompletion done;
+};
+
+PosixFileSystem::PosixFileSystem(boost::asio::io_context& context) : context_(context) {}
+
+PosixFileSystem::~PosixFileSystem() { stop_jobs(); }
+
+void PosixFileSystem::stop_jobs() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (worker_.joinable()) worker_.join();
+}
+
+void PosixFileSystem::async_run(std::function<Status()> work, SyncCompletion done) {
+  auto job = std::make_unique<Job>(context_, std::move(work), std::move(done));
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;  // the backend is being destroyed; nothing waits for this any more
+    jobs_.push_back(std::move(job));
+    if (!worker_.joinable()) worker_ = std::thread([this] { run_jobs(); });
+  }
+  wake_.notify_one();
+}
+
+void PosixFileSystem::run_jobs() {
+  for (;;) {
+    std::unique_ptr<Job> job;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+      if (jobs_.empty()) return;  // stopping and drained
+      job = std::move(jobs_.front());
+      jobs_.pop_front();
+    }
+    Status s = job->work();
+    boost::asio::post(context_, [done = std::move(job->done), s]() mutable { done(std::move(s)); });
   }
 }
 

@@ -1,10 +1,16 @@
 #pragma once
 
 // PosixFileSystem: the synchronous half of the real backends (open, pread, pwrite, ftruncate,
-// fdatasync, directory operations) on Linux system calls. UringBackend and PosixBackend derive
-// from it and add their own asynchronous data path.
+// fdatasync, directory operations) on Linux system calls, which are safe from any thread, and
+// async_run() on a helper thread of its own, started on first use. UringBackend and PosixBackend
+// derive from it and add their own asynchronous data path.
 
 #include <sys/uio.h>
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 
 #include "storage/io/io_backend.h"
 
@@ -29,7 +35,8 @@ class PosixFile final : public File {
 
 class PosixFileSystem : public IoBackend {
  public:
-  explicit PosixFileSystem(boost::asio::io_context& context) : context_(context) {}
+  explicit PosixFileSystem(boost::asio::io_context& context);
+  ~PosixFileSystem() override;
 
   boost::asio::io_context& context() override { return context_; }
 
@@ -45,9 +52,25 @@ class PosixFileSystem : public IoBackend {
                      const std::filesystem::path& to) override;
   Status remove_directory(const std::filesystem::path& path) override;
   Result<std::vector<std::string>> list_directory(const std::filesystem::path& path) override;
+  void async_run(std::function<Status()> work, SyncCompletion done) override;
 
  protected:
+  // Waits for the work given to async_run() to finish; completions not yet run are dropped with
+  // the io_context's queue. Derived backends call it first in their destructors: the work calls
+  // their virtual methods.
+  void stop_jobs();
+
   boost::asio::io_context& context_;
+
+ private:
+  struct Job;
+  void run_jobs();
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::unique_ptr<Job>> jobs_;
+  bool stopping_ = false;
+  std::thread worker_;  // started by the first async_run()
 };
 
 // Tracks the progress of one write of several buffers that may take several system calls.

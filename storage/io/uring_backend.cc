@@ -61,30 +61,44 @@ struct UringBackend::Impl {
     io_uring_queue_exit(&ring);
   }
 
+  // A free submission entry. Callers reserve what they need first (reserve()), so the ring
+  // never has to be submitted between two entries that belong together.
   io_uring_sqe* next_sqe() {
     io_uring_sqe* sqe = io_uring_get_sqe(&ring);
-    while (sqe == nullptr) {
-      submit_now();
-      sqe = io_uring_get_sqe(&ring);
+    if (sqe == nullptr) {
+      spdlog::critical("io_uring submission queue full after a reservation");
+      std::abort();  // our own bug: reserve() guarantees the room
     }
     return sqe;
   }
 
-  // Submits what is queued. When the kernel is holding completions we have not reaped (a full
-  // completion queue: -EBUSY), moves them aside to be handled from the event loop, then retries.
+  // Makes room for `count` entries in a row. A linked write and its fsync must reach the kernel
+  // in the same submission (a link ends at a submission's boundary), so both are reserved before
+  // either is filled.
+  void reserve(unsigned count) {
+    if (io_uring_sq_space_left(&ring) < count) submit_now();  // drains: the whole ring is free
+  }
+
+  // Submits everything queued. The kernel may take only part of the queue in one call (it stops
+  // at a request it cannot allocate or an entry it refuses), so this loops until the queue is
+  // empty. When the kernel holds completions we have not reaped (a full completion queue:
+  // -EBUSY), they are moved aside to be handled from the event loop, then it retries.
   void submit_now() {
-    for (int attempt = 0;; ++attempt) {
+    int stalled = 0;
+    while (io_uring_sq_ready(&ring) > 0) {
       int rc = io_uring_submit(&ring);
-      if (rc >= 0 || rc == -EINTR) {
-        if (rc >= 0) return;
+      if (rc > 0) {
+        stalled = 0;
         continue;
       }
-      if ((rc == -EBUSY || rc == -EAGAIN) && attempt < 1000) {
+      if (rc == -EINTR) continue;
+      if ((rc == 0 || rc == -EBUSY || rc == -EAGAIN) && ++stalled < 1000) {
         stash_completions();
-        if (rc == -EAGAIN) std::this_thread::yield();
+        if (rc != -EBUSY) std::this_thread::yield();
         continue;
       }
-      spdlog::critical("io_uring_submit failed: {}", std::strerror(-rc));
+      spdlog::critical("io_uring_submit failed: {}",
+                       rc < 0 ? std::strerror(-rc) : "no progress on a non-empty queue");
       std::abort();  // the operations queued can neither proceed nor be failed safely
     }
   }
@@ -109,8 +123,9 @@ struct UringBackend::Impl {
 
   void submit(Op* op) {
     int fd = op->file.native_handle();
-    if (io_uring_sq_space_left(&ring) < 2) io_uring_submit(&ring);
-    if (op->write && op->cursor.remaining_bytes() > 0) {
+    bool write = op->write && op->cursor.remaining_bytes() > 0;
+    reserve(write && op->datasync ? 2 : 1);
+    if (write) {
       op->synced = false;  // a sync from an earlier round does not cover these bytes
       auto iov = op->cursor.remaining();
       io_uring_sqe* sqe = next_sqe();
@@ -230,6 +245,9 @@ struct UringBackend::Impl {
 
 Result<std::unique_ptr<UringBackend>> UringBackend::create(boost::asio::io_context& context,
                                                            unsigned queue_depth) {
+  if (queue_depth < 2) {
+    return Status::invalid_argument("an io_uring queue needs room for a write and its fsync");
+  }
   auto impl = std::make_unique<Impl>(context);
   int rc = io_uring_queue_init(queue_depth, &impl->ring, 0);
   if (rc < 0) return Status::unavailable("io_uring_queue_init: " + std::string(strerror(-rc)));
@@ -252,7 +270,7 @@ Result<std::unique_ptr<UringBackend>> UringBackend::create(boost::asio::io_conte
 UringBackend::UringBackend(boost::asio::io_context& context, std::unique_ptr<Impl> impl)
     : PosixFileSystem(context), impl_(std::move(impl)) {}
 
-UringBackend::~UringBackend() = default;
+UringBackend::~UringBackend() { stop_jobs(); }
 
 void UringBackend::async_write(File& file, FilePosition pos, std::vector<Bytes> buffers,
                                bool datasync, WriteCompletion done) {

@@ -13,7 +13,8 @@ namespace cairn::storage {
 
 class UringBackend final : public PosixFileSystem {
  public:
-  // Fails with kUnavailable when the kernel refuses io_uring (old kernel, seccomp, limits).
+  // Fails with kUnavailable when the kernel refuses io_uring (old kernel, seccomp, limits), and
+  // with kInvalidArgument for a queue of fewer than 2 entries (a linked write and fsync).
   static Result<std::unique_ptr<UringBackend>> create(boost::asio::io_context& context,
                                                       unsigned queue_depth = 1024);
   // Waits for operations still in the kernel; their completions are not run.

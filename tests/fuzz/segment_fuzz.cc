@@ -1,5 +1,6 @@
 // Fuzz target: segment file bytes as recovery and `cairn log dump` read them (BatchScanner in
-// both modes, the search for a valid batch after a bad one, and the index decoders).
+// both modes, the search for a valid batch after a bad one, and the index decoders), and the same
+// bytes as a recovery-point file and a producer snapshot.
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -7,6 +8,7 @@
 #include "protocol/types.h"
 #include "storage/batch_scanner.h"
 #include "storage/offset_index.h"
+#include "storage/producer_state.h"
 #include "storage/recovery.h"
 #include "storage/time_index.h"
 
@@ -41,12 +43,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   BytesFile file(bytes);
   for (auto mode : {BatchScanner::Mode::kHeaders, BatchScanner::Mode::kVerify}) {
     BatchScanner scanner(file, FilePosition(0), size, mode);
-    for (int i = 0; i < 10000; ++i) {
-      auto item = scanner.next();
-      if (!item || !*item) break;
+    for (int i = 0; i < 10000 && scanner.next(); ++i) {
     }
   }
-  find_valid_batch(file, FilePosition(size > 0 ? 1 : 0), size).status().ignore_error();
+  if (auto from = search_start_after(file, FilePosition(0), size); from && from->value() <= size) {
+    find_valid_batch(file, *from, size, Offset(0)).status().ignore_error();
+  }
+  decode_recovery_point(bytes).status().ignore_error();
+  ProducerState::decode(bytes, 1000, Timestamp()).status().ignore_error();
   OffsetIndex::decode(Offset(0), bytes, size, 1 << 20).status().ignore_error();
   TimeIndex::decode(Offset(0), bytes, 1 << 20).status().ignore_error();
   return 0;

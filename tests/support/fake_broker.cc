@@ -11,7 +11,7 @@
 
 #include "protocol/byte_io.h"
 #include "protocol/messages/admin.h"
-#include "protocol/messages/group.h"
+#include "protocol/messages/init_producer_id.h"
 
 namespace cairn::testing {
 

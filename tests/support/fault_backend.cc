@@ -101,6 +101,7 @@ Result<std::shared_ptr<File>> FaultBackend::open_file(const std::filesystem::pat
 
 std::optional<Status> FaultBackend::take_write_failure(const std::filesystem::path& path) {
   if (write_failures_ <= 0) return std::nullopt;
+  if (!path.filename().string().ends_with(write_failure_suffix_)) return std::nullopt;
   --write_failures_;
   return Status::from_errno(write_err_, "write " + path.string());
 }
@@ -204,7 +205,9 @@ Status FaultBackend::remove_directory(const std::filesystem::path& path) {
 
 Result<std::vector<std::string>> FaultBackend::list_directory(const std::filesystem::path& path) {
   Dir* d = dir(path);
-  if (d == nullptr) return Status::from_errno(ENOENT, "list " + path.string());
+  if (d == nullptr) {
+    return Status::from_errno(exists(path) ? ENOTDIR : ENOENT, "list " + path.string());
+  }
   std::vector<std::string> names;
   for (const auto& [name, node] : d->entries) names.push_back(name);
   return names;
@@ -223,14 +226,61 @@ void FaultBackend::async_write(File& file, FilePosition pos, std::vector<Bytes> 
       at += written;
       if (!outcome.write.is_ok()) break;
     }
-    if (outcome.write.is_ok() && datasync) outcome.sync = sync_file(file);
+    if (outcome.write.is_ok() && datasync) {
+      if (hold_syncs_) {
+        deferred_.push_back([this, &file, done = std::move(done), outcome]() mutable {
+          outcome.sync = sync_file(file);
+          complete([done = std::move(done), outcome] { done(outcome); });
+        });
+        return;
+      }
+      outcome.sync = sync_file(file);
+    }
   }
   complete([done = std::move(done), outcome] { done(outcome); });
 }
 
 void FaultBackend::async_sync(File& file, SyncCompletion done) {
-  Status s = sync_file(file);
-  complete([done = std::move(done), s] { done(s); });
+  auto run = [this, &file, done = std::move(done)]() mutable {
+    Status s = sync_file(file);
+    complete([done = std::move(done), s] { done(s); });
+  };
+  if (hold_syncs_) {
+    deferred_.push_back(std::move(run));
+    return;
+  }
+  run();
+}
+
+void FaultBackend::async_run(std::function<Status()> work, SyncCompletion done) {
+  auto run = [this, work = std::move(work), done = std::move(done)]() mutable {
+    Status s = work();
+    boost::asio::post(context_, [done = std::move(done), s] { done(s); });
+  };
+  if (hold_runs_) {
+    deferred_.push_back(std::move(run));
+    return;
+  }
+  run();
+}
+
+void FaultBackend::release_deferred() {
+  auto held = std::move(deferred_);
+  deferred_.clear();
+  for (auto& run : held) run();
+}
+
+void FaultBackend::crash_tearing(const std::filesystem::path& file, uint64_t zero_begin,
+                                 uint64_t zero_end) {
+  const Node* node = lookup(file);
+  std::vector<std::byte> kept;
+  if (node != nullptr && !node->is_dir) {
+    kept = node->inode->data;
+    for (uint64_t i = zero_begin; i < zero_end && i < kept.size(); ++i) kept[i] = std::byte{0};
+  }
+  std::shared_ptr<Inode> inode = node != nullptr ? node->inode : nullptr;
+  crash();
+  if (inode) inode->data = inode->synced = std::move(kept);
 }
 
 void FaultBackend::complete(std::function<void()> completion) {
@@ -248,6 +298,7 @@ void FaultBackend::release_completions() {
 }
 
 void FaultBackend::crash() {
+  deferred_.clear();
   for (auto& [path, d] : dirs_) {
     d.entries = d.durable;
     for (auto& [name, node] : d.entries) {

@@ -8,7 +8,9 @@
 // created or renamed without a directory sync disappears. It also injects errors: a write or
 // sync that fails with a given errno, and a disk that fills up after a number of bytes (writes
 // past it come up short, then fail with ENOSPC). Completions are posted to the io_context like
-// the real backends'. Single-threaded, like the core it stands in for.
+// the real backends'. Single-threaded, like the core it stands in for: work given to
+// async_run() runs at once (unless held), on the caller's thread, and only its completion is
+// posted.
 
 #include <cstdint>
 #include <filesystem>
@@ -16,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "storage/io/io_backend.h"
@@ -45,9 +48,13 @@ class FaultBackend final : public storage::IoBackend {
                    std::vector<storage::Bytes> buffers, bool datasync,
                    WriteCompletion done) override;
   void async_sync(storage::File& file, SyncCompletion done) override;
+  void async_run(std::function<Status()> work, SyncCompletion done) override;
 
-  // The next `count` data writes (sync or async) fail with `err`, writing nothing.
-  void fail_writes(int err, int count = 1) { write_err_ = err, write_failures_ = count; }
+  // The next `count` data writes (sync or async) fail with `err`, writing nothing. With
+  // `name_suffix`, only writes to files whose name ends with it count.
+  void fail_writes(int err, int count = 1, std::string name_suffix = {}) {
+    write_err_ = err, write_failures_ = count, write_failure_suffix_ = std::move(name_suffix);
+  }
   // The next `count` syncs fail with `err`; the data stays unsynced.
   void fail_syncs(int err, int count = 1) { sync_err_ = err, sync_failures_ = count; }
   // The disk holds at most `bytes` of file data in all; nullopt removes the limit.
@@ -61,8 +68,21 @@ class FaultBackend final : public storage::IoBackend {
   void release_completions();
   size_t held_completions() const { return held_.size(); }
 
-  // Power loss: drops everything not synced.
+  // While held, an asynchronous write lands its bytes at once but its fdatasync and its
+  // completion wait, as do asynchronous syncs: the state of a group write in flight.
+  void hold_syncs(bool hold) { hold_syncs_ = hold; }
+  // While held, work given to async_run() waits too.
+  void hold_runs(bool hold) { hold_runs_ = hold; }
+  // Runs the held syncs and work and posts their completions, in order.
+  void release_deferred();
+  size_t deferred() const { return deferred_.size(); }
+
+  // Power loss: drops everything not synced (and every held operation).
   void crash();
+  // Power loss in which the disk wrote a later part of an unsynced write but not an earlier
+  // one: `file` keeps every byte written to it, except [zero_begin, zero_end), which reads as
+  // zeros; every other file loses its unsynced bytes as in crash().
+  void crash_tearing(const std::filesystem::path& file, uint64_t zero_begin, uint64_t zero_end);
 
   // Direct access to a file's current bytes, to corrupt or inspect them.
   std::vector<std::byte>* contents(const std::filesystem::path& path);
@@ -98,6 +118,10 @@ class FaultBackend final : public storage::IoBackend {
   std::vector<std::function<void()>> held_;
   std::optional<uint64_t> capacity_;
   int write_err_ = 0, write_failures_ = 0;
+  std::string write_failure_suffix_;
+  bool hold_syncs_ = false;
+  bool hold_runs_ = false;
+  std::vector<std::function<void()>> deferred_;
   int sync_err_ = 0, sync_failures_ = 0;
   int syncs_ = 0;
 };

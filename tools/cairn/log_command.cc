@@ -55,17 +55,50 @@ class DumpPrinter final : public storage::LogVisitor {
 
   void on_corruption(storage::FilePosition at, const Status& why,
                      std::optional<storage::FilePosition> resumes_at) override {
+    std::string why_text = why.message();
+    std::string position = fmt::format("at byte {}: ", at.value());
+    if (why_text.starts_with(position)) why_text.erase(0, position.size());  // said once is enough
     if (resumes_at) {
       fmt::print("  CORRUPT at byte {}: {}; next valid batch at byte {} ({} bytes skipped)\n",
-                 at.value(), why.message(), resumes_at->value(), resumes_at->value() - at.value());
+                 at.value(), why_text, resumes_at->value(), resumes_at->value() - at.value());
     } else {
-      fmt::print("  CORRUPT at byte {}: {}; no valid batch after it\n", at.value(), why.message());
+      fmt::print("  CORRUPT at byte {}: {}; no valid batch after it\n", at.value(), why_text);
     }
   }
 
   void on_index(const std::filesystem::path& file, size_t entries, const Status& status) override {
+    if (quiet_ && status.is_ok()) return;
     fmt::print("  index {}: {} entries, {}\n", file.filename().string(), entries,
                status.is_ok() ? "ok" : status.message() + " (recovery rebuilds it)");
+  }
+
+  void on_unsealed_indexes(const std::filesystem::path&) override {
+    if (quiet_) return;
+    fmt::print("  index files: not checked (this segment is not sealed yet; recovery rebuilds "
+               "its indexes from the log)\n");
+  }
+
+  void on_recovery_point(const std::optional<storage::RecoveryPoint>& point,
+                         const Status& status) override {
+    if (quiet_ && status.is_ok()) return;
+    std::string what = "none (the next start scans every segment)";
+    if (point) {
+      what = fmt::format("offset {}", point->offset.value());
+      if (point->synced_bytes) what += fmt::format(", {} bytes synced", *point->synced_bytes);
+    }
+    fmt::print("recovery point: {}{}\n", status.is_ok() ? what : (point ? what + ": " : ""),
+               status.is_ok() ? "" : "PROBLEM: " + status.message());
+  }
+
+  void on_snapshot(const std::filesystem::path& file, Offset offset, size_t producers,
+                   const Status& status) override {
+    if (quiet_ && status.is_ok()) return;
+    if (status.is_ok()) {
+      fmt::print("producer snapshot {}: offset {}, {} producers\n", file.filename().string(),
+                 offset.value(), producers);
+    } else {
+      fmt::print("producer snapshot {}: PROBLEM: {}\n", file.filename().string(), status.message());
+    }
   }
 
  private:
@@ -86,13 +119,14 @@ int run_dump(const DumpOptions& opts) {
   auto summary = storage::inspect_log(io, opts.path, printer);
   if (!summary) {
     fmt::print(stderr, "cairn: {}\n", summary.error().to_string());
-    return summary.error().code() == Status::Code::kNotFound ? kExitNotFound : kExitError;
+    return summary.error().is_not_found() ? kExitNotFound : kExitError;
   }
-  fmt::print("{} segments, {} batches, {} records, offsets {}..{}, {} corrupt, {} index problems\n",
+  fmt::print("{} segments, {} batches, {} records, offsets {}..{}, {} corrupt, {} index problems, "
+             "{} other problems\n",
              summary->segments, summary->batches, summary->records,
              summary->first_offset ? std::to_string(summary->first_offset->value()) : "-",
              summary->next_offset ? std::to_string(summary->next_offset->value() - 1) : "-",
-             summary->corruptions, summary->index_problems);
+             summary->corruptions, summary->index_problems, summary->metadata_problems);
   if (opts.verify && summary->corruptions > 0) return kExitCorrupt;
   return kExitOk;
 }
@@ -133,18 +167,30 @@ int run_repair(const RepairOptions& opts) {
   if (*lock >= 0) ::close(*lock);  // releases the lock
   if (!report) {
     fmt::print(stderr, "cairn: {}\n", report.error().to_string());
-    return report.error().code() == Status::Code::kNotFound ? kExitNotFound : kExitError;
+    return report.error().is_not_found() ? kExitNotFound : kExitError;
   }
-  if (!report->damaged && report->segments_removed == 0) {
+  if (!report->damaged && report->segments_removed == 0 && !report->drops_recovery_point) {
     fmt::print("no damage found; nothing to repair\n");
     return kExitOk;
   }
-  fmt::print("damage in segment {}: {}\n", report->segment, report->reason);
-  fmt::print("{} the log at offset {}: {} bytes and {} later segments {}\n",
-             opts.yes ? "cut" : "would cut", report->kept_until.value(), report->bytes_removed,
-             report->segments_removed, opts.yes ? "removed" : "to remove");
+  if (report->damaged || report->segments_removed > 0) {
+    fmt::print("damage in segment {}: {}\n", report->segment, report->reason);
+    fmt::print("{} the log at offset {}: {} bytes and {} later segments {}\n",
+               opts.yes ? "cut" : "would cut", report->kept_until.value(), report->bytes_removed,
+               report->segments_removed, opts.yes ? "removed" : "to remove");
+  } else {
+    fmt::print("every batch is whole, but the recovery point (offset {}) lies past the end of the "
+               "log (offset {}), so the broker refuses the partition\n",
+               report->recovery_point->value(), report->kept_until.value());
+  }
+  if (report->drops_recovery_point) {
+    fmt::print("{} the recovery point: the next start verifies every segment\n",
+               opts.yes ? "removed" : "would remove");
+  }
   if (!opts.yes) {
-    fmt::print("nothing changed; run again with --yes to apply (the removed records are lost)\n");
+    fmt::print("nothing changed; run again with --yes to apply{}\n",
+               report->damaged || report->segments_removed > 0 ? " (the removed records are lost)"
+                                                               : "");
     return kExitCorrupt;
   }
   return kExitOk;

@@ -23,8 +23,10 @@ namespace {
 
 using cairn::broker::BrokerConfig;
 
+// Exit codes (README, "cairnd"); 0 is a clean stop.
 constexpr int kExitCannotStart = 1;  // the port, the data directory lock, storage
 constexpr int kExitUsage = 2;        // a bad flag, config key or value
+constexpr int kExitUncleanStop = 3;  // stopped, but some partition was not flushed and closed
 
 // Edits (insertions, deletions, substitutions, swaps of neighbours) between two names.
 size_t edit_distance(std::string_view a, std::string_view b) {
@@ -279,5 +281,7 @@ int main(int argc, char** argv) {
   }).detach();
   broker.request_stop();
   broker.wait();
-  return 0;
+  // A stop that could not close every partition cleanly (a full disk, an I/O error) must not
+  // look like a clean one to whoever runs the broker.
+  return broker.stop_failures() > 0 ? kExitUncleanStop : 0;
 }

@@ -10,7 +10,7 @@
 
 #include "cairn/producer.h"
 #include "protocol/messages/admin.h"
-#include "protocol/messages/group.h"
+#include "protocol/messages/init_producer_id.h"
 #include "protocol/messages/produce.h"
 #include "protocol/record_batch.h"
 #include "tests/support/fake_broker.h"

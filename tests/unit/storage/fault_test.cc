@@ -7,6 +7,7 @@
 
 #include "storage/format.h"
 #include "storage/partition_log.h"
+#include "storage/recovery.h"
 #include "tests/unit/storage/partition_fixture.h"
 
 namespace cairn::storage {
@@ -68,6 +69,83 @@ TEST_F(FaultTest, AWriteErrorFailsTheGroupAndTheNextAppendWorks) {
   auto ok = fx.append(*log, make_batch({}));
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->base_offset, Offset(1));
+}
+
+TEST_F(FaultTest, ASealWhoseIndexWriteFailedIsIndexedByTheNextSealAndTheRecoveryPointMovesOn) {
+  PartitionConfig config{.segment_bytes = 1024};
+  auto log = fx.open_ok(config);
+  auto append_until_segments = [&](size_t segments) {
+    while (log->segment_count() < segments) {
+      ASSERT_TRUE(fx.append(*log, make_batch({.value_bytes = 250})));
+    }
+    ASSERT_TRUE(fx.flush(*log).is_ok());  // the rolled segment is sealed
+  };
+  append_until_segments(2);
+  // A moment without space: the next seal cannot write its offset index.
+  fx.fault().fail_writes(ENOSPC, 1, std::string(format::kOffsetIndexSuffix));
+  append_until_segments(3);
+  auto stuck = read_recovery_point(fx.io(), fx.dir());
+  ASSERT_TRUE(stuck);
+  append_until_segments(4);
+  Offset active_base = list_offset_files(fx.io(), fx.dir(), format::kLogSuffix)->back();
+  auto point = read_recovery_point(fx.io(), fx.dir());
+  ASSERT_TRUE(point);
+  EXPECT_GT(point->offset, stuck->offset);
+  EXPECT_EQ(point->offset, active_base);
+  log.reset();  // no clean close: recovery relies on the recovery point
+  auto reopened = fx.open_ok(config);
+  EXPECT_EQ(reopened->recovery_report().segments_scanned, 1u);
+  EXPECT_EQ(reopened->recovery_report().indexes_rebuilt, 0u);
+}
+
+// After a clean stop on a disk that has since filled up, a restart needs no free space to serve
+// what is stored; appends fail with kNoSpace until space is freed, then work without a restart.
+TEST_F(FaultTest, APartitionOpenedOnAFullDiskServesReadsAndTakesAppendsOnceSpaceIsFreed) {
+  {
+    auto log = fx.open_ok({});
+    for (int i = 0; i < 5; ++i) ASSERT_TRUE(fx.append(*log, make_batch({.records = 2})));
+    fx.flush_and_close(*log);
+  }
+  fx.fault().set_capacity(fx.fault().used_bytes());
+  auto log = fx.open_ok({});
+  ASSERT_TRUE(log);
+  EXPECT_EQ(log->high_watermark(), Offset(10));
+  EXPECT_EQ(fx.read_all(*log, Offset(0)).size(), 10u);
+  auto full = fx.append(*log, make_batch({}));
+  ASSERT_FALSE(full);
+  EXPECT_EQ(full.error().code(), Status::Code::kNoSpace);
+
+  fx.fault().set_capacity(std::nullopt);
+  auto ok = fx.append(*log, make_batch({}));
+  ASSERT_TRUE(ok) << ok.error().to_string();
+  EXPECT_EQ(ok->base_offset, Offset(10));
+  fx.flush_and_close(*log);
+  log.reset();
+  EXPECT_EQ(fx.open_ok({})->high_watermark(), Offset(11));
+}
+
+TEST_F(FaultTest, RecoveryThatCannotWriteRebuiltIndexesOnAFullDiskStillOpensThePartition) {
+  PartitionConfig config{.segment_bytes = 1024};
+  {
+    auto log = fx.open_ok(config);
+    for (int i = 0; i < 20; ++i) ASSERT_TRUE(fx.append(*log, make_batch({.value_bytes = 200})));
+    ASSERT_GT(log->segment_count(), 3u);
+    fx.flush_and_close(*log);
+  }
+  // Every index file lost and no recovery point: recovery scans and re-indexes every segment.
+  ASSERT_TRUE(fx.io().remove_file(fx.dir() / format::kRecoveryPointFile).is_ok());
+  auto names = fx.io().list_directory(fx.dir());
+  ASSERT_TRUE(names);
+  for (const auto& name : *names) {
+    if (name.ends_with(format::kOffsetIndexSuffix) || name.ends_with(format::kTimeIndexSuffix)) {
+      ASSERT_TRUE(fx.io().remove_file(fx.dir() / name).is_ok());
+    }
+  }
+  fx.fault().set_capacity(fx.fault().used_bytes());
+  auto log = fx.open_ok(config);
+  ASSERT_TRUE(log);
+  EXPECT_EQ(log->high_watermark(), Offset(20));
+  EXPECT_EQ(fx.read_all(*log, Offset(0)).size(), 20u);
 }
 
 class FailedSyncTest : public FaultTest, public ::testing::WithParamInterface<int> {};

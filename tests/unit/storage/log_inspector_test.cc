@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "storage/format.h"
+#include "storage/recovery.h"
 #include "tests/unit/storage/partition_fixture.h"
 
 namespace cairn::storage {
@@ -24,7 +25,14 @@ class CountingVisitor final : public LogVisitor {
   void on_index(const std::filesystem::path&, size_t, const Status& s) override {
     if (!s.is_ok()) ++bad_indexes;
   }
-  int segments = 0, bad_batches = 0, bad_indexes = 0;
+  void on_recovery_point(const std::optional<RecoveryPoint>&, const Status& s) override {
+    if (!s.is_ok()) ++bad_metadata;
+  }
+  void on_snapshot(const std::filesystem::path&, Offset, size_t, const Status& s) override {
+    ++snapshots;
+    if (!s.is_ok()) ++bad_metadata;
+  }
+  int segments = 0, bad_batches = 0, bad_indexes = 0, bad_metadata = 0, snapshots = 0;
   std::vector<int64_t> offsets, corrupt_at, resumes;
 };
 
@@ -87,6 +95,72 @@ TEST_F(LogInspectorTest, ASingleSegmentFileCanBeInspected) {
   ASSERT_TRUE(summary);
   EXPECT_EQ(summary->segments, 1u);
   EXPECT_FALSE(inspect_log(fx.io(), fx.dir() / "nonsense", v));
+}
+
+TEST_F(LogInspectorTest, ATimeIndexTruncatedToNothingIsAProblem) {
+  fx.fault().contents(fx.segment_path(Offset(0), format::kTimeIndexSuffix))->clear();
+  CountingVisitor v;
+  auto summary = inspect_log(fx.io(), fx.dir(), v);
+  ASSERT_TRUE(summary);
+  EXPECT_EQ(summary->index_problems, 1u);
+  EXPECT_EQ(v.bad_indexes, 1);
+}
+
+TEST_F(LogInspectorTest, TheLiveActiveSegmentsUnwrittenIndexFilesAreNoProblem) {
+  auto log = fx.open_ok({.segment_bytes = 1500, .index_interval_bytes = 200});
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(fx.append(*log, make_batch({.records = 2, .value_bytes = 100})));
+  ASSERT_TRUE(fx.flush(*log).is_ok());
+  // The broker is still running: the active segment's index files are those of the last clean
+  // close (now stale) or none at all.
+  auto active = list_offset_files(fx.io(), fx.dir(), format::kLogSuffix)->back();
+  fx.io().remove_file(fx.segment_path(active, format::kOffsetIndexSuffix)).ignore_error();
+  CountingVisitor v;
+  auto summary = inspect_log(fx.io(), fx.dir(), v);
+  ASSERT_TRUE(summary) << summary.error().to_string();
+  EXPECT_EQ(summary->index_problems, 0u);
+  EXPECT_EQ(summary->corruptions, 0u);
+  EXPECT_EQ(summary->metadata_problems, 0u);
+}
+
+TEST_F(LogInspectorTest, ADamagedRecoveryPointIsAProblem) {
+  (*fx.fault().contents(fx.dir() / format::kRecoveryPointFile))[10] ^= std::byte{0x01};
+  CountingVisitor v;
+  auto summary = inspect_log(fx.io(), fx.dir(), v);
+  ASSERT_TRUE(summary);
+  EXPECT_EQ(summary->metadata_problems, 1u);
+  EXPECT_EQ(summary->corruptions, 0u);  // recovery just scans everything
+}
+
+TEST_F(LogInspectorTest, ARecoveryPointPastTheLogEndIsCorruption) {
+  ASSERT_TRUE(write_recovery_point(fx.io(), fx.dir(), Offset(1000), 0).is_ok());
+  CountingVisitor v;
+  auto summary = inspect_log(fx.io(), fx.dir(), v);
+  ASSERT_TRUE(summary);
+  EXPECT_EQ(summary->corruptions, 1u);  // recovery refuses the partition
+  EXPECT_EQ(v.bad_metadata, 1);
+}
+
+TEST_F(LogInspectorTest, ADamagedProducerSnapshotIsAProblem) {
+  auto snapshots = list_offset_files(fx.io(), fx.dir(), format::kSnapshotSuffix);
+  ASSERT_TRUE(snapshots && !snapshots->empty());
+  CountingVisitor healthy;
+  ASSERT_TRUE(inspect_log(fx.io(), fx.dir(), healthy));
+  EXPECT_EQ(healthy.snapshots, static_cast<int>(snapshots->size()));
+  EXPECT_EQ(healthy.bad_metadata, 0);
+  (*fx.fault().contents(fx.segment_path(snapshots->back(), format::kSnapshotSuffix)))[9] ^=
+      std::byte{0x02};
+  CountingVisitor v;
+  auto summary = inspect_log(fx.io(), fx.dir(), v);
+  ASSERT_TRUE(summary);
+  EXPECT_EQ(summary->metadata_problems, 1u);
+}
+
+TEST_F(LogInspectorTest, AMissingPathIsNotFound) {
+  CountingVisitor v;
+  auto missing = inspect_log(fx.io(), fx.dir() / "nope", v);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code(), Status::Code::kNotFound);
+  EXPECT_NE(missing.error().message().find("no such file or directory"), std::string::npos);
 }
 
 }  // namespace

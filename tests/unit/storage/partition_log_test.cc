@@ -140,6 +140,7 @@ TEST_P(PartitionLogTest, RetentionBySizeDeletesWholeOldSegments) {
   for (int i = 0; i < 100; ++i) {
     ASSERT_TRUE(fx.append(*log, make_batch({.records = 2, .value_bytes = 40})));
   }
+  ASSERT_TRUE(fx.flush(*log).is_ok());  // segments still being sealed are not deleted
   ASSERT_TRUE(log->enforce_retention());
   EXPECT_GE(log->size_bytes(), 6000u);
   EXPECT_LT(log->size_bytes(), 6000u + 2048u);
@@ -163,6 +164,7 @@ TEST_P(PartitionLogTest, RetentionByAgeUsesTheNewestRecordOfASegment) {
   }
   size_t segments = log->segment_count();
   ASSERT_GT(segments, 4u);
+  ASSERT_TRUE(fx.flush(*log).is_ok());  // segments still being sealed are not deleted
   ASSERT_EQ(*log->enforce_retention(), 0u);  // nothing is older than 5 s yet
   now = timestamp_from_millis(1'000'000 + 15'500);  // records up to t=10.5 s are past retention
   ASSERT_TRUE(log->enforce_retention());
@@ -185,6 +187,7 @@ TEST_P(PartitionLogTest, DeleteSegmentsBeforeKeepsTheSegmentHoldingTheOffset) {
   auto log = fx.open_ok({.segment_bytes = 1024});
   for (int i = 0; i < 40; ++i) ASSERT_TRUE(fx.append(*log, make_batch({.value_bytes = 100})));
   ASSERT_GT(log->segment_count(), 4u);
+  ASSERT_TRUE(fx.flush(*log).is_ok());  // segments still being sealed are not deleted
   auto deleted = log->delete_segments_before(Offset(20));
   ASSERT_TRUE(deleted);
   EXPECT_GT(*deleted, 0u);
@@ -300,6 +303,65 @@ TEST_P(PartitionLogTest, RemoveDeletesThePartition) {
   }
   ASSERT_TRUE(PartitionLog::remove(fx.io(), fx.dir()).is_ok());
   EXPECT_EQ(fx.io().list_directory(fx.dir()).error().code(), Status::Code::kNotFound);
+}
+
+// A clean stop begins the close before its final flush, so an append arriving in between (from
+// another core, a timer) cannot land after the recovery point the close records.
+TEST_P(PartitionLogTest, AnAppendAfterACloseBeganIsRefusedAndTheReopenedLogHoldsEveryAck) {
+  std::vector<std::vector<std::byte>> batches;
+  for (int i = 0; i < 4; ++i) batches.push_back(make_batch({.records = 2, .seed = uint64_t(i)}));
+  {
+    auto log = fx.open_ok({});
+    ASSERT_TRUE(fx.append(*log, batches[0]));
+    log->begin_close();
+    std::optional<Result<AppendResult>> late;
+    log->append(batches[1], [&late](Result<AppendResult> r) { late = std::move(r); });
+    // Another append arrives from the flush's own completion, as in a broker's drain.
+    std::optional<Result<AppendResult>> later;
+    std::optional<Status> flushed;
+    log->flush([&](Status s) {
+      flushed = s;
+      log->append(batches[2], [&later](Result<AppendResult> r) { later = std::move(r); });
+    });
+    ASSERT_TRUE(testing::run_until(fx.ctx(), [&] { return flushed && late && later; }));
+    ASSERT_TRUE(flushed->is_ok());
+    ASSERT_FALSE(*late);
+    EXPECT_EQ(late->error().code(), Status::Code::kUnavailable);
+    ASSERT_FALSE(*later);
+    ASSERT_TRUE(log->idle());
+    Status closed = log->close();
+    ASSERT_TRUE(closed.is_ok()) << closed.to_string();
+  }
+  auto log = fx.open_ok({});
+  EXPECT_EQ(log->high_watermark(), Offset(2));
+  EXPECT_EQ(log->recovery_report().segments_scanned, 0u);
+}
+
+TEST_P(PartitionLogTest, CloseWithAWriteInFlightFailsAndClaimsNothing) {
+  auto log = fx.open_ok({});
+  ASSERT_TRUE(fx.append(*log, make_batch({.records = 2})));
+  std::optional<Result<AppendResult>> pending;
+  auto batch = std::make_shared<std::vector<std::byte>>(make_batch({.records = 3}));
+  log->append(*batch, [&pending, batch](Result<AppendResult> r) { pending = std::move(r); });
+  Status closed = log->close();
+  EXPECT_EQ(closed.code(), Status::Code::kUnavailable) << closed.to_string();
+  ASSERT_TRUE(testing::run_until(fx.ctx(), [&] { return pending.has_value(); }));
+  ASSERT_TRUE(*pending);
+  fx.flush_and_close(*log);
+  log.reset();
+  EXPECT_EQ(fx.open_ok({})->high_watermark(), Offset(5));
+}
+
+TEST_P(PartitionLogTest, DestroyingALogCompletesTheFlushesWaitingOnIt) {
+  auto log = fx.open_ok({});
+  auto batch = std::make_shared<std::vector<std::byte>>(make_batch({}));
+  log->append(*batch, [batch](Result<AppendResult>) {});
+  std::optional<Status> flushed;
+  log->flush([&flushed](Status s) { flushed = s; });
+  log.reset();
+  ASSERT_TRUE(testing::run_until(fx.ctx(), [&] { return flushed.has_value(); },
+                                 std::chrono::seconds(2)));
+  EXPECT_EQ(flushed->code(), Status::Code::kUnavailable);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, PartitionLogTest, ::testing::Values("uring", "posix", "fault"),

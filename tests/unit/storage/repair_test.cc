@@ -47,6 +47,7 @@ TEST_F(RepairTest, CorruptionInTheMiddleIsCutBackToTheValidPrefix) {
     }
     starts.push_back(log->size_bytes());
   }
+  fx.open_ok({}).reset();  // a restart records every byte as synced: damage now is not a torn write
   log_bytes()[starts[1] + 40] ^= std::byte{0x10};
   ASSERT_FALSE(fx.open({}));  // recovery refuses: valid batches follow the damage
 
@@ -103,6 +104,31 @@ TEST_F(RepairTest, DamageInASealedSegmentRemovesTheSegmentsAfterIt) {
   auto again = repair_log(fx.io(), fx.dir(), /*apply=*/true);
   ASSERT_TRUE(again);
   EXPECT_FALSE(again->damaged);
+}
+
+// Whatever makes recovery refuse a log whose batches are all whole, repair must undo: here a
+// recovery point past the end of the log.
+TEST_F(RepairTest, ARecoveryPointRecoveryRefusesIsRemovedFromAWholeLog) {
+  {
+    auto log = fx.open_ok({});
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(fx.append(*log, make_batch({.records = 2})));
+    fx.flush_and_close(*log);
+  }
+  ASSERT_TRUE(write_recovery_point(fx.io(), fx.dir(), Offset(100), 0).is_ok());
+  ASSERT_FALSE(fx.open({}));
+
+  auto dry = repair_log(fx.io(), fx.dir(), /*apply=*/false);
+  ASSERT_TRUE(dry) << dry.error().to_string();
+  EXPECT_FALSE(dry->damaged);
+  EXPECT_TRUE(dry->drops_recovery_point);
+  ASSERT_FALSE(fx.open({}));
+
+  auto applied = repair_log(fx.io(), fx.dir(), /*apply=*/true);
+  ASSERT_TRUE(applied) << applied.error().to_string();
+  EXPECT_TRUE(applied->drops_recovery_point);
+  auto log = fx.open_ok({});
+  EXPECT_EQ(log->high_watermark(), Offset(6));
+  EXPECT_EQ(fx.read_all(*log, Offset(0)).size(), 6u);
 }
 
 }  // namespace
