@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "cairn/connection.h"
+#include "client/src/connection.h"
 #include "protocol/messages/admin.h"
 #include "tools/cairn/exit_codes.h"
 

@@ -9,6 +9,7 @@
 
 #include "tools/cairn/common.h"
 #include "tools/cairn/log_command.h"
+#include "tools/cairn/security_commands.h"
 #include "tools/cairn/top_command.h"
 
 int main(int argc, char** argv) {
@@ -33,6 +34,8 @@ int main(int argc, char** argv) {
   add_groups_command(app, global);
   add_perf_command(app, global);
   add_log_command(app, exit_code);
+  add_users_command(app);
+  add_acl_command(app);
   add_top_command(app);
   try {
     app.parse(argc, argv);
