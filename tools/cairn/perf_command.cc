@@ -18,6 +18,9 @@ void add_perf_command(CLI::App& app, const GlobalOptions& global) {
   produce->add_option("--payload", po->payload,
                       "Values: fixed (--size bytes) or json-clickstream (200-500 B JSON events)")
       ->capture_default_str();
+  produce->add_option("--compression", po->compression,
+                      "Producers compress batches: none, gzip, snappy, lz4 or zstd")
+      ->capture_default_str();
   produce->add_option("--rate", po->rate,
                       "Records/s in all, open loop (default: as fast as possible)");
   produce->add_option("--producers", po->producers, "Producers, each on its own connection")

@@ -26,6 +26,8 @@ struct ProduceOptions {
   uint32_t batch_bytes = 256 * 1024;
   int linger_ms = 5;
   uint32_t max_in_flight = 16;
+  std::string compression = "none";
+  bool null_empty = false;
 };
 
 // Reads lines from a descriptor; next() waits at most `linger` for more input so that a slow
@@ -142,7 +144,10 @@ void run_produce(const ProduceOptions& opts, const GlobalOptions& global) {
                                               opts.topic, opts.partition, partitions));
   }
 
-  std::vector<protocol::RecordBatchBuilder> builders(static_cast<size_t>(partitions));
+  auto codec = protocol::parse_compression(opts.compression);
+  if (!codec) throw CliError(kExitUsage, "--compression must be none, gzip, snappy, lz4 or zstd");
+  std::vector<protocol::RecordBatchBuilder> builders(
+      static_cast<size_t>(partitions), protocol::RecordBatchBuilder({.compression = *codec}));
   Tracker tracker(opts.max_in_flight);
   int32_t sticky = 0;  // unkeyed records fill one partition's batch, then the next one's
 
@@ -185,27 +190,30 @@ void run_produce(const ProduceOptions& opts, const GlobalOptions& global) {
       continue;
     }
     std::optional<protocol::Bytes> key;
-    std::string_view value = line;
+    std::string_view value_text = line;
     if (!opts.key_separator.empty()) {
       if (auto at = line.find(opts.key_separator); at != std::string_view::npos) {
         key = protocol::as_bytes(line.substr(0, at));
-        value = line.substr(at + opts.key_separator.size());
+        value_text = line.substr(at + opts.key_separator.size());
       }
     }
+    // With --null-empty, "key<SEP>" is a tombstone (a null value), as kcat's -Z.
+    std::optional<protocol::Bytes> value = protocol::as_bytes(value_text);
+    if (opts.null_empty && key && value_text.empty()) value.reset();
     int32_t p = opts.partition >= 0 ? opts.partition
                 : key            ? client::partition_for_key(*key, partitions)
                                  : sticky;
     now = system_now();
     auto& builder = builders[static_cast<size_t>(p)];
     if (!builder.empty() &&
-        builder.size_bytes() + builder.record_size(now, key, protocol::as_bytes(value)) > opts.batch_bytes) {
+        builder.size_bytes() + builder.record_size(now, key, value) > opts.batch_bytes) {
       send(p);
       if (!key && opts.partition < 0) {
         sticky = (sticky + 1) % partitions;
         p = sticky;
       }
     }
-    builders[static_cast<size_t>(p)].append(now, key, protocol::as_bytes(value));
+    builders[static_cast<size_t>(p)].append(now, key, value);
   }
   for (int32_t p = 0; p < partitions; ++p) send(p);
   tracker.wait_all();
@@ -232,6 +240,12 @@ void add_produce_command(CLI::App& app, const GlobalOptions& global) {
       ->capture_default_str();
   cmd->add_option("--max-in-flight", opts->max_in_flight, "Requests awaiting acknowledgement")
       ->capture_default_str();
+  cmd->add_option("--compression", opts->compression,
+                  "Compress batches: none, gzip, snappy, lz4 or zstd")
+      ->capture_default_str();
+  cmd->add_flag("--null-empty", opts->null_empty,
+                "With --key-separator, an empty value after the separator is sent as a null "
+                "value (a tombstone on a compacted topic)");
   cmd->callback([opts, &global] { run_produce(*opts, global); });
 }
 

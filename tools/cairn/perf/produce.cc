@@ -46,6 +46,15 @@ struct ProducerStats {
   }
 };
 
+client::Compression parse_codec(const std::string& name) {
+  if (name == "none") return client::Compression::kNone;
+  if (name == "gzip") return client::Compression::kGzip;
+  if (name == "snappy") return client::Compression::kSnappy;
+  if (name == "lz4") return client::Compression::kLz4;
+  if (name == "zstd") return client::Compression::kZstd;
+  throw CliError(kExitUsage, "--compression must be none, gzip, snappy, lz4 or zstd");
+}
+
 std::unique_ptr<client::Producer> make_producer(const PerfOptions& o, const GlobalOptions& global,
                                                 int16_t acks, int linger) {
   client::ProducerConfig c;
@@ -53,6 +62,7 @@ std::unique_ptr<client::Producer> make_producer(const PerfOptions& o, const Glob
   c.client_id = "cairn-perf";
   c.acks = acks;
   c.batch_bytes = o.batch_bytes;
+  c.compression = parse_codec(o.compression);
   c.linger = std::chrono::milliseconds(linger);
   c.request_timeout = std::chrono::milliseconds(global.timeout_ms);
   c.buffer_bytes = std::max<size_t>(c.buffer_bytes, 4 * o.batch_bytes);
