@@ -105,6 +105,14 @@ class DumpPrinter final : public storage::LogVisitor {
                status.is_ok() ? "" : "PROBLEM: " + status.message());
   }
 
+  void on_cleaner(Offset checkpoint, size_t gapped, size_t empty, bool swap_pending) override {
+    if (quiet_ && !swap_pending) return;
+    if (checkpoint.value() == 0 && gapped == 0 && !swap_pending) return;  // never compacted
+    fmt::print("compaction: cleaned below offset {}; {} batches with offset gaps ({} empty){}\n",
+               checkpoint.value(), gapped, empty,
+               swap_pending ? "; a swap was cut short (the next open finishes or undoes it)" : "");
+  }
+
   void on_snapshot(const std::filesystem::path& file, Offset offset, size_t producers,
                    const Status& status) override {
     if (quiet_ && status.is_ok()) return;

@@ -15,6 +15,7 @@
 #include "storage/compaction_job.h"
 #include "storage/format.h"
 #include "storage/log_cleaner.h"
+#include "storage/log_inspector.h"
 #include "storage/partition_log.h"
 #include "tests/support/fault_backend.h"
 #include "tests/support/test_util.h"
@@ -510,6 +511,40 @@ TEST_F(CompactionTest, TheCleanerCompactsTheDirtiestPartitionsAndReadsNoFasterTh
   EXPECT_GE(elapsed, std::chrono::nanoseconds((cleaner.bytes_read() - 2 * 16 * 1024) * 1'000'000'000ull /
                                               (2u << 20)));
   EXPECT_EQ(without_filler(read_all(*first)).size(), 100u);
+}
+
+class CleanerVisitor final : public LogVisitor {
+ public:
+  void on_segment(const std::filesystem::path&, Offset, uint64_t) override {}
+  void on_batch(FilePosition, const protocol::BatchHeader&, Bytes, const Status& s) override {
+    if (!s.is_ok()) bad.push_back(s.to_string());
+  }
+  void on_corruption(FilePosition, const Status& why, std::optional<FilePosition>) override {
+    bad.push_back(why.to_string());
+  }
+  void on_index(const std::filesystem::path&, size_t, const Status&) override {}
+  void on_cleaner(Offset c, size_t g, size_t e, bool pending) override {
+    checkpoint = c, gapped = g, empty = e, swap_pending = pending;
+  }
+  std::vector<std::string> bad;
+  Offset checkpoint;
+  size_t gapped = 0, empty = 0;
+  bool swap_pending = true;
+};
+
+TEST_F(CompactionTest, ACompactedLogVerifiesCleanAndItsDumpShowsGapsAndTheCheckpoint) {
+  auto log = open(fault_, config(4096));
+  fill(*log, 100, 10, 0);
+  ASSERT_TRUE(compact(*log));
+  CleanerVisitor visitor;
+  auto summary = inspect_log(fault_, dir_, visitor);
+  ASSERT_TRUE(summary) << summary.error().to_string();
+  EXPECT_EQ(summary->corruptions, 0u);
+  EXPECT_TRUE(visitor.bad.empty()) << visitor.bad.front();
+  EXPECT_EQ(visitor.checkpoint, log->cleaner_checkpoint());
+  EXPECT_GT(visitor.gapped, 0u);
+  EXPECT_GT(visitor.empty, 0u);
+  EXPECT_FALSE(visitor.swap_pending);
 }
 
 TEST(CompactionJobTest, AnInterruptedPassBeforeItsCommitPointIsRolledBack) {
