@@ -75,11 +75,35 @@ Result<std::vector<std::byte>> finish(Compression codec, BoundedOutput& out, siz
   return out.take();
 }
 
+// One context per thread, reused: creating one costs more than decompressing a small batch.
+ZSTD_DCtx* zstd_dctx() {
+  thread_local std::unique_ptr<ZSTD_DCtx, decltype(&ZSTD_freeDCtx)> ctx(ZSTD_createDCtx(),
+                                                                         ZSTD_freeDCtx);
+  if (ctx) {
+    ZSTD_DCtx_reset(ctx.get(), ZSTD_reset_session_and_parameters);
+    ZSTD_DCtx_setParameter(ctx.get(), ZSTD_d_windowLogMax, kZstdWindowLogMax);
+  }
+  return ctx.get();
+}
+
 Result<std::vector<std::byte>> zstd_decompress(Bytes input, size_t max_bytes) {
   constexpr Compression kCodec = Compression::kZstd;
-  std::unique_ptr<ZSTD_DCtx, decltype(&ZSTD_freeDCtx)> ctx(ZSTD_createDCtx(), ZSTD_freeDCtx);
-  if (!ctx) return Status::unavailable("zstd: cannot create a decompression context");
-  ZSTD_DCtx_setParameter(ctx.get(), ZSTD_d_windowLogMax, kZstdWindowLogMax);
+  ZSTD_DCtx* ctx = zstd_dctx();
+  if (ctx == nullptr) return Status::unavailable("zstd: cannot create a decompression context");
+  // A single frame that states its size, within the limit: decompressed in one call into a
+  // buffer of exactly that size (the call fails unless the data is exactly that long).
+  unsigned long long claimed = ZSTD_getFrameContentSize(input.data(), input.size());
+  if (claimed != ZSTD_CONTENTSIZE_UNKNOWN && claimed != ZSTD_CONTENTSIZE_ERROR) {
+    if (claimed > max_bytes) return too_big(kCodec, max_bytes);
+    size_t frame = ZSTD_findFrameCompressedSize(input.data(), input.size());
+    if (!ZSTD_isError(frame) && frame == input.size()) {
+      std::vector<std::byte> out(static_cast<size_t>(claimed));
+      size_t n = ZSTD_decompressDCtx(ctx, out.data(), out.size(), input.data(), input.size());
+      if (ZSTD_isError(n)) return malformed(kCodec, ZSTD_getErrorName(n));
+      if (n != out.size()) return malformed(kCodec, "frame shorter than its stated size");
+      return out;
+    }
+  }
   BoundedOutput out(max_bytes, input.size());
   ZSTD_inBuffer in{input.data(), input.size(), 0};
   size_t pending = 1;  // 0 once a frame is complete
@@ -87,7 +111,7 @@ Result<std::vector<std::byte>> zstd_decompress(Bytes input, size_t max_bytes) {
     if (out.free_size() == 0 && !out.grow()) return too_big(kCodec, max_bytes);
     ZSTD_outBuffer o{out.free_space(), out.free_size(), 0};
     size_t before = in.pos;
-    pending = ZSTD_decompressStream(ctx.get(), &o, &in);
+    pending = ZSTD_decompressStream(ctx, &o, &in);
     if (ZSTD_isError(pending)) return malformed(kCodec, ZSTD_getErrorName(pending));
     out.produced(o.pos);
     // No input consumed and room left for output: the data ends inside a frame.
@@ -200,9 +224,13 @@ Result<std::vector<std::byte>> snappy_decompress(Bytes input, size_t max_bytes) 
 }
 
 Status zstd_compress(Bytes input, std::vector<std::byte>& out) {
+  thread_local std::unique_ptr<ZSTD_CCtx, decltype(&ZSTD_freeCCtx)> ctx(ZSTD_createCCtx(),
+                                                                         ZSTD_freeCCtx);
+  if (!ctx) return Status::unavailable("zstd: cannot create a compression context");
   size_t at = out.size();
   out.resize(at + ZSTD_compressBound(input.size()));
-  size_t n = ZSTD_compress(out.data() + at, out.size() - at, input.data(), input.size(), kZstdLevel);
+  size_t n = ZSTD_compressCCtx(ctx.get(), out.data() + at, out.size() - at, input.data(),
+                               input.size(), kZstdLevel);
   if (ZSTD_isError(n)) {
     out.resize(at);
     return Status::unavailable(std::string("zstd: ") + ZSTD_getErrorName(n));
