@@ -158,6 +158,7 @@ class Mirror {
   void rewind_failed();
   void maybe_commit(bool force);
   void maybe_report(bool force);
+  void note_health(const std::string& side, const Status& status, std::string& problem);
 
   MirrorOptions opts_;
   TopicSelector selector_;
@@ -168,6 +169,8 @@ class Mirror {
   std::unique_ptr<client::Consumer> consumer_;
   std::map<std::string, int32_t> topics_;  // mirrored topic -> its partitions
   std::set<std::string> said_;             // one-line notices already printed
+  std::string source_problem_;             // why a broker does not answer; empty while it does
+  std::string destination_problem_;
   std::map<TopicPartition, int64_t> committed_;
   SteadyClock::time_point started_ = SteadyClock::now();
   SteadyClock::time_point last_commit_ = started_;
@@ -335,6 +338,17 @@ void Mirror::maybe_commit(bool force) {
   for (const auto& [tp, next] : changed) committed_[tp] = next;
 }
 
+// One line when a broker stops answering, one when it answers again; the clients retry meanwhile.
+void Mirror::note_health(const std::string& side, const Status& status, std::string& problem) {
+  if (!status.is_ok()) {
+    if (problem.empty()) say(fmt::format("mirror: {}; retrying", status.message()));
+    problem = status.message();
+  } else if (!problem.empty()) {
+    say(fmt::format("mirror: {} reachable again", side));
+    problem.clear();
+  }
+}
+
 void Mirror::maybe_report(bool force) {
   auto now = SteadyClock::now();
   if (!force && now - last_report_ < milliseconds(opts_.status_interval_ms)) return;
@@ -345,13 +359,17 @@ void Mirror::maybe_report(bool force) {
   stats.topics = static_cast<int32_t>(topics_.size());
   last_report_ = now;
   copied_at_report_ = stats.copied;
+  std::string ending = force ? fmt::format(", in {:.1f} s; stopped", stats.seconds) : "";
+  auto reachable = destination_.call<std::vector<std::string>>([](client::Admin& a) { return a.list_topics(); });
+  note_health("destination " + opts_.to, reachable ? Status::ok() : reachable.error(), destination_problem_);
   auto next = acks_->next_offsets();
   std::vector<PartitionProgress> progress;
+  Status source_status;
   for (const auto& [topic, count] : topics_) {
     auto d = source_.call<client::TopicDescription>([&](client::Admin& a) { return a.describe_topic(topic); });
     if (!d) {
-      say(fmt::format("mirror: copied {} records; lag unknown ({})", stats.copied, d.error().message()));
-      return;
+      source_status = d.error();
+      break;
     }
     for (const auto& p : d->partitions) {
       if (p.partition >= count) continue;
@@ -360,8 +378,13 @@ void Mirror::maybe_report(bool force) {
                           it == next.end() ? std::optional<int64_t>() : it->second});
     }
   }
+  note_health("source " + opts_.from, source_status, source_problem_);
+  if (!source_status.is_ok()) {
+    say(fmt::format("mirror: copied {} records, lag unknown while the source is unreachable{}", stats.copied, ending));
+    return;
+  }
   stats.lag = summarize_lag(progress);
-  say(format_lag_line(stats) + (force ? fmt::format(", in {:.1f} s; stopped", stats.seconds) : ""));
+  say(format_lag_line(stats) + ending);
 }
 
 int Mirror::run() {
