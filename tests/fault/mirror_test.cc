@@ -337,6 +337,44 @@ TEST(MirrorTest, MirroringGoesOnWhenTheDestinationAndThenTheSourceRestart) {
   expect_complete_copy(c, 30'000);
 }
 
+// The sum of the offsets `group` committed for `topic`.
+int64_t committed_sum(const std::string& broker, const std::string& group, const std::string& topic) {
+  auto a = admin(broker);
+  if (!a) return -1;
+  auto g = a->describe_group(group);
+  if (!g) return -1;
+  int64_t sum = 0;
+  for (const auto& p : g->partitions) {
+    if (p.topic_partition.topic == topic && p.committed) sum += *p.committed;
+  }
+  return sum;
+}
+
+TEST(MirrorTest, AStopSignalMidRunCommitsEverythingAcknowledgedSoARestartCopiesNothingTwice) {
+  TempDir dir;
+  BrokerProcess src(dir.path() / "src");
+  BrokerProcess dst(dir.path() / "dst");
+  create_topic(src.address(), "events", 2);
+  produce(src.address(), "events", 2, 0, 60'000);
+  MirrorProcess mirror(dir.path(), {"--from", src.address(), "--to", dst.address(), "--topics", "events"});
+  mirror.start();
+  ASSERT_TRUE(eventually([&] { return records_in(dst.address(), "events") >= 5'000; }, seconds(120)));
+  EXPECT_EQ(mirror.stop(), 0) << mirror.current_stderr();
+  int64_t copied = records_in(dst.address(), "events");
+  EXPECT_LT(copied, 60'000) << "the stop came after the copy had ended";
+  EXPECT_EQ(committed_sum(src.address(), "cairn-mirror", "events"), copied);
+  EXPECT_NE(mirror.current_stderr().find("stopped"), std::string::npos) << mirror.current_stderr();
+
+  mirror.start();
+  ASSERT_TRUE(eventually([&] { return caught_up(src.address(), "cairn-mirror", "events", 60'000); },
+                         seconds(120)))
+      << mirror.current_stderr();
+  EXPECT_EQ(mirror.stop(SIGINT), 0) << mirror.current_stderr();
+  Comparison c = compare(read_topic(src.address(), "events"), read_topic(dst.address(), "events"));
+  EXPECT_EQ(c.duplicates, 0);
+  expect_complete_copy(c, 60'000);
+}
+
 TEST(MirrorTest, OnlyTopicsTheRegexSelectsAreMirroredWithTheSourcePartitionCounts) {
   TempDir dir;
   BrokerProcess src(dir.path() / "src");

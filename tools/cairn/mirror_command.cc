@@ -16,6 +16,7 @@
 #include "cairn/consumer.h"
 #include "cairn/producer.h"
 #include "tools/cairn/common.h"
+#include "tools/cairn/mirror_ack_tracker.h"
 #include "tools/cairn/mirror_command.h"
 #include "tools/cairn/mirror_plan.h"
 #include "tools/cairn/signals.h"
@@ -40,67 +41,6 @@ struct MirrorOptions {
 };
 
 void say(const std::string& line) { fmt::print(stderr, "cairn {}\n", line); }
-
-// What the destination has acknowledged, per source partition. Written by the producer's
-// delivery callbacks (its I/O thread) and read by the main loop, so every member is under mu_.
-// Invariant: next(tp) is a source offset below which every record of tp that the mirror read
-// has been acknowledged by the destination; it only grows, and stops growing at a partition's
-// first failed delivery until the main loop rewinds that partition (rewound()).
-class AckTracker {
- public:
-  // The main loop read `offset` of `tp` and is about to send it.
-  void sending(const TopicPartition& tp, int64_t offset) {
-    std::lock_guard lock(mu_);
-    next_.try_emplace(tp, offset);
-    ++unacknowledged_;
-  }
-  void acknowledged(const TopicPartition& tp, int64_t offset) {
-    std::lock_guard lock(mu_);
-    --unacknowledged_;
-    if (failed_.contains(tp)) return;  // a later record cannot count past one that failed
-    ++copied_;
-    auto& next = next_[tp];
-    next = std::max(next, offset + 1);
-  }
-  void failed(const TopicPartition& tp, const Status& why, bool was_sent) {
-    std::lock_guard lock(mu_);
-    if (was_sent) --unacknowledged_;
-    if (failed_.insert(tp).second && first_failure_.is_ok()) first_failure_ = why;
-  }
-  // The partitions whose deliveries failed, with where to resume them; clears the failures.
-  std::map<TopicPartition, int64_t> take_failed(Status* why) {
-    std::lock_guard lock(mu_);
-    std::map<TopicPartition, int64_t> out;
-    for (const auto& tp : failed_) out[tp] = next_.at(tp);
-    failed_.clear();
-    *why = std::exchange(first_failure_, Status::ok());
-    return out;
-  }
-  bool any_failed() const {
-    std::lock_guard lock(mu_);
-    return !failed_.empty();
-  }
-  std::map<TopicPartition, int64_t> next_offsets() const {
-    std::lock_guard lock(mu_);
-    return next_;
-  }
-  size_t unacknowledged() const {
-    std::lock_guard lock(mu_);
-    return unacknowledged_;
-  }
-  int64_t copied() const {
-    std::lock_guard lock(mu_);
-    return copied_;
-  }
-
- private:
-  mutable std::mutex mu_;
-  std::map<TopicPartition, int64_t> next_;
-  std::set<TopicPartition> failed_;
-  Status first_failure_;
-  size_t unacknowledged_ = 0;
-  int64_t copied_ = 0;
-};
 
 // Sleeps up to `d`, waking early on a stop signal.
 void nap(milliseconds d) {
@@ -164,7 +104,7 @@ class Mirror {
   TopicSelector selector_;
   LazyAdmin source_;
   LazyAdmin destination_;
-  std::shared_ptr<AckTracker> acks_ = std::make_shared<AckTracker>();
+  std::shared_ptr<MirrorAckTracker> acks_ = std::make_shared<MirrorAckTracker>();
   std::unique_ptr<client::Producer> producer_;
   std::unique_ptr<client::Consumer> consumer_;
   std::map<std::string, int32_t> topics_;  // mirrored topic -> its partitions
@@ -287,17 +227,17 @@ Status Mirror::copy_some() {
     client::ProducerRecord out{tp.topic, std::move(r.key), std::move(r.value), std::move(r.headers),
                                tp.partition, r.timestamp};
     acks_->sending(tp, offset);
-    std::weak_ptr<AckTracker> acks = acks_;
+    std::weak_ptr<MirrorAckTracker> acks = acks_;
     Status sent = producer_->send(std::move(out), [acks, tp, offset](Result<client::RecordMetadata> m) {
       auto tracker = acks.lock();
       if (!tracker) return;
       if (m) {
         tracker->acknowledged(tp, offset);
       } else {
-        tracker->failed(tp, m.error(), true);
+        tracker->failed(tp, m.error());
       }
     });
-    if (!sent.is_ok()) acks_->failed(tp, sent, true);
+    if (!sent.is_ok()) acks_->failed(tp, sent);
   }
   return Status::ok();
 }
