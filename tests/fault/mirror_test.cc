@@ -375,6 +375,30 @@ TEST(MirrorTest, AStopSignalMidRunCommitsEverythingAcknowledgedSoARestartCopiesN
   expect_complete_copy(c, 60'000);
 }
 
+TEST(MirrorTest, RecordsTheDestinationNeverAcknowledgedInTimeAreReadAndSentAgain) {
+  TempDir dir;
+  BrokerProcess src(dir.path() / "src");
+  BrokerProcess dst(dir.path() / "dst");
+  create_topic(src.address(), "logs", 2);
+  produce(src.address(), "logs", 2, 0, 5'000);
+  MirrorProcess mirror(dir.path(), {"--from", src.address(), "--to", dst.address(), "--topics", "logs",
+                                    "--delivery-timeout-ms", "1500"});
+  mirror.start();
+  ASSERT_TRUE(eventually([&] { return caught_up(src.address(), "cairn-mirror", "logs", 5'000); }, seconds(120)))
+      << mirror.current_stderr();
+  dst.kill9();
+  produce(src.address(), "logs", 2, 5'000, 15'000);
+  ASSERT_TRUE(eventually([&] { return mirror.current_stderr().find("again from the first unacknowledged") !=
+                                      std::string::npos; }, seconds(60)))
+      << mirror.current_stderr();
+  EXPECT_EQ(committed_sum(src.address(), "cairn-mirror", "logs"), 5'000);
+  dst.restart_on_same_port();
+  ASSERT_TRUE(eventually([&] { return caught_up(src.address(), "cairn-mirror", "logs", 15'000); }, seconds(120)))
+      << mirror.current_stderr();
+  EXPECT_EQ(mirror.stop(), 0) << mirror.current_stderr();
+  expect_complete_copy(compare(read_topic(src.address(), "logs"), read_topic(dst.address(), "logs")), 15'000);
+}
+
 TEST(MirrorTest, OnlyTopicsTheRegexSelectsAreMirroredWithTheSourcePartitionCounts) {
   TempDir dir;
   BrokerProcess src(dir.path() / "src");

@@ -37,6 +37,7 @@ struct MirrorOptions {
   int64_t status_interval_ms = 5000;
   int64_t commit_interval_ms = 1000;
   int64_t refresh_interval_ms = 30000;
+  int64_t delivery_timeout_ms = 120000;
   size_t max_unacknowledged = 50000;
 };
 
@@ -111,6 +112,7 @@ class Mirror {
   std::set<std::string> said_;             // one-line notices already printed
   std::string source_problem_;             // why a broker does not answer; empty while it does
   std::string destination_problem_;
+  std::string last_rewind_;
   std::map<TopicPartition, int64_t> committed_;
   SteadyClock::time_point started_ = SteadyClock::now();
   SteadyClock::time_point last_commit_ = started_;
@@ -181,6 +183,7 @@ Status Mirror::make_clients() {
     config.idempotent = true;
     config.connect_timeout = milliseconds(2000);
     config.max_block = milliseconds(1000);
+    config.delivery_timeout = milliseconds(opts_.delivery_timeout_ms);
     auto made = client::Producer::create(config);
     if (!made) return made.error().with_context("destination " + opts_.to);
     producer_ = std::move(*made);
@@ -248,14 +251,25 @@ void Mirror::rewind_failed() {
   if (!acks_->any_failed()) return;
   // Every delivery in flight ends first: until then a failed partition's offset stays frozen,
   // and afterwards no late acknowledgement can move it past the failed record.
-  while (!producer_->flush(milliseconds(1000)).is_ok()) {
+  auto give_up = SteadyClock::now() + milliseconds(opts_.delivery_timeout_ms);
+  while (!producer_->flush(milliseconds(500)).is_ok()) {
     if (stop_requested()) return;  // the final flush waits for them; the offsets stay frozen
+    maybe_report(false);
+    if (SteadyClock::now() >= give_up) {
+      // Records queued behind the failure can wait for a producer id the destination cannot
+      // give now. Closing the producer fails them (after its delivery timeout); a new one
+      // starts afresh once the destination answers.
+      producer_.reset();
+      break;
+    }
   }
   Status why;
   auto failed = acks_->take_failed(&why);
-  say(fmt::format("mirror: destination {}: {}; copying {} partition(s) again from the first "
-                  "unacknowledged record",
-                  opts_.to, why.message(), failed.size()));
+  std::string line = fmt::format("mirror: destination {}: {}; copying {} partition(s) again from the "
+                                 "first unacknowledged record",
+                                 opts_.to, why.message(), failed.size());
+  if (line != last_rewind_) say(line);  // once while the destination stays away
+  last_rewind_ = line;
   for (const auto& [tp, next] : failed) consumer_->seek(tp, next).ignore_error();
 }
 
@@ -335,7 +349,16 @@ int Mirror::run() {
     Status s = make_clients();
     auto replan = topics_.empty() ? milliseconds(1000) : milliseconds(opts_.refresh_interval_ms);
     if (s.is_ok() && SteadyClock::now() - last_plan_ >= replan) {
-      s = plan_topics();
+      Status planned = plan_topics();
+      if (!planned.is_ok() && !topics_.empty()) {
+        // The topics planned before are copied on; the plan is tried again at the next refresh.
+        if (planned.message() != last_problem) say(fmt::format("mirror: {}; retrying", planned.message()));
+        last_problem = planned.message();
+        last_plan_ = SteadyClock::now();
+      } else {
+        if (planned.is_ok()) last_problem.clear();
+        s = planned;
+      }
     }
     if (s.is_ok()) s = copy_some();
     if (s.is_ok() && producer_) rewind_failed();
@@ -347,13 +370,13 @@ int Mirror::run() {
       }
       if (s.message() != last_problem) say(fmt::format("mirror: {}; retrying", s.message()));
       last_problem = s.message();
+      maybe_commit(false);
+      maybe_report(false);
       nap(backoff);
       backoff = std::min(backoff * 2, milliseconds(5000));
       last_plan_ = {};
       continue;
     }
-    if (!last_problem.empty() && !topics_.empty()) say("mirror: connected again");
-    last_problem.clear();
     backoff = milliseconds(100);
     maybe_commit(false);
     maybe_report(false);
@@ -395,6 +418,10 @@ void add_mirror_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--commit-interval-ms", opts->commit_interval_ms,
                   "How often to commit the acknowledged source offsets")
       ->capture_default_str();
+  cmd->add_option("--delivery-timeout-ms", opts->delivery_timeout_ms,
+                  "How long the destination may take to acknowledge a record before it is read "
+                  "and sent again")
+      ->capture_default_str();
   cmd->add_option("--refresh-interval-ms", opts->refresh_interval_ms,
                   "How often to look for new matching source topics")
       ->capture_default_str();
@@ -402,8 +429,9 @@ void add_mirror_command(CLI::App& app, int& exit_code) {
     std::string error;
     auto selector = TopicSelector::parse(opts->topics, &error);
     if (!selector) throw CliError(kExitUsage, error);
-    if (opts->status_interval_ms <= 0 || opts->commit_interval_ms <= 0 || opts->refresh_interval_ms <= 0) {
-      throw CliError(kExitUsage, "the --*-interval-ms options must be above 0");
+    if (opts->status_interval_ms <= 0 || opts->commit_interval_ms <= 0 || opts->refresh_interval_ms <= 0 ||
+        opts->delivery_timeout_ms <= 0) {
+      throw CliError(kExitUsage, "the --*-ms options must be above 0");
     }
     trap_stop_signals();
     Mirror mirror(*opts, std::move(*selector));
