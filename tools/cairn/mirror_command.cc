@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <thread>
 
@@ -84,6 +83,12 @@ class LazyAdmin {
   std::unique_ptr<client::Admin> admin_;
 };
 
+// One mirror run, on the thread that called run() (the producer's callbacks reach it only
+// through acks_). It owns one consumer at the source (assigned the selected partitions, never a
+// group member, committing to the group only what acks_ says the destination acknowledged), one
+// idempotent acks=all producer at the destination (made again after a failure it cannot finish),
+// and an admin client per side for planning and lag. Invariant: a committed source offset never
+// passes a record the destination has not acknowledged.
 class Mirror {
  public:
   Mirror(MirrorOptions options, TopicSelector selector)
