@@ -33,20 +33,20 @@ struct Daemon {
   }
 };
 
-TEST(CairndConfig, AnUnknownKeyIsAnErrorNamingTheFileAndTheNearestKey) {
+TEST(DaemonCommandLine, AnUnknownKeyIsAnErrorNamingTheFileAndTheNearestKey) {
   Daemon d;
   auto path = d.file("data_dir = \"/var/lib/cairn\"\n");
   EXPECT_EQ(d.error({"--config", path}),
             "--config " + path + ": unknown key 'data_dir' (did you mean 'data-dir'?)");
 }
 
-TEST(CairndConfig, ASectionIsAnError) {
+TEST(DaemonCommandLine, ASectionIsAnError) {
   Daemon d;
   auto message = d.error({"--config", d.file("[broker]\nlisten = \"127.0.0.1:1\"\n")});
   EXPECT_NE(message.find("section [broker] is not allowed"), std::string::npos) << message;
 }
 
-TEST(CairndConfig, AValueThatDoesNotConvertIsAnErrorNamingTheKey) {
+TEST(DaemonCommandLine, AValueThatDoesNotConvertIsAnErrorNamingTheKey) {
   Daemon d;
   auto message = d.error({"--config", d.file("partitions = \"three\"\n")});
   EXPECT_NE(message.find("partitions"), std::string::npos) << message;
@@ -55,18 +55,18 @@ TEST(CairndConfig, AValueThatDoesNotConvertIsAnErrorNamingTheKey) {
   EXPECT_NE(Daemon().error({"--log-level", "verbose"}).find("--log-level"), std::string::npos);
 }
 
-TEST(CairndConfig, AnUnknownFlagSuggestsTheNearestOne) {
+TEST(DaemonCommandLine, AnUnknownFlagSuggestsTheNearestOne) {
   EXPECT_EQ(Daemon().error({"--fsycn", "never"}), "unknown flag --fsycn (did you mean --fsync?)");
   EXPECT_EQ(Daemon().error({"--colour=blue"}), "unknown flag --colour");
 }
 
-TEST(CairndConfig, TheLogLevelIgnoresCase) {
+TEST(DaemonCommandLine, TheLogLevelIgnoresCase) {
   Daemon d;
   EXPECT_EQ(d.error({"--log-level", "WARN"}), "");
   EXPECT_EQ(d.flags.log_level, "warn");
 }
 
-TEST(CairndConfig, EveryFlagIsAConfigKeyExceptTheOnesThatAreNotSettings) {
+TEST(DaemonCommandLine, EveryFlagIsAConfigKeyExceptTheOnesThatAreNotSettings) {
   Daemon d;
   auto keys = d.command_line.keys();
   for (const CLI::Option* option : d.command_line.app().get_options()) {
@@ -78,7 +78,7 @@ TEST(CairndConfig, EveryFlagIsAConfigKeyExceptTheOnesThatAreNotSettings) {
   EXPECT_GE(keys.size(), 25u);
 }
 
-TEST(CairndConfig, FlagsWinOverTheFileAndPrintConfigNamesEachValuesSource) {
+TEST(DaemonCommandLine, FlagsWinOverTheFileAndPrintConfigNamesEachValuesSource) {
   Daemon d;
   auto path = d.file("listen = \"127.0.0.1:7000\"\ndata-dir = \"/srv/cairn\"\nauto-create-topics = true\n");
   ASSERT_EQ(d.error({"--config", path, "--listen=127.0.0.1:8000", "--partitions", "3"}), "");
@@ -94,7 +94,7 @@ TEST(CairndConfig, FlagsWinOverTheFileAndPrintConfigNamesEachValuesSource) {
   EXPECT_NE(printed.find("\nmax-batch-bytes = 8388608  # default\n"), std::string::npos) << printed;
 }
 
-TEST(CairndConfig, ThePrintedConfigurationReadsBackToTheSameSettings) {
+TEST(DaemonCommandLine, ThePrintedConfigurationReadsBackToTheSameSettings) {
   Daemon first;
   ASSERT_EQ(first.error({"--listen", "127.0.0.1:7001", "--fsync", "interval:100", "--retention-ms", "60000",
                          "--auto-create-topics"}),
