@@ -10,6 +10,7 @@ packages=(
   g++ cmake ninja-build pkg-config ccache
   libboost-dev liburing-dev libxxhash-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libssl-dev openssl
   clang libclang-rt-14-dev
   prometheus chromium chromium-driver
   dpkg-dev file groff-base systemd  # the package test: cpack, man pages, systemd-analyze

@@ -10,6 +10,7 @@
 #include "tools/cairn/common.h"
 #include "tools/cairn/help_command.h"
 #include "tools/cairn/log_command.h"
+#include "tools/cairn/security_commands.h"
 #include "tools/cairn/top_command.h"
 #include "tools/common/usage_error.h"
 #include "tools/common/version.h"
@@ -39,14 +40,17 @@ int main(int argc, char** argv) {
   add_groups_command(app, global);
   add_perf_command(app, global);
   add_log_command(app, exit_code);
+  add_users_command(app);
+  add_acl_command(app);
   add_top_command(app);
   add_help_commands(app);
-  // Singular nouns, as rpk spells them.
-  for (const char* noun : {"topics", "groups"}) {
+  // Singular and plural nouns alike, as rpk spells them.
+  for (const char* noun : {"topics", "groups", "users"}) {
     std::string singular(noun);
     singular.pop_back();
     app.get_subcommand(noun)->alias(singular);
   }
+  app.get_subcommand("acl")->alias("acls");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

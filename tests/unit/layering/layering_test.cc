@@ -53,7 +53,15 @@ Rule headers_of(Rule rule) {
   return rule;
 }
 Rule broker_rule() {
-  return {.folder = "broker", .may_include = {"protocol", "storage", "broker"}};
+  return {.folder = "broker", .may_include = {"protocol", "storage", "tls", "broker"}};
+}
+Rule client_rule() { return {.folder = "client", .may_include = {"protocol", "tls", "client"}}; }
+// TLS contexts (tls/) sit beside protocol/ at the bottom: Asio's SSL support and the Status
+// vocabulary, nothing else of ours.
+Rule tls_rule() {
+  return {.folder = "tls",
+          .may_include = {"protocol", "tls"},
+          .banned_folders = {"protocol/kafka", "protocol/sasl"}};
 }
 // The metrics types are included by the hot paths of broker and storage code alike: they stay free
 // of Asio and of the broker's own types.
@@ -62,7 +70,6 @@ Rule metrics_rule() {
           .may_include = {"broker/metrics"},
           .banned_external = {"boost/", "spdlog/"}};
 }
-Rule client_rule() { return {.folder = "client", .may_include = {"protocol", "client"}}; }
 // The product API: the public headers include one another and the standard library. The
 // protocol/ headers listed are what they include today; taking the wire types out of the public
 // API removes them from this list.
@@ -74,7 +81,8 @@ Rule client_public_headers_rule() {
           .standard_library_only = true};
 }
 Rule tools_rule() {
-  return {.folder = "tools", .may_include = {"protocol", "storage", "broker", "client", "tools"}};
+  return {.folder = "tools",
+          .may_include = {"protocol", "storage", "tls", "broker", "client", "tools"}};
 }
 // The metrics benchmark measures broker/metrics, which depends on nothing of the broker.
 Rule bench_rule() {
@@ -210,6 +218,31 @@ TEST(Layering, OnlyTheBrokerKnowsKafkasProtocol) {
     expect_clean(rule);
   }
 }
+
+// SASL (protocol/sasl) is bytes too, but computed with libcrypto: only its sources include
+// OpenSSL, so that the rest of protocol/ and every includer of its headers stay free of it, and
+// storage never sees it.
+TEST(Layering, OnlyTheSaslSourcesUseOpenSsl) {
+  Rule protocol = protocol_rule();
+  protocol.skipped_folders = {"protocol/sasl"};
+  protocol.banned_folders = {"protocol/sasl"};
+  protocol.banned_external.push_back("openssl/");
+  expect_clean(protocol);
+  Rule sasl_sources = {.folder = "protocol/sasl",
+                       .may_include = {"protocol"},
+                       .banned_external = {"boost/", "spdlog/"},
+                       .banned_folders = {"protocol/kafka"}};
+  expect_clean(sasl_sources);
+  Rule sasl_headers = sasl_sources;
+  sasl_headers.headers_only = true;
+  sasl_headers.banned_external.push_back("openssl/");
+  expect_clean(sasl_headers);
+  Rule storage = storage_rule();
+  storage.banned_folders = {"protocol/sasl"};
+  expect_clean(storage);
+}
+
+TEST(Layering, TlsUsesNothingButTheProtocolVocabulary) { expect_clean(tls_rule()); }
 
 TEST(Layering, ToolsAndBenchmarksIncludeOnlyWhatSitsBelowThem) {
   expect_clean(tools_rule());
