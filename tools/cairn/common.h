@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "cairn/connection.h"
+#include "client/src/connection.h"
 #include "protocol/messages/admin.h"
 #include "tools/cairn/exit_codes.h"
 

@@ -52,13 +52,13 @@ void add_groups_command(CLI::App& app, const GlobalOptions& global) {
   describe->callback([describe_id, &global] {
     auto d = admin(global)->describe_group(*describe_id);
     if (!d) throw CliError(code_of(d.error()), d.error().message());
-    const auto& g = d->group;
+    const auto& g = *d;
     fmt::print("group {}: {}, generation {}, strategy {}, {} members\n", g.group_id, g.state,
                g.generation, g.strategy.empty() ? "-" : g.strategy, g.members.size());
     for (const auto& m : g.members) {
       std::string assigned;
-      for (const auto& a : m.assignment) {
-        for (int32_t p : a.partitions) assigned += fmt::format("{}{}-{}", assigned.empty() ? "" : " ", a.topic, p);
+      for (const auto& tp : m.assignment) {
+        assigned += fmt::format("{}{}-{}", assigned.empty() ? "" : " ", tp.topic, tp.partition);
       }
       fmt::print("  member {} client {} host {}: {}\n", m.member_id, m.client_id, m.host,
                  assigned.empty() ? "(no partitions)" : assigned);
