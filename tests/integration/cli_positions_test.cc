@@ -105,5 +105,26 @@ TEST(CliPositions, PositionMistakesAreUsageErrors) {
   }
 }
 
+TEST(CliRecords, HeadersAndAnEscapedKeySeparatorRoundTrip) {
+  TempDir tmp;
+  BrokerProcess broker(tmp.path() / "data");
+  ASSERT_EQ(cli(broker.address(), {"topics", "create", "h"}).exit_code, 0);
+  auto input = tmp.path() / "in.txt";
+  std::ofstream(input) << "user-1\t{\"id\": 1}\nno key here\n";
+  auto produced = cli(broker.address(), {"produce", "h", "-K", "\\t", "-H", "trace=abc", "--header", "env=prod"}, input);
+  ASSERT_EQ(produced.exit_code, 0) << produced.err;
+  auto json = cli(broker.address(), {"consume", "h", "-e", "-f", "json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_NE(json.out.find(R"("key":"user-1","value":"{\"id\": 1}","headers":[{"key":"trace","value":"abc"},)"
+                          R"({"key":"env","value":"prod"}]})"),
+            std::string::npos)
+      << json.out;
+  EXPECT_NE(json.out.find(R"("key":null,"value":"no key here")"), std::string::npos) << json.out;
+  auto template_ = cli(broker.address(), {"consume", "h", "-e", "-c", "1", "-f", "{key} [{headers}]"});
+  EXPECT_EQ(template_.out, "user-1 [trace=abc,env=prod]\n");
+  auto bad = cli(broker.address(), {"produce", "h", "-H", "novalue"}, input);
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+}
+
 }  // namespace
 }  // namespace cairn::testing

@@ -1,8 +1,14 @@
 // The cairn command line as a kcat or rpk user meets it: global flags anywhere, singular nouns,
 // help for a bare command, did-you-mean for a typo and exit code 2 for every usage mistake.
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <regex>
+#include <thread>
 
 #include "tests/support/broker_process.h"
 #include "tests/support/test_util.h"
@@ -103,6 +109,89 @@ TEST(CliUsage, CompletionScriptsAndTheManPageComeFromTheCommandTree) {
   auto daemon_man = run_program({cairnd_path(), "--man-page"});
   EXPECT_NE(daemon_man.out.find("\\fB\\-\\-print\\-config\\fR"), std::string::npos) << daemon_man.out;
   EXPECT_EQ(daemon_man.out.find("man\\-page"), std::string::npos);
+}
+
+// A loopback listener that is not a Cairn broker: to each connection it sends `reply` once the
+// client has written something, then holds the connection open (or closes it at once).
+class NotABroker {
+ public:
+  NotABroker(std::string reply, bool close_at_once = false) : reply_(std::move(reply)), close_(close_at_once) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    ::listen(fd_, 16);
+    socklen_t size = sizeof address;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &size);
+    address_ = "127.0.0.1:" + std::to_string(ntohs(address.sin_port));
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~NotABroker() {
+    stop_ = true;
+    thread_.join();
+    for (int c : clients_) ::close(c);
+    ::close(fd_);
+  }
+  const std::string& address() const { return address_; }
+
+ private:
+  void serve() {
+    while (!stop_) {
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, 50) != 1) continue;
+      int client = ::accept(fd_, nullptr, nullptr);
+      if (client < 0) continue;
+      if (close_) {
+        ::close(client);
+        continue;
+      }
+      clients_.push_back(client);
+      char request[256];
+      pollfd q{client, POLLIN, 0};
+      if (::poll(&q, 1, 5000) == 1 && ::recv(client, request, sizeof request, 0) > 0 && !reply_.empty()) {
+        ::send(client, reply_.data(), reply_.size(), MSG_NOSIGNAL);
+      }
+    }
+  }
+
+  std::string reply_;
+  bool close_;
+  int fd_ = -1;
+  std::string address_;
+  std::atomic<bool> stop_{false};
+  std::vector<int> clients_;
+  std::thread thread_;
+};
+
+TEST(CliUsage, APeerThatIsNotACairnBrokerIsNamedAsSuch) {
+  NotABroker http("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+  auto r = cairn({"topics", "list", "-b", http.address()});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(r.err, "cairn: " + http.address() +
+                       " is not a Cairn broker: it answered with text 'HTTP...' (this looks like an HTTP server)\n");
+
+  NotABroker kafka(std::string("\0\0\0\x0c\0\0\0\x01\0\x23\0\0\0\0\0\0", 16));
+  auto k = cairn({"topics", "list", "-b", kafka.address()});
+  EXPECT_EQ(k.exit_code, 3);
+  EXPECT_NE(k.err.find("this looks like a Kafka broker"), std::string::npos) << k.err;
+
+  NotABroker closing("", /*close_at_once=*/true);
+  auto c = cairn({"topics", "list", "-b", closing.address()});
+  EXPECT_EQ(c.exit_code, 3);
+  EXPECT_NE(c.err.find("closed the connection without answering ApiVersions: is it a Cairn broker?"),
+            std::string::npos)
+      << c.err;
+}
+
+TEST(CliUsage, ASilentListenerFailsAfterTheFiveSecondConnectTimeoutNotThirty) {
+  NotABroker silent("");
+  auto start = std::chrono::steady_clock::now();
+  auto r = cairn({"topics", "list", "-b", silent.address()});
+  auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("did not answer within 5000 ms: is it a Cairn broker?"), std::string::npos) << r.err;
+  EXPECT_LT(took, std::chrono::seconds(20));
 }
 
 }  // namespace

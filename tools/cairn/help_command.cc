@@ -31,9 +31,12 @@ ManPageInfo man_info() {
         "6: a produced record was not acknowledged."}},
       {"EXAMPLES",
        {"  cairn topics create orders --partitions 4\n"
-        "  printf 'k1:v1\\nk2:v2\\n' | cairn produce orders --key-separator :\n"
-        "  cairn consume orders --format '{partition} {offset} {key} {value}'\n"
-        "  cairn groups describe billing"}},
+        "  printf 'k1:v1\\nk2:v2\\n' | cairn produce orders -K :\n"
+        "  cairn consume orders -o end                  # tail\n"
+        "  cairn consume orders -o -10 -e               # the last 10 of each partition\n"
+        "  cairn consume orders -o @-1h -f json          # the last hour, as JSON lines\n"
+        "  cairn groups reset-offsets billing --topic orders --to @2026-11-27T12:00:00Z\n"
+        "  cairn groups describe billing --watch"}},
       {"SEE ALSO", {"cairnd(8)"}},
   };
   return info;
@@ -43,6 +46,9 @@ CompletionHints completion_hints() {
   CompletionHints hints;
   hints.flag_values = {
       {"--offset", "beginning end earliest latest"},
+      {"-o", "beginning end earliest latest"},
+      {"--format", "json"},
+      {"-f", "json"},
       {"--to", "earliest latest"},
       {"--acks", "0 1 all"},
       {"--fsync", "always never interval:"},
