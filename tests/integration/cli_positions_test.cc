@@ -126,5 +126,33 @@ TEST(CliRecords, HeadersAndAnEscapedKeySeparatorRoundTrip) {
   EXPECT_EQ(bad.exit_code, 2) << bad.err;
 }
 
+TEST(CliRecords, JsonLinesFromConsumeProduceTheSameRecords) {
+  TempDir tmp;
+  BrokerProcess broker(tmp.path() / "data");
+  ASSERT_EQ(cli(broker.address(), {"topics", "create", "a", "--partitions", "2"}).exit_code, 0);
+  ASSERT_EQ(cli(broker.address(), {"topics", "create", "b", "--partitions", "2"}).exit_code, 0);
+  auto input = tmp.path() / "in.txt";
+  std::ofstream(input) << std::string("k1:caf\xe9 \"quoted\"\nk2:line\tzwei\nno key\n");
+  ASSERT_EQ(cli(broker.address(), {"produce", "a", "-K", ":", "-H", "h=1"}, input).exit_code, 0);
+  auto exported = cli(broker.address(), {"consume", "a", "-e", "-f", "json"});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  auto file = tmp.path() / "a.jsonl";
+  std::ofstream(file) << exported.out;
+  auto imported = cli(broker.address(), {"produce", "b", "--input", "json"}, file);
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  auto again = cli(broker.address(), {"consume", "b", "-e", "-f", "json"});
+  std::string expected = exported.out;
+  for (size_t at = expected.find(R"("topic":"a")"); at != std::string::npos; at = expected.find(R"("topic":"a")", at)) {
+    expected.replace(at, 11, R"("topic":"b")");
+  }
+  EXPECT_EQ(sorted_lines(again.out), sorted_lines(expected));
+  EXPECT_NE(exported.out.find("value_base64"), std::string::npos) << exported.out;
+
+  std::ofstream(file) << "{\"colour\": \"blue\"}\n";
+  auto wrong = cli(broker.address(), {"produce", "b", "--input", "json"}, file);
+  EXPECT_EQ(wrong.exit_code, 6);
+  EXPECT_NE(wrong.err.find("line 1: unknown field \"colour\""), std::string::npos) << wrong.err;
+}
+
 }  // namespace
 }  // namespace cairn::testing

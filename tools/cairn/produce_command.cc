@@ -11,7 +11,9 @@
 #include <optional>
 
 #include "cairn/producer.h"
+#include "protocol/types.h"
 #include "tools/cairn/common.h"
+#include "tools/cairn/json_record.h"
 #include "tools/cairn/record_format.h"
 
 namespace cairn::tools {
@@ -23,6 +25,7 @@ struct ProduceOptions {
   int32_t partition = -1;
   std::string key_separator;
   std::vector<std::string> headers;
+  std::string input = "lines";
   std::string acks = "all";
   uint32_t batch_bytes = 256 * 1024;
   int linger_ms = 5;
@@ -137,6 +140,10 @@ void run_produce(const ProduceOptions& opts, const GlobalOptions& global) {
   auto separator = unescape(opts.key_separator);
   if (!separator) throw CliError(kExitUsage, "--key-separator: " + separator.error().message());
   auto headers = parse_headers(opts.headers);
+  bool json = opts.input == "json";
+  if (json && !opts.key_separator.empty()) {
+    throw CliError(kExitUsage, "--key-separator does not go with --input json (the key is a field)");
+  }
   {
     auto conn = connect(global);
     auto partitions = static_cast<int32_t>(describe_topic(*conn, opts.topic).partitions.size());
@@ -164,15 +171,29 @@ void run_produce(const ProduceOptions& opts, const GlobalOptions& global) {
     ++line_number;
     client::ProducerRecord record;
     record.topic = opts.topic;
-    std::string_view value = *line;
-    if (!separator->empty()) {
-      if (auto at = value.find(*separator); at != std::string_view::npos) {
-        record.key = std::string(value.substr(0, at));
-        value = value.substr(at + separator->size());
+    if (json) {
+      if (line->find_first_not_of(" \t\r") == std::string_view::npos) continue;  // a blank line
+      auto parsed = parse_json_record(*line);
+      if (!parsed) {
+        outcome.record(line_number, parsed.error());
+        continue;
       }
+      record.key = std::move(parsed->key);
+      record.value = std::move(parsed->value);
+      for (auto& [k, v] : parsed->headers) record.headers.push_back({std::move(k), std::move(v)});
+      record.partition = parsed->partition;
+      if (parsed->timestamp_ms) record.timestamp = timestamp_from_millis(*parsed->timestamp_ms);
+    } else {
+      std::string_view value = *line;
+      if (!separator->empty()) {
+        if (auto at = value.find(*separator); at != std::string_view::npos) {
+          record.key = std::string(value.substr(0, at));
+          value = value.substr(at + separator->size());
+        }
+      }
+      record.value = std::string(value);
     }
-    record.value = std::string(value);
-    record.headers = headers;
+    record.headers.insert(record.headers.end(), headers.begin(), headers.end());
     if (opts.partition >= 0) record.partition = opts.partition;
     Status s = producer->send(std::move(record), [&outcome, line_number](Result<client::RecordMetadata> r) {
       outcome.record(line_number, r ? Status::ok() : r.error());
@@ -203,6 +224,11 @@ void add_produce_command(CLI::App& app, const GlobalOptions& global) {
                   "Split each line into key and value at the first SEP (escapes: \\\\t, \\\\xNN); "
                   "keyed records go to a partition by hash of the key");
   cmd->add_option("-H,--header", opts->headers, "Add a header KEY=VALUE to every record (repeatable)");
+  cmd->add_option("--input", opts->input,
+                  "lines (one record per line) or json (one object per line, as consume -f json "
+                  "prints: key, value, key_base64, value_base64, headers, partition, timestamp)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"lines", "json"}));
   cmd->add_option("--acks", opts->acks, "0 (no acknowledgement), 1 or all")->capture_default_str();
   cmd->add_option("--batch-bytes", opts->batch_bytes, "Largest batch sent")->capture_default_str();
   cmd->add_option("--linger-ms", opts->linger_ms, "How long a batch waits for more records")
