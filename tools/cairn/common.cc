@@ -23,7 +23,7 @@ protocol::TopicMetadata describe_topic(client::Connection& conn, const std::stri
                          protocol::ApiKey::kMetadata, req),
                      "metadata");
   if (reply->topics.size() != 1 || reply->topics[0].error != protocol::ErrorCode::kNone) {
-    throw CliError(kExitNotFound, "unknown topic '" + topic + "'");
+    throw CliError(kExitNotFound, "unknown topic '" + topic + "' (cairn topics create " + topic + " makes it)");
   }
   return std::move(reply->topics[0]);
 }

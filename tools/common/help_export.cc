@@ -9,7 +9,8 @@ namespace cairn::tools {
 namespace {
 
 std::vector<const CLI::App*> visible_subcommands(const CLI::App& app) {
-  return app.get_subcommands([](const CLI::App* s) { return !s->get_group().empty(); });
+  // Named ones only: an option group is a nameless subcommand, and its options are its parent's.
+  return app.get_subcommands([](const CLI::App* s) { return !s->get_name().empty() && !s->get_group().empty(); });
 }
 
 std::vector<const CLI::Option*> visible_flags(const CLI::App& app) {

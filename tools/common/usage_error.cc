@@ -7,7 +7,8 @@ namespace cairn::tools {
 namespace {
 
 std::vector<const CLI::App*> visible_subcommands(const CLI::App& app) {
-  return app.get_subcommands([](const CLI::App* s) { return !s->get_group().empty(); });
+  // Named ones only: an option group is a nameless subcommand, and its options are its parent's.
+  return app.get_subcommands([](const CLI::App* s) { return !s->get_name().empty() && !s->get_group().empty(); });
 }
 
 // The flag words a command accepts: its own and those of every command above it (they fall
@@ -33,9 +34,12 @@ bool looks_like_flag(const std::string& arg) {
 const CLI::App& deepest_command(const CLI::App& root) {
   const CLI::App* app = &root;
   for (;;) {
-    auto parsed = app->get_subcommands();
-    if (parsed.empty()) return *app;
-    app = parsed.back();
+    const CLI::App* next = nullptr;
+    for (const CLI::App* sub : app->get_subcommands()) {
+      if (!sub->get_name().empty()) next = sub;  // not an option group
+    }
+    if (!next) return *app;
+    app = next;
   }
 }
 

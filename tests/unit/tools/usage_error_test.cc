@@ -74,5 +74,25 @@ TEST(UsageError, AGroupWithoutItsCommandIsAMissingSubcommandOnly) {
   EXPECT_EQ(command_path(deepest_command(topics.root)), "cairn topics");
 }
 
+TEST(UsageError, AnOptionGroupLeftUnsatisfiedIsAnErrorNotAMissingSubcommand) {
+  CLI::App root{"test", "cairn"};
+  root.require_subcommand(1);
+  auto* add = root.add_subcommand("add", "Add");
+  auto* resource = add->add_option_group("resource");
+  std::string topic, group;
+  resource->add_option("--topic", topic);
+  resource->add_option("--group", group);
+  resource->require_option(1);
+  std::vector<std::string> args = {"add"};
+  try {
+    root.parse(args);
+    FAIL() << "parsed";
+  } catch (const CLI::ParseError& e) {
+    EXPECT_FALSE(missing_subcommand_only(root));
+    EXPECT_EQ(command_path(deepest_command(root)), "cairn add");
+    EXPECT_NE(usage_error_message(root, e).find("see 'cairn add --help'"), std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace cairn::tools
