@@ -10,6 +10,7 @@
 #include "tools/cairn/common.h"
 #include "tools/cairn/help_command.h"
 #include "tools/cairn/log_command.h"
+#include "tools/cairn/mirror_command.h"
 #include "tools/cairn/security_commands.h"
 #include "tools/cairn/top_command.h"
 #include "tools/common/usage_error.h"
@@ -21,7 +22,7 @@ int main(int argc, char** argv) {
   static char out_buffer[1 << 16];
   std::setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
 
-  CLI::App app("cairn: topics, produce, consume, consumer groups, log inspection, perf runs and a live view (top) for the Cairn broker", "cairn");
+  CLI::App app("cairn: topics, produce, consume, consumer groups, mirroring, log inspection, perf runs and a live view (top) for the Cairn broker", "cairn");
   app.require_subcommand(1);
   // Global flags may follow the subcommand: `cairn topics list -b HOST:PORT`. Subcommands
   // inherit this setting, so it must come before any is added.
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
   add_groups_command(app, global);
   add_perf_command(app, global);
   add_log_command(app, exit_code);
+  add_mirror_command(app, exit_code);
   add_users_command(app);
   add_acl_command(app);
   add_top_command(app);
