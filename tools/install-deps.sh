@@ -14,6 +14,7 @@ packages=(
   libssl-dev openssl
   clang libclang-rt-14-dev
   prometheus chromium chromium-driver
+  dpkg-dev file groff-base systemd  # the package test: cpack, man pages, systemd-analyze
 )
 # Node.js runs the console's tests; the machine's own (20 or later) is preferred to Debian's.
 command -v node >/dev/null || packages+=(nodejs npm)

@@ -1,5 +1,6 @@
 #include "client/src/connection.h"
 
+#include <algorithm>
 #include <deque>
 #include <mutex>
 #include <thread>
@@ -26,6 +27,9 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 namespace {
 
 constexpr uint32_t kMaxResponseBytes = 1u << 30;
+// The first response answers ApiVersions, a few hundred bytes: anything near this is another
+// protocol (a Kafka broker's big-endian length, say), caught before a large allocation.
+constexpr uint32_t kMaxFirstResponseBytes = 1u << 20;
 constexpr size_t kMaxWriteBatch = 64;
 
 }  // namespace
@@ -56,6 +60,7 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
   bool writing = false;
   uint32_t next_id = 1;
   std::array<std::byte, 4> length_buf{};
+  bool first_frame = true;  // the ApiVersions answer: small, and where a wrong peer shows
 
   mutable std::mutex mu;  // guards `failed` for health() from other threads
   Status failed;
@@ -136,12 +141,30 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
                      [self = shared_from_this()](boost::system::error_code ec, size_t) {
                        if (ec) return self->fail(Status::unavailable("connection to broker lost: " + ec.message()));
                        uint32_t length = protocol::load_le<uint32_t>(self->length_buf.data());
-                       if (length < protocol::frame::kMinResponseSize || length > kMaxResponseBytes) {
-                         return self->fail(Status::unavailable(
-                             "broker sent a frame of " + std::to_string(length) + " bytes"));
+                       uint32_t limit = self->first_frame ? kMaxFirstResponseBytes : kMaxResponseBytes;
+                       self->first_frame = false;
+                       if (length < protocol::frame::kMinResponseSize || length > limit) {
+                         return self->fail(Status::unavailable(self->not_a_frame(length)));
                        }
                        self->read_body(length);
                      });
+  }
+
+  // Why a frame length is impossible, saying what the peer looks like when its first bytes
+  // tell: text ("HTTP/1.1 ...": a web server) or a big-endian length (a Kafka broker).
+  std::string not_a_frame(uint32_t length) const {
+    const auto* b = reinterpret_cast<const unsigned char*>(length_buf.data());
+    std::string text(reinterpret_cast<const char*>(b), 4);
+    bool printable = std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+    std::string where = options.broker + " is not a Cairn broker";
+    if (printable) {
+      return where + ": it answered with text '" + text + "...'" +
+             (text == "HTTP" ? " (this looks like an HTTP server)" : "");
+    }
+    if (b[0] == 0 && b[1] == 0) {
+      return where + ": its frames carry big-endian lengths (this looks like a Kafka broker)";
+    }
+    return "broker sent a frame of " + std::to_string(length) + " bytes";
   }
 
   void read_body(uint32_t length) {
@@ -287,14 +310,32 @@ Result<std::unique_ptr<Connection>> Connection::connect(const ConnectionOptions&
 
 // Asks ApiVersions v1, for the broker's batch limit. A broker that knows only v0 answers in the
 // v0 layout (PROTOCOL.md, "ApiVersions"), which then leaves max_batch_bytes at 0.
+//
+// The answer must come within connect_timeout, as part of connecting: a listener that accepts
+// and says nothing (not a Cairn broker, or a hung one) fails the connect then, not after the
+// longer request timeout.
 Status Connection::negotiate() {
-  std::promise<Result<Reply<protocol::Bytes>>> promise;
-  auto future = promise.get_future();
+  auto promise = std::make_shared<std::promise<Result<Reply<protocol::Bytes>>>>();
+  auto future = promise->get_future();
   send(encode(protocol::ApiKey::kApiVersions, protocol::ApiVersionsRequest{}, {.version = 1}),
        /*expect_response=*/true,
-       [&promise](Result<Reply<protocol::Bytes>> r) { promise.set_value(std::move(r)); });
+       [promise](Result<Reply<protocol::Bytes>> r) { promise->set_value(std::move(r)); });
+  if (future.wait_for(options_.connect_timeout) != std::future_status::ready) {
+    Status why = Status::timed_out(options_.broker + " accepted the connection but did not answer within " +
+                                   std::to_string(options_.connect_timeout.count()) +
+                                   " ms: is it a Cairn broker?");
+    asio::post(impl_->ctx, [impl = impl_, why] { impl->stop(why); });
+    return why;
+  }
   auto raw = future.get();
-  if (!raw) return raw.error().with_context("ApiVersions");
+  if (!raw) {
+    if (raw.error().message().find("connection to broker lost") == 0) {
+      return Status::unavailable(options_.broker +
+                                 " closed the connection without answering ApiVersions: is it a Cairn broker?");
+    }
+    if (raw.error().message().find(" is not a Cairn broker") != std::string::npos) return raw.error();
+    return raw.error().with_context("ApiVersions");
+  }
   auto v1 = protocol::ApiVersionsResponse::decode(raw->body, 1);
   if (v1) {
     broker_info_ = std::move(*v1);

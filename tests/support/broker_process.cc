@@ -35,7 +35,7 @@ BrokerProcess::~BrokerProcess() {
 
 void BrokerProcess::launch() {
   std::filesystem::create_directories(data_dir_);
-  std::vector<std::string> argv = {cairnd_path(), "--listen", "127.0.0.1:0", "--data-dir",
+  std::vector<std::string> argv = {cairnd_path(), "--listen", listen_, "--data-dir",
                                    data_dir_.string(), "--log-level", "info"};
   argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
   size_t log_start = std::filesystem::exists(log_path_) ? std::filesystem::file_size(log_path_) : 0;
@@ -68,6 +68,13 @@ void BrokerProcess::kill9() {
 
 void BrokerProcess::restart() {
   if (child_->running()) kill9();
+  listen_ = "127.0.0.1:0";
+  launch();
+}
+
+void BrokerProcess::restart_on_same_port() {
+  if (child_->running()) kill9();
+  listen_ = address_;
   launch();
 }
 

@@ -30,6 +30,9 @@ class BrokerProcess {
   void kill9();
   // Starts it again on the same data directory (and a new port).
   void restart();
+  // Starts it again on the same data directory and the same port, for a client that was given
+  // the address once (a port freed by the kill is free again at once on loopback).
+  void restart_on_same_port();
 
  private:
   void launch();
@@ -39,6 +42,7 @@ class BrokerProcess {
   std::vector<std::string> env_;
   std::filesystem::path log_path_;
   std::unique_ptr<Child> child_;
+  std::string listen_ = "127.0.0.1:0";
   std::string address_;
   uint16_t port_ = 0;
 };
