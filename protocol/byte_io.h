@@ -82,6 +82,7 @@ class ByteReader {
   explicit ByteReader(Bytes data) : data_(data) {}
 
   size_t position() const { return pos_; }
+  Bytes data() const { return data_; }
   size_t remaining() const { return data_.size() - pos_; }
   bool at_end() const { return pos_ == data_.size(); }
 

@@ -14,17 +14,6 @@ std::string at(size_t pos) { return " at byte " + std::to_string(pos); }
 
 }  // namespace
 
-std::string_view compression_name(Compression c) {
-  switch (c) {
-    case Compression::kNone: return "none";
-    case Compression::kGzip: return "gzip";
-    case Compression::kSnappy: return "snappy";
-    case Compression::kLz4: return "lz4";
-    case Compression::kZstd: return "zstd";
-  }
-  return "unknown";
-}
-
 Compression BatchHeader::compression() const {
   return static_cast<Compression>(attributes & batch::kCompressionMask);
 }
@@ -110,13 +99,29 @@ Result<RecordBatchView> RecordBatchView::parse(Bytes bytes, Verify verify) {
   if (produced && (h.attributes & (batch::kTransactionalBit | batch::kControlBit)) != 0) {
     return broken("transactional and control batches are not supported yet");
   }
-  if (h.record_count < 1 ||
-      static_cast<uint64_t>(h.record_count) >
-          (h.batch_length - batch::kHeaderSize) / batch::kMinRecordSize) {
+  if ((h.attributes & batch::kCompressionMask) > batch::kMaxCompressionCodec) {
+    return broken("unknown compression codec " +
+                  std::to_string(h.attributes & batch::kCompressionMask));
+  }
+  // Plain records take 7 bytes each at least; compressed ones at least that once decompressed,
+  // within the largest batch there can be.
+  const bool compressed = h.compression() != Compression::kNone;
+  const uint64_t records_room =
+      compressed ? batch::kMaxBatchLength : h.batch_length - batch::kHeaderSize;
+  // A stored batch may be empty: compaction kept its header (and offset range) but no record.
+  const bool empty = !produced && h.record_count == 0;
+  if (empty && (compressed || h.batch_length != batch::kHeaderSize)) {
+    return broken("an empty batch must be uncompressed and hold no bytes after its header");
+  }
+  if ((h.record_count < 1 && !empty) ||
+      static_cast<uint64_t>(h.record_count) > records_room / batch::kMinRecordSize ||
+      (compressed && h.batch_length == batch::kHeaderSize)) {
     return broken("record count " + std::to_string(h.record_count) + " does not fit a batch of " +
                   std::to_string(h.batch_length) + " bytes");
   }
-  if (h.last_offset_delta != h.record_count - 1) {
+  // A compacted stored batch keeps its offset range while records inside are gone.
+  if (produced ? h.last_offset_delta != h.record_count - 1
+               : h.last_offset_delta < h.record_count - 1) {
     return broken("last offset delta " + std::to_string(h.last_offset_delta) +
                   " does not match record count " + std::to_string(h.record_count));
   }
@@ -127,32 +132,43 @@ Result<RecordBatchView> RecordBatchView::parse(Bytes bytes, Verify verify) {
     return Status::corruption("base offset " + h.base_offset.to_string() + " out of range");
   }
   if (h.max_timestamp < h.first_timestamp) return broken("max timestamp before first timestamp");
-  return RecordBatchView(whole, h);
+  return RecordBatchView(whole, h, verify);
 }
 
 Bytes RecordBatchView::records_bytes() const { return bytes_.subspan(batch::kHeaderSize); }
 
-Status RecordBatchView::validate_records() const {
-  if (header_.compression() != Compression::kNone) {
-    return Status::invalid_argument("compression codec " +
-                                    std::string(compression_name(header_.compression())) +
-                                    " is not supported");
-  }
-  RecordReader reader(*this);
+Status RecordBatchView::validate_records(size_t max_decompressed_bytes) const {
+  auto records = BatchRecords::open(*this, max_decompressed_bytes);
+  if (!records) return records.error();
+  // A compacted stored batch keeps its header's timestamps while records are gone: they bound
+  // the records kept rather than equal them.
+  const bool exact = verify_ == Verify::kProduced ||
+                     header_.record_count == header_.last_offset_delta + 1;
+  RecordReader reader = records->reader();
   RecordView record;
   int32_t count = 0;
+  int64_t previous_delta = -1;
   int64_t max_ts = INT64_MIN;
   while (reader.next(record)) {
     if (record.attributes != 0) {
       return Status::invalid_argument("record " + std::to_string(count) + " has attributes " +
                                       std::to_string(record.attributes) + "; they must be 0");
     }
-    if (record.offset != header_.base_offset + count) {
+    int64_t delta = record.offset - header_.base_offset;
+    bool in_order = verify_ == Verify::kProduced
+                        ? delta == count
+                        : delta > previous_delta && delta <= header_.last_offset_delta;
+    if (!in_order) {
       return Status::invalid_argument("record " + std::to_string(count) + " has offset delta " +
-                                      std::to_string(record.offset - header_.base_offset));
+                                      std::to_string(delta));
     }
+    previous_delta = delta;
     int64_t ts = to_millis(record.timestamp);
-    if (count == 0 && ts != header_.first_timestamp) {
+    if (!exact && (ts < header_.first_timestamp || ts > header_.max_timestamp)) {
+      return Status::invalid_argument("record " + std::to_string(count) +
+                                      " has a timestamp outside the batch's range");
+    }
+    if (exact && count == 0 && ts != header_.first_timestamp) {
       return Status::invalid_argument(
           "first record timestamp differs from the batch first timestamp");
     }
@@ -165,7 +181,7 @@ Status RecordBatchView::validate_records() const {
                                     " records, header says " +
                                     std::to_string(header_.record_count));
   }
-  if (max_ts != header_.max_timestamp) {
+  if (exact && max_ts != header_.max_timestamp) {
     return Status::invalid_argument("batch max timestamp does not match its records");
   }
   return Status::ok();
@@ -193,10 +209,31 @@ std::vector<HeaderView> RecordView::headers() const {
   return out;
 }
 
+Result<BatchRecords> BatchRecords::open(const RecordBatchView& batch, size_t max_bytes) {
+  const BatchHeader& h = batch.header();
+  if (h.compression() == Compression::kNone) return BatchRecords(h, batch.records_bytes(), {});
+  auto plain = decompress(h.compression(), batch.records_bytes(), max_bytes);
+  if (!plain) {
+    return plain.error().with_context("batch at offset " + h.base_offset.to_string());
+  }
+  if (plain->empty()) {
+    return Status::invalid_argument(std::string(compression_name(h.compression())) +
+                                    " records of the batch at offset " +
+                                    h.base_offset.to_string() + " decompress to nothing");
+  }
+  return BatchRecords(h, {}, std::move(*plain));
+}
+
+RecordReader BatchRecords::reader() const { return RecordReader(header_, bytes()); }
+
 RecordReader::RecordReader(const RecordBatchView& batch)
     : header_(batch.header()),
       reader_(batch.records_bytes()),
-      records_start_(batch.bytes().size() - batch.records_bytes().size()) {}
+      records_start_(batch::kHeaderSize),
+      compressed_(batch.header().compression() != Compression::kNone) {}
+
+RecordReader::RecordReader(const BatchHeader& header, Bytes records)
+    : header_(header), reader_(records), records_start_(0) {}
 
 bool RecordReader::fail(std::string what) {
   status_ = Status::corruption("record " + std::to_string(read_) + ": " + what +
@@ -224,10 +261,17 @@ bool read_nullable(ByteReader& r, std::optional<Bytes>& out) {
 
 bool RecordReader::next(RecordView& out) {
   if (!status_.is_ok()) return false;
+  if (compressed_) {
+    status_ = Status::invalid_argument(
+        "the batch is compressed (" + std::string(compression_name(header_.compression())) +
+        "): its records must be decompressed first");
+    return false;
+  }
   if (read_ == header_.record_count) {
     if (!reader_.at_end()) return fail("trailing bytes after the last record");
     return false;
   }
+  const size_t record_start = reader_.position();
   int32_t length = 0;
   if (!reader_.read_varint(length)) return fail("bad length varint");
   if (length < static_cast<int32_t>(batch::kMinRecordSize) - 1 ||
@@ -275,6 +319,7 @@ bool RecordReader::next(RecordView& out) {
   out.timestamp = timestamp_from_millis(ts);
   out.header_count = header_count;
   out.headers_bytes = body.subspan(headers_start, r.position() - headers_start);
+  out.encoded = reader_.data().subspan(record_start, reader_.position() - record_start);
   ++read_;
   return true;
 }

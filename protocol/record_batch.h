@@ -14,14 +14,12 @@
 #include <vector>
 
 #include "protocol/byte_io.h"
+#include "protocol/compression.h"
 #include "protocol/status.h"
 #include "protocol/types.h"
+#include "protocol/wire_format.h"
 
 namespace cairn::protocol {
-
-enum class Compression : uint8_t { kNone = 0, kGzip = 1, kSnappy = 2, kLz4 = 3, kZstd = 4 };
-
-std::string_view compression_name(Compression c);
 
 struct BatchHeader {
   Offset base_offset;
@@ -69,7 +67,8 @@ class RecordBatchView {
   // Parses the batch at the front of `bytes` (which may hold more after it). Checks that the
   // length is within [header size, bytes.size()], the magic, the attributes, the checksum, the
   // structure (PROTOCOL.md, "Integrity") and, for Verify::kStored, the header checksum. Does
-  // not walk the records: validate_records does.
+  // not walk the records (nor decompress them): validate_records does. A stored batch may have
+  // offset gaps (a compacted one: last offset delta >= record count - 1); a produced one not.
   // Errors: kCorruption for a checksum that does not match. Any other broken rule is
   // kCorruption in a stored batch (it was damaged) and kInvalidArgument in a produced one (it
   // was built that way), which also may not ask for log-append time, transactions or control.
@@ -79,18 +78,46 @@ class RecordBatchView {
   Bytes bytes() const { return bytes_; }
   Bytes records_bytes() const;
 
-  // Walks every record and checks the header against them: record_count records, offset deltas
-  // 0..count-1 in order, last_offset_delta = count - 1, every timestamp <= max_timestamp and
-  // the first one = first_timestamp, record attributes 0, no bytes left over. Compressed
-  // batches are refused. Errors are kInvalidArgument: the checksum has already matched, so
-  // whatever is wrong was built that way.
-  Status validate_records() const;
+  // Walks every record (decompressing a compressed batch into at most
+  // `max_decompressed_bytes`) and checks the header against them: record_count records, offset
+  // deltas 0..count-1 in order (for a stored batch: increasing, at most last_offset_delta),
+  // every timestamp <= max_timestamp and the first one = first_timestamp, record attributes 0,
+  // no bytes left over. Errors are kInvalidArgument: the checksum has already matched, so
+  // whatever is wrong was built that way (or, compressed, is too big to take).
+  Status validate_records(size_t max_decompressed_bytes = batch::kDefaultMaxDecompressedBytes) const;
 
  private:
-  RecordBatchView(Bytes bytes, BatchHeader header) : bytes_(bytes), header_(header) {}
+  RecordBatchView(Bytes bytes, BatchHeader header, Verify verify)
+      : bytes_(bytes), header_(header), verify_(verify) {}
 
   Bytes bytes_;
   BatchHeader header_;
+  Verify verify_;
+};
+
+class RecordReader;
+
+// The plain (decompressed) records of one batch: a view of the batch's own bytes when it is not
+// compressed, a buffer it owns otherwise. The batch's bytes must outlive it; it must outlive the
+// readers it makes. Movable.
+class BatchRecords {
+ public:
+  // Decompresses a compressed batch's records into at most `max_bytes` bytes. kInvalidArgument
+  // for data that is malformed or too big (naming the codec and the limit).
+  static Result<BatchRecords> open(const RecordBatchView& batch,
+                                   size_t max_bytes = batch::kDefaultMaxDecompressedBytes);
+
+  const BatchHeader& header() const { return header_; }
+  Bytes bytes() const { return buffer_.empty() ? view_ : Bytes(buffer_); }
+  RecordReader reader() const;
+
+ private:
+  BatchRecords(BatchHeader header, Bytes view, std::vector<std::byte> buffer)
+      : header_(header), view_(view), buffer_(std::move(buffer)) {}
+
+  BatchHeader header_;
+  Bytes view_;
+  std::vector<std::byte> buffer_;
 };
 
 // Walks batches stored back to back (a fetched partition's records, a segment's bytes), parsing
@@ -132,13 +159,18 @@ struct RecordView {
   std::optional<Bytes> value;
   int32_t header_count = 0;
   Bytes headers_bytes;  // the encoded headers, already bounds-checked by RecordReader
+  Bytes encoded;        // the whole record as encoded, its length field included
 
   std::vector<HeaderView> headers() const;
 };
 
 class RecordReader {
  public:
+  // Reads the records of an uncompressed batch; for a compressed one next() fails at once (use
+  // BatchRecords::open(batch).reader()).
   explicit RecordReader(const RecordBatchView& batch);
+  // Reads `records`, the plain records of the batch with `header`; both must outlive the reader.
+  RecordReader(const BatchHeader& header, Bytes records);
 
   // Decodes the next record into `out`. Returns false at the end of the batch or at malformed
   // input; status() then tells which (OK at a clean end). Never reads past the batch.
@@ -150,7 +182,8 @@ class RecordReader {
 
   const BatchHeader& header_;
   ByteReader reader_;
-  size_t records_start_;
+  size_t records_start_;  // where the records start, for error positions
+  bool compressed_ = false;
   int32_t read_ = 0;
   Status status_;
 };

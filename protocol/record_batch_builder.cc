@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cassert>
 
+#include "protocol/compression.h"
+
 namespace cairn::protocol {
 
 namespace {
@@ -88,7 +90,17 @@ void RecordBatchBuilder::append(Timestamp timestamp, std::optional<Bytes> key,
 
 std::vector<std::byte> RecordBatchBuilder::seal() {
   assert(!empty());
-  uint16_t attributes = static_cast<uint16_t>(Compression::kNone);
+  Compression codec = options_.compression;
+  if (codec != Compression::kNone) {
+    std::vector<std::byte> compressed(batch::kHeaderSize);
+    Bytes records = Bytes(buffer_).subspan(batch::kHeaderSize);
+    if (compress(codec, records, compressed).is_ok()) {
+      buffer_.swap(compressed);
+    } else {
+      codec = Compression::kNone;
+    }
+  }
+  uint16_t attributes = static_cast<uint16_t>(codec);
   if (options_.transactional) attributes |= batch::kTransactionalBit;
   if (options_.control) attributes |= batch::kControlBit;
 

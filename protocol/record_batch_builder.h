@@ -31,6 +31,8 @@ class RecordBatchBuilder {
     int32_t base_sequence = batch::kNoSequence;
     bool transactional = false;
     bool control = false;
+    // The codec seal() compresses the records with (PROTOCOL.md, "Compression").
+    Compression compression = Compression::kNone;
   };
 
   RecordBatchBuilder() : RecordBatchBuilder(Options{}) {}
@@ -41,14 +43,16 @@ class RecordBatchBuilder {
 
   bool empty() const { return record_count_ == 0; }
   int32_t record_count() const { return record_count_; }
-  // The size in bytes of the batch seal() would return now.
+  // The size in bytes of the batch seal() would return now, before compression.
   size_t size_bytes() const { return buffer_.size(); }
   // The size a record would add to the batch if appended now.
   size_t record_size(Timestamp timestamp, std::optional<Bytes> key, std::optional<Bytes> value,
                      std::span<const HeaderEntry> headers = {}) const;
 
-  // Writes the header and both checksums and returns the batch (base offset 0, leader epoch 0).
-  // Requires at least one record. The builder is empty afterwards, with the same options.
+  // Compresses the records (when the options name a codec), writes the header and both
+  // checksums and returns the batch (base offset 0, leader epoch 0). Requires at least one
+  // record. The builder is empty afterwards, with the same options. Should the codec's library
+  // fail (out of memory), the batch is sealed uncompressed, which every reader takes.
   std::vector<std::byte> seal();
 
   void set_options(const Options& options) { options_ = options; }

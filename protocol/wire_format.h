@@ -34,6 +34,7 @@ inline constexpr uint8_t kMagic = 1;
 
 // Attributes.
 inline constexpr uint16_t kCompressionMask = 0x07;
+inline constexpr uint16_t kMaxCompressionCodec = 4;  // zstd
 inline constexpr uint16_t kTimestampTypeBit = 0x08;  // 0 create time, 1 log append time
 inline constexpr uint16_t kTransactionalBit = 0x10;
 inline constexpr uint16_t kControlBit = 0x20;
@@ -45,6 +46,17 @@ inline constexpr size_t kMinRecordSize = 7;
 
 // A batch can never be larger than this, whatever the configured limits.
 inline constexpr uint32_t kMaxBatchLength = 1u << 30;
+
+// The records of a compressed batch may decompress to at most the max batch bytes times this
+// (and never more than kMaxBatchLength); anything bigger is refused, never allocated.
+inline constexpr uint32_t kMaxDecompressionRatio = 16;
+// The limit for the default max batch bytes (8 MiB): 128 MiB.
+inline constexpr size_t kDefaultMaxDecompressedBytes = size_t{8u << 20} * kMaxDecompressionRatio;
+
+inline constexpr size_t max_decompressed_bytes(uint32_t max_batch_bytes) {
+  uint64_t limit = uint64_t{max_batch_bytes} * kMaxDecompressionRatio;
+  return static_cast<size_t>(limit < kMaxBatchLength ? limit : kMaxBatchLength);
+}
 
 inline constexpr int64_t kNoProducerId = -1;
 inline constexpr int16_t kNoProducerEpoch = -1;

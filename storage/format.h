@@ -71,4 +71,19 @@ inline constexpr size_t kSnapshotBaseOffsetAt = 8;
 inline constexpr size_t kSnapshotLastOffsetAt = 16;
 inline constexpr size_t kSnapshotBatchSize = 24;
 
+// Compaction (FORMAT.md, "Compaction").
+inline constexpr std::string_view kCleanedSuffix = ".log.cleaned";
+inline constexpr std::string_view kSwapFile = "cleaner-swap";
+inline constexpr uint32_t kSwapMagic = 0x31535343;  // "CSS1" read as little-endian
+inline constexpr uint32_t kSwapVersion = 1;
+inline constexpr size_t kSwapMagicAt = 0;
+inline constexpr size_t kSwapVersionAt = 4;
+inline constexpr size_t kSwapCountAt = 8;
+inline constexpr size_t kSwapBasesAt = 12;  // count i64 base offsets, then the checksum
+inline constexpr std::string_view kCleanerCheckpointFile = "cleaner-checkpoint";
+inline constexpr uint32_t kCleanerCheckpointMagic = 0x31504343;  // "CCP1" read as little-endian
+inline constexpr uint32_t kCleanerCheckpointVersion = 1;
+inline constexpr size_t kCleanerCheckpointOffsetAt = 8;
+inline constexpr size_t kCleanerCheckpointSize = 24;
+
 }  // namespace cairn::storage::format

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "storage/batch_scanner.h"
+#include "storage/compaction_job.h"
 #include "storage/format.h"
 #include "storage/offset_index.h"
 #include "storage/producer_state.h"
@@ -118,6 +119,8 @@ Result<SegmentFacts> inspect_segment(IoBackend& io, const std::filesystem::path&
       facts.next = h.next_offset();
       ++summary.batches;
       summary.records += h.record_count;
+      if (h.record_count < h.last_offset_delta + 1) ++summary.gapped_batches;
+      if (h.record_count == 0) ++summary.empty_batches;
       if (!summary.first_offset) summary.first_offset = h.base_offset;
       summary.next_offset = h.next_offset();
     }
@@ -291,6 +294,11 @@ Result<InspectionSummary> inspect_log(IoBackend& io, const std::filesystem::path
   }
   inspect_recovery_point(io, dir, segments, visitor, summary);
   inspect_snapshots(io, dir, visitor, summary);
+  bool swap_pending = std::any_of(names->begin(), names->end(), [](const std::string& name) {
+    return name == format::kSwapFile || name.ends_with(format::kCleanedSuffix);
+  });
+  visitor.on_cleaner(read_cleaner_checkpoint(io, dir), summary.gapped_batches,
+                     summary.empty_batches, swap_pending);
   return summary;
 }
 

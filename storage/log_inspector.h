@@ -45,12 +45,19 @@ class LogVisitor {
   // whether recovery can use it.
   virtual void on_snapshot(const std::filesystem::path& /*file*/, Offset /*offset*/,
                            size_t /*producers*/, const Status& /*status*/) {}
+  // The compaction state (directories only): the cleaner checkpoint (0 without one), how many
+  // of the log's batches have offset gaps (compacted) and how many are empty, and whether a
+  // swap is under way (`cleaner-swap` or `.log.cleaned` files: the next open finishes it).
+  virtual void on_cleaner(Offset /*checkpoint*/, size_t /*gapped_batches*/,
+                          size_t /*empty_batches*/, bool /*swap_pending*/) {}
 };
 
 struct InspectionSummary {
   size_t segments = 0;
   size_t batches = 0;
   int64_t records = 0;
+  size_t gapped_batches = 0;  // compacted: fewer records than offsets (empty ones included)
+  size_t empty_batches = 0;
   // Bad batches, broken offset sequences, and a recovery point past the end of the log: what
   // makes recovery refuse the partition.
   size_t corruptions = 0;

@@ -9,6 +9,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "protocol/wire_format.h"
+#include "storage/compaction_job.h"
 #include "storage/producer_snapshots.h"
 
 namespace cairn::storage {
@@ -42,6 +44,7 @@ Result<std::unique_ptr<PartitionLog>> PartitionLog::open(IoBackend& io, std::fil
     CAIRN_RETURN_IF_ERROR(io.create_directory(dir));
     CAIRN_RETURN_IF_ERROR(io.sync_directory(dir.parent_path()));
   }
+  if (listing) CAIRN_RETURN_IF_ERROR(finish_interrupted_swap(io, dir));
   auto recovered = recover_log(io, dir, config.index_interval_bytes);
   if (!recovered) return recovered.error();
   if (recovered->segments.empty()) {
@@ -70,6 +73,7 @@ Result<std::unique_ptr<PartitionLog>> PartitionLog::open(IoBackend& io, std::fil
   log->recovery_point_ = on_disk.offset;
   log->recovery_point_synced_ = on_disk.synced_bytes.value_or(0);
   log->active_synced_bytes_ = synced;
+  log->cleaner_checkpoint_ = read_cleaner_checkpoint(io, log->dir_);
   auto producers = recover_producer_state(io, log->dir_, log->segments_,
                                           log->config_.max_producers, log->config_.clock());
   if (!producers) return producers.error();
@@ -135,7 +139,11 @@ void PartitionLog::append(std::span<std::byte> batch, AppendCallback done) {
     return fail_later(std::move(done),
                       Status::corruption("batch length field does not match the bytes sent"));
   }
-  if (Status s = view->validate_records(); !s.is_ok()) return fail_later(std::move(done), s);
+  if (Status s = view->validate_records(
+          protocol::batch::max_decompressed_bytes(config_.max_batch_bytes));
+      !s.is_ok()) {
+    return fail_later(std::move(done), s);
+  }
   const auto& h = view->header();
   if (h.producer_id >= 0 && (h.producer_epoch < 0 || h.base_sequence < 0)) {
     return fail_later(std::move(done), Status::invalid_argument(

@@ -20,8 +20,9 @@
 // partition keeps taking appends. A failed fdatasync is never retried: the partition refuses
 // every later append until it is reopened, and write_status() says why.
 //
-// The class is defined in three files: partition_log.cc (open, append, group commit, read,
-// flush, close), sealing.cc (syncing, rolling, sealing and the recovery point) and retention.cc.
+// The class is defined in four files: partition_log.cc (open, append, group commit, read,
+// flush, close), sealing.cc (syncing, rolling, sealing and the recovery point), retention.cc and
+// cleaning.cc (compaction passes).
 
 #include <chrono>
 #include <deque>
@@ -35,6 +36,7 @@
 #include "protocol/record_batch.h"
 #include "protocol/status.h"
 #include "protocol/types.h"
+#include "storage/compaction_job.h"
 #include "storage/io/io_backend.h"
 #include "storage/partition_config.h"
 #include "storage/producer_state.h"
@@ -93,6 +95,25 @@ class PartitionLog {
   Result<size_t> enforce_retention();
   // Deletes the whole segments that lie entirely below `offset`; never the active one.
   Result<size_t> delete_segments_before(Offset offset);
+  // Compaction (FORMAT.md, "Compaction"), for a partition whose cleanup policy holds `compact`.
+  // The dirty ratio: the share of the sealed segments' bytes at or past the cleaner checkpoint.
+  double dirty_ratio() const;
+  // Below this offset the last compaction pass cleaned the log (0 before any).
+  Offset cleaner_checkpoint() const { return cleaner_checkpoint_; }
+  // Whether the cleaner should work on this partition: a pass is under way, or the policy
+  // compacts, some sealed segment is dirty and the dirty ratio is at least the configured one.
+  bool wants_compaction() const;
+  struct CompactionProgress {
+    uint64_t bytes_read = 0;    // by this slice
+    bool pass_finished = false;
+    CompactionStats stats;      // of the whole pass, once finished
+  };
+  // Runs one slice of a compaction pass (starting one if none is under way) off the core's
+  // thread, reading about `budget_bytes`, then `done` on the core. A finished pass has swapped
+  // the cleaned segments in: readers holding slices of the old files keep reading them.
+  void compact_slice(uint64_t budget_bytes,
+                     std::function<void(Result<CompactionProgress>)> done);
+
   // Deletes a partition's directory and every file in it.
   static Status remove(IoBackend& io, const std::filesystem::path& dir);
 
@@ -160,6 +181,10 @@ class PartitionLog {
   // Expires idle producers and encodes the state as of `at`.
   std::vector<std::byte> take_producer_snapshot(Offset at);
   bool dirty() const { return writes_completed_ > writes_synced_; }
+  // The sealed segments a compaction pass may take, oldest first: below the recovery point,
+  // indexed, never the active one, and older than the minimum compaction lag.
+  std::vector<std::shared_ptr<Segment>> cleanable_segments() const;
+  void finish_compaction(const CompactionJob& job);
 
   IoBackend& io_;
   std::filesystem::path dir_;
@@ -191,6 +216,10 @@ class PartitionLog {
   bool hint_writing_ = false;         // maybe_record_synced() work in flight
   uint64_t active_synced_bytes_ = 0;  // bytes of the active segment known to be synced
   int background_ = 0;                // IoBackend::async_run() work in flight
+
+  std::shared_ptr<CompactionJob> compaction_;  // the pass under way
+  bool compaction_step_running_ = false;
+  Offset cleaner_checkpoint_;
 
   std::vector<SyncCallback> flush_waiters_;
   std::function<void(Offset)> listener_;

@@ -10,6 +10,8 @@
 namespace cairn::storage {
 
 Result<size_t> PartitionLog::enforce_retention() {
+  // A compact-only topic keeps its segments (the cleaner shrinks them instead).
+  if (!config_.cleanup.delete_old) return size_t{0};
   if (!config_.retention_bytes && !config_.retention_age) return size_t{0};
   Timestamp now = config_.clock();
   uint64_t total = size_bytes();
@@ -39,6 +41,11 @@ Result<size_t> PartitionLog::delete_oldest_while(
   while (segments_.size() > 1) {
     const std::shared_ptr<Segment>& oldest = segments_.front();
     if (std::find(sealing_.begin(), sealing_.end(), oldest) != sealing_.end()) break;
+    // A compaction pass is reading it (and will replace its file): it waits for the pass.
+    if (compaction_ && std::find(compaction_->segments().begin(), compaction_->segments().end(),
+                                 oldest) != compaction_->segments().end()) {
+      break;
+    }
     auto unindexed = std::find(unindexed_.begin(), unindexed_.end(), oldest);
     if (unindexed != unindexed_.end() && seal_writing_) break;  // its index files are being written
     const char* why = reason(*oldest);

@@ -279,7 +279,9 @@ Result<std::optional<Offset>> Segment::find_offset_for_timestamp(Timestamp times
     if (timestamp_from_millis(item->header.max_timestamp) < timestamp) continue;
     auto view = protocol::RecordBatchView::parse(item->bytes, protocol::Verify::kStored);
     if (!view) return view.error();
-    protocol::RecordReader reader(*view);
+    auto records = protocol::BatchRecords::open(*view);
+    if (!records) return records.error();
+    protocol::RecordReader reader = records->reader();
     protocol::RecordView record;
     while (reader.next(record)) {
       if (record.timestamp >= timestamp) return std::optional<Offset>(record.offset);

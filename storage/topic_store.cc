@@ -21,11 +21,11 @@ std::optional<int64_t> parse_int(std::string_view s) {
   return v;
 }
 
-// The keys whose values are decimal integers. Any other key but `durability` is one a newer
-// broker wrote, skipped so that its file still loads.
-bool is_numeric_key(std::string_view key) {
-  return key == "partitions" || key == "segment.bytes" || key == "segment.ms" ||
-         key == "retention.bytes" || key == "retention.ms";
+std::optional<double> parse_ratio(std::string_view s) {
+  double v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return v;
 }
 
 }  // namespace
@@ -37,7 +37,72 @@ PartitionConfig TopicConfig::partition_config() const {
   c.retention_bytes = retention_bytes;
   c.retention_age = retention_age;
   c.durability = durability;
+  c.cleanup = cleanup;
+  c.compaction = compaction;
+  c.compression = compression;
   return c;
+}
+
+Status TopicConfig::set(std::string_view key, std::string_view value) {
+  auto bad = [&](std::string_view what) {
+    return Status::invalid_argument(std::string(key) + ": '" + std::string(value) + "' is not " +
+                                    std::string(what));
+  };
+  if (key == "durability") {
+    auto d = DurabilityPolicy::parse(value);
+    if (!d) return d.error();
+    durability = *d;
+    return Status::ok();
+  }
+  if (key == "cleanup.policy") {
+    auto p = CleanupPolicy::parse(value);
+    if (!p) return p.error();
+    cleanup = *p;
+    return Status::ok();
+  }
+  if (key == "compression") {
+    if (value == "producer") {
+      compression.reset();
+      return Status::ok();
+    }
+    auto c = protocol::parse_compression(value);
+    if (!c) return bad("producer, none, gzip, snappy, lz4 or zstd");
+    compression = *c;
+    return Status::ok();
+  }
+  if (key == "min.cleanable.dirty.ratio") {
+    auto r = parse_ratio(value);
+    if (!r) return bad("a decimal number");
+    compaction.min_dirty_ratio = *r;
+    return Status::ok();
+  }
+  if (key != "partitions" && key != "segment.bytes" && key != "segment.ms" &&
+      key != "retention.bytes" && key != "retention.ms" && key != "min.compaction.lag.ms" &&
+      key != "delete.retention.ms") {
+    return Status::not_found("no topic setting named '" + std::string(key) + "'");
+  }
+  auto v = parse_int(value);
+  if (!v) return bad("a decimal integer");
+  if (key == "partitions") {
+    if (*v < 1 || *v > kMaxPartitions) return bad("within 1 to 10000");
+    partitions = static_cast<int32_t>(*v);
+  } else if (key == "segment.bytes") {
+    if (*v < 0) return bad("a size");
+    segment_bytes = static_cast<uint64_t>(*v);
+  } else if (key == "segment.ms") {
+    segment_age = std::chrono::milliseconds(*v);
+  } else if (key == "retention.bytes") {
+    retention_bytes.reset();
+    if (*v >= 0) retention_bytes = static_cast<uint64_t>(*v);
+  } else if (key == "retention.ms") {
+    retention_age.reset();
+    if (*v >= 0) retention_age = std::chrono::milliseconds(*v);
+  } else if (key == "min.compaction.lag.ms") {
+    compaction.min_lag = std::chrono::milliseconds(*v);
+  } else {
+    compaction.delete_retention = std::chrono::milliseconds(*v);
+  }
+  return Status::ok();
 }
 
 Status TopicConfig::validate() const {
@@ -61,6 +126,13 @@ std::string TopicConfig::encode() const {
       << "\n";
   out << "retention.ms=" << (retention_age ? retention_age->count() : -1) << "\n";
   out << "durability=" << durability.to_string() << "\n";
+  out << "cleanup.policy=" << cleanup.to_string() << "\n";
+  out << "compression="
+      << (compression ? std::string(protocol::compression_name(*compression)) : "producer")
+      << "\n";
+  out << "min.compaction.lag.ms=" << compaction.min_lag.count() << "\n";
+  out << "delete.retention.ms=" << compaction.delete_retention.count() << "\n";
+  out << "min.cleanable.dirty.ratio=" << compaction.min_dirty_ratio << "\n";
   return out.str();
 }
 
@@ -79,27 +151,12 @@ Result<TopicConfig> TopicConfig::decode(std::string_view text) {
       return Status::corruption("line " + std::to_string(line_no) + ": no '='");
     }
     std::string_view key = line.substr(0, eq), value = line.substr(eq + 1);
-    if (key == "durability") {
-      auto d = DurabilityPolicy::parse(value);
-      if (!d) return d.error();
-      c.durability = *d;
-      continue;
+    Status set = c.set(key, value);
+    if (set.is_not_found()) continue;  // unknown: skipped whatever its value (FORMAT.md)
+    if (!set.is_ok()) {
+      return Status::corruption("line " + std::to_string(line_no) + ": " + set.message());
     }
-    if (!is_numeric_key(key)) continue;  // unknown: skipped whatever its value (FORMAT.md)
-    auto v = parse_int(value);
-    if (!v) return Status::corruption("line " + std::to_string(line_no) + ": bad number");
-    if (key == "partitions") {
-      c.partitions = static_cast<int32_t>(*v);
-      seen_partitions = true;
-    } else if (key == "segment.bytes") {
-      c.segment_bytes = static_cast<uint64_t>(*v);
-    } else if (key == "segment.ms") {
-      c.segment_age = std::chrono::milliseconds(*v);
-    } else if (key == "retention.bytes") {
-      if (*v >= 0) c.retention_bytes = static_cast<uint64_t>(*v);
-    } else if (key == "retention.ms") {
-      if (*v >= 0) c.retention_age = std::chrono::milliseconds(*v);
-    }
+    if (key == "partitions") seen_partitions = true;
   }
   if (!seen_partitions) return Status::corruption("no partitions line");
   CAIRN_RETURN_IF_ERROR(c.validate());
@@ -167,6 +224,15 @@ Status TopicStore::create(std::string_view name, const TopicConfig& config) {
   CAIRN_RETURN_IF_ERROR(io_.sync_directory(topics_dir_));
   std::string text = config.encode();
   return write_file_atomically(io_, dir / std::string(kConfFile), protocol::as_bytes(text));
+}
+
+Status TopicStore::alter(std::string_view name, const TopicConfig& config) {
+  CAIRN_RETURN_IF_ERROR(validate_name(name));
+  CAIRN_RETURN_IF_ERROR(config.validate());
+  auto path = topic_dir(name) / std::string(kConfFile);
+  if (!read_whole_file(io_, path)) return Status::not_found("no topic '" + std::string(name) + "'");
+  std::string text = config.encode();
+  return write_file_atomically(io_, path, protocol::as_bytes(text));
 }
 
 Status TopicStore::remove(std::string_view name) {

@@ -30,10 +30,17 @@ struct TopicConfig {
   std::optional<uint64_t> retention_bytes;
   std::optional<std::chrono::milliseconds> retention_age;
   DurabilityPolicy durability = DurabilityPolicy::always();
+  CleanupPolicy cleanup;
+  CompactionConfig compaction;
+  std::optional<protocol::Compression> compression;  // nullopt: "producer"
 
   // The settings each partition is opened with.
   PartitionConfig partition_config() const;
   Status validate() const;
+  // Sets one setting by its topic.conf key and text value (FORMAT.md, "Topics"), without
+  // validating the whole. kNotFound for a key that is not a setting, kInvalidArgument for a
+  // value that does not parse.
+  Status set(std::string_view key, std::string_view value);
   // topic.conf: "key=value" lines (FORMAT.md).
   std::string encode() const;
   static Result<TopicConfig> decode(std::string_view text);
@@ -52,6 +59,9 @@ class TopicStore {
   Result<std::map<std::string, TopicConfig>> load_all();
   // Writes the topic's directory and topic.conf, durably. kInvalidArgument for a bad name.
   Status create(std::string_view name, const TopicConfig& config);
+  // Replaces an existing topic's topic.conf with `config`, atomically and durably. kNotFound
+  // when the topic does not exist.
+  Status alter(std::string_view name, const TopicConfig& config);
   // Removes topic.conf (the topic is gone from then on), then everything else of the topic.
   // Its partitions must be closed.
   Status remove(std::string_view name);

@@ -10,6 +10,7 @@ packages=(
   g++ cmake ninja-build pkg-config ccache
   libboost-dev liburing-dev libxxhash-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libzstd-dev liblz4-dev libsnappy-dev zlib1g-dev
   libssl-dev openssl
   clang libclang-rt-14-dev
   prometheus chromium chromium-driver

@@ -21,9 +21,10 @@ int64_t resume_offset(protocol::Bytes bytes, int64_t offset) {
       next->base_offset.value() > offset) {
     return next->base_offset.value();
   }
-  bool counts_agree = h->record_count >= 1 && h->last_offset_delta == h->record_count - 1 &&
-                      static_cast<uint64_t>(h->record_count) <=
-                          (h->batch_length - protocol::batch::kHeaderSize) / protocol::batch::kMinRecordSize;
+  // Compacted batches hold fewer records than their offset range, compressed ones more than
+  // their bytes could plain.
+  bool counts_agree = h->record_count >= 0 && h->last_offset_delta >= 0 &&
+                      h->last_offset_delta >= h->record_count - 1;
   if (counts_agree && h->next_offset().value() > offset) return h->next_offset().value();
   return offset + 1;
 }
@@ -32,8 +33,11 @@ namespace {
 
 // Appends the records of `batch` from offset `asked` on; false (and the reader's error) when a
 // record does not decode.
-Status append_records(const protocol::RecordBatchView& batch, int64_t asked, FetchedPartition& f) {
-  protocol::RecordReader reader(batch);
+Status append_records(const protocol::RecordBatchView& batch, int64_t asked,
+                      size_t max_decompressed_bytes, FetchedPartition& f) {
+  auto plain = protocol::BatchRecords::open(batch, max_decompressed_bytes);
+  if (!plain) return plain.error();
+  protocol::RecordReader reader = plain->reader();
   protocol::RecordView rec;
   while (reader.next(rec)) {
     if (rec.offset.value() < asked) continue;
@@ -55,12 +59,13 @@ Status append_records(const protocol::RecordBatchView& batch, int64_t asked, Fet
 
 }  // namespace
 
-void decode_partition(protocol::Bytes records, int64_t asked, FetchedPartition& f) {
+void decode_partition(protocol::Bytes records, int64_t asked, FetchedPartition& f,
+                      size_t max_decompressed_bytes) {
   f.next_fetch = asked;
   protocol::BatchIterator batches(records, protocol::Verify::kStored);
   while (auto batch = batches.next()) {
     size_t records_before = f.records.size(), bytes_before = f.bytes;
-    Status bad = append_records(*batch, asked, f);
+    Status bad = append_records(*batch, asked, max_decompressed_bytes, f);
     if (!bad.is_ok()) {  // the whole batch goes, even the records that decoded
       f.records.resize(records_before);
       f.bytes = bytes_before;
@@ -78,7 +83,8 @@ void decode_partition(protocol::Bytes records, int64_t asked, FetchedPartition& 
 }
 
 std::vector<FetchedPartition> decode_fetch(const protocol::FetchResponse& response,
-                                           const std::map<TopicPartition, int64_t>& asked) {
+                                           const std::map<TopicPartition, int64_t>& asked,
+                                           size_t max_decompressed_bytes) {
   std::vector<FetchedPartition> out;
   for (const auto& t : response.topics) {
     for (const auto& p : t.partitions) {
@@ -89,7 +95,7 @@ std::vector<FetchedPartition> decode_fetch(const protocol::FetchResponse& respon
       f.tp = tp;
       f.error = p.error;
       f.high_watermark = p.high_watermark;
-      if (p.error == protocol::ErrorCode::kNone) decode_partition(p.records, a->second, f);
+      if (p.error == protocol::ErrorCode::kNone) decode_partition(p.records, a->second, f, max_decompressed_bytes);
     }
   }
   return out;

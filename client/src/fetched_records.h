@@ -13,6 +13,7 @@
 #include "cairn/record.h"
 #include "protocol/error_code.h"
 #include "protocol/messages/fetch.h"
+#include "protocol/wire_format.h"
 
 namespace cairn::client {
 
@@ -34,16 +35,21 @@ size_t buffered_size(const ConsumerRecord& r);
 // Where a reader can go on after the batch at the front of `bytes`, which failed verification
 // at `offset`: the next batch's base offset when that one's header checksum (over its base
 // offset and length) holds; else its own end, when its header checksum holds and its record
-// count agrees with its last offset delta (one damaged byte cannot change both); else offset + 1,
+// count fits its last offset delta (at most one record per offset; fewer in a compacted batch);
+// else offset + 1,
 // which may meet the same batch again.
 int64_t resume_offset(protocol::Bytes bytes, int64_t offset);
 
 // Decodes one partition's records from offset `asked` on, up to the first batch that fails
-// verification: the records before it are kept, and that batch is described in `out`.
-void decode_partition(protocol::Bytes records, int64_t asked, FetchedPartition& out);
+// verification: the records before it are kept, and that batch is described in `out`. A
+// compressed batch is decompressed into at most `max_decompressed_bytes`; one that needs more
+// fails like a damaged one.
+void decode_partition(protocol::Bytes records, int64_t asked, FetchedPartition& out,
+                      size_t max_decompressed_bytes = protocol::batch::kDefaultMaxDecompressedBytes);
 
 // Decodes every partition of `response` that was asked for (`asked`: partition -> offset).
-std::vector<FetchedPartition> decode_fetch(const protocol::FetchResponse& response,
-                                           const std::map<TopicPartition, int64_t>& asked);
+std::vector<FetchedPartition> decode_fetch(
+    const protocol::FetchResponse& response, const std::map<TopicPartition, int64_t>& asked,
+    size_t max_decompressed_bytes = protocol::batch::kDefaultMaxDecompressedBytes);
 
 }  // namespace cairn::client

@@ -5,6 +5,7 @@
 #include "client/src/fetched_records.h"
 #include "client/src/retry.h"
 #include "client/src/wire_status.h"
+#include "protocol/wire_format.h"
 
 namespace cairn::client {
 
@@ -267,17 +268,26 @@ void Fetcher::start_fetch_locked() {
   std::weak_ptr<Fetcher> weak = weak_from_this();
   conn_->call_async<protocol::FetchRequest, protocol::FetchResponse>(
       protocol::ApiKey::kFetch, req,
-      [weak, epoch = fetch_epoch_, asked](Result<Reply<protocol::FetchResponse>> r) {
-        if (auto self = weak.lock()) self->on_fetch(epoch, asked, r);
+      [weak, epoch = fetch_epoch_, asked, max_decompressed_bytes = max_decompressed_bytes()](
+          Result<Reply<protocol::FetchResponse>> r) {
+        if (auto self = weak.lock()) self->on_fetch(epoch, asked, max_decompressed_bytes, r);
       });
 }
 
+size_t Fetcher::max_decompressed_bytes() const {
+  // The broker's own bound: its max batch bytes times the ratio cap (PROTOCOL.md).
+  uint32_t max_batch = conn_->broker_info().max_batch_bytes;
+  return max_batch > 0 ? protocol::batch::max_decompressed_bytes(max_batch)
+                       : protocol::batch::kDefaultMaxDecompressedBytes;
+}
+
 void Fetcher::on_fetch(uint64_t epoch, const std::map<TopicPartition, int64_t>& asked,
+                       size_t max_decompressed_bytes,
                        const Result<Reply<protocol::FetchResponse>>& r) {
   // Decoded before taking the lock: a full answer is over 100,000 records, and poll() should
   // hand out what is already buffered meanwhile instead of waiting for all of them.
   std::vector<FetchedPartition> fetched;
-  if (r) fetched = decode_fetch(r->body, asked);
+  if (r) fetched = decode_fetch(r->body, asked, max_decompressed_bytes);
   std::lock_guard lock(mu_);
   fetch_in_flight_ = false;
   wakeup_->notify();

@@ -123,13 +123,33 @@ void Sender::wake() {
   wake_.notify_one();
 }
 
+namespace {
+
+protocol::Compression wire_codec(Compression c) {
+  switch (c) {
+    case Compression::kGzip: return protocol::Compression::kGzip;
+    case Compression::kSnappy: return protocol::Compression::kSnappy;
+    case Compression::kLz4: return protocol::Compression::kLz4;
+    case Compression::kZstd: return protocol::Compression::kZstd;
+    case Compression::kNone: break;
+  }
+  return protocol::Compression::kNone;
+}
+
+}  // namespace
+
 void Sender::seal(Pipeline& p, ProducerBatch& b) {
+  protocol::RecordBatchBuilder::Options options;
+  options.compression = wire_codec(config_.compression);
   if (config_.idempotent) {
     b.base_sequence = p.next_sequence;
     p.next_sequence =
         static_cast<int32_t>((int64_t{p.next_sequence} + b.builder.record_count()) & 0x7fffffff);
-    b.builder.set_options({producer_id_, producer_epoch_, b.base_sequence});
+    options.producer_id = producer_id_;
+    options.producer_epoch = producer_epoch_;
+    options.base_sequence = b.base_sequence;
   }
+  b.builder.set_options(options);
   b.sealed = std::make_shared<const std::vector<std::byte>>(b.builder.seal());
 }
 

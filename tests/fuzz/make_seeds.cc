@@ -13,6 +13,7 @@
 #include "protocol/messages/init_producer_id.h"
 #include "protocol/messages/produce.h"
 #include "protocol/record_batch_builder.h"
+#include "protocol/wire_format.h"
 
 using namespace cairn;
 using namespace cairn::protocol;
@@ -25,8 +26,9 @@ void write(const std::filesystem::path& path, const std::vector<std::byte>& byte
                                               static_cast<std::streamsize>(bytes.size()));
 }
 
-std::vector<std::byte> make_batch(int records, int64_t base) {
-  RecordBatchBuilder b;
+std::vector<std::byte> make_batch(int records, int64_t base,
+                                  Compression codec = Compression::kNone) {
+  RecordBatchBuilder b({.compression = codec});
   for (int i = 0; i < records; ++i) {
     std::string v = "value-" + std::to_string(i);
     HeaderEntry h{"h", as_bytes("x")};
@@ -101,6 +103,22 @@ int main(int argc, char** argv) {
   write(dir / "response" / "produce", response_frame(ApiKey::kProduce, pr));
 
   write(dir / "segment" / "two_batches", two);
+  auto zstd = make_batch(4, 8, Compression::kZstd);
+  std::vector<std::byte> mixed = two;
+  mixed.insert(mixed.end(), zstd.begin(), zstd.end());
+  write(dir / "segment" / "compressed", mixed);
+  ProduceRequest compressed_produce;
+  auto lz4 = make_batch(6, 0, Compression::kLz4);
+  compressed_produce.topics.push_back({"t", {{0, lz4}}});
+  write(dir / "request" / "produce_lz4", request_frame(ApiKey::kProduce, compressed_produce));
+  // Decompressor seeds: the codec's number - 1 in the first byte, then a batch's records.
+  for (auto codec : {Compression::kGzip, Compression::kSnappy, Compression::kLz4,
+                     Compression::kZstd}) {
+    auto batch = make_batch(20, 0, codec);
+    std::vector<std::byte> seed{std::byte(static_cast<uint8_t>(codec) - 1)};
+    seed.insert(seed.end(), batch.begin() + batch::kHeaderSize, batch.end());
+    write(dir / "decompress" / std::string(compression_name(codec)), seed);
+  }
   auto torn = two;
   torn.resize(torn.size() - 7);
   write(dir / "segment" / "torn_tail", torn);

@@ -8,6 +8,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "protocol/wire_format.h"
 #include "storage/io/posix_backend.h"
 #include "storage/log_inspector.h"
 #include "storage/repair.h"
@@ -30,18 +31,32 @@ class DumpPrinter final : public storage::LogVisitor {
   void on_batch(storage::FilePosition position, const protocol::BatchHeader& h,
                 storage::Bytes bytes, const Status& status) override {
     if (quiet_ && status.is_ok()) return;
+    auto view = protocol::RecordBatchView::parse(bytes, protocol::Verify::kStored);
+    std::optional<protocol::BatchRecords> plain;
+    if (view) {
+      if (auto opened = protocol::BatchRecords::open(*view)) plain = std::move(*opened);
+    }
+    // Codec and sizes: "codec zstd 812/2951 bytes" (stored/decompressed records).
+    std::string codec;
+    if (h.compression() != protocol::Compression::kNone) {
+      codec = fmt::format(" codec {} {}/{} bytes", protocol::compression_name(h.compression()),
+                          h.batch_length - protocol::batch::kHeaderSize,
+                          plain ? std::to_string(plain->bytes().size()) : "?");
+    }
+    // A compacted batch holds fewer records than its offset range.
+    int64_t gaps = int64_t{h.last_offset_delta} + 1 - h.record_count;
+    std::string gap_text = gaps > 0 ? fmt::format(" compacted ({} offsets without a record)", gaps)
+                                    : "";
     fmt::print(
-        "  batch offsets {}..{} position {} length {} records {} epoch {} first {} max {} "
+        "  batch offsets {}..{} position {} length {} records {}{}{} epoch {} first {} max {} "
         "producer {}/{} seq {}{}{} checksum ok{}\n",
         h.base_offset.value(), h.last_offset().value(), position.value(), h.batch_length,
-        h.record_count, h.leader_epoch, format_timestamp(h.first_timestamp),
+        h.record_count, gap_text, codec, h.leader_epoch, format_timestamp(h.first_timestamp),
         format_timestamp(h.max_timestamp), h.producer_id, h.producer_epoch, h.base_sequence,
         h.is_transactional() ? " transactional" : "", h.is_control() ? " control" : "",
         status.is_ok() ? "" : ", INVALID: " + status.message());
-    if (!records_ || !status.is_ok()) return;
-    auto view = protocol::RecordBatchView::parse(bytes, protocol::Verify::kStored);
-    if (!view) return;
-    protocol::RecordReader reader(*view);
+    if (!records_ || !status.is_ok() || !plain) return;
+    protocol::RecordReader reader = plain->reader();
     protocol::RecordView r;
     while (reader.next(r)) {
       fmt::print("    offset {} timestamp {} key {} value {}", r.offset.value(),
@@ -88,6 +103,14 @@ class DumpPrinter final : public storage::LogVisitor {
     }
     fmt::print("recovery point: {}{}\n", status.is_ok() ? what : (point ? what + ": " : ""),
                status.is_ok() ? "" : "PROBLEM: " + status.message());
+  }
+
+  void on_cleaner(Offset checkpoint, size_t gapped, size_t empty, bool swap_pending) override {
+    if (quiet_ && !swap_pending) return;
+    if (checkpoint.value() == 0 && gapped == 0 && !swap_pending) return;  // never compacted
+    fmt::print("compaction: cleaned below offset {}; {} batches with offset gaps ({} empty){}\n",
+               checkpoint.value(), gapped, empty,
+               swap_pending ? "; a swap was cut short (the next open finishes or undoes it)" : "");
   }
 
   void on_snapshot(const std::filesystem::path& file, Offset offset, size_t producers,

@@ -15,6 +15,12 @@ void add_perf_command(CLI::App& app, const GlobalOptions& global) {
   produce->add_option("topic", po->topic, "Topic (create it first: cairn topics create)")->required();
   produce->add_option("--count", po->count, "Records to produce")->capture_default_str();
   produce->add_option("--size", po->size, "Value bytes per record")->capture_default_str();
+  produce->add_option("--payload", po->payload,
+                      "Values: fixed (--size bytes) or json-clickstream (200-500 B JSON events)")
+      ->capture_default_str();
+  produce->add_option("--compression", po->compression,
+                      "Producers compress batches: none, gzip, snappy, lz4 or zstd")
+      ->capture_default_str();
   produce->add_option("--rate", po->rate,
                       "Records/s in all, open loop (default: as fast as possible)");
   produce->add_option("--producers", po->producers, "Producers, each on its own connection")

@@ -30,6 +30,8 @@ struct ProduceOptions {
   uint32_t batch_bytes = 256 * 1024;
   int linger_ms = 5;
   uint32_t max_in_flight = 5;
+  std::string compression = "none";
+  bool null_empty = false;
 };
 
 // Reads lines from a descriptor, whatever bytes they hold.
@@ -132,6 +134,14 @@ std::vector<client::Header> parse_headers(const std::vector<std::string>& specs)
   return headers;
 }
 
+client::Compression parse_codec(const std::string& name) {
+  if (name == "gzip") return client::Compression::kGzip;
+  if (name == "snappy") return client::Compression::kSnappy;
+  if (name == "lz4") return client::Compression::kLz4;
+  if (name == "zstd") return client::Compression::kZstd;
+  return client::Compression::kNone;
+}
+
 void run_produce(const ProduceOptions& opts, const GlobalOptions& global) {
   if (opts.acks != "0" && opts.acks != "1" && opts.acks != "all" && opts.acks != "-1") {
     throw CliError(kExitUsage, "--acks must be 0, 1 or all");
@@ -162,6 +172,7 @@ void run_produce(const ProduceOptions& opts, const GlobalOptions& global) {
   config.linger = std::chrono::milliseconds(opts.linger_ms);
   config.max_in_flight = opts.max_in_flight;
   config.request_timeout = std::chrono::milliseconds(global.timeout_ms);
+  config.compression = parse_codec(opts.compression);
   auto producer = check(client::Producer::create(config), "producer");
 
   Outcome outcome;
@@ -192,6 +203,8 @@ void run_produce(const ProduceOptions& opts, const GlobalOptions& global) {
         }
       }
       record.value = std::string(value);
+      // With --null-empty, "key<SEP>" is a tombstone (a null value), as kcat's -Z.
+      if (opts.null_empty && record.key && value.empty()) record.value.reset();
     }
     record.headers.insert(record.headers.end(), headers.begin(), headers.end());
     if (opts.partition >= 0) record.partition = opts.partition;
@@ -235,6 +248,13 @@ void add_produce_command(CLI::App& app, const GlobalOptions& global) {
       ->capture_default_str();
   cmd->add_option("--max-in-flight", opts->max_in_flight, "Requests awaiting acknowledgement, per partition")
       ->capture_default_str();
+  cmd->add_option("--compression", opts->compression,
+                  "Compress batches: none, gzip, snappy, lz4 or zstd")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"none", "gzip", "snappy", "lz4", "zstd"}));
+  cmd->add_flag("--null-empty", opts->null_empty,
+                "With --key-separator, an empty value after the separator is sent as a null "
+                "value (a tombstone on a compacted topic)");
   cmd->callback([opts, &global] { run_produce(*opts, global); });
 }
 

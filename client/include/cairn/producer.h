@@ -36,6 +36,10 @@
 namespace cairn::client {
 
 // Where records without an explicit partition go.
+// The codec a producer compresses its batches with (PROTOCOL.md, "Compression"); the consumer
+// decompresses whatever it fetches.
+enum class Compression { kNone, kGzip, kSnappy, kLz4, kZstd };
+
 enum class Partitioning {
   kKeyHash,     // keyed records by key hash; unkeyed ones fill one partition's batch, then the next's
   kRoundRobin,  // every record to the next partition in turn, keys or not
@@ -46,7 +50,8 @@ struct ProducerConfig {
   std::string client_id = "cairn-producer";
   int16_t acks = -1;        // 0: fire and forget; 1: the partition stored it; -1: all replicas
   bool idempotent = true;   // needs acks != 0
-  size_t batch_bytes = 256 * 1024;
+  size_t batch_bytes = 256 * 1024;  // before compression
+  Compression compression = Compression::kNone;
   std::chrono::milliseconds linger{5};
   size_t buffer_bytes = 64 << 20;
   bool block_when_full = true;  // false: send() fails at once when the buffer is full

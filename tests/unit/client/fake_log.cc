@@ -147,7 +147,10 @@ std::vector<std::string> FakeLog::values(const client::TopicPartition& tp) const
     auto view = protocol::RecordBatchView::parse(b.bytes, protocol::Verify::kStored);
     EXPECT_TRUE(view) << view.error().to_string();
     if (!view) continue;
-    protocol::RecordReader reader(*view);
+    auto plain = protocol::BatchRecords::open(*view);
+    EXPECT_TRUE(plain) << plain.error().to_string();
+    if (!plain) continue;
+    protocol::RecordReader reader = plain->reader();
     protocol::RecordView r;
     while (reader.next(r)) out.emplace_back(r.value ? protocol::as_string_view(*r.value) : "");
   }

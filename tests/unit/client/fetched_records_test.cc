@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "protocol/record_batch.h"
+#include "protocol/record_batch_builder.h"
 #include "tests/support/test_util.h"
 
 namespace cairn::client {
@@ -45,6 +46,28 @@ TEST(FetchedRecords, EveryRecordFromTheOffsetAskedForIsDecoded) {
   size_t bytes_counted = 0;
   for (const auto& r : f.records) bytes_counted += buffered_size(r);
   EXPECT_EQ(f.bytes, bytes_counted);
+}
+
+TEST(FetchedRecords, CompressedBatchesAreDecompressedAndTooBigOnesRefused) {
+  protocol::RecordBatchBuilder builder({.compression = protocol::Compression::kLz4});
+  for (int i = 0; i < 300; ++i) {
+    builder.append(timestamp_from_millis(i), std::nullopt,
+                   protocol::as_bytes("value-" + std::string(100, 'a')));
+  }
+  auto batch = builder.seal();
+  protocol::assign_offsets(batch, Offset(0), 0);
+  FetchedPartition f;
+  decode_partition(batch, 10, f);
+  EXPECT_EQ(f.records.size(), 290u);
+  EXPECT_EQ(f.next_fetch, 300);
+  EXPECT_TRUE(f.corruption.is_ok());
+
+  FetchedPartition small;
+  decode_partition(batch, 0, small, 4096);
+  EXPECT_TRUE(small.records.empty());
+  EXPECT_FALSE(small.corruption.is_ok());
+  EXPECT_NE(small.corruption.message().find("lz4"), std::string::npos);
+  EXPECT_EQ(small.resume_at, 300) << "past the batch it cannot take";
 }
 
 TEST(FetchedRecords, ACorruptBatchKeepsTheBatchesBeforeItAndSaysWhereTheNextOneStarts) {

@@ -125,6 +125,24 @@ TEST_F(ProducerTest, RecordsOfOnePartitionAreStoredInSendOrder) {
   }
 }
 
+TEST_F(ProducerTest, ACompressingProducerSendsBatchesWithItsCodecThatHoldEveryRecord) {
+  auto c = config();
+  c.compression = client::Compression::kZstd;
+  auto producer = make(c);
+  std::vector<std::string> expected;
+  for (int i = 0; i < 200; ++i) {
+    expected.push_back(R"({"event":"click","n":)" + std::to_string(i) + "}");
+    ASSERT_TRUE(producer->send(record(expected.back()), nullptr).is_ok());
+  }
+  ASSERT_TRUE(producer->flush(10s).is_ok());
+  EXPECT_EQ(log_.values({"t", 0}), expected);
+  for (const auto& b : log_.batches({"t", 0})) {
+    auto view = protocol::RecordBatchView::parse(b.bytes, protocol::Verify::kStored);
+    ASSERT_TRUE(view);
+    EXPECT_EQ(view->header().compression(), protocol::Compression::kZstd);
+  }
+}
+
 TEST_F(ProducerTest, FlushReturnsOnlyOnceEveryDeliveryCallbackHasRun) {
   std::atomic<int> called{0};
   auto producer = make(config());

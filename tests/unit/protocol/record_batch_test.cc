@@ -232,9 +232,9 @@ std::vector<std::byte> with_field(std::vector<std::byte> batch, size_t at, T val
 TEST(RecordBatch, StructuralChecksCatchWellChecksummedLies) {
   const auto good = sample_stored_batch();
   // Record count that the records do not match.
-  auto count = with_field<int32_t>(good, batch::kRecordCountAt, 2);
+  auto count = with_field<int32_t>(good, batch::kRecordCountAt, 4);
   auto parsed = RecordBatchView::parse(count, Verify::kStored);
-  EXPECT_FALSE(parsed);  // last offset delta no longer matches
+  EXPECT_FALSE(parsed);  // more records than the offset range holds
   auto both = with_field<int32_t>(with_field<int32_t>(good, batch::kRecordCountAt, 2),
                                   batch::kLastOffsetDeltaAt, 1);
   auto view = RecordBatchView::parse(both, Verify::kStored);
@@ -248,8 +248,8 @@ TEST(RecordBatch, StructuralChecksCatchWellChecksummedLies) {
   // Unknown attributes and compression.
   EXPECT_FALSE(RecordBatchView::parse(with_field<uint16_t>(good, batch::kAttributesAt, 0x100),
                                       Verify::kStored));
-  view = RecordBatchView::parse(with_field<uint16_t>(good, batch::kAttributesAt, 4),
-                                Verify::kStored);
+  auto zstd_claimed = with_field<uint16_t>(good, batch::kAttributesAt, 4);
+  view = RecordBatchView::parse(zstd_claimed, Verify::kStored);
   ASSERT_TRUE(view);
   EXPECT_EQ(view->validate_records().code(), Status::Code::kInvalidArgument);
   // A huge record count is refused before anything walks the records.
@@ -281,7 +281,7 @@ TEST(RecordBatch, ABrokenRuleIsInvalidInAProducedBatchAndCorruptionInAStoredOne)
   const auto good = sample_stored_batch();
   std::vector<std::vector<std::byte>> broken = {
       with_field<int64_t>(good, batch::kMaxTimestampAt, 1),           // before the first
-      with_field<int32_t>(good, batch::kLastOffsetDeltaAt, 5),        // count mismatch
+      with_field<int32_t>(good, batch::kLastOffsetDeltaAt, 1),        // count mismatch
       with_field<uint16_t>(good, batch::kAttributesAt, 0x100),        // undefined bit
       with_field<int32_t>(good, batch::kRecordCountAt, INT32_MAX),    // cannot fit
       with_field<uint8_t>(good, batch::kMagicAt, 9),                  // unknown format
@@ -303,6 +303,11 @@ TEST(RecordBatch, ABrokenRuleIsInvalidInAProducedBatchAndCorruptionInAStoredOne)
   auto view = RecordBatchView::parse(max_ts, Verify::kProduced);
   ASSERT_TRUE(view);
   EXPECT_EQ(view->validate_records().code(), Status::Code::kInvalidArgument);
+  // Offset gaps: a compacted stored batch may have them, a produced one may not.
+  auto gapped = with_field<int32_t>(good, batch::kLastOffsetDeltaAt, 5);
+  EXPECT_EQ(RecordBatchView::parse(gapped, Verify::kProduced).error().code(),
+            Status::Code::kInvalidArgument);
+  EXPECT_TRUE(RecordBatchView::parse(gapped, Verify::kStored));
 }
 
 TEST(RecordBatch, AProducerMayNotAskForLogAppendTimeTransactionsOrControl) {
@@ -375,6 +380,106 @@ TEST(BatchIterator, ATruncatedLastBatchIsAnError) {
   EXPECT_FALSE(batches.next());
   EXPECT_FALSE(batches.status().is_ok());
   EXPECT_EQ(batches.position(), 0u);
+}
+
+}  // namespace
+}  // namespace cairn::protocol
+
+namespace cairn::protocol {
+namespace {
+
+std::vector<TestRecord> clickstream_records(int n) {
+  std::vector<TestRecord> out;
+  for (int i = 0; i < n; ++i) {
+    out.push_back({1000 + i, "user-" + std::to_string(i % 17),
+                   R"({"event":"page_view","page":"/products/)" + std::to_string(i % 40) +
+                       R"(","session":"s-)" + std::to_string(i % 5) + R"(","ms":)" +
+                       std::to_string(i * 13) + "}",
+                   {{"source", "web"}}});
+  }
+  return out;
+}
+
+class CompressedBatch : public ::testing::TestWithParam<Compression> {};
+
+TEST_P(CompressedBatch, SealsSmallerAndReadsBackEveryRecord) {
+  auto records = clickstream_records(200);
+  auto plain = build(records);
+  auto batch = build(records, {.compression = GetParam()});
+  EXPECT_LT(batch.size(), plain.size() / 2);
+  auto view = RecordBatchView::parse(batch, Verify::kProduced);
+  ASSERT_TRUE(view) << view.error().to_string();
+  EXPECT_EQ(view->header().compression(), GetParam());
+  ASSERT_TRUE(view->validate_records().is_ok()) << view->validate_records().to_string();
+  auto decoded = BatchRecords::open(*view);
+  ASSERT_TRUE(decoded) << decoded.error().to_string();
+  EXPECT_EQ(decoded->bytes().size(), plain.size() - batch::kHeaderSize);
+  RecordReader reader = decoded->reader();
+  RecordView rec;
+  size_t i = 0;
+  while (reader.next(rec)) {
+    ASSERT_LT(i, records.size());
+    EXPECT_EQ(str(rec.key), *records[i].key);
+    EXPECT_EQ(str(rec.value), *records[i].value);
+    ASSERT_EQ(rec.headers().size(), 1u);
+    ++i;
+  }
+  EXPECT_TRUE(reader.status().is_ok()) << reader.status().to_string();
+  EXPECT_EQ(i, records.size());
+}
+
+TEST_P(CompressedBatch, IsNotReadAsPlainRecords) {
+  auto batch = build(clickstream_records(3), {.compression = GetParam()});
+  auto view = RecordBatchView::parse(batch, Verify::kProduced);
+  ASSERT_TRUE(view);
+  RecordReader reader(*view);
+  RecordView rec;
+  EXPECT_FALSE(reader.next(rec));
+  EXPECT_EQ(reader.status().code(), Status::Code::kInvalidArgument);
+}
+
+TEST_P(CompressedBatch, MayHoldMoreRecordsThanItsCompressedBytesCouldAsPlainOnes) {
+  // 2,000 identical records compress to far less than 7 bytes each.
+  std::vector<TestRecord> records(2000, TestRecord{5, std::nullopt, std::string(40, 'a'), {}});
+  auto batch = build(records, {.compression = GetParam()});
+  ASSERT_LT(batch.size(), 2000 * batch::kMinRecordSize);
+  auto view = RecordBatchView::parse(batch, Verify::kProduced);
+  ASSERT_TRUE(view) << view.error().to_string();
+  EXPECT_TRUE(view->validate_records().is_ok());
+}
+
+TEST_P(CompressedBatch, WhoseRecordsDecompressPastTheLimitIsRefusedNamingTheCodec) {
+  std::vector<TestRecord> records(5000, TestRecord{5, std::nullopt, std::string(200, 'z'), {}});
+  auto batch = build(records, {.compression = GetParam()});
+  auto view = RecordBatchView::parse(batch, Verify::kProduced);
+  ASSERT_TRUE(view);
+  Status s = view->validate_records(64 * 1024);
+  EXPECT_EQ(s.code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(s.message().find(compression_name(GetParam())), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("65536"), std::string::npos) << s.message();
+}
+
+TEST_P(CompressedBatch, EveryFlippedByteOfItsCompressedRecordsIsDetected) {
+  auto batch = build(clickstream_records(20), {.compression = GetParam()});
+  for (size_t i = batch::kHeaderSize; i < batch.size(); ++i) {
+    auto b = batch;
+    b[i] ^= std::byte{0x40};
+    EXPECT_EQ(RecordBatchView::parse(b, Verify::kProduced).error().code(),
+              Status::Code::kCorruption);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Codecs, CompressedBatch,
+                         ::testing::Values(Compression::kGzip, Compression::kSnappy,
+                                           Compression::kLz4, Compression::kZstd),
+                         [](const auto& info) { return std::string(compression_name(info.param)); });
+
+TEST(RecordBatch, AnUnknownCompressionCodecIsRefused) {
+  auto good = sample_stored_batch();
+  auto b = with_field<uint16_t>(good, batch::kAttributesAt, 5);
+  EXPECT_EQ(RecordBatchView::parse(b, Verify::kStored).error().code(), Status::Code::kCorruption);
+  EXPECT_EQ(RecordBatchView::parse(b, Verify::kProduced).error().code(),
+            Status::Code::kInvalidArgument);
 }
 
 }  // namespace

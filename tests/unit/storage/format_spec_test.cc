@@ -260,7 +260,12 @@ constexpr std::string_view kSpecExample =
     "segment.ms=604800000\n"
     "retention.bytes=-1\n"
     "retention.ms=-1\n"
-    "durability=always\n";
+    "durability=always\n"
+    "cleanup.policy=delete\n"
+    "compression=producer\n"
+    "min.compaction.lag.ms=0\n"
+    "delete.retention.ms=86400000\n"
+    "min.cleanable.dirty.ratio=0.5\n";
 
 TopicConfig spec_example_config() {
   TopicConfig c;
@@ -305,12 +310,22 @@ TEST(FormatSpec, ATopicConfWithLimitsAndAnIntervalPolicyRoundTrips) {
       "segment.ms=3600000\n"
       "retention.bytes=5000000\n"
       "retention.ms=86400000\n"
-      "durability=interval:250\n";
+      "durability=interval:250\n"
+      "cleanup.policy=compact,delete\n"
+      "compression=zstd\n"
+      "min.compaction.lag.ms=60000\n"
+      "delete.retention.ms=1000\n"
+      "min.cleanable.dirty.ratio=0.25\n";
   auto c = TopicConfig::decode(text);
   ASSERT_TRUE(c) << c.error().to_string();
   EXPECT_EQ(c->retention_bytes, 5000000u);
   EXPECT_EQ(c->retention_age, std::chrono::milliseconds(86400000));
   EXPECT_EQ(c->durability.to_string(), "interval:250");
+  EXPECT_EQ(c->cleanup, (CleanupPolicy{true, true}));
+  EXPECT_EQ(c->compression, protocol::Compression::kZstd);
+  EXPECT_EQ(c->compaction.min_lag, std::chrono::milliseconds(60000));
+  EXPECT_EQ(c->compaction.delete_retention, std::chrono::milliseconds(1000));
+  EXPECT_EQ(c->compaction.min_dirty_ratio, 0.25);
   EXPECT_EQ(c->encode(), text);
 }
 
@@ -319,7 +334,7 @@ TEST(FormatSpec, ATopicConfSkipsCommentsBlankLinesAndUnknownKeys) {
       "# written by a newer broker\n"
       "\n"
       "partitions=2\n"
-      "min.compaction.lag.ms=1000\n"
+      "message.timestamp.type=1000\n"
       "# segment.bytes=1\n");
   ASSERT_TRUE(c) << c.error().to_string();
   EXPECT_EQ(c->partitions, 2);
@@ -334,7 +349,7 @@ TEST(FormatSpec, AMissingTopicConfKeyTakesTheValueOfTheSpecExample) {
 // FORMAT.md: "Unknown keys are ignored, whatever their value (a newer broker's file still
 // loads)".
 TEST(FormatSpec, ATopicConfWithAnUnknownTextValuedKeyStillLoads) {
-  auto c = TopicConfig::decode("partitions=2\ncleanup.policy=compact\n");
+  auto c = TopicConfig::decode("partitions=2\nmessage.timestamp.type=LogAppendTime\n");
   ASSERT_TRUE(c) << c.error().to_string();
   EXPECT_EQ(c->partitions, 2);
 }
@@ -363,6 +378,42 @@ TEST(FormatSpec, ATopicConfValueOutOfRangeIsRefused) {
   EXPECT_FALSE(with("durability=interval:0"));
   EXPECT_FALSE(with("durability=interval:86400001"));
   EXPECT_FALSE(with("durability=sometimes"));
+  EXPECT_FALSE(with("cleanup.policy=archive"));
+  EXPECT_FALSE(with("compression=brotli"));
+  EXPECT_FALSE(with("min.compaction.lag.ms=-1"));
+  EXPECT_FALSE(with("delete.retention.ms=-1"));
+  EXPECT_FALSE(with("min.cleanable.dirty.ratio=1.5"));
+  EXPECT_FALSE(with("min.cleanable.dirty.ratio=-0.1"));
+  EXPECT_TRUE(with("cleanup.policy=delete,compact"));
+  EXPECT_TRUE(with("compression=none"));
+}
+
+TEST(FormatSpec, ATopicSettingIsChangedByItsKeyAndAnUnknownKeyIsNotFound) {
+  TopicConfig c;
+  ASSERT_TRUE(c.set("cleanup.policy", "compact").is_ok());
+  ASSERT_TRUE(c.set("compression", "lz4").is_ok());
+  ASSERT_TRUE(c.set("retention.ms", "-1").is_ok());
+  EXPECT_EQ(c.cleanup, (CleanupPolicy{true, false}));
+  EXPECT_EQ(c.compression, protocol::Compression::kLz4);
+  EXPECT_FALSE(c.retention_age);
+  EXPECT_TRUE(c.set("retention.size", "1").is_not_found());
+  EXPECT_EQ(c.set("compression", "fast").code(), Status::Code::kInvalidArgument);
+}
+
+TEST(FormatSpec, AlteringATopicRewritesItsTopicConf) {
+  boost::asio::io_context ctx;
+  testing::FaultBackend io(ctx);
+  ASSERT_TRUE(io.create_directory("/data").is_ok());
+  TopicStore store(io, "/data");
+  ASSERT_TRUE(store.init().is_ok());
+  TopicConfig c = spec_example_config();
+  ASSERT_TRUE(store.create("orders", c).is_ok());
+  ASSERT_TRUE(c.set("cleanup.policy", "compact").is_ok());
+  ASSERT_TRUE(store.alter("orders", c).is_ok());
+  auto loaded = store.load_all();
+  ASSERT_TRUE(loaded);
+  EXPECT_EQ(loaded->at("orders").cleanup, (CleanupPolicy{true, false}));
+  EXPECT_TRUE(store.alter("missing", c).is_not_found());
 }
 
 }  // namespace

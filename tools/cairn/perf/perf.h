@@ -31,6 +31,9 @@ struct PerfOptions {
   std::string topic;
   int64_t count = 1'000'000;
   size_t size = 100;
+  // "fixed": --size bytes of 'x'; "json-clickstream": realistic 200-500 byte JSON events.
+  std::string payload = "fixed";
+  std::string compression = "none";  // the producers' codec
   double rate = 0;  // records/s; 0: as fast as possible
   int producers = 1;
   int consumers = 1;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cairn/producer.h"
+#include "tools/cairn/perf/clickstream.h"
 #include "tools/cairn/perf/perf.h"
 #include "tools/cairn/signals.h"
 
@@ -45,6 +46,15 @@ struct ProducerStats {
   }
 };
 
+client::Compression parse_codec(const std::string& name) {
+  if (name == "none") return client::Compression::kNone;
+  if (name == "gzip") return client::Compression::kGzip;
+  if (name == "snappy") return client::Compression::kSnappy;
+  if (name == "lz4") return client::Compression::kLz4;
+  if (name == "zstd") return client::Compression::kZstd;
+  throw CliError(kExitUsage, "--compression must be none, gzip, snappy, lz4 or zstd");
+}
+
 std::unique_ptr<client::Producer> make_producer(const PerfOptions& o, const GlobalOptions& global,
                                                 int16_t acks, int linger) {
   client::ProducerConfig c;
@@ -52,6 +62,7 @@ std::unique_ptr<client::Producer> make_producer(const PerfOptions& o, const Glob
   c.client_id = "cairn-perf";
   c.acks = acks;
   c.batch_bytes = o.batch_bytes;
+  c.compression = parse_codec(o.compression);
   c.linger = std::chrono::milliseconds(linger);
   c.request_timeout = std::chrono::milliseconds(global.timeout_ms);
   c.buffer_bytes = std::max<size_t>(c.buffer_bytes, 4 * o.batch_bytes);
@@ -62,7 +73,12 @@ std::unique_ptr<client::Producer> make_producer(const PerfOptions& o, const Glob
 // --rate, then flushes.
 void send_share(const PerfOptions& o, int p, client::Producer& producer, ProducerStats& st,
                 Clock::time_point start, std::atomic<int64_t>& sent) {
-  std::string payload(o.size, 'x');
+  std::vector<std::string> payloads;
+  if (o.payload == "json-clickstream") {
+    payloads = ClickstreamGenerator(static_cast<uint64_t>(p) + 1).pool(4096);
+  } else {
+    payloads.emplace_back(o.size, 'x');
+  }
   int64_t mine = o.count / o.producers + (p < o.count % o.producers ? 1 : 0);
   double rate = o.rate / o.producers;
   for (int64_t i = 0; i < mine && !stop_requested(); ++i) {
@@ -75,7 +91,7 @@ void send_share(const PerfOptions& o, int p, client::Producer& producer, Produce
     client::ProducerRecord r;
     r.topic = o.topic;
     if (o.keys > 0) r.key = "key-" + std::to_string((i * o.producers + p) % o.keys);
-    r.value = payload;
+    r.value = payloads[static_cast<size_t>(i) % payloads.size()];
     Status s = producer.send(std::move(r), [&st, intended](Result<client::RecordMetadata> res) {
       if (!res) return st.fail(res.error().to_string());
       st.latency.record(
@@ -95,6 +111,9 @@ void run_produce(const PerfOptions& o, const GlobalOptions& global) {
   int16_t acks = parse_acks(o.acks);
   if (o.producers < 1 || o.count < 1 || o.size < 1) {
     throw CliError(kExitUsage, "--count, --size and --producers must be positive");
+  }
+  if (o.payload != "fixed" && o.payload != "json-clickstream") {
+    throw CliError(kExitUsage, "--payload must be fixed or json-clickstream");
   }
   std::string durability;
   {
