@@ -18,6 +18,13 @@ void ProduceRequest::encode(Encoder& e, uint16_t) const {
   }
 }
 
+std::optional<int16_t> peek_produce_acks(Bytes body) {
+  Decoder d(body);
+  auto acks = d.read<int16_t>("acks");
+  if (!d.ok()) return std::nullopt;
+  return acks;
+}
+
 Result<ProduceRequest> ProduceRequest::decode(MutableBytes body, uint16_t) {
   Decoder d(body);
   ProduceRequest r;
