@@ -1,4 +1,4 @@
-#include "broker/session.h"
+#include "broker/net/session.h"
 
 #include <spdlog/spdlog.h>
 #include <sys/sendfile.h>
@@ -9,9 +9,9 @@
 #include <algorithm>
 #include <cstring>
 
-#include "broker/broker.h"
-#include "broker/handlers/dispatch.h"
-#include "broker/server.h"
+#include "broker/config.h"
+#include "broker/memory_budget.h"
+#include "broker/net/server.h"
 #include "broker/shard.h"
 
 namespace cairn::broker {
@@ -61,11 +61,12 @@ Session::Slot::Slot(Shard& shard, std::shared_ptr<uint64_t> connection_total)
     : memory(std::make_unique<MemoryCharge>(shard.budget_handle(), std::move(connection_total))) {}
 Session::Slot::~Slot() = default;
 
-Session::Session(tcp::socket socket, Broker& broker, Shard& shard,
+Session::Session(tcp::socket socket, Shard& shard, FrontEnd& front_end, const Limits& limits,
                  std::unique_ptr<ConnectionLease> lease)
     : socket_(std::move(socket)),
-      broker_(broker),
       shard_(shard),
+      front_end_(front_end),
+      limits_(limits),
       lease_(std::move(lease)),
       writer_wake_(socket_.get_executor()),
       reader_wake_(socket_.get_executor()),
@@ -80,10 +81,7 @@ Session::Session(tcp::socket socket, Broker& broker, Shard& shard,
   shard_.sessions().insert(this);
 }
 
-Session::~Session() {
-  shard_.sessions().erase(this);
-  broker_.connections().fetch_sub(1);
-}
+Session::~Session() { shard_.sessions().erase(this); }
 
 void Session::start() {
   asio::co_spawn(socket_.get_executor(), reader(shared_from_this()), asio::detached);
@@ -122,14 +120,15 @@ void Session::close(std::string_view why) {
 }
 
 awaitable<void> Session::reader(std::shared_ptr<Session> self) {
-  const auto& limits = broker_.config().limits;
+  const Limits& limits = limits_;
+  constexpr size_t kPrefix = FrontEnd::kLengthPrefixBytes;
   std::vector<std::byte> buf(kReadBufferBytes);
   size_t begin = 0, end = 0;
   try {
     while (!read_done_) {
       while (*held_bytes_ > kMaxConnectionBytes && !read_done_) co_await reader_wake_.wait();
       if (read_done_) break;
-      while (end - begin < protocol::frame::kLengthSize) {
+      while (end - begin < kPrefix) {
         if (begin > 0) {
           std::memmove(buf.data(), buf.data() + begin, end - begin);
           end -= begin;
@@ -141,10 +140,11 @@ awaitable<void> Session::reader(std::shared_ptr<Session> self) {
         touch();
         if (!frame_started_) frame_started_ = last_activity_;
       }
-      uint32_t length = protocol::load_le<uint32_t>(buf.data() + begin);
-      if (length < protocol::frame::kMinRequestHeaderSize || length > limits.max_frame_bytes) {
+      uint32_t length =
+          front_end_.frame_length(std::span<const std::byte, kPrefix>(buf.data() + begin, kPrefix));
+      if (length < front_end_.min_frame_bytes() || length > limits.max_frame_bytes) {
         spdlog::warn("{}: frame of {} bytes is outside [{}, {}]; closing the connection", peer_,
-                     length, protocol::frame::kMinRequestHeaderSize, limits.max_frame_bytes);
+                     length, front_end_.min_frame_bytes(), limits.max_frame_bytes);
         break;
       }
       // The whole frame's budget at once, before its body is read: readers that waited for
@@ -157,18 +157,18 @@ awaitable<void> Session::reader(std::shared_ptr<Session> self) {
       if (!first_request_read_) accepted_at_ += now - waiting_since;
       frame_started_ = now;
       auto frame = std::make_shared<FrameBuffer>(length);
-      size_t have = std::min<size_t>(end - begin - protocol::frame::kLengthSize, length);
-      std::memcpy(frame->data.get(), buf.data() + begin + protocol::frame::kLengthSize, have);
-      begin += protocol::frame::kLengthSize + have;
+      size_t have = std::min<size_t>(end - begin - kPrefix, length);
+      std::memcpy(frame->data.get(), buf.data() + begin + kPrefix, have);
+      begin += kPrefix + have;
       if (begin == end) begin = end = 0;
       if (have < length) co_await read_body(*frame, have);
       frame_started_.reset();
       if (end > begin) frame_started_ = last_activity_;
 
-      auto request = protocol::decode_request_header(frame->bytes());
-      if (!request) {
+      auto head = front_end_.decode_head(frame->bytes());
+      if (!head) {
         spdlog::warn("{}: malformed request header ({}); closing the connection", peer_,
-                     request.error().message());
+                     head.error().message());
         break;
       }
       first_request_read_ = true;
@@ -178,8 +178,8 @@ awaitable<void> Session::reader(std::shared_ptr<Session> self) {
         // Refuse this request, answer the ones before it, then close.
         spdlog::warn("{}: more than {} requests in flight; closing the connection", peer_,
                      limits.max_inflight_requests);
-        slot->frame.bytes = protocol::error_response(
-            request->header.correlation_id, protocol::ErrorCode::kResourceLimit,
+        slot->frame = front_end_.error_frame(
+            *head, protocol::ErrorCode::kResourceLimit,
             "more than " + std::to_string(limits.max_inflight_requests) +
                 " requests in flight on one connection");
         slot->memory->add(slot->frame.bytes.size());
@@ -189,7 +189,7 @@ awaitable<void> Session::reader(std::shared_ptr<Session> self) {
       }
       ++handlers_running_;
       asio::co_spawn(socket_.get_executor(),
-                     serve(self, frame, std::move(*request), slot, frame_budget.hand_over()),
+                     serve(self, frame, std::move(*head), slot, frame_budget.hand_over()),
                      asio::detached);
       // Let the handler start (and charge the work its request asks for) before the next
       // request is read, so that the memory checks above see it.
@@ -208,24 +208,21 @@ awaitable<void> Session::reader(std::shared_ptr<Session> self) {
 
 awaitable<void> Session::serve(std::shared_ptr<Session> /*self: keeps us alive*/,
                                std::shared_ptr<FrameBuffer> frame,
-                               protocol::DecodedRequest request, std::shared_ptr<Slot> slot,
+                               RequestHead head, std::shared_ptr<Slot> slot,
                                uint64_t budget_bytes) {
   try {
-    RequestContext ctx{broker_, shard_, request.header,
-                       frame->bytes().subspan(request.body_offset), frame,
-                       peer_host_, *slot->memory};
-    std::optional<OutboundFrame> out = co_await dispatch(ctx);
+    InboundRequest request{head, frame->bytes().subspan(head.body_offset), frame, peer_host_,
+                           *slot->memory};
+    std::optional<OutboundFrame> out = co_await front_end_.handle(request);
     if (out) {
       slot->frame = std::move(*out);
     } else {
       slot->respond = false;
     }
   } catch (const std::exception& e) {
-    spdlog::error("{}: {} request {} failed: {}", peer_, protocol::api_name(request.header.api_key),
-                  request.header.correlation_id, e.what());
-    slot->frame = OutboundFrame{};
-    slot->frame.bytes = protocol::error_response(
-        request.header.correlation_id, protocol::ErrorCode::kUnknownServerError, e.what());
+    spdlog::error("{}: {} {} request {} failed: {}", peer_, front_end_.name(),
+                  front_end_.api_name(head), head.correlation_id, e.what());
+    slot->frame = front_end_.error_frame(head, protocol::ErrorCode::kUnknownServerError, e.what());
   }
   shard_.budget().release(budget_bytes);
   slot->memory->add(slot->frame.bytes.size());
@@ -359,7 +356,7 @@ awaitable<void> Session::send_file(const storage::LogSlice& slice) {
 }
 
 awaitable<void> Session::watchdog(std::shared_ptr<Session> /*self: keeps us alive*/) {
-  const auto& limits = broker_.config().limits;
+  const Limits& limits = limits_;
   // Check often enough that each deadline is kept to within a quarter of itself.
   auto shortest = std::min({limits.idle_timeout, limits.request_timeout,
                             limits.first_request_timeout});

@@ -1,6 +1,8 @@
 #pragma once
 
-// Session: one client connection, on the shard that accepted it. Three coroutines share it:
+// Session: one client connection, on the shard that accepted it, speaking its listener's
+// protocol through a FrontEnd (front_end.h), which cuts and heads the frames and handles each
+// request; everything below is the same for every protocol. Three coroutines share it:
 // reader() cuts frames out of the byte stream (checking the length against the limit before
 // allocating, and waiting for the shard's request-memory budget for the whole frame before
 // reading its body, so that readers never hold part of the budget while waiting for more),
@@ -26,15 +28,15 @@
 
 #include <boost/asio/ip/tcp.hpp>
 
-#include "broker/outbound_frame.h"
-#include "protocol/frame.h"
+#include "broker/net/front_end.h"
+#include "broker/net/outbound_frame.h"
 
 namespace cairn::broker {
 
-class Broker;
 class ConnectionLease;
 class MemoryCharge;
 class Shard;
+struct Limits;
 
 // A request frame's bytes. Allocated without being touched, so a frame announced but not yet
 // sent costs address space, not memory.
@@ -47,7 +49,8 @@ struct FrameBuffer {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(asio::ip::tcp::socket socket, Broker& broker, Shard& shard,
+  // `shard`, `front_end` and `limits` outlive the session.
+  Session(asio::ip::tcp::socket socket, Shard& shard, FrontEnd& front_end, const Limits& limits,
           std::unique_ptr<ConnectionLease> lease);
   ~Session();
 
@@ -75,7 +78,7 @@ class Session : public std::enable_shared_from_this<Session> {
   awaitable<void> writer(std::shared_ptr<Session> self);
   awaitable<void> watchdog(std::shared_ptr<Session> self);
   awaitable<void> serve(std::shared_ptr<Session> self, std::shared_ptr<FrameBuffer> frame,
-                        protocol::DecodedRequest request, std::shared_ptr<Slot> slot,
+                        RequestHead head, std::shared_ptr<Slot> slot,
                         uint64_t budget_bytes);
   // Reads the rest of a frame (its budget is already taken), chunk by chunk: each chunk that
   // arrives restarts the frame's request timeout.
@@ -91,8 +94,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void touch();
 
   asio::ip::tcp::socket socket_;
-  Broker& broker_;
   Shard& shard_;
+  FrontEnd& front_end_;
+  const Limits& limits_;
   std::string peer_;
   std::string peer_host_;
   std::unique_ptr<ConnectionLease> lease_;

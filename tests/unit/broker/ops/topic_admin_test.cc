@@ -1,11 +1,12 @@
 // Topic creation and deletion against an in-process broker (one shard, a real data directory).
-#include "broker/topic_admin.h"
+#include "broker/ops/topic_admin.h"
 
 #include <gtest/gtest.h>
 
 #include <boost/asio/use_future.hpp>
 
 #include "broker/broker.h"
+#include "broker/ops/operations.h"
 #include "tests/support/test_util.h"
 
 namespace cairn::broker {
@@ -29,8 +30,9 @@ class TopicAdminTest : public ::testing::Test {
     broker->wait();
   }
   // Runs `task` on shard 0 and waits for its result (nullopt if it does not finish in time).
-  std::optional<protocol::TopicResult> run(awaitable<protocol::TopicResult> task) {
-    auto future = asio::co_spawn(broker->shard(0).executor(), std::move(task), asio::use_future);
+  std::optional<TopicOutcome> run(awaitable<TopicOutcome> task) {
+    auto future = asio::co_spawn(broker->services().shard(0).executor(), std::move(task),
+                                 asio::use_future);
     if (future.wait_for(std::chrono::seconds(20)) != std::future_status::ready) return std::nullopt;
     return future.get();
   }
@@ -40,18 +42,18 @@ class TopicAdminTest : public ::testing::Test {
 };
 
 TEST_F(TopicAdminTest, ADeleteQueuedBehindTheStopIsRefused) {
-  auto created = run(create_topic(*broker, "t", broker->config().topic_defaults));
+  auto created = run(broker->operations().create_topic("t", broker->config().topic_defaults));
   ASSERT_TRUE(created);
   ASSERT_EQ(created->error, ErrorCode::kNone) << created->message;
   // The stop runs first on shard 0 and is closing the partitions when the delete comes.
   broker->request_stop();
-  auto deleted = run(delete_topic(*broker, "t"));
+  auto deleted = run(broker->operations().delete_topic("t"));
   ASSERT_TRUE(deleted) << "the delete never finished";
   EXPECT_EQ(deleted->error, ErrorCode::kBrokerShuttingDown);
 }
 
 TEST_F(TopicAdminTest, AMalformedNameIsRefusedWithoutTouchingTheStore) {
-  auto deleted = run(delete_topic(*broker, std::string(300, 'x')));
+  auto deleted = run(broker->operations().delete_topic(std::string(300, 'x')));
   ASSERT_TRUE(deleted);
   EXPECT_EQ(deleted->error, ErrorCode::kInvalidTopicName);
   EXPECT_EQ(deleted->message.find("xxx"), std::string::npos) << "the message quotes the name";
