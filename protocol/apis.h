@@ -15,6 +15,7 @@
 #include "protocol/messages/admin.h"
 #include "protocol/messages/fetch.h"
 #include "protocol/messages/group.h"
+#include "protocol/messages/init_producer_id.h"
 #include "protocol/messages/produce.h"
 
 namespace cairn::protocol {

@@ -23,6 +23,20 @@
 namespace cairn::protocol {
 
 namespace frame {
+// Where each header field starts (PROTOCOL.md, "Frames"), counted from the first byte of the
+// frame: the length field's. The decoders read the fields in order; these are for code that
+// peeks at or patches one field of a whole frame.
+inline constexpr size_t kLengthAt = 0;
+// Request frame.
+inline constexpr size_t kApiKeyAt = 4;
+inline constexpr size_t kApiVersionAt = 6;
+inline constexpr size_t kCorrelationIdAt = 8;
+inline constexpr size_t kClientIdAt = 12;
+// Response frame.
+inline constexpr size_t kResponseCorrelationIdAt = 4;
+inline constexpr size_t kResponseErrorCodeAt = 8;
+inline constexpr size_t kResponseErrorMessageAt = 10;
+
 inline constexpr size_t kLengthSize = 4;
 // api key, api version, correlation id, client id length.
 inline constexpr size_t kMinRequestHeaderSize = 10;

@@ -5,6 +5,14 @@
 // Status is a small closed code plus a human message. An OK status carries no message and
 // allocates nothing. Result<T> is shaped like C++23 std::expected<T, Status> so it can be
 // replaced by it later: has_value(), value(), error(), operator*, operator->.
+//
+// The codes are leveldb's kind of vocabulary: what a caller does next, not where the error came
+// from. Eight are the general ones (OK through kUnavailable). Three more exist because a caller
+// must tell them apart and no general code says it: kOutOfRange (an offset outside the log: a
+// consumer resets its position, where a bad argument is a bug), and kOutOfOrder and kFenced, the
+// verdicts of idempotence and group membership (a producer or member that must start over, not
+// retry, and that the broker's one Status-to-wire mapping answers with their own wire codes). A
+// new code needs such a caller; otherwise pick the closest one and say the rest in the message.
 
 #include <cassert>
 #include <string>
@@ -52,6 +60,16 @@ class [[nodiscard]] Status {
   bool is_ok() const { return code_ == Code::kOk; }
   explicit operator bool() const { return is_ok(); }
   Code code() const { return code_; }
+  bool is_not_found() const { return code_ == Code::kNotFound; }
+  bool is_corruption() const { return code_ == Code::kCorruption; }
+  bool is_invalid_argument() const { return code_ == Code::kInvalidArgument; }
+  bool is_io_error() const { return code_ == Code::kIoError; }
+  bool is_no_space() const { return code_ == Code::kNoSpace; }
+  bool is_timed_out() const { return code_ == Code::kTimedOut; }
+  bool is_unavailable() const { return code_ == Code::kUnavailable; }
+  bool is_out_of_range() const { return code_ == Code::kOutOfRange; }
+  bool is_out_of_order() const { return code_ == Code::kOutOfOrder; }
+  bool is_fenced() const { return code_ == Code::kFenced; }
   const std::string& message() const { return message_; }
 
   // "corruption: <message>", or "ok".
@@ -62,8 +80,6 @@ class [[nodiscard]] Status {
 
   // Returns a copy whose message is prefixed with `context: `.
   Status with_context(std::string_view context) const;
-
-  friend bool operator==(const Status& a, const Status& b) { return a.code_ == b.code_; }
 
  private:
   Status(Code code, std::string msg) : code_(code), message_(std::move(msg)) {}

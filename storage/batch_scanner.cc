@@ -51,7 +51,17 @@ Status BatchScanner::fill(uint64_t length) {
   return Status::ok();
 }
 
-Result<std::optional<BatchScanner::Item>> BatchScanner::next() {
+std::optional<BatchScanner::Item> BatchScanner::next() {
+  if (!status_.is_ok()) return std::nullopt;
+  auto item = read_next();
+  if (!item) {
+    status_ = item.error();
+    return std::nullopt;
+  }
+  return *item;
+}
+
+Result<std::optional<BatchScanner::Item>> BatchScanner::read_next() {
   uint64_t pos = position_.value();
   if (pos == end_) return std::optional<Item>();
   uint64_t left = end_ - pos;

@@ -6,7 +6,13 @@
 // It checks each batch before handing it out: in kHeaders mode the length (within the file and
 // within format limits) and the header checksum, which covers the broker-written fields; in
 // kVerify mode also the magic, the attributes and the checksum over the whole batch. It does not
-// decide what a bad batch means: recovery, reads and `cairn log dump` each do.
+// decide what a bad batch means: recovery, reads and `cairn log dump` each do. Walked like
+// protocol::BatchIterator:
+//
+//   BatchScanner scanner(file, start, end, BatchScanner::Mode::kHeaders);
+//   while (auto item = scanner.next()) { ... }
+//   if (!scanner.status().is_ok()) { /* bad bytes at scanner.position(), or a read error */ }
+//
 // Used on one thread; the File must outlive the scanner.
 
 #include <optional>
@@ -26,20 +32,24 @@ class BatchScanner {
   struct Item {
     FilePosition position;
     protocol::BatchHeader header;
-    Bytes bytes;  // the whole batch in kVerify mode, the header in kHeaders mode; valid until next()
+    // The whole batch in kVerify mode, the header in kHeaders mode; valid until the next next().
+    Bytes bytes;
   };
 
   // Scans [start, end) of `file`.
   BatchScanner(const File& file, FilePosition start, uint64_t end, Mode mode);
 
-  // The next batch; nullopt at a clean end (exactly at `end`); kCorruption when the bytes at
-  // position() are not a whole valid batch; other codes for read errors.
-  Result<std::optional<Item>> next();
-  // Where the next batch starts, and after an error, where the bad bytes start.
+  // The next batch; nullopt at the end of the range or at a failure, and status() then tells
+  // which: OK at a clean end (exactly at `end`), kCorruption when the bytes at position() are
+  // not a whole valid batch, other codes for read errors. After a failure it stays failed.
+  std::optional<Item> next();
+  const Status& status() const { return status_; }
+  // Where the next batch starts, and after a failure, where the bad bytes start.
   FilePosition position() const { return position_; }
 
  private:
   Status fill(uint64_t length);  // makes [position_, position_ + length) available in buffer_
+  Result<std::optional<Item>> read_next();
 
   const File& file_;
   FilePosition position_;
@@ -48,6 +58,7 @@ class BatchScanner {
   std::vector<std::byte> buffer_;
   uint64_t buffer_start_ = 0;
   uint64_t buffer_len_ = 0;
+  Status status_;
 };
 
 // Validates the bytes at `bytes` as a stored batch header: length within [header size,

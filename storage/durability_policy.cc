@@ -13,7 +13,7 @@ Result<DurabilityPolicy> DurabilityPolicy::parse(std::string_view text) {
     int64_t ms = 0;
     auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), ms);
     if (ec == std::errc() && end == digits.data() + digits.size() && ms >= 1 &&
-        ms <= 24 * 3600 * 1000) {
+        std::chrono::milliseconds(ms) <= kMaxInterval) {
       return every(std::chrono::milliseconds(ms));
     }
   }

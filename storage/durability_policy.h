@@ -19,6 +19,9 @@ namespace cairn::storage {
 struct DurabilityPolicy {
   enum class Kind { kAlways, kInterval, kNever };
 
+  // The longest sync interval interval:MS may ask for.
+  static constexpr std::chrono::milliseconds kMaxInterval = std::chrono::hours(24);
+
   Kind kind = Kind::kAlways;
   std::chrono::milliseconds interval{0};  // only for kInterval
 

@@ -18,8 +18,15 @@ inline constexpr std::string_view kTempSuffix = ".tmp";
 
 // Offset index entry: u32 offset relative to the segment base, u32 position in the .log file.
 inline constexpr size_t kOffsetIndexEntrySize = 8;
+inline constexpr size_t kOffsetIndexOffsetAt = 0;
+inline constexpr size_t kOffsetIndexPositionAt = 4;
 // Time index entry: i64 timestamp (ms), u32 offset relative to the segment base.
 inline constexpr size_t kTimeIndexEntrySize = 12;
+inline constexpr size_t kTimeIndexTimestampAt = 0;
+inline constexpr size_t kTimeIndexOffsetAt = 8;
+
+// The small files below end with a u64 XXH3-64 of every byte before it.
+inline constexpr size_t kChecksumSize = 8;
 
 // A segment's .log is addressed with 32-bit positions in its index, so it stays below 4 GiB.
 inline constexpr uint64_t kMaxSegmentBytes = 2ull << 30;
@@ -32,13 +39,36 @@ inline constexpr uint32_t kRecoveryPointVersion = 2;
 inline constexpr size_t kRecoveryPointSize = 32;
 inline constexpr uint32_t kRecoveryPointVersion1 = 1;  // still read: no synced bytes
 inline constexpr size_t kRecoveryPointVersion1Size = 24;
+inline constexpr size_t kRecoveryPointMagicAt = 0;
+inline constexpr size_t kRecoveryPointVersionAt = 4;
+inline constexpr size_t kRecoveryPointOffsetAt = 8;
+inline constexpr size_t kRecoveryPointSyncedBytesAt = 16;  // version 2 only
+// The checksum follows the last field: at 24 in version 2, at 16 in version 1.
 
 // <20-digit offset>.snapshot: producer state as of that offset (FORMAT.md, "Producer snapshots").
 inline constexpr std::string_view kSnapshotSuffix = ".snapshot";
 inline constexpr uint32_t kProducerSnapshotMagic = 0x31535043;  // "CPS1" read as little-endian
 inline constexpr uint32_t kProducerSnapshotVersion = 2;
 inline constexpr uint32_t kProducerSnapshotVersion1 = 1;  // still read: batch timestamps, any order
-inline constexpr size_t kProducerSnapshotHeaderSize = 20;  // magic, version, offset, count
 inline constexpr size_t kSnapshotsKept = 2;
+// Header.
+inline constexpr size_t kProducerSnapshotMagicAt = 0;
+inline constexpr size_t kProducerSnapshotVersionAt = 4;
+inline constexpr size_t kProducerSnapshotOffsetAt = 8;
+inline constexpr size_t kProducerSnapshotCountAt = 16;
+inline constexpr size_t kProducerSnapshotHeaderSize = 20;  // the producers follow
+// One producer: its fixed part, then `batch count` batches.
+inline constexpr size_t kSnapshotProducerIdAt = 0;
+inline constexpr size_t kSnapshotEpochAt = 8;
+inline constexpr size_t kSnapshotLastAppendAt = 10;
+inline constexpr size_t kSnapshotBatchCountAt = 18;
+inline constexpr size_t kSnapshotProducerSize = 19;
+inline constexpr size_t kSnapshotMaxBatches = 5;
+// One of a producer's batches.
+inline constexpr size_t kSnapshotFirstSequenceAt = 0;
+inline constexpr size_t kSnapshotLastSequenceAt = 4;
+inline constexpr size_t kSnapshotBaseOffsetAt = 8;
+inline constexpr size_t kSnapshotLastOffsetAt = 16;
+inline constexpr size_t kSnapshotBatchSize = 24;
 
 }  // namespace cairn::storage::format

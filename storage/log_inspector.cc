@@ -5,7 +5,6 @@
 #include <functional>
 #include <map>
 
-#include "protocol/byte_io.h"
 #include "storage/batch_scanner.h"
 #include "storage/format.h"
 #include "storage/offset_index.h"
@@ -23,8 +22,8 @@ struct SegmentFacts {
   Offset base;
   uint64_t size = 0;
   Offset next;
-  std::map<uint64_t, Offset> batch_at;          // position -> base offset
-  std::map<Offset, int64_t> max_before;          // batch base offset -> running max timestamp before it
+  std::map<uint64_t, Offset> batch_at;     // position -> base offset
+  std::map<Offset, Timestamp> max_before;  // batch base offset -> running max timestamp before it
 };
 
 Status check_offset_index(const OffsetIndex& index, const SegmentFacts& facts) {
@@ -44,36 +43,31 @@ Status check_offset_index(const OffsetIndex& index, const SegmentFacts& facts) {
   return Status::ok();
 }
 
-Status check_time_index(const SegmentFacts& facts, size_t entries,
-                        const std::vector<std::byte>& raw) {
+Status check_time_index(const TimeIndex& index, const SegmentFacts& facts) {
   if (!facts.batch_at.empty()) {
     // A sealed segment's time index ends with (its max timestamp, its end offset).
-    bool final_entry = entries > 0 &&
-        facts.base + protocol::load_le<uint32_t>(raw.data() + (entries - 1) * format::kTimeIndexEntrySize + 8) ==
-            facts.next;
-    if (!final_entry) {
+    if (!index.last() || index.last()->offset != facts.next) {
       return Status::corruption("it lacks the final entry for offset " + facts.next.to_string() +
-                                (entries == 0 ? " (it is empty)" : ""));
+                                (index.size() == 0 ? " (it is empty)" : ""));
     }
   }
-  for (size_t i = 0; i < entries; ++i) {
-    const std::byte* p = raw.data() + i * format::kTimeIndexEntrySize;
-    int64_t ts = protocol::load_le<int64_t>(p);
-    Offset offset = facts.base + protocol::load_le<uint32_t>(p + 8);
-    if (offset == facts.next) continue;  // the final entry: the segment's max timestamp
-    auto it = facts.max_before.find(offset);
-    if (it == facts.max_before.end() || it->second != ts) {
-      return Status::corruption("entry " + std::to_string(i) + " (offset " + offset.to_string() +
+  for (size_t i = 0; i < index.size(); ++i) {
+    auto e = index.entry(i);
+    if (e.offset == facts.next) continue;  // the final entry: the segment's max timestamp
+    auto it = facts.max_before.find(e.offset);
+    if (it == facts.max_before.end() || it->second != e.timestamp) {
+      return Status::corruption("entry " + std::to_string(i) + " (offset " + e.offset.to_string() +
                                 ") disagrees with the log");
     }
   }
   return Status::ok();
 }
 
+// Reads, decodes and checks one index file, and reports it. `decode` gives a Result<Index>.
 template <typename Index, typename Decode>
 void inspect_index(IoBackend& io, const std::filesystem::path& file, LogVisitor& visitor,
                    InspectionSummary& summary, size_t entry_size, Decode decode,
-                   const std::function<Status(const Index&, const std::vector<std::byte>&)>& check) {
+                   const std::function<Status(const Index&)>& check) {
   auto bytes = read_whole_file(io, file);
   if (!bytes) {
     visitor.on_index(file, 0, bytes.error());
@@ -81,7 +75,7 @@ void inspect_index(IoBackend& io, const std::filesystem::path& file, LogVisitor&
     return;
   }
   auto index = decode(*bytes);
-  Status s = index ? check(*index, *bytes) : index.error();
+  Status s = index ? check(*index) : index.error();
   if (!s.is_ok()) ++summary.index_problems;
   visitor.on_index(file, bytes->size() / entry_size, s);
 }
@@ -97,29 +91,13 @@ Result<SegmentFacts> inspect_segment(IoBackend& io, const std::filesystem::path&
   ++summary.segments;
 
   SegmentFacts facts{base, *size, base, {}, {}};
-  int64_t running_max = INT64_MIN;
+  Timestamp running_max = Timestamp::min();
   FilePosition pos(0);
   bool resync = false;  // after skipping bad bytes, take the next batch's offset as it is
   while (pos.value() < *size) {
     BatchScanner scanner(**file, pos, *size, BatchScanner::Mode::kVerify);
-    for (;;) {
-      FilePosition at = scanner.position();
-      auto item = scanner.next();
-      if (!item) {
-        if (item.error().code() != Status::Code::kCorruption) return item.error();
-        auto resume = find_valid_batch(**file, at + 1, *size, Offset(0));
-        if (!resume) return resume.error();
-        visitor.on_corruption(at, item.error(), *resume);
-        ++summary.corruptions;
-        pos = resume->value_or(FilePosition(*size));
-        resync = true;
-        break;
-      }
-      if (!*item) {
-        pos = FilePosition(*size);
-        break;
-      }
-      const auto& h = (*item)->header;
+    while (auto item = scanner.next()) {
+      const auto& h = item->header;
       Status status;
       if (resync) {
         facts.next = h.base_offset;
@@ -128,21 +106,30 @@ Result<SegmentFacts> inspect_segment(IoBackend& io, const std::filesystem::path&
       if (h.base_offset != facts.next) {
         status = Status::corruption("expected base offset " + facts.next.to_string());
         ++summary.corruptions;
-      } else if (auto view = protocol::RecordBatchView::parse((*item)->bytes,
+      } else if (auto view = protocol::RecordBatchView::parse(item->bytes,
                                                               protocol::Verify::kStored)) {
         status = view->validate_records();
         if (!status.is_ok()) ++summary.corruptions;
       }
-      visitor.on_batch((*item)->position, h, (*item)->bytes, status);
-      facts.batch_at[(*item)->position.value()] = h.base_offset;
+      visitor.on_batch(item->position, h, item->bytes, status);
+      facts.batch_at[item->position.value()] = h.base_offset;
       facts.max_before[h.base_offset] = running_max;
-      running_max = std::max(running_max, h.max_timestamp);
+      running_max = std::max(running_max, timestamp_from_millis(h.max_timestamp));
       facts.next = h.next_offset();
       ++summary.batches;
       summary.records += h.record_count;
       if (!summary.first_offset) summary.first_offset = h.base_offset;
       summary.next_offset = h.next_offset();
     }
+    if (scanner.status().is_ok()) break;  // the end of the file
+    if (!scanner.status().is_corruption()) return scanner.status();
+    FilePosition at = scanner.position();
+    auto resume = find_valid_batch(**file, at + 1, *size, Offset(0));
+    if (!resume) return resume.error();
+    visitor.on_corruption(at, scanner.status(), *resume);
+    ++summary.corruptions;
+    pos = resume->value_or(FilePosition(*size));
+    resync = true;
   }
 
   return facts;
@@ -158,16 +145,12 @@ void inspect_indexes(IoBackend& io, const std::filesystem::path& dir, const Segm
       [&](const std::vector<std::byte>& b) {
         return OffsetIndex::decode(base, b, facts.size, offset_count);
       },
-      [&](const OffsetIndex& index, const std::vector<std::byte>&) {
-        return check_offset_index(index, facts);
-      });
+      [&](const OffsetIndex& index) { return check_offset_index(index, facts); });
   inspect_index<TimeIndex>(
       io, dir / segment_file_name(base, format::kTimeIndexSuffix), visitor, summary,
       format::kTimeIndexEntrySize,
       [&](const std::vector<std::byte>& b) { return TimeIndex::decode(base, b, offset_count); },
-      [&](const TimeIndex& index, const std::vector<std::byte>& raw) {
-        return check_time_index(facts, index.size(), raw);
-      });
+      [&](const TimeIndex& index) { return check_time_index(index, facts); });
 }
 
 // What recovery would make of the recovery point: OK, or why it cannot use it or refuses it.
@@ -176,7 +159,7 @@ void inspect_recovery_point(IoBackend& io, const std::filesystem::path& dir,
                             InspectionSummary& summary) {
   auto bytes = read_whole_file(io, dir / format::kRecoveryPointFile);
   if (!bytes) {
-    if (bytes.error().code() == Status::Code::kNotFound) {
+    if (bytes.error().is_not_found()) {
       visitor.on_recovery_point(std::nullopt, Status::ok());  // the next open scans everything
     } else {
       ++summary.metadata_problems;
@@ -222,7 +205,7 @@ void inspect_snapshots(IoBackend& io, const std::filesystem::path& dir, LogVisit
   for (Offset at : *snapshots) {
     auto path = dir / segment_file_name(at, format::kSnapshotSuffix);
     auto bytes = read_whole_file(io, path);
-    auto decoded = bytes ? ProducerState::decode(*bytes, SIZE_MAX, 0)
+    auto decoded = bytes ? ProducerState::decode(*bytes, SIZE_MAX, Timestamp())
                          : Result<std::pair<Offset, ProducerState>>(bytes.error());
     Status status;
     size_t producers = 0;
@@ -249,7 +232,7 @@ Result<InspectionSummary> inspect_log(IoBackend& io, const std::filesystem::path
   auto names = io.list_directory(path);
   if (!names) {
     auto file = io.open_file(path, /*create=*/false);
-    if (!file && file.error().code() == Status::Code::kNotFound) {
+    if (!file && file.error().is_not_found()) {
       return Status::not_found(path.string() + ": no such file or directory");
     }
     auto base = parse_segment_file_name(path.filename().string(), format::kLogSuffix);

@@ -54,8 +54,8 @@ std::vector<std::byte> OffsetIndex::encode() const {
   std::vector<std::byte> out(entries_.size() * format::kOffsetIndexEntrySize);
   std::byte* p = out.data();
   for (const Raw& e : entries_) {
-    store_le<uint32_t>(p, e.relative_offset);
-    store_le<uint32_t>(p + 4, e.position);
+    store_le<uint32_t>(p + format::kOffsetIndexOffsetAt, e.relative_offset);
+    store_le<uint32_t>(p + format::kOffsetIndexPositionAt, e.position);
     p += format::kOffsetIndexEntrySize;
   }
   return out;
@@ -73,7 +73,8 @@ Result<OffsetIndex> OffsetIndex::decode(Offset base_offset, Bytes bytes, uint64_
   index.entries_.reserve(n);
   for (size_t i = 0; i < n; ++i) {
     const std::byte* p = bytes.data() + i * format::kOffsetIndexEntrySize;
-    Raw e{load_le<uint32_t>(p), load_le<uint32_t>(p + 4)};
+    Raw e{load_le<uint32_t>(p + format::kOffsetIndexOffsetAt),
+          load_le<uint32_t>(p + format::kOffsetIndexPositionAt)};
     if (e.relative_offset >= offset_count || e.position >= log_size) {
       return Status::corruption("offset index entry " + std::to_string(i) + " out of bounds");
     }

@@ -3,16 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <map>
 #include <utility>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "protocol/wire_format.h"
-#include "storage/batch_scanner.h"
-#include "storage/format.h"
+#include "storage/producer_snapshots.h"
 
 namespace cairn::storage {
 
@@ -28,6 +25,7 @@ struct PartitionLog::Group {
   std::shared_ptr<Segment> segment;
   FilePosition position;
   std::vector<Pending> items;
+  std::vector<Bytes> buffers;  // the items' batches, for the write
 };
 
 struct PartitionLog::Timer {
@@ -35,32 +33,12 @@ struct PartitionLog::Timer {
   boost::asio::steady_timer timer;
 };
 
-Status PartitionConfig::validate() const {
-  if (segment_bytes < protocol::batch::kHeaderSize || segment_bytes > format::kMaxSegmentBytes) {
-    return Status::invalid_argument("segment size must be between " +
-                                    std::to_string(protocol::batch::kHeaderSize) + " and " +
-                                    std::to_string(format::kMaxSegmentBytes) + " bytes");
-  }
-  if (index_interval_bytes == 0) return Status::invalid_argument("index interval must be > 0");
-  if (max_batch_bytes < protocol::batch::kHeaderSize ||
-      max_batch_bytes > protocol::batch::kMaxBatchLength) {
-    return Status::invalid_argument("max batch size out of bounds");
-  }
-  if (segment_age.count() <= 0) return Status::invalid_argument("segment age must be > 0");
-  if (max_producers == 0) return Status::invalid_argument("max producers must be > 0");
-  if (producer_expiry.count() <= 0) return Status::invalid_argument("producer expiry must be > 0");
-  if (durability.kind == DurabilityPolicy::Kind::kInterval && durability.interval.count() <= 0) {
-    return Status::invalid_argument("sync interval must be > 0");
-  }
-  return Status::ok();
-}
-
 Result<std::unique_ptr<PartitionLog>> PartitionLog::open(IoBackend& io, std::filesystem::path dir,
                                                          PartitionConfig config) {
   CAIRN_RETURN_IF_ERROR(config.validate());
   auto listing = io.list_directory(dir);
   if (!listing) {
-    if (listing.error().code() != Status::Code::kNotFound) return listing.error();
+    if (!listing.error().is_not_found()) return listing.error();
     CAIRN_RETURN_IF_ERROR(io.create_directory(dir));
     CAIRN_RETURN_IF_ERROR(io.sync_directory(dir.parent_path()));
   }
@@ -92,7 +70,10 @@ Result<std::unique_ptr<PartitionLog>> PartitionLog::open(IoBackend& io, std::fil
   log->recovery_point_ = on_disk.offset;
   log->recovery_point_synced_ = on_disk.synced_bytes.value_or(0);
   log->active_synced_bytes_ = synced;
-  CAIRN_RETURN_IF_ERROR(log->rebuild_producer_state());
+  auto producers = recover_producer_state(io, log->dir_, log->segments_,
+                                          log->config_.max_producers, log->config_.clock());
+  if (!producers) return producers.error();
+  log->producers_ = std::move(*producers);
   return log;
 }
 
@@ -157,8 +138,8 @@ void PartitionLog::append(std::span<std::byte> batch, AppendCallback done) {
   if (Status s = view->validate_records(); !s.is_ok()) return fail_later(std::move(done), s);
   const auto& h = view->header();
   if (h.producer_id >= 0 && (h.producer_epoch < 0 || h.base_sequence < 0)) {
-    return fail_later(std::move(done),
-                      Status::invalid_argument("an idempotent batch needs an epoch and a sequence"));
+    return fail_later(std::move(done), Status::invalid_argument(
+                                           "an idempotent batch needs an epoch and a sequence"));
   }
   if (h.producer_id >= 0 && producer_id_issued_ && !producer_id_issued_(h.producer_id)) {
     return fail_later(std::move(done),
@@ -167,34 +148,6 @@ void PartitionLog::append(std::span<std::byte> batch, AppendCallback done) {
   }
   queue_.push_back(Pending{batch, view->header(), std::move(done)});
   maybe_write();
-}
-
-bool PartitionLog::should_roll(uint64_t next_batch_bytes) const {
-  const Segment& active = *segments_.back();
-  if (active.empty()) return false;
-  if (active.size_bytes() + next_batch_bytes > config_.segment_bytes) return true;
-  auto first = active.first_append_time();
-  return first && config_.clock() - *first >= config_.segment_age;
-}
-
-Status PartitionLog::roll() {
-  Offset base = segments_.back()->next_offset();
-  write_producer_snapshot(base);
-  auto segment = Segment::create(io_, dir_, base, config_.index_interval_bytes);
-  if (!segment) return segment.error().with_context("rolling to a new segment");
-  Status s = io_.sync_directory(dir_);
-  if (!s.is_ok()) {
-    (*segment)->remove_files(io_).ignore_error();
-    return s.with_context("rolling to a new segment");
-  }
-  sealing_.push_back(segments_.back());
-  segments_.push_back(std::move(*segment));
-  active_synced_bytes_ = 0;
-  maybe_seal();
-  if (auto deleted = enforce_retention(); !deleted) {
-    spdlog::warn("{}: retention: {}", dir_.string(), deleted.error().to_string());
-  }
-  return Status::ok();
 }
 
 void PartitionLog::maybe_write() {
@@ -206,68 +159,14 @@ void PartitionLog::maybe_write() {
       return fail_queue(s);
     }
   }
-  auto group = std::make_shared<Group>();
-  group->segment = segments_.back();
-  group->position = FilePosition(group->segment->size_bytes());
-  uint64_t room = group->segment->empty() ? UINT64_MAX
-                                          : config_.segment_bytes - group->segment->size_bytes();
-  uint64_t bytes = 0;
-  Offset next = group->segment->next_offset();
-  std::vector<Bytes> buffers;
-  // Producers whose batches are already in this group: their next expected sequence.
-  std::map<int64_t, std::pair<int16_t, int32_t>> in_group;
-  while (!queue_.empty() && group->items.size() < kMaxGroupBatches) {
-    Pending& p = queue_.front();
-    if (!group->items.empty() &&
-        (bytes + p.batch.size() > room || bytes + p.batch.size() > kMaxGroupBytes)) {
-      break;
-    }
-    if (p.header.producer_id >= 0) {
-      Status refused;
-      auto seen = in_group.find(p.header.producer_id);
-      if (seen != in_group.end()) {
-        if (p.header.producer_epoch != seen->second.first ||
-            p.header.base_sequence != seen->second.second) {
-          refused = Status::unavailable("a batch overlapping one still being written; retry");
-        }
-      } else {
-        auto check = producers_.check(p.header);
-        if (check.verdict == ProducerState::Verdict::kDuplicate) {
-          AppendResult dup{check.duplicate_of.base_offset, check.duplicate_of.last_offset,
-                           config_.durability.kind == DurabilityPolicy::Kind::kAlways, true};
-          boost::asio::post(io_.context(), [done = std::move(p.done), dup] { done(dup); });
-          queue_.pop_front();
-          continue;
-        }
-        if (check.verdict == ProducerState::Verdict::kOutOfOrder) refused = Status::out_of_order(check.why);
-        if (check.verdict == ProducerState::Verdict::kFenced) refused = Status::fenced(check.why);
-      }
-      if (!refused.is_ok()) {
-        fail_later(std::move(p.done), refused);
-        queue_.pop_front();
-        continue;
-      }
-      int64_t after = int64_t{p.header.base_sequence} + p.header.record_count;
-      in_group[p.header.producer_id] = {p.header.producer_epoch,
-                                        static_cast<int32_t>(after > INT32_MAX ? after - INT32_MAX - 1 : after)};
-    }
-    protocol::assign_offsets(p.batch, next, config_.leader_epoch);
-    p.header.base_offset = next;
-    p.header.leader_epoch = config_.leader_epoch;
-    next = p.header.next_offset();
-    bytes += p.batch.size();
-    buffers.push_back(p.batch);
-    group->items.push_back(std::move(p));
-    queue_.pop_front();
-  }
+  std::shared_ptr<Group> group = take_group();
   if (group->items.empty()) {
     maybe_finish_flush();
     return;  // every queued batch was a duplicate or refused
   }
   writing_ = true;
   bool sync = config_.durability.kind == DurabilityPolicy::Kind::kAlways;
-  Segment& segment = *group->segment;
-  io_.async_write(*segment.log(), group->position, std::move(buffers), sync,
+  io_.async_write(*group->segment->log(), group->position, std::move(group->buffers), sync,
                   [this, alive = std::weak_ptr<bool>(alive_), group](WriteOutcome outcome) {
                     if (alive.expired()) {
                       for (Pending& p : group->items) {
@@ -277,6 +176,60 @@ void PartitionLog::maybe_write() {
                     }
                     on_write_done(group, std::move(outcome));
                   });
+}
+
+std::shared_ptr<PartitionLog::Group> PartitionLog::take_group() {
+  auto group = std::make_shared<Group>();
+  group->segment = segments_.back();
+  group->position = FilePosition(group->segment->size_bytes());
+  uint64_t room = group->segment->empty() ? UINT64_MAX
+                                          : config_.segment_bytes - group->segment->size_bytes();
+  uint64_t bytes = 0;
+  Offset next = group->segment->next_offset();
+  ProducerState::GroupCheck idempotence(producers_);
+  while (!queue_.empty() && group->items.size() < kMaxGroupBatches) {
+    Pending& p = queue_.front();
+    if (!group->items.empty() &&
+        (bytes + p.batch.size() > room || bytes + p.batch.size() > kMaxGroupBytes)) {
+      break;
+    }
+    if (p.header.producer_id >= 0) {
+      auto check = idempotence.check(p.header);
+      if (check.verdict != ProducerState::Verdict::kAppend) {
+        answer_unwritten(std::move(p.done), check);
+        queue_.pop_front();
+        continue;
+      }
+    }
+    protocol::assign_offsets(p.batch, next, config_.leader_epoch);
+    p.header.base_offset = next;
+    p.header.leader_epoch = config_.leader_epoch;
+    next = p.header.next_offset();
+    bytes += p.batch.size();
+    group->buffers.push_back(p.batch);
+    group->items.push_back(std::move(p));
+    queue_.pop_front();
+  }
+  return group;
+}
+
+void PartitionLog::answer_unwritten(AppendCallback done, const ProducerState::Check& check) {
+  switch (check.verdict) {
+    case ProducerState::Verdict::kDuplicate: {
+      AppendResult dup{check.duplicate_of.base_offset, check.duplicate_of.last_offset,
+                       config_.durability.kind == DurabilityPolicy::Kind::kAlways, true};
+      boost::asio::post(io_.context(), [done = std::move(done), dup] { done(dup); });
+      return;
+    }
+    case ProducerState::Verdict::kOutOfOrder:
+      return fail_later(std::move(done), Status::out_of_order(check.why));
+    case ProducerState::Verdict::kFenced:
+      return fail_later(std::move(done), Status::fenced(check.why));
+    case ProducerState::Verdict::kInFlight:
+      return fail_later(std::move(done), Status::unavailable(check.why));
+    case ProducerState::Verdict::kAppend:
+      return;
+  }
 }
 
 void PartitionLog::on_write_done(std::shared_ptr<Group> group, WriteOutcome outcome) {
@@ -309,7 +262,7 @@ void PartitionLog::on_write_done(std::shared_ptr<Group> group, WriteOutcome outc
   FilePosition pos = group->position;
   for (const Pending& p : group->items) {
     segment.on_append(p.header, pos, now);
-    if (p.header.producer_id >= 0) producers_.record(p.header, p.header.base_offset, to_millis(now));
+    if (p.header.producer_id >= 0) producers_.record(p.header, p.header.base_offset, now);
     pos = pos + p.header.batch_length;
   }
   ++writes_completed_;
@@ -343,115 +296,6 @@ void PartitionLog::fail_queue(const Status& status) {
     queue_.pop_front();
     fail_later(std::move(p.done), status);
   }
-}
-
-void PartitionLog::maybe_seal() {
-  if (sealing_in_flight_ || sealing_.empty()) return;
-  sealing_in_flight_ = true;
-  std::shared_ptr<Segment> segment = sealing_.front();
-  io_.async_sync(*segment->log(), [this, alive = std::weak_ptr<bool>(alive_),
-                                   segment](Status synced) {
-    if (alive.expired()) return;
-    auto next = [this] {
-      sealing_in_flight_ = false;
-      sealing_.pop_front();
-      maybe_seal();
-      maybe_finish_flush();
-    };
-    if (!synced.is_ok()) {
-      fence(synced.with_context("sealing segment " + segment->log_path().filename().string()));
-      seal_failed_ = true;
-      return next();
-    }
-    unindexed_.push_back(segment);
-    write_seal(next);
-  });
-}
-
-void PartitionLog::write_seal(std::function<void()> then) {
-  std::vector<Segment::IndexFiles> files;
-  for (const auto& segment : unindexed_) files.push_back(segment->seal_indexes());
-  Offset point = unindexed_.back()->next_offset();
-  // The point is the base of the segment after the newest sealed one: what of it is synced.
-  uint64_t synced = segments_.back()->base_offset() == point ? active_synced_bytes_ : 0;
-  bool move_point = !seal_failed_;
-  seal_writing_ = true;
-  ++background_;
-  io_.async_run(
-      [&io = io_, dir = dir_, files = std::move(files), point, synced, move_point]() -> Status {
-        for (const auto& f : files) CAIRN_RETURN_IF_ERROR(Segment::write_index_files(io, f));
-        if (!move_point) return Status::ok();
-        return write_recovery_point(io, dir, point, synced);
-      },
-      [this, alive = std::weak_ptr<bool>(alive_), indexed = unindexed_.size(), point, synced,
-       move_point, then = std::move(then)](Status s) {
-        if (alive.expired()) return;
-        seal_writing_ = false;
-        --background_;
-        if (s.is_ok()) {
-          unindexed_.erase(unindexed_.begin(), unindexed_.begin() + static_cast<std::ptrdiff_t>(indexed));
-          if (move_point) {
-            recovery_point_ = point;
-            recovery_point_synced_ = synced;
-          }
-        } else {
-          // Recovery rebuilds missing indexes; the recovery point just must not pass them yet.
-          spdlog::warn("{}: sealing: {}; retried at the next seal", dir_.string(), s.to_string());
-        }
-        then();
-        maybe_record_synced();
-      });
-}
-
-void PartitionLog::maybe_record_synced() {
-  if (seal_writing_ || hint_writing_ || seal_failed_ || closing_ || closed_ ||
-      sealing_in_flight_ || !sealing_.empty() || !unindexed_.empty()) {
-    return;
-  }
-  // The synced bytes describe the segment holding the point: only useful when that is the
-  // active one (a seal moves the point there).
-  if (recovery_point_ < segments_.back()->base_offset()) return;
-  if (active_synced_bytes_ < recovery_point_synced_ + config_.synced_hint_bytes) return;
-  hint_writing_ = true;
-  ++background_;
-  Offset point = recovery_point_;
-  uint64_t synced = active_synced_bytes_;
-  io_.async_run(
-      [&io = io_, dir = dir_, point, synced] {
-        return write_recovery_point(io, dir, point, synced);
-      },
-      [this, alive = std::weak_ptr<bool>(alive_), synced](Status s) {
-        if (alive.expired()) return;
-        hint_writing_ = false;
-        --background_;
-        if (s.is_ok()) {
-          recovery_point_synced_ = synced;
-          maybe_record_synced();
-        } else {
-          spdlog::debug("{}: recording the synced bytes: {}", dir_.string(), s.to_string());
-        }
-        maybe_finish_flush();
-      });
-}
-
-void PartitionLog::sync_active() {
-  syncing_active_ = true;
-  uint64_t covered = writes_completed_;
-  std::shared_ptr<Segment> active = segments_.back();
-  uint64_t size = active->size_bytes();
-  io_.async_sync(*active->log(), [this, alive = std::weak_ptr<bool>(alive_), active, covered,
-                                  size](Status s) {
-    if (alive.expired()) return;
-    syncing_active_ = false;
-    if (!s.is_ok()) {
-      fence(Status::io_error(s.message() + "; the partition refuses writes until it is reopened"));
-    } else {
-      writes_synced_ = std::max(writes_synced_, covered);
-      if (active == segments_.back()) active_synced_bytes_ = std::max(active_synced_bytes_, size);
-      maybe_record_synced();
-    }
-    maybe_finish_flush();
-  });
 }
 
 void PartitionLog::arm_sync_timer() {
@@ -500,11 +344,13 @@ Status PartitionLog::close() {
   for (const auto& segment : unindexed_) CAIRN_RETURN_IF_ERROR(segment->write_indexes(io_));
   unindexed_.clear();
   CAIRN_RETURN_IF_ERROR(active.write_indexes(io_));
-  if (Status s = write_producer_snapshot_now(active.next_offset()); !s.is_ok()) {
+  Offset end = active.next_offset();
+  if (Status s = write_producer_snapshot_file(io_, dir_, end, take_producer_snapshot(end));
+      !s.is_ok()) {
     // Not fatal: the state is rebuilt from the log, from an older snapshot.
     spdlog::warn("{}: writing a producer snapshot: {}", dir_.string(), s.to_string());
   }
-  return write_recovery_point(io_, dir_, active.next_offset(), active.size_bytes());
+  return write_recovery_point(io_, dir_, end, active.size_bytes());
 }
 
 Result<LogSlice> PartitionLog::read(Offset from, uint32_t max_bytes) const {
@@ -525,151 +371,13 @@ Result<LogSlice> PartitionLog::read(Offset from, uint32_t max_bytes) const {
 }
 
 Result<std::optional<Offset>> PartitionLog::offset_for_timestamp(Timestamp ts) const {
-  int64_t ms = to_millis(ts);
   for (const auto& segment : segments_) {
-    auto max = segment->max_timestamp_ms();
-    if (!max || *max < ms) continue;
-    auto found = segment->find_offset_for_timestamp(ms);
+    auto max = segment->max_timestamp();
+    if (!max || *max < ts) continue;
+    auto found = segment->find_offset_for_timestamp(ts);
     if (!found || *found) return found;
   }
   return std::optional<Offset>();
-}
-
-Result<size_t> PartitionLog::enforce_retention() {
-  if (!config_.retention_bytes && !config_.retention_age) return size_t{0};
-  Timestamp now = config_.clock();
-  uint64_t total = size_bytes();
-  return delete_oldest_while([&](const Segment& oldest) -> const char* {
-    if (config_.retention_bytes && total - oldest.size_bytes() >= *config_.retention_bytes) {
-      total -= oldest.size_bytes();
-      return "size";
-    }
-    auto newest = oldest.max_timestamp_ms();
-    if (config_.retention_age && newest &&
-        now - timestamp_from_millis(*newest) > *config_.retention_age) {
-      total -= oldest.size_bytes();
-      return "age";
-    }
-    return nullptr;
-  });
-}
-
-Result<size_t> PartitionLog::delete_segments_before(Offset offset) {
-  return delete_oldest_while([offset](const Segment& oldest) -> const char* {
-    return oldest.next_offset() <= offset ? "offset" : nullptr;
-  });
-}
-
-Result<size_t> PartitionLog::delete_oldest_while(
-    const std::function<const char*(const Segment&)>& reason) {
-  size_t deleted = 0;
-  while (segments_.size() > 1) {
-    const std::shared_ptr<Segment>& oldest = segments_.front();
-    if (std::find(sealing_.begin(), sealing_.end(), oldest) != sealing_.end()) break;
-    auto unindexed = std::find(unindexed_.begin(), unindexed_.end(), oldest);
-    if (unindexed != unindexed_.end() && seal_writing_) break;  // its index files are being written
-    const char* why = reason(*oldest);
-    if (why == nullptr) break;
-    CAIRN_RETURN_IF_ERROR(oldest->remove_files(io_));
-    if (unindexed != unindexed_.end()) unindexed_.erase(unindexed);
-    spdlog::info("{}: deleted segment {} ({} bytes, by {})", dir_.string(),
-                 oldest->base_offset().value(), oldest->size_bytes(), why);
-    segments_.erase(segments_.begin());
-    ++deleted;
-  }
-  if (deleted > 0) CAIRN_RETURN_IF_ERROR(io_.sync_directory(dir_));
-  return deleted;
-}
-
-namespace {
-
-// Writes a producer snapshot file and deletes all but the newest few. Touches no PartitionLog, so
-// it may run in IoBackend::async_run().
-Status write_snapshot_file(IoBackend& io, const std::filesystem::path& dir, Offset at,
-                           const std::vector<std::byte>& bytes) {
-  CAIRN_RETURN_IF_ERROR(
-      write_file_atomically(io, dir / segment_file_name(at, format::kSnapshotSuffix), bytes));
-  auto snapshots = list_offset_files(io, dir, format::kSnapshotSuffix);
-  if (!snapshots) return Status::ok();  // pruning is best effort
-  for (size_t i = 0; i + format::kSnapshotsKept < snapshots->size(); ++i) {
-    io.remove_file(dir / segment_file_name((*snapshots)[i], format::kSnapshotSuffix)).ignore_error();
-  }
-  return Status::ok();
-}
-
-}  // namespace
-
-void PartitionLog::write_producer_snapshot(Offset at) {
-  // Idle producers are forgotten, by the broker's clock, as Kafka does with
-  // producer.id.expiration.ms: a retry comes within seconds, not after this long.
-  producers_.expire(to_millis(config_.clock()) - config_.producer_expiry.count());
-  ++background_;
-  io_.async_run(
-      [&io = io_, dir = dir_, at, bytes = producers_.encode(at)] {
-        return write_snapshot_file(io, dir, at, bytes);
-      },
-      [this, alive = std::weak_ptr<bool>(alive_)](Status s) {
-        if (alive.expired()) return;
-        --background_;
-        if (!s.is_ok()) {
-          // Not fatal: the state is rebuilt from the log, from an older snapshot.
-          spdlog::warn("{}: writing a producer snapshot: {}", dir_.string(), s.to_string());
-        }
-        maybe_finish_flush();
-      });
-}
-
-Status PartitionLog::write_producer_snapshot_now(Offset at) {
-  producers_.expire(to_millis(config_.clock()) - config_.producer_expiry.count());
-  return write_snapshot_file(io_, dir_, at, producers_.encode(at));
-}
-
-Status PartitionLog::rebuild_producer_state() {
-  // When the batches replayed here were appended is not known: count them as appended now, so
-  // that a restart never makes a producer expire sooner.
-  int64_t now_ms = to_millis(config_.clock());
-  auto snapshots = list_offset_files(io_, dir_, format::kSnapshotSuffix);
-  if (!snapshots) return snapshots.error();
-  Offset start = log_start_offset();
-  for (auto it = snapshots->rbegin(); it != snapshots->rend(); ++it) {  // newest first
-    Offset at = *it;
-    auto path = dir_ / segment_file_name(at, format::kSnapshotSuffix);
-    if (at > high_watermark()) {
-      // Taken before a crash cut the log back: it describes batches the log no longer has.
-      io_.remove_file(path).ignore_error();
-      continue;
-    }
-    auto bytes = read_whole_file(io_, path);
-    auto decoded = bytes ? ProducerState::decode(*bytes, config_.max_producers, now_ms)
-                         : Result<std::pair<Offset, ProducerState>>(bytes.error());
-    if (!decoded || decoded->first != at) {
-      spdlog::warn("{}: ignoring producer snapshot {}: {}", dir_.string(), path.filename().string(),
-                   decoded ? "offset does not match its name" : decoded.error().message());
-      continue;
-    }
-    producers_ = std::move(decoded->second);
-    start = std::max(at, log_start_offset());
-    break;
-  }
-  // Replay the batch headers after the snapshot.
-  for (const auto& segment : segments_) {
-    if (segment->next_offset() <= start || segment->empty()) continue;
-    FilePosition from(0);
-    if (segment->base_offset() < start) {
-      auto loc = segment->find_batch(start);
-      if (!loc) return loc.error();
-      from = loc->position;
-    }
-    BatchScanner scanner(*segment->log(), from, segment->size_bytes(), BatchScanner::Mode::kHeaders);
-    for (;;) {
-      auto item = scanner.next();
-      if (!item) return item.error();
-      if (!*item) break;
-      const auto& h = (*item)->header;
-      if (h.producer_id >= 0 && h.base_offset >= start) producers_.record(h, h.base_offset, now_ms);
-    }
-  }
-  return Status::ok();
 }
 
 Status PartitionLog::remove(IoBackend& io, const std::filesystem::path& dir) {

@@ -19,6 +19,9 @@
 // Failures: a write that fails (ENOSPC, EIO) fails its group and the bytes are cut off; the
 // partition keeps taking appends. A failed fdatasync is never retried: the partition refuses
 // every later append until it is reopened, and write_status() says why.
+//
+// The class is defined in three files: partition_log.cc (open, append, group commit, read,
+// flush, close), sealing.cc (syncing, rolling, sealing and the recovery point) and retention.cc.
 
 #include <chrono>
 #include <deque>
@@ -32,35 +35,13 @@
 #include "protocol/record_batch.h"
 #include "protocol/status.h"
 #include "protocol/types.h"
-#include "storage/durability_policy.h"
-#include "storage/producer_state.h"
 #include "storage/io/io_backend.h"
+#include "storage/partition_config.h"
+#include "storage/producer_state.h"
 #include "storage/recovery.h"
 #include "storage/segment.h"
 
 namespace cairn::storage {
-
-struct PartitionConfig {
-  uint64_t segment_bytes = 1ull << 30;                              // roll when the next batch would pass this
-  std::chrono::milliseconds segment_age = std::chrono::hours(24 * 7);  // roll a segment this old
-  std::optional<uint64_t> retention_bytes;                          // keep at least this much, delete older segments
-  std::optional<std::chrono::milliseconds> retention_age;           // delete segments whose newest record is older
-  DurabilityPolicy durability = DurabilityPolicy::always();
-  uint32_t index_interval_bytes = 4096;
-  uint32_t max_batch_bytes = 8u << 20;
-  // The recovery point records how much of the active segment is known synced; it is rewritten
-  // (off the core's thread) once this many more bytes are synced. Recovery treats damage past
-  // it as a torn write (FORMAT.md, "Recovery"), so smaller is stricter and costs more fsyncs.
-  uint64_t synced_hint_bytes = 4u << 20;
-  int32_t leader_epoch = 0;
-  Clock clock = system_now;
-  // Idempotent producers remembered (the least recently appended is forgotten past this), and
-  // how long one is remembered after its last append, by `clock`.
-  size_t max_producers = ProducerState::kDefaultMaxProducers;
-  std::chrono::milliseconds producer_expiry = std::chrono::hours(24 * 7);
-
-  Status validate() const;
-};
 
 struct AppendResult {
   Offset base_offset;
@@ -143,19 +124,25 @@ class PartitionLog {
     protocol::BatchHeader header;
     AppendCallback done;
   };
-  struct Group;
+  struct Group;  // the batches of one write
   struct Timer;
 
   PartitionLog(IoBackend& io, std::filesystem::path dir, PartitionConfig config,
                RecoveredLog recovered);
 
   void fail_later(AppendCallback done, Status status);
+  // Group commit: forms the next group from the queue and writes it, unless a write is in flight.
   void maybe_write();
-  bool should_roll(uint64_t next_batch_bytes) const;
-  Status roll();
+  // Takes the queued batches that go into the next write (up to what the active segment and one
+  // write hold) and assigns their offsets; an idempotent batch that must not be written is
+  // answered (answer_unwritten()) and left out.
+  std::shared_ptr<Group> take_group();
+  void answer_unwritten(AppendCallback done, const ProducerState::Check& check);
   void on_write_done(std::shared_ptr<Group> group, WriteOutcome outcome);
   void fence(Status why);
   void fail_queue(const Status& status);
+  bool should_roll(uint64_t next_batch_bytes) const;
+  Status roll();
   void maybe_seal();
   // Off the core's thread: writes the index files of every sealed segment still without them,
   // then moves the recovery point past the newest. Then runs `then` on the core.
@@ -166,13 +153,12 @@ class PartitionLog {
   void sync_active();
   void arm_sync_timer();
   void maybe_finish_flush();
-  Status rebuild_producer_state();
   // Deletes the oldest segments (never the active one) while `reason` names why.
   Result<size_t> delete_oldest_while(const std::function<const char*(const Segment&)>& reason);
-  // Expires idle producers and writes a snapshot as of `at`, off the core's thread.
+  // Writes a producer snapshot as of `at` (take_producer_snapshot()), off the core's thread.
   void write_producer_snapshot(Offset at);
-  // The same, synchronously (the clean close).
-  Status write_producer_snapshot_now(Offset at);
+  // Expires idle producers and encodes the state as of `at`.
+  std::vector<std::byte> take_producer_snapshot(Offset at);
   bool dirty() const { return writes_completed_ > writes_synced_; }
 
   IoBackend& io_;
@@ -204,7 +190,7 @@ class PartitionLog {
   uint64_t recovery_point_synced_ = 0;
   bool hint_writing_ = false;         // maybe_record_synced() work in flight
   uint64_t active_synced_bytes_ = 0;  // bytes of the active segment known to be synced
-  int background_ = 0;         // IoBackend::async_run() work in flight
+  int background_ = 0;                // IoBackend::async_run() work in flight
 
   std::vector<SyncCallback> flush_waiters_;
   std::function<void(Offset)> listener_;

@@ -22,9 +22,6 @@ int32_t last_sequence_of(const protocol::BatchHeader& b) {
   return static_cast<int32_t>(last > INT32_MAX ? last - INT32_MAX - 1 : last);
 }
 
-constexpr size_t kEntryFixed = 8 + 2 + 8 + 1;   // producer id, epoch, last append, count
-constexpr size_t kBatchMetaSize = 4 + 4 + 8 + 8;
-
 }  // namespace
 
 ProducerState::ProducerState(size_t max_producers)
@@ -46,12 +43,14 @@ ProducerState::Check ProducerState::check(const protocol::BatchHeader& b) const 
   if (b.producer_epoch < e.epoch) {
     return {Verdict::kFenced, {},
             "producer " + std::to_string(b.producer_id) + " epoch " +
-                std::to_string(b.producer_epoch) + " is older than epoch " + std::to_string(e.epoch)};
+                std::to_string(b.producer_epoch) + " is older than epoch " +
+                std::to_string(e.epoch)};
   }
   if (b.producer_epoch > e.epoch) {
     if (b.base_sequence == 0) return {};
     return {Verdict::kOutOfOrder, {},
-            "a new producer epoch must start at sequence 0, not " + std::to_string(b.base_sequence)};
+            "a new producer epoch must start at sequence 0, not " +
+                std::to_string(b.base_sequence)};
   }
   int32_t last = last_sequence_of(b);
   for (size_t i = 0; i < e.count; ++i) {
@@ -60,11 +59,29 @@ ProducerState::Check ProducerState::check(const protocol::BatchHeader& b) const 
       return {Verdict::kDuplicate, m, {}};
     }
   }
-  int32_t expected = e.count == 0 ? b.base_sequence : next_sequence(e.recent[e.count - 1].last_sequence);
+  int32_t expected =
+      e.count == 0 ? b.base_sequence : next_sequence(e.recent[e.count - 1].last_sequence);
   if (b.base_sequence == expected) return {};
   return {Verdict::kOutOfOrder, {},
           "producer " + std::to_string(b.producer_id) + " sent sequence " +
               std::to_string(b.base_sequence) + ", expected " + std::to_string(expected)};
+}
+
+ProducerState::Check ProducerState::GroupCheck::check(const protocol::BatchHeader& b) {
+  auto in_group = next_.find(b.producer_id);
+  if (in_group == next_.end()) {
+    Check stored = state_.check(b);
+    if (stored.verdict == Verdict::kAppend) {
+      next_.emplace(b.producer_id, Next{b.producer_epoch, next_sequence(last_sequence_of(b))});
+    }
+    return stored;
+  }
+  Next& next = in_group->second;
+  if (b.producer_epoch != next.epoch || b.base_sequence != next.sequence) {
+    return {Verdict::kInFlight, {}, "a batch overlapping one still being written; retry"};
+  }
+  next.sequence = next_sequence(last_sequence_of(b));
+  return {};
 }
 
 ProducerState::Entry& ProducerState::touch(int64_t pid) {
@@ -82,12 +99,13 @@ ProducerState::Entry& ProducerState::touch(int64_t pid) {
   return e;
 }
 
-void ProducerState::record(const protocol::BatchHeader& b, Offset base_offset, int64_t now_ms) {
+void ProducerState::record(const protocol::BatchHeader& b, Offset base_offset, Timestamp now) {
   Entry& e = touch(b.producer_id);
   if (b.producer_epoch != e.epoch) e.count = 0;
   e.epoch = b.producer_epoch;
-  e.last_append_ms = std::max(e.last_append_ms, now_ms);
-  BatchMeta meta{b.base_sequence, last_sequence_of(b), base_offset, base_offset + b.last_offset_delta};
+  e.last_append = std::max(e.last_append, now);
+  BatchMeta meta{b.base_sequence, last_sequence_of(b), base_offset,
+                 base_offset + b.last_offset_delta};
   if (e.count == kRememberedBatches) {
     std::move(e.recent.begin() + 1, e.recent.end(), e.recent.begin());
     --e.count;
@@ -95,11 +113,11 @@ void ProducerState::record(const protocol::BatchHeader& b, Offset base_offset, i
   e.recent[e.count++] = meta;
 }
 
-void ProducerState::expire(int64_t cutoff_ms) {
+void ProducerState::expire(Timestamp cutoff) {
   // Least recently appended first, so the expired ones lead (unless the clock stepped back).
   for (auto it = order_.begin(); it != order_.end();) {
     auto entry = producers_.find(*it);
-    if (entry->second.last_append_ms >= cutoff_ms) {
+    if (entry->second.last_append >= cutoff) {
       ++it;
       continue;
     }
@@ -109,29 +127,32 @@ void ProducerState::expire(int64_t cutoff_ms) {
 }
 
 std::vector<std::byte> ProducerState::encode(Offset offset) const {
-  size_t size = format::kProducerSnapshotHeaderSize + 8;
-  for (const auto& [pid, e] : producers_) size += kEntryFixed + e.count * kBatchMetaSize;
+  namespace f = format;
+  size_t size = f::kProducerSnapshotHeaderSize + f::kChecksumSize;
+  for (const auto& [pid, e] : producers_) {
+    size += f::kSnapshotProducerSize + e.count * f::kSnapshotBatchSize;
+  }
   std::vector<std::byte> out(size);
   std::byte* p = out.data();
-  store_le<uint32_t>(p, format::kProducerSnapshotMagic);
-  store_le<uint32_t>(p + 4, format::kProducerSnapshotVersion);
-  store_le<int64_t>(p + 8, offset.value());
-  store_le<uint32_t>(p + 16, static_cast<uint32_t>(producers_.size()));
-  p += format::kProducerSnapshotHeaderSize;
+  store_le<uint32_t>(p + f::kProducerSnapshotMagicAt, f::kProducerSnapshotMagic);
+  store_le<uint32_t>(p + f::kProducerSnapshotVersionAt, f::kProducerSnapshotVersion);
+  store_le<int64_t>(p + f::kProducerSnapshotOffsetAt, offset.value());
+  store_le<uint32_t>(p + f::kProducerSnapshotCountAt, static_cast<uint32_t>(producers_.size()));
+  p += f::kProducerSnapshotHeaderSize;
   for (int64_t pid : order_) {
     const Entry& e = producers_.at(pid);
-    store_le<int64_t>(p, pid);
-    store_le<int16_t>(p + 8, e.epoch);
-    store_le<int64_t>(p + 10, e.last_append_ms);
-    store_le<uint8_t>(p + 18, e.count);
-    p += kEntryFixed;
+    store_le<int64_t>(p + f::kSnapshotProducerIdAt, pid);
+    store_le<int16_t>(p + f::kSnapshotEpochAt, e.epoch);
+    store_le<int64_t>(p + f::kSnapshotLastAppendAt, to_millis(e.last_append));
+    store_le<uint8_t>(p + f::kSnapshotBatchCountAt, e.count);
+    p += f::kSnapshotProducerSize;
     for (size_t i = 0; i < e.count; ++i) {
       const BatchMeta& m = e.recent[i];
-      store_le<int32_t>(p, m.first_sequence);
-      store_le<int32_t>(p + 4, m.last_sequence);
-      store_le<int64_t>(p + 8, m.base_offset.value());
-      store_le<int64_t>(p + 16, m.last_offset.value());
-      p += kBatchMetaSize;
+      store_le<int32_t>(p + f::kSnapshotFirstSequenceAt, m.first_sequence);
+      store_le<int32_t>(p + f::kSnapshotLastSequenceAt, m.last_sequence);
+      store_le<int64_t>(p + f::kSnapshotBaseOffsetAt, m.base_offset.value());
+      store_le<int64_t>(p + f::kSnapshotLastOffsetAt, m.last_offset.value());
+      p += f::kSnapshotBatchSize;
     }
   }
   store_le<uint64_t>(p, XXH3_64bits(out.data(), static_cast<size_t>(p - out.data())));
@@ -139,11 +160,11 @@ std::vector<std::byte> ProducerState::encode(Offset offset) const {
 }
 
 Result<std::pair<Offset, ProducerState>> ProducerState::decode(Bytes bytes, size_t max_producers,
-                                                               int64_t now_ms) {
-  if (bytes.size() < format::kProducerSnapshotHeaderSize + 8) {
+                                                               Timestamp now) {
+  if (bytes.size() < format::kProducerSnapshotHeaderSize + format::kChecksumSize) {
     return Status::corruption("producer snapshot too short");
   }
-  size_t body = bytes.size() - 8;
+  size_t body = bytes.size() - format::kChecksumSize;
   if (load_le<uint64_t>(bytes.data() + body) != XXH3_64bits(bytes.data(), body)) {
     return Status::corruption("producer snapshot checksum mismatch");
   }
@@ -166,9 +187,12 @@ Result<std::pair<Offset, ProducerState>> ProducerState::decode(Bytes bytes, size
         n > kRememberedBatches || pid < 0 || state.producers_.count(pid) > 0) {
       return Status::corruption("producer snapshot entry " + std::to_string(i) + " is not valid");
     }
-    Entry& e = state.touch(pid);  // in file order: the least recent first, so the cap keeps the last
+    // In file order, the least recent first, so the cap keeps the last.
+    Entry& e = state.touch(pid);
     e.epoch = epoch;
-    e.last_append_ms = version == format::kProducerSnapshotVersion1 ? now_ms : last_append;
+    e.last_append = version == format::kProducerSnapshotVersion1
+                        ? now
+                        : timestamp_from_millis(last_append);
     for (uint8_t k = 0; k < n; ++k) {
       BatchMeta m;
       int64_t base = 0, last = 0;

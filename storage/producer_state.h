@@ -5,14 +5,17 @@
 // appended by the broker's clock. It decides whether a batch is the next one (append it), one
 // already stored (a retry: answer with its offsets, store nothing), out of order (a gap, or a
 // producer it does not know that does not start at sequence 0: refuse) or from an older epoch
-// (fenced). It remembers at most a fixed number of producers: recording a new one past that
-// forgets the least recently appended. The log is the source of truth: the state is rebuilt from
-// batch headers, starting from a snapshot written at each segment roll and on a clean close.
-// Owned by its PartitionLog; movable, not copyable.
+// (fenced), and, for the batches of one group commit, whether each follows the one before it
+// in the group (GroupCheck). It remembers at most a fixed number of producers: recording a new
+// one past that forgets the least recently appended. The log is the source of truth: the state
+// is rebuilt from batch headers, starting from a snapshot written at each segment roll and on a
+// clean close. Owned by its PartitionLog, on the partition's core; movable, not copyable.
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <list>
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -22,6 +25,7 @@
 #include "protocol/record_batch.h"
 #include "protocol/status.h"
 #include "protocol/types.h"
+#include "storage/format.h"
 #include "storage/io/io_backend.h"
 
 namespace cairn::storage {
@@ -29,8 +33,10 @@ namespace cairn::storage {
 class ProducerState {
  public:
   // Batches remembered per producer, so this many retried in a row are still recognised.
-  static constexpr size_t kRememberedBatches = 5;
+  static constexpr size_t kRememberedBatches = format::kSnapshotMaxBatches;
   static constexpr size_t kDefaultMaxProducers = 1000;
+  // How long a producer is remembered after its last append, by default.
+  static constexpr std::chrono::milliseconds kDefaultExpiry = std::chrono::days(7);
 
   struct BatchMeta {
     int32_t first_sequence = 0;
@@ -39,11 +45,40 @@ class ProducerState {
     Offset last_offset;
   };
 
-  enum class Verdict { kAppend, kDuplicate, kOutOfOrder, kFenced };
+  enum class Verdict {
+    kAppend,
+    kDuplicate,
+    kOutOfOrder,
+    kFenced,
+    // Within a group (GroupCheck): the producer has a batch in the group already and this one
+    // does not follow it, say a retry of it. Nothing is known yet that makes it wrong: the
+    // producer retries once the group is stored.
+    kInFlight,
+  };
   struct Check {
     Verdict verdict = Verdict::kAppend;
     BatchMeta duplicate_of;  // for kDuplicate
-    std::string why;         // for kOutOfOrder and kFenced
+    std::string why;         // for kOutOfOrder, kFenced and kInFlight
+  };
+
+  // Judges the batches of one group commit, in the order they will be written, before any of
+  // them is stored (record() follows the write): a producer's first batch in the group by the
+  // stored state (check()), a later one by the batch before it in the group, which it must
+  // continue (same epoch, the next sequence), else kInFlight. Lives while its group is formed;
+  // the ProducerState must outlive it and not change meanwhile.
+  class GroupCheck {
+   public:
+    explicit GroupCheck(const ProducerState& state) : state_(state) {}
+    // Judges `batch`, of an idempotent producer; a kAppend verdict takes it into the group.
+    Check check(const protocol::BatchHeader& batch);
+
+   private:
+    struct Next {
+      int16_t epoch;
+      int32_t sequence;
+    };
+    const ProducerState& state_;
+    std::map<int64_t, Next> next_;  // producers with a batch in the group: what must follow it
   };
 
   explicit ProducerState(size_t max_producers = kDefaultMaxProducers);
@@ -52,26 +87,26 @@ class ProducerState {
   ProducerState(const ProducerState&) = delete;
   ProducerState& operator=(const ProducerState&) = delete;
 
-  // Judges a batch of an idempotent producer (producer id >= 0).
+  // Judges a batch of an idempotent producer (producer id >= 0) by what is stored.
   Check check(const protocol::BatchHeader& batch) const;
   // Records a batch that was stored at `base_offset` (its header says the rest), appended at
-  // `now_ms` by the broker's clock.
-  void record(const protocol::BatchHeader& batch, Offset base_offset, int64_t now_ms);
-  // Forgets producers whose last append (broker clock) was before `cutoff_ms`.
-  void expire(int64_t cutoff_ms);
+  // `now` by the broker's clock.
+  void record(const protocol::BatchHeader& batch, Offset base_offset, Timestamp now);
+  // Forgets producers whose last append (broker clock) was before `cutoff`.
+  void expire(Timestamp cutoff);
   size_t size() const { return producers_.size(); }
 
   // Snapshot file: the state as of every batch below `offset`, least recently appended first.
   std::vector<std::byte> encode(Offset offset) const;
   // Keeps the `max_producers` most recent of the snapshot's producers. A version 1 snapshot
-  // (which held batch timestamps, not append times) gives each producer `now_ms`.
+  // (which held batch timestamps, not append times) gives each producer `now`.
   static Result<std::pair<Offset, ProducerState>> decode(Bytes bytes, size_t max_producers,
-                                                          int64_t now_ms);
+                                                          Timestamp now);
 
  private:
   struct Entry {
     int16_t epoch = 0;
-    int64_t last_append_ms = 0;
+    Timestamp last_append;
     std::array<BatchMeta, kRememberedBatches> recent{};  // oldest first
     uint8_t count = 0;
     std::list<int64_t>::iterator use;  // its place in order_

@@ -24,15 +24,16 @@ Result<RecoveryPoint> decode_recovery_point(Bytes bytes) {
     return Status::corruption("recovery point has " + std::to_string(bytes.size()) + " bytes");
   }
   const std::byte* p = bytes.data();
-  size_t body = bytes.size() - 8;
-  if (load_le<uint32_t>(p) != format::kRecoveryPointMagic ||
-      load_le<uint32_t>(p + 4) !=
-          (v1 ? format::kRecoveryPointVersion1 : format::kRecoveryPointVersion) ||
-      load_le<uint64_t>(p + body) != XXH3_64bits(p, body) || load_le<int64_t>(p + 8) < 0) {
+  size_t checksum_at = bytes.size() - format::kChecksumSize;
+  uint32_t version = v1 ? format::kRecoveryPointVersion1 : format::kRecoveryPointVersion;
+  int64_t offset = load_le<int64_t>(p + format::kRecoveryPointOffsetAt);
+  if (load_le<uint32_t>(p + format::kRecoveryPointMagicAt) != format::kRecoveryPointMagic ||
+      load_le<uint32_t>(p + format::kRecoveryPointVersionAt) != version ||
+      load_le<uint64_t>(p + checksum_at) != XXH3_64bits(p, checksum_at) || offset < 0) {
     return Status::corruption("recovery point is damaged (magic, version or checksum)");
   }
-  RecoveryPoint point{Offset(load_le<int64_t>(p + 8)), std::nullopt};
-  if (!v1) point.synced_bytes = load_le<uint64_t>(p + 16);
+  RecoveryPoint point{Offset(offset), std::nullopt};
+  if (!v1) point.synced_bytes = load_le<uint64_t>(p + format::kRecoveryPointSyncedBytesAt);
   return point;
 }
 
@@ -50,11 +51,12 @@ std::optional<RecoveryPoint> read_recovery_point(IoBackend& io, const std::files
 Status write_recovery_point(IoBackend& io, const std::filesystem::path& dir, Offset offset,
                             uint64_t synced_bytes) {
   std::byte buf[format::kRecoveryPointSize];
-  store_le<uint32_t>(buf, format::kRecoveryPointMagic);
-  store_le<uint32_t>(buf + 4, format::kRecoveryPointVersion);
-  store_le<int64_t>(buf + 8, offset.value());
-  store_le<uint64_t>(buf + 16, synced_bytes);
-  store_le<uint64_t>(buf + 24, XXH3_64bits(buf, 24));
+  constexpr size_t kChecksumAt = format::kRecoveryPointSize - format::kChecksumSize;
+  store_le<uint32_t>(buf + format::kRecoveryPointMagicAt, format::kRecoveryPointMagic);
+  store_le<uint32_t>(buf + format::kRecoveryPointVersionAt, format::kRecoveryPointVersion);
+  store_le<int64_t>(buf + format::kRecoveryPointOffsetAt, offset.value());
+  store_le<uint64_t>(buf + format::kRecoveryPointSyncedBytesAt, synced_bytes);
+  store_le<uint64_t>(buf + kChecksumAt, XXH3_64bits(buf, kChecksumAt));
   return write_file_atomically(io, dir / format::kRecoveryPointFile, buf);
 }
 
@@ -170,7 +172,7 @@ Result<RecoveredLog> recover_log(IoBackend& io, const std::filesystem::path& dir
       Status s = seg.load_indexes(io, sealed_end ? *sealed_end : *synced_until);
       if (s.is_ok()) {
         loaded = true;
-      } else if (s.code() != Status::Code::kCorruption) {
+      } else if (!s.is_corruption()) {
         return s;
       } else if (sealed_end) {
         spdlog::warn("{}: rebuilding the indexes of segment {}: {}", dir.string(),
@@ -240,7 +242,8 @@ Result<RecoveredLog> recover_log(IoBackend& io, const std::filesystem::path& dir
         if (later_data || (valid_after->has_value() && !unsynced)) {
           return Status::corruption(
               "partition " + dir.string() + ": bad batch at byte " +
-              std::to_string(scan->valid_bytes) + " of segment " + seg.log_path().filename().string() +
+              std::to_string(scan->valid_bytes) + " of segment " +
+              seg.log_path().filename().string() +
               " (where offset " + seg.next_offset().to_string() + " should start: " +
               scan->stop_reason.message() +
               ") with valid data after it; the log is left untouched for inspection "
@@ -283,8 +286,9 @@ Result<RecoveredLog> recover_log(IoBackend& io, const std::filesystem::path& dir
       Status s = io.sync_file(*seg.log());
       if (!s.is_ok()) return s.with_context("sealing recovered segment " + seg.log_path().string());
       if (Status w = seg.write_indexes(io); !w.is_ok()) {
-        spdlog::warn("{}: could not write the indexes of segment {} (rebuilt at the next start): {}",
-                     dir.string(), bases[i].value(), w.to_string());
+        spdlog::warn(
+            "{}: could not write the indexes of segment {} (rebuilt at the next start): {}",
+            dir.string(), bases[i].value(), w.to_string());
       }
     }
     if (!seg.empty()) epoch = seg.last_leader_epoch();

@@ -66,8 +66,7 @@ Result<RepairReport> repair_log(IoBackend& io, const std::filesystem::path& dir,
   report.drops_recovery_point =
       report.recovery_point && (report.damaged || *report.recovery_point > report.kept_until);
   if (apply && report.drops_recovery_point) {
-    Status s = io.remove_file(dir / format::kRecoveryPointFile);
-    if (!s.is_ok() && s.code() != Status::Code::kNotFound) return s;
+    CAIRN_RETURN_IF_ERROR(remove_file_if_exists(io, dir / format::kRecoveryPointFile));
     CAIRN_RETURN_IF_ERROR(io.sync_directory(dir));
   }
   return report;

@@ -81,15 +81,15 @@ std::filesystem::path Segment::time_index_path() const {
   return log_path().parent_path() / segment_file_name(base_offset_, format::kTimeIndexSuffix);
 }
 
-std::optional<int64_t> Segment::max_timestamp_ms() const {
+std::optional<Timestamp> Segment::max_timestamp() const {
   if (empty()) return std::nullopt;
-  return max_timestamp_ms_;
+  return max_timestamp_;
 }
 
 void Segment::reset_state() {
   next_offset_ = base_offset_;
   size_bytes_ = 0;
-  max_timestamp_ms_ = INT64_MIN;
+  max_timestamp_ = Timestamp::min();
   last_leader_epoch_ = -1;
   first_append_time_.reset();
   last_indexed_position_.reset();
@@ -104,11 +104,11 @@ void Segment::on_append(const protocol::BatchHeader& header, FilePosition positi
   bool first = empty();
   if (!last_indexed_position_ || position - *last_indexed_position_ >= index_interval_) {
     offset_index_.append(header.base_offset, position);
-    if (!first) time_index_.maybe_append(max_timestamp_ms_, header.base_offset);
+    if (!first) time_index_.maybe_append(max_timestamp_, header.base_offset);
     last_indexed_position_ = position;
   }
   if (first) first_append_time_ = now;
-  max_timestamp_ms_ = std::max(max_timestamp_ms_, header.max_timestamp);
+  max_timestamp_ = std::max(max_timestamp_, timestamp_from_millis(header.max_timestamp));
   last_leader_epoch_ = header.leader_epoch;
   size_bytes_ += header.batch_length;
   next_offset_ = header.next_offset();
@@ -121,20 +121,12 @@ Result<Segment::ScanResult> Segment::rebuild(int32_t min_leader_epoch) {
   ScanResult result;
   result.last_leader_epoch = min_leader_epoch;
   BatchScanner scanner(*log_, FilePosition(0), *size, BatchScanner::Mode::kVerify);
-  for (;;) {
-    auto item = scanner.next();
-    if (!item) {
-      if (item.error().code() != Status::Code::kCorruption) return item.error();
-      result.stop_reason = item.error();
-      break;
-    }
-    if (!*item) break;
-    const protocol::BatchHeader& h = (*item)->header;
+  while (auto item = scanner.next()) {
+    const protocol::BatchHeader& h = item->header;
     if (h.base_offset != next_offset_) {
       result.stop_reason = Status::corruption(
-          "batch at byte " + std::to_string(scanner.position().value() - h.batch_length) +
-          " has base offset " + h.base_offset.to_string() + ", expected " +
-          next_offset_.to_string());
+          "batch at byte " + std::to_string(item->position.value()) + " has base offset " +
+          h.base_offset.to_string() + ", expected " + next_offset_.to_string());
       break;
     }
     if (h.leader_epoch < result.last_leader_epoch) {
@@ -144,7 +136,11 @@ Result<Segment::ScanResult> Segment::rebuild(int32_t min_leader_epoch) {
       break;
     }
     result.last_leader_epoch = h.leader_epoch;
-    on_append(h, (*item)->position, timestamp_from_millis(h.first_timestamp));
+    on_append(h, item->position, timestamp_from_millis(h.first_timestamp));
+  }
+  if (!scanner.status().is_ok()) {
+    if (!scanner.status().is_corruption()) return scanner.status();
+    result.stop_reason = scanner.status();
   }
   result.valid_bytes = size_bytes_;
   return result;
@@ -184,22 +180,19 @@ Status Segment::load_indexes(IoBackend& io, Offset next_offset) {
   BatchScanner scanner(*log_, last.position, *size, BatchScanner::Mode::kHeaders);
   Offset expected = last.offset;
   int32_t last_epoch = -1;
-  for (;;) {
-    auto item = scanner.next();
-    if (!item) return item.error();
-    if (!*item) break;
-    const auto& h = (*item)->header;
+  while (auto item = scanner.next()) {
+    const auto& h = item->header;
     if (h.base_offset != expected) {
       return Status::corruption("offset index entry for offset " + expected.to_string() +
                                 " does not match the log");
     }
-    if ((*item)->position != last.position &&
-        (*item)->position - last.position >= index_interval_) {
+    if (item->position != last.position && item->position - last.position >= index_interval_) {
       return Status::corruption("offset index is shorter than the log");
     }
     expected = h.next_offset();
     last_epoch = h.leader_epoch;
   }
+  CAIRN_RETURN_IF_ERROR(scanner.status());
   if (expected != next_offset) {
     return Status::corruption("log ends at offset " + expected.to_string() + ", expected " +
                               next_offset.to_string());
@@ -208,14 +201,14 @@ Status Segment::load_indexes(IoBackend& io, Offset next_offset) {
   // The first batch's timestamp stands in for the time the segment was started.
   BatchScanner first(*log_, FilePosition(0), *size, BatchScanner::Mode::kHeaders);
   auto head = first.next();
-  if (!head) return head.error();
-  first_append_time_ = timestamp_from_millis((*head)->header.first_timestamp);
+  if (!head) return first.status().is_ok() ? Status::corruption("no first batch") : first.status();
+  first_append_time_ = timestamp_from_millis(head->header.first_timestamp);
 
   offset_index_ = std::move(*index);
   time_index_ = std::move(*times);
   size_bytes_ = *size;
   next_offset_ = next_offset;
-  max_timestamp_ms_ = time_index_.last()->timestamp_ms;
+  max_timestamp_ = time_index_.last()->timestamp;
   last_indexed_position_ = last.position;
   last_leader_epoch_ = last_epoch;
   return Status::ok();
@@ -223,17 +216,15 @@ Status Segment::load_indexes(IoBackend& io, Offset next_offset) {
 
 Result<BatchLocation> Segment::scan_to(Offset target, FilePosition from) const {
   BatchScanner scanner(*log_, from, size_bytes_, BatchScanner::Mode::kHeaders);
-  for (;;) {
-    auto item = scanner.next();
-    if (!item) return item.error();
-    if (!*item) break;
-    const auto& h = (*item)->header;
+  while (auto item = scanner.next()) {
+    const auto& h = item->header;
     if (h.base_offset > target) {
       return Status::corruption("offset index points past offset " + target.to_string() +
                                 " in " + log_path().string());
     }
-    if (h.last_offset() >= target) return BatchLocation{(*item)->position, h};
+    if (h.last_offset() >= target) return BatchLocation{item->position, h};
   }
+  CAIRN_RETURN_IF_ERROR(scanner.status());
   return Status::out_of_range("offset " + target.to_string() + " is not in segment " +
                               log_path().string());
 }
@@ -246,7 +237,7 @@ Result<BatchLocation> Segment::find_batch(Offset target) const {
   auto entry = offset_index_.floor(target);
   FilePosition start = entry ? entry->position : FilePosition(0);
   auto found = scan_to(target, start);
-  if (found || start == FilePosition(0) || found.error().code() != Status::Code::kCorruption) {
+  if (found || start == FilePosition(0) || !found.error().is_corruption()) {
     return found;
   }
   // A damaged index entry: find the batch the slow way rather than fail the read.
@@ -278,31 +269,29 @@ Result<LogSlice> Segment::read(Offset from, uint32_t max_bytes) const {
                   loc->header.base_offset, next};
 }
 
-Result<std::optional<Offset>> Segment::find_offset_for_timestamp(int64_t timestamp_ms) const {
-  if (empty() || max_timestamp_ms_ < timestamp_ms) return std::optional<Offset>();
-  Offset start = time_index_.scan_start(timestamp_ms).value_or(base_offset_);
+Result<std::optional<Offset>> Segment::find_offset_for_timestamp(Timestamp timestamp) const {
+  if (empty() || max_timestamp_ < timestamp) return std::optional<Offset>();
+  Offset start = time_index_.scan_start(timestamp).value_or(base_offset_);
   auto loc = find_batch(start);
   if (!loc) return loc.error();
   BatchScanner scanner(*log_, loc->position, size_bytes_, BatchScanner::Mode::kVerify);
-  for (;;) {
-    auto item = scanner.next();
-    if (!item) return item.error();
-    if (!*item) break;
-    if ((*item)->header.max_timestamp < timestamp_ms) continue;
-    auto view = protocol::RecordBatchView::parse((*item)->bytes, protocol::Verify::kStored);
+  while (auto item = scanner.next()) {
+    if (timestamp_from_millis(item->header.max_timestamp) < timestamp) continue;
+    auto view = protocol::RecordBatchView::parse(item->bytes, protocol::Verify::kStored);
     if (!view) return view.error();
     protocol::RecordReader reader(*view);
     protocol::RecordView record;
     while (reader.next(record)) {
-      if (to_millis(record.timestamp) >= timestamp_ms) return std::optional<Offset>(record.offset);
+      if (record.timestamp >= timestamp) return std::optional<Offset>(record.offset);
     }
     CAIRN_RETURN_IF_ERROR(reader.status());
   }
+  CAIRN_RETURN_IF_ERROR(scanner.status());
   return std::optional<Offset>();
 }
 
 Segment::IndexFiles Segment::seal_indexes() {
-  if (!empty()) time_index_.maybe_append(max_timestamp_ms_, next_offset_);
+  if (!empty()) time_index_.maybe_append(max_timestamp_, next_offset_);
   return IndexFiles{offset_index_path(), offset_index_.encode(), time_index_path(),
                     time_index_.encode()};
 }
@@ -326,10 +315,8 @@ Status Segment::drop_invalid_tail(IoBackend& io) {
 }
 
 Status Segment::remove_files(IoBackend& io) {
-  for (const auto& path : {offset_index_path(), time_index_path()}) {
-    Status s = io.remove_file(path);
-    if (!s.is_ok() && s.code() != Status::Code::kNotFound) return s;
-  }
+  CAIRN_RETURN_IF_ERROR(remove_file_if_exists(io, offset_index_path()));
+  CAIRN_RETURN_IF_ERROR(remove_file_if_exists(io, time_index_path()));
   return io.remove_file(log_path());
 }
 

@@ -7,8 +7,9 @@
 // used only on the partition's core. Invariant: the first size_bytes() bytes of the .log are
 // whole, valid batches whose offsets run from base_offset() to next_offset() - 1 without gaps,
 // all of them acknowledged appends; the in-memory indexes cover all of them. Bytes past
-// size_bytes() belong to a write still in flight (or a failed one being cut off). Index files on disk are complete only once the segment is
-// sealed (written by write_indexes()); recovery rebuilds them otherwise.
+// size_bytes() belong to a write still in flight (or a failed one being cut off). Index files on
+// disk are complete only once the segment is sealed (written by write_indexes()); recovery
+// rebuilds them otherwise.
 
 #include <cstdint>
 #include <filesystem>
@@ -64,7 +65,7 @@ class Segment {
   uint64_t size_bytes() const { return size_bytes_; }
   bool empty() const { return size_bytes_ == 0; }
   // The largest batch max timestamp, or nullopt when the segment is empty.
-  std::optional<int64_t> max_timestamp_ms() const;
+  std::optional<Timestamp> max_timestamp() const;
   // When the first batch of this segment was appended or, for a recovered one, its timestamp.
   std::optional<Timestamp> first_append_time() const { return first_append_time_; }
   // The leader epoch of the last batch, or -1 when the segment is empty.
@@ -101,8 +102,8 @@ class Segment {
   // last index entry that fits, or at the end of the segment, and holds at least the first
   // batch, so a reader always makes progress.
   Result<LogSlice> read(Offset from, uint32_t max_bytes) const;
-  // The first offset in this segment with a record timestamp >= `timestamp_ms`, or nullopt.
-  Result<std::optional<Offset>> find_offset_for_timestamp(int64_t timestamp_ms) const;
+  // The first offset in this segment with a record timestamp >= `timestamp`, or nullopt.
+  Result<std::optional<Offset>> find_offset_for_timestamp(Timestamp timestamp) const;
 
   // A sealed segment's two index files, encoded, ready to be written.
   struct IndexFiles {
@@ -134,7 +135,7 @@ class Segment {
   uint32_t index_interval_;
   Offset next_offset_;
   uint64_t size_bytes_ = 0;
-  int64_t max_timestamp_ms_ = INT64_MIN;
+  Timestamp max_timestamp_ = Timestamp::min();
   int32_t last_leader_epoch_ = -1;
   std::optional<Timestamp> first_append_time_;
   std::optional<FilePosition> last_indexed_position_;

@@ -23,7 +23,7 @@ namespace cairn::storage {
 class TimeIndex {
  public:
   struct Entry {
-    int64_t timestamp_ms;
+    Timestamp timestamp;
     Offset offset;
   };
 
@@ -31,12 +31,13 @@ class TimeIndex {
 
   // Adds (timestamp, offset) unless it says nothing new: the timestamp must not be below the
   // last entry's and the offset must be above it.
-  void maybe_append(int64_t timestamp_ms, Offset offset);
-  // Where a scan for the first record with a timestamp >= `timestamp_ms` may start: the offset
-  // of the last entry whose timestamp is below it, or nullopt for the segment's start.
-  std::optional<Offset> scan_start(int64_t timestamp_ms) const;
+  void maybe_append(Timestamp timestamp, Offset offset);
+  // Where a scan for the first record with a timestamp >= `timestamp` may start: the offset of
+  // the last entry whose timestamp is below it, or nullopt for the segment's start.
+  std::optional<Offset> scan_start(Timestamp timestamp) const;
   std::optional<Entry> last() const;
   size_t size() const { return entries_.size(); }
+  Entry entry(size_t i) const;
   void clear() { entries_.clear(); }
 
   std::vector<std::byte> encode() const;
@@ -46,7 +47,7 @@ class TimeIndex {
 
  private:
   struct Raw {
-    int64_t timestamp_ms;
+    Timestamp timestamp;
     uint32_t relative_offset;
   };
 

@@ -21,6 +21,13 @@ std::optional<int64_t> parse_int(std::string_view s) {
   return v;
 }
 
+// The keys whose values are decimal integers. Any other key but `durability` is one a newer
+// broker wrote, skipped so that its file still loads.
+bool is_numeric_key(std::string_view key) {
+  return key == "partitions" || key == "segment.bytes" || key == "segment.ms" ||
+         key == "retention.bytes" || key == "retention.ms";
+}
+
 }  // namespace
 
 PartitionConfig TopicConfig::partition_config() const {
@@ -50,7 +57,8 @@ std::string TopicConfig::encode() const {
   out << "partitions=" << partitions << "\n";
   out << "segment.bytes=" << segment_bytes << "\n";
   out << "segment.ms=" << segment_age.count() << "\n";
-  out << "retention.bytes=" << (retention_bytes ? static_cast<int64_t>(*retention_bytes) : -1) << "\n";
+  out << "retention.bytes=" << (retention_bytes ? static_cast<int64_t>(*retention_bytes) : -1)
+      << "\n";
   out << "retention.ms=" << (retention_age ? retention_age->count() : -1) << "\n";
   out << "durability=" << durability.to_string() << "\n";
   return out.str();
@@ -77,6 +85,7 @@ Result<TopicConfig> TopicConfig::decode(std::string_view text) {
       c.durability = *d;
       continue;
     }
+    if (!is_numeric_key(key)) continue;  // unknown: skipped whatever its value (FORMAT.md)
     auto v = parse_int(value);
     if (!v) return Status::corruption("line " + std::to_string(line_no) + ": bad number");
     if (key == "partitions") {
@@ -91,7 +100,6 @@ Result<TopicConfig> TopicConfig::decode(std::string_view text) {
     } else if (key == "retention.ms") {
       if (*v >= 0) c.retention_age = std::chrono::milliseconds(*v);
     }
-    // Unknown keys are skipped, so a newer broker's file still loads.
   }
   if (!seen_partitions) return Status::corruption("no partitions line");
   CAIRN_RETURN_IF_ERROR(c.validate());
@@ -138,7 +146,7 @@ Result<std::map<std::string, TopicConfig>> TopicStore::load_all() {
     auto conf_path = topic_dir(name) / std::string(kConfFile);
     auto bytes = read_whole_file(io_, conf_path);
     if (!bytes) {
-      if (bytes.error().code() != Status::Code::kNotFound) return bytes.error();
+      if (!bytes.error().is_not_found()) return bytes.error();
       spdlog::warn("removing {}: a topic directory without {} (a delete or create was cut short)",
                    topic_dir(name).string(), kConfFile);
       CAIRN_RETURN_IF_ERROR(remove_tree(io_, topic_dir(name)));
@@ -163,8 +171,7 @@ Status TopicStore::create(std::string_view name, const TopicConfig& config) {
 
 Status TopicStore::remove(std::string_view name) {
   auto dir = topic_dir(name);
-  Status s = io_.remove_file(dir / std::string(kConfFile));
-  if (!s.is_ok() && s.code() != Status::Code::kNotFound) return s;
+  CAIRN_RETURN_IF_ERROR(remove_file_if_exists(io_, dir / std::string(kConfFile)));
   CAIRN_RETURN_IF_ERROR(io_.sync_directory(dir));
   CAIRN_RETURN_IF_ERROR(remove_tree(io_, dir));
   return io_.sync_directory(topics_dir_);
@@ -173,7 +180,7 @@ Status TopicStore::remove(std::string_view name) {
 Status remove_tree(IoBackend& io, const std::filesystem::path& path) {
   auto names = io.list_directory(path);
   if (!names) {
-    if (names.error().code() == Status::Code::kNotFound) return Status::ok();
+    if (names.error().is_not_found()) return Status::ok();
     return io.remove_file(path);  // not a directory
   }
   for (const std::string& name : *names) {

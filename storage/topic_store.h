@@ -19,14 +19,14 @@
 #include "protocol/status.h"
 #include "storage/durability_policy.h"
 #include "storage/io/io_backend.h"
-#include "storage/partition_log.h"
+#include "storage/partition_config.h"
 
 namespace cairn::storage {
 
 struct TopicConfig {
   int32_t partitions = 1;
-  uint64_t segment_bytes = 1ull << 30;
-  std::chrono::milliseconds segment_age = std::chrono::hours(24 * 7);
+  uint64_t segment_bytes = PartitionConfig::kDefaultSegmentBytes;
+  std::chrono::milliseconds segment_age = PartitionConfig::kDefaultSegmentAge;
   std::optional<uint64_t> retention_bytes;
   std::optional<std::chrono::milliseconds> retention_age;
   DurabilityPolicy durability = DurabilityPolicy::always();

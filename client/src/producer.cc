@@ -9,7 +9,7 @@
 #include "cairn/connection.h"
 #include "cairn/partitioner.h"
 #include "client/src/retry.h"
-#include "protocol/messages/group.h"
+#include "protocol/messages/init_producer_id.h"
 #include "protocol/messages/produce.h"
 #include "protocol/record_batch_builder.h"
 

@@ -1,25 +1,14 @@
 #include "protocol/messages/admin.h"
 
+#include "protocol/messages/body_codec.h"
+
 namespace cairn::protocol {
 
-namespace {
-
-constexpr size_t kMinString = 2;
-constexpr size_t kMinCount = 4;
-
-ErrorCode read_error(Decoder& d, std::string_view field) {
-  return static_cast<ErrorCode>(d.read<int16_t>(field));
-}
-void write_error(Encoder& e, ErrorCode code) { e.write<int16_t>(static_cast<int16_t>(code)); }
-
-template <typename T>
-Result<T> done(Decoder& d, T value, std::string_view what) {
-  Status s = d.finish(what);
-  if (!s.is_ok()) return s;
-  return value;
-}
-
-}  // namespace
+using body_codec::done;
+using body_codec::kMinCount;
+using body_codec::kMinString;
+using body_codec::read_error;
+using body_codec::write_error;
 
 Result<ApiVersionsRequest> ApiVersionsRequest::decode(Bytes body, uint16_t) {
   Decoder d(body);

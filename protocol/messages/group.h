@@ -1,6 +1,6 @@
 #pragma once
 
-// Bodies of the consumer-group APIs and InitProducerId (PROTOCOL.md, "Consumer groups"). The
+// Bodies of the consumer-group APIs (PROTOCOL.md, "Consumer groups"). The
 // group APIs carry their outcome as an error code in the body: a rebalance or an unknown member
 // is an answer, not a failed request.
 
@@ -65,6 +65,11 @@ struct TopicPartitions {
   std::string topic;
   std::vector<int32_t> partitions;
 };
+
+// A member's assignment, as SyncGroup and DescribeGroups carry it: array of { topic string,
+// partitions array of i32 }.
+void encode_assignment(Encoder& e, const std::vector<TopicPartitions>& assignment);
+std::vector<TopicPartitions> decode_assignment(Decoder& d);
 
 struct SyncGroupRequest {
   std::string group_id;
@@ -222,23 +227,6 @@ struct DescribeGroupsResponse {
 
   void encode(Encoder& e, uint16_t version) const;
   static Result<DescribeGroupsResponse> decode(Bytes body, uint16_t version);
-};
-
-struct InitProducerIdRequest {
-  std::string transactional_id;  // empty: an idempotent producer without transactions
-  int32_t transaction_timeout_ms = 60000;
-
-  void encode(Encoder& e, uint16_t version) const;
-  static Result<InitProducerIdRequest> decode(Bytes body, uint16_t version);
-};
-
-struct InitProducerIdResponse {
-  ErrorCode error = ErrorCode::kNone;
-  int64_t producer_id = -1;
-  int16_t producer_epoch = -1;
-
-  void encode(Encoder& e, uint16_t version) const;
-  static Result<InitProducerIdResponse> decode(Bytes body, uint16_t version);
 };
 
 }  // namespace cairn::protocol

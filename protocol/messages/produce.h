@@ -30,6 +30,10 @@ struct ProduceRequest {
   uint32_t timeout_ms = 30000;
   std::vector<ProduceTopic> topics;
 
+  // Where acks sits in the body, for code that must know whether a response is owed before the
+  // body is decoded (acks 0 gets none).
+  static constexpr size_t kAcksAt = 0;
+
   void encode(Encoder& e, uint16_t version) const;
   // Decodes a body that stays alive and writable as long as the request does.
   static Result<ProduceRequest> decode(MutableBytes body, uint16_t version);

@@ -50,6 +50,11 @@ Status write_file_atomically(IoBackend& io, const std::filesystem::path& path, B
   return io.sync_directory(path.parent_path());
 }
 
+Status remove_file_if_exists(IoBackend& io, const std::filesystem::path& path) {
+  Status s = io.remove_file(path);
+  return s.is_not_found() ? Status::ok() : s;
+}
+
 Result<std::vector<std::byte>> read_whole_file(IoBackend& io, const std::filesystem::path& path) {
   auto file = io.open_file(path, /*create=*/false);
   if (!file) return file.error();

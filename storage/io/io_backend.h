@@ -105,6 +105,8 @@ Result<std::unique_ptr<IoBackend>> make_io_backend(boost::asio::io_context& cont
 // Writes `data` to `path` so that after a crash the file holds either its old or its new
 // contents: write a temporary file, fsync it, rename it over `path`, fsync the directory.
 Status write_file_atomically(IoBackend& io, const std::filesystem::path& path, Bytes data);
+// Removes `path`; OK when it does not exist.
+Status remove_file_if_exists(IoBackend& io, const std::filesystem::path& path);
 // Reads a whole (small) file.
 Result<std::vector<std::byte>> read_whole_file(IoBackend& io, const std::filesystem::path& path);
 

@@ -10,6 +10,7 @@
 #include "protocol/messages/admin.h"
 #include "protocol/messages/fetch.h"
 #include "protocol/messages/group.h"
+#include "protocol/messages/init_producer_id.h"
 #include "protocol/messages/produce.h"
 #include "protocol/record_batch_builder.h"
 

@@ -43,16 +43,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   BytesFile file(bytes);
   for (auto mode : {BatchScanner::Mode::kHeaders, BatchScanner::Mode::kVerify}) {
     BatchScanner scanner(file, FilePosition(0), size, mode);
-    for (int i = 0; i < 10000; ++i) {
-      auto item = scanner.next();
-      if (!item || !*item) break;
+    for (int i = 0; i < 10000 && scanner.next(); ++i) {
     }
   }
   if (auto from = search_start_after(file, FilePosition(0), size); from && from->value() <= size) {
     find_valid_batch(file, *from, size, Offset(0)).status().ignore_error();
   }
   decode_recovery_point(bytes).status().ignore_error();
-  ProducerState::decode(bytes, 1000, 0).status().ignore_error();
+  ProducerState::decode(bytes, 1000, Timestamp()).status().ignore_error();
   OffsetIndex::decode(Offset(0), bytes, size, 1 << 20).status().ignore_error();
   TimeIndex::decode(Offset(0), bytes, 1 << 20).status().ignore_error();
   return 0;

@@ -8,6 +8,7 @@
 #include "protocol/frame.h"
 #include "protocol/messages/admin.h"
 #include "protocol/messages/group.h"
+#include "protocol/messages/init_producer_id.h"
 #include "protocol/messages/produce.h"
 #include "protocol/record_batch.h"
 #include "protocol/wire_format.h"

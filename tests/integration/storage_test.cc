@@ -12,7 +12,7 @@
 #include <string>
 
 #include "cairn/connection.h"
-#include "protocol/messages/group.h"
+#include "protocol/messages/init_producer_id.h"
 #include "protocol/messages/produce.h"
 #include "protocol/record_batch_builder.h"
 #include "tests/support/broker_process.h"

@@ -9,8 +9,7 @@ std::unique_ptr<client::Connection> connect(const GlobalOptions& options) {
   o.request_timeout = std::chrono::milliseconds(options.timeout_ms);
   auto conn = client::Connection::connect(o);
   if (!conn) {
-    throw CliError(conn.error().code() == Status::Code::kInvalidArgument ? kExitUsage
-                                                                         : kExitUnreachable,
+    throw CliError(conn.error().is_invalid_argument() ? kExitUsage : kExitUnreachable,
                    conn.error().message());
   }
   return std::move(*conn);

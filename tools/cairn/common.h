@@ -36,10 +36,8 @@ protocol::TopicMetadata describe_topic(client::Connection& conn, const std::stri
 template <typename T>
 T check(Result<T> r, const std::string& what) {
   if (r) return std::move(*r);
-  int code = r.error().code() == Status::Code::kUnavailable ||
-                     r.error().code() == Status::Code::kTimedOut
-                 ? kExitUnreachable
-                 : kExitError;
+  int code = r.error().is_unavailable() || r.error().is_timed_out() ? kExitUnreachable
+                                                                     : kExitError;
   throw CliError(code, what + ": " + r.error().message());
 }
 

@@ -187,7 +187,7 @@ void run_consume(const ConsumeOptions& opts, const GlobalOptions& global) {
       wait = std::min(wait, left);
     }
     auto records = consumer->poll(wait);
-    if (!records && records.error().code() == Status::Code::kCorruption) {
+    if (!records && records.error().is_corruption()) {
       auto bad = consumer->last_corrupt_batch();
       std::fflush(stdout);
       consumer->close();  // commits what was printed

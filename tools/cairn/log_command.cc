@@ -119,7 +119,7 @@ int run_dump(const DumpOptions& opts) {
   auto summary = storage::inspect_log(io, opts.path, printer);
   if (!summary) {
     fmt::print(stderr, "cairn: {}\n", summary.error().to_string());
-    return summary.error().code() == Status::Code::kNotFound ? kExitNotFound : kExitError;
+    return summary.error().is_not_found() ? kExitNotFound : kExitError;
   }
   fmt::print("{} segments, {} batches, {} records, offsets {}..{}, {} corrupt, {} index problems, "
              "{} other problems\n",
@@ -167,7 +167,7 @@ int run_repair(const RepairOptions& opts) {
   if (*lock >= 0) ::close(*lock);  // releases the lock
   if (!report) {
     fmt::print(stderr, "cairn: {}\n", report.error().to_string());
-    return report.error().code() == Status::Code::kNotFound ? kExitNotFound : kExitError;
+    return report.error().is_not_found() ? kExitNotFound : kExitError;
   }
   if (!report->damaged && report->segments_removed == 0 && !report->drops_recovery_point) {
     fmt::print("no damage found; nothing to repair\n");

@@ -1,13 +1,14 @@
 #pragma once
 
 // Helpers for tests of request and response bodies: encode a body, decode one (the Produce
-// request decodes from writable bytes), and check that a decoder refuses every strict prefix of
-// a valid body and a body with a byte left over.
+// request decodes from writable bytes), check that a decoder refuses every strict prefix of a
+// valid body and a body with a byte left over, and all of that at once (round_trip).
 
 #include <gtest/gtest.h>
 
 #include <cstddef>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "protocol/codec.h"
@@ -45,6 +46,19 @@ void expect_every_truncation_rejected(const std::vector<std::byte>& body) {
   auto longer = body;
   longer.push_back(std::byte{0});
   EXPECT_FALSE(decode_body<T>(longer)) << "a trailing byte was accepted";
+}
+
+// Encodes `msg`, decodes the bytes, checks that the result encodes to the same bytes (so no
+// field was lost or moved) and that every truncation is refused; returns the decoded message.
+template <typename T>
+T round_trip(const T& msg) {
+  auto bytes = encode_body(msg);
+  auto back = decode_body<T>(bytes);
+  EXPECT_TRUE(back) << back.error().to_string();
+  if (!back) return T{};
+  EXPECT_EQ(encode_body(*back), bytes);
+  expect_every_truncation_rejected<T>(bytes);
+  return std::move(*back);
 }
 
 }  // namespace cairn::protocol::testing

@@ -10,37 +10,13 @@
 #include "protocol/messages/fetch.h"
 #include "protocol/messages/produce.h"
 #include "protocol/record_batch_builder.h"
+#include "tests/unit/protocol/body_test_util.h"
 
 namespace cairn::protocol {
 namespace {
 
-template <typename T>
-std::vector<std::byte> encode(const T& msg) {
-  std::vector<std::byte> out;
-  Encoder e(out);
-  msg.encode(e, 0);
-  return out;
-}
-
-// Decoding every strict prefix of a valid body fails cleanly (under ASan, without reading past).
-template <typename T>
-void expect_prefixes_rejected(const std::vector<std::byte>& body) {
-  for (size_t n = 0; n < body.size(); ++n) {
-    std::vector<std::byte> cut(body.begin(), body.begin() + static_cast<std::ptrdiff_t>(n));
-    if constexpr (std::is_same_v<T, ProduceRequest>) {
-      EXPECT_FALSE(T::decode(MutableBytes(cut), 0)) << n;
-    } else {
-      EXPECT_FALSE(T::decode(Bytes(cut), 0)) << n;
-    }
-  }
-  auto longer = body;
-  longer.push_back(std::byte{0});
-  if constexpr (std::is_same_v<T, ProduceRequest>) {
-    EXPECT_FALSE(T::decode(MutableBytes(longer), 0)) << "trailing byte accepted";
-  } else {
-    EXPECT_FALSE(T::decode(Bytes(longer), 0)) << "trailing byte accepted";
-  }
-}
+using testing::encode_body;
+using testing::expect_every_truncation_rejected;
 
 TEST(Messages, ApiVersionsRoundTrip) {
   ApiVersionsResponse r;
@@ -48,7 +24,7 @@ TEST(Messages, ApiVersionsRoundTrip) {
   r.broker_version = "cairn 0.1.0";
   r.max_frame_bytes = 1 << 24;
   r.max_inflight_requests = 512;
-  auto bytes = encode(r);
+  auto bytes = encode_body(r);
   auto back = ApiVersionsResponse::decode(bytes, 0);
   ASSERT_TRUE(back) << back.error().to_string();
   ASSERT_EQ(back->apis.size(), r.apis.size());
@@ -56,21 +32,21 @@ TEST(Messages, ApiVersionsRoundTrip) {
   EXPECT_EQ(back->broker_version, r.broker_version);
   EXPECT_EQ(back->max_frame_bytes, r.max_frame_bytes);
   EXPECT_EQ(back->max_inflight_requests, 512u);
-  expect_prefixes_rejected<ApiVersionsResponse>(bytes);
+  expect_every_truncation_rejected<ApiVersionsResponse>(bytes);
   EXPECT_TRUE(ApiVersionsRequest::decode({}, 0));
 }
 
 TEST(Messages, MetadataRoundTrip) {
   MetadataRequest all;
-  auto back_all = MetadataRequest::decode(encode(all), 0);
+  auto back_all = MetadataRequest::decode(encode_body(all), 0);
   ASSERT_TRUE(back_all);
   EXPECT_FALSE(back_all->topics.has_value());
   MetadataRequest some{std::vector<std::string>{"a", "orders"}};
-  auto some_bytes = encode(some);
+  auto some_bytes = encode_body(some);
   auto back_some = MetadataRequest::decode(some_bytes, 0);
   ASSERT_TRUE(back_some);
   EXPECT_EQ(*back_some->topics, *some.topics);
-  expect_prefixes_rejected<MetadataRequest>(some_bytes);
+  expect_every_truncation_rejected<MetadataRequest>(some_bytes);
 
   MetadataResponse r{7, "127.0.0.1", 9292, {}};
   TopicMetadata t{"orders", ErrorCode::kNone, {1000, -1, 4096, 60000, "interval:5"}, {}};
@@ -78,7 +54,7 @@ TEST(Messages, MetadataRoundTrip) {
   t.partitions.push_back({1, ErrorCode::kPartitionOffline, "corrupt at byte 5", 7, 0, 0, 0});
   r.topics.push_back(t);
   r.topics.push_back({"missing", ErrorCode::kUnknownTopicOrPartition, {}, {}});
-  auto bytes = encode(r);
+  auto bytes = encode_body(r);
   auto back = MetadataResponse::decode(bytes, 0);
   ASSERT_TRUE(back) << back.error().to_string();
   EXPECT_EQ(back->host, "127.0.0.1");
@@ -89,33 +65,33 @@ TEST(Messages, MetadataRoundTrip) {
   EXPECT_EQ(back->topics[0].partitions[1].error_message, "corrupt at byte 5");
   EXPECT_EQ(back->topics[0].partitions[0].size_bytes, 300);
   EXPECT_EQ(back->topics[1].error, ErrorCode::kUnknownTopicOrPartition);
-  expect_prefixes_rejected<MetadataResponse>(bytes);
+  expect_every_truncation_rejected<MetadataResponse>(bytes);
 }
 
 TEST(Messages, CreateAndDeleteTopicsRoundTrip) {
   CreateTopicsRequest c;
   c.topics.push_back({"t1", 4, {-1, 1 << 30, -1, -1, "always"}});
   c.topics.push_back({"t2", 1, {}});
-  auto cb = encode(c);
+  auto cb = encode_body(c);
   auto cback = CreateTopicsRequest::decode(cb, 0);
   ASSERT_TRUE(cback);
   EXPECT_EQ(cback->topics[0].partitions, 4);
   EXPECT_EQ(cback->topics[0].settings.retention_bytes, 1 << 30);
   EXPECT_EQ(cback->topics[1].settings.durability, "");
-  expect_prefixes_rejected<CreateTopicsRequest>(cb);
+  expect_every_truncation_rejected<CreateTopicsRequest>(cb);
 
   DeleteTopicsRequest d{{"t1", "t2"}};
-  auto db = encode(d);
+  auto db = encode_body(d);
   ASSERT_TRUE(DeleteTopicsRequest::decode(db, 0));
-  expect_prefixes_rejected<DeleteTopicsRequest>(db);
+  expect_every_truncation_rejected<DeleteTopicsRequest>(db);
 
   TopicResultsResponse r{{{"t1", ErrorCode::kNone, ""}, {"t2", ErrorCode::kTopicAlreadyExists, "exists"}}};
-  auto rb = encode(r);
+  auto rb = encode_body(r);
   auto rback = TopicResultsResponse::decode(rb, 0);
   ASSERT_TRUE(rback);
   EXPECT_EQ(rback->results[1].error, ErrorCode::kTopicAlreadyExists);
   EXPECT_EQ(rback->results[1].message, "exists");
-  expect_prefixes_rejected<TopicResultsResponse>(rb);
+  expect_every_truncation_rejected<TopicResultsResponse>(rb);
 }
 
 TEST(Messages, ProduceRoundTripKeepsRecordBytesInPlace) {
@@ -126,7 +102,7 @@ TEST(Messages, ProduceRoundTripKeepsRecordBytesInPlace) {
   p.acks = -1;
   p.timeout_ms = 1234;
   p.topics.push_back({"t", {{0, batch}, {3, batch}}});
-  auto bytes = encode(p);
+  auto bytes = encode_body(p);
   auto back = ProduceRequest::decode(bytes, 0);
   ASSERT_TRUE(back) << back.error().to_string();
   EXPECT_EQ(back->acks, -1);
@@ -138,7 +114,7 @@ TEST(Messages, ProduceRoundTripKeepsRecordBytesInPlace) {
   EXPECT_TRUE(std::equal(rec.begin(), rec.end(), batch.begin()));
   EXPECT_GE(rec.data(), bytes.data());  // a view into the body, not a copy
   EXPECT_LT(rec.data(), bytes.data() + bytes.size());
-  expect_prefixes_rejected<ProduceRequest>(bytes);
+  expect_every_truncation_rejected<ProduceRequest>(bytes);
 
   auto bad_acks = bytes;
   bad_acks[0] = std::byte{2};
@@ -146,12 +122,12 @@ TEST(Messages, ProduceRoundTripKeepsRecordBytesInPlace) {
 
   ProduceResponse r;
   r.topics.push_back({"t", {{0, ErrorCode::kNone, 42, 0, ""}, {3, ErrorCode::kDiskFull, -1, 0, "full"}}});
-  auto rb = encode(r);
+  auto rb = encode_body(r);
   auto rback = ProduceResponse::decode(rb, 0);
   ASSERT_TRUE(rback);
   EXPECT_EQ(rback->topics[0].partitions[0].base_offset, 42);
   EXPECT_EQ(rback->topics[0].partitions[1].error, ErrorCode::kDiskFull);
-  expect_prefixes_rejected<ProduceResponse>(rb);
+  expect_every_truncation_rejected<ProduceResponse>(rb);
 }
 
 TEST(Messages, FetchRoundTrip) {
@@ -160,23 +136,23 @@ TEST(Messages, FetchRoundTrip) {
   f.min_bytes = 10;
   f.max_bytes = 1000;
   f.topics.push_back({"t", {{0, 5, 100}, {1, 0, 200}}});
-  auto fb = encode(f);
+  auto fb = encode_body(f);
   auto fback = FetchRequest::decode(fb, 0);
   ASSERT_TRUE(fback);
   EXPECT_EQ(fback->topics[0].partitions[0].fetch_offset, 5);
   EXPECT_EQ(fback->topics[0].partitions[1].max_bytes, 200u);
-  expect_prefixes_rejected<FetchRequest>(fb);
+  expect_every_truncation_rejected<FetchRequest>(fb);
 
   std::vector<std::byte> records(50, std::byte{9});
   FetchResponse r;
   r.topics.push_back({"t", {{0, ErrorCode::kNone, 10, 0, records, 0, 0},
                             {1, ErrorCode::kOffsetOutOfRange, 3, 0, {}, 0, 0}}});
-  auto rb = encode(r);
+  auto rb = encode_body(r);
   auto rback = FetchResponse::decode(rb, 0);
   ASSERT_TRUE(rback);
   EXPECT_EQ(rback->topics[0].partitions[0].records.size(), 50u);
   EXPECT_EQ(rback->topics[0].partitions[1].error, ErrorCode::kOffsetOutOfRange);
-  expect_prefixes_rejected<FetchResponse>(rb);
+  expect_every_truncation_rejected<FetchResponse>(rb);
 }
 
 TEST(Messages, FetchResponseWithExternalBytesLeavesRoomForThem) {
@@ -197,19 +173,19 @@ TEST(Messages, FetchResponseWithExternalBytesLeavesRoomForThem) {
 TEST(Messages, ListOffsetsRoundTrip) {
   ListOffsetsRequest l;
   l.topics.push_back({"t", {{0, kEarliestTimestamp}, {1, kLatestTimestamp}, {2, 1'700'000'000'000}}});
-  auto lb = encode(l);
+  auto lb = encode_body(l);
   auto lback = ListOffsetsRequest::decode(lb, 0);
   ASSERT_TRUE(lback);
   EXPECT_EQ(lback->topics[0].partitions[2].timestamp, 1'700'000'000'000);
-  expect_prefixes_rejected<ListOffsetsRequest>(lb);
+  expect_every_truncation_rejected<ListOffsetsRequest>(lb);
 
   ListOffsetsResponse r;
   r.topics.push_back({"t", {{0, ErrorCode::kNone, 0}, {1, ErrorCode::kNone, 77}}});
-  auto rb = encode(r);
+  auto rb = encode_body(r);
   auto rback = ListOffsetsResponse::decode(rb, 0);
   ASSERT_TRUE(rback);
   EXPECT_EQ(rback->topics[0].partitions[1].offset, 77);
-  expect_prefixes_rejected<ListOffsetsResponse>(rb);
+  expect_every_truncation_rejected<ListOffsetsResponse>(rb);
 }
 
 TEST(Messages, AbsurdCountsAreRejectedBeforeAllocating) {
@@ -223,26 +199,26 @@ TEST(Messages, AbsurdCountsAreRejectedBeforeAllocating) {
 
 TEST(Messages, CountsOverTheRequestLimitsAreRejectedBeforeAllocating) {
   MetadataRequest names{std::vector<std::string>(limits::kMaxNamesPerRequest + 1)};
-  auto m = MetadataRequest::decode(encode(names), 0);
+  auto m = MetadataRequest::decode(encode_body(names), 0);
   ASSERT_FALSE(m);
   EXPECT_NE(m.error().message().find("limit"), std::string::npos) << m.error().message();
   names.topics->pop_back();
-  EXPECT_TRUE(MetadataRequest::decode(encode(names), 0));
+  EXPECT_TRUE(MetadataRequest::decode(encode_body(names), 0));
 
   DeleteTopicsRequest deletes{std::vector<std::string>(limits::kMaxNamesPerRequest + 1)};
-  EXPECT_FALSE(DeleteTopicsRequest::decode(encode(deletes), 0));
+  EXPECT_FALSE(DeleteTopicsRequest::decode(encode_body(deletes), 0));
 
   // The partition limit counts entries over every topic of the request.
   FetchRequest f;
   f.topics.push_back({"a", std::vector<FetchPartition>(limits::kMaxPartitionsPerRequest / 2)});
   f.topics.push_back({"b", std::vector<FetchPartition>(limits::kMaxPartitionsPerRequest / 2)});
-  EXPECT_TRUE(FetchRequest::decode(encode(f), 0));
+  EXPECT_TRUE(FetchRequest::decode(encode_body(f), 0));
   f.topics[1].partitions.emplace_back();
-  EXPECT_FALSE(FetchRequest::decode(encode(f), 0));
+  EXPECT_FALSE(FetchRequest::decode(encode_body(f), 0));
 
   ListOffsetsRequest l;
   l.topics.push_back({"a", std::vector<ListOffsetsPartition>(limits::kMaxPartitionsPerRequest + 1)});
-  EXPECT_FALSE(ListOffsetsRequest::decode(encode(l), 0));
+  EXPECT_FALSE(ListOffsetsRequest::decode(encode_body(l), 0));
 }
 
 TEST(Messages, ApiVersionsV1AddsTheMaxBatchBytes) {
@@ -259,7 +235,7 @@ TEST(Messages, ApiVersionsV1AddsTheMaxBatchBytes) {
   ASSERT_TRUE(back) << back.error().to_string();
   EXPECT_EQ(back->max_batch_bytes, 1u << 23);
   EXPECT_FALSE(ApiVersionsResponse::decode(v1, 0)) << "v1 bytes read as v0 leave 4 over";
-  auto v0 = encode(r);
+  auto v0 = encode_body(r);
   EXPECT_EQ(v0.size() + 4, v1.size());
   EXPECT_EQ(ApiVersionsResponse::decode(v0, 0)->max_batch_bytes, 0u);
 }
@@ -287,7 +263,7 @@ TEST(Codec, ErrorMessagesAreCutToTheMessageLimit) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->message.size(), kMaxMessageBytes);
   TopicResultsResponse results{{{"t", ErrorCode::kInvalidTopicName, std::string(70'000, 'm')}}};
-  auto decoded = TopicResultsResponse::decode(encode(results), 0);
+  auto decoded = TopicResultsResponse::decode(encode_body(results), 0);
   ASSERT_TRUE(decoded);
   EXPECT_EQ(decoded->results[0].message.size(), kMaxMessageBytes);
 }

@@ -11,10 +11,12 @@
 #include <type_traits>
 #include <vector>
 
+#include "protocol/byte_io.h"
 #include "protocol/frame.h"
 #include "protocol/messages/admin.h"
 #include "protocol/messages/fetch.h"
 #include "protocol/messages/group.h"
+#include "protocol/messages/init_producer_id.h"
 #include "protocol/messages/produce.h"
 #include "tests/unit/protocol/body_test_util.h"
 
@@ -82,6 +84,38 @@ TEST(ProtocolSpec, ARequestFrameIsLengthApiKeyVersionCorrelationIdClientIdThenBo
   auto body = MetadataRequest::decode(frame.subspan(decoded->body_offset), 0);
   ASSERT_TRUE(body);
   EXPECT_FALSE(body->topics.has_value());
+}
+
+// Code that peeks at or patches one field of a whole frame (a client stamping the correlation
+// id, a reader taking the length) uses the frame's field positions; they are the tables' offsets.
+TEST(ProtocolSpec, TheFrameFieldPositionsAreTheOffsetsOfTheTables) {
+  const Golden request = {
+      17, 0, 0, 0,              // offset 0: length
+      1, 0,                     // offset 4: API key 1
+      2, 0,                     // offset 6: API version 2
+      0x01, 0x02, 0x03, 0x04,   // offset 8: correlation id 0x04030201
+      3, 0, 'c', 'l', 'i',      // offset 12: client id "cli"
+      0xff, 0xff, 0xff, 0xff,   // body
+  };
+  auto r = to_bytes(request);
+  EXPECT_EQ(load_le<uint32_t>(r.data() + frame::kLengthAt), 17u);
+  EXPECT_EQ(load_le<uint16_t>(r.data() + frame::kApiKeyAt), 1);
+  EXPECT_EQ(load_le<uint16_t>(r.data() + frame::kApiVersionAt), 2);
+  EXPECT_EQ(load_le<uint32_t>(r.data() + frame::kCorrelationIdAt), 0x04030201u);
+  EXPECT_EQ(load_le<uint16_t>(r.data() + frame::kClientIdAt), 3);
+  EXPECT_EQ(static_cast<char>(r[frame::kClientIdAt + 2]), 'c');
+
+  const Golden response = {
+      14, 0, 0, 0,              // offset 0: length
+      0x0d, 0x0c, 0x0b, 0x0a,   // offset 4: correlation id 0x0a0b0c0d
+      5, 0,                     // offset 8: error code 5 (UNSUPPORTED_VERSION)
+      2, 0, 'v', '9',           // offset 10: error message "v9"
+  };
+  auto a = to_bytes(response);
+  EXPECT_EQ(load_le<uint32_t>(a.data() + frame::kLengthAt), 14u);
+  EXPECT_EQ(load_le<uint32_t>(a.data() + frame::kResponseCorrelationIdAt), 0x0a0b0c0du);
+  EXPECT_EQ(load_le<int16_t>(a.data() + frame::kResponseErrorCodeAt), 5);
+  EXPECT_EQ(load_le<uint16_t>(a.data() + frame::kResponseErrorMessageAt), 2);
 }
 
 TEST(ProtocolSpec, AClientIdOfMoreThan256BytesIsAFramingError) {
@@ -260,6 +294,8 @@ TEST(ProtocolSpec, ProduceBodies) {
     EXPECT_EQ(back.acks, -1);
     EXPECT_EQ(back.topics[0].partitions[0].records.size(), 3u);
   });
+  auto body = encode_body(p);
+  EXPECT_EQ(load_le<int16_t>(body.data() + ProduceRequest::kAcksAt), -1) << "acks opens the body";
 
   ProduceResponse r;
   r.topics.push_back(

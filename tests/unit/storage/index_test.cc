@@ -49,29 +49,34 @@ TEST(OffsetIndex, DecodeRejectsBadFiles) {
   EXPECT_FALSE(OffsetIndex::decode(Offset(0), swapped, 10000, 20));  // out of order
 }
 
+Timestamp at(int64_t ms) { return timestamp_from_millis(ms); }
+
 TEST(TimeIndex, ScanStartIsTheLastEntryBelowTheTimestamp) {
   TimeIndex index(Offset(0));
-  index.maybe_append(100, Offset(10));
-  index.maybe_append(100, Offset(20));
-  index.maybe_append(250, Offset(30));
-  index.maybe_append(240, Offset(40));  // a smaller running max cannot happen; ignored
+  index.maybe_append(at(100), Offset(10));
+  index.maybe_append(at(100), Offset(20));
+  index.maybe_append(at(250), Offset(30));
+  index.maybe_append(at(240), Offset(40));  // a smaller running max cannot happen; ignored
   EXPECT_EQ(index.size(), 3u);
-  EXPECT_FALSE(index.scan_start(100));
-  EXPECT_EQ(index.scan_start(101), Offset(20));
-  EXPECT_EQ(index.scan_start(250), Offset(20));
-  EXPECT_EQ(index.scan_start(251), Offset(30));
+  EXPECT_FALSE(index.scan_start(at(100)));
+  EXPECT_EQ(index.scan_start(at(101)), Offset(20));
+  EXPECT_EQ(index.scan_start(at(250)), Offset(20));
+  EXPECT_EQ(index.scan_start(at(251)), Offset(30));
 }
 
 TEST(TimeIndex, RoundTripsAndRejectsBadFiles) {
   TimeIndex index(Offset(50));
-  index.maybe_append(-5, Offset(51));
-  index.maybe_append(1'700'000'000'000, Offset(90));
+  index.maybe_append(at(-5), Offset(51));
+  index.maybe_append(at(1'700'000'000'000), Offset(90));
   auto bytes = index.encode();
   ASSERT_EQ(bytes.size(), 2 * format::kTimeIndexEntrySize);
   EXPECT_EQ(static_cast<uint8_t>(bytes[8]), 1);  // relative offset 1
   auto back = TimeIndex::decode(Offset(50), bytes, 40);
   ASSERT_TRUE(back);
   EXPECT_EQ(back->last()->offset, Offset(90));
+  EXPECT_EQ(back->entry(0).timestamp, at(-5));
+  EXPECT_EQ(back->entry(0).offset, Offset(51));
+  EXPECT_EQ(back->entry(1).timestamp, at(1'700'000'000'000));
   EXPECT_FALSE(TimeIndex::decode(Offset(50), bytes, 39));
   EXPECT_FALSE(TimeIndex::decode(Offset(50), std::span(bytes).first(13), 40));
 }

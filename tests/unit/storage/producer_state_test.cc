@@ -10,6 +10,8 @@ namespace {
 
 using testing::PartitionFixture;
 
+Timestamp at(int64_t ms) { return timestamp_from_millis(ms); }
+
 protocol::BatchHeader header(int64_t pid, int16_t epoch, int32_t seq, int32_t count) {
   protocol::BatchHeader h;
   h.producer_id = pid;
@@ -24,9 +26,9 @@ protocol::BatchHeader header(int64_t pid, int16_t epoch, int32_t seq, int32_t co
 TEST(ProducerState, NextBatchesAppendRetriesAreDuplicatesGapsAreRefused) {
   ProducerState s;
   EXPECT_EQ(s.check(header(7, 0, 0, 3)).verdict, ProducerState::Verdict::kAppend);
-  s.record(header(7, 0, 0, 3), Offset(100), 0);
+  s.record(header(7, 0, 0, 3), Offset(100), at(0));
   EXPECT_EQ(s.check(header(7, 0, 3, 2)).verdict, ProducerState::Verdict::kAppend);
-  s.record(header(7, 0, 3, 2), Offset(103), 0);
+  s.record(header(7, 0, 3, 2), Offset(103), at(0));
   auto dup = s.check(header(7, 0, 0, 3));
   EXPECT_EQ(dup.verdict, ProducerState::Verdict::kDuplicate);
   EXPECT_EQ(dup.duplicate_of.base_offset, Offset(100));
@@ -37,7 +39,7 @@ TEST(ProducerState, NextBatchesAppendRetriesAreDuplicatesGapsAreRefused) {
 
 TEST(ProducerState, EpochsFenceOlderInstancesAndRestartSequences) {
   ProducerState s;
-  s.record(header(1, 3, 0, 10), Offset(0), 0);
+  s.record(header(1, 3, 0, 10), Offset(0), at(0));
   EXPECT_EQ(s.check(header(1, 2, 10, 1)).verdict, ProducerState::Verdict::kFenced);
   EXPECT_EQ(s.check(header(1, 4, 10, 1)).verdict, ProducerState::Verdict::kOutOfOrder);
   EXPECT_EQ(s.check(header(1, 4, 0, 1)).verdict, ProducerState::Verdict::kAppend);
@@ -45,13 +47,66 @@ TEST(ProducerState, EpochsFenceOlderInstancesAndRestartSequences) {
 
 TEST(ProducerState, SequencesWrapAroundAtTheTop) {
   ProducerState s;
-  s.record(header(1, 0, INT32_MAX - 1, 2), Offset(0), 0);
+  s.record(header(1, 0, INT32_MAX - 1, 2), Offset(0), at(0));
   EXPECT_EQ(s.check(header(1, 0, 0, 1)).verdict, ProducerState::Verdict::kAppend);
+}
+
+// --- the batches of one group commit, judged before any of them is stored ---
+
+using Verdict = ProducerState::Verdict;
+
+TEST(ProducerStateGroup, BatchesThatFollowTheProducersLastOneInTheGroupAreTaken) {
+  ProducerState s;
+  s.record(header(7, 0, 0, 3), Offset(0), at(0));
+  ProducerState::GroupCheck group(s);
+  EXPECT_EQ(group.check(header(7, 0, 3, 2)).verdict, Verdict::kAppend);  // follows the stored
+  EXPECT_EQ(group.check(header(7, 0, 5, 1)).verdict, Verdict::kAppend);  // follows the group's
+  EXPECT_EQ(group.check(header(8, 0, 0, 1)).verdict, Verdict::kAppend);  // a new producer
+  EXPECT_EQ(group.check(header(8, 0, 1, 4)).verdict, Verdict::kAppend);
+  EXPECT_EQ(s.size(), 1u) << "judging stores nothing";
+}
+
+TEST(ProducerStateGroup, ABatchThatDoesNotFollowTheProducersLastOneInTheGroupIsInFlight) {
+  ProducerState s;
+  ProducerState::GroupCheck group(s);
+  ASSERT_EQ(group.check(header(7, 0, 0, 2)).verdict, Verdict::kAppend);
+  auto retry = group.check(header(7, 0, 0, 2));
+  EXPECT_EQ(retry.verdict, Verdict::kInFlight);
+  EXPECT_NE(retry.why.find("retry"), std::string::npos) << retry.why;
+  EXPECT_EQ(group.check(header(7, 0, 5, 1)).verdict, Verdict::kInFlight) << "a gap";
+  EXPECT_EQ(group.check(header(7, 1, 0, 1)).verdict, Verdict::kInFlight) << "a new epoch";
+  EXPECT_EQ(group.check(header(7, 0, 2, 1)).verdict, Verdict::kAppend) << "the next still goes";
+}
+
+TEST(ProducerStateGroup, AProducersFirstBatchInTheGroupIsJudgedByTheStoredState) {
+  ProducerState s;
+  s.record(header(7, 1, 0, 3), Offset(40), at(0));
+  ProducerState::GroupCheck group(s);
+  auto dup = group.check(header(7, 1, 0, 3));
+  EXPECT_EQ(dup.verdict, Verdict::kDuplicate);
+  EXPECT_EQ(dup.duplicate_of.base_offset, Offset(40));
+  EXPECT_EQ(group.check(header(7, 0, 3, 1)).verdict, Verdict::kFenced);
+  EXPECT_EQ(group.check(header(7, 1, 9, 1)).verdict, Verdict::kOutOfOrder);
+  // None of those was taken, so the producer's next batch is still judged by what is stored.
+  EXPECT_EQ(group.check(header(7, 1, 3, 1)).verdict, Verdict::kAppend);
+}
+
+TEST(ProducerStateGroup, SequencesWrapAroundWithinAGroup) {
+  ProducerState s;
+  s.record(header(1, 0, INT32_MAX - 3, 2), Offset(0), at(0));
+  ProducerState::GroupCheck group(s);
+  EXPECT_EQ(group.check(header(1, 0, INT32_MAX - 1, 2)).verdict, Verdict::kAppend);
+  EXPECT_EQ(group.check(header(1, 0, 0, 1)).verdict, Verdict::kAppend) << "after 2^31 - 1";
+  ProducerState t;
+  t.record(header(2, 0, INT32_MAX - 1, 1), Offset(0), at(0));
+  ProducerState::GroupCheck across(t);
+  EXPECT_EQ(across.check(header(2, 0, INT32_MAX, 3)).verdict, Verdict::kAppend);  // ..., 0, 1
+  EXPECT_EQ(across.check(header(2, 0, 2, 1)).verdict, Verdict::kAppend);
 }
 
 TEST(ProducerState, OnlyTheLastFewBatchesAreRemembered) {
   ProducerState s;
-  for (int i = 0; i < 10; ++i) s.record(header(1, 0, i, 1), Offset(i), 0);
+  for (int i = 0; i < 10; ++i) s.record(header(1, 0, i, 1), Offset(i), at(0));
   EXPECT_EQ(s.check(header(1, 0, 9, 1)).verdict, ProducerState::Verdict::kDuplicate);
   EXPECT_EQ(s.check(header(1, 0, 5, 1)).verdict, ProducerState::Verdict::kDuplicate);
   EXPECT_EQ(s.check(header(1, 0, 4, 1)).verdict, ProducerState::Verdict::kOutOfOrder);
@@ -67,11 +122,11 @@ TEST(ProducerState, AnUnknownProducerMustStartAtSequenceZero) {
 
 TEST(ProducerState, ProducersPastTheCapEvictTheLeastRecentlyAppended) {
   ProducerState s(3);
-  s.record(header(1, 0, 0, 1), Offset(0), 100);
-  s.record(header(2, 0, 0, 1), Offset(1), 200);
-  s.record(header(3, 0, 0, 1), Offset(2), 300);
-  s.record(header(1, 0, 1, 1), Offset(3), 400);  // producer 1 is the most recent now
-  s.record(header(4, 0, 0, 1), Offset(4), 500);  // a fourth: producer 2 goes
+  s.record(header(1, 0, 0, 1), Offset(0), at(100));
+  s.record(header(2, 0, 0, 1), Offset(1), at(200));
+  s.record(header(3, 0, 0, 1), Offset(2), at(300));
+  s.record(header(1, 0, 1, 1), Offset(3), at(400));  // producer 1 is the most recent now
+  s.record(header(4, 0, 0, 1), Offset(4), at(500));  // a fourth: producer 2 goes
   EXPECT_EQ(s.size(), 3u);
   EXPECT_EQ(s.check(header(2, 0, 1, 1)).verdict, ProducerState::Verdict::kOutOfOrder);
   EXPECT_EQ(s.check(header(1, 0, 2, 1)).verdict, ProducerState::Verdict::kAppend);
@@ -83,38 +138,38 @@ TEST(ProducerState, ExpiryGoesByTheBrokersClockNotByBatchTimestamps) {
   ProducerState s;
   auto old = header(1, 0, 0, 5);
   old.max_timestamp = 1;  // a backfill with records from long ago
-  s.record(old, Offset(0), 1'000'000);
+  s.record(old, Offset(0), at(1'000'000));
   auto future = header(2, 0, 0, 5);
   future.max_timestamp = INT64_MAX / 2;  // a clock far ahead
-  s.record(future, Offset(5), 1'000'000);
-  s.expire(999'000);
+  s.record(future, Offset(5), at(1'000'000));
+  s.expire(at(999'000));
   EXPECT_EQ(s.size(), 2u);  // both appended after the cutoff
-  s.expire(1'000'001);
+  s.expire(at(1'000'001));
   EXPECT_EQ(s.size(), 0u);  // both idle since before it
 }
 
 TEST(ProducerState, ASnapshotKeepsTheOrderOfUseAndTheCap) {
   ProducerState s(10);
-  for (int64_t pid = 1; pid <= 5; ++pid) s.record(header(pid, 0, 0, 1), Offset(pid), pid * 10);
-  s.record(header(1, 0, 1, 1), Offset(6), 60);  // producer 1 most recent, producer 2 least
+  for (int64_t pid = 1; pid <= 5; ++pid) s.record(header(pid, 0, 0, 1), Offset(pid), at(pid * 10));
+  s.record(header(1, 0, 1, 1), Offset(6), at(60));  // producer 1 most recent, producer 2 least
   auto bytes = s.encode(Offset(7));
-  auto back = ProducerState::decode(bytes, 3, 0);  // a smaller cap keeps the 3 most recent
+  auto back = ProducerState::decode(bytes, 3, at(0));  // a smaller cap keeps the 3 most recent
   ASSERT_TRUE(back) << back.error().to_string();
   EXPECT_EQ(back->second.size(), 3u);
   EXPECT_EQ(back->second.check(header(1, 0, 2, 1)).verdict, ProducerState::Verdict::kAppend);
   EXPECT_EQ(back->second.check(header(5, 0, 1, 1)).verdict, ProducerState::Verdict::kAppend);
   EXPECT_EQ(back->second.check(header(4, 0, 1, 1)).verdict, ProducerState::Verdict::kAppend);
   EXPECT_EQ(back->second.check(header(3, 0, 1, 1)).verdict, ProducerState::Verdict::kOutOfOrder);
-  back->second.expire(45);  // last appends kept through the snapshot: 60, 50, 40
+  back->second.expire(at(45));  // last appends kept through the snapshot: 60, 50, 40
   EXPECT_EQ(back->second.size(), 2u);
 }
 
 TEST(ProducerState, SnapshotsRoundTripAndCorruptionIsDetected) {
   ProducerState s;
-  s.record(header(1, 0, 0, 5), Offset(0), 0);
-  s.record(header(2, 9, 40, 2), Offset(5), 0);
+  s.record(header(1, 0, 0, 5), Offset(0), at(0));
+  s.record(header(2, 9, 40, 2), Offset(5), at(0));
   auto bytes = s.encode(Offset(7));
-  auto back = ProducerState::decode(bytes, 100, 0);
+  auto back = ProducerState::decode(bytes, 100, at(0));
   ASSERT_TRUE(back) << back.error().to_string();
   EXPECT_EQ(back->first, Offset(7));
   EXPECT_EQ(back->second.size(), 2u);
@@ -123,9 +178,9 @@ TEST(ProducerState, SnapshotsRoundTripAndCorruptionIsDetected) {
   for (size_t i = 0; i < bytes.size(); ++i) {
     auto bad = bytes;
     bad[i] ^= std::byte{0x20};
-    EXPECT_FALSE(ProducerState::decode(bad, 100, 0)) << "flip at " << i;
+    EXPECT_FALSE(ProducerState::decode(bad, 100, at(0))) << "flip at " << i;
   }
-  EXPECT_FALSE(ProducerState::decode(std::span(bytes).first(bytes.size() - 1), 100, 0));
+  EXPECT_FALSE(ProducerState::decode(std::span(bytes).first(bytes.size() - 1), 100, at(0)));
 }
 
 // Idempotent appends through a PartitionLog, across restarts and a power loss.
@@ -240,7 +295,7 @@ TEST_F(IdempotentLog, StateIsRebuiltFromTheLogWhenSnapshotsAreGone) {
 // that a retry of a batch from before the roll is still recognised.
 TEST_F(IdempotentLog, ARetryAfterARollIsADuplicateWhateverTheBatchTimestamps) {
   auto log = fx.open_ok(config);
-  int64_t eight_days_ago = to_millis(system_now()) - 8LL * 24 * 3600 * 1000;
+  int64_t eight_days_ago = to_millis(system_now() - std::chrono::days(8));
   std::vector<std::byte> last;
   int32_t seq = 0;
   size_t segments = log->segment_count();
@@ -295,7 +350,9 @@ TEST_F(IdempotentLog, ARollAcknowledgesAppendsBeforeTheProducerSnapshotIsWritten
     ASSERT_TRUE(fx.append(*log, batch(0, seq, 1)));  // acknowledged, snapshot or not
     ++seq;
   }
-  auto snapshots = [&] { return list_offset_files(fx.io(), fx.dir(), format::kSnapshotSuffix)->size(); };
+  auto snapshots = [&] {
+    return list_offset_files(fx.io(), fx.dir(), format::kSnapshotSuffix)->size();
+  };
   EXPECT_EQ(snapshots(), 0u);
   fx.fault().hold_runs(false);
   fx.fault().release_deferred();

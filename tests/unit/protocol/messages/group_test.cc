@@ -1,4 +1,4 @@
-// The bodies of protocol/messages/group.h (the group APIs and InitProducerId): each round trips
+// The bodies of protocol/messages/group.h (the group APIs): each round trips
 // field for field, and its decoder refuses every truncation, a trailing byte, and counts that
 // cannot fit, with an error instead of a read past the end.
 #include "protocol/messages/group.h"
@@ -15,19 +15,7 @@ namespace {
 using testing::decode_body;
 using testing::encode_body;
 using testing::expect_every_truncation_rejected;
-
-// Encodes `msg`, decodes the bytes, checks that the result encodes to the same bytes (so no
-// field was lost or moved) and that every truncation is refused; returns the decoded message.
-template <typename T>
-T round_trip(const T& msg) {
-  auto bytes = encode_body(msg);
-  auto back = decode_body<T>(bytes);
-  EXPECT_TRUE(back) << back.error().to_string();
-  if (!back) return T{};
-  EXPECT_EQ(encode_body(*back), bytes);
-  expect_every_truncation_rejected<T>(bytes);
-  return std::move(*back);
-}
+using testing::round_trip;
 
 TEST(GroupMessages, FindCoordinatorRoundTripsAndRefusesEveryTruncation) {
   auto req = round_trip(FindCoordinatorRequest{"orders-group", 0});
@@ -206,16 +194,6 @@ TEST(GroupMessages, DescribeGroupsRoundTripsAndRefusesEveryTruncation) {
   EXPECT_EQ(g.members[0].assignment[0].partitions, (std::vector<int32_t>{0, 1}));
   EXPECT_TRUE(g.members[1].assignment.empty());
   EXPECT_EQ(resp.groups[1].error, ErrorCode::kGroupIdNotFound);
-}
-
-TEST(GroupMessages, InitProducerIdRoundTripsAndRefusesEveryTruncation) {
-  auto req = round_trip(InitProducerIdRequest{"", 60000});
-  EXPECT_EQ(req.transactional_id, "");
-  EXPECT_EQ(req.transaction_timeout_ms, 60000);
-
-  auto resp = round_trip(InitProducerIdResponse{ErrorCode::kNone, 0x0102030405060708, 7});
-  EXPECT_EQ(resp.producer_id, 0x0102030405060708);
-  EXPECT_EQ(resp.producer_epoch, 7);
 }
 
 // `msg` decodes; with the array count at byte `at` raised far past what the bytes left can hold,

@@ -1,0 +1,31 @@
+#pragma once
+
+// Bodies of InitProducerId (PROTOCOL.md, "InitProducerId"): how an idempotent producer gets its
+// producer id and epoch.
+
+#include <cstdint>
+#include <string>
+
+#include "protocol/codec.h"
+#include "protocol/error_code.h"
+
+namespace cairn::protocol {
+
+struct InitProducerIdRequest {
+  std::string transactional_id;  // empty: an idempotent producer without transactions
+  int32_t transaction_timeout_ms = 60000;
+
+  void encode(Encoder& e, uint16_t version) const;
+  static Result<InitProducerIdRequest> decode(Bytes body, uint16_t version);
+};
+
+struct InitProducerIdResponse {
+  ErrorCode error = ErrorCode::kNone;
+  int64_t producer_id = -1;
+  int16_t producer_epoch = -1;
+
+  void encode(Encoder& e, uint16_t version) const;
+  static Result<InitProducerIdResponse> decode(Bytes body, uint16_t version);
+};
+
+}  // namespace cairn::protocol

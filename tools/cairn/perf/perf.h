@@ -1,0 +1,77 @@
+#pragma once
+
+// cairn perf produce|consume|e2e: throughput and latency runs against a broker.
+//
+// Latency under --rate is measured from each record's intended send time, not from when send()
+// was called, so a stalled broker shows up as latency instead of a slower sender (no coordinated
+// omission). Every run ends with one "RESULT key=value ..." line (the peers harness reads it);
+// --json prints one JSON object instead of the human lines. A stop signal (SIGINT, SIGTERM,
+// SIGHUP) ends a run early, and it reports what it measured until then.
+//
+// Each runner is called on the main thread, starts its own producer and consumer threads, joins
+// them before it returns, and throws CliError to end the program.
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "tools/cairn/common.h"
+#include "tools/cairn/histogram.h"
+
+namespace cairn::tools::perf {
+
+using Clock = std::chrono::steady_clock;
+
+struct PerfOptions {
+  std::string topic;
+  int64_t count = 1'000'000;
+  size_t size = 100;
+  double rate = 0;  // records/s; 0: as fast as possible
+  int producers = 1;
+  int consumers = 1;
+  std::string acks = "all";
+  size_t batch_bytes = 256 * 1024;
+  int linger_ms = -1;  // default: 5, or 0 with --rate
+  int64_t keys = 0;
+  std::string group;
+  double duration_s = 10;
+  bool json = false;
+  std::string histogram_file;
+};
+
+void run_produce(const PerfOptions& o, const GlobalOptions& global);
+void run_consume(const PerfOptions& o, const GlobalOptions& global);
+void run_e2e(const PerfOptions& o, const GlobalOptions& global);
+
+// --- shared by the runners ---------------------------------------------------------------------
+
+// Sleeps until `t`, for an open-loop sender.
+void pace_until(Clock::time_point t);
+
+// A progress line on stderr, once a second while it lives, when stderr is a terminal and
+// `enabled`. `line` runs on the progress thread.
+class Progress {
+ public:
+  Progress(bool enabled, std::function<std::string()> line);
+  ~Progress();
+  Progress(const Progress&) = delete;
+  Progress& operator=(const Progress&) = delete;
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+// {"count":…,"mean":…,"p50":…,"p90":…,"p99":…,"p999":…,"max":…}
+std::string latency_json(const Histogram& h);
+// Writes the distribution to `file`; nothing when `file` is empty. Throws CliError when it cannot.
+void write_histogram(const std::string& file, const Histogram& h);
+
+}  // namespace cairn::tools::perf

@@ -1,0 +1,177 @@
+// cairn perf produce: records as fast as possible, or open loop at --rate, from one or more
+// producers, each on its own thread and connection; latency to acknowledgement.
+#include <fmt/format.h>
+#include <sys/prctl.h>
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include "cairn/producer.h"
+#include "tools/cairn/perf/perf.h"
+#include "tools/cairn/signals.h"
+
+namespace cairn::tools::perf {
+
+// The kernel's default timer slack lets a sleeping thread wake up to 50 us late, which a latency
+// run measured from intended send times would charge to the broker; 1 us of slack keeps pacing
+// honest without spinning a core.
+void pace_until(Clock::time_point t) {
+  thread_local bool tight = ::prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0) == 0;
+  (void)tight;
+  std::this_thread::sleep_until(t);
+}
+
+namespace {
+
+int16_t parse_acks(const std::string& acks) {
+  if (acks == "0") return 0;
+  if (acks == "1") return 1;
+  if (acks == "all" || acks == "-1") return -1;
+  throw CliError(kExitUsage, "--acks must be 0, 1 or all");
+}
+
+struct ProducerStats {
+  Histogram latency;  // touched only by the producer's I/O thread
+  std::atomic<int64_t> acked{0};
+  std::atomic<int64_t> failed{0};
+  std::mutex error_mu;
+  std::string first_error;
+
+  void fail(const std::string& why) {
+    ++failed;
+    std::lock_guard lock(error_mu);
+    if (first_error.empty()) first_error = why;
+  }
+};
+
+std::unique_ptr<client::Producer> make_producer(const PerfOptions& o, const GlobalOptions& global,
+                                                int16_t acks, int linger) {
+  client::ProducerConfig c;
+  c.broker = global.broker;
+  c.client_id = "cairn-perf";
+  c.acks = acks;
+  c.batch_bytes = o.batch_bytes;
+  c.linger = std::chrono::milliseconds(linger);
+  c.request_timeout = std::chrono::milliseconds(global.timeout_ms);
+  c.buffer_bytes = std::max<size_t>(c.buffer_bytes, 4 * o.batch_bytes);
+  return check(client::Producer::create(c), "producer");
+}
+
+// Producer `p` of o.producers sends its share of o.count records, paced from `start` under
+// --rate, then flushes.
+void send_share(const PerfOptions& o, int p, client::Producer& producer, ProducerStats& st,
+                Clock::time_point start, std::atomic<int64_t>& sent) {
+  std::string payload(o.size, 'x');
+  int64_t mine = o.count / o.producers + (p < o.count % o.producers ? 1 : 0);
+  double rate = o.rate / o.producers;
+  for (int64_t i = 0; i < mine && !stop_requested(); ++i) {
+    Clock::time_point intended = Clock::now();
+    if (rate > 0) {
+      intended = start + std::chrono::nanoseconds(
+                             static_cast<int64_t>(1e9 * static_cast<double>(i) / rate));
+      pace_until(intended);
+    }
+    client::ProducerRecord r;
+    r.topic = o.topic;
+    if (o.keys > 0) r.key = "key-" + std::to_string((i * o.producers + p) % o.keys);
+    r.value = payload;
+    Status s = producer.send(std::move(r), [&st, intended](Result<client::RecordMetadata> res) {
+      if (!res) return st.fail(res.error().to_string());
+      st.latency.record(
+          std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - intended).count());
+      ++st.acked;
+    });
+    if (!s.is_ok()) st.fail(s.to_string());
+    ++sent;
+  }
+  producer.flush().ignore_error();
+}
+
+}  // namespace
+
+void run_produce(const PerfOptions& o, const GlobalOptions& global) {
+  trap_stop_signals();
+  int16_t acks = parse_acks(o.acks);
+  if (o.producers < 1 || o.count < 1 || o.size < 1) {
+    throw CliError(kExitUsage, "--count, --size and --producers must be positive");
+  }
+  std::string durability;
+  {
+    auto conn = connect(global);
+    durability = describe_topic(*conn, o.topic).settings.durability;
+  }
+  int linger = o.linger_ms >= 0 ? o.linger_ms : (o.rate > 0 ? 0 : 5);
+  std::vector<std::unique_ptr<client::Producer>> producers;
+  std::vector<std::unique_ptr<ProducerStats>> stats;
+  for (int p = 0; p < o.producers; ++p) {
+    producers.push_back(make_producer(o, global, acks, linger));
+    stats.push_back(std::make_unique<ProducerStats>());
+  }
+  auto start = Clock::now();
+  std::atomic<int64_t> sent{0};
+  Progress progress(!o.json, [&] {
+    int64_t acked = 0;
+    for (auto& s : stats) acked += s->acked;
+    double secs = std::chrono::duration<double>(Clock::now() - start).count();
+    return fmt::format("produced {}/{} acknowledged, {:.0f} records/s", acked, o.count,
+                       acked / secs);
+  });
+  std::vector<std::thread> threads;
+  for (int p = 0; p < o.producers; ++p) {
+    threads.emplace_back([&, p] {
+      auto i = static_cast<size_t>(p);
+      send_share(o, p, *producers[i], *stats[i], start, sent);
+    });
+  }
+  for (auto& t : threads) t.join();
+  double secs = std::chrono::duration<double>(Clock::now() - start).count();
+  for (auto& p : producers) p->close();  // every callback has run once close() returns
+
+  Histogram all;
+  int64_t acked = 0, failed = 0;
+  std::string first_error;
+  for (auto& s : stats) {
+    all.merge(s->latency);
+    acked += s->acked;
+    failed += s->failed;
+    if (first_error.empty()) first_error = s->first_error;
+  }
+  int64_t count = sent.load();  // o.count, unless stopped early
+  double rps = static_cast<double>(acks == 0 ? count : acked) / secs;
+  double mbs = rps * static_cast<double>(o.size) / 1e6;
+  write_histogram(o.histogram_file, all);
+  if (o.json) {
+    fmt::print(
+        R"({{"mode":"produce","topic":"{}","count":{},"size":{},"rate":{},"producers":{},)"
+        R"("acks":"{}","batch_bytes":{},"linger_ms":{},"keys":{},"durability":"{}",)"
+        R"("seconds":{:.3f},"records_per_sec":{:.0f},"mb_per_sec":{:.1f},"acknowledged":{},)"
+        R"("failed":{},"latency_us":{}}})"
+        "\n",
+        o.topic, count, o.size, o.rate, o.producers, o.acks, o.batch_bytes, linger, o.keys,
+        durability, secs, rps, mbs, acked, failed, latency_json(all));
+  } else {
+    fmt::print(
+        "produce: {} records of {} B in {:.2f} s: {:.0f} records/s, {:.1f} MB/s (acks={}, "
+        "durability {}, {} producers, batch {} B, linger {} ms{}){}\n",
+        count, o.size, secs, rps, mbs, o.acks, durability, o.producers, o.batch_bytes, linger,
+        o.rate > 0 ? fmt::format(", target {:.0f} records/s", o.rate) : "",
+        count < o.count ? fmt::format(", stopped early: {} of {} sent", count, o.count) : "");
+    if (acks != 0) {
+      fmt::print("latency {} to acknowledgement, us: p50 {} p90 {} p99 {} p99.9 {} max {}\n",
+                 o.rate > 0 ? "intended send" : "send", all.percentile(50), all.percentile(90),
+                 all.percentile(99), all.percentile(99.9), all.max());
+    }
+  }
+  fmt::print(
+      "RESULT mode=produce n={} msgs_s={:.0f} mb_s={:.1f} p50_us={} p99_us={} p999_us={} "
+      "achieved_rate={:.0f} failed={}\n",
+      count, rps, mbs, all.percentile(50), all.percentile(99), all.percentile(99.9), rps, failed);
+  std::fflush(stdout);
+  if (failed > 0) {
+    throw CliError(kExitNotAcknowledged,
+                   fmt::format("{} records were not acknowledged: {}", failed, first_error));
+  }
+}
+
+}  // namespace cairn::tools::perf
