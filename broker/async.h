@@ -21,6 +21,11 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+// g++ 12 destroys a temporary built by braces or a lambda inside a co_await expression twice
+// (`co_await f(Request{...})`, `co_await g([held] {...})`): what it holds is freed under its
+// users. Name such an argument first (`Request request{...}; co_await f(std::move(request));`).
+// Temporaries built by a constructor call (`std::string(name)`) are not affected.
+
 namespace cairn::broker {
 
 namespace asio = boost::asio;

@@ -11,6 +11,10 @@
 // results by value, so the results vector is written on the caller's thread only. A router may
 // be run more than once (a long-polling fetch reads again after each wake-up). The shards must
 // outlive it.
+//
+// Name the work before awaiting it: `auto work = [held](Shard&, size_t i) {...};` then
+// `co_await router.for_each(results, work);`. g++ 12 destroys a lambda (or a braced temporary)
+// written inside a co_await expression once too often, which frees what it captured (async.h).
 
 #include "broker/async.h"
 
@@ -71,9 +75,10 @@ class PartitionRouter {
   // its result at the entry's index. `each` is copied to every shard and called there.
   template <typename R, typename Each>
   awaitable<void> for_each(std::vector<R>& results, Each each) const {
-    co_await run(results, [each](Shard& shard, std::span<const size_t> indexes) {
+    auto on_shard = [each](Shard& shard, std::span<const size_t> indexes) {
       return each_on_shard<R>(shard, indexes, each);
-    });
+    };
+    co_await run(results, on_shard);
   }
 
  private:

@@ -121,10 +121,11 @@ awaitable<std::vector<PartitionRead>> Operations::fetch(std::span<const FetchEnt
     bool may_wait = std::chrono::steady_clock::now() < deadline;
     auto waiter = may_wait ? std::make_shared<FetchWaiter>(executor) : nullptr;
     // Each partition within its own max bytes (and the answer's), its first batch even if larger.
-    co_await router.for_each(reads, [entries, max_bytes, waiter](Shard& shard, size_t i) {
+    auto read = [entries, max_bytes, waiter](Shard& shard, size_t i) {
       ReadLimit limit{partition_max_bytes(entries[i]), max_bytes, true};
       return read_partition(shard, entries[i], limit, waiter);
-    });
+    };
+    co_await router.for_each(reads, read);
     uint64_t total = 0;
     size_t errors = 0;
     bool more = false;

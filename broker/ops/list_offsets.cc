@@ -48,8 +48,8 @@ awaitable<std::vector<OffsetAnswer>> Operations::list_offsets(
       router.add(i, queries[i].topic, queries[i].partition);
     }
   }
-  co_await router.for_each(out, [queries](Shard& shard,
-                                          size_t i) { return find_offset(shard, queries[i]); });
+  auto find = [queries](Shard& shard, size_t i) { return find_offset(shard, queries[i]); };
+  co_await router.for_each(out, find);
   co_return out;
 }
 

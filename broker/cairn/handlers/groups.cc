@@ -52,16 +52,16 @@ awaitable<Reply<protocol::JoinGroupResponse>> handle(RequestContext& ctx,
 
 awaitable<Reply<protocol::SyncGroupResponse>> handle(RequestContext& ctx,
                                                      protocol::SyncGroupRequest r) {
-  SyncResult synced = co_await ctx.ops.sync_group({std::move(r.group_id), r.generation,
-                                                   std::move(r.member_id)});
+  MemberRequest member{std::move(r.group_id), r.generation, std::move(r.member_id)};
+  SyncResult synced = co_await ctx.ops.sync_group(std::move(member));
   co_return protocol::SyncGroupResponse{synced.error,
                                         wire_assignment(std::move(synced.assignment))};
 }
 
 awaitable<Reply<protocol::HeartbeatResponse>> handle(RequestContext& ctx,
                                                      protocol::HeartbeatRequest r) {
-  co_return protocol::HeartbeatResponse{
-      co_await ctx.ops.heartbeat({std::move(r.group_id), r.generation, std::move(r.member_id)})};
+  MemberRequest member{std::move(r.group_id), r.generation, std::move(r.member_id)};
+  co_return protocol::HeartbeatResponse{co_await ctx.ops.heartbeat(std::move(member))};
 }
 
 awaitable<Reply<protocol::LeaveGroupResponse>> handle(RequestContext& ctx,

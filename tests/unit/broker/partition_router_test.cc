@@ -97,6 +97,20 @@ awaitable<std::vector<Ran>> run_per_shard(const std::vector<std::unique_ptr<Shar
   co_return results;
 }
 
+// A fetch's work holds its waiter by shared_ptr; the router must release every copy it makes of
+// the work exactly once (a copy released twice would free the waiter under the fetch).
+awaitable<long> run_holding(const std::vector<std::unique_ptr<Shard>>& shards,
+                            std::shared_ptr<int> held) {
+  PartitionRouter router(shards);
+  std::vector<int> results(30);
+  for (int32_t p = 0; p < 30; ++p) router.add(static_cast<size_t>(p), "t", p);
+  {
+    auto work = [held](Shard&, size_t) { return *held; };
+    co_await router.for_each(results, work);
+  }
+  co_return held.use_count();
+}
+
 TEST_F(PartitionRouterTest, EachEntryRunsOnTheShardThatOwnsItsPartitionAndComesBackAtItsIndex) {
   auto list = entries();
   bool resumed_on_caller = false;
@@ -135,6 +149,15 @@ TEST_F(PartitionRouterTest, ARouterWithNoEntriesRunsNothing) {
   auto results = on_shard0(run_each(shards, none, &resumed_on_caller));
   EXPECT_EQ(results.at(0).shard, 99u);
   EXPECT_TRUE(resumed_on_caller);
+}
+
+TEST_F(PartitionRouterTest, WorkThatHoldsASharedObjectReleasesEveryCopyOnce) {
+  auto held = std::make_shared<int>(7);
+  std::weak_ptr<int> watch = held;
+  long during = on_shard0(run_holding(shards, held));
+  EXPECT_EQ(during, 2) << "only the caller's and the coroutine's own copies remain after the run";
+  held.reset();
+  EXPECT_TRUE(watch.expired());
 }
 
 }  // namespace
