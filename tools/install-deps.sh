@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
 # Installs, from Debian 12's apt repositories, whatever Cairn needs to build and test that this
-# machine lacks. Idempotent: when everything is there it changes nothing and needs no network.
+# machine lacks, then the browser test's npm packages (pinned by tests/browser/package-lock.json,
+# from npm's cache when it has them). Idempotent: when everything is there it changes nothing and
+# needs no network.
 set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
 
 packages=(
   g++ cmake ninja-build pkg-config ccache
   libboost-dev liburing-dev libxxhash-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libssl-dev openssl
   clang libclang-rt-14-dev
+  prometheus chromium chromium-driver
+  dpkg-dev file groff-base systemd  # the package test: cpack, man pages, systemd-analyze
 )
+# Node.js runs the console's tests; the machine's own (20 or later) is preferred to Debian's.
+command -v node >/dev/null || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -16,7 +24,18 @@ for p in "${packages[@]}"; do
   [[ "$status" == "install ok installed" ]] || missing+=("$p")
 done
 
+install_browser_test_packages() {
+  local dir="$root/tests/browser"
+  local stamp="$dir/node_modules/.installed-from-lock"
+  if ! cmp -s "$dir/package-lock.json" "$stamp"; then
+    echo "install-deps: npm ci in tests/browser" >&2
+    (cd "$dir" && npm ci --prefer-offline --no-audit --no-fund --loglevel=error >/dev/null)
+    cp "$dir/package-lock.json" "$stamp"
+  fi
+}
+
 if [[ ${#missing[@]} -eq 0 ]]; then
+  install_browser_test_packages
   exit 0
 fi
 
@@ -29,3 +48,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+install_browser_test_packages

@@ -1,13 +1,15 @@
 #pragma once
 
-// Shared by the two consumer examples: their arguments, and "processing" a record, which here
-// means appending "partition offset value" to a file with one write(2) per poll, so a killed
-// process leaves whole lines behind.
+// Shared by the two consumer examples: their arguments, a stop signal (SIGTERM or SIGINT ends the
+// loop once the records in hand are processed), and "processing" a record, which here means
+// appending "partition offset value" to a file with one write(2) per poll, so a killed process
+// leaves whole lines behind.
 
 #include <cairn/consumer.h>
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -37,6 +39,13 @@ inline bool parse_args(int argc, char** argv, ExampleArgs& args) {
   if (argc > 6) args.idle_exit_ms = std::atol(argv[6]);
   args.out_fd = ::open(argv[4], O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   return args.out_fd >= 0;
+}
+
+inline volatile std::sig_atomic_t stop_requested = 0;
+
+inline void install_stop_handler() {
+  std::signal(SIGTERM, [](int) { stop_requested = 1; });
+  std::signal(SIGINT, [](int) { stop_requested = 1; });
 }
 
 inline void process(int fd, const std::vector<cairn::client::ConsumerRecord>& records) {

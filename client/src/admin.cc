@@ -3,25 +3,74 @@
 #include <algorithm>
 #include <set>
 
-#include "cairn/connection.h"
+#include "client/src/connection.h"
+#include "client/src/wire_status.h"
+#include "protocol/messages/admin.h"
+#include "protocol/messages/group.h"
 
 namespace cairn::client {
 
 using protocol::ApiKey;
 using protocol::ErrorCode;
 
+// Owns one connection; each call is a blocking request on it from the caller's thread.
 struct Admin::Impl {
   std::unique_ptr<Connection> conn;
 };
 
 namespace {
 
-Status topic_status(const protocol::TopicResult& r) {
-  if (r.error == ErrorCode::kNone) return Status::ok();
-  std::string msg = "topic '" + r.name + "': " + std::string(protocol::error_name(r.error)) +
-                    (r.message.empty() ? "" : ": " + r.message);
-  if (r.error == ErrorCode::kUnknownTopicOrPartition) return Status::not_found(msg);
-  return Status::invalid_argument(msg);
+// The outcome for `name` in a CreateTopics or DeleteTopics reply.
+Status topic_status(const protocol::TopicResultsResponse& r, const std::string& name) {
+  std::string context = "topic '" + name + "'";
+  for (const auto& t : r.results) {
+    if (t.name == name) return to_status(t.error, context, t.message);
+  }
+  return missing_entry(context);
+}
+
+TopicSettings settings_of(const protocol::TopicSettings& s) {
+  return {s.retention_ms, s.retention_bytes, s.segment_bytes, s.segment_ms, s.durability};
+}
+
+protocol::TopicSettings wire_settings(const TopicSettings& s) {
+  return {s.retention_ms, s.retention_bytes, s.segment_bytes, s.segment_ms, s.durability};
+}
+
+TopicDescription description_of(const protocol::TopicMetadata& t) {
+  TopicDescription out{t.name, settings_of(t.settings), {}};
+  for (const auto& p : t.partitions) {
+    std::string context = "partition " + partition_name({t.name, p.partition});
+    out.partitions.push_back({p.partition, to_status(p.error, context, p.error_message),
+                              p.log_start_offset, p.high_watermark, p.size_bytes});
+  }
+  return out;
+}
+
+GroupDescription description_of(const protocol::DescribedGroup& g) {
+  GroupDescription out{g.group_id, g.state, g.strategy, g.generation, {}, {}};
+  for (const auto& m : g.members) {
+    GroupMemberDescription& member = out.members.emplace_back();
+    member.member_id = m.member_id;
+    member.client_id = m.client_id;
+    member.host = m.host;
+    for (const auto& a : m.assignment) {
+      for (int32_t p : a.partitions) member.assignment.push_back({a.topic, p});
+    }
+  }
+  return out;
+}
+
+// The offsets a ListOffsets reply gives for `all`, each of which it must hold.
+Result<std::map<TopicPartition, int64_t>> offsets_of(const protocol::ListOffsetsResponse& r,
+                                                     const std::vector<TopicPartition>& all) {
+  std::map<TopicPartition, int64_t> out;
+  for (const auto& tp : all) {
+    const auto* p = find_partition(r.topics, tp.topic, tp.partition);
+    if (p == nullptr) return missing_entry("offsets of " + partition_name(tp));
+    out[tp] = p->offset;
+  }
+  return out;
 }
 
 }  // namespace
@@ -40,17 +89,18 @@ Admin::~Admin() = default;
 
 Status Admin::create_topic(const NewTopicSpec& spec) {
   protocol::CreateTopicsRequest req;
-  req.topics.push_back({spec.name, spec.partitions, spec.settings});
-  auto r = impl_->conn->call<protocol::CreateTopicsRequest, protocol::CreateTopicsResponse>(ApiKey::kCreateTopics, req);
+  req.topics.push_back({spec.name, spec.partitions, wire_settings(spec.settings)});
+  auto r = impl_->conn->call<protocol::CreateTopicsRequest, protocol::CreateTopicsResponse>(
+      ApiKey::kCreateTopics, req);
   if (!r) return r.error();
-  return topic_status(r->body.results.at(0));
+  return topic_status(r->body, spec.name);
 }
 
 Status Admin::delete_topic(const std::string& name) {
   auto r = impl_->conn->call<protocol::DeleteTopicsRequest, protocol::DeleteTopicsResponse>(
       ApiKey::kDeleteTopics, protocol::DeleteTopicsRequest{{name}});
   if (!r) return r.error();
-  return topic_status(r->body.results.at(0));
+  return topic_status(r->body, name);
 }
 
 Result<std::vector<std::string>> Admin::list_topics() {
@@ -62,43 +112,49 @@ Result<std::vector<std::string>> Admin::list_topics() {
   return out;
 }
 
-Result<protocol::TopicMetadata> Admin::describe_topic(const std::string& name) {
+Result<TopicDescription> Admin::describe_topic(const std::string& name) {
   auto r = impl_->conn->call<protocol::MetadataRequest, protocol::MetadataResponse>(
       ApiKey::kMetadata, protocol::MetadataRequest{std::vector<std::string>{name}});
   if (!r) return r.error();
-  if (r->body.topics.size() != 1 || r->body.topics[0].error != ErrorCode::kNone) {
-    return Status::not_found("unknown topic '" + name + "'");
+  std::string context = "topic '" + name + "'";
+  for (const auto& t : r->body.topics) {
+    if (t.name != name) continue;
+    CAIRN_RETURN_IF_ERROR(to_status(t.error, context));
+    return description_of(t);
   }
-  return std::move(r->body.topics[0]);
+  return missing_entry(context);
 }
 
-Result<std::vector<protocol::GroupListing>> Admin::list_groups() {
+Result<std::vector<GroupListing>> Admin::list_groups() {
   auto r = impl_->conn->call<protocol::ListGroupsRequest, protocol::ListGroupsResponse>(
       ApiKey::kListGroups, protocol::ListGroupsRequest{});
   if (!r) return r.error();
-  return std::move(r->body.groups);
+  std::vector<GroupListing> out;
+  for (const auto& g : r->body.groups) out.push_back({g.group_id, g.state, g.members});
+  return out;
 }
 
 Result<GroupDescription> Admin::describe_group(const std::string& group) {
   auto d = impl_->conn->call<protocol::DescribeGroupsRequest, protocol::DescribeGroupsResponse>(
       ApiKey::kDescribeGroups, protocol::DescribeGroupsRequest{{group}});
   if (!d) return d.error();
-  GroupDescription out;
-  out.group = std::move(d->body.groups.at(0));
-  if (out.group.error == ErrorCode::kGroupIdNotFound) {
-    return Status::not_found("unknown group '" + group + "'");
-  }
+  std::string context = "group '" + group + "'";
+  auto described = std::ranges::find(d->body.groups, group, &protocol::DescribedGroup::group_id);
+  if (described == d->body.groups.end()) return missing_entry(context);
+  CAIRN_RETURN_IF_ERROR(to_status(described->error, context));
+  GroupDescription out = description_of(*described);
   auto committed = impl_->conn->call<protocol::OffsetFetchRequest, protocol::OffsetFetchResponse>(
       ApiKey::kOffsetFetch, protocol::OffsetFetchRequest{group, std::nullopt});
   if (!committed) return committed.error();
+  CAIRN_RETURN_IF_ERROR(to_status(committed->body.error, "committed offsets of " + context));
 
   // Every partition of every topic the group commits to or is assigned.
   std::map<TopicPartition, std::string> owners;
   std::set<std::string> topics;
-  for (const auto& m : out.group.members) {
-    for (const auto& a : m.assignment) {
-      topics.insert(a.topic);
-      for (int32_t p : a.partitions) owners[{a.topic, p}] = m.member_id;
+  for (const auto& m : out.members) {
+    for (const auto& tp : m.assignment) {
+      topics.insert(tp.topic);
+      owners[tp] = m.member_id;
     }
   }
   std::map<TopicPartition, int64_t> commits;
@@ -119,23 +175,22 @@ Result<GroupDescription> Admin::describe_group(const std::string& group) {
       all.push_back({topic, p.partition});
     }
   }
-  auto end_r = impl_->conn->call<protocol::ListOffsetsRequest, protocol::ListOffsetsResponse>(ApiKey::kListOffsets, ends);
+  auto end_r = impl_->conn->call<protocol::ListOffsetsRequest, protocol::ListOffsetsResponse>(
+      ApiKey::kListOffsets, ends);
   if (!end_r) return end_r.error();
-  auto start_r = impl_->conn->call<protocol::ListOffsetsRequest, protocol::ListOffsetsResponse>(ApiKey::kListOffsets, starts);
+  auto start_r = impl_->conn->call<protocol::ListOffsetsRequest, protocol::ListOffsetsResponse>(
+      ApiKey::kListOffsets, starts);
   if (!start_r) return start_r.error();
-  std::map<TopicPartition, int64_t> end_of, start_of;
-  for (const auto& t : end_r->body.topics) {
-    for (const auto& p : t.partitions) end_of[{t.name, p.partition}] = p.offset;
-  }
-  for (const auto& t : start_r->body.topics) {
-    for (const auto& p : t.partitions) start_of[{t.name, p.partition}] = p.offset;
-  }
+  auto end_of = offsets_of(end_r->body, all);
+  if (!end_of) return end_of.error();
+  auto start_of = offsets_of(start_r->body, all);
+  if (!start_of) return start_of.error();
   for (const auto& tp : all) {
     GroupPartitionLag lag;
     lag.topic_partition = tp;
-    lag.end_offset = end_of[tp];
+    lag.end_offset = (*end_of)[tp];
     if (auto it = commits.find(tp); it != commits.end()) lag.committed = it->second;
-    lag.lag = std::max<int64_t>(0, lag.end_offset - lag.committed.value_or(start_of[tp]));
+    lag.lag = std::max<int64_t>(0, lag.end_offset - lag.committed.value_or((*start_of)[tp]));
     if (auto it = owners.find(tp); it != owners.end()) lag.owner = it->second;
     out.partitions.push_back(std::move(lag));
   }
@@ -150,10 +205,7 @@ Result<std::vector<PartitionOffsetReset>> Admin::plan_offset_reset(const std::st
   std::vector<PartitionOffsetReset> plan;
   for (const auto& p : meta->partitions) {
     if (partition && p.partition != *partition) continue;
-    if (p.error != ErrorCode::kNone) {
-      return Status::unavailable("partition " + topic + "-" + std::to_string(p.partition) + ": " +
-                                 std::string(protocol::error_name(p.error)));
-    }
+    CAIRN_RETURN_IF_ERROR(p.status);
     PartitionOffsetReset& r = plan.emplace_back();
     r.partition = p.partition;
     r.log_start = p.log_start_offset;
@@ -178,18 +230,17 @@ Status Admin::reset_offsets(const std::string& group, const std::string& topic,
                             const std::vector<PartitionOffsetReset>& plan) {
   protocol::OffsetCommitRequest commit{group, -1, "", {{topic, {}}}};
   for (const auto& p : plan) commit.topics[0].partitions.push_back({p.partition, p.offset, ""});
-  auto r = impl_->conn->call<protocol::OffsetCommitRequest, protocol::OffsetCommitResponse>(ApiKey::kOffsetCommit, commit);
+  auto r = impl_->conn->call<protocol::OffsetCommitRequest, protocol::OffsetCommitResponse>(
+      ApiKey::kOffsetCommit, commit);
   if (!r) return r.error();
-  for (const auto& t : r->body.topics) {
-    for (const auto& p : t.partitions) {
-      if (p.error == ErrorCode::kNonEmptyGroup) {
-        return Status::invalid_argument("group '" + group + "' has members (NON_EMPTY_GROUP): stop its consumers first");
-      }
-      if (p.error != ErrorCode::kNone) {
-        return Status::invalid_argument("reset of " + topic + "-" + std::to_string(p.partition) + ": " +
-                                        std::string(protocol::error_name(p.error)));
-      }
+  for (const auto& p : plan) {
+    std::string context = "reset of " + partition_name({topic, p.partition});
+    const auto* result = find_partition(r->body.topics, topic, p.partition);
+    if (result == nullptr) return missing_entry(context);
+    if (result->error == ErrorCode::kNonEmptyGroup) {
+      return to_status(result->error, "group '" + group + "'", "it has members: stop its consumers first");
     }
+    CAIRN_RETURN_IF_ERROR(to_status(result->error, context));
   }
   return Status::ok();
 }

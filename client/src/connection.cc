@@ -1,5 +1,6 @@
-#include "cairn/connection.h"
+#include "client/src/connection.h"
 
+#include <algorithm>
 #include <deque>
 #include <mutex>
 #include <thread>
@@ -14,6 +15,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 
+#include "client/src/wire_status.h"
 #include "protocol/byte_io.h"
 
 namespace cairn::client {
@@ -24,8 +26,10 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 
 namespace {
 
-constexpr size_t kCorrelationIdAt = 8;   // length, api key, api version
 constexpr uint32_t kMaxResponseBytes = 1u << 30;
+// The first response answers ApiVersions, a few hundred bytes: anything near this is another
+// protocol (a Kafka broker's big-endian length, say), caught before a large allocation.
+constexpr uint32_t kMaxFirstResponseBytes = 1u << 20;
 constexpr size_t kMaxWriteBatch = 64;
 
 }  // namespace
@@ -41,7 +45,7 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
     RawCallback done;
   };
   struct Outgoing {
-    std::vector<std::byte> frame;
+    Frame frame;
     RawCallback oneway_done;  // set for requests without a response
   };
 
@@ -56,6 +60,7 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
   bool writing = false;
   uint32_t next_id = 1;
   std::array<std::byte, 4> length_buf{};
+  bool first_frame = true;  // the ApiVersions answer: small, and where a wrong peer shows
 
   mutable std::mutex mu;  // guards `failed` for health() from other threads
   Status failed;
@@ -87,10 +92,10 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
     }
   }
 
-  void enqueue(std::vector<std::byte> frame, bool expect_response, RawCallback done) {
+  void enqueue(Frame frame, bool expect_response, RawCallback done) {
     if (Status f = failure(); !f.is_ok()) return done(f);
     uint32_t id = next_id++;
-    protocol::store_le<uint32_t>(frame.data() + kCorrelationIdAt, id);
+    protocol::store_le<uint32_t>(frame.bytes.data() + protocol::frame::kCorrelationIdAt, id);
     if (expect_response) {
       pending.push_back({id, std::chrono::steady_clock::now() + options.request_timeout,
                          std::move(done)});
@@ -106,8 +111,18 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
     if (writing || outbox.empty()) return;
     writing = true;
     size_t n = std::min(outbox.size(), kMaxWriteBatch);
+    // Each frame goes as its own bytes with its external bytes gathered in between.
     std::vector<asio::const_buffer> buffers;
-    for (size_t i = 0; i < n; ++i) buffers.push_back(asio::buffer(outbox[i].frame));
+    for (size_t i = 0; i < n; ++i) {
+      const Frame& f = outbox[i].frame;
+      size_t from = 0;
+      for (const auto& x : f.external) {
+        buffers.push_back(asio::buffer(f.bytes.data() + from, x.at - from));
+        buffers.push_back(asio::buffer(*f.sources[x.id]));
+        from = x.at;
+      }
+      buffers.push_back(asio::buffer(f.bytes.data() + from, f.bytes.size() - from));
+    }
     asio::async_write(socket, buffers,
                       [self = shared_from_this(), n](boost::system::error_code ec, size_t) {
                         self->writing = false;
@@ -126,12 +141,30 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
                      [self = shared_from_this()](boost::system::error_code ec, size_t) {
                        if (ec) return self->fail(Status::unavailable("connection to broker lost: " + ec.message()));
                        uint32_t length = protocol::load_le<uint32_t>(self->length_buf.data());
-                       if (length < protocol::frame::kMinResponseSize || length > kMaxResponseBytes) {
-                         return self->fail(Status::unavailable(
-                             "broker sent a frame of " + std::to_string(length) + " bytes"));
+                       uint32_t limit = self->first_frame ? kMaxFirstResponseBytes : kMaxResponseBytes;
+                       self->first_frame = false;
+                       if (length < protocol::frame::kMinResponseSize || length > limit) {
+                         return self->fail(Status::unavailable(self->not_a_frame(length)));
                        }
                        self->read_body(length);
                      });
+  }
+
+  // Why a frame length is impossible, saying what the peer looks like when its first bytes
+  // tell: text ("HTTP/1.1 ...": a web server) or a big-endian length (a Kafka broker).
+  std::string not_a_frame(uint32_t length) const {
+    const auto* b = reinterpret_cast<const unsigned char*>(length_buf.data());
+    std::string text(reinterpret_cast<const char*>(b), 4);
+    bool printable = std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+    std::string where = options.broker + " is not a Cairn broker";
+    if (printable) {
+      return where + ": it answered with text '" + text + "...'" +
+             (text == "HTTP" ? " (this looks like an HTTP server)" : "");
+    }
+    if (b[0] == 0 && b[1] == 0) {
+      return where + ": its frames carry big-endian lengths (this looks like a Kafka broker)";
+    }
+    return "broker sent a frame of " + std::to_string(length) + " bytes";
   }
 
   void read_body(uint32_t length) {
@@ -154,10 +187,7 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
     pending.pop_front();
     --in_flight;
     if (decoded->error != protocol::ErrorCode::kNone) {
-      const auto& info = protocol::error_info(decoded->error);
-      std::string msg = "broker: " + std::string(info.name) +
-                        (decoded->message.empty() ? "" : ": " + decoded->message);
-      done(info.retriable ? Status::unavailable(msg) : Status::invalid_argument(msg));
+      done(to_status(decoded->error, "broker", decoded->message));
     } else {
       done(Reply<protocol::Bytes>{decoded->body, std::move(frame)});
     }
@@ -194,14 +224,27 @@ Connection::~Connection() {
   auto impl = impl_;
   asio::post(impl->ctx, [impl] { impl->stop(Status::unavailable("connection closed")); });
   impl->work.reset();
-  if (impl->thread.joinable()) impl->thread.join();
+  if (!impl->thread.joinable()) return;
+  // Destroyed by a callback on its own I/O thread (its owner's last reference was there): that
+  // thread cannot wait for itself; it finishes the stop on its own, and the handlers keep Impl.
+  if (impl->thread.get_id() == std::this_thread::get_id()) {
+    impl->thread.detach();
+  } else {
+    impl->thread.join();
+  }
 }
 
 Status Connection::health() const { return impl_ ? impl_->failure() : Status::unavailable("not connected"); }
 
 size_t Connection::in_flight() const { return impl_ ? impl_->in_flight.load() : 0; }
 
-void Connection::send(std::vector<std::byte> frame, bool expect_response, RawCallback done) {
+void Connection::send(Frame frame, bool expect_response, RawCallback done) {
+  for (const auto& x : frame.external) {
+    if (x.id >= frame.sources.size() || !frame.sources[x.id] ||
+        frame.sources[x.id]->size() != x.size) {
+      return done(Status::invalid_argument("a request's external bytes do not match its fields"));
+    }
+  }
   asio::post(impl_->ctx, [impl = impl_, frame = std::move(frame), expect_response,
                           done = std::move(done)]() mutable {
     impl->enqueue(std::move(frame), expect_response, std::move(done));
@@ -261,11 +304,47 @@ Result<std::unique_ptr<Connection>> Connection::connect(const ConnectionOptions&
   Status s = result.get();
   if (!s.is_ok()) return s;
 
-  auto versions = conn->call<protocol::ApiVersionsRequest, protocol::ApiVersionsResponse>(
-      protocol::ApiKey::kApiVersions, protocol::ApiVersionsRequest{});
-  if (!versions) return versions.error().with_context("ApiVersions");
-  conn->broker_info_ = std::move(versions->body);
+  CAIRN_RETURN_IF_ERROR(conn->negotiate());
   return conn;
+}
+
+// Asks ApiVersions v1, for the broker's batch limit. A broker that knows only v0 answers in the
+// v0 layout (PROTOCOL.md, "ApiVersions"), which then leaves max_batch_bytes at 0.
+//
+// The answer must come within connect_timeout, as part of connecting: a listener that accepts
+// and says nothing (not a Cairn broker, or a hung one) fails the connect then, not after the
+// longer request timeout.
+Status Connection::negotiate() {
+  auto promise = std::make_shared<std::promise<Result<Reply<protocol::Bytes>>>>();
+  auto future = promise->get_future();
+  send(encode(protocol::ApiKey::kApiVersions, protocol::ApiVersionsRequest{}, {.version = 1}),
+       /*expect_response=*/true,
+       [promise](Result<Reply<protocol::Bytes>> r) { promise->set_value(std::move(r)); });
+  if (future.wait_for(options_.connect_timeout) != std::future_status::ready) {
+    Status why = Status::timed_out(options_.broker + " accepted the connection but did not answer within " +
+                                   std::to_string(options_.connect_timeout.count()) +
+                                   " ms: is it a Cairn broker?");
+    asio::post(impl_->ctx, [impl = impl_, why] { impl->stop(why); });
+    return why;
+  }
+  auto raw = future.get();
+  if (!raw) {
+    if (raw.error().message().find("connection to broker lost") == 0) {
+      return Status::unavailable(options_.broker +
+                                 " closed the connection without answering ApiVersions: is it a Cairn broker?");
+    }
+    if (raw.error().message().find(" is not a Cairn broker") != std::string::npos) return raw.error();
+    return raw.error().with_context("ApiVersions");
+  }
+  auto v1 = protocol::ApiVersionsResponse::decode(raw->body, 1);
+  if (v1) {
+    broker_info_ = std::move(*v1);
+    return Status::ok();
+  }
+  auto v0 = protocol::ApiVersionsResponse::decode(raw->body, 0);
+  if (!v0) return v1.error().with_context("ApiVersions: malformed response");
+  broker_info_ = std::move(*v0);
+  return Status::ok();
 }
 
 }  // namespace cairn::client

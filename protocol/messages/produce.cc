@@ -14,7 +14,11 @@ void ProduceRequest::encode(Encoder& e, uint16_t) const {
     e.write_count(t.partitions.size());
     for (const auto& p : t.partitions) {
       e.write<int32_t>(p.partition);
-      e.write_bytes32(p.records);
+      if (p.external_size > 0) {
+        e.write_external_bytes32(p.external_size, p.external_id);
+      } else {
+        e.write_bytes32(p.records);
+      }
     }
   }
 }

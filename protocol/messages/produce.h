@@ -15,8 +15,12 @@ namespace cairn::protocol {
 struct ProducePartition {
   int32_t partition = 0;
   // One or more whole record batches, back to back. After decode: a view into the request
-  // body, writable because the broker writes offsets into the batches it stores.
+  // body, writable because the broker writes offsets into the batches it stores. Encoded: these
+  // bytes, or, when external_size > 0, that many bytes from external source external_id (see
+  // Encoder), which a client sends from its own buffer instead of copying it into the frame.
   MutableBytes records;
+  uint32_t external_size = 0;
+  uint32_t external_id = 0;
 };
 
 struct ProduceTopic {

@@ -10,7 +10,7 @@
 #include <random>
 #include <set>
 
-#include "cairn/connection.h"
+#include "client/src/connection.h"
 #include "protocol/messages/fetch.h"
 #include "protocol/messages/produce.h"
 #include "protocol/record_batch_builder.h"

@@ -14,7 +14,7 @@
 
 #include <random>
 
-#include "cairn/connection.h"
+#include "client/src/connection.h"
 #include "protocol/frame.h"
 #include "protocol/messages/admin.h"
 #include "tests/support/broker_process.h"

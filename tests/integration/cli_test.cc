@@ -116,7 +116,7 @@ TEST(Cli, ErrorsGetOneClearLineAndADistinctExitCode) {
   BrokerProcess broker(tmp.path() / "data");
   auto unknown = cli(broker.address(), {"consume", "nope", "--timeout-ms", "100"});
   EXPECT_EQ(unknown.exit_code, 4);
-  EXPECT_EQ(unknown.err, "cairn: unknown topic 'nope'\n");
+  EXPECT_EQ(unknown.err, "cairn: unknown topic 'nope' (cairn topics create nope makes it)\n");
   auto unreachable = cli("127.0.0.1:1", {"topics", "list"});
   EXPECT_EQ(unreachable.exit_code, 3);
   EXPECT_NE(unreachable.err.find("cannot reach broker"), std::string::npos) << unreachable.err;

@@ -3,7 +3,7 @@
 // short.
 #include <gtest/gtest.h>
 
-#include "cairn/connection.h"
+#include "client/src/connection.h"
 #include "protocol/messages/fetch.h"
 #include "protocol/messages/produce.h"
 #include "protocol/record_batch.h"

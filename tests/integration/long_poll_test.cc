@@ -4,7 +4,7 @@
 
 #include <future>
 
-#include "cairn/connection.h"
+#include "client/src/connection.h"
 #include "protocol/messages/fetch.h"
 #include "protocol/messages/produce.h"
 #include "tests/support/broker_process.h"

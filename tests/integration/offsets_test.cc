@@ -5,7 +5,7 @@
 
 #include <fstream>
 
-#include "cairn/connection.h"
+#include "client/src/connection.h"
 #include "cairn/consumer.h"
 #include "protocol/messages/group.h"
 #include "protocol/messages/produce.h"

@@ -4,7 +4,7 @@
 // attribute bits it refuses, entries of several batches, and the admin requests around them.
 #include <gtest/gtest.h>
 
-#include "cairn/connection.h"
+#include "client/src/connection.h"
 #include "protocol/frame.h"
 #include "protocol/messages/admin.h"
 #include "protocol/messages/group.h"

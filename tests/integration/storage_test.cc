@@ -11,7 +11,7 @@
 #include <fstream>
 #include <string>
 
-#include "cairn/connection.h"
+#include "client/src/connection.h"
 #include "protocol/messages/init_producer_id.h"
 #include "protocol/messages/produce.h"
 #include "protocol/record_batch_builder.h"

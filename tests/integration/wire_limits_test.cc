@@ -7,7 +7,7 @@
 #include <future>
 #include <thread>
 
-#include "cairn/connection.h"
+#include "client/src/connection.h"
 #include "protocol/frame.h"
 #include "protocol/messages/admin.h"
 #include "protocol/messages/fetch.h"

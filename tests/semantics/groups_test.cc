@@ -28,18 +28,16 @@ Snapshot snapshot(client::Admin& admin) {
   Snapshot s;
   auto d = admin.describe_group("g");
   if (!d) return s;
-  s.state = d->group.state;
-  s.members = d->group.members.size();
+  s.state = d->state;
+  s.members = d->members.size();
   std::set<int32_t> distinct;
   s.smallest_share = SIZE_MAX;
-  for (const auto& m : d->group.members) {
+  for (const auto& m : d->members) {
     size_t mine = 0;
-    for (const auto& a : m.assignment) {
-      for (int32_t p : a.partitions) {
-        distinct.insert(p);
-        ++s.assigned;
-        ++mine;
-      }
+    for (const auto& tp : m.assignment) {
+      distinct.insert(tp.partition);
+      ++s.assigned;
+      ++mine;
     }
     s.smallest_share = std::min(s.smallest_share, mine);
   }
@@ -109,7 +107,7 @@ TEST(Groups, TheCliConsumesAsAGroupAndResetsOffsetsOnlyWhenEmpty) {
   Child member({example("at_least_once_consumer"), broker.address(), "t", "cg", "/dev/null", "10000", "0"},
                tmp.path() / "member.log");
   auto admin = client::Admin::create({.broker = broker.address()});
-  ASSERT_TRUE(eventually([&] { auto d = (*admin)->describe_group("cg"); return d && d->group.members.size() == 1; }, 20s));
+  ASSERT_TRUE(eventually([&] { auto d = (*admin)->describe_group("cg"); return d && d->members.size() == 1; }, 20s));
   auto refused = cli(broker.address(), {"groups", "reset-offsets", "cg", "--topic", "t", "--to", "latest"});
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_NE(refused.err.find("NON_EMPTY_GROUP"), std::string::npos) << refused.err;

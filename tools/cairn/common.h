@@ -5,11 +5,14 @@
 
 #include <CLI/CLI.hpp>
 
+#include <map>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
-#include "cairn/connection.h"
+#include "client/src/connection.h"
 #include "protocol/messages/admin.h"
 #include "tools/cairn/exit_codes.h"
 
@@ -31,6 +34,11 @@ std::unique_ptr<client::Connection> connect(const GlobalOptions& options);
 
 // Metadata of one topic; throws CliError(kExitNotFound) if it does not exist.
 protocol::TopicMetadata describe_topic(client::Connection& conn, const std::string& topic);
+
+// The offset of the first record at or after `ms` (since the epoch) in each of `partitions`
+// of `topic`, by ListOffsets; nullopt for a partition with no record that new. Throws CliError.
+std::map<int32_t, std::optional<int64_t>> offsets_at_time(client::Connection& conn, const std::string& topic,
+                                                          const std::vector<int32_t>& partitions, int64_t ms);
 
 // Throws CliError for a failed call: kExitUnreachable when the connection is gone.
 template <typename T>

@@ -4,11 +4,16 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 
 #include "tools/cairn/common.h"
+#include "tools/cairn/help_command.h"
 #include "tools/cairn/log_command.h"
+#include "tools/cairn/security_commands.h"
+#include "tools/cairn/top_command.h"
+#include "tools/common/usage_error.h"
+#include "tools/common/version.h"
 
 int main(int argc, char** argv) {
   using namespace cairn::tools;
@@ -16,12 +21,15 @@ int main(int argc, char** argv) {
   static char out_buffer[1 << 16];
   std::setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
 
-  CLI::App app("cairn: topics, produce, consume, consumer groups, log inspection and perf runs for the Cairn broker", "cairn");
+  CLI::App app("cairn: topics, produce, consume, consumer groups, log inspection, perf runs and a live view (top) for the Cairn broker", "cairn");
   app.require_subcommand(1);
-  app.set_version_flag("--version", "cairn 0.1.0");
+  // Global flags may follow the subcommand: `cairn topics list -b HOST:PORT`. Subcommands
+  // inherit this setting, so it must come before any is added.
+  app.fallthrough();
+  app.set_version_flag("-V,--version", version_line("cairn"));
   GlobalOptions global;
   if (const char* env = std::getenv("CAIRN_BROKER")) global.broker = env;
-  app.add_option("--broker", global.broker, "Broker address HOST:PORT (or $CAIRN_BROKER)")
+  app.add_option("-b,--broker", global.broker, "Broker address HOST:PORT (or $CAIRN_BROKER)")
       ->capture_default_str();
   app.add_option("--request-timeout-ms", global.timeout_ms, "Give up on a request after this long")
       ->capture_default_str();
@@ -32,11 +40,27 @@ int main(int argc, char** argv) {
   add_groups_command(app, global);
   add_perf_command(app, global);
   add_log_command(app, exit_code);
+  add_users_command(app);
+  add_acl_command(app);
+  add_top_command(app);
+  add_help_commands(app);
+  // Singular and plural nouns alike, as rpk spells them.
+  for (const char* noun : {"topics", "groups", "users"}) {
+    std::string singular(noun);
+    singular.pop_back();
+    app.get_subcommand(noun)->alias(singular);
+  }
+  app.get_subcommand("acl")->alias("acls");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int rc = app.exit(e);
-    return rc == 0 ? 0 : kExitUsage;
+    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);  // --help, --version
+    if (missing_subcommand_only(app)) {  // `cairn`, `cairn topics`: show what can follow
+      fmt::print("{}", deepest_command(app).help());
+      return kExitOk;
+    }
+    fmt::print(stderr, "cairn: {}\n", usage_error_message(app, e));
+    return kExitUsage;
   } catch (const CliError& e) {
     std::fflush(stdout);
     fmt::print(stderr, "cairn: {}\n", e.what());

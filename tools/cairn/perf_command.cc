@@ -12,7 +12,7 @@ void add_perf_command(CLI::App& app, const GlobalOptions& global) {
   auto po = std::make_shared<perf::PerfOptions>();
   auto* produce =
       perf->add_subcommand("produce", "Produce records as fast as possible, or at --rate");
-  produce->add_option("topic", po->topic)->required();
+  produce->add_option("topic", po->topic, "Topic (create it first: cairn topics create)")->required();
   produce->add_option("--count", po->count, "Records to produce")->capture_default_str();
   produce->add_option("--size", po->size, "Value bytes per record")->capture_default_str();
   produce->add_option("--rate", po->rate,
@@ -32,7 +32,7 @@ void add_perf_command(CLI::App& app, const GlobalOptions& global) {
   auto co = std::make_shared<perf::PerfOptions>();
   auto* consume = perf->add_subcommand(
       "consume", "Consume records from the beginning as fast as possible");
-  consume->add_option("topic", co->topic)->required();
+  consume->add_option("topic", co->topic, "Topic")->required();
   consume->add_option("--count", co->count, "Records to consume")->capture_default_str();
   consume->add_option("--group", co->group,
                       "Consume as this group (default: no group, every partition)");
@@ -44,7 +44,7 @@ void add_perf_command(CLI::App& app, const GlobalOptions& global) {
   auto eo = std::make_shared<perf::PerfOptions>();
   auto* e2e =
       perf->add_subcommand("e2e", "Produce at --rate and measure send-to-receive latency");
-  e2e->add_option("topic", eo->topic)->required();
+  e2e->add_option("topic", eo->topic, "Topic (create it first: cairn topics create)")->required();
   e2e->add_option("--rate", eo->rate, "Records/s")->required();
   e2e->add_option("--duration", eo->duration_s, "Seconds")->capture_default_str();
   e2e->add_option("--size", eo->size, "Value bytes per record (at least 8)")

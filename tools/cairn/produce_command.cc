@@ -1,18 +1,20 @@
-// cairn produce TOPIC: one record per line of standard input, batched per partition, several
-// requests in flight. Prints nothing on success; exits 6 if any record was not acknowledged.
+// cairn produce TOPIC: one record per line of standard input, sent by the client library's
+// Producer (batched per partition, idempotent, retried across a lost connection or a broker
+// restart until its delivery timeout). Exits 6 if any record was not acknowledged; on a
+// terminal, says how many were.
 #include <fmt/format.h>
 #include <poll.h>
 #include <unistd.h>
 
-#include <condition_variable>
 #include <cstring>
 #include <mutex>
 #include <optional>
 
-#include "cairn/partitioner.h"
-#include "protocol/messages/produce.h"
-#include "protocol/record_batch_builder.h"
+#include "cairn/producer.h"
+#include "protocol/types.h"
 #include "tools/cairn/common.h"
+#include "tools/cairn/json_record.h"
+#include "tools/cairn/record_format.h"
 
 namespace cairn::tools {
 
@@ -22,37 +24,33 @@ struct ProduceOptions {
   std::string topic;
   int32_t partition = -1;
   std::string key_separator;
-  std::string acks = "1";
+  std::vector<std::string> headers;
+  std::string input = "lines";
+  std::string acks = "all";
   uint32_t batch_bytes = 256 * 1024;
   int linger_ms = 5;
-  uint32_t max_in_flight = 16;
+  uint32_t max_in_flight = 5;
 };
 
-// Reads lines from a descriptor; next() waits at most `linger` for more input so that a slow
-// writer's lines are not held back in a half-full batch.
+// Reads lines from a descriptor, whatever bytes they hold.
 class LineReader {
  public:
   explicit LineReader(int fd) : fd_(fd), buf_(1 << 20) {}
 
-  enum class Got { kLine, kIdle, kEnd };
-  Got next(std::string_view& line, std::chrono::milliseconds linger) {
+  // The next line without its newline; nullopt at the end of input.
+  std::optional<std::string_view> next() {
     for (;;) {
       if (auto nl = find_newline()) {
-        line = std::string_view(buf_.data() + begin_, *nl - begin_);
+        std::string_view line(buf_.data() + begin_, *nl - begin_);
         begin_ = *nl + 1;
-        return Got::kLine;
+        return line;
       }
       if (eof_) {
-        if (begin_ < end_) {  // a last line without a newline
-          line = std::string_view(buf_.data() + begin_, end_ - begin_);
-          begin_ = end_;
-          return Got::kLine;
-        }
-        return Got::kEnd;
+        if (begin_ == end_) return std::nullopt;
+        std::string_view line(buf_.data() + begin_, end_ - begin_);  // a last line without a newline
+        begin_ = end_;
+        return line;
       }
-      pollfd p{fd_, POLLIN, 0};
-      int ready = ::poll(&p, 1, static_cast<int>(linger.count()));
-      if (ready == 0) return Got::kIdle;
       fill();
     }
   }
@@ -91,128 +89,126 @@ class LineReader {
   bool eof_ = false;
 };
 
-// Requests in flight and what came back, shared with the connection's I/O thread.
-class Tracker {
+// What came back, from the producer's I/O thread.
+class Outcome {
  public:
-  explicit Tracker(uint32_t max_in_flight) : max_(max_in_flight) {}
-
-  void wait_for_room() {
-    std::unique_lock lock(mu_);
-    cv_.wait(lock, [this] { return in_flight_ < max_; });
-    ++in_flight_;
-  }
-  void done(int64_t records, const Status& error) {
+  void record(int64_t line, const Status& s) {
     std::lock_guard lock(mu_);
-    --in_flight_;
-    if (error.is_ok()) {
-      acked_ += records;
-    } else {
-      failed_ += records;
-      if (first_error_.empty()) first_error_ = error.message();
+    if (s.is_ok()) {
+      ++acked_;
+      return;
     }
-    cv_.notify_all();
+    ++failed_;
+    if (first_error_.empty()) first_error_ = fmt::format("line {}: {}", line, s.message());
   }
-  void wait_all() {
-    std::unique_lock lock(mu_);
-    cv_.wait(lock, [this] { return in_flight_ == 0; });
+  int64_t acked() const {
+    std::lock_guard lock(mu_);
+    return acked_;
   }
-  int64_t failed() const { return failed_; }
-  int64_t acked() const { return acked_; }
-  const std::string& first_error() const { return first_error_; }
+  int64_t failed() const {
+    std::lock_guard lock(mu_);
+    return failed_;
+  }
+  std::string first_error() const {
+    std::lock_guard lock(mu_);
+    return first_error_;
+  }
 
  private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  uint32_t max_;
-  uint32_t in_flight_ = 0;
+  mutable std::mutex mu_;
   int64_t acked_ = 0, failed_ = 0;
   std::string first_error_;
 };
 
+std::vector<client::Header> parse_headers(const std::vector<std::string>& specs) {
+  std::vector<client::Header> headers;
+  for (const auto& spec : specs) {
+    auto eq = spec.find('=');
+    if (eq == 0 || eq == std::string::npos) {
+      throw CliError(kExitUsage, "--header must be KEY=VALUE, got '" + spec + "'");
+    }
+    headers.push_back({spec.substr(0, eq), spec.substr(eq + 1)});
+  }
+  return headers;
+}
+
 void run_produce(const ProduceOptions& opts, const GlobalOptions& global) {
-  int16_t acks = opts.acks == "all" || opts.acks == "-1" ? -1 : opts.acks == "0" ? 0 : 1;
   if (opts.acks != "0" && opts.acks != "1" && opts.acks != "all" && opts.acks != "-1") {
     throw CliError(kExitUsage, "--acks must be 0, 1 or all");
   }
-  auto conn = connect(global);
-  auto topic = describe_topic(*conn, opts.topic);
-  auto partitions = static_cast<int32_t>(topic.partitions.size());
-  if (opts.partition >= partitions) {
-    throw CliError(kExitNotFound, fmt::format("topic '{}' has no partition {} (it has {})",
-                                              opts.topic, opts.partition, partitions));
+  if (opts.partition < -1) throw CliError(kExitUsage, "--partition must be a partition number >= 0");
+  auto separator = unescape(opts.key_separator);
+  if (!separator) throw CliError(kExitUsage, "--key-separator: " + separator.error().message());
+  auto headers = parse_headers(opts.headers);
+  bool json = opts.input == "json";
+  if (json && !opts.key_separator.empty()) {
+    throw CliError(kExitUsage, "--key-separator does not go with --input json (the key is a field)");
+  }
+  {
+    auto conn = connect(global);
+    auto partitions = static_cast<int32_t>(describe_topic(*conn, opts.topic).partitions.size());
+    if (opts.partition >= partitions) {
+      throw CliError(kExitNotFound, fmt::format("topic '{}' has no partition {} (it has {})",
+                                                opts.topic, opts.partition, partitions));
+    }
   }
 
-  std::vector<protocol::RecordBatchBuilder> builders(static_cast<size_t>(partitions));
-  Tracker tracker(opts.max_in_flight);
-  int32_t sticky = 0;  // unkeyed records fill one partition's batch, then the next one's
+  client::ProducerConfig config;
+  config.broker = global.broker;
+  config.client_id = "cairn-cli";
+  config.acks = opts.acks == "all" || opts.acks == "-1" ? -1 : opts.acks == "0" ? 0 : 1;
+  config.idempotent = config.acks != 0;
+  config.batch_bytes = opts.batch_bytes;
+  config.linger = std::chrono::milliseconds(opts.linger_ms);
+  config.max_in_flight = opts.max_in_flight;
+  config.request_timeout = std::chrono::milliseconds(global.timeout_ms);
+  auto producer = check(client::Producer::create(config), "producer");
 
-  auto send = [&](int32_t p) {
-    auto& builder = builders[static_cast<size_t>(p)];
-    if (builder.empty()) return;
-    int64_t records = builder.record_count();
-    auto batch = builder.seal();
-    protocol::ProduceRequest req;
-    req.acks = acks;
-    req.timeout_ms = static_cast<uint32_t>(global.timeout_ms);
-    req.topics.push_back({opts.topic, {{p, batch}}});
-    tracker.wait_for_room();
-    if (acks == 0) {
-      conn->send_oneway(protocol::ApiKey::kProduce, req,
-                        [&tracker, records](Status s) { tracker.done(records, s); });
-      return;
-    }
-    conn->call_async<protocol::ProduceRequest, protocol::ProduceResponse>(
-        protocol::ApiKey::kProduce, req,
-        [&tracker, records](Result<client::Reply<protocol::ProduceResponse>> r) {
-          if (!r) return tracker.done(records, r.error());
-          const auto& part = r->body.topics.at(0).partitions.at(0);
-          if (part.error != protocol::ErrorCode::kNone) {
-            return tracker.done(records, Status::unavailable(std::string(protocol::error_name(part.error)) +
-                                                             (part.message.empty() ? "" : ": " + part.message)));
-          }
-          tracker.done(records, Status::ok());
-        });
-  };
-
+  Outcome outcome;
   LineReader reader(STDIN_FILENO);
-  std::string_view line;
-  auto now = timestamp_from_millis(0);
-  for (;;) {
-    auto got = reader.next(line, std::chrono::milliseconds(opts.linger_ms));
-    if (got == LineReader::Got::kEnd) break;
-    if (got == LineReader::Got::kIdle) {
-      for (int32_t p = 0; p < partitions; ++p) send(p);
-      continue;
-    }
-    std::optional<protocol::Bytes> key;
-    std::string_view value = line;
-    if (!opts.key_separator.empty()) {
-      if (auto at = line.find(opts.key_separator); at != std::string_view::npos) {
-        key = protocol::as_bytes(line.substr(0, at));
-        value = line.substr(at + opts.key_separator.size());
+  int64_t line_number = 0;
+  while (auto line = reader.next()) {
+    ++line_number;
+    client::ProducerRecord record;
+    record.topic = opts.topic;
+    if (json) {
+      if (line->find_first_not_of(" \t\r") == std::string_view::npos) continue;  // a blank line
+      auto parsed = parse_json_record(*line);
+      if (!parsed) {
+        outcome.record(line_number, parsed.error());
+        continue;
       }
-    }
-    int32_t p = opts.partition >= 0 ? opts.partition
-                : key            ? client::partition_for_key(*key, partitions)
-                                 : sticky;
-    now = system_now();
-    auto& builder = builders[static_cast<size_t>(p)];
-    if (!builder.empty() &&
-        builder.size_bytes() + builder.record_size(now, key, protocol::as_bytes(value)) > opts.batch_bytes) {
-      send(p);
-      if (!key && opts.partition < 0) {
-        sticky = (sticky + 1) % partitions;
-        p = sticky;
+      record.key = std::move(parsed->key);
+      record.value = std::move(parsed->value);
+      for (auto& [k, v] : parsed->headers) record.headers.push_back({std::move(k), std::move(v)});
+      record.partition = parsed->partition;
+      if (parsed->timestamp_ms) record.timestamp = timestamp_from_millis(*parsed->timestamp_ms);
+    } else {
+      std::string_view value = *line;
+      if (!separator->empty()) {
+        if (auto at = value.find(*separator); at != std::string_view::npos) {
+          record.key = std::string(value.substr(0, at));
+          value = value.substr(at + separator->size());
+        }
       }
+      record.value = std::string(value);
     }
-    builders[static_cast<size_t>(p)].append(now, key, protocol::as_bytes(value));
+    record.headers.insert(record.headers.end(), headers.begin(), headers.end());
+    if (opts.partition >= 0) record.partition = opts.partition;
+    Status s = producer->send(std::move(record), [&outcome, line_number](Result<client::RecordMetadata> r) {
+      outcome.record(line_number, r ? Status::ok() : r.error());
+    });
+    if (!s.is_ok()) outcome.record(line_number, s);  // refused before sending: too large, say
   }
-  for (int32_t p = 0; p < partitions; ++p) send(p);
-  tracker.wait_all();
-  if (tracker.failed() > 0) {
+  producer->close();  // sends the rest and waits for every acknowledgement or failure
+  if (outcome.failed() > 0) {
     throw CliError(kExitNotAcknowledged,
-                   fmt::format("{} of {} records were not acknowledged: {}", tracker.failed(),
-                               tracker.failed() + tracker.acked(), tracker.first_error()));
+                   fmt::format("{} of {} records were not acknowledged; the first, {}", outcome.failed(),
+                               line_number, outcome.first_error()));
+  }
+  if (::isatty(STDERR_FILENO)) {
+    fmt::print(stderr, "{} record{} produced to {}\n", outcome.acked(), outcome.acked() == 1 ? "" : "s",
+               opts.topic);
   }
 }
 
@@ -220,17 +216,24 @@ void run_produce(const ProduceOptions& opts, const GlobalOptions& global) {
 
 void add_produce_command(CLI::App& app, const GlobalOptions& global) {
   auto opts = std::make_shared<ProduceOptions>();
-  auto* cmd = app.add_subcommand("produce", "Produce one record per line of standard input");
+  auto* cmd = app.add_subcommand(
+      "produce", "Produce one record per line of standard input (idempotent, acks=all, retried)");
   cmd->add_option("topic", opts->topic, "Topic")->required();
-  cmd->add_option("--partition", opts->partition, "Send every record to this partition");
-  cmd->add_option("--key-separator", opts->key_separator,
-                  "Split each line into key and value at the first SEP; keyed records go to a "
-                  "partition by hash of the key");
+  cmd->add_option("-p,--partition", opts->partition, "Send every record to this partition");
+  cmd->add_option("-K,--key-separator", opts->key_separator,
+                  "Split each line into key and value at the first SEP (escapes: \\\\t, \\\\xNN); "
+                  "keyed records go to a partition by hash of the key");
+  cmd->add_option("-H,--header", opts->headers, "Add a header KEY=VALUE to every record (repeatable)");
+  cmd->add_option("--input", opts->input,
+                  "lines (one record per line) or json (one object per line, as consume -f json "
+                  "prints: key, value, key_base64, value_base64, headers, partition, timestamp)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"lines", "json"}));
   cmd->add_option("--acks", opts->acks, "0 (no acknowledgement), 1 or all")->capture_default_str();
   cmd->add_option("--batch-bytes", opts->batch_bytes, "Largest batch sent")->capture_default_str();
-  cmd->add_option("--linger-ms", opts->linger_ms, "Send a partial batch when input pauses this long")
+  cmd->add_option("--linger-ms", opts->linger_ms, "How long a batch waits for more records")
       ->capture_default_str();
-  cmd->add_option("--max-in-flight", opts->max_in_flight, "Requests awaiting acknowledgement")
+  cmd->add_option("--max-in-flight", opts->max_in_flight, "Requests awaiting acknowledgement, per partition")
       ->capture_default_str();
   cmd->callback([opts, &global] { run_produce(*opts, global); });
 }

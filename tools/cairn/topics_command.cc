@@ -56,6 +56,8 @@ void add_topics_command(CLI::App& app, const GlobalOptions& global) {
                            ApiKey::kCreateTopics, req),
                        "create topic");
     for (const auto& r : reply->results) check_topic_result(r);
+    int32_t n = create_opts->partitions;
+    fmt::print("created topic {} with {} partition{}\n", create_opts->name, n, n == 1 ? "" : "s");
   });
 
   auto* list = topics->add_subcommand("list", "List topic names, one per line");
@@ -97,6 +99,7 @@ void add_topics_command(CLI::App& app, const GlobalOptions& global) {
                            ApiKey::kDeleteTopics, req),
                        "delete topic");
     for (const auto& r : reply->results) check_topic_result(r);
+    fmt::print("deleted topic {}\n", *delete_name);
   });
 }
 

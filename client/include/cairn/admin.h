@@ -4,8 +4,9 @@
 //
 // Thread-safety: every method may be called from any thread; each call waits for its answer.
 // Errors are Status values: kNotFound for an unknown topic or group, kInvalidArgument for a
-// request the broker refused (the message names its error code), kUnavailable when the broker
-// cannot be reached.
+// request the broker refused for good and kUnavailable for one it refused for now (a full disk,
+// a broker stopping, an offline partition; the message names the broker's error code), or when
+// the broker cannot be reached; kCorruption for a reply that lacks what was asked.
 
 #include <chrono>
 #include <cstdint>
@@ -16,9 +17,7 @@
 #include <vector>
 
 #include "cairn/record.h"
-#include "protocol/messages/admin.h"
-#include "protocol/messages/group.h"
-#include "protocol/status.h"
+#include "cairn/status.h"
 
 namespace cairn::client {
 
@@ -29,10 +28,47 @@ struct AdminConfig {
   std::chrono::milliseconds connect_timeout{5'000};
 };
 
+// A topic's settings. -1 in a numeric field means "no limit" for retention when described, and
+// "the broker's default" when creating (so does an empty durability).
+struct TopicSettings {
+  int64_t retention_ms = -1;
+  int64_t retention_bytes = -1;
+  int64_t segment_bytes = -1;
+  int64_t segment_ms = -1;
+  std::string durability;  // "always", "interval:MS" or "never"
+};
+
 struct NewTopicSpec {
   std::string name;
   int32_t partitions = 1;
-  protocol::TopicSettings settings;  // -1 / "" fields take the broker's defaults
+  TopicSettings settings;
+};
+
+struct PartitionDescription {
+  int32_t partition = 0;
+  Status status;  // OK, or why the broker cannot serve the partition now (offline, disk failed)
+  int64_t log_start_offset = 0;
+  int64_t high_watermark = 0;  // the next offset to be written
+  int64_t size_bytes = 0;
+};
+
+struct TopicDescription {
+  std::string name;
+  TopicSettings settings;
+  std::vector<PartitionDescription> partitions;
+};
+
+struct GroupListing {
+  std::string group_id;
+  std::string state;  // Empty, PreparingRebalance, Stable
+  int32_t members = 0;
+};
+
+struct GroupMemberDescription {
+  std::string member_id;
+  std::string client_id;
+  std::string host;
+  std::vector<TopicPartition> assignment;
 };
 
 struct GroupPartitionLag {
@@ -44,8 +80,13 @@ struct GroupPartitionLag {
 };
 
 struct GroupDescription {
-  protocol::DescribedGroup group;
-  std::vector<GroupPartitionLag> partitions;  // every partition of a topic the group commits to or consumes
+  std::string group_id;
+  std::string state;
+  std::string strategy;
+  int32_t generation = 0;
+  std::vector<GroupMemberDescription> members;
+  // Every partition of a topic the group commits to or consumes.
+  std::vector<GroupPartitionLag> partitions;
 };
 
 // Where reset_offsets moves a group's position.
@@ -71,9 +112,9 @@ class Admin {
   Status create_topic(const NewTopicSpec& spec);
   Status delete_topic(const std::string& name);
   Result<std::vector<std::string>> list_topics();
-  Result<protocol::TopicMetadata> describe_topic(const std::string& name);
+  Result<TopicDescription> describe_topic(const std::string& name);
 
-  Result<std::vector<protocol::GroupListing>> list_groups();
+  Result<std::vector<GroupListing>> list_groups();
   // Members, assignment, and each partition's committed offset, end offset and lag.
   Result<GroupDescription> describe_group(const std::string& group);
   // Where `target` puts each partition of `topic` (or only `partition`). An offset outside a

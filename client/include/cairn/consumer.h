@@ -28,7 +28,8 @@
 // it); only close() may be called from another thread. Errors are Status values: kUnavailable
 // for a broker that cannot be reached, kFenced when a commit arrives after the group moved on
 // (the records since the last commit will be delivered again, to whoever owns them now),
-// kCorruption for a batch that fails verification.
+// kCorruption for a batch that fails verification or a broker reply that lacks a partition it
+// was asked about (a commit, a committed offset, an offset lookup).
 
 #include <chrono>
 #include <cstdint>
@@ -40,7 +41,7 @@
 #include <vector>
 
 #include "cairn/record.h"
-#include "protocol/status.h"
+#include "cairn/status.h"
 
 namespace cairn::client {
 

@@ -3,23 +3,25 @@
 // cairn::client::Producer: sends records to a broker, batched per partition.
 //
 // Records are appended to an open batch of their partition; a batch goes out when it reaches
-// batch_bytes or has waited linger. An idempotent producer keeps up to max_in_flight requests in
-// flight per partition (one otherwise); when one must be retried, it and every one behind it are
-// sent again in order, so records of one partition are stored in the order they were sent,
-// retries included. Retriable failures
-// (a lost connection, a full disk, a broker restarting) are retried with backoff until the
-// delivery timeout. The producer is idempotent by default: the broker gives it a producer id and
-// each batch carries a per-partition sequence, so a retried batch that was in fact stored is not
-// stored twice. If a batch fails for good, the batches queued behind it on the same partition
-// fail too (their order could not be kept).
+// batch_bytes (or the broker's max batch bytes, if smaller) or has waited linger. Batches of
+// several partitions that are ready together share one request. An idempotent producer keeps up
+// to max_in_flight requests in flight per partition (one otherwise); when one must be retried, it
+// and every one behind it are sent again in order, so records of one partition are stored in
+// the order they were sent, retries included. Retriable failures (a lost connection, a full
+// disk, a broker restarting) are retried with backoff until the delivery timeout. The producer
+// is idempotent by default: the broker gives it a producer id and each batch carries a
+// per-partition sequence, so a retried batch that was in fact stored is not stored twice. If a
+// batch fails for good, the batches queued behind it on the same partition fail too (their order
+// could not be kept), and the producer takes a new id before it sends more.
 //
 // Memory: at most buffer_bytes of records wait to be sent; send() then blocks up to max_block
 // (or fails at once, as configured). Thread-safety: send(), flush() and close() may be called
 // from any thread. Delivery callbacks run on the producer's I/O thread, in send order per
 // partition; keep them short and never call flush() or close() from one. Errors are Status
 // values: kUnavailable/kTimedOut for delivery that did not succeed in time, kNotFound for an
-// unknown topic, kInvalidArgument for a record the broker refused, kOutOfOrder/kFenced for an
-// idempotence violation.
+// unknown topic, kInvalidArgument for a record the broker refused (or, at send(), one too large
+// for the broker's max batch bytes), kOutOfOrder/kFenced for an idempotence violation,
+// kCorruption for a broker reply that does not answer for the batch.
 
 #include <chrono>
 #include <cstdint>
@@ -29,7 +31,7 @@
 #include <string>
 
 #include "cairn/record.h"
-#include "protocol/status.h"
+#include "cairn/status.h"
 
 namespace cairn::client {
 
@@ -77,7 +79,7 @@ class Producer {
   std::future<Result<RecordMetadata>> send(ProducerRecord record);
 
   // Sends everything queued at once and waits until every record sent so far is acknowledged
-  // or failed. kTimedOut if that takes longer than `timeout`.
+  // or failed and its callback has run. kTimedOut if that takes longer than `timeout`.
   Status flush(std::chrono::milliseconds timeout = std::chrono::milliseconds::max());
   // Flushes (up to the delivery timeout) and stops; later sends fail.
   void close();

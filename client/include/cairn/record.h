@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "protocol/types.h"
+#include "cairn/status.h"
 
 namespace cairn::client {
 

@@ -170,6 +170,26 @@ TEST(Messages, FetchResponseWithExternalBytesLeavesRoomForThem) {
   EXPECT_EQ(load_le<uint32_t>(out.data()), out.size() - 4 + 300);
 }
 
+TEST(Messages, ProduceRequestWithExternalBytesLeavesRoomForThemAndDecodesOnceTheyAreIn) {
+  std::vector<std::byte> batch(120, std::byte{5});
+  ProduceRequest r;
+  r.acks = -1;
+  r.topics.push_back({"t", {{0, {}, 120, 3}}});
+  std::vector<std::byte> out;
+  Encoder e(out);
+  r.encode(e, 0);
+  ASSERT_EQ(e.external().size(), 1u);
+  EXPECT_EQ(e.external()[0].id, 3u);
+  EXPECT_EQ(e.external()[0].size, 120u);
+  EXPECT_EQ(e.external()[0].at, out.size());  // the records are the last field
+  // What the transport sends: the bytes with the external ones in their place.
+  out.insert(out.end(), batch.begin(), batch.end());
+  auto back = ProduceRequest::decode(out, 0);
+  ASSERT_TRUE(back) << back.error().to_string();
+  ASSERT_EQ(back->topics[0].partitions[0].records.size(), 120u);
+  EXPECT_EQ(back->topics[0].partitions[0].records[0], std::byte{5});
+}
+
 TEST(Messages, ListOffsetsRoundTrip) {
   ListOffsetsRequest l;
   l.topics.push_back({"t", {{0, kEarliestTimestamp}, {1, kLatestTimestamp}, {2, 1'700'000'000'000}}});

@@ -2,6 +2,7 @@
 // partition, or by several consumers in a group.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <atomic>
 #include <vector>
 
@@ -44,9 +45,15 @@ void consume(const PerfOptions& o, const GlobalOptions& global,
       s = records.error();
       break;
     }
+    // Count only up to o.count in all: consumers share the total, and a poll may return more.
+    auto n = static_cast<int64_t>(records->size());
+    int64_t before = totals.received.fetch_add(n);
+    int64_t counted = std::clamp<int64_t>(o.count - before, 0, n);
     int64_t b = 0;
-    for (const auto& r : *records) b += static_cast<int64_t>(r.value ? r.value->size() : 0);
-    totals.received += static_cast<int64_t>(records->size());
+    for (int64_t i = 0; i < counted; ++i) {
+      const auto& r = (*records)[static_cast<size_t>(i)];
+      b += static_cast<int64_t>(r.value ? r.value->size() : 0);
+    }
     totals.bytes += b;
     if (!records->empty()) idle_since = Clock::now();
     if (Clock::now() - idle_since > std::chrono::seconds(10)) {
@@ -77,8 +84,9 @@ void run_consume(const PerfOptions& o, const GlobalOptions& global) {
   auto start = Clock::now();
   Progress progress(!o.json, [&] {
     double secs = std::chrono::duration<double>(Clock::now() - start).count();
-    return fmt::format("consumed {}/{}, {:.0f} records/s", totals.received.load(), o.count,
-                       totals.received / secs);
+    int64_t received = std::min(totals.received.load(), o.count);
+    return fmt::format("consumed {}/{}, {:.0f} records/s", received, o.count,
+                       static_cast<double>(received) / secs);
   });
   std::vector<std::thread> threads;
   for (int c = 0; c < o.consumers; ++c) {
@@ -86,7 +94,8 @@ void run_consume(const PerfOptions& o, const GlobalOptions& global) {
   }
   for (auto& t : threads) t.join();
   double secs = std::chrono::duration<double>(Clock::now() - start).count();
-  int64_t received = totals.received.load();
+  progress.stop();
+  int64_t received = std::min(totals.received.load(), o.count);
   if (!totals.error.empty() && received < o.count && !stop_requested()) {
     throw CliError(kExitError, "consume: " + totals.error);
   }
@@ -103,7 +112,7 @@ void run_consume(const PerfOptions& o, const GlobalOptions& global) {
                received, secs, rps, mbs, o.consumers,
                o.group.empty() ? "" : ", group " + o.group);
   }
-  fmt::print("RESULT mode=consume n={} msgs_s={:.0f} mb_s={:.1f}\n", received, rps, mbs);
+  if (!o.json) fmt::print("RESULT mode=consume n={} msgs_s={:.0f} mb_s={:.1f}\n", received, rps, mbs);
 }
 
 }  // namespace cairn::tools::perf

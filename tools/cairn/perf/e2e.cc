@@ -128,9 +128,11 @@ void run_e2e(const PerfOptions& o, const GlobalOptions& global) {
                e2e.percentile(50), e2e.percentile(90), e2e.percentile(99), e2e.percentile(99.9),
                e2e.max());
   }
-  fmt::print("RESULT mode=e2e n={} achieved_rate={:.0f} p50_us={} p99_us={} p999_us={}\n",
-             received.load(), achieved, e2e.percentile(50), e2e.percentile(99),
-             e2e.percentile(99.9));
+  if (!o.json) {
+    fmt::print("RESULT mode=e2e n={} achieved_rate={:.0f} p50_us={} p99_us={} p999_us={}\n",
+               received.load(), achieved, e2e.percentile(50), e2e.percentile(99),
+               e2e.percentile(99.9));
+  }
   if (received < expected) {
     throw CliError(kExitError, fmt::format("only {} of {} records arrived", received.load(),
                                            expected.load()));

@@ -5,7 +5,7 @@
 // Latency under --rate is measured from each record's intended send time, not from when send()
 // was called, so a stalled broker shows up as latency instead of a slower sender (no coordinated
 // omission). Every run ends with one "RESULT key=value ..." line (the peers harness reads it);
-// --json prints one JSON object instead of the human lines. A stop signal (SIGINT, SIGTERM,
+// --json prints one JSON object instead, and nothing else on stdout. A stop signal (SIGINT, SIGTERM,
 // SIGHUP) ends a run early, and it reports what it measured until then.
 //
 // Each runner is called on the main thread, starts its own producer and consumer threads, joins
@@ -53,12 +53,14 @@ void run_e2e(const PerfOptions& o, const GlobalOptions& global);
 // Sleeps until `t`, for an open-loop sender.
 void pace_until(Clock::time_point t);
 
-// A progress line on stderr, once a second while it lives, when stderr is a terminal and
+// A progress line on stderr, once a second until stop(), when stderr is a terminal and
 // `enabled`. `line` runs on the progress thread.
 class Progress {
  public:
   Progress(bool enabled, std::function<std::string()> line);
-  ~Progress();
+  ~Progress();  // stop()
+  // Clears the line and ends the updates; call it before printing the summary. Idempotent.
+  void stop();
   Progress(const Progress&) = delete;
   Progress& operator=(const Progress&) = delete;
 

@@ -127,6 +127,7 @@ void run_produce(const PerfOptions& o, const GlobalOptions& global) {
   for (auto& t : threads) t.join();
   double secs = std::chrono::duration<double>(Clock::now() - start).count();
   for (auto& p : producers) p->close();  // every callback has run once close() returns
+  progress.stop();
 
   Histogram all;
   int64_t acked = 0, failed = 0;
@@ -163,10 +164,12 @@ void run_produce(const PerfOptions& o, const GlobalOptions& global) {
                  all.percentile(99), all.percentile(99.9), all.max());
     }
   }
-  fmt::print(
-      "RESULT mode=produce n={} msgs_s={:.0f} mb_s={:.1f} p50_us={} p99_us={} p999_us={} "
-      "achieved_rate={:.0f} failed={}\n",
-      count, rps, mbs, all.percentile(50), all.percentile(99), all.percentile(99.9), rps, failed);
+  if (!o.json) {
+    fmt::print(
+        "RESULT mode=produce n={} msgs_s={:.0f} mb_s={:.1f} p50_us={} p99_us={} p999_us={} "
+        "achieved_rate={:.0f} failed={}\n",
+        count, rps, mbs, all.percentile(50), all.percentile(99), all.percentile(99.9), rps, failed);
+  }
   std::fflush(stdout);
   if (failed > 0) {
     throw CliError(kExitNotAcknowledged,

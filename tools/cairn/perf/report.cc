@@ -19,7 +19,9 @@ Progress::Progress(bool enabled, std::function<std::string()> line) {
   });
 }
 
-Progress::~Progress() {
+Progress::~Progress() { stop(); }
+
+void Progress::stop() {
   {
     std::lock_guard lock(mu_);
     stop_ = true;

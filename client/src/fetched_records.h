@@ -1,0 +1,49 @@
+#pragma once
+
+// Decoding a Fetch answer into the consumer's records: each partition's stored batches, checked
+// as PROTOCOL.md says a stored batch must be, from the offset asked for up to the first batch
+// that fails verification. Plain functions, on whatever thread the answer arrives.
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include "cairn/consumer.h"
+#include "cairn/record.h"
+#include "protocol/error_code.h"
+#include "protocol/messages/fetch.h"
+
+namespace cairn::client {
+
+// One partition's part of a Fetch answer, decoded.
+struct FetchedPartition {
+  TopicPartition tp;
+  protocol::ErrorCode error = protocol::ErrorCode::kNone;
+  int64_t high_watermark = -1;
+  std::vector<ConsumerRecord> records;
+  size_t bytes = 0;         // as counted against max_buffered_bytes
+  int64_t next_fetch = -1;  // after the last whole batch
+  Status corruption;        // the batch at next_fetch failed verification
+  int64_t resume_at = -1;   // then: where a reader can go on past it
+};
+
+// What a record counts against the consumer's buffer limits.
+size_t buffered_size(const ConsumerRecord& r);
+
+// Where a reader can go on after the batch at the front of `bytes`, which failed verification
+// at `offset`: the next batch's base offset when that one's header checksum (over its base
+// offset and length) holds; else its own end, when its header checksum holds and its record
+// count agrees with its last offset delta (one damaged byte cannot change both); else offset + 1,
+// which may meet the same batch again.
+int64_t resume_offset(protocol::Bytes bytes, int64_t offset);
+
+// Decodes one partition's records from offset `asked` on, up to the first batch that fails
+// verification: the records before it are kept, and that batch is described in `out`.
+void decode_partition(protocol::Bytes records, int64_t asked, FetchedPartition& out);
+
+// Decodes every partition of `response` that was asked for (`asked`: partition -> offset).
+std::vector<FetchedPartition> decode_fetch(const protocol::FetchResponse& response,
+                                           const std::map<TopicPartition, int64_t>& asked);
+
+}  // namespace cairn::client

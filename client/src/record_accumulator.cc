@@ -1,0 +1,187 @@
+#include "client/src/record_accumulator.h"
+
+#include <algorithm>
+
+#include "cairn/partitioner.h"
+
+namespace cairn::client {
+
+namespace {
+
+SteadyTime now() { return std::chrono::steady_clock::now(); }
+
+// What a record costs the buffer beyond its bytes in the batch; also a margin for the varints
+// (timestamp and offset deltas) that grow once the batch is not empty.
+constexpr size_t kRecordOverhead = 16;
+
+}  // namespace
+
+RecordAccumulator::RecordAccumulator(const ProducerConfig& config) : config_(config) {}
+
+size_t RecordAccumulator::batch_limit() const {
+  return max_batch_bytes_ > 0 ? std::min(config_.batch_bytes, max_batch_bytes_) : config_.batch_bytes;
+}
+
+void RecordAccumulator::set_max_batch_bytes(size_t bytes) {
+  std::lock_guard lock(mu_);
+  max_batch_bytes_ = bytes;
+}
+
+int32_t RecordAccumulator::choose_partition(const ProducerRecord& record, int32_t partitions,
+                                            bool keyed) {
+  if (record.partition) return *record.partition;
+  if (config_.partitioning == Partitioning::kRoundRobin) return sticky_[record.topic]++ % partitions;
+  if (keyed) return partition_for_key(protocol::as_bytes(*record.key), partitions);
+  return sticky_[record.topic] % partitions;
+}
+
+void RecordAccumulator::close_open(PartitionQueue& q) { q.closed.push_back(std::move(q.open)); }
+
+Result<bool> RecordAccumulator::append(const ProducerRecord& record, int32_t partitions,
+                                       Producer::Callback done) {
+  Timestamp ts = record.timestamp.value_or(system_now());
+  std::vector<protocol::HeaderEntry> headers;
+  for (const auto& h : record.headers) {
+    headers.push_back({h.key, h.value ? std::optional(protocol::as_bytes(*h.value)) : std::nullopt});
+  }
+  auto key = record.key ? std::optional(protocol::as_bytes(*record.key)) : std::nullopt;
+  auto value = record.value ? std::optional(protocol::as_bytes(*record.value)) : std::nullopt;
+  size_t record_bytes = protocol::RecordBatchBuilder().record_size(ts, key, value, headers);
+
+  std::unique_lock lock(mu_);
+  if (closing_) return Status::unavailable("producer is closed");
+  if (record.partition && (*record.partition < 0 || *record.partition >= partitions)) {
+    return Status::not_found("topic '" + record.topic + "' has no partition " +
+                             std::to_string(*record.partition));
+  }
+  if (max_batch_bytes_ > 0 && protocol::batch::kHeaderSize + record_bytes > max_batch_bytes_) {
+    return Status::invalid_argument(
+        "a record of " + std::to_string(record_bytes) + " bytes cannot fit in a batch: the " +
+        "broker's max batch bytes is " + std::to_string(max_batch_bytes_) + ", and a batch " +
+        "header takes " + std::to_string(protocol::batch::kHeaderSize));
+  }
+  TopicPartition tp{record.topic, choose_partition(record, partitions, key.has_value())};
+  size_t size = record_bytes + kRecordOverhead;
+  auto deadline = now() + config_.max_block;
+  while (buffered_ + size > config_.buffer_bytes && buffered_ > 0 && !closing_) {
+    if (!config_.block_when_full) return Status::unavailable("producer buffer is full");
+    if (room_.wait_until(lock, deadline) == std::cv_status::timeout) {
+      return Status::timed_out("producer buffer stayed full for " +
+                               std::to_string(config_.max_block.count()) + " ms");
+    }
+  }
+  if (closing_) return Status::unavailable("producer is closed");
+  // The sender is woken only when it has something new to do: a closed batch to send, or a new
+  // batch whose linger to time. A wake-up per record would cost a futex call each.
+  bool wake = false;
+  size_t limit = batch_limit();
+  PartitionQueue& q = queues_[tp];
+  if (q.open && q.open->builder.size_bytes() + size > limit) {
+    close_open(q);
+    wake = true;
+    if (!key && !record.partition && config_.partitioning == Partitioning::kKeyHash) {
+      // The sticky partition's batch is full: the next unkeyed records start another one.
+      tp.partition = ++sticky_[record.topic] % partitions;
+    }
+  }
+  PartitionQueue& target = queues_[tp];
+  if (!target.open) {
+    target.open = std::make_unique<ProducerBatch>();
+    target.open->tp = tp;
+    target.open->created = now();
+    wake = true;
+  }
+  ProducerBatch& b = *target.open;
+  b.builder.append(ts, key, value, headers);
+  b.callbacks.push_back(std::move(done));
+  b.timestamps.push_back(ts);
+  b.bytes += size;
+  buffered_ += size;
+  ++unresolved_;
+  if (b.builder.size_bytes() >= limit) {
+    close_open(target);
+    wake = true;
+  }
+  return wake;
+}
+
+std::vector<BatchPtr> RecordAccumulator::drain(
+    SteadyTime t, size_t max_in_flight, const std::function<size_t(const TopicPartition&)>& with_sender,
+    SteadyTime& next_wake) {
+  std::vector<BatchPtr> out;
+  std::lock_guard lock(mu_);
+  for (auto& [tp, q] : queues_) {
+    size_t taken = q.closed.size();
+    for (auto& b : q.closed) out.push_back(std::move(b));
+    q.closed.clear();
+    if (!q.open) continue;
+    SteadyTime lingered = q.open->created + config_.linger;
+    bool due = flushing_ || closing_ || t >= lingered;
+    // A due batch is taken only when it can be sent soon; behind a full pipeline it keeps
+    // filling instead (an answer wakes the sender). Taking it anyway would, at linger 0, queue
+    // one tiny batch per record and fall further behind under load.
+    if (due && with_sender(tp) + taken < max_in_flight) {
+      out.push_back(std::move(q.open));
+    } else if (!due) {
+      next_wake = std::min(next_wake, lingered);
+    }
+  }
+  return out;
+}
+
+std::vector<BatchPtr> RecordAccumulator::take_closed(const TopicPartition& tp) {
+  std::vector<BatchPtr> out;
+  std::lock_guard lock(mu_);
+  auto it = queues_.find(tp);
+  if (it == queues_.end()) return out;
+  for (auto& b : it->second.closed) out.push_back(std::move(b));
+  it->second.closed.clear();
+  return out;
+}
+
+std::vector<BatchPtr> RecordAccumulator::take_all() {
+  std::vector<BatchPtr> out;
+  std::lock_guard lock(mu_);
+  for (auto& [tp, q] : queues_) {
+    for (auto& b : q.closed) out.push_back(std::move(b));
+    q.closed.clear();
+    if (q.open) out.push_back(std::move(q.open));
+  }
+  return out;
+}
+
+void RecordAccumulator::release_memory(size_t bytes) {
+  std::lock_guard lock(mu_);
+  buffered_ -= bytes;
+  room_.notify_all();
+}
+
+void RecordAccumulator::resolved(size_t records) {
+  std::lock_guard lock(mu_);
+  unresolved_ -= records;
+  resolved_.notify_all();
+}
+
+bool RecordAccumulator::flush(std::chrono::milliseconds timeout,
+                              const std::function<void()>& wake_sender) {
+  {
+    std::lock_guard lock(mu_);
+    flushing_ = true;
+  }
+  wake_sender();
+  std::unique_lock lock(mu_);
+  auto all_resolved = [this] { return unresolved_ == 0; };
+  bool done = timeout == std::chrono::milliseconds::max()
+                  ? (resolved_.wait(lock, all_resolved), true)
+                  : resolved_.wait_for(lock, timeout, all_resolved);
+  flushing_ = false;
+  return done;
+}
+
+void RecordAccumulator::close() {
+  std::lock_guard lock(mu_);
+  closing_ = true;
+  room_.notify_all();
+}
+
+}  // namespace cairn::client

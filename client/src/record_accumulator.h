@@ -1,0 +1,113 @@
+#pragma once
+
+// RecordAccumulator: the producer's records waiting to be sent, batched per partition, and the
+// buffer memory they hold (Kafka's RecordAccumulator).
+//
+// append() puts a record into its partition's open batch, choosing the partition (explicit, key
+// hash, sticky or round robin) and blocking while the buffer is full. A batch closes when it
+// reaches the batch size (or the broker's max batch bytes, if smaller). The sender drain()s closed
+// batches, and open ones once they have lingered; from then on it owns them, seals them and sends
+// them until each is acknowledged or fails, and gives their memory back with release_memory() and
+// then resolved().
+//
+// Threads: shared by the application threads that append and flush, the sender's thread that
+// drains, and the connection's I/O thread that releases; every member is guarded by mu_. Delivery
+// callbacks are only stored here, never called. Owned through shared_ptr by the Producer and its
+// Sender. Lock order: the Sender's mutex may be held when calling in here, never the reverse.
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "cairn/producer.h"
+#include "protocol/record_batch_builder.h"
+
+namespace cairn::client {
+
+using SteadyTime = std::chrono::steady_clock::time_point;
+
+// One partition's batch, from its first record until its records are resolved.
+struct ProducerBatch {
+  TopicPartition tp;
+  protocol::RecordBatchBuilder builder;
+  std::vector<Producer::Callback> callbacks;
+  std::vector<Timestamp> timestamps;
+  SteadyTime created;
+  size_t bytes = 0;  // buffer memory it holds
+  // Set by the sender when it seals the batch: the exact bytes every attempt sends.
+  std::shared_ptr<const std::vector<std::byte>> sealed;
+  int32_t base_sequence = -1;
+  int attempts = 0;
+  SteadyTime retry_at{};
+};
+
+using BatchPtr = std::unique_ptr<ProducerBatch>;
+
+class RecordAccumulator {
+ public:
+  explicit RecordAccumulator(const ProducerConfig& config);
+
+  // Appends `record` (its timestamp set) to a partition of its topic, which has `partitions`.
+  // Returns whether the sender should wake: a batch closed, or a new one began whose linger it
+  // must time. Errors: kUnavailable (closed; or the buffer is full and block_when_full is off),
+  // kTimedOut (full for max_block), kNotFound (no such partition), kInvalidArgument (the record
+  // alone is over the broker's max batch bytes).
+  Result<bool> append(const ProducerRecord& record, int32_t partitions, Producer::Callback done);
+
+  // The batches the sender takes now: every closed batch, then each open one whose linger has
+  // passed (at once when flushing or closing) if its partition has fewer than `max_in_flight`
+  // batches with the sender (`with_sender`, the closed ones taken now included): behind a full
+  // pipeline an open batch keeps filling instead. Lowers `next_wake` to the next linger's end.
+  std::vector<BatchPtr> drain(SteadyTime now, size_t max_in_flight,
+                              const std::function<size_t(const TopicPartition&)>& with_sender,
+                              SteadyTime& next_wake);
+  // The closed batches of `tp` not yet drained (a batch before them failed for good).
+  std::vector<BatchPtr> take_closed(const TopicPartition& tp);
+  // Every batch left, closed or open (the producer is closing).
+  std::vector<BatchPtr> take_all();
+
+  // A batch's buffer memory is free again (before its callbacks run, so a callback may send).
+  void release_memory(size_t bytes);
+  // Its records are resolved (after their callbacks ran, so flush() returns only then).
+  void resolved(size_t records);
+
+  // Makes every open batch due and waits until every record appended so far is resolved; false
+  // after `timeout`. `wake_sender` is called once the flag is set.
+  bool flush(std::chrono::milliseconds timeout, const std::function<void()>& wake_sender);
+  // From now on append() fails, and open batches are due.
+  void close();
+  // The broker's limit (0: not known): no batch grows past it, no record over it is taken.
+  void set_max_batch_bytes(size_t bytes);
+
+ private:
+  struct PartitionQueue {
+    BatchPtr open;
+    std::deque<BatchPtr> closed;
+  };
+
+  int32_t choose_partition(const ProducerRecord& record, int32_t partitions, bool keyed);
+  size_t batch_limit() const;
+  void close_open(PartitionQueue& q);
+
+  const ProducerConfig config_;
+  mutable std::mutex mu_;
+  std::condition_variable room_;      // buffer memory freed
+  std::condition_variable resolved_;  // records resolved
+  std::map<TopicPartition, PartitionQueue> queues_;
+  std::map<std::string, int32_t> sticky_;  // unkeyed records fill one partition's batch at a time
+  size_t buffered_ = 0;
+  size_t unresolved_ = 0;
+  size_t max_batch_bytes_ = 0;
+  bool flushing_ = false;
+  bool closing_ = false;
+};
+
+}  // namespace cairn::client

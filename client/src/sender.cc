@@ -1,0 +1,351 @@
+#include "client/src/sender.h"
+
+#include <algorithm>
+
+#include "client/src/retry.h"
+#include "client/src/wire_status.h"
+#include "protocol/messages/init_producer_id.h"
+
+namespace cairn::client {
+
+namespace {
+
+SteadyTime now() { return std::chrono::steady_clock::now(); }
+
+Result<protocol::InitProducerIdResponse> init_producer_id(Connection& c) {
+  auto r = c.call<protocol::InitProducerIdRequest, protocol::InitProducerIdResponse>(
+      protocol::ApiKey::kInitProducerId, protocol::InitProducerIdRequest{});
+  if (!r) return r.error().with_context("InitProducerId");
+  // The producer cannot start without an id, whatever the code: a refusal is worth retrying.
+  if (r->body.error != protocol::ErrorCode::kNone) {
+    return Status::unavailable("InitProducerId: " + std::string(protocol::error_name(r->body.error)));
+  }
+  return r->body;
+}
+
+}  // namespace
+
+Sender::Sender(const ProducerConfig& config, std::shared_ptr<RecordAccumulator> accumulator)
+    : config_(config), accumulator_(std::move(accumulator)) {}
+
+Sender::~Sender() {
+  // stop() joins the thread; if the thread itself let go of the last reference, it is ending.
+  if (thread_.joinable()) thread_.detach();
+}
+
+Status Sender::connect() {
+  ConnectionOptions o{config_.broker, config_.client_id, config_.connect_timeout,
+                      config_.request_timeout};
+  auto c = Connection::connect(o);
+  if (!c) return c.error();
+  std::shared_ptr<Connection> fresh(std::move(*c));
+  accumulator_->set_max_batch_bytes(fresh->broker_info().max_batch_bytes);
+  bool need_id;
+  {
+    std::lock_guard lock(mu_);
+    need_id = config_.idempotent && (producer_id_ < 0 || renew_producer_id_);
+  }
+  if (need_id) {
+    auto id = init_producer_id(*fresh);
+    if (!id) return id.error();
+    std::lock_guard lock(mu_);
+    producer_id_ = id->producer_id;
+    producer_epoch_ = id->producer_epoch;
+    if (renew_producer_id_) {
+      for (auto& [tp, p] : pipelines_) p.next_sequence = 0;
+      renew_producer_id_ = false;
+    }
+  }
+  std::shared_ptr<Connection> old;
+  {
+    std::lock_guard lock(conn_mu_);
+    old = std::exchange(conn_, std::move(fresh));
+  }
+  return Status::ok();  // `old` closes here, outside the locks: its callbacks take mu_
+}
+
+Result<std::shared_ptr<Connection>> Sender::connection() {
+  auto usable = [this]() -> std::shared_ptr<Connection> {
+    {
+      std::lock_guard lock(mu_);
+      if (renew_producer_id_) return nullptr;
+    }
+    std::lock_guard lock(conn_mu_);
+    return conn_ && conn_->health().is_ok() ? conn_ : nullptr;
+  };
+  if (auto c = usable()) return c;
+  // The application's thread (a topic's metadata) and the sender's may both find it gone: the
+  // second waits for the first's connection (and producer id) instead of making its own.
+  std::lock_guard connecting(connect_mu_);
+  if (auto c = usable()) return c;
+  CAIRN_RETURN_IF_ERROR(connect());
+  std::lock_guard lock(conn_mu_);
+  return conn_;
+}
+
+Result<int32_t> Sender::partitions_of(const std::string& topic) {
+  {
+    std::lock_guard lock(mu_);
+    auto it = partition_counts_.find(topic);
+    if (it != partition_counts_.end()) return it->second;
+  }
+  auto c = connection();
+  if (!c) return c.error();
+  protocol::MetadataRequest req{std::vector<std::string>{topic}};
+  auto r = (*c)->call<protocol::MetadataRequest, protocol::MetadataResponse>(
+      protocol::ApiKey::kMetadata, req);
+  if (!r) return r.error();
+  std::string context = "topic '" + topic + "'";
+  auto t = std::ranges::find(r->body.topics, topic, &protocol::TopicMetadata::name);
+  if (t == r->body.topics.end()) return missing_entry(context);
+  CAIRN_RETURN_IF_ERROR(to_status(t->error, context));
+  auto n = static_cast<int32_t>(t->partitions.size());
+  if (n == 0) return Status::unavailable(context + " has no partitions yet");
+  std::lock_guard lock(mu_);
+  partition_counts_[topic] = n;
+  return n;
+}
+
+int64_t Sender::producer_id() const {
+  std::lock_guard lock(mu_);
+  return producer_id_;
+}
+
+void Sender::start() {
+  thread_ = std::thread([self = shared_from_this()] { self->run(); });
+}
+
+void Sender::wake() {
+  {
+    std::lock_guard lock(mu_);
+    woken_ = true;
+  }
+  wake_.notify_one();
+}
+
+void Sender::seal(Pipeline& p, ProducerBatch& b) {
+  if (config_.idempotent) {
+    b.base_sequence = p.next_sequence;
+    p.next_sequence =
+        static_cast<int32_t>((int64_t{p.next_sequence} + b.builder.record_count()) & 0x7fffffff);
+    b.builder.set_options({producer_id_, producer_epoch_, b.base_sequence});
+  }
+  b.sealed = std::make_shared<const std::vector<std::byte>>(b.builder.seal());
+}
+
+void Sender::resolve(BatchPtr b, const Status& error, int64_t base_offset, Resolved& out) {
+  for (size_t i = 0; i < b->callbacks.size(); ++i) {
+    Result<RecordMetadata> r =
+        error.is_ok()
+            ? Result<RecordMetadata>(RecordMetadata{
+                  b->tp, base_offset < 0 ? -1 : base_offset + static_cast<int64_t>(i), b->timestamps[i]})
+            : Result<RecordMetadata>(error);
+    out.calls.emplace_back(std::move(b->callbacks[i]), std::move(r));
+  }
+  out.bytes += b->bytes;
+  out.records += b->callbacks.size();
+}
+
+// A batch that fails for good takes every batch queued behind it on its partition: sending them
+// would break the partition's order (and, idempotent, leave a gap in its sequences).
+void Sender::fail_partition(const TopicPartition& tp, Pipeline& p, const Status& error,
+                            Resolved& out) {
+  if (config_.idempotent) renew_producer_id_ = true;
+  ++p.generation;
+  p.in_flight = 0;
+  while (!p.sealed.empty()) {
+    resolve(std::move(p.sealed.front()), error, -1, out);
+    p.sealed.pop_front();
+  }
+  for (auto& b : accumulator_->take_closed(tp)) resolve(std::move(b), error, -1, out);
+}
+
+void Sender::deliver(Resolved& resolved) {
+  if (resolved.bytes > 0) accumulator_->release_memory(resolved.bytes);
+  for (auto& [cb, result] : resolved.calls) {
+    if (cb) cb(std::move(result));
+  }
+  if (resolved.records > 0) accumulator_->resolved(resolved.records);
+}
+
+void Sender::on_response(const std::vector<ProduceSlot>& slots,
+                         const Result<Reply<protocol::ProduceResponse>>& r) {
+  Resolved resolved;
+  {
+    std::lock_guard lock(mu_);
+    for (const ProduceSlot& slot : slots) {
+      Pipeline& p = pipelines_[slot.tp];
+      if (slot.generation != p.generation || p.in_flight == 0 || p.sealed.empty()) continue;  // stale
+      --p.in_flight;
+      ProducerBatch& b = *p.sealed.front();
+      std::string context = "produce to " + partition_name(slot.tp);
+      Status error;
+      bool retriable = false;
+      int64_t base = -1;
+      if (!r) {
+        // No answer (the connection failed, or the request was refused as a whole).
+        error = r.error();
+        retriable = error.code() == Status::Code::kUnavailable ||
+                    error.code() == Status::Code::kTimedOut || error.code() == Status::Code::kNotFound;
+      } else if (const auto* entry = find_partition(r->body.topics, slot.tp.topic, slot.tp.partition)) {
+        error = to_status(entry->error, context, entry->message);
+        retriable = protocol::is_retriable(entry->error);
+        base = entry->base_offset;
+      } else {
+        error = missing_entry(context);
+      }
+      auto backoff = retry_backoff(config_.retry_backoff, config_.retry_backoff_max, b.attempts);
+      if (error.is_ok()) {
+        resolve(std::move(p.sealed.front()), Status::ok(), base, resolved);
+        p.sealed.pop_front();
+      } else if (retriable && now() + backoff < b.created + config_.delivery_timeout && !stopped_) {
+        ++b.attempts;
+        b.retry_at = now() + backoff;
+        ++p.generation;  // it goes again, and so does everything sent behind it
+        p.in_flight = 0;
+      } else {
+        fail_partition(slot.tp, p, error, resolved);
+      }
+    }
+    woken_ = true;
+  }
+  wake_.notify_one();
+  deliver(resolved);
+}
+
+void Sender::expire_batches(Resolved& out) {
+  auto t = now();
+  for (auto& [tp, p] : pipelines_) {
+    if (p.in_flight > 0 || p.sealed.empty()) continue;
+    if (t >= p.sealed.front()->created + config_.delivery_timeout) {
+      fail_partition(tp, p,
+                     Status::timed_out("not acknowledged within the delivery timeout of " +
+                                       std::to_string(config_.delivery_timeout.count()) + " ms"),
+                     out);
+    }
+  }
+}
+
+void Sender::send(Connection& c, const std::vector<ReadyBatch>& ready) {
+  std::weak_ptr<Sender> weak = weak_from_this();
+  auto requests = plan_produce_requests(ready, config_, c.broker_info().max_frame_bytes);
+  for (ProduceRequestPlan& req : requests) {
+    if (config_.acks == 0) {
+      // Nothing comes back: written is done, with offsets unknown (-1).
+      protocol::ProduceResponse written;
+      for (const ProduceSlot& s : req.slots) {
+        written.topics.push_back({s.tp.topic, {{s.tp.partition}}});
+      }
+      c.send_oneway(
+          protocol::ApiKey::kProduce, req.body,
+          [weak, slots = req.slots, written = std::move(written)](Status s) {
+            auto self = weak.lock();
+            if (!self) return;
+            if (!s.is_ok()) return self->on_response(slots, s);
+            self->on_response(slots, Reply<protocol::ProduceResponse>{written, nullptr});
+          },
+          std::move(req.options));
+      continue;
+    }
+    c.call_async<protocol::ProduceRequest, protocol::ProduceResponse>(
+        protocol::ApiKey::kProduce, req.body,
+        [weak, slots = req.slots](Result<Reply<protocol::ProduceResponse>> r) {
+          if (auto self = weak.lock()) self->on_response(slots, r);
+        },
+        std::move(req.options));
+  }
+}
+
+void Sender::run() {
+  int reconnects = 0;
+  for (;;) {
+    std::vector<ReadyBatch> ready;
+    Resolved resolved;
+    bool renew = false;
+    {
+      std::unique_lock lock(mu_);
+      for (;;) {
+        auto t = now();
+        SteadyTime next_wake = t + std::chrono::milliseconds(100);
+        expire_batches(resolved);
+        if (!resolved.calls.empty()) break;
+        if (renew_producer_id_ && !stopped_) {
+          renew = true;  // a new id before sealing anything more
+          break;
+        }
+        auto with_sender = [this](const TopicPartition& tp) { return pipelines_[tp].sealed.size(); };
+        for (auto& b : accumulator_->drain(t, max_in_flight(), with_sender, next_wake)) {
+          Pipeline& p = pipelines_[b->tp];
+          seal(p, *b);
+          p.sealed.push_back(std::move(b));
+        }
+        // Send the next sealed batches of each partition, in order, up to the in-flight limit.
+        for (auto& [tp, p] : pipelines_) {
+          while (p.in_flight < max_in_flight() && p.in_flight < p.sealed.size()) {
+            ProducerBatch& b = *p.sealed[p.in_flight];
+            if (b.retry_at > t) {
+              next_wake = std::min(next_wake, b.retry_at);
+              break;
+            }
+            ++p.in_flight;
+            ready.push_back({tp, p.generation, b.sealed});
+          }
+        }
+        if (!ready.empty()) break;
+        if (stopped_) return;
+        wake_.wait_until(lock, next_wake, [this] { return woken_ || stopped_; });
+        woken_ = false;
+      }
+    }
+    deliver(resolved);
+    if (ready.empty() && !renew) continue;
+    auto c = connection();
+    if (!c) {
+      // Not connected: send them again after a backoff.
+      std::unique_lock lock(mu_);
+      auto backoff = retry_backoff(config_.retry_backoff, config_.retry_backoff_max, reconnects++);
+      for (const ReadyBatch& b : ready) {
+        Pipeline& p = pipelines_[b.tp];
+        if (p.generation != b.generation) continue;
+        ++p.generation;
+        p.in_flight = 0;
+        if (!p.sealed.empty()) p.sealed.front()->retry_at = now() + backoff;
+      }
+      if (ready.empty()) wake_.wait_for(lock, backoff, [this] { return stopped_; });
+      continue;
+    }
+    reconnects = 0;
+    send(**c, ready);
+  }
+}
+
+void Sender::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopped_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) thread_.join();
+  std::shared_ptr<Connection> c;
+  {
+    std::lock_guard lock(conn_mu_);
+    c = std::move(conn_);
+  }
+  c.reset();  // fails what is still in flight; those callbacks run before this returns
+  Resolved resolved;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [tp, p] : pipelines_) {
+      while (!p.sealed.empty()) {
+        resolve(std::move(p.sealed.front()), Status::unavailable("producer closed"), -1, resolved);
+        p.sealed.pop_front();
+      }
+    }
+  }
+  for (auto& b : accumulator_->take_all()) {
+    resolve(std::move(b), Status::unavailable("producer closed"), -1, resolved);
+  }
+  deliver(resolved);
+}
+
+}  // namespace cairn::client

@@ -1,0 +1,109 @@
+#pragma once
+
+// Sender: the producer's thread that seals batches and sends them, and the retry, ordering and
+// idempotence rules that hold until each batch is acknowledged (Kafka's Sender).
+//
+// It owns the connection to the broker (reconnecting when it fails), an idempotent producer's
+// id and epoch, and per partition a pipeline of sealed batches. It drains batches from the
+// RecordAccumulator, seals them (stamping the producer id and the partition's next sequence) and
+// sends the first max_in_flight of each pipeline; batches of several partitions ready together
+// share one Produce request, as large as the broker's max frame bytes allows, each sent as
+// external bytes without a copy. Answers come back in order on the one connection. When a batch
+// must be sent again, it and every batch behind it go again, in order, with the bytes and
+// sequences they had: the pipeline's generation moves on and answers from an older generation
+// are ignored (an idempotent broker answers a batch sent twice with the offsets it stored the
+// first time). A batch that fails for good fails the batches queued behind it on its partition
+// too, and an idempotent producer takes a new id before it seals another batch.
+//
+// Threads: its own thread runs the send loop; answers arrive on the connection's I/O thread;
+// application threads call partitions_of(), wake() and producer_id(). Every member is guarded
+// by mu_, except the connection (conn_mu_); neither lock is held while calling the connection
+// or a delivery callback. The thread holds the Sender through shared_ptr and the connection's
+// callbacks through weak_ptr, never a bare `this`. Owned by the Producer, which calls stop().
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "cairn/producer.h"
+#include "client/src/connection.h"
+#include "client/src/produce_requests.h"
+#include "client/src/record_accumulator.h"
+#include "protocol/messages/produce.h"
+
+namespace cairn::client {
+
+class Sender : public std::enable_shared_from_this<Sender> {
+ public:
+  Sender(const ProducerConfig& config, std::shared_ptr<RecordAccumulator> accumulator);
+  ~Sender();
+
+  // Connects and, for an idempotent producer, obtains a producer id. Before start().
+  Status connect();
+  void start();
+  // New work in the accumulator, or a flush.
+  void wake();
+  // Ends the thread once nothing is ready to send, closes the connection (failing what is in
+  // flight) and fails every batch still held or accumulated with kUnavailable. Delivery callbacks
+  // have all run when it returns. Requires the accumulator closed.
+  void stop();
+
+  // The partition count of `topic`, asked of the broker once and then remembered.
+  Result<int32_t> partitions_of(const std::string& topic);
+  int64_t producer_id() const;
+
+ private:
+  struct Pipeline {
+    std::deque<BatchPtr> sealed;  // the first `in_flight` are sent and await their answers
+    size_t in_flight = 0;
+    uint64_t generation = 0;
+    int32_t next_sequence = 0;
+  };
+  // Batches resolved under the lock; their callbacks run after it is released.
+  struct Resolved {
+    std::vector<std::pair<Producer::Callback, Result<RecordMetadata>>> calls;
+    size_t bytes = 0;
+    size_t records = 0;
+  };
+
+  void run();
+  Result<std::shared_ptr<Connection>> connection();
+  size_t max_in_flight() const { return config_.idempotent ? config_.max_in_flight : 1; }
+  void seal(Pipeline& p, ProducerBatch& batch);
+  // Sends `ready`: by value, since a batch may be resolved (one before it failed for good) once
+  // the lock is released; then its answer is stale and ignored.
+  void send(Connection& c, const std::vector<ReadyBatch>& ready);
+  void on_response(const std::vector<ProduceSlot>& slots,
+                   const Result<Reply<protocol::ProduceResponse>>& r);
+  void resolve(BatchPtr batch, const Status& error, int64_t base_offset, Resolved& out);
+  void fail_partition(const TopicPartition& tp, Pipeline& p, const Status& error, Resolved& out);
+  void expire_batches(Resolved& out);
+  void deliver(Resolved& resolved);
+
+  const ProducerConfig config_;
+  const std::shared_ptr<RecordAccumulator> accumulator_;
+
+  mutable std::mutex mu_;
+  std::condition_variable wake_;  // new work, an answer, or stopping
+  bool woken_ = false;
+  bool stopped_ = false;
+  std::map<TopicPartition, Pipeline> pipelines_;
+  std::map<std::string, int32_t> partition_counts_;
+  int64_t producer_id_ = -1;
+  int16_t producer_epoch_ = -1;
+  // A batch failed for good with an unknown outcome: its sequences cannot be continued, so the
+  // producer takes a new id (and starts every partition's sequences again) before sealing more.
+  bool renew_producer_id_ = false;
+
+  std::mutex connect_mu_;  // one (re)connect at a time, so a producer id is asked for once
+  std::mutex conn_mu_;
+  std::shared_ptr<Connection> conn_;
+  std::thread thread_;
+};
+
+}  // namespace cairn::client

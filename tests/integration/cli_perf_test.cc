@@ -1,0 +1,33 @@
+// cairn perf as a script uses it: --json is the only thing on stdout, and --count is exact.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "tests/support/broker_process.h"
+#include "tests/support/test_util.h"
+
+namespace cairn::testing {
+namespace {
+
+TEST(CliPerf, JsonIsTheOnlyThingOnStdoutAndConsumeCountIsExact) {
+  TempDir tmp;
+  BrokerProcess broker(tmp.path() / "data");
+  ASSERT_EQ(cli(broker.address(), {"topics", "create", "p", "--partitions", "3"}).exit_code, 0);
+  auto produced = cli(broker.address(), {"perf", "produce", "p", "--count", "3000", "--size", "20", "--json"});
+  ASSERT_EQ(produced.exit_code, 0) << produced.err;
+  static const std::regex one_object(R"(\{"mode":"produce",[^\n]*"count":3000,[^\n]*\}\n)");
+  EXPECT_TRUE(std::regex_match(produced.out, one_object)) << produced.out;
+
+  // Three partitions of 1,000 each: a poll returns more than 1,500, yet 1,500 are counted.
+  auto consumed = cli(broker.address(), {"perf", "consume", "p", "--count", "1500", "--json"});
+  ASSERT_EQ(consumed.exit_code, 0) << consumed.err;
+  static const std::regex exact(R"(\{"mode":"consume","topic":"p","count":1500,[^\n]*\}\n)");
+  EXPECT_TRUE(std::regex_match(consumed.out, exact)) << consumed.out;
+
+  auto human = cli(broker.address(), {"perf", "consume", "p", "--count", "1500"});
+  EXPECT_NE(human.out.find("consume: 1500 records"), std::string::npos) << human.out;
+  EXPECT_NE(human.out.find("RESULT mode=consume n=1500 "), std::string::npos) << human.out;
+}
+
+}  // namespace
+}  // namespace cairn::testing

@@ -1,0 +1,248 @@
+#include "tools/cairnd/config.h"
+
+#include <algorithm>
+#include <istream>
+
+#include "protocol/wire_format.h"
+#include "tools/common/did_you_mean.h"
+
+namespace cairn::tools {
+
+namespace {
+
+// Options that are not settings, so not config keys.
+bool is_setting(const CLI::Option* option) {
+  for (const auto& name : option->get_lnames()) {
+    if (name == "help" || name == "version" || name == "config" || name == "print-config" ||
+        name == "man-page") {
+      return false;
+    }
+  }
+  return !option->get_lnames().empty();
+}
+
+std::vector<std::string> setting_keys(const CLI::App& app) {
+  std::vector<std::string> keys;
+  for (const CLI::Option* option : app.get_options()) {
+    if (is_setting(option)) keys.push_back(option->get_lnames().front());
+  }
+  return keys;
+}
+
+// CLI11's TOML reader, made strict: every key must be a setting's flag name, at the top level.
+// CLI11 itself skips unknown keys and sections, so a typo would silently leave a setting at its
+// default (a data directory under the current directory, the well-known port).
+class StrictConfig : public CLI::ConfigTOML {
+ public:
+  explicit StrictConfig(const CLI::App& app) : app_(app) {}
+
+  std::vector<CLI::ConfigItem> from_config(std::istream& input) const override {
+    auto items = CLI::ConfigTOML::from_config(input);
+    auto keys = setting_keys(app_);
+    for (const auto& item : items) {
+      if (!item.parents.empty()) {
+        throw CLI::ConfigError("section [" + item.parents.front() +
+                               "] is not allowed: every key goes at the top level");
+      }
+      if (std::find(keys.begin(), keys.end(), item.name) == keys.end()) {
+        auto near = closest(item.name, keys);
+        throw CLI::ConfigError("unknown key '" + item.name + "'" +
+                               (near ? " (did you mean '" + *near + "'?)" : ""));
+      }
+    }
+    return items;
+  }
+
+ private:
+  const CLI::App& app_;
+};
+
+std::string toml_string(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+DaemonCommandLine::DaemonCommandLine(DaemonFlags& f, broker::BrokerConfig& config)
+    : flags_(f), config_(config), app_(std::make_unique<CLI::App>("cairnd: the Cairn broker daemon", "cairnd")) {
+  CLI::App& app = *app_;
+  config_file_ = app.set_config("--config", "", "Read settings from a TOML file (keys are the long flag names)");
+  app.config_formatter(std::make_shared<StrictConfig>(app));
+  app.allow_extras();  // reported by parse(), with a suggestion
+  app.add_flag("--print-config", f.print_config,
+               "Print the effective configuration (a config file, each value's source in a comment) and exit");
+  app.add_flag("--man-page", f.man_page, "Print the man page (roff) and exit")->group("");
+  app.add_option("--listen", f.listen, "Address to serve on, HOST:PORT (port 0: any free port)")
+      ->capture_default_str();
+  app.add_option("--data-dir", f.data_dir, "Where topics and their logs live")->capture_default_str();
+  app.add_option("--log-level", f.log_level, "trace, debug, info, warn, error, critical or off")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"},
+                            CLI::ignore_case));
+  app.add_option("--threads", config.threads, "Cores to use (0: one per CPU)")->capture_default_str();
+  app.add_option("--io-backend", f.io_backend, "auto, uring or posix")->capture_default_str();
+  auto& l = config.limits;
+  app.add_option("--max-frame-bytes", l.max_frame_bytes, "Largest request frame read")
+      ->capture_default_str();
+  max_batch_bytes_ =
+      app.add_option("--max-batch-bytes", l.max_batch_bytes,
+                     "Largest record batch a producer may send (default: 8 MiB, or "
+                     "--max-frame-bytes if smaller; at most --max-frame-bytes)");
+  app.add_option("--max-connections", l.max_connections, "Connections served at once")
+      ->capture_default_str();
+  app.add_option("--max-connections-per-ip", l.max_connections_per_ip,
+                 "Connections served at once from one client address")
+      ->capture_default_str();
+  app.add_option("--max-inflight-requests", l.max_inflight_requests,
+                 "Unanswered requests per connection before it is cut off")
+      ->capture_default_str();
+  app.add_option("--idle-timeout-ms", f.idle_timeout_ms, "Close connections idle this long")
+      ->capture_default_str();
+  app.add_option("--request-timeout-ms", f.request_timeout_ms,
+                 "Close connections that leave a request frame half sent this long")
+      ->capture_default_str();
+  app.add_option("--first-request-timeout-ms", f.first_request_timeout_ms,
+                 "Close new connections that send no whole request within this long")
+      ->capture_default_str();
+  app.add_option("--request-memory-bytes", l.request_memory_bytes,
+                 "Request buffers held at once across connections")
+      ->capture_default_str();
+  app.add_flag("--auto-create-topics", config.auto_create_topics,
+               "Create unknown topics on first produce or metadata request");
+  auto& d = config.topic_defaults;
+  app.add_option("--partitions", d.partitions, "Default partitions of a new topic")
+      ->capture_default_str();
+  app.add_option("--segment-bytes", f.segment_bytes, "Default segment size")->capture_default_str();
+  app.add_option("--segment-ms", f.segment_ms, "Default segment age before a roll")
+      ->capture_default_str();
+  app.add_option("--retention-bytes", f.retention_bytes, "Default retention by size (-1: none)")
+      ->capture_default_str();
+  app.add_option("--retention-ms", f.retention_ms, "Default retention by age (-1: none)")
+      ->capture_default_str();
+  app.add_option("--fsync", f.fsync, "Default durability: always, interval:MS or never")
+      ->capture_default_str();
+  app.add_option("--retention-check-ms", f.retention_check_ms, "How often retention runs")
+      ->capture_default_str();
+  app.add_option("--group-rebalance-delay-ms", f.group_rebalance_delay_ms,
+                 "How long a rebalance waits for more members to join")
+      ->capture_default_str();
+  app.add_option("--offsets-retention-ms", f.offsets_retention_ms,
+                 "Forget the committed offsets of a group empty for this long")
+      ->capture_default_str();
+  app.add_option("--offsets-partitions", config.groups.offsets_partitions,
+                 "Partitions of the internal __consumer_offsets topic (fixed once it exists)")
+      ->capture_default_str();
+}
+
+std::vector<std::string> DaemonCommandLine::keys() const { return setting_keys(*app_); }
+
+void DaemonCommandLine::parse(std::vector<std::string> args) {
+  for (const auto& arg : args) {
+    if (arg.rfind("--", 0) == 0) from_command_line_.insert(arg.substr(2, arg.find('=') - 2));
+  }
+  std::reverse(args.begin(), args.end());  // CLI11 takes them last first
+  try {
+    app_->parse(args);
+  } catch (const CLI::ConfigError& e) {
+    if (config_file_->empty()) throw;
+    throw CLI::ParseError("--config " + config_file_->as<std::string>() + ": " + e.what(),
+                          CLI::ExitCodes::ConfigError);
+  }
+  if (auto extras = app_->remaining(); !extras.empty()) {
+    const std::string& arg = extras.front();
+    if (arg.rfind("-", 0) != 0) {
+      throw CLI::ParseError("unexpected argument '" + arg + "'", CLI::ExitCodes::ExtrasError);
+    }
+    std::string flag = arg.substr(0, arg.find('='));
+    auto near = closest(flag.substr(flag.find_first_not_of('-')), keys());
+    throw CLI::ParseError("unknown flag " + flag + (near ? " (did you mean --" + *near + "?)" : ""),
+                          CLI::ExitCodes::ExtrasError);
+  }
+}
+
+Status DaemonCommandLine::resolve() {
+  // --log-level is checked ignoring case; the logger knows only lowercase names.
+  for (char& c : flags_.log_level) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const DaemonFlags& f = flags_;
+  broker::BrokerConfig& config = config_;
+  auto colon = f.listen.rfind(':');
+  if (colon == std::string::npos) return Status::invalid_argument("--listen must be HOST:PORT");
+  config.host = f.listen.substr(0, colon);
+  if (config.host.size() > 2 && config.host.front() == '[') config.host = config.host.substr(1, config.host.size() - 2);
+  try {
+    size_t used = 0;
+    std::string port_text = f.listen.substr(colon + 1);
+    int port = std::stoi(port_text, &used);
+    if (used != port_text.size() || port < 0 || port > 65535) throw std::out_of_range("port");
+    config.port = static_cast<uint16_t>(port);
+  } catch (const std::exception&) {
+    return Status::invalid_argument("--listen: bad port in '" + f.listen + "'");
+  }
+  config.data_dir = f.data_dir;
+  auto backend = storage::parse_backend_kind(f.io_backend);
+  if (!backend) return Status::invalid_argument("--io-backend: " + backend.error().message());
+  config.io_backend = *backend;
+  auto& d = config.topic_defaults;
+  auto fsync = storage::DurabilityPolicy::parse(f.fsync);
+  if (!fsync) return Status::invalid_argument("--fsync: " + fsync.error().message());
+  d.durability = *fsync;
+  d.segment_bytes = f.segment_bytes;
+  d.segment_age = std::chrono::milliseconds(f.segment_ms);
+  if (f.retention_bytes >= 0) d.retention_bytes = static_cast<uint64_t>(f.retention_bytes);
+  if (f.retention_ms >= 0) d.retention_age = std::chrono::milliseconds(f.retention_ms);
+  if (auto s = d.validate(); !s.is_ok()) return Status::invalid_argument("topic defaults: " + s.message());
+  auto& l = config.limits;
+  if (f.idle_timeout_ms < 1 || f.request_timeout_ms < 1 || f.first_request_timeout_ms < 1) {
+    return Status::invalid_argument(
+        "--idle-timeout-ms, --request-timeout-ms and --first-request-timeout-ms must be >= 1");
+  }
+  l.idle_timeout = std::chrono::milliseconds(f.idle_timeout_ms);
+  l.request_timeout = std::chrono::milliseconds(f.request_timeout_ms);
+  l.first_request_timeout = std::chrono::milliseconds(f.first_request_timeout_ms);
+  if (max_batch_bytes_->count() == 0) l.max_batch_bytes = std::min(l.max_batch_bytes, l.max_frame_bytes);
+  if (l.max_batch_bytes < protocol::batch::kHeaderSize || l.max_batch_bytes > l.max_frame_bytes ||
+      l.max_batch_bytes > protocol::batch::kMaxBatchLength) {
+    return Status::invalid_argument("--max-batch-bytes must be between " +
+                                    std::to_string(protocol::batch::kHeaderSize) +
+                                    " and --max-frame-bytes (" + std::to_string(l.max_frame_bytes) +
+                                    "), at most 1 GiB");
+  }
+  max_batch_bytes_->default_str(std::to_string(l.max_batch_bytes));
+  if (l.max_connections_per_ip < 1) return Status::invalid_argument("--max-connections-per-ip must be >= 1");
+  config.retention_check_interval = std::chrono::milliseconds(std::max<int64_t>(f.retention_check_ms, 10));
+  config.groups.rebalance_delay = std::chrono::milliseconds(std::max<int64_t>(f.group_rebalance_delay_ms, 0));
+  config.groups.offsets_retention = std::chrono::milliseconds(std::max<int64_t>(f.offsets_retention_ms, 1));
+  if (config.groups.offsets_partitions < 1 || config.groups.offsets_partitions > 1000) {
+    return Status::invalid_argument("--offsets-partitions must be between 1 and 1000");
+  }
+  return Status::ok();
+}
+
+std::string DaemonCommandLine::effective_config() const {
+  std::string out =
+      "# cairnd's effective configuration, a config file itself (cairnd --config FILE);\n"
+      "# after each value, where it came from: default, file or flag.\n";
+  for (const CLI::Option* option : app_->get_options()) {
+    if (!is_setting(option)) continue;
+    const std::string& key = option->get_lnames().front();
+    std::string value;
+    if (option->get_items_expected_max() == 0) {
+      value = option->count() > 0 && option->as<bool>() ? "true" : "false";
+    } else {
+      value = option->count() > 0 ? option->as<std::string>() : option->get_default_str();
+      if (option->get_type_name().rfind("TEXT", 0) == 0) value = toml_string(value);
+    }
+    std::string source = option->count() == 0                ? "default"
+                         : from_command_line_.count(key) > 0 ? "flag"
+                                                             : "file " + config_file_->as<std::string>();
+    out += key + " = " + value + "  # " + source + "\n";
+  }
+  return out;
+}
+
+}  // namespace cairn::tools
