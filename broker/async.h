@@ -15,10 +15,16 @@
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+
+// g++ 12 destroys a temporary built by braces or a lambda inside a co_await expression twice
+// (`co_await f(Request{...})`, `co_await g([held] {...})`): what it holds is freed under its
+// users. Name such an argument first (`Request request{...}; co_await f(std::move(request));`).
+// Temporaries built by a constructor call (`std::string(name)`) are not affected.
 
 namespace cairn::broker {
 
@@ -27,6 +33,15 @@ template <typename T = void>
 using awaitable = asio::awaitable<T>;
 using asio::use_awaitable;
 using SteadyTime = std::chrono::steady_clock::time_point;
+
+// Whether the calling thread is running `ex`'s io_context now (for debug checks of which
+// thread an object is used on). True for an executor of another kind, which cannot tell.
+inline bool running_on(const asio::any_io_executor& ex) {
+  if (const auto* io = ex.target<asio::io_context::executor_type>()) {
+    return io->running_in_this_thread();
+  }
+  return true;
+}
 
 // A condition variable for coroutines on one executor. Waiters re-check their condition after
 // every wake-up (a notify before the wait is not remembered). Several waiters may use wait();
@@ -92,7 +107,8 @@ awaitable<T> run_on(const asio::any_io_executor& ex, awaitable<T> task) {
 // Runs every task on its executor at once and resumes the caller, on its own executor, when all
 // are done, with their results in order. The first exception is rethrown after all finish.
 template <typename T>
-awaitable<std::vector<T>> gather(std::vector<std::pair<asio::any_io_executor, awaitable<T>>> tasks) {
+awaitable<std::vector<T>> gather(
+    std::vector<std::pair<asio::any_io_executor, awaitable<T>>> tasks) {
   auto ex = co_await asio::this_coro::executor;
   struct State {
     explicit State(const asio::any_io_executor& e, size_t n) : results(n), remaining(n), timer(e) {

@@ -6,53 +6,44 @@
 #include <unistd.h>
 
 #include <boost/asio/post.hpp>
-#include <xxhash.h>
 
 #include <thread>
 
+#include "broker/cairn/front_end.h"
 #include "broker/group/coordinator.h"
+#include "broker/group/group_host.h"
 #include "broker/group/offset_log.h"
+#include "broker/net/server.h"
+#include "broker/net/session.h"
+#include "broker/ops/operations.h"
 #include "broker/producer_ids.h"
-#include "broker/server.h"
-#include "broker/session.h"
-#include "broker/topic_admin.h"
 
 namespace cairn::broker {
 
-Broker::Broker(BrokerConfig config) : config_(std::move(config)) {
-  if (config_.threads == 0) config_.threads = std::max(1u, std::thread::hardware_concurrency());
-}
+Broker::Broker(BrokerConfig config) : services_(std::move(config)) {}
 
 Broker::~Broker() {
-  for (auto& s : shards_) s->stop();
-  for (auto& s : shards_) s->join();
+  for (auto& s : services_.shards_) s->stop();
+  for (auto& s : services_.shards_) s->join();
   // Objects bound to a shard's io_context go before the shards.
   server_.reset();
-  admin_mutex_.reset();
-  coordinators_.clear();
-  shards_.clear();
+  services_.admin_mutex_.reset();
+  services_.coordinators_.clear();
+  services_.shards_.clear();
   if (lock_fd_ >= 0) ::close(lock_fd_);
-}
-
-Shard& Broker::shard_for(std::string_view topic, int32_t partition) {
-  uint64_t h = XXH3_64bits_withSeed(topic.data(), topic.size(), static_cast<uint64_t>(partition));
-  return *shards_[h % shards_.size()];
 }
 
 uint16_t Broker::port() const { return server_ ? server_->port() : 0; }
 
-Shard& Broker::coordinator_shard(std::string_view group) {
-  return shard_for(kOffsetsTopic, offsets_partition_for(group, offsets_partitions_));
-}
-
 Status Broker::lock_data_dir() {
+  const std::filesystem::path& data_dir = services_.config().data_dir;
   std::error_code ec;
-  std::filesystem::create_directories(config_.data_dir, ec);
+  std::filesystem::create_directories(data_dir, ec);
   if (ec) {
-    return Status::io_error("cannot create data directory " + config_.data_dir.string() + ": " +
+    return Status::io_error("cannot create data directory " + data_dir.string() + ": " +
                             ec.message());
   }
-  auto path = config_.data_dir / ".lock";
+  auto path = data_dir / ".lock";
   lock_fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (lock_fd_ < 0) return Status::from_errno(errno, "open " + path.string());
   if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
@@ -60,7 +51,7 @@ Status Broker::lock_data_dir() {
     ssize_t n = ::pread(lock_fd_, pid, sizeof pid - 1, 0);
     std::string holder = n > 0 ? std::string(pid, static_cast<size_t>(n)) : "unknown";
     while (!holder.empty() && (holder.back() == '\n' || holder.back() == '\0')) holder.pop_back();
-    return Status::unavailable("data directory " + config_.data_dir.string() +
+    return Status::unavailable("data directory " + data_dir.string() +
                                " is in use by another cairnd (pid " + holder + ")");
   }
   std::string me = std::to_string(::getpid()) + "\n";
@@ -72,19 +63,22 @@ Status Broker::lock_data_dir() {
 
 Status Broker::open_partitions(const std::map<std::string, storage::TopicConfig>& topics) {
   // Each shard recovers its own partitions, all shards at once.
-  std::vector<std::vector<std::pair<std::string, int32_t>>> work(shards_.size());
+  auto& shards = services_.shards_;
+  std::vector<std::vector<std::pair<std::string, int32_t>>> work(shards.size());
   for (const auto& [name, config] : topics) {
-    registry_.set(name, config);
-    for (int32_t p = 0; p < config.partitions; ++p) work[shard_for(name, p).id()].emplace_back(name, p);
+    services_.registry_.set(name, config);
+    for (int32_t p = 0; p < config.partitions; ++p) {
+      work[services_.shard_for(name, p).id()].emplace_back(name, p);
+    }
   }
   std::vector<std::thread> threads;
-  for (size_t i = 0; i < shards_.size(); ++i) {
-    threads.emplace_back([this, i, &work, &topics] {
-      Shard& shard = *shards_[i];
+  for (size_t i = 0; i < shards.size(); ++i) {
+    threads.emplace_back([this, i, &shards, &work, &topics] {
+      Shard& shard = *shards[i];
       for (const auto& [name, p] : work[i]) {
-        auto dir = store_->partition_dir(name, p);
-        auto log = storage::PartitionLog::open(shard.io(), dir,
-                                               partition_config(config_, name, topics.at(name)));
+        auto dir = services_.store_->partition_dir(name, p);
+        auto config = partition_config(services_.config(), name, topics.at(name));
+        auto log = storage::PartitionLog::open(shard.io(), dir, config);
         if (!log) {
           spdlog::error("partition {}-{} is offline: {}", name, p, log.error().to_string());
           shard.add(std::make_unique<Partition>(name, p, log.error()));
@@ -108,44 +102,53 @@ Status Broker::open_partitions(const std::map<std::string, storage::TopicConfig>
 
 Status Broker::start() {
   CAIRN_RETURN_IF_ERROR(lock_data_dir());
-  for (unsigned i = 0; i < config_.threads; ++i) {
-    shards_.push_back(std::make_unique<Shard>(i, config_));
-    CAIRN_RETURN_IF_ERROR(shards_.back()->init());
+  BrokerServices& s = services_;
+  const BrokerConfig& config = s.config_;
+  for (unsigned i = 0; i < config.threads; ++i) {
+    s.shards_.push_back(std::make_unique<Shard>(i, config));
+    CAIRN_RETURN_IF_ERROR(s.shards_.back()->init());
   }
-  admin_mutex_ = std::make_unique<AsyncMutex>(shards_[0]->executor());
-  store_ = std::make_unique<storage::TopicStore>(shards_[0]->io(), config_.data_dir);
-  CAIRN_RETURN_IF_ERROR(store_->init());
-  auto topics = store_->load_all();
+  s.admin_mutex_ = std::make_unique<AsyncMutex>(s.shards_[0]->executor());
+  s.store_ = std::make_unique<storage::TopicStore>(s.shards_[0]->io(), config.data_dir);
+  CAIRN_RETURN_IF_ERROR(s.store_->init());
+  auto topics = s.store_->load_all();
   if (!topics) return topics.error();
   std::string offsets_topic(kOffsetsTopic);
   if (!topics->count(offsets_topic)) {
     // Committed offsets live in an internal topic, synced on every commit.
     storage::TopicConfig c;
-    c.partitions = config_.groups.offsets_partitions;
+    c.partitions = config.groups.offsets_partitions;
     c.segment_bytes = 64ull << 20;
     c.durability = storage::DurabilityPolicy::always();
-    CAIRN_RETURN_IF_ERROR(store_->create(offsets_topic, c));
+    CAIRN_RETURN_IF_ERROR(s.store_->create(offsets_topic, c));
     topics->emplace(offsets_topic, c);
   }
-  offsets_partitions_ = topics->at(offsets_topic).partitions;
-  producer_ids_ = std::make_unique<ProducerIds>(shards_[0]->io(), config_.data_dir / "producer-ids");
-  CAIRN_RETURN_IF_ERROR(producer_ids_->load());
+  s.offsets_partitions_ = topics->at(offsets_topic).partitions;
+  s.producer_ids_ = std::make_unique<ProducerIds>(s.shards_[0]->io(),
+                                                  config.data_dir / "producer-ids");
+  CAIRN_RETURN_IF_ERROR(s.producer_ids_->load());
   // Idempotent batches must carry an id InitProducerId handed out: a made-up one would make each
   // partition remember another producer.
-  for (auto& s : shards_) {
-    s->set_producer_id_filter([ids = producer_ids_.get()](int64_t id) { return ids->issued(id); });
+  for (auto& shard : s.shards_) {
+    shard->set_producer_id_filter(
+        [ids = s.producer_ids_.get()](int64_t id) { return ids->issued(id); });
   }
   CAIRN_RETURN_IF_ERROR(open_partitions(*topics));
-  for (auto& s : shards_) {
-    coordinators_.push_back(
-        std::make_unique<GroupCoordinator>(make_group_host(*this, *s), config_.groups, s->executor()));
-    coordinators_.back()->load();
-    coordinators_.back()->start();
+  for (auto& shard : s.shards_) {
+    s.coordinators_.push_back(std::make_unique<GroupCoordinator>(make_group_host(s, *shard),
+                                                                 config.groups, shard->executor()));
+    s.coordinators_.back()->load();
+    s.coordinators_.back()->start();
   }
-  server_ = std::make_unique<Server>(*this);
+  operations_ = std::make_unique<Operations>(s);
+  cairn_front_end_ = std::make_unique<CairnFrontEnd>(*operations_);
+  connections_ = std::make_shared<ConnectionLimiter>(config.limits.max_connections,
+                                                     config.limits.max_connections_per_ip);
+  server_ = std::make_unique<Server>(s, *cairn_front_end_, config.host, config.port, connections_);
   CAIRN_RETURN_IF_ERROR(server_->listen());
-  for (auto& s : shards_) s->start_retention_timer(config_.retention_check_interval);
-  for (auto& s : shards_) s->start();
+  cairn_front_end_->set_port(server_->port());
+  for (auto& shard : s.shards_) shard->start_retention_timer(config.retention_check_interval);
+  for (auto& shard : s.shards_) shard->start();
   server_->start();
   size_t partitions = 0, user_topics = 0;
   for (const auto& [name, c] : *topics) {
@@ -155,23 +158,23 @@ Status Broker::start() {
   }
   spdlog::info("cairnd serving on {}:{} with data in {}: {} topics, {} partitions, {} threads, "
                "I/O backend {}",
-               config_.host, port(), config_.data_dir.string(), user_topics, partitions,
-               shards_.size(), shards_[0]->io().name());
+               config.host, port(), config.data_dir.string(), user_topics, partitions,
+               s.shards_.size(), s.shards_[0]->io().name());
   return Status::ok();
 }
 
 void Broker::request_stop() {
   if (stop_requested_.exchange(true)) return;
-  asio::co_spawn(shards_[0]->executor(), shutdown(), asio::detached);
+  asio::co_spawn(services_.shards_[0]->executor(), shutdown(), asio::detached);
 }
 
 namespace {
 
 // On one shard: close its sessions once they have answered what they read, then flush and
 // close its partitions cleanly.
-awaitable<int> drain_shard(Broker& broker, Shard& shard) {
+awaitable<int> drain_shard(BrokerServices& services, Shard& shard) {
   // First, so that nothing of the group coordinator's is appended while partitions close.
-  broker.coordinator(shard.id()).stop();
+  services.coordinator(shard.id()).stop();
   for (Session* s : std::vector<Session*>(shard.sessions().begin(), shard.sessions().end())) {
     s->shutdown();
   }
@@ -223,10 +226,10 @@ awaitable<int> drain_shard(Broker& broker, Shard& shard) {
 
 awaitable<void> Broker::shutdown() {
   spdlog::info("stopping: no new connections; answering requests already read");
-  shutting_down_ = true;
+  services_.shutting_down_ = true;
   server_->stop_accepting();
   std::vector<std::pair<asio::any_io_executor, awaitable<int>>> tasks;
-  for (auto& s : shards_) tasks.emplace_back(s->executor(), drain_shard(*this, *s));
+  for (auto& s : services_.shards_) tasks.emplace_back(s->executor(), drain_shard(services_, *s));
   auto failures = co_await gather(std::move(tasks));
   int total = 0;
   for (int f : failures) total += f;
@@ -238,11 +241,11 @@ awaitable<void> Broker::shutdown() {
                   "the next start recovers them from their logs",
                   total);
   }
-  for (auto& s : shards_) s->stop();
+  for (auto& s : services_.shards_) s->stop();
 }
 
 void Broker::wait() {
-  for (auto& s : shards_) s->join();
+  for (auto& s : services_.shards_) s->join();
 }
 
 }  // namespace cairn::broker

@@ -1,25 +1,27 @@
 #pragma once
 
-// Broker: the daemon's core. It owns the shards (one per core), the topic registry and store,
-// and the listener, and runs startup (lock the data directory, load topics, recover partitions
-// on their shards, listen) and a graceful stop (stop accepting, answer what was read, flush and
-// close every partition). Thread-safe entry points: start(), request_stop(), wait().
+// Broker: the daemon as a whole. It owns the services every request reaches (services.h: the
+// shards, one per core, the topics, groups and producer ids), the operations over them
+// (ops/operations.h), the Cairn front end and its listener, and runs startup (lock the data
+// directory, load topics, recover partitions on their shards, listen) and a graceful stop (stop
+// accepting, answer what was read, flush and close every partition). Nothing below includes
+// this header: front ends get the operations, listeners and operations get the services.
+// Thread-safe entry points: start(), request_stop(), wait().
 
 #include <atomic>
+#include <map>
 #include <memory>
-#include <string_view>
-#include <vector>
+#include <string>
 
 #include "broker/config.h"
-#include "broker/shard.h"
-#include "broker/topic_registry.h"
+#include "broker/services.h"
 #include "protocol/status.h"
-#include "storage/topic_store.h"
 
 namespace cairn::broker {
 
-class GroupCoordinator;
-class ProducerIds;
+class CairnFrontEnd;
+class ConnectionLimiter;
+class Operations;
 class Server;
 
 class Broker {
@@ -40,45 +42,25 @@ class Broker {
   // acknowledged data is intact; the next start recovers them from the log).
   int stop_failures() const { return stop_failures_.load(); }
 
-  const BrokerConfig& config() const { return config_; }
-  unsigned shard_count() const { return static_cast<unsigned>(shards_.size()); }
-  Shard& shard(unsigned i) { return *shards_[i]; }
-  // The shard that owns a partition: a fixed hash, so no lookup and no lock.
-  Shard& shard_for(std::string_view topic, int32_t partition);
-  TopicRegistry& topics() { return registry_; }
-  // Only on shard 0's thread.
-  storage::TopicStore& topic_store() { return *store_; }
-  bool shutting_down() const { return shutting_down_.load(std::memory_order_relaxed); }
+  const BrokerConfig& config() const { return services_.config(); }
+  // The Cairn listener's port (after start()).
   uint16_t port() const;
-  std::atomic<uint32_t>& connections() { return connections_; }
-  // Serializes topic creation and deletion; only on shard 0's thread.
-  AsyncMutex& admin_mutex() { return *admin_mutex_; }
-  // The group coordinator of shard `i`, used on that shard's thread.
-  GroupCoordinator& coordinator(unsigned i) { return *coordinators_[i]; }
-  // The shard whose coordinator runs `group`.
-  Shard& coordinator_shard(std::string_view group);
-  int32_t offsets_partitions() const { return offsets_partitions_; }
-  // Only on shard 0's thread.
-  ProducerIds& producer_ids() { return *producer_ids_; }
+  BrokerServices& services() { return services_; }
+  // What the front ends call (after start()).
+  Operations& operations() { return *operations_; }
 
  private:
   awaitable<void> shutdown();
   Status lock_data_dir();
   Status open_partitions(const std::map<std::string, storage::TopicConfig>& topics);
 
-  BrokerConfig config_;
-  std::vector<std::unique_ptr<Shard>> shards_;
-  TopicRegistry registry_;
-  std::unique_ptr<storage::TopicStore> store_;
+  BrokerServices services_;
+  std::unique_ptr<Operations> operations_;
+  std::unique_ptr<CairnFrontEnd> cairn_front_end_;
+  std::shared_ptr<ConnectionLimiter> connections_;
   std::unique_ptr<Server> server_;
-  std::unique_ptr<AsyncMutex> admin_mutex_;
-  std::vector<std::unique_ptr<GroupCoordinator>> coordinators_;
-  std::unique_ptr<ProducerIds> producer_ids_;
-  int32_t offsets_partitions_ = 1;
-  std::atomic<bool> shutting_down_{false};
   std::atomic<bool> stop_requested_{false};
   std::atomic<int> stop_failures_{0};
-  std::atomic<uint32_t> connections_{0};
   int lock_fd_ = -1;
 };
 

@@ -4,16 +4,15 @@ namespace cairn::broker {
 
 using protocol::ErrorCode;
 
-ErrorCode to_error_code(const Status& status, ErrorSubject subject) {
+namespace {
+
+// The rules every subject shares.
+ErrorCode common(const Status& status) {
   switch (status.code()) {
     case Status::Code::kOk: return ErrorCode::kNone;
     case Status::Code::kNotFound: return ErrorCode::kUnknownTopicOrPartition;
-    // Only a checksum that does not match its bytes is corruption: the bytes may have been
-    // damaged on the way, so the client may send them again. Everything else a batch can get
-    // wrong was built that way (kInvalidArgument).
     case Status::Code::kCorruption: return ErrorCode::kCorruptMessage;
-    case Status::Code::kInvalidArgument:
-      return subject == ErrorSubject::kTopic ? ErrorCode::kInvalidConfig : ErrorCode::kInvalidRecord;
+    case Status::Code::kInvalidArgument: return ErrorCode::kInvalidRecord;
     case Status::Code::kIoError: return ErrorCode::kStorageError;
     case Status::Code::kNoSpace: return ErrorCode::kDiskFull;
     case Status::Code::kTimedOut: return ErrorCode::kRequestTimedOut;
@@ -23,6 +22,29 @@ ErrorCode to_error_code(const Status& status, ErrorSubject subject) {
     case Status::Code::kFenced: return ErrorCode::kInvalidProducerEpoch;
   }
   return ErrorCode::kUnknownServerError;
+}
+
+}  // namespace
+
+ErrorCode to_error_code(const Status& status, ErrorSubject subject) {
+  if (status.is_ok()) return ErrorCode::kNone;
+  const Status::Code code = status.code();
+  switch (subject) {
+    case ErrorSubject::kRecords: break;
+    case ErrorSubject::kPartition:
+      if (code == Status::Code::kUnavailable) return ErrorCode::kPartitionOffline;
+      break;
+    case ErrorSubject::kPartitionWrites: return ErrorCode::kStorageError;
+    case ErrorSubject::kTopic:
+      if (code == Status::Code::kInvalidArgument) return ErrorCode::kInvalidConfig;
+      break;
+    case ErrorSubject::kPartitionCount:
+      if (code == Status::Code::kInvalidArgument) return ErrorCode::kInvalidPartitions;
+      break;
+    case ErrorSubject::kProducerId: return ErrorCode::kStorageError;
+    case ErrorSubject::kGroupCommit: return ErrorCode::kCoordinatorNotAvailable;
+  }
+  return common(status);
 }
 
 }  // namespace cairn::broker

@@ -1,19 +1,15 @@
 #include "broker/shard.h"
 
 #include <spdlog/spdlog.h>
+#include <xxhash.h>
+
+#include "protocol/check.h"
 
 namespace cairn::broker {
 
-awaitable<bool> MemoryBudget::acquire(uint64_t bytes, const bool& give_up) {
-  while (!give_up && used_ > 0 && used_ + bytes > capacity_) co_await notifier_.wait();
-  if (give_up) co_return false;
-  used_ += bytes;
-  co_return true;
-}
-
-void MemoryBudget::release(uint64_t bytes) {
-  used_ -= bytes;
-  notifier_.notify_all();
+unsigned owner_shard(std::string_view topic, int32_t partition, unsigned shard_count) {
+  uint64_t h = XXH3_64bits_withSeed(topic.data(), topic.size(), static_cast<uint64_t>(partition));
+  return static_cast<unsigned>(h % shard_count);
 }
 
 Shard::Shard(unsigned id, const BrokerConfig& config)
@@ -41,6 +37,7 @@ Status Shard::init() {
 }
 
 void Shard::start() {
+  running_ = true;
   thread_ = std::thread([this] {
     try {
       context_.run();
@@ -58,14 +55,31 @@ void Shard::stop() {
 
 void Shard::join() {
   if (thread_.joinable()) thread_.join();
+  running_ = false;
+}
+
+bool Shard::on_own_thread() {
+  return !running_.load(std::memory_order_relaxed) ||
+         context_.get_executor().running_in_this_thread();
 }
 
 Partition* Shard::find(std::string_view topic, int32_t partition) {
+  CAIRN_DCHECK(on_own_thread());
   auto it = partitions_.find(std::pair<std::string_view, int32_t>(topic, partition));
   return it == partitions_.end() ? nullptr : it->second.get();
 }
 
+Result<Partition*> Shard::find_online(std::string_view topic, int32_t partition) {
+  Partition* p = find(topic, partition);
+  if (p == nullptr) {
+    return Status::not_found("the topic has no partition " + std::to_string(partition));
+  }
+  if (p->log() == nullptr) return Status::unavailable(p->offline_reason().message());
+  return p;
+}
+
 void Shard::add(std::unique_ptr<Partition> partition) {
+  CAIRN_DCHECK(on_own_thread());
   if (partition->log() && producer_id_issued_) {
     partition->log()->set_producer_id_filter(producer_id_issued_);
   }
@@ -74,6 +88,7 @@ void Shard::add(std::unique_ptr<Partition> partition) {
 }
 
 std::unique_ptr<Partition> Shard::remove(std::string_view topic, int32_t partition) {
+  CAIRN_DCHECK(on_own_thread());
   auto it = partitions_.find(std::pair<std::string_view, int32_t>(topic, partition));
   if (it == partitions_.end()) return nullptr;
   auto p = std::move(it->second);
@@ -82,10 +97,16 @@ std::unique_ptr<Partition> Shard::remove(std::string_view topic, int32_t partiti
 }
 
 std::vector<Partition*> Shard::partitions() {
+  CAIRN_DCHECK(on_own_thread());
   std::vector<Partition*> out;
   out.reserve(partitions_.size());
   for (auto& [key, p] : partitions_) out.push_back(p.get());
   return out;
+}
+
+std::set<Session*>& Shard::sessions() {
+  CAIRN_DCHECK(on_own_thread());
+  return sessions_;
 }
 
 void Shard::start_retention_timer(std::chrono::milliseconds interval) {

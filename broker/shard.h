@@ -1,12 +1,15 @@
 #pragma once
 
 // Shard: one core of the broker. It runs one io_context on one thread, owns one I/O backend and
-// the partitions assigned to it (by hash of topic and partition), and hosts the sessions whose
-// connections it accepted. Everything a shard owns is touched only from its thread; other
-// shards reach it by running work on its executor (async.h, run_on / gather).
+// the partitions assigned to it (by hash of topic and partition, owner_shard()), and hosts the
+// sessions whose connections it accepted. Everything a shard owns is touched only from its
+// thread, which debug builds check (before start() and after join(), the thread that starts or
+// destroys the shard may); other shards reach it by running work on its executor (async.h,
+// run_on / gather; partition_router.h).
 
 #include "broker/async.h"
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -21,6 +24,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "broker/config.h"
+#include "broker/memory_budget.h"
 #include "broker/partition.h"
 #include "storage/io/io_backend.h"
 
@@ -28,57 +32,9 @@ namespace cairn::broker {
 
 class Session;
 
-// Bytes of request memory a shard may hold at once: request frames while they are read and
-// handled, the work a handler builds from a request, and responses until they are written. A
-// reader waits for room before it takes in a frame, so many large requests at once queue
-// instead of exhausting memory. Owned by its Shard (shared_ptr, so that charges made by
-// sessions torn down with the shard can see it is gone); used on the shard's thread only.
-class MemoryBudget {
- public:
-  MemoryBudget(const asio::any_io_executor& ex, uint64_t capacity)
-      : capacity_(capacity), notifier_(ex) {}
-  // Waits until `bytes` fit, or until `give_up` turns true (then returns false, holding
-  // nothing). A request larger than the whole budget passes when nothing else is held.
-  awaitable<bool> acquire(uint64_t bytes, const bool& give_up);
-  // Counts `bytes` that are already allocated, even past the capacity: readers then wait until
-  // enough is released.
-  void take(uint64_t bytes) { used_ += bytes; }
-  void release(uint64_t bytes);
-  uint64_t used() const { return used_; }
-  // Wakes every waiter so that it can see its connection is closing.
-  void wake_all() { notifier_.notify_all(); }
-
- private:
-  uint64_t capacity_;
-  uint64_t used_ = 0;
-  Notifier notifier_;
-};
-
-// Bytes charged for one request, released when this goes away (after the request's response is
-// written): to the shard's MemoryBudget (nothing once the shard is being destroyed) and to a
-// running total of the request's connection.
-class MemoryCharge {
- public:
-  MemoryCharge(std::weak_ptr<MemoryBudget> budget, std::shared_ptr<uint64_t> connection_total)
-      : budget_(std::move(budget)), connection_total_(std::move(connection_total)) {}
-  ~MemoryCharge() {
-    *connection_total_ -= held_;
-    if (auto b = budget_.lock()) b->release(held_);
-  }
-  MemoryCharge(const MemoryCharge&) = delete;
-  MemoryCharge& operator=(const MemoryCharge&) = delete;
-
-  void add(uint64_t bytes) {
-    held_ += bytes;
-    *connection_total_ += bytes;
-    if (auto b = budget_.lock()) b->take(bytes);
-  }
-
- private:
-  std::weak_ptr<MemoryBudget> budget_;
-  std::shared_ptr<uint64_t> connection_total_;
-  uint64_t held_ = 0;
-};
+// Which of `shard_count` shards owns a partition: a fixed hash of its topic and number, so every
+// shard agrees without a lookup or a lock.
+unsigned owner_shard(std::string_view topic, int32_t partition, unsigned shard_count);
 
 class Shard {
  public:
@@ -100,8 +56,15 @@ class Shard {
   void start();
   void stop();
   void join();
+  // Whether the caller may touch what this shard owns: on its thread while it runs, on any
+  // thread before start() and after join().
+  bool on_own_thread();
 
   Partition* find(std::string_view topic, int32_t partition);
+  // The partition, if this shard has it and it is online. Errors: kNotFound (no such partition
+  // here), kUnavailable (offline; the message is the reason). error_mapping.h, ErrorSubject
+  // kPartition, turns them into UNKNOWN_TOPIC_OR_PARTITION and PARTITION_OFFLINE.
+  Result<Partition*> find_online(std::string_view topic, int32_t partition);
   // Takes a partition; its log (if online) gets the producer id filter.
   void add(std::unique_ptr<Partition> partition);
   // Which producer ids the partitions added from now on accept (issued by InitProducerId).
@@ -112,7 +75,7 @@ class Shard {
   std::vector<Partition*> partitions();
 
   // Sessions on this shard, for a graceful stop.
-  std::set<Session*>& sessions() { return sessions_; }
+  std::set<Session*>& sessions();
 
   // Every `interval`, deletes segments past retention in this shard's partitions.
   void start_retention_timer(std::chrono::milliseconds interval);
@@ -142,6 +105,7 @@ class Shard {
   std::function<bool(int64_t)> producer_id_issued_;
   std::unique_ptr<asio::steady_timer> retention_timer_;
   std::chrono::milliseconds retention_interval_{0};
+  std::atomic<bool> running_{false};  // between start() and the end of join()
   std::thread thread_;
 };
 

@@ -1,51 +1,6 @@
 #include "protocol/frame.h"
 
-#include <array>
-
 namespace cairn::protocol {
-
-namespace {
-
-constexpr std::array kApis = {
-    ApiVersionRange{static_cast<uint16_t>(ApiKey::kApiVersions), 0, 1},
-    ApiVersionRange{static_cast<uint16_t>(ApiKey::kMetadata), 0, 0},
-    ApiVersionRange{static_cast<uint16_t>(ApiKey::kCreateTopics), 0, 0},
-    ApiVersionRange{static_cast<uint16_t>(ApiKey::kDeleteTopics), 0, 0},
-    ApiVersionRange{static_cast<uint16_t>(ApiKey::kProduce), 0, 0},
-    ApiVersionRange{static_cast<uint16_t>(ApiKey::kFetch), 0, 0},
-    ApiVersionRange{static_cast<uint16_t>(ApiKey::kListOffsets), 0, 0},
-    ApiVersionRange{static_cast<uint16_t>(ApiKey::kFindCoordinator), 0, 0},
-    ApiVersionRange{static_cast<uint16_t>(ApiKey::kJoinGroup), 0, 0},
-    ApiVersionRange{static_cast<uint16_t>(ApiKey::kSyncGroup), 0, 0},
-    ApiVersionRange{static_cast<uint16_t>(ApiKey::kHeartbeat), 0, 0},
-    ApiVersionRange{static_cast<uint16_t>(ApiKey::kLeaveGroup), 0, 0},
-    ApiVersionRange{static_cast<uint16_t>(ApiKey::kOffsetCommit), 0, 0},
-    ApiVersionRange{static_cast<uint16_t>(ApiKey::kOffsetFetch), 0, 0},
-    ApiVersionRange{static_cast<uint16_t>(ApiKey::kListGroups), 0, 0},
-    ApiVersionRange{static_cast<uint16_t>(ApiKey::kDescribeGroups), 0, 0},
-    ApiVersionRange{static_cast<uint16_t>(ApiKey::kInitProducerId), 0, 0},
-};
-
-constexpr std::array<std::string_view, kApis.size()> kNames = {
-    "ApiVersions",   "Metadata",  "CreateTopics",   "DeleteTopics",  "Produce",
-    "Fetch",         "ListOffsets", "FindCoordinator", "JoinGroup",   "SyncGroup",
-    "Heartbeat",     "LeaveGroup", "OffsetCommit",   "OffsetFetch",   "ListGroups",
-    "DescribeGroups", "InitProducerId"};
-
-}  // namespace
-
-std::span<const ApiVersionRange> supported_apis() { return kApis; }
-
-const ApiVersionRange* find_api(uint16_t api_key) {
-  for (const auto& a : kApis) {
-    if (a.api_key == api_key) return &a;
-  }
-  return nullptr;
-}
-
-std::string_view api_name(uint16_t api_key) {
-  return api_key < kNames.size() ? kNames[api_key] : "unknown";
-}
 
 Result<DecodedRequest> decode_request_header(Bytes frame) {
   Decoder d(frame);

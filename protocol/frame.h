@@ -1,6 +1,7 @@
 #pragma once
 
-// Frames, request and response headers, and the API table (PROTOCOL.md, "Frames").
+// Frames and their request and response headers (PROTOCOL.md, "Frames"). The API table is
+// protocol/api.h (keys, versions, names), included here for the header's api key.
 //
 // Request frame:  u32 length | u16 api key | u16 api version | u32 correlation id |
 //                 string client id | body
@@ -14,42 +15,12 @@
 #include <string_view>
 #include <vector>
 
+#include "protocol/api.h"
 #include "protocol/codec.h"
 #include "protocol/error_code.h"
 #include "protocol/status.h"
 
 namespace cairn::protocol {
-
-enum class ApiKey : uint16_t {
-  kApiVersions = 0,
-  kMetadata = 1,
-  kCreateTopics = 2,
-  kDeleteTopics = 3,
-  kProduce = 4,
-  kFetch = 5,
-  kListOffsets = 6,
-  kFindCoordinator = 7,
-  kJoinGroup = 8,
-  kSyncGroup = 9,
-  kHeartbeat = 10,
-  kLeaveGroup = 11,
-  kOffsetCommit = 12,
-  kOffsetFetch = 13,
-  kListGroups = 14,
-  kDescribeGroups = 15,
-  kInitProducerId = 16,
-};
-
-struct ApiVersionRange {
-  uint16_t api_key;
-  uint16_t min_version;
-  uint16_t max_version;
-};
-
-// Every API this build speaks, with its versions.
-std::span<const ApiVersionRange> supported_apis();
-const ApiVersionRange* find_api(uint16_t api_key);
-std::string_view api_name(uint16_t api_key);
 
 namespace frame {
 // Where each header field starts (PROTOCOL.md, "Frames"), counted from the first byte of the

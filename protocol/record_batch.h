@@ -60,6 +60,10 @@ enum class Verify {
   kProduced,
   // A batch as stored or fetched: every field is checked, the header checksum included.
   kStored,
+  // Only the batch's extent: a whole header whose length field lies within [header size, the
+  // bytes available]. For splitting batches sent back to back before any is checked; errors
+  // are kInvalidArgument, as for kProduced. The view's other fields are unchecked.
+  kFramingOnly,
 };
 
 class RecordBatchView {

@@ -4,14 +4,19 @@
 // RangeAssignor and RoundRobinAssignor define them. Pure functions: deterministic for the same
 // members and topics, so every broker computes the same assignment.
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "protocol/messages/group.h"
-
 namespace cairn::broker {
+
+// Some partitions of one topic: a member's share of it.
+struct TopicPartitions {
+  std::string topic;
+  std::vector<int32_t> partitions;
+};
 
 struct Subscription {
   std::string member_id;
@@ -19,7 +24,7 @@ struct Subscription {
 };
 
 // member id -> its partitions, one entry per topic it got partitions of.
-using Assignment = std::map<std::string, std::vector<protocol::TopicPartitions>>;
+using Assignment = std::map<std::string, std::vector<TopicPartitions>>;
 
 // range: per topic, the subscribed members (by id) take contiguous runs of partitions; the first
 // (partitions % members) members take one more.

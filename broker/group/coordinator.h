@@ -1,10 +1,12 @@
 #pragma once
 
 // GroupCoordinator: the consumer groups whose offsets partition this shard owns. One per shard,
-// used only on that shard's thread; it reaches the broker through a GroupHost (group_host.h). It
-// runs each group's membership (group.h), answers the group APIs, and keeps committed offsets
-// durable in the `__consumer_offsets` partitions (offsets_partition.h): a commit is acknowledged
-// only once its record is appended (and synced: the internal topic's policy is `always`).
+// used only on that shard's thread (BrokerServices::coordinator checks it in debug builds); it
+// reaches the broker through a GroupHost (group_host.h). It runs each group's membership
+// (group.h), answers the group operations (their protocol-neutral requests and results are in
+// requests.h), and keeps committed offsets durable in the `__consumer_offsets` partitions
+// (offsets_partition.h): a commit is acknowledged only once its record is appended (and synced:
+// the internal topic's policy is `always`).
 //
 // Offsets: a commit is checked against the group's generation and, partition by partition,
 // against the broker's topics (it must exist; the offset must lie in 0..log end). Between its
@@ -28,14 +30,15 @@
 #include "broker/group/group.h"
 #include "broker/group/group_host.h"
 #include "broker/group/offsets_partition.h"
-#include "protocol/messages/group.h"
+#include "broker/group/requests.h"
 #include "protocol/status.h"
 
 namespace cairn::broker {
 
 class GroupCoordinator {
  public:
-  GroupCoordinator(std::unique_ptr<GroupHost> host, GroupOptions options, asio::any_io_executor executor);
+  GroupCoordinator(std::unique_ptr<GroupHost> host, GroupOptions options,
+                   asio::any_io_executor executor);
   // Must not run while a request coroutine of this coordinator is suspended (the broker
   // destroys it only after its shard has stopped). Appends in flight may still complete.
   ~GroupCoordinator();
@@ -52,22 +55,25 @@ class GroupCoordinator {
   // the joins waiting, answer COORDINATOR_NOT_AVAILABLE; housekeeping stops.
   void stop();
 
-  awaitable<protocol::JoinGroupResponse> join(protocol::JoinGroupRequest request,
-                                              std::string client_id, std::string host);
-  protocol::SyncGroupResponse sync(const protocol::SyncGroupRequest& request);
-  protocol::GroupErrorResponse heartbeat(const protocol::HeartbeatRequest& request);
-  protocol::GroupErrorResponse leave(const protocol::LeaveGroupRequest& request);
-  awaitable<protocol::OffsetCommitResponse> commit(protocol::OffsetCommitRequest request);
-  awaitable<protocol::OffsetFetchResponse> fetch_offsets(protocol::OffsetFetchRequest request);
-  std::vector<protocol::GroupListing> list() const;
-  protocol::DescribedGroup describe(const std::string& group_id) const;
+  // Membership (membership.cc).
+  awaitable<JoinResult> join(JoinRequest request);
+  SyncResult sync(const MemberRequest& request);
+  protocol::ErrorCode heartbeat(const MemberRequest& request);
+  protocol::ErrorCode leave(const std::string& group_id, const std::string& member_id);
+  std::vector<GroupListing> list() const;
+  GroupDescription describe(const std::string& group_id) const;
+
+  // Committed offsets (committed_offsets.cc).
+  awaitable<std::vector<protocol::ErrorCode>> commit(CommitRequest request);
+  awaitable<OffsetsResult> fetch_offsets(OffsetsRequest request);
 
  private:
   struct Runtime {
     Runtime(std::string id, const asio::any_io_executor& ex)
         : group(std::move(id)), changed(ex), resolved(ex) {}
     bool idle() const {
-      return group.members().empty() && group.offsets().empty() && pending.empty() && expiring.empty();
+      return group.members().empty() && group.offsets().empty() && pending.empty() &&
+             expiring.empty();
     }
 
     Group group;

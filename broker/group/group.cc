@@ -4,6 +4,8 @@
 
 namespace cairn::broker {
 
+bool is_valid_group_id(std::string_view id) { return !id.empty() && id.size() <= 200; }
+
 std::string_view group_state_name(GroupState state) {
   switch (state) {
     case GroupState::kEmpty: return "Empty";

@@ -19,11 +19,13 @@
 #include <vector>
 
 #include "broker/group/assignor.h"
-#include "protocol/messages/group.h"
 
 namespace cairn::broker {
 
 using GroupTime = std::chrono::steady_clock::time_point;
+
+// Group ids are 1 to 200 characters (PROTOCOL.md, INVALID_GROUP_ID).
+bool is_valid_group_id(std::string_view id);
 
 enum class GroupState { kEmpty, kPreparingRebalance, kStable };
 std::string_view group_state_name(GroupState state);
@@ -38,7 +40,7 @@ struct Member {
   std::chrono::milliseconds rebalance_timeout{30000};
   GroupTime last_seen;
   bool joined = false;  // has (re)joined in the rebalance under way
-  std::vector<protocol::TopicPartitions> assignment;
+  std::vector<TopicPartitions> assignment;
 };
 
 struct CommittedOffset {

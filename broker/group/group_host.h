@@ -3,7 +3,7 @@
 // GroupHost: what a GroupCoordinator needs from the broker around it: the clock, its shard's
 // `__consumer_offsets` partitions, the partition counts of topics, and the log ends of
 // partitions that may live on other shards. make_group_host() gives the broker's
-// implementation, over the broker's topic registry and shards; tests supply their own over an
+// implementation, over its services (topic registry and shards); tests supply their own over an
 // in-memory backend. Owned by the coordinator and used on its shard's thread only.
 
 #include "broker/async.h"
@@ -19,7 +19,7 @@
 
 namespace cairn::broker {
 
-class Broker;
+class BrokerServices;
 class Partition;
 class Shard;
 
@@ -48,6 +48,6 @@ class GroupHost {
 };
 
 // The broker's host for the coordinator of `shard`.
-std::unique_ptr<GroupHost> make_group_host(Broker& broker, Shard& shard);
+std::unique_ptr<GroupHost> make_group_host(BrokerServices& services, Shard& shard);
 
 }  // namespace cairn::broker

@@ -1,5 +1,6 @@
 #include "protocol/messages/produce.h"
 
+#include "protocol/byte_io.h"
 #include "protocol/frame.h"
 
 namespace cairn::protocol {
@@ -20,6 +21,11 @@ void ProduceRequest::encode(Encoder& e, uint16_t) const {
       }
     }
   }
+}
+
+std::optional<int16_t> peek_produce_acks(Bytes body) {
+  if (body.size() < ProduceRequest::kAcksAt + sizeof(int16_t)) return std::nullopt;
+  return load_le<int16_t>(body.data() + ProduceRequest::kAcksAt);
 }
 
 Result<ProduceRequest> ProduceRequest::decode(MutableBytes body, uint16_t) {

@@ -3,6 +3,7 @@
 // Produce: append record batches to partitions (PROTOCOL.md, "Produce").
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,11 @@ struct ProduceRequest {
   // Decodes a body that stays alive and writable as long as the request does.
   static Result<ProduceRequest> decode(MutableBytes body, uint16_t version);
 };
+
+// The acks field of a Produce body (its first), read without decoding the rest, so that a
+// request that cannot be decoded can still be told to expect no response; nullopt when the body
+// is too short to hold it.
+std::optional<int16_t> peek_produce_acks(Bytes body);
 
 struct ProducePartitionResult {
   int32_t partition = 0;

@@ -29,8 +29,9 @@ struct Rule {
   std::vector<std::string> may_include;      // folders an include may resolve into
   std::vector<std::string> allowed_files;    // single files outside them that may be included
   std::vector<std::string> banned_external;  // prefixes of includes from outside the tree
-  std::vector<std::string> banned_folders;   // folders inside `may_include` it still may not use
-  std::vector<std::string> skipped_folders;  // folders under `folder` that are not scanned
+  // Folders (or single files) inside `may_include` it still may not use.
+  std::vector<std::string> banned_folders;
+  std::vector<std::string> skipped_folders;  // folders (or files) under `folder` not scanned
   bool headers_only = false;
   bool standard_library_only = false;  // includes from outside the tree: standard headers only
 };
@@ -98,6 +99,11 @@ bool starts_with_folder(const std::string& path, const std::string& folder) {
   return path.rfind(folder + "/", 0) == 0;
 }
 
+// `path` is `entry` or lies under it.
+bool is_or_under(const std::string& path, const std::string& entry) {
+  return path == entry || starts_with_folder(path, entry);
+}
+
 // The include's file relative to `root` (generic form, "storage/segment.h"; it may start with
 // "../" if a relative include leaves the tree), or nullopt when it is not in the tree.
 std::optional<std::string> resolve(const fs::path& root, const fs::path& includer,
@@ -133,7 +139,7 @@ std::vector<std::string> check(const fs::path& root, const Rule& rule) {
     if (!entry.is_regular_file() || !is_source(entry.path(), rule.headers_only)) continue;
     std::string name = entry.path().lexically_relative(root).generic_string();
     if (std::ranges::any_of(rule.skipped_folders,
-                            [&](const std::string& f) { return starts_with_folder(name, f); })) {
+                            [&](const std::string& f) { return is_or_under(name, f); })) {
       continue;
     }
     ++files;
@@ -155,7 +161,7 @@ std::vector<std::string> check(const fs::path& root, const Rule& rule) {
           return starts_with_folder(*resolved, folder);
         }) || std::ranges::find(rule.allowed_files, *resolved) != rule.allowed_files.end();
         allowed = allowed && std::ranges::none_of(rule.banned_folders, [&](const std::string& f) {
-          return starts_with_folder(*resolved, f);
+          return is_or_under(*resolved, f);
         });
         if (!allowed) findings.push_back(name + " includes " + include + " (" + *resolved + ")");
         continue;
@@ -216,6 +222,32 @@ TEST(Layering, OnlyTheBrokerKnowsKafkasProtocol) {
     rule.banned_folders = {"protocol/kafka"};
     expect_clean(rule);
   }
+}
+
+// Inside the broker the arrows point down: front ends (broker/cairn, a Kafka one next) call the
+// operations (broker/ops), which reach the services, groups and shards; the transport
+// (broker/net) knows no protocol. Nothing includes the Broker hub back but broker.cc, so the
+// hub's old include cycles cannot return.
+TEST(Layering, InsideTheBrokerNothingIncludesWhatServesIt) {
+  Rule operations = broker_rule();
+  operations.folder = "broker/ops";
+  operations.banned_folders = {"protocol/messages", "protocol/kafka", "protocol/apis.h",
+                               "protocol/frame.h", "broker/cairn", "broker/net", "broker/broker.h"};
+  expect_clean(operations);
+  Rule groups = operations;
+  groups.folder = "broker/group";
+  groups.banned_folders.push_back("broker/ops");
+  expect_clean(groups);
+  Rule transport = broker_rule();
+  transport.folder = "broker/net";
+  transport.banned_folders = {"protocol/messages", "protocol/kafka", "protocol/apis.h",
+                              "protocol/frame.h", "broker/cairn", "broker/ops", "broker/group",
+                              "broker/broker.h"};
+  expect_clean(transport);
+  Rule hub = broker_rule();
+  hub.skipped_folders = {"broker/broker.cc"};
+  hub.banned_folders = {"broker/broker.h"};
+  expect_clean(hub);
 }
 
 // SASL (protocol/sasl) is bytes too, but computed with libcrypto: only its sources include
@@ -305,6 +337,21 @@ TEST(LayeringCheck, ABannedFolderInsideAnAllowedOneIsCaught) {
   auto findings = tree.check(rule);
   ASSERT_EQ(findings.size(), 1u) << ::testing::PrintToString(findings);
   EXPECT_TRUE(mentions(findings, "protocol/codec.cc includes protocol/kafka/wire.h"));
+}
+
+TEST(LayeringCheck, ABannedOrSkippedFileIsMatchedByItsWholePath) {
+  PlantedTree tree;
+  tree.write("broker/broker.h", "#pragma once\n");
+  tree.write("broker/broker.cc", "#include \"broker/broker.h\"\n");
+  tree.write("broker/broker_extra.cc", "#include \"broker/broker.h\"\n");
+  tree.write("broker/session.cc", "#include \"broker/broker.h\"\n");
+  Rule rule = broker_rule();
+  rule.skipped_folders = {"broker/broker.cc"};
+  rule.banned_folders = {"broker/broker.h"};
+  auto findings = tree.check(rule);
+  EXPECT_EQ(findings.size(), 2u) << ::testing::PrintToString(findings);
+  EXPECT_TRUE(mentions(findings, "broker/session.cc includes broker/broker.h"));
+  EXPECT_TRUE(mentions(findings, "broker/broker_extra.cc includes broker/broker.h"));
 }
 
 TEST(LayeringCheck, AMissingModuleFolderFails) {

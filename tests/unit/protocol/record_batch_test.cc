@@ -382,6 +382,35 @@ TEST(BatchIterator, ATruncatedLastBatchIsAnError) {
   EXPECT_EQ(batches.position(), 0u);
 }
 
+// Splitting a produce entry's batches reads their length fields only; the checks come after.
+TEST(BatchIterator, FramingOnlySplitsBatchesWhoseChecksumsDoNotMatch) {
+  auto first = build({{1000, "k", "v", {}}});
+  auto second = build({{1001, "k", "w", {}}});
+  std::vector<std::byte> bytes(first);
+  bytes.insert(bytes.end(), second.begin(), second.end());
+  bytes.back() ^= std::byte{0x01};
+  BatchIterator batches(bytes, Verify::kFramingOnly);
+  auto a = batches.next();
+  auto b = batches.next();
+  ASSERT_TRUE(a && b) << batches.status().to_string();
+  EXPECT_EQ(a->bytes().size(), first.size());
+  EXPECT_EQ(b->bytes().size(), second.size());
+  EXPECT_FALSE(batches.next());
+  EXPECT_TRUE(batches.status().is_ok());
+}
+
+TEST(BatchIterator, FramingOnlyRefusesALengthPastTheBytesAsAnInvalidArgument) {
+  auto b = build({{1000, "k", "v", {}}});
+  store_le<uint32_t>(b.data() + batch::kBatchLengthAt, static_cast<uint32_t>(b.size() + 1));
+  BatchIterator batches(b, Verify::kFramingOnly);
+  EXPECT_FALSE(batches.next());
+  EXPECT_EQ(batches.status().code(), Status::Code::kInvalidArgument);
+  std::vector<std::byte> short_header(batch::kHeaderSize - 1);
+  BatchIterator cut(short_header, Verify::kFramingOnly);
+  EXPECT_FALSE(cut.next());
+  EXPECT_EQ(cut.status().code(), Status::Code::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace cairn::protocol
 

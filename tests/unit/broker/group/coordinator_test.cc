@@ -98,7 +98,8 @@ class CoordinatorTest : public ::testing::Test {
       }
       auto log = storage::PartitionLog::open(io, dir(p), log_config);
       ASSERT_TRUE(log) << log.error().to_string();
-      world.partitions[p] = std::make_unique<Partition>(std::string(kOffsetsTopic), p, std::move(*log));
+      world.partitions[p] = std::make_unique<Partition>(std::string(kOffsetsTopic), p,
+                                                        std::move(*log));
     }
     coordinator = std::make_unique<GroupCoordinator>(std::make_unique<FakeHost>(world), options,
                                                      ctx.get_executor());
@@ -159,46 +160,47 @@ class CoordinatorTest : public ::testing::Test {
     return slot->has_value() ? std::move(**slot) : T{};
   }
 
-  static protocol::OffsetCommitRequest commit_request(const std::string& group, std::string topic,
-                                                      int32_t partition, int64_t offset,
-                                                      std::string metadata = "") {
-    protocol::OffsetCommitRequest r;
+  static CommitRequest commit_request(const std::string& group, std::string topic,
+                                      int32_t partition,
+                                      int64_t offset, std::string metadata = "") {
+    CommitRequest r;
     r.group_id = group;
     r.generation = -1;
-    r.topics.push_back({std::move(topic), {{partition, offset, std::move(metadata)}}});
+    r.entries.push_back({std::move(topic), partition, offset, std::move(metadata)});
     return r;
   }
 
-  static ErrorCode error_of(const protocol::OffsetCommitResponse& r) {
-    if (r.topics.empty() || r.topics[0].partitions.empty()) return ErrorCode::kUnknownServerError;
-    return r.topics[0].partitions[0].error;
+  static ErrorCode error_of(const std::vector<ErrorCode>& r) {
+    return r.empty() ? ErrorCode::kUnknownServerError : r[0];
   }
 
-  ErrorCode commit(const std::string& group, const std::string& topic, int32_t partition, int64_t offset,
+  ErrorCode commit(const std::string& group, const std::string& topic, int32_t partition,
+                   int64_t offset,
                    std::string metadata = "") {
-    return error_of(run(coordinator->commit(commit_request(group, topic, partition, offset, std::move(metadata)))));
+    return error_of(run(coordinator->commit(commit_request(group, topic, partition, offset,
+                                                           std::move(metadata)))));
   }
 
-  static protocol::OffsetFetchRequest fetch_request(const std::string& group, const std::string& topic,
-                                                    int32_t partition) {
-    protocol::OffsetFetchRequest r;
-    r.group_id = group;
-    r.topics = std::vector<protocol::TopicPartitions>{{topic, {partition}}};
-    return r;
+  static OffsetsRequest fetch_request(const std::string& group, const std::string& topic,
+                                      int32_t partition) {
+    return OffsetsRequest{group, std::vector<TopicPartitionKey>{{topic, partition}}};
   }
 
   // The committed offset, -1 for none.
-  int64_t committed(const std::string& group, const std::string& topic = "t", int32_t partition = 0) {
+  int64_t committed(const std::string& group, const std::string& topic = "t",
+                    int32_t partition = 0) {
     auto r = run(coordinator->fetch_offsets(fetch_request(group, topic, partition)));
     EXPECT_EQ(r.error, ErrorCode::kNone);
-    if (r.topics.size() != 1 || r.topics[0].partitions.size() != 1) return -2;
-    EXPECT_EQ(r.topics[0].partitions[0].error, ErrorCode::kNone);
-    return r.topics[0].partitions[0].offset;
+    if (r.offsets.size() != 1) return -2;
+    EXPECT_EQ(r.offsets[0].error, ErrorCode::kNone);
+    return r.offsets[0].offset;
   }
 
-  static protocol::JoinGroupRequest join_request(const std::string& group) {
-    protocol::JoinGroupRequest r;
+  static JoinRequest join_request(const std::string& group, std::string client = "client") {
+    JoinRequest r;
     r.group_id = group;
+    r.client_id = std::move(client);
+    r.client_host = "host";
     r.topics = {"t"};
     return r;
   }
@@ -284,13 +286,12 @@ TEST_F(CoordinatorTest, ACommitInFlightWhenItsGroupExpiresIsKeptAndAcknowledged)
 TEST_F(CoordinatorTest, AJoinWokenAfterItsGroupEmptiedPastTheRetentionAnswersSafely) {
   options.offsets_retention = 1ms;
   open();
-  auto joined = start(coordinator->join(join_request("g"), "c", "host"));
+  auto joined = start(coordinator->join(join_request("g", "c")));
   settle();
   ASSERT_FALSE(joined->has_value());
   auto described = coordinator->describe("g");
   ASSERT_EQ(described.members.size(), 1u);
-  protocol::LeaveGroupRequest leave{"g", described.members[0].member_id};
-  ASSERT_EQ(coordinator->leave(leave).error, ErrorCode::kNone);
+  ASSERT_EQ(coordinator->leave("g", described.members[0].member_id), ErrorCode::kNone);
   world.clock += 1s;
   coordinator->housekeep();  // before the join runs again
   ASSERT_TRUE(run_until(ctx, [&] { return joined->has_value(); }));
@@ -322,7 +323,7 @@ TEST_F(CoordinatorTest, AGroupOnAnOfflineOffsetsPartitionGetsCoordinatorNotAvail
   auto fetched = run(coordinator->fetch_offsets(fetch_request("g", "t", 0)));
   EXPECT_EQ(fetched.error, ErrorCode::kCoordinatorNotAvailable);
   EXPECT_EQ(commit("g", "t", 0, 1), ErrorCode::kCoordinatorNotAvailable);
-  auto joined = run(coordinator->join(join_request("g"), "client", "host"));
+  auto joined = run(coordinator->join(join_request("g")));
   EXPECT_EQ(joined.error, ErrorCode::kCoordinatorNotAvailable);
 }
 
@@ -345,8 +346,8 @@ TEST_F(CoordinatorTest, AnOffsetsLogThatFailsToReplayIsLeftUnloadedAndItsGroupsR
   open();
   auto fetched = run(coordinator->fetch_offsets(fetch_request(on0, "t", 0)));
   EXPECT_EQ(fetched.error, ErrorCode::kCoordinatorNotAvailable);
-  ASSERT_EQ(fetched.topics.size(), 1u);
-  EXPECT_EQ(fetched.topics[0].partitions.at(0).error, ErrorCode::kCoordinatorNotAvailable);
+  ASSERT_EQ(fetched.offsets.size(), 1u);
+  EXPECT_EQ(fetched.offsets[0].error, ErrorCode::kCoordinatorNotAvailable);
   EXPECT_EQ(commit(on0, "t", 0, 9), ErrorCode::kCoordinatorNotAvailable);
   EXPECT_EQ(committed(on1), 6) << "the other partition serves as before";
 }
@@ -368,8 +369,8 @@ TEST_F(CoordinatorTest, LiveOffsetsLargerThanOneBatchAreSnapshottedAndSurviveARe
   restart();
   for (int32_t p = 0; p < 150; ++p) {
     auto r = run(coordinator->fetch_offsets(fetch_request("g", "big", p)));
-    ASSERT_EQ(r.topics.at(0).partitions.at(0).offset, p);
-    ASSERT_EQ(r.topics.at(0).partitions.at(0).metadata, metadata + std::to_string(p));
+    ASSERT_EQ(r.offsets.at(0).offset, p);
+    ASSERT_EQ(r.offsets.at(0).metadata, metadata + std::to_string(p));
   }
 }
 
@@ -406,7 +407,7 @@ TEST_F(CoordinatorTest, AnOffsetFetchWaitsForACommitAcceptedBeforeIt) {
   io.release_completions();
   ASSERT_TRUE(run_until(ctx, [&] { return acked->has_value() && fetched->has_value(); }));
   EXPECT_EQ(error_of(**acked), ErrorCode::kNone);
-  EXPECT_EQ((*fetched)->topics.at(0).partitions.at(0).offset, 9);
+  EXPECT_EQ((*fetched)->offsets.at(0).offset, 9);
 }
 
 // Finding 3: once stopped, nothing of the coordinator's reaches the offsets log.
@@ -419,7 +420,7 @@ TEST_F(CoordinatorTest, AStoppedCoordinatorAppendsNothing) {
   Offset end = offsets_log().high_watermark();
   coordinator->stop();
   EXPECT_EQ(commit("g", "t", 0, 6), ErrorCode::kCoordinatorNotAvailable);
-  EXPECT_EQ(run(coordinator->join(join_request("g2"), "client", "host")).error,
+  EXPECT_EQ(run(coordinator->join(join_request("g2"))).error,
             ErrorCode::kCoordinatorNotAvailable);
   coordinator->housekeep();
   settle();
@@ -430,37 +431,38 @@ TEST_F(CoordinatorTest, AStoppedCoordinatorAppendsNothing) {
 TEST_F(CoordinatorTest, ACommitPastTheLogEndIsRefusedForThatPartitionOnly) {
   world.topics["t"] = {50, 50};
   open();
-  protocol::OffsetCommitRequest r = commit_request("g", "t", 0, 500);
-  r.topics[0].partitions.push_back({1, 50, ""});
+  CommitRequest r = commit_request("g", "t", 0, 500);
+  r.entries.push_back({"t", 1, 50, ""});
   auto out = run(coordinator->commit(r));
-  ASSERT_EQ(out.topics.at(0).partitions.size(), 2u);
-  EXPECT_EQ(out.topics[0].partitions[0].error, ErrorCode::kOffsetOutOfRange);
-  EXPECT_EQ(out.topics[0].partitions[1].error, ErrorCode::kNone);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0], ErrorCode::kOffsetOutOfRange);
+  EXPECT_EQ(out[1], ErrorCode::kNone);
   EXPECT_EQ(committed("g", "t", 0), -1);
   EXPECT_EQ(committed("g", "t", 1), 50);
 }
 
 TEST_F(CoordinatorTest, ACommitForAnUnknownTopicOrPartitionIsRefusedForThatPartitionOnly) {
   open();
-  protocol::OffsetCommitRequest r = commit_request("g", "t", 2, 1);
-  r.topics[0].partitions.push_back({0, 3, ""});
-  r.topics.push_back({"nope", {{0, 1, ""}}});
+  CommitRequest r = commit_request("g", "t", 2, 1);
+  r.entries.push_back({"t", 0, 3, ""});
+  r.entries.push_back({"nope", 0, 1, ""});
   auto out = run(coordinator->commit(r));
-  ASSERT_EQ(out.topics.size(), 2u);
-  EXPECT_EQ(out.topics[0].partitions.at(0).error, ErrorCode::kUnknownTopicOrPartition);
-  EXPECT_EQ(out.topics[0].partitions.at(1).error, ErrorCode::kNone);
-  EXPECT_EQ(out.topics[1].partitions.at(0).error, ErrorCode::kUnknownTopicOrPartition);
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(out[0], ErrorCode::kUnknownTopicOrPartition);
+  EXPECT_EQ(out[1], ErrorCode::kNone);
+  EXPECT_EQ(out[2], ErrorCode::kUnknownTopicOrPartition);
   EXPECT_EQ(committed("g", "t", 0), 3);
   EXPECT_EQ(committed("g", "nope", 0), -1);
 }
 
 TEST_F(CoordinatorTest, ANegativeOffsetIsRefusedForThatPartitionOnly) {
   open();
-  protocol::OffsetCommitRequest r = commit_request("g", "t", 0, -5);
-  r.topics[0].partitions.push_back({1, 4, ""});
+  CommitRequest r = commit_request("g", "t", 0, -5);
+  r.entries.push_back({"t", 1, 4, ""});
   auto out = run(coordinator->commit(r));
-  EXPECT_EQ(out.topics.at(0).partitions.at(0).error, ErrorCode::kOffsetOutOfRange);
-  EXPECT_EQ(out.topics.at(0).partitions.at(1).error, ErrorCode::kNone);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0], ErrorCode::kOffsetOutOfRange);
+  EXPECT_EQ(out[1], ErrorCode::kNone);
   EXPECT_EQ(committed("g", "t", 1), 4);
 }
 
@@ -474,8 +476,8 @@ TEST_F(CoordinatorTest, ACommitForAnOfflinePartitionIsStoredUnchecked) {
 // PROTOCOL.md, JoinGroup: member ids, the leader, the first generation and the member list.
 TEST_F(CoordinatorTest, JoinGroupAnswersEveryMemberWithTheSmallestIdAsLeader) {
   open();
-  auto a = start(coordinator->join(join_request("g"), "zz", "host"));
-  auto b = start(coordinator->join(join_request("g"), "aa", "host"));
+  auto a = start(coordinator->join(join_request("g", "zz")));
+  auto b = start(coordinator->join(join_request("g", "aa")));
   settle();
   world.clock += options.rebalance_delay;
   coordinator->housekeep();

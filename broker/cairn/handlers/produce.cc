@@ -1,0 +1,51 @@
+// Produce: the request's partition entries, in order, go to the produce operation; its outcomes
+// fill the response in the same order. With acks=0 nothing is answered.
+#include "broker/cairn/handlers.h"
+
+namespace cairn::broker {
+
+namespace {
+
+// Memory per partition entry and per topic (the request as decoded and the response), beyond
+// what the operation builds.
+constexpr uint64_t kBytesPerPartition =
+    sizeof(protocol::ProducePartition) + sizeof(protocol::ProducePartitionResult);
+constexpr uint64_t kBytesPerTopic =
+    sizeof(protocol::ProduceTopic) + sizeof(protocol::ProduceTopicResult);
+
+}  // namespace
+
+awaitable<Reply<protocol::ProduceResponse>> handle(RequestContext& ctx,
+                                                   protocol::ProduceRequest r) {
+  uint64_t work = 0;
+  size_t count = 0;
+  for (const auto& t : r.topics) {
+    work += kBytesPerTopic + 2 * t.name.size() +
+            (kBytesPerPartition + kProduceBytesPerEntry) * t.partitions.size();
+    count += t.partitions.size();
+  }
+  ctx.memory.add(work);
+  std::vector<ProduceEntry> entries;
+  entries.reserve(count);
+  for (const auto& t : r.topics) {
+    for (const auto& p : t.partitions) entries.push_back({t.name, p.partition, p.records});
+  }
+  auto outcomes = co_await ctx.ops.produce(entries, ctx.body_owner);
+  if (r.acks == 0) co_return Reply<protocol::ProduceResponse>::none();
+  protocol::ProduceResponse response;
+  response.topics.reserve(r.topics.size());
+  size_t i = 0;
+  for (const auto& t : r.topics) {
+    auto& out = response.topics.emplace_back();
+    out.name = t.name;
+    out.partitions.reserve(t.partitions.size());
+    for (const auto& p : t.partitions) {
+      ProduceOutcome& o = outcomes[i++];
+      out.partitions.push_back({p.partition, o.error, o.base_offset, o.log_start_offset,
+                                std::move(o.message)});
+    }
+  }
+  co_return response;
+}
+
+}  // namespace cairn::broker

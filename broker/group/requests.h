@@ -1,0 +1,115 @@
+#pragma once
+
+// The group operations' inputs and outputs, as any front end gives and takes them (no wire
+// structs): what a member asks of its group's coordinator and what it is answered. Outcomes
+// carry a protocol::ErrorCode, the broker's error vocabulary (error_mapping.h): a rebalance or
+// an unknown member is an answer, not a failure of the call.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "broker/group/assignor.h"
+#include "broker/group/group.h"
+#include "protocol/error_code.h"
+
+namespace cairn::broker {
+
+struct JoinRequest {
+  std::string group_id;
+  std::string member_id;  // empty for a consumer joining for the first time
+  std::string client_id;  // starts the member id the coordinator makes
+  std::string client_host;
+  std::chrono::milliseconds session_timeout{10'000};
+  std::chrono::milliseconds rebalance_timeout{30'000};
+  std::string strategy = "range";
+  std::vector<std::string> topics;  // the subscription
+};
+
+struct MemberInfo {
+  std::string member_id;
+  std::string client_id;
+};
+
+// Answered once the rebalance the join belongs to completes.
+struct JoinResult {
+  protocol::ErrorCode error = protocol::ErrorCode::kNone;
+  int32_t generation = -1;
+  std::string member_id;
+  std::string leader;  // the member id that sorts first
+  std::string strategy;
+  std::vector<MemberInfo> members;  // every member, in member-id order
+};
+
+// A member of a group at a generation: SyncGroup, Heartbeat, LeaveGroup.
+struct MemberRequest {
+  std::string group_id;
+  int32_t generation = -1;
+  std::string member_id;
+};
+
+struct SyncResult {
+  protocol::ErrorCode error = protocol::ErrorCode::kNone;
+  std::vector<TopicPartitions> assignment;
+};
+
+struct CommitEntry {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t offset = 0;  // the next offset to consume
+  std::string metadata;
+};
+
+// Answered with one ErrorCode per entry, in order.
+struct CommitRequest {
+  std::string group_id;
+  int32_t generation = -1;  // -1: a commit from outside the group's membership (empty group only)
+  std::string member_id;
+  std::vector<CommitEntry> entries;
+};
+
+struct OffsetsRequest {
+  std::string group_id;
+  std::optional<std::vector<TopicPartitionKey>> partitions;  // nullopt: every committed partition
+};
+
+struct FetchedOffset {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t offset = -1;  // -1: nothing committed
+  std::string metadata;
+  protocol::ErrorCode error = protocol::ErrorCode::kNone;
+};
+
+// With partitions asked: one entry per partition, in order. Without: every committed one, by
+// topic and partition.
+struct OffsetsResult {
+  protocol::ErrorCode error = protocol::ErrorCode::kNone;
+  std::vector<FetchedOffset> offsets;
+};
+
+struct GroupListing {
+  std::string group_id;
+  std::string state;  // Empty, PreparingRebalance, Stable
+  int32_t members = 0;
+};
+
+struct MemberDescription {
+  std::string member_id;
+  std::string client_id;
+  std::string host;
+  std::vector<TopicPartitions> assignment;
+};
+
+struct GroupDescription {
+  std::string group_id;
+  protocol::ErrorCode error = protocol::ErrorCode::kNone;
+  std::string state;
+  std::string strategy;
+  int32_t generation = 0;
+  std::vector<MemberDescription> members;
+};
+
+}  // namespace cairn::broker

@@ -1,0 +1,389 @@
+#include "broker/net/session.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/sendfile.h>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <algorithm>
+#include <cstring>
+
+#include "broker/config.h"
+#include "broker/memory_budget.h"
+#include "broker/net/server.h"
+#include "broker/shard.h"
+
+namespace cairn::broker {
+
+using asio::ip::tcp;
+
+namespace {
+
+// Small frames are cut out of this buffer; a larger frame is read straight into its own.
+constexpr size_t kReadBufferBytes = 8 * 1024;
+constexpr size_t kMaxWriteBatch = 64;
+// The reader takes no new request while the connection's requests hold this many bytes of work
+// and unwritten responses: a client that does not read its responses cannot make the broker
+// hold much more, nor take a large share of the shard's budget.
+constexpr uint64_t kMaxConnectionBytes = 4 << 20;
+// How long a connection that is ending waits for the client to close its side.
+constexpr auto kLingerTime = std::chrono::seconds(2);
+
+// A frame's share of the shard's memory budget: released when this goes away, unless handed
+// over to the request's handler. (A weak reference: sessions torn down with their shard find
+// the budget gone.)
+class FrameBudget {
+ public:
+  FrameBudget(std::weak_ptr<MemoryBudget> budget, uint64_t bytes)
+      : budget_(std::move(budget)), bytes_(bytes) {}
+  ~FrameBudget() {
+    if (auto b = budget_.lock(); b && bytes_ > 0) b->release(bytes_);
+  }
+  FrameBudget(const FrameBudget&) = delete;
+  FrameBudget& operator=(const FrameBudget&) = delete;
+  uint64_t hand_over() { return std::exchange(bytes_, 0); }
+
+ private:
+  std::weak_ptr<MemoryBudget> budget_;
+  uint64_t bytes_;
+};
+
+bool expected_disconnect(const boost::system::error_code& ec) {
+  return ec == asio::error::eof || ec == asio::error::connection_reset ||
+         ec == asio::error::operation_aborted || ec == asio::error::broken_pipe ||
+         ec == asio::error::bad_descriptor || ec == asio::error::shut_down;
+}
+
+}  // namespace
+
+Session::Slot::Slot(Shard& shard, std::shared_ptr<uint64_t> connection_total)
+    : memory(std::make_unique<MemoryCharge>(shard.budget_handle(), std::move(connection_total))) {}
+Session::Slot::~Slot() = default;
+
+Session::Session(tcp::socket socket, Shard& shard, FrontEnd& front_end, const Limits& limits,
+                 std::unique_ptr<ConnectionLease> lease)
+    : socket_(std::move(socket)),
+      shard_(shard),
+      front_end_(front_end),
+      limits_(limits),
+      lease_(std::move(lease)),
+      writer_wake_(socket_.get_executor()),
+      reader_wake_(socket_.get_executor()),
+      watchdog_timer_(socket_.get_executor()),
+      accepted_at_(std::chrono::steady_clock::now()),
+      last_activity_(accepted_at_) {
+  boost::system::error_code ec;
+  auto remote = socket_.remote_endpoint(ec);
+  peer_host_ = ec ? "unknown" : remote.address().to_string();
+  peer_ = peer_host_ + ":" + std::to_string(ec ? 0 : remote.port());
+  socket_.set_option(tcp::no_delay(true), ec);
+  shard_.sessions().insert(this);
+}
+
+Session::~Session() { shard_.sessions().erase(this); }
+
+void Session::start() {
+  asio::co_spawn(socket_.get_executor(), reader(shared_from_this()), asio::detached);
+  asio::co_spawn(socket_.get_executor(), writer(shared_from_this()), asio::detached);
+  asio::co_spawn(socket_.get_executor(), watchdog(shared_from_this()), asio::detached);
+}
+
+void Session::touch() { last_activity_ = std::chrono::steady_clock::now(); }
+
+void Session::shutdown() {
+  if (closed_) return;
+  boost::system::error_code ec;
+  socket_.shutdown(tcp::socket::shutdown_receive, ec);  // the pending read ends with EOF
+  stop_reading();
+}
+
+void Session::stop_reading() {
+  read_done_ = true;
+  frame_started_.reset();  // bytes left unread are no longer the client's delay
+  reader_wake_.notify_all();
+  writer_wake_.notify_all();
+}
+
+void Session::close(std::string_view why) {
+  if (closed_) return;
+  closed_ = true;
+  read_done_ = true;
+  spdlog::debug("closing connection from {}: {}", peer_, why);
+  boost::system::error_code ec;
+  socket_.shutdown(tcp::socket::shutdown_both, ec);
+  socket_.close(ec);
+  watchdog_timer_.cancel();
+  reader_wake_.notify_all();
+  writer_wake_.notify_all();
+  shard_.budget().wake_all();  // a reader waiting for budget sees the connection is gone
+}
+
+awaitable<void> Session::reader(std::shared_ptr<Session> self) {
+  const Limits& limits = limits_;
+  constexpr size_t kPrefix = FrontEnd::kLengthPrefixBytes;
+  std::vector<std::byte> buf(kReadBufferBytes);
+  size_t begin = 0, end = 0;
+  try {
+    while (!read_done_) {
+      while (*held_bytes_ > kMaxConnectionBytes && !read_done_) co_await reader_wake_.wait();
+      if (read_done_) break;
+      while (end - begin < kPrefix) {
+        if (begin > 0) {
+          std::memmove(buf.data(), buf.data() + begin, end - begin);
+          end -= begin;
+          begin = 0;
+        }
+        size_t n = co_await socket_.async_read_some(asio::buffer(buf.data() + end, buf.size() - end),
+                                                    use_awaitable);
+        end += n;
+        touch();
+        if (!frame_started_) frame_started_ = last_activity_;
+      }
+      uint32_t length =
+          front_end_.frame_length(std::span<const std::byte, kPrefix>(buf.data() + begin, kPrefix));
+      if (length < front_end_.min_frame_bytes() || length > limits.max_frame_bytes) {
+        spdlog::warn("{}: frame of {} bytes is outside [{}, {}]; closing the connection", peer_,
+                     length, front_end_.min_frame_bytes(), limits.max_frame_bytes);
+        break;
+      }
+      // The whole frame's budget at once, before its body is read: readers that waited for
+      // budget while each holding part of a frame could wait for each other forever.
+      auto waiting_since = std::chrono::steady_clock::now();
+      if (!co_await shard_.budget().acquire(length, read_done_)) break;
+      FrameBudget frame_budget(shard_.budget_handle(), length);
+      // Waiting for the broker's memory is not the client's delay.
+      auto now = std::chrono::steady_clock::now();
+      if (!first_request_read_) accepted_at_ += now - waiting_since;
+      frame_started_ = now;
+      auto frame = std::make_shared<FrameBuffer>(length);
+      size_t have = std::min<size_t>(end - begin - kPrefix, length);
+      std::memcpy(frame->data.get(), buf.data() + begin + kPrefix, have);
+      begin += kPrefix + have;
+      if (begin == end) begin = end = 0;
+      if (have < length) co_await read_body(*frame, have);
+      frame_started_.reset();
+      if (end > begin) frame_started_ = last_activity_;
+
+      auto head = front_end_.decode_head(frame->bytes());
+      if (!head) {
+        spdlog::warn("{}: malformed request header ({}); closing the connection", peer_,
+                     head.error().message());
+        break;
+      }
+      first_request_read_ = true;
+      auto slot = std::make_shared<Slot>(shard_, held_bytes_);
+      queue_.push_back(slot);
+      if (queue_.size() > limits.max_inflight_requests) {
+        // Refuse this request, answer the ones before it, then close.
+        spdlog::warn("{}: more than {} requests in flight; closing the connection", peer_,
+                     limits.max_inflight_requests);
+        slot->frame = front_end_.error_frame(
+            *head, protocol::ErrorCode::kResourceLimit,
+            "more than " + std::to_string(limits.max_inflight_requests) +
+                " requests in flight on one connection");
+        slot->memory->add(slot->frame.bytes.size());
+        slot->ready = true;
+        slot->close_after = true;
+        break;
+      }
+      ++handlers_running_;
+      asio::co_spawn(socket_.get_executor(),
+                     serve(self, frame, std::move(*head), slot, frame_budget.hand_over()),
+                     asio::detached);
+      // Let the handler start (and charge the work its request asks for) before the next
+      // request is read, so that the memory checks above see it.
+      co_await asio::post(socket_.get_executor(), use_awaitable);
+    }
+  } catch (const boost::system::system_error& e) {
+    if (!expected_disconnect(e.code())) spdlog::debug("{}: read failed: {}", peer_, e.what());
+  } catch (const std::exception& e) {
+    spdlog::warn("{}: read failed: {}; closing the connection", peer_, e.what());
+    close("read failed");
+  }
+  // Framing errors, the request over the in-flight limit and the client's EOF all end here:
+  // the requests already read are answered, then the writer ends the connection.
+  stop_reading();
+}
+
+awaitable<void> Session::serve(std::shared_ptr<Session> /*self: keeps us alive*/,
+                               std::shared_ptr<FrameBuffer> frame,
+                               RequestHead head, std::shared_ptr<Slot> slot,
+                               uint64_t budget_bytes) {
+  try {
+    InboundRequest request{head, frame->bytes().subspan(head.body_offset), frame, peer_host_,
+                           *slot->memory};
+    std::optional<OutboundFrame> out = co_await front_end_.handle(request);
+    if (out) {
+      slot->frame = std::move(*out);
+    } else {
+      slot->respond = false;
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("{}: {} {} request {} failed: {}", peer_, front_end_.name(),
+                  front_end_.api_name(head), head.correlation_id, e.what());
+    slot->frame = front_end_.error_frame(head, protocol::ErrorCode::kUnknownServerError, e.what());
+  }
+  shard_.budget().release(budget_bytes);
+  slot->memory->add(slot->frame.bytes.size());
+  --handlers_running_;
+  slot->ready = true;
+  writer_wake_.notify_all();
+}
+
+awaitable<void> Session::read_body(FrameBuffer& frame, size_t have) {
+  constexpr size_t kChunk = 256 * 1024;
+  while (have < frame.size) {
+    size_t chunk = std::min(kChunk, frame.size - have);
+    co_await asio::async_read(socket_, asio::buffer(frame.data.get() + have, chunk), use_awaitable);
+    have += chunk;
+    touch();
+    frame_started_ = last_activity_;  // a frame that keeps arriving is not left half sent
+  }
+}
+
+awaitable<void> Session::writer(std::shared_ptr<Session> /*self: keeps us alive*/) {
+  try {
+    for (;;) {
+      if (closed_) co_return;
+      if (!queue_.empty() && queue_.front()->ready) {
+        std::vector<std::shared_ptr<Slot>> taken;
+        std::vector<asio::const_buffer> buffers;
+        bool close_after = false;
+        while (!queue_.empty() && queue_.front()->ready && taken.size() < kMaxWriteBatch) {
+          auto slot = queue_.front();
+          if (!slot->respond) {
+            queue_.pop_front();
+            continue;
+          }
+          if (slot->frame.close_connection) {
+            if (!taken.empty()) break;  // write what came before it first
+            queue_.pop_front();
+            close_after = true;
+            break;
+          }
+          if (!slot->frame.external.empty() && !taken.empty()) break;
+          queue_.pop_front();
+          taken.push_back(slot);
+          close_after = close_after || slot->close_after;
+          if (!slot->frame.external.empty()) break;
+          buffers.push_back(asio::buffer(slot->frame.bytes));
+        }
+        if (taken.size() == 1 && !taken[0]->frame.external.empty()) {
+          co_await write_with_files(taken[0]->frame);
+        } else if (!buffers.empty()) {
+          co_await asio::async_write(socket_, buffers, use_awaitable);
+        }
+        touch();
+        taken.clear();  // releases the requests' memory
+        reader_wake_.notify_all();
+        if (close_after) {
+          co_await linger_close("limit exceeded");
+          co_return;
+        }
+        continue;
+      }
+      if (read_done_ && queue_.empty()) {
+        co_await linger_close("done");
+        co_return;
+      }
+      co_await writer_wake_.wait();
+    }
+  } catch (const boost::system::system_error& e) {
+    if (!expected_disconnect(e.code())) spdlog::debug("{}: write failed: {}", peer_, e.what());
+    close("write failed");
+  } catch (const std::exception& e) {
+    spdlog::warn("{}: write failed: {}; closing the connection", peer_, e.what());
+    close("write failed");
+  }
+}
+
+awaitable<void> Session::linger_close(std::string_view why) {
+  if (closed_) co_return;
+  boost::system::error_code ec;
+  socket_.shutdown(tcp::socket::shutdown_send, ec);
+  linger_started_ = std::chrono::steady_clock::now();
+  std::vector<std::byte> sink(4096);
+  while (!ec && !closed_) {
+    co_await socket_.async_read_some(asio::buffer(sink), asio::redirect_error(use_awaitable, ec));
+  }
+  close(why);
+}
+
+awaitable<void> Session::write_with_files(OutboundFrame& frame) {
+  size_t at = 0;
+  for (const auto& ext : frame.external) {
+    if (ext.at > at) {
+      co_await asio::async_write(socket_, asio::buffer(frame.bytes.data() + at, ext.at - at),
+                                 use_awaitable);
+    }
+    at = ext.at;
+    for (const auto& slice : frame.sources[ext.id]) co_await send_file(slice);
+  }
+  if (at < frame.bytes.size()) {
+    co_await asio::async_write(socket_, asio::buffer(frame.bytes.data() + at, frame.bytes.size() - at),
+                               use_awaitable);
+  }
+}
+
+awaitable<void> Session::send_file(const storage::LogSlice& slice) {
+  int fd = slice.file->native_handle();
+  uint64_t remaining = slice.size_bytes;
+  off_t offset = static_cast<off_t>(slice.position.value());
+  if (fd < 0) {
+    // A file without a descriptor: copy it through memory.
+    std::vector<std::byte> bytes(remaining);
+    auto n = slice.file->read_at(slice.position, bytes);
+    if (!n || *n != bytes.size()) throw std::runtime_error("short read of a fetched slice");
+    co_await asio::async_write(socket_, asio::buffer(bytes), use_awaitable);
+    co_return;
+  }
+  socket_.native_non_blocking(true);
+  while (remaining > 0) {
+    ssize_t n = ::sendfile(socket_.native_handle(), fd, &offset, remaining);
+    if (n > 0) {
+      remaining -= static_cast<uint64_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      co_await socket_.async_wait(tcp::socket::wait_write, use_awaitable);
+      continue;
+    }
+    if (n == 0) throw std::runtime_error("fetched slice ends early (file truncated?)");
+    throw boost::system::system_error(errno, boost::system::system_category(), "sendfile");
+  }
+}
+
+awaitable<void> Session::watchdog(std::shared_ptr<Session> /*self: keeps us alive*/) {
+  const Limits& limits = limits_;
+  // Check often enough that each deadline is kept to within a quarter of itself.
+  auto shortest = std::min({limits.idle_timeout, limits.request_timeout,
+                            limits.first_request_timeout});
+  auto tick = std::clamp<std::chrono::milliseconds>(shortest / 4, std::chrono::milliseconds(10),
+                                                    std::chrono::seconds(1));
+  while (!closed_) {
+    watchdog_timer_.expires_after(tick);
+    boost::system::error_code ec;
+    co_await watchdog_timer_.async_wait(asio::redirect_error(use_awaitable, ec));
+    if (closed_) break;
+    auto now = std::chrono::steady_clock::now();
+    if (linger_started_) {
+      if (now - *linger_started_ > kLingerTime) close("client did not close");
+    } else if (!first_request_read_ && !read_done_ &&
+               now - accepted_at_ > limits.first_request_timeout) {
+      spdlog::info("{}: no request within {} ms of connecting; closing", peer_,
+                   limits.first_request_timeout.count());
+      close("first request timeout");
+    } else if (!read_done_ && frame_started_ && now - *frame_started_ > limits.request_timeout) {
+      spdlog::warn("{}: a request frame did not arrive in full within {} ms; closing", peer_,
+                   limits.request_timeout.count());
+      close("request timeout");
+    } else if (handlers_running_ == 0 && now - last_activity_ > limits.idle_timeout) {
+      spdlog::info("{}: idle for {} ms; closing", peer_, limits.idle_timeout.count());
+      close("idle timeout");
+    }
+  }
+}
+
+}  // namespace cairn::broker

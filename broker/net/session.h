@@ -1,0 +1,119 @@
+#pragma once
+
+// Session: one client connection, on the shard that accepted it, speaking its listener's
+// protocol through a FrontEnd (front_end.h), which cuts and heads the frames and handles each
+// request; everything below is the same for every protocol. Three coroutines share it:
+// reader() cuts frames out of the byte stream (checking the length against the limit before
+// allocating, and waiting for the shard's request-memory budget for the whole frame before
+// reading its body, so that readers never hold part of the budget while waiting for more),
+// starts a handler per request
+// and stops at the first framing error or the request over the in-flight limit; writer() sends
+// responses in request order (several small ones per system call, fetched batches with
+// sendfile) and, once reading has stopped and every request read is answered, ends the
+// connection gracefully; watchdog() closes a connection that sends no first request in time,
+// leaves a frame half sent, or is idle (nothing moving and no request being handled) for too
+// long. Handlers may finish out of order; each fills its slot in the queue and wakes the writer.
+// Memory: each request's work and its response are charged to the shard's budget until the
+// response is written, and the reader takes no new request while this connection's charges pass
+// a bound (each new request gets to charge its work before the next is read). Held by
+// shared_ptr: every coroutine and handler keeps it alive until it ends.
+
+#include "broker/async.h"
+
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/asio/ip/tcp.hpp>
+
+#include "broker/net/front_end.h"
+#include "broker/net/outbound_frame.h"
+
+namespace cairn::broker {
+
+class ConnectionLease;
+class MemoryCharge;
+class Shard;
+struct Limits;
+
+// A request frame's bytes. Allocated without being touched, so a frame announced but not yet
+// sent costs address space, not memory.
+struct FrameBuffer {
+  explicit FrameBuffer(size_t n) : data(std::make_unique_for_overwrite<std::byte[]>(n)), size(n) {}
+  std::unique_ptr<std::byte[]> data;
+  size_t size;
+  protocol::MutableBytes bytes() { return {data.get(), size}; }
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  // `shard`, `front_end` and `limits` outlive the session.
+  Session(asio::ip::tcp::socket socket, Shard& shard, FrontEnd& front_end, const Limits& limits,
+          std::unique_ptr<ConnectionLease> lease);
+  ~Session();
+
+  void start();
+  // Stops reading; the connection closes once every request already read is answered.
+  void shutdown();
+  // Closes the connection now.
+  void close(std::string_view why);
+
+ private:
+  struct Slot {
+    Slot(Shard& shard, std::shared_ptr<uint64_t> connection_total);
+    ~Slot();
+    bool ready = false;
+    bool respond = true;  // false for produce with acks=0
+    bool close_after = false;
+    OutboundFrame frame;
+    // The request's work and its response, held against the shard's budget until written.
+    std::unique_ptr<MemoryCharge> memory;
+  };
+
+  // Each coroutine takes `self` as a parameter: coroutine frames copy their parameters before
+  // the body first runs, which keeps the session alive from the moment it is spawned.
+  awaitable<void> reader(std::shared_ptr<Session> self);
+  awaitable<void> writer(std::shared_ptr<Session> self);
+  awaitable<void> watchdog(std::shared_ptr<Session> self);
+  awaitable<void> serve(std::shared_ptr<Session> self, std::shared_ptr<FrameBuffer> frame,
+                        RequestHead head, std::shared_ptr<Slot> slot,
+                        uint64_t budget_bytes);
+  // Reads the rest of a frame (its budget is already taken), chunk by chunk: each chunk that
+  // arrives restarts the frame's request timeout.
+  awaitable<void> read_body(FrameBuffer& frame, size_t have);
+  awaitable<void> write_with_files(OutboundFrame& frame);
+  awaitable<void> send_file(const storage::LogSlice& slice);
+  // Sends FIN after the responses written, then reads and drops what the client still sends
+  // until it closes (or the linger time passes), then closes. Closing a socket with unread
+  // bytes would reset the connection and could destroy the responses just written.
+  awaitable<void> linger_close(std::string_view why);
+  // Stops taking requests: the connection ends once the ones already read are answered.
+  void stop_reading();
+  void touch();
+
+  asio::ip::tcp::socket socket_;
+  Shard& shard_;
+  FrontEnd& front_end_;
+  const Limits& limits_;
+  std::string peer_;
+  std::string peer_host_;
+  std::unique_ptr<ConnectionLease> lease_;
+  std::deque<std::shared_ptr<Slot>> queue_;  // requests read, in order, until answered
+  Notifier writer_wake_;
+  Notifier reader_wake_;  // the writer has released memory; the reader may be waiting for that
+  asio::steady_timer watchdog_timer_;
+  SteadyTime accepted_at_;
+  SteadyTime last_activity_;
+  std::optional<SteadyTime> frame_started_;  // a frame has begun to arrive but is not complete
+  std::optional<SteadyTime> linger_started_;
+  size_t handlers_running_ = 0;  // requests read whose handler has not finished
+  // Bytes charged for this connection's requests (their work and unwritten responses).
+  std::shared_ptr<uint64_t> held_bytes_ = std::make_shared<uint64_t>(0);
+  bool first_request_read_ = false;
+  bool read_done_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace cairn::broker

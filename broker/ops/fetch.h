@@ -1,0 +1,48 @@
+#pragma once
+
+// Fetch's inputs and outputs (Operations::fetch, fetch.cc).
+
+#include <chrono>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "protocol/error_code.h"
+#include "protocol/types.h"
+#include "storage/segment.h"
+
+namespace cairn::broker {
+
+struct FetchEntry {
+  std::string_view topic;
+  int32_t partition = 0;
+  Offset fetch_offset;
+  uint32_t max_bytes = 0;  // this partition's records; its first batch may pass it
+};
+
+struct FetchLimits {
+  std::chrono::milliseconds max_wait{0};  // wait this long for min_bytes (capped by the broker)
+  uint32_t min_bytes = 0;                 // answer as soon as this many record bytes are there
+  uint32_t max_bytes = 0;                 // the whole answer's records; its first batch may pass it
+};
+
+// What a fetch read from one partition: whole stored batches, as slices of their files, to send
+// as they are (sendfile).
+struct PartitionRead {
+  protocol::ErrorCode error = protocol::ErrorCode::kNone;
+  int64_t high_watermark = -1;    // -1 when the partition could not be found or read
+  int64_t log_start_offset = -1;
+  std::vector<storage::LogSlice> slices;
+  uint64_t bytes = 0;  // of all slices
+  bool more = false;   // stopped at a limit with more data behind it
+};
+
+// The largest answer and partition read a fetch builds, so that a response frame stays well
+// inside a 32-bit length whatever the protocol.
+inline constexpr uint32_t kMaxFetchBytes = 256u << 20;
+
+// Memory fetch builds per entry, for the caller's charge before it calls.
+inline constexpr uint64_t kFetchBytesPerEntry =
+    sizeof(FetchEntry) + sizeof(PartitionRead) + sizeof(storage::LogSlice) + sizeof(size_t) + 64;
+
+}  // namespace cairn::broker

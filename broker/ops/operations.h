@@ -1,0 +1,104 @@
+#pragma once
+
+// Operations: what the broker does for its clients, whatever protocol they speak. A front end
+// (broker/cairn/ for Cairn's protocol, a Kafka one next) decodes its frames into these calls and
+// encodes their results; nothing here knows which protocol a request came by, and no wire
+// struct appears in these headers: inputs and outputs are plain structs in the protocol's
+// vocabulary (Offset, Timestamp, record batch bytes, stored slices, protocol::ErrorCode).
+//
+// Errors: an outcome's protocol::ErrorCode is the broker's verdict, every Status among them
+// translated by error_mapping.h. Cairn's front end writes the codes as they are; another front
+// end maps them to its own with one table.
+//
+// Threads: call on any shard; each call resumes on the caller's shard. Work for a partition runs
+// on the shard that owns it (partition_router.h); topic changes and producer ids on shard 0; a
+// group's requests on its coordinator's shard. Memory: the caller charges what it builds from a
+// request before it builds it (the k*BytesPerEntry constants give the operations' share).
+//
+// Owned by the Broker and outlives every request; it holds nothing but the services it reaches.
+
+#include "broker/async.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "broker/config.h"
+#include "broker/group/requests.h"
+#include "broker/ops/describe_topics.h"
+#include "broker/ops/fetch.h"
+#include "broker/ops/list_offsets.h"
+#include "broker/ops/produce.h"
+#include "broker/ops/topic_admin.h"
+
+namespace cairn::broker {
+
+class BrokerServices;
+class MemoryCharge;
+
+struct ProducerIdOutcome {
+  protocol::ErrorCode error = protocol::ErrorCode::kNone;
+  int64_t producer_id = -1;
+  int16_t producer_epoch = -1;
+};
+
+class Operations {
+ public:
+  explicit Operations(BrokerServices& services) : services_(services) {}
+
+  // The broker's settings: its node id and address, limits, topic defaults.
+  const BrokerConfig& config() const;
+
+  // Appends each entry's batches to its partition (checked, then appended in order; the storage
+  // log groups concurrent appends into one write and one sync) and resumes once every append has
+  // completed or failed, with one outcome per entry. With auto-create on, unknown topics are
+  // created first. `bytes_owner` owns the entries' records: appends still in flight hold it.
+  awaitable<std::vector<ProduceOutcome>> produce(std::span<const ProduceEntry> entries,
+                                                 std::shared_ptr<const void> bytes_owner);
+
+  // Reads stored batches from each entry's partition, within the entry's and the whole answer's
+  // max bytes (whole batches; the first batch of the answer always, the first of a partition if
+  // the answer has room). With fewer than min_bytes over all partitions it waits, for an append
+  // to any of them (a long poll, woken by the partition) or max_wait; partitions with errors end
+  // the wait only when every partition has one. One read per entry.
+  awaitable<std::vector<PartitionRead>> fetch(std::span<const FetchEntry> entries,
+                                              FetchLimits limits);
+
+  // The earliest or latest offset of partitions, or the first at or after a timestamp.
+  awaitable<std::vector<OffsetAnswer>> list_offsets(std::span<const OffsetQuery> queries);
+
+  // The named topics (every topic but the internal ones when nullopt), each with its settings
+  // and each partition's offsets and size. With auto-create on, a named topic that does not
+  // exist is created first. Charges `memory` for the partitions before it describes them.
+  awaitable<std::vector<TopicDescription>> describe_topics(
+      std::optional<std::vector<std::string>> names, MemoryCharge& memory);
+  // Creates a topic with `config` (complete and validated by the caller or refused here:
+  // INVALID_CONFIG, INVALID_PARTITIONS) and opens its partitions.
+  awaitable<TopicOutcome> create_topic(std::string name, storage::TopicConfig config);
+  // Closes a topic's partitions (after their in-flight appends) and deletes its files. Refused
+  // with BROKER_SHUTTING_DOWN once the broker is stopping (it is then closing those partitions).
+  awaitable<TopicOutcome> delete_topic(std::string name);
+
+  // A new producer id, epoch 0, unique across restarts. A transactional id is refused
+  // (INVALID_REQUEST: transactions are not supported yet).
+  awaitable<ProducerIdOutcome> init_producer_id(std::string transactional_id);
+
+  // The consumer groups (group/coordinator.h has the rules): each on its coordinator's shard.
+  awaitable<JoinResult> join_group(JoinRequest request);
+  awaitable<SyncResult> sync_group(MemberRequest request);
+  awaitable<protocol::ErrorCode> heartbeat(MemberRequest request);
+  awaitable<protocol::ErrorCode> leave_group(std::string group_id, std::string member_id);
+  awaitable<std::vector<protocol::ErrorCode>> commit_offsets(CommitRequest request);
+  awaitable<OffsetsResult> fetch_offsets(OffsetsRequest request);
+  // Every group with members or committed offsets, by group id.
+  awaitable<std::vector<GroupListing>> list_groups();
+  awaitable<std::vector<GroupDescription>> describe_groups(std::vector<std::string> group_ids);
+
+ private:
+  BrokerServices& services_;
+};
+
+}  // namespace cairn::broker

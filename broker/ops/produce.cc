@@ -1,0 +1,153 @@
+// Produce: each entry's batches go to the shard that owns its partition and are appended there
+// (the storage log groups concurrent appends into one write and one sync); the caller resumes
+// when every append is done. The request holds its memory and its in-flight slot until then, so
+// a slow disk slows producers down instead of letting appends pile up.
+#include "broker/error_mapping.h"
+#include "broker/ops/operations.h"
+#include "broker/partition_router.h"
+#include "broker/services.h"
+#include "protocol/record_batch.h"
+
+namespace cairn::broker {
+
+using protocol::ErrorCode;
+
+namespace {
+
+// An entry's batches, back to back, each as long as its length field says.
+Result<std::vector<protocol::MutableBytes>> split_batches(protocol::MutableBytes records) {
+  std::vector<protocol::MutableBytes> out;
+  protocol::BatchIterator batches(records, protocol::Verify::kFramingOnly);
+  size_t at = 0;
+  while (auto batch = batches.next()) {
+    out.push_back(records.subspan(at, batch->bytes().size()));
+    at = batches.position();
+  }
+  CAIRN_RETURN_IF_ERROR(batches.status());
+  if (out.empty()) return Status::invalid_argument("no record batch");
+  return out;
+}
+
+// Checks every batch of an entry that has several, before any is appended, so that a batch
+// that can never be stored does not leave the ones before it stored. (An entry of one batch is
+// checked by the append itself.)
+Status check_batches(const std::vector<protocol::MutableBytes>& batches) {
+  if (batches.size() < 2) return Status::ok();
+  for (const auto& b : batches) {
+    auto view = protocol::RecordBatchView::parse(b, protocol::Verify::kProduced);
+    if (!view) return view.error();
+    CAIRN_RETURN_IF_ERROR(view->validate_records());
+  }
+  return Status::ok();
+}
+
+void fail(ProduceOutcome& out, ErrorCode error, std::string message) {
+  out.error = error;
+  out.message = std::move(message);
+}
+
+void fail(ProduceOutcome& out, const Status& status, ErrorSubject subject) {
+  fail(out, to_error_code(status, subject), status.message());
+}
+
+// The appends of one shard's entries, counted down as their callbacks arrive on that shard.
+struct ShardAppends {
+  ShardAppends(const asio::any_io_executor& ex, std::shared_ptr<const void> owner, size_t n)
+      : outcomes(n), notifier(ex), request_bytes(std::move(owner)) {}
+  std::vector<ProduceOutcome> outcomes;
+  size_t outstanding = 0;
+  Notifier notifier;
+  std::shared_ptr<const void> request_bytes;  // the batches appended; freed after the last append
+};
+
+// Appends one entry's batches, or fills in why not. Counts its appends in `state`.
+void append_entry(Shard& shard, const ProduceEntry& entry, uint32_t max_batch_bytes, size_t i,
+                  const std::shared_ptr<ShardAppends>& state) {
+  ProduceOutcome& out = state->outcomes[i];
+  auto partition = shard.find_online(entry.topic, entry.partition);
+  if (!partition) return fail(out, partition.error(), ErrorSubject::kPartition);
+  storage::PartitionLog& log = *(*partition)->log();
+  auto batches = split_batches(entry.records);
+  if (!batches) return fail(out, batches.error(), ErrorSubject::kRecords);
+  for (const auto& b : *batches) {
+    if (b.size() > max_batch_bytes) {
+      return fail(out, ErrorCode::kMessageTooLarge,
+                  "batch of " + std::to_string(b.size()) + " bytes is over the limit of " +
+                      std::to_string(max_batch_bytes));
+    }
+  }
+  if (Status s = check_batches(*batches); !s.is_ok()) return fail(out, s, ErrorSubject::kRecords);
+  out.log_start_offset = log.log_start_offset().value();
+  for (size_t b = 0; b < batches->size(); ++b) {
+    ++state->outstanding;
+    log.append((*batches)[b], [state, i, b](Result<storage::AppendResult> r) {
+      ProduceOutcome& res = state->outcomes[i];
+      if (!r) {
+        // An entry reports its first error.
+        if (res.error == ErrorCode::kNone) fail(res, r.error(), ErrorSubject::kRecords);
+      } else if (b == 0) {
+        res.base_offset = r->base_offset.value();
+      }
+      if (--state->outstanding == 0) state->notifier.notify_all();
+    });
+  }
+}
+
+awaitable<std::vector<ProduceOutcome>> append_on_shard(Shard& shard,
+                                                       std::span<const ProduceEntry> entries,
+                                                       std::span<const size_t> indexes,
+                                                       std::shared_ptr<const void> bytes_owner,
+                                                       uint32_t max_batch_bytes) {
+  auto state = std::make_shared<ShardAppends>(shard.executor(), std::move(bytes_owner),
+                                              indexes.size());
+  for (size_t k = 0; k < indexes.size(); ++k) {
+    append_entry(shard, entries[indexes[k]], max_batch_bytes, k, state);
+  }
+  while (state->outstanding > 0) co_await state->notifier.wait();
+  // An entry that failed reports no base offset, even when a batch before the failing one
+  // was stored (PROTOCOL.md, "Produce").
+  for (auto& r : state->outcomes) {
+    if (r.error != ErrorCode::kNone) r.base_offset = -1;
+  }
+  co_return std::move(state->outcomes);
+}
+
+}  // namespace
+
+awaitable<std::vector<ProduceOutcome>> Operations::produce(
+    std::span<const ProduceEntry> entries, std::shared_ptr<const void> bytes_owner) {
+  const BrokerConfig& config = services_.config();
+  std::vector<ProduceOutcome> out(entries.size());
+  PartitionRouter router(services_.shards());
+  // Entries of one topic usually come together: each run of them is checked once.
+  std::string_view checked;
+  bool valid = false, known = false;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const ProduceEntry& e = entries[i];
+    if (i == 0 || e.topic != checked) {
+      checked = e.topic;
+      valid = is_valid_topic_name(e.topic);
+      // Without auto-create the owner shard's lookup is the only check, so the produce path
+      // never touches the shared topic registry.
+      known = valid && (!config.auto_create_topics ||
+                        co_await ensure_topic(services_, std::string(e.topic)));
+    }
+    if (services_.shutting_down()) {
+      fail(out[i], ErrorCode::kBrokerShuttingDown, "");
+    } else if (!valid) {
+      fail(out[i], ErrorCode::kInvalidTopicName, std::string(kTopicNameRule));
+    } else if (is_internal_topic(e.topic)) {
+      fail(out[i], ErrorCode::kInvalidTopicName, "internal topics take no produce requests");
+    } else if (!known) {
+      fail(out[i], ErrorCode::kUnknownTopicOrPartition, "the topic does not exist");
+    } else {
+      router.add(i, e.topic, e.partition);
+    }
+  }
+  co_await router.run(out, [&](Shard& shard, std::span<const size_t> indexes) {
+    return append_on_shard(shard, entries, indexes, bytes_owner, config.limits.max_batch_bytes);
+  });
+  co_return out;
+}
+
+}  // namespace cairn::broker

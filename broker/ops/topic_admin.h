@@ -1,0 +1,48 @@
+#pragma once
+
+// Creating and deleting topics (Operations::create_topic, delete_topic; topic_admin.cc), and the
+// rules about topic names and partition settings that every front end and the startup share.
+// Creation and deletion run on shard 0, which owns the topic files, one at a time, and open or
+// close the partitions on the shards that own them.
+
+#include "broker/async.h"
+
+#include <string>
+#include <string_view>
+
+#include "protocol/error_code.h"
+#include "protocol/status.h"
+#include "storage/topic_store.h"
+
+namespace cairn::broker {
+
+class BrokerServices;
+struct BrokerConfig;
+
+// A topic's outcome in a create or delete.
+struct TopicOutcome {
+  protocol::ErrorCode error = protocol::ErrorCode::kNone;
+  std::string message;
+};
+
+// What a topic name must be, for error messages (which never quote the name itself).
+inline constexpr std::string_view kTopicNameRule =
+    "topic names are 1 to 200 characters of [a-zA-Z0-9._-], not . or ..";
+// True when `name` follows kTopicNameRule. Operations check names before building any work for
+// them, so a long or malformed name costs nothing per partition.
+bool is_valid_topic_name(std::string_view name);
+// Internal topics (names starting with "__") hold broker state; clients cannot create, delete or
+// produce to them.
+bool is_internal_topic(std::string_view name);
+// kInvalidArgument unless `partitions` is a partition count a topic may have.
+Status check_partition_count(int32_t partitions);
+
+// The storage settings of one of `topic`'s partitions under this broker's limits.
+storage::PartitionConfig partition_config(const BrokerConfig& broker, std::string_view topic,
+                                          const storage::TopicConfig& config);
+
+// True when the topic exists, creating it with the defaults first if auto-create is on. Any
+// shard; resumes on the caller's.
+awaitable<bool> ensure_topic(BrokerServices& services, std::string name);
+
+}  // namespace cairn::broker

@@ -1,0 +1,74 @@
+#pragma once
+
+// BrokerServices: what the broker's operations (ops/) and its listeners (net/) may reach: the
+// shards and which one owns a partition, the topic registry, whether the broker is stopping,
+// and the services that live on one shard (the topic files, the admin lock and producer ids on
+// shard 0; a group coordinator on each). It holds no sockets and no front end, and includes
+// none of them, so nothing it serves includes back what serves it.
+//
+// Owned by the Broker, which fills it at startup (broker.h) and tears it down after the shards
+// have stopped; everything in it outlives every request. The accessors marked "shard N" may be
+// used only on that shard's thread (checked in debug builds).
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "broker/config.h"
+#include "broker/shard.h"
+#include "broker/topic_registry.h"
+#include "storage/topic_store.h"
+
+namespace cairn::broker {
+
+class AsyncMutex;
+class GroupCoordinator;
+class ProducerIds;
+
+class BrokerServices {
+ public:
+  explicit BrokerServices(BrokerConfig config);
+  ~BrokerServices();
+  BrokerServices(const BrokerServices&) = delete;
+  BrokerServices& operator=(const BrokerServices&) = delete;
+
+  const BrokerConfig& config() const { return config_; }
+  const std::vector<std::unique_ptr<Shard>>& shards() const { return shards_; }
+  unsigned shard_count() const { return static_cast<unsigned>(shards_.size()); }
+  Shard& shard(unsigned i) { return *shards_[i]; }
+  // The shard that owns a partition (owner_shard()).
+  Shard& shard_for(std::string_view topic, int32_t partition);
+  // Read on any shard; changed on shard 0 only.
+  TopicRegistry& topics() { return registry_; }
+  // From the start of a graceful stop on; any thread.
+  bool shutting_down() const { return shutting_down_.load(std::memory_order_relaxed); }
+
+  // Shard 0: the topic files.
+  storage::TopicStore& topic_store();
+  // Shard 0: serializes topic creation and deletion.
+  AsyncMutex& admin_mutex();
+  // Shard 0: producer ids for InitProducerId.
+  ProducerIds& producer_ids();
+  // Shard `i`: its group coordinator.
+  GroupCoordinator& coordinator(unsigned i);
+  // The shard whose coordinator runs `group`.
+  Shard& coordinator_shard(std::string_view group);
+  int32_t offsets_partitions() const { return offsets_partitions_; }
+
+ private:
+  friend class Broker;
+
+  BrokerConfig config_;
+  std::vector<std::unique_ptr<Shard>> shards_;
+  TopicRegistry registry_;
+  std::unique_ptr<storage::TopicStore> store_;
+  std::unique_ptr<AsyncMutex> admin_mutex_;
+  std::vector<std::unique_ptr<GroupCoordinator>> coordinators_;
+  std::unique_ptr<ProducerIds> producer_ids_;
+  int32_t offsets_partitions_ = 1;
+  std::atomic<bool> shutting_down_{false};
+};
+
+}  // namespace cairn::broker

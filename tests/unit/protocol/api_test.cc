@@ -1,0 +1,62 @@
+// The API table (protocol/api.h), generated from the one list of protocol/apis.h, against
+// PROTOCOL.md's "APIs" table: keys, names and versions.
+#include "protocol/api.h"
+
+#include <gtest/gtest.h>
+
+#include "protocol/apis.h"
+#include "protocol/messages/produce.h"
+
+namespace cairn::protocol {
+namespace {
+
+TEST(ApiTable, ListsTheSeventeenApisOfTheSpecInKeyOrder) {
+  const std::vector<std::string_view> spec = {
+      "ApiVersions", "Metadata",     "CreateTopics", "DeleteTopics",   "Produce",
+      "Fetch",       "ListOffsets",  "FindCoordinator", "JoinGroup",   "SyncGroup",
+      "Heartbeat",   "LeaveGroup",   "OffsetCommit", "OffsetFetch",    "ListGroups",
+      "DescribeGroups", "InitProducerId"};
+  auto apis = supported_apis();
+  ASSERT_EQ(apis.size(), spec.size());
+  for (uint16_t key = 0; key < apis.size(); ++key) {
+    EXPECT_EQ(apis[key].api_key, key);
+    EXPECT_EQ(api_name(key), spec[key]);
+    EXPECT_EQ(find_api(key), &apis[key]);
+  }
+}
+
+TEST(ApiTable, ApiVersionsIsAtVersionsZeroAndOneAndEveryOtherApiAtZero) {
+  for (const auto& api : supported_apis()) {
+    EXPECT_EQ(api.min_version, 0);
+    EXPECT_EQ(api.max_version, api.api_key == static_cast<uint16_t>(ApiKey::kApiVersions) ? 1 : 0)
+        << api_name(api.api_key);
+  }
+}
+
+TEST(ApiTable, AnUnknownKeyHasNoEntryAndNoName) {
+  EXPECT_EQ(find_api(17), nullptr);
+  EXPECT_EQ(find_api(0xffff), nullptr);
+  EXPECT_EQ(api_name(17), "unknown");
+}
+
+TEST(ApiTable, VisitingAnApiByKeyFindsItsBodies) {
+  bool produce = false;
+  EXPECT_TRUE(visit_api(4, [&](auto api) {
+    produce = std::is_same_v<typename decltype(api)::Request, ProduceRequest>;
+  }));
+  EXPECT_TRUE(produce);
+  EXPECT_FALSE(visit_api(17, [](auto) { ADD_FAILURE() << "visited an API that does not exist"; }));
+}
+
+TEST(ProduceAcks, ArePeekedFromTheBodysFirstFieldWithoutDecodingTheRest) {
+  std::vector<std::byte> body(2);
+  store_le<int16_t>(body.data(), 0);
+  body.push_back(std::byte{0xff});  // what follows need not decode
+  EXPECT_EQ(peek_produce_acks(body), 0);
+  store_le<int16_t>(body.data(), -1);
+  EXPECT_EQ(peek_produce_acks(body), -1);
+  EXPECT_EQ(peek_produce_acks(Bytes(body).first(1)), std::nullopt);
+}
+
+}  // namespace
+}  // namespace cairn::protocol
