@@ -71,6 +71,17 @@ case "$mode" in
     [[ ${#files[@]} -eq 0 ]] || clang-format-14 --style="file:$root/.clang-format" -i "${files[@]}"
     ;;
   tidy)
+    # Diagnostics in a header count when that header is checked too: every header with --all,
+    # else the headers the same change touched.
+    if [[ "${1:-}" == "--all" ]]; then
+      header_filter='/(protocol|storage|broker|client|tls|tools|tests|bench)/'
+    else
+      select_files cxx
+      header_filter='^$'
+      for f in "${files[@]}"; do
+        [[ "$f" == *.h ]] && header_filter+="|/${f//./\\.}\$"
+      done
+    fi
     select_files sources "$@"
     # clang-tidy reads a clang compilation database without precompiled headers; configure only.
     dir="$root/build/tidy"
@@ -91,6 +102,7 @@ case "$mode" in
     # Boost 1.74's Asio recognises clang's C++20 coroutines only when told.
     printf '%s\n' "${targets[@]}" |
       xargs -P "$(nproc)" -n 4 clang-tidy-14 -p "$dir" --quiet --config-file="$root/.clang-tidy" \
+        --header-filter="$header_filter" \
         --extra-arg=-DBOOST_ASIO_HAS_CO_AWAIT=1 --extra-arg=-DBOOST_ASIO_HAS_STD_COROUTINE=1 \
         2> >(grep -v -E 'warnings? generated|^Suppressed|^Use -header-filter' >&2)
     ;;
