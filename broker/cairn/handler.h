@@ -76,4 +76,26 @@ inline Result<protocol::ApiVersionsRequest> decode_body(const RequestContext&) {
   return protocol::ApiVersionsRequest{};
 }
 
+// The per-partition requests (Produce, Fetch, ListOffsets) name topics, each with partition
+// entries. Charges what the handler will hold for them to the request's memory before building
+// anything (per topic: its name twice and `topic_bytes`; per entry: `entry_bytes`), then
+// flattens the entries, in request order, into what the operation takes: make(topic, entry).
+template <class Entry, class Topics, class Make>
+std::vector<Entry> charge_and_flatten(RequestContext& ctx, const Topics& topics,
+                                      uint64_t topic_bytes, uint64_t entry_bytes, Make make) {
+  uint64_t work = 0;
+  size_t count = 0;
+  for (const auto& t : topics) {
+    work += topic_bytes + 2 * t.name.size() + entry_bytes * t.partitions.size();
+    count += t.partitions.size();
+  }
+  ctx.memory.add(work);
+  std::vector<Entry> entries;
+  entries.reserve(count);
+  for (const auto& t : topics) {
+    for (const auto& p : t.partitions) entries.push_back(make(t, p));
+  }
+  return entries;
+}
+
 }  // namespace cairn::broker

@@ -16,21 +16,11 @@ constexpr uint64_t kBytesPerTopic =
 }  // namespace
 
 awaitable<Reply<protocol::FetchResponse>> handle(RequestContext& ctx, protocol::FetchRequest r) {
-  uint64_t work = 0;
-  size_t count = 0;
-  for (const auto& t : r.topics) {
-    work += kBytesPerTopic + 2 * t.name.size() +
-            (kBytesPerPartition + kFetchBytesPerEntry) * t.partitions.size();
-    count += t.partitions.size();
-  }
-  ctx.memory.add(work);
-  std::vector<FetchEntry> entries;
-  entries.reserve(count);
-  for (const auto& t : r.topics) {
-    for (const auto& p : t.partitions) {
-      entries.push_back({t.name, p.partition, Offset(p.fetch_offset), p.max_bytes});
-    }
-  }
+  auto entries = charge_and_flatten<FetchEntry>(
+      ctx, r.topics, kBytesPerTopic, kBytesPerPartition + kFetchBytesPerEntry,
+      [](const auto& t, const auto& p) {
+        return FetchEntry{t.name, p.partition, Offset(p.fetch_offset), p.max_bytes};
+      });
   FetchLimits limits{std::chrono::milliseconds(r.max_wait_ms), r.min_bytes, r.max_bytes};
   auto reads = co_await ctx.ops.fetch(entries, limits);
 

@@ -30,19 +30,9 @@ OffsetQuery query_of(std::string_view topic, const protocol::ListOffsetsPartitio
 
 awaitable<Reply<protocol::ListOffsetsResponse>> handle(RequestContext& ctx,
                                                        protocol::ListOffsetsRequest r) {
-  uint64_t work = 0;
-  size_t count = 0;
-  for (const auto& t : r.topics) {
-    work += kBytesPerTopic + 2 * t.name.size() +
-            (kBytesPerPartition + kListOffsetsBytesPerEntry) * t.partitions.size();
-    count += t.partitions.size();
-  }
-  ctx.memory.add(work);
-  std::vector<OffsetQuery> queries;
-  queries.reserve(count);
-  for (const auto& t : r.topics) {
-    for (const auto& p : t.partitions) queries.push_back(query_of(t.name, p));
-  }
+  auto queries = charge_and_flatten<OffsetQuery>(
+      ctx, r.topics, kBytesPerTopic, kBytesPerPartition + kListOffsetsBytesPerEntry,
+      [](const auto& t, const auto& p) { return query_of(t.name, p); });
   auto answers = co_await ctx.ops.list_offsets(queries);
   protocol::ListOffsetsResponse response;
   response.topics.reserve(r.topics.size());

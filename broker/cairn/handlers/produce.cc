@@ -17,19 +17,11 @@ constexpr uint64_t kBytesPerTopic =
 
 awaitable<Reply<protocol::ProduceResponse>> handle(RequestContext& ctx,
                                                    protocol::ProduceRequest r) {
-  uint64_t work = 0;
-  size_t count = 0;
-  for (const auto& t : r.topics) {
-    work += kBytesPerTopic + 2 * t.name.size() +
-            (kBytesPerPartition + kProduceBytesPerEntry) * t.partitions.size();
-    count += t.partitions.size();
-  }
-  ctx.memory.add(work);
-  std::vector<ProduceEntry> entries;
-  entries.reserve(count);
-  for (const auto& t : r.topics) {
-    for (const auto& p : t.partitions) entries.push_back({t.name, p.partition, p.records});
-  }
+  auto entries = charge_and_flatten<ProduceEntry>(
+      ctx, r.topics, kBytesPerTopic, kBytesPerPartition + kProduceBytesPerEntry,
+      [](const auto& t, const auto& p) {
+        return ProduceEntry{t.name, p.partition, p.records};
+      });
   auto outcomes = co_await ctx.ops.produce(entries, ctx.body_owner);
   if (r.acks == 0) co_return Reply<protocol::ProduceResponse>::none();
   protocol::ProduceResponse response;
@@ -41,8 +33,8 @@ awaitable<Reply<protocol::ProduceResponse>> handle(RequestContext& ctx,
     out.partitions.reserve(t.partitions.size());
     for (const auto& p : t.partitions) {
       ProduceOutcome& o = outcomes[i++];
-      out.partitions.push_back({p.partition, o.error, o.base_offset, o.log_start_offset,
-                                std::move(o.message)});
+      out.partitions.push_back(
+          {p.partition, o.error, o.base_offset, o.log_start_offset, std::move(o.message)});
     }
   }
   co_return response;
