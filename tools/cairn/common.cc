@@ -17,8 +17,9 @@ std::unique_ptr<client::Connection> connect(const GlobalOptions& options) {
   return std::move(*conn);
 }
 
-protocol::TopicMetadata describe_topic(client::Connection& conn, const std::string& topic) {
-  protocol::MetadataRequest req{std::vector<std::string>{topic}};
+protocol::TopicMetadata describe_topic(client::Connection& conn, const std::string& topic,
+                                       bool create_missing) {
+  protocol::MetadataRequest req{std::vector<std::string>{topic}, create_missing};
   auto reply = check(conn.call<protocol::MetadataRequest, protocol::MetadataResponse>(
                          protocol::ApiKey::kMetadata, req, conn.metadata_options()),
                      "metadata");
