@@ -18,6 +18,7 @@ struct CreateOptions {
   int64_t segment_bytes = -1;
   int64_t segment_ms = -1;
   std::string fsync;
+  bool if_not_exists = false;
 };
 
 void check_topic_result(const protocol::TopicResult& r) {
@@ -52,6 +53,8 @@ void add_topics_command(CLI::App& app, const GlobalOptions& global) {
                      "Roll segments at this age (default: the broker's)");
   create->add_option("--fsync", create_opts->fsync,
                      "always, interval:MS or never (default: the broker's)");
+  create->add_flag("--if-not-exists", create_opts->if_not_exists,
+                   "Succeed, creating nothing, when the topic exists (its settings unchecked)");
   create->callback([create_opts, &global] {
     auto conn = connect(global);
     protocol::CreateTopicsRequest req;
@@ -63,7 +66,13 @@ void add_topics_command(CLI::App& app, const GlobalOptions& global) {
     auto reply = check(conn->call<protocol::CreateTopicsRequest, protocol::CreateTopicsResponse>(
                            ApiKey::kCreateTopics, req),
                        "create topic");
-    for (const auto& r : reply->results) check_topic_result(r);
+    for (const auto& r : reply->results) {
+      if (create_opts->if_not_exists && r.error == ErrorCode::kTopicAlreadyExists) {
+        fmt::print("topic {} exists\n", create_opts->name);
+        return;
+      }
+      check_topic_result(r);
+    }
     int32_t n = create_opts->partitions;
     fmt::print("created topic {} with {} partition{}\n", create_opts->name, n, n == 1 ? "" : "s");
   });
