@@ -44,7 +44,7 @@ TEST(CliUsage, SingularNounsAreTheSameCommands) {
   EXPECT_EQ(groups.exit_code, 0) << groups.err;
 }
 
-TEST(CliUsage, TopicsCreateAndDeleteSayWhatTheyDid) {
+TEST(CliUsage, TopicsCreateAndDeleteSayWhatTheyDidAndIfNotExistsAcceptsAnExistingTopic) {
   TempDir tmp;
   BrokerProcess broker(tmp.path() / "data");
   auto created = cli(broker.address(), {"topics", "create", "greetings", "--partitions", "2"});
