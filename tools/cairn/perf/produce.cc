@@ -118,7 +118,7 @@ void run_produce(const PerfOptions& o, const GlobalOptions& global) {
   std::string durability;
   {
     auto conn = connect(global);
-    durability = describe_topic(*conn, o.topic).settings.durability;
+    durability = describe_topic(*conn, o.topic, /*create_missing=*/true).settings.durability;
   }
   int linger = o.linger_ms >= 0 ? o.linger_ms : (o.rate > 0 ? 0 : 5);
   std::vector<std::unique_ptr<client::Producer>> producers;
