@@ -46,7 +46,8 @@ TEST(ApiTable, VisitingAnApiByKeyFindsItsBodies) {
     produce = std::is_same_v<typename decltype(api)::Request, ProduceRequest>;
   }));
   EXPECT_TRUE(produce);
-  EXPECT_FALSE(visit_api(17, [](auto) { ADD_FAILURE() << "visited an API that does not exist"; }));
+  EXPECT_FALSE(visit_api(static_cast<uint16_t>(kApiCount),
+                         [](auto) { ADD_FAILURE() << "visited an API that does not exist"; }));
 }
 
 TEST(ProduceAcks, ArePeekedFromTheBodysFirstFieldWithoutDecodingTheRest) {
