@@ -17,6 +17,7 @@
 #include "protocol/messages/group.h"
 #include "protocol/messages/init_producer_id.h"
 #include "protocol/messages/produce.h"
+#include "protocol/messages/topic_config.h"
 
 namespace cairn::protocol {
 
@@ -64,7 +65,8 @@ using Apis = ApiList<
     Api<ApiKey::kDescribeGroups, "DescribeGroups", 0, 0, DescribeGroupsRequest,
         DescribeGroupsResponse>,
     Api<ApiKey::kInitProducerId, "InitProducerId", 0, 0, InitProducerIdRequest,
-        InitProducerIdResponse>>;
+        InitProducerIdResponse>,
+    Api<ApiKey::kTopicConfig, "TopicConfig", 0, 0, TopicConfigRequest, TopicConfigResponse>>;
 
 inline constexpr size_t kApiCount = Apis::kSize;
 
