@@ -145,7 +145,7 @@ std::vector<std::string> TopicConfig::keys() {
 std::string TopicConfig::encode() const {
   std::string out(kConfHeader);
   out += "\n";
-  for (const auto& [key, value] : entries()) out += key + "=" + value + "\n";
+  for (const auto& [key, value] : entries()) out.append(key).append("=").append(value).append("\n");
   return out;
 }
 

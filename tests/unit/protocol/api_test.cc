@@ -45,7 +45,7 @@ TEST(ApiTable, VisitingAnApiByKeyFindsItsBodies) {
     produce = std::is_same_v<typename decltype(api)::Request, ProduceRequest>;
   }));
   EXPECT_TRUE(produce);
-  EXPECT_FALSE(visit_api(17, [](auto) { ADD_FAILURE() << "visited an API that does not exist"; }));
+  EXPECT_FALSE(visit_api(18, [](auto) { ADD_FAILURE() << "visited an API that does not exist"; }));
 }
 
 TEST(ProduceAcks, ArePeekedFromTheBodysFirstFieldWithoutDecodingTheRest) {
