@@ -124,8 +124,8 @@ Status Broker::start() {
     topics->emplace(offsets_topic, c);
   }
   s.offsets_partitions_ = topics->at(offsets_topic).partitions;
-  s.producer_ids_ = std::make_unique<ProducerIds>(s.shards_[0]->io(),
-                                                  config.data_dir / "producer-ids");
+  s.producer_ids_ =
+      std::make_unique<ProducerIds>(s.shards_[0]->io(), config.data_dir / "producer-ids");
   CAIRN_RETURN_IF_ERROR(s.producer_ids_->load());
   // Idempotent batches must carry an id InitProducerId handed out: a made-up one would make each
   // partition remember another producer.
@@ -148,6 +148,12 @@ Status Broker::start() {
   CAIRN_RETURN_IF_ERROR(server_->listen());
   cairn_front_end_->set_port(server_->port());
   for (auto& shard : s.shards_) shard->start_retention_timer(config.retention_check_interval);
+  if (config.cleaner_bytes_per_sec > 0) {
+    storage::LogCleaner::Options cleaner;
+    cleaner.bytes_per_sec = config.cleaner_bytes_per_sec;
+    cleaner.idle_interval = config.cleaner_check_interval;
+    for (auto& shard : s.shards_) shard->start_cleaner(cleaner);
+  }
   for (auto& shard : s.shards_) shard->start();
   server_->start();
   size_t partitions = 0, user_topics = 0;
@@ -156,10 +162,11 @@ Status Broker::start() {
     ++user_topics;
     partitions += static_cast<size_t>(c.partitions);
   }
-  spdlog::info("cairnd serving on {}:{} with data in {}: {} topics, {} partitions, {} threads, "
-               "I/O backend {}",
-               config.host, port(), config.data_dir.string(), user_topics, partitions,
-               s.shards_.size(), s.shards_[0]->io().name());
+  spdlog::info(
+      "cairnd serving on {}:{} with data in {}: {} topics, {} partitions, {} threads, "
+      "I/O backend {}",
+      config.host, port(), config.data_dir.string(), user_topics, partitions, s.shards_.size(),
+      s.shards_[0]->io().name());
   return Status::ok();
 }
 
@@ -175,6 +182,7 @@ namespace {
 awaitable<int> drain_shard(BrokerServices& services, Shard& shard) {
   // First, so that nothing of the group coordinator's is appended while partitions close.
   services.coordinator(shard.id()).stop();
+  shard.stop_cleaner();
   for (Session* s : std::vector<Session*>(shard.sessions().begin(), shard.sessions().end())) {
     s->shutdown();
   }
@@ -237,9 +245,10 @@ awaitable<void> Broker::shutdown() {
   if (total == 0) {
     spdlog::info("stopped: partitions flushed and closed");
   } else {
-    spdlog::error("stopped, but {} partitions could not be flushed and closed cleanly (above); "
-                  "the next start recovers them from their logs",
-                  total);
+    spdlog::error(
+        "stopped, but {} partitions could not be flushed and closed cleanly (above); "
+        "the next start recovers them from their logs",
+        total);
   }
   for (auto& s : services_.shards_) s->stop();
 }

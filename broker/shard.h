@@ -27,6 +27,7 @@
 #include "broker/memory_budget.h"
 #include "broker/partition.h"
 #include "storage/io/io_backend.h"
+#include "storage/log_cleaner.h"
 
 namespace cairn::broker {
 
@@ -79,6 +80,13 @@ class Shard {
 
   // Every `interval`, deletes segments past retention in this shard's partitions.
   void start_retention_timer(std::chrono::milliseconds interval);
+  // Compacts the partitions whose cleanup policy holds `compact`, one slice at a time off the
+  // shard's thread (storage/log_cleaner.h), reading at most `options.bytes_per_sec`.
+  void start_cleaner(storage::LogCleaner::Options options);
+  // No compaction slice starts after this (one in flight finishes; a flush waits for it).
+  void stop_cleaner();
+  // The shard's cleaner, if started.
+  const storage::LogCleaner* cleaner() const { return cleaner_.get(); }
 
  private:
   struct KeyLess {
@@ -105,6 +113,7 @@ class Shard {
   std::function<bool(int64_t)> producer_id_issued_;
   std::unique_ptr<asio::steady_timer> retention_timer_;
   std::chrono::milliseconds retention_interval_{0};
+  std::unique_ptr<storage::LogCleaner> cleaner_;
   std::atomic<bool> running_{false};  // between start() and the end of join()
   std::thread thread_;
 };

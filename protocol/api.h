@@ -29,6 +29,7 @@ enum class ApiKey : uint16_t {
   kDescribeGroups = 15,
   kInitProducerId = 16,
   kDeleteGroups = 17,
+  kTopicConfig = 18,
 };
 
 struct ApiVersionRange {

@@ -17,6 +17,7 @@
 #include "protocol/messages/group.h"
 #include "protocol/messages/init_producer_id.h"
 #include "protocol/messages/produce.h"
+#include "protocol/messages/topic_config.h"
 
 namespace cairn::protocol {
 
@@ -65,7 +66,8 @@ using Apis = ApiList<
         DescribeGroupsResponse>,
     Api<ApiKey::kInitProducerId, "InitProducerId", 0, 0, InitProducerIdRequest,
         InitProducerIdResponse>,
-    Api<ApiKey::kDeleteGroups, "DeleteGroups", 0, 0, DeleteGroupsRequest, DeleteGroupsResponse>>;
+    Api<ApiKey::kDeleteGroups, "DeleteGroups", 0, 0, DeleteGroupsRequest, DeleteGroupsResponse>,
+    Api<ApiKey::kTopicConfig, "TopicConfig", 0, 0, TopicConfigRequest, TopicConfigResponse>>;
 
 inline constexpr size_t kApiCount = Apis::kSize;
 

@@ -62,9 +62,10 @@ Result<std::unique_ptr<PartitionLog>> PartitionLog::open(IoBackend& io, std::fil
   // needs no free space, so a failed write (a full disk) leaves the old point, which recovery
   // handles: data after a point inside the last segment is verified like any unsealed tail.
   if (Status s = write_recovery_point(io, dir, active.base_offset(), synced); !s.is_ok()) {
-    spdlog::warn("{}: could not write the recovery point ({}); serving the partition with the "
-                 "one on disk",
-                 dir.string(), s.to_string());
+    spdlog::warn(
+        "{}: could not write the recovery point ({}); serving the partition with the "
+        "one on disk",
+        dir.string(), s.to_string());
   } else {
     on_disk = RecoveryPoint{active.base_offset(), synced};
   }
@@ -74,8 +75,8 @@ Result<std::unique_ptr<PartitionLog>> PartitionLog::open(IoBackend& io, std::fil
   log->recovery_point_synced_ = on_disk.synced_bytes.value_or(0);
   log->active_synced_bytes_ = synced;
   log->cleaner_checkpoint_ = read_cleaner_checkpoint(io, log->dir_);
-  auto producers = recover_producer_state(io, log->dir_, log->segments_,
-                                          log->config_.max_producers, log->config_.clock());
+  auto producers = recover_producer_state(io, log->dir_, log->segments_, log->config_.max_producers,
+                                          log->config_.clock());
   if (!producers) return producers.error();
   log->producers_ = std::move(*producers);
   return log;
@@ -116,10 +117,23 @@ bool PartitionLog::idle() const {
          !syncing_active_ && background_ == 0;
 }
 
+Status PartitionLog::apply_settings(const PartitionConfig& changed) {
+  PartitionConfig next = config_;
+  next.segment_bytes = changed.segment_bytes;
+  next.segment_age = changed.segment_age;
+  next.retention_bytes = changed.retention_bytes;
+  next.retention_age = changed.retention_age;
+  next.cleanup = changed.cleanup;
+  next.compaction = changed.compaction;
+  next.compression = changed.compression;
+  CAIRN_RETURN_IF_ERROR(next.validate());
+  config_ = std::move(next);
+  return Status::ok();
+}
+
 void PartitionLog::fail_later(AppendCallback done, Status status) {
-  boost::asio::post(io_.context(), [done = std::move(done), status = std::move(status)] {
-    done(status);
-  });
+  boost::asio::post(io_.context(),
+                    [done = std::move(done), status = std::move(status)] { done(status); });
 }
 
 void PartitionLog::append(std::span<std::byte> batch, AppendCallback done) {
@@ -139,8 +153,8 @@ void PartitionLog::append(std::span<std::byte> batch, AppendCallback done) {
     return fail_later(std::move(done),
                       Status::corruption("batch length field does not match the bytes sent"));
   }
-  if (Status s = view->validate_records(
-          protocol::batch::max_decompressed_bytes(config_.max_batch_bytes));
+  if (Status s =
+          view->validate_records(protocol::batch::max_decompressed_bytes(config_.max_batch_bytes));
       !s.is_ok()) {
     return fail_later(std::move(done), s);
   }
@@ -190,8 +204,11 @@ std::shared_ptr<PartitionLog::Group> PartitionLog::take_group() {
   auto group = std::make_shared<Group>();
   group->segment = segments_.back();
   group->position = FilePosition(group->segment->size_bytes());
-  uint64_t room = group->segment->empty() ? UINT64_MAX
-                                          : config_.segment_bytes - group->segment->size_bytes();
+  // The first batch always goes (one larger than a segment is alone in its segment); the ones
+  // after it only while the segment stays within its size, also when the group starts a fresh
+  // segment, so that a roll happens between the batches of one burst.
+  uint64_t used = group->segment->size_bytes();
+  uint64_t room = used < config_.segment_bytes ? config_.segment_bytes - used : 0;
   uint64_t bytes = 0;
   Offset next = group->segment->next_offset();
   ProducerState::GroupCheck idempotence(producers_);
@@ -235,8 +252,7 @@ void PartitionLog::answer_unwritten(AppendCallback done, const ProducerState::Ch
       return fail_later(std::move(done), Status::fenced(check.why));
     case ProducerState::Verdict::kInFlight:
       return fail_later(std::move(done), Status::unavailable(check.why));
-    case ProducerState::Verdict::kAppend:
-      return;
+    case ProducerState::Verdict::kAppend: return;
   }
 }
 
@@ -371,10 +387,9 @@ Result<LogSlice> PartitionLog::read(Offset from, uint32_t max_bytes) const {
                                 high_watermark().to_string());
   }
   if (from == high_watermark()) return LogSlice{nullptr, FilePosition(0), 0, from, from};
-  auto it = std::upper_bound(segments_.begin(), segments_.end(), from,
-                             [](Offset o, const std::shared_ptr<Segment>& s) {
-                               return o < s->base_offset();
-                             });
+  auto it = std::upper_bound(
+      segments_.begin(), segments_.end(), from,
+      [](Offset o, const std::shared_ptr<Segment>& s) { return o < s->base_offset(); });
   return (*std::prev(it))->read(from, max_bytes);
 }
 

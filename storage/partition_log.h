@@ -104,15 +104,14 @@ class PartitionLog {
   // compacts, some sealed segment is dirty and the dirty ratio is at least the configured one.
   bool wants_compaction() const;
   struct CompactionProgress {
-    uint64_t bytes_read = 0;    // by this slice
+    uint64_t bytes_read = 0;  // by this slice
     bool pass_finished = false;
-    CompactionStats stats;      // of the whole pass, once finished
+    CompactionStats stats;  // of the whole pass, once finished
   };
   // Runs one slice of a compaction pass (starting one if none is under way) off the core's
   // thread, reading about `budget_bytes`, then `done` on the core. A finished pass has swapped
   // the cleaned segments in: readers holding slices of the old files keep reading them.
-  void compact_slice(uint64_t budget_bytes,
-                     std::function<void(Result<CompactionProgress>)> done);
+  void compact_slice(uint64_t budget_bytes, std::function<void(Result<CompactionProgress>)> done);
 
   // Deletes a partition's directory and every file in it.
   static Status remove(IoBackend& io, const std::filesystem::path& dir);
@@ -137,6 +136,11 @@ class PartitionLog {
   const RecoveryReport& recovery_report() const { return recovery_report_; }
   const ProducerState& producer_state() const { return producers_; }
   const PartitionConfig& config() const { return config_; }
+  // Takes a topic's changed settings while the log serves (PROTOCOL.md, "TopicConfig"): segment
+  // size and age from the next roll, retention and compaction from their next pass, the codec
+  // for the batches appended next. The durability policy and the limits stay as opened.
+  // kInvalidArgument (nothing changed) when `changed` does not validate.
+  Status apply_settings(const PartitionConfig& changed);
   const std::filesystem::path& dir() const { return dir_; }
 
  private:
@@ -208,7 +212,7 @@ class PartitionLog {
   // Synced, but their index files could not be written (a full disk): the recovery point stays
   // before them until a later seal or the clean close writes them.
   std::vector<std::shared_ptr<Segment>> unindexed_;
-  bool seal_failed_ = false;  // a rolled segment could not be synced: the recovery point stays
+  bool seal_failed_ = false;   // a rolled segment could not be synced: the recovery point stays
   bool seal_writing_ = false;  // write_seal() work in flight
   // The recovery point as last written, and the synced bytes it records for its segment.
   Offset recovery_point_;

@@ -116,24 +116,37 @@ Status TopicConfig::validate() const {
   return partition_config().validate();
 }
 
+std::vector<std::pair<std::string, std::string>> TopicConfig::entries() const {
+  std::ostringstream ratio;
+  ratio << compaction.min_dirty_ratio;
+  return {
+      {"partitions", std::to_string(partitions)},
+      {"segment.bytes", std::to_string(segment_bytes)},
+      {"segment.ms", std::to_string(segment_age.count())},
+      {"retention.bytes",
+       std::to_string(retention_bytes ? static_cast<int64_t>(*retention_bytes) : -1)},
+      {"retention.ms", std::to_string(retention_age ? retention_age->count() : -1)},
+      {"durability", durability.to_string()},
+      {"cleanup.policy", cleanup.to_string()},
+      {"compression",
+       compression ? std::string(protocol::compression_name(*compression)) : "producer"},
+      {"min.compaction.lag.ms", std::to_string(compaction.min_lag.count())},
+      {"delete.retention.ms", std::to_string(compaction.delete_retention.count())},
+      {"min.cleanable.dirty.ratio", ratio.str()},
+  };
+}
+
+std::vector<std::string> TopicConfig::keys() {
+  std::vector<std::string> out;
+  for (auto& [key, value] : TopicConfig{}.entries()) out.push_back(key);
+  return out;
+}
+
 std::string TopicConfig::encode() const {
-  std::ostringstream out;
-  out << kConfHeader << "\n";
-  out << "partitions=" << partitions << "\n";
-  out << "segment.bytes=" << segment_bytes << "\n";
-  out << "segment.ms=" << segment_age.count() << "\n";
-  out << "retention.bytes=" << (retention_bytes ? static_cast<int64_t>(*retention_bytes) : -1)
-      << "\n";
-  out << "retention.ms=" << (retention_age ? retention_age->count() : -1) << "\n";
-  out << "durability=" << durability.to_string() << "\n";
-  out << "cleanup.policy=" << cleanup.to_string() << "\n";
-  out << "compression="
-      << (compression ? std::string(protocol::compression_name(*compression)) : "producer")
-      << "\n";
-  out << "min.compaction.lag.ms=" << compaction.min_lag.count() << "\n";
-  out << "delete.retention.ms=" << compaction.delete_retention.count() << "\n";
-  out << "min.cleanable.dirty.ratio=" << compaction.min_dirty_ratio << "\n";
-  return out.str();
+  std::string out(kConfHeader);
+  out += "\n";
+  for (const auto& [key, value] : entries()) out.append(key).append("=").append(value).append("\n");
+  return out;
 }
 
 Result<TopicConfig> TopicConfig::decode(std::string_view text) {

@@ -15,6 +15,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "protocol/status.h"
 #include "storage/durability_policy.h"
@@ -41,6 +43,10 @@ struct TopicConfig {
   // validating the whole. kNotFound for a key that is not a setting, kInvalidArgument for a
   // value that does not parse.
   Status set(std::string_view key, std::string_view value);
+  // Every setting as its topic.conf key and text value, in topic.conf's order.
+  std::vector<std::pair<std::string, std::string>> entries() const;
+  // The topic.conf keys, in that order.
+  static std::vector<std::string> keys();
   // topic.conf: "key=value" lines (FORMAT.md).
   std::string encode() const;
   static Result<TopicConfig> decode(std::string_view text);

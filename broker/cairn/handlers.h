@@ -43,5 +43,7 @@ awaitable<Reply<protocol::InitProducerIdResponse>> handle(RequestContext& ctx,
                                                           protocol::InitProducerIdRequest r);
 awaitable<Reply<protocol::DeleteGroupsResponse>> handle(RequestContext& ctx,
                                                         protocol::DeleteGroupsRequest r);
+awaitable<Reply<protocol::TopicConfigResponse>> handle(RequestContext& ctx,
+                                                       protocol::TopicConfigRequest r);
 
 }  // namespace cairn::broker

@@ -79,6 +79,12 @@ class Operations {
   // Creates a topic with `config` (complete and validated by the caller or refused here:
   // INVALID_CONFIG, INVALID_PARTITIONS) and opens its partitions.
   awaitable<TopicOutcome> create_topic(std::string name, storage::TopicConfig config);
+  // Reads a topic's settings and applies `changes` (topic.conf keys and values) all or none:
+  // checked first (INVALID_CONFIG naming the key, UNKNOWN_TOPIC_OR_PARTITION,
+  // INVALID_TOPIC_NAME for a malformed or internal name), then written to topic.conf
+  // atomically and handed to each partition on its owner shard, which takes them live.
+  awaitable<TopicSettingsOutcome> topic_config(
+      std::string name, std::vector<std::pair<std::string, std::string>> changes);
   // Closes a topic's partitions (after their in-flight appends) and deletes its files. Refused
   // with BROKER_SHUTTING_DOWN once the broker is stopping (it is then closing those partitions).
   awaitable<TopicOutcome> delete_topic(std::string name);

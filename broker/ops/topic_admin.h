@@ -7,8 +7,11 @@
 
 #include "broker/async.h"
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "protocol/error_code.h"
 #include "protocol/status.h"
@@ -23,6 +26,20 @@ struct BrokerConfig;
 struct TopicOutcome {
   protocol::ErrorCode error = protocol::ErrorCode::kNone;
   std::string message;
+};
+
+// A topic's settings after a TopicConfig change (Operations::topic_config, topic_config.cc).
+struct TopicSettingsOutcome {
+  protocol::ErrorCode error = protocol::ErrorCode::kNone;
+  std::string message;
+  // Every setting as its topic.conf key and value, after the changes (empty with an error).
+  std::vector<std::pair<std::string, std::string>> settings;
+  struct Compaction {
+    int32_t partition = 0;
+    double dirty_ratio = 0;
+    int64_t cleaner_checkpoint = 0;
+  };
+  std::vector<Compaction> partitions;  // every partition, in order; zeros while offline
 };
 
 // What a topic name must be, for error messages (which never quote the name itself).

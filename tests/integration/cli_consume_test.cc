@@ -28,7 +28,8 @@ void produce(const BrokerProcess& broker, const TempDir& tmp, const std::string&
     std::ofstream out(input);
     for (int i = 0; i < count; ++i) out << "v-" << i << "\n";
   }
-  auto r = cli(broker.address(), {"produce", topic, "--partition", std::to_string(partition)}, input);
+  auto r =
+      cli(broker.address(), {"produce", topic, "--partition", std::to_string(partition)}, input);
   ASSERT_EQ(r.exit_code, 0) << r.err;
 }
 
@@ -82,8 +83,8 @@ TEST(CliConsume, AnOffsetPastAPartitionsEndStartsThatPartitionAtItsEndWithAWarni
   EXPECT_NE(warnings[0].find("at 10"), std::string::npos) << r.err;
 
   // The same with one partition asked for.
-  auto one = cli(broker.address(), {"consume", "c", "--partition", "1", "--offset", "99",
-                                    "--count", "1", "--timeout-ms", "500", "--format", "{offset}"});
+  auto one = cli(broker.address(), {"consume", "c", "--partition", "1", "--offset", "99", "--count",
+                                    "1", "--timeout-ms", "500", "--format", "{offset}"});
   EXPECT_EQ(one.exit_code, 0) << one.err;
   EXPECT_EQ(one.out, "");
   EXPECT_NE(one.err.find("c-1"), std::string::npos) << one.err;
@@ -95,7 +96,8 @@ TEST(CliConsume, ResetOffsetsPastTheEndCommitsTheEndWithAWarning) {
   ASSERT_EQ(cli(broker.address(), {"topics", "create", "r"}).exit_code, 0);
   produce(broker, tmp, "r", 0, 50);
 
-  auto reset = cli(broker.address(), {"groups", "reset-offsets", "g", "--topic", "r", "--to", "500"});
+  auto reset =
+      cli(broker.address(), {"groups", "reset-offsets", "g", "--topic", "r", "--to", "500"});
   EXPECT_EQ(reset.exit_code, 0) << reset.err;
   auto warnings = lines_of(reset.err);
   ASSERT_EQ(warnings.size(), 1u) << reset.err;
@@ -111,7 +113,8 @@ TEST(CliConsume, ResetOffsetsPastTheEndCommitsTheEndWithAWarning) {
   EXPECT_EQ(consumed.out, "50\n");
 
   // In range: committed as asked, without a warning.
-  auto inside = cli(broker.address(), {"groups", "reset-offsets", "g", "--topic", "r", "--to", "7"});
+  auto inside =
+      cli(broker.address(), {"groups", "reset-offsets", "g", "--topic", "r", "--to", "7"});
   EXPECT_EQ(inside.exit_code, 0) << inside.err;
   EXPECT_EQ(inside.err, "");
   EXPECT_EQ(committed_offset(cli(broker.address(), {"groups", "describe", "g"}).out, "r"), 7);
@@ -169,10 +172,10 @@ TEST(CliConsume, AGroupConsumerStoppedBySignalCommitsWhatItPrintedAndLeavesTheGr
 
     // A restart reads on from there: nothing printed twice, nothing left out.
     auto next = static_cast<int64_t>(printed.size());
-    auto rest = cli(broker.address(), {"consume", "s", "--group", group, "--count",
-                                       std::to_string(std::max<int64_t>(kRecords - next, 1)),
-                                       "--timeout-ms", next < kRecords ? "30000" : "2000",
-                                       "--format", "{offset}"});
+    auto rest = cli(broker.address(),
+                    {"consume", "s", "--group", group, "--count",
+                     std::to_string(std::max<int64_t>(kRecords - next, 1)), "--timeout-ms",
+                     next < kRecords ? "30000" : "2000", "--format", "{offset}"});
     EXPECT_EQ(rest.exit_code, 0) << rest.err;
     EXPECT_EQ(lines_of(rest.out), range_lines(next, kRecords));
   }
@@ -191,7 +194,15 @@ TEST(CliConsume, PerfProduceStoppedBySigintPrintsWhatItMeasured) {
   for (auto end = Clock::now() + 60s; !producing && Clock::now() < end;) {
     auto d = cli(broker.address(), {"topics", "describe", "p"});
     auto lines = lines_of(d.out);
-    std::istringstream row(lines.size() > 2 ? lines[2] : "");
+    // The first partition row follows the table's header line.
+    size_t first_row = lines.size();
+    for (size_t i = 0; i + 1 < lines.size(); ++i) {
+      if (lines[i].find("partition") != std::string::npos &&
+          lines[i].find("start") != std::string::npos) {
+        first_row = i + 1;
+      }
+    }
+    std::istringstream row(first_row < lines.size() ? lines[first_row] : "");
     int64_t partition = -1, start = -1, end_offset = 0;
     row >> partition >> start >> end_offset;
     producing = end_offset > 0;

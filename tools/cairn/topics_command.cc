@@ -1,7 +1,13 @@
-// cairn topics create|list|describe|delete
+// cairn topics create|list|describe|alter|delete
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
+
+#include "protocol/messages/topic_config.h"
+#include "storage/topic_store.h"
 #include "tools/cairn/common.h"
+#include "tools/common/did_you_mean.h"
 
 namespace cairn::tools {
 
@@ -19,6 +25,13 @@ struct CreateOptions {
   int64_t segment_ms = -1;
   std::string fsync;
   bool if_not_exists = false;
+  std::string cleanup_policy;
+  std::vector<std::string> configs;  // key=value
+};
+
+struct AlterOptions {
+  std::string name;
+  std::vector<std::string> sets;  // key=value
 };
 
 void check_topic_result(const protocol::TopicResult& r) {
@@ -26,6 +39,44 @@ void check_topic_result(const protocol::TopicResult& r) {
   int code = r.error == ErrorCode::kUnknownTopicOrPartition ? kExitNotFound : kExitError;
   throw CliError(code, "topic '" + r.name + "': " + std::string(protocol::error_name(r.error)) +
                            (r.message.empty() ? "" : ": " + r.message));
+}
+
+// "key=value" as a topic.conf setting. Dashes in the key stand for dots (cleanup-policy is
+// cleanup.policy); an unknown key is a usage error with the nearest key, before anything is sent.
+protocol::ConfigEntry parse_setting(const std::string& text) {
+  size_t eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw CliError(kExitUsage, "'" + text + "' is not key=value");
+  }
+  std::string key = text.substr(0, eq);
+  std::replace(key.begin(), key.end(), '-', '.');
+  auto keys = storage::TopicConfig::keys();
+  if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+    std::string message = "unknown topic setting '" + key + "'";
+    if (auto near = closest(key, keys)) message += " (did you mean " + *near + "?)";
+    throw CliError(kExitUsage, message + "; settings: " + fmt::format("{}", fmt::join(keys, ", ")));
+  }
+  return {key, text.substr(eq + 1)};
+}
+
+// Sends a TopicConfig request; throws CliError for any error.
+protocol::TopicConfigResponse topic_config(client::Connection& conn, const std::string& topic,
+                                           std::vector<protocol::ConfigEntry> changes) {
+  protocol::TopicConfigRequest req{topic, std::move(changes)};
+  auto reply = check(conn.call<protocol::TopicConfigRequest, protocol::TopicConfigResponse>(
+                         ApiKey::kTopicConfig, req),
+                     "topic settings");
+  if (reply->error != ErrorCode::kNone) {
+    int code = reply->error == ErrorCode::kUnknownTopicOrPartition ? kExitNotFound : kExitError;
+    throw CliError(code, "topic '" + topic +
+                             "': " + std::string(protocol::error_name(reply->error)) +
+                             (reply->message.empty() ? "" : ": " + reply->message));
+  }
+  return std::move(reply.body);
+}
+
+void print_settings(const std::vector<protocol::ConfigEntry>& settings) {
+  for (const auto& s : settings) fmt::print("  {}={}\n", s.key, s.value);
 }
 
 std::string limit(int64_t v, const char* unit) {
@@ -55,7 +106,16 @@ void add_topics_command(CLI::App& app, const GlobalOptions& global) {
                      "always, interval:MS or never (default: the broker's)");
   create->add_flag("--if-not-exists", create_opts->if_not_exists,
                    "Succeed, creating nothing, when the topic exists (its settings unchecked)");
+  create->add_option("--cleanup-policy", create_opts->cleanup_policy,
+                     "delete, compact or compact,delete (default: delete)");
+  create->add_option("--config", create_opts->configs,
+                     "Any topic setting, key=value (repeatable; see topics alter)");
   create->callback([create_opts, &global] {
+    std::vector<protocol::ConfigEntry> settings;
+    if (!create_opts->cleanup_policy.empty()) {
+      settings.push_back({"cleanup.policy", create_opts->cleanup_policy});
+    }
+    for (const auto& c : create_opts->configs) settings.push_back(parse_setting(c));
     auto conn = connect(global);
     protocol::CreateTopicsRequest req;
     req.topics.push_back(
@@ -73,6 +133,8 @@ void add_topics_command(CLI::App& app, const GlobalOptions& global) {
       }
       check_topic_result(r);
     }
+    // CreateTopics carries the classic settings; the others follow as a change of the new topic.
+    if (!settings.empty()) topic_config(*conn, create_opts->name, std::move(settings));
     int32_t n = create_opts->partitions;
     fmt::print("created topic {} with {} partition{}\n", create_opts->name, n, n == 1 ? "" : "s");
   });
@@ -92,20 +154,45 @@ void add_topics_command(CLI::App& app, const GlobalOptions& global) {
   describe->callback([describe_name, &global] {
     auto conn = connect(global);
     auto t = describe_topic(*conn, *describe_name);
+    auto config = topic_config(*conn, *describe_name, {});
+    std::map<int32_t, uint32_t> dirty;
+    for (const auto& p : config.partitions) dirty[p.partition] = p.dirty_ratio_ppm;
     const auto& s = t.settings;
     fmt::print(
         "topic {}: {} partition{}, durability {}, segment {} bytes / {} ms, retention {} / {}\n",
         t.name, t.partitions.size(), t.partitions.size() == 1 ? "" : "s", s.durability,
         s.segment_bytes, s.segment_ms, limit(s.retention_bytes, "bytes"),
         limit(s.retention_ms, "ms"));
-    fmt::print("{:>9} {:>12} {:>12} {:>14}  {}\n", "partition", "start", "end", "bytes", "status");
+    fmt::print("settings:\n");
+    print_settings(config.settings);
+    fmt::print("{:>9} {:>12} {:>12} {:>14} {:>7}  {}\n", "partition", "start", "end", "bytes",
+               "dirty", "status");
     for (const auto& p : t.partitions) {
-      fmt::print("{:>9} {:>12} {:>12} {:>14}  {}\n", p.partition, p.log_start_offset,
-                 p.high_watermark, p.size_bytes,
+      fmt::print("{:>9} {:>12} {:>12} {:>14} {:>6.1f}%  {}\n", p.partition, p.log_start_offset,
+                 p.high_watermark, p.size_bytes, dirty[p.partition] / 1e4,
                  p.error == ErrorCode::kNone
                      ? std::string("ok")
                      : std::string(protocol::error_name(p.error)) + ": " + p.error_message);
     }
+  });
+
+  auto alter_opts = std::make_shared<AlterOptions>();
+  auto* alter = topics->add_subcommand("alter", "Change a topic's settings");
+  alter->add_option("name", alter_opts->name, "Topic name")->required();
+  alter
+      ->add_option(
+          "--set", alter_opts->sets,
+          "key=value, repeatable: segment.bytes, segment.ms, retention.bytes, retention.ms, "
+          "durability, cleanup.policy, compression, min.compaction.lag.ms, "
+          "delete.retention.ms, min.cleanable.dirty.ratio")
+      ->required();
+  alter->callback([alter_opts, &global] {
+    std::vector<protocol::ConfigEntry> changes;
+    for (const auto& s : alter_opts->sets) changes.push_back(parse_setting(s));
+    auto conn = connect(global);
+    auto config = topic_config(*conn, alter_opts->name, std::move(changes));
+    fmt::print("altered topic {}:\n", alter_opts->name);
+    print_settings(config.settings);
   });
 
   auto delete_name = std::make_shared<std::string>();

@@ -32,6 +32,7 @@ struct DaemonFlags {
   int64_t request_timeout_ms = 30'000;
   int64_t first_request_timeout_ms = 10'000;
   int64_t retention_check_ms = 300'000;
+  int64_t cleaner_check_ms = 15'000;
   int64_t group_rebalance_delay_ms = 200;
   int64_t offsets_retention_ms = 7LL * 24 * 3600 * 1000;
   bool print_config = false;  // --print-config: print the effective configuration and exit

@@ -15,7 +15,7 @@ TEST(ApiTable, ListsTheApisOfTheSpecInKeyOrder) {
       "ApiVersions",    "Metadata",       "CreateTopics",    "DeleteTopics", "Produce",
       "Fetch",          "ListOffsets",    "FindCoordinator", "JoinGroup",    "SyncGroup",
       "Heartbeat",      "LeaveGroup",     "OffsetCommit",    "OffsetFetch",  "ListGroups",
-      "DescribeGroups", "InitProducerId", "DeleteGroups"};
+      "DescribeGroups", "InitProducerId", "DeleteGroups",    "TopicConfig"};
   auto apis = supported_apis();
   ASSERT_EQ(apis.size(), spec.size());
   for (uint16_t key = 0; key < apis.size(); ++key) {

@@ -24,7 +24,8 @@ TEST_P(PartitionLogTest, AppendsGetConsecutiveOffsetsAndReadBack) {
   int64_t expected = 0;
   std::vector<BatchSpec> specs;
   for (int i = 0; i < 20; ++i) {
-    BatchSpec spec{.records = 1 + i % 5, .value_bytes = 10 + static_cast<size_t>(i),
+    BatchSpec spec{.records = 1 + i % 5,
+                   .value_bytes = 10 + static_cast<size_t>(i),
                    .seed = static_cast<uint64_t>(i)};
     specs.push_back(spec);
     auto r = fx.append(*log, make_batch(spec));
@@ -67,8 +68,8 @@ TEST_P(PartitionLogTest, ConcurrentAppendsShareGroupWritesInOrder) {
 TEST_P(PartitionLogTest, ReadsAcrossSegmentRolls) {
   auto log = fx.open_ok({.segment_bytes = 4096, .index_interval_bytes = 512});
   for (int i = 0; i < 150; ++i) {
-    ASSERT_TRUE(fx.append(*log, make_batch({.records = 2, .value_bytes = 50,
-                                            .seed = static_cast<uint64_t>(i)})));
+    ASSERT_TRUE(fx.append(
+        *log, make_batch({.records = 2, .value_bytes = 50, .seed = static_cast<uint64_t>(i)})));
   }
   EXPECT_GT(log->segment_count(), 5u);
   auto records = fx.read_all(*log, Offset(0), 1500);
@@ -81,11 +82,50 @@ TEST_P(PartitionLogTest, ReadsAcrossSegmentRolls) {
   }
 }
 
+TEST_P(PartitionLogTest, AGroupWriteAfterARollStopsAtTheSegmentSize) {
+  // Batches queued while a write is in flight go out as one group; the group that starts a
+  // fresh segment must still stop at the segment size, not fill the segment with all of them.
+  constexpr uint64_t kSegment = 4096;
+  auto log = fx.open_ok({.segment_bytes = kSegment});
+  std::vector<std::vector<std::byte>> batches;
+  for (int i = 0; i < 300; ++i) {
+    batches.push_back(
+        make_batch({.records = 2, .value_bytes = 50, .seed = static_cast<uint64_t>(i)}));
+  }
+  for (const auto& r : fx.append_all(*log, std::move(batches))) {
+    ASSERT_TRUE(r) << r.error().to_string();
+  }
+  // No segment is larger than the segment size, so there are at least this many.
+  EXPECT_GE(log->segment_count(), (log->size_bytes() + kSegment - 1) / kSegment);
+  EXPECT_EQ(fx.read_all(*log, Offset(0), 1500).size(), 600u);
+}
+
+TEST_P(PartitionLogTest, ASmallerSegmentSizeAppliedLiveTakesEffectAtTheNextAppend) {
+  auto log = fx.open_ok({});
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(fx.append(
+        *log, make_batch({.records = 2, .value_bytes = 50, .seed = static_cast<uint64_t>(i)})));
+  }
+  EXPECT_EQ(log->segment_count(), 1u);
+  PartitionConfig changed = log->config();
+  changed.segment_bytes = 512;
+  ASSERT_TRUE(log->apply_settings(changed).is_ok());
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(fx.append(
+        *log, make_batch({.records = 2, .value_bytes = 50, .seed = static_cast<uint64_t>(i)})));
+  }
+  EXPECT_GE(log->segment_count(), 4u);
+  changed.segment_bytes = 1;  // below a batch header: refused, nothing changes
+  EXPECT_EQ(log->apply_settings(changed).code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(log->config().segment_bytes, 512u);
+}
+
 TEST_P(PartitionLogTest, EveryOffsetIsFoundThroughTheIndex) {
   auto log = fx.open_ok({.segment_bytes = 16384, .index_interval_bytes = 256});
   for (int i = 0; i < 120; ++i) {
-    ASSERT_TRUE(fx.append(*log, make_batch({.records = 1 + i % 7, .value_bytes = 20,
-                                            .seed = static_cast<uint64_t>(i)})));
+    ASSERT_TRUE(fx.append(
+        *log,
+        make_batch({.records = 1 + i % 7, .value_bytes = 20, .seed = static_cast<uint64_t>(i)})));
   }
   for (int64_t o = 0; o < log->high_watermark().value(); ++o) {
     auto slice = log->read(Offset(o), 1);
@@ -114,7 +154,8 @@ TEST_P(PartitionLogTest, FindsTheFirstOffsetAtOrAfterATimestamp) {
   // Record timestamps: mostly increasing, with a few going backwards, as producers' clocks do.
   std::vector<int64_t> stamps;
   for (int i = 0; i < 60; ++i) {
-    BatchSpec spec{.records = 3, .value_bytes = 30,
+    BatchSpec spec{.records = 3,
+                   .value_bytes = 30,
                    .timestamp_ms = 1000 + i * 10 - (i % 4 == 3 ? 25 : 0),
                    .timestamp_step_ms = 2};
     for (int r = 0; r < 3; ++r) stamps.push_back(spec.timestamp_ms + r * 2);
@@ -159,13 +200,14 @@ TEST_P(PartitionLogTest, RetentionByAgeUsesTheNewestRecordOfASegment) {
                          .retention_age = std::chrono::milliseconds(5000),
                          .clock = [&now] { return now; }});
   for (int i = 0; i < 30; ++i) {
-    ASSERT_TRUE(fx.append(*log, make_batch({.records = 1, .value_bytes = 200,
-                                            .timestamp_ms = 1'000'000 + i * 1000})));
+    ASSERT_TRUE(fx.append(
+        *log,
+        make_batch({.records = 1, .value_bytes = 200, .timestamp_ms = 1'000'000 + i * 1000})));
   }
   size_t segments = log->segment_count();
   ASSERT_GT(segments, 4u);
-  ASSERT_TRUE(fx.flush(*log).is_ok());  // segments still being sealed are not deleted
-  ASSERT_EQ(*log->enforce_retention(), 0u);  // nothing is older than 5 s yet
+  ASSERT_TRUE(fx.flush(*log).is_ok());              // segments still being sealed are not deleted
+  ASSERT_EQ(*log->enforce_retention(), 0u);         // nothing is older than 5 s yet
   now = timestamp_from_millis(1'000'000 + 15'500);  // records up to t=10.5 s are past retention
   ASSERT_TRUE(log->enforce_retention());
   auto records = fx.read_all(*log, log->log_start_offset());
@@ -176,7 +218,8 @@ TEST_P(PartitionLogTest, RetentionByAgeUsesTheNewestRecordOfASegment) {
   EXPECT_LE(log->log_start_offset(), Offset(11));
   int64_t newest_in_first = 0;
   for (const auto& r : records) {
-    if (r.offset >= log->log_start_offset() && r.offset.value() < log->log_start_offset().value() + 4) {
+    if (r.offset >= log->log_start_offset() &&
+        r.offset.value() < log->log_start_offset().value() + 4) {
       newest_in_first = std::max(newest_in_first, r.timestamp_ms);
     }
   }
@@ -201,8 +244,8 @@ TEST_P(PartitionLogTest, DeleteSegmentsBeforeKeepsTheSegmentHoldingTheOffset) {
 
 TEST_P(PartitionLogTest, RollsBySegmentAge) {
   Timestamp now = timestamp_from_millis(50'000);
-  auto log = fx.open_ok({.segment_age = std::chrono::milliseconds(1000),
-                         .clock = [&now] { return now; }});
+  auto log =
+      fx.open_ok({.segment_age = std::chrono::milliseconds(1000), .clock = [&now] { return now; }});
   ASSERT_TRUE(fx.append(*log, make_batch({.timestamp_ms = 50'000})));
   ASSERT_TRUE(fx.append(*log, make_batch({.timestamp_ms = 50'100})));
   EXPECT_EQ(log->segment_count(), 1u);
@@ -217,8 +260,8 @@ TEST_P(PartitionLogTest, CleanReopenKeepsEveryOffsetWithoutAScan) {
   {
     auto log = fx.open_ok({.segment_bytes = 4096});
     for (int i = 0; i < 80; ++i) {
-      ASSERT_TRUE(fx.append(*log, make_batch({.records = 3, .value_bytes = 30,
-                                              .seed = static_cast<uint64_t>(i)})));
+      ASSERT_TRUE(fx.append(
+          *log, make_batch({.records = 3, .value_bytes = 30, .seed = static_cast<uint64_t>(i)})));
     }
     before = fx.read_all(*log, Offset(0));
     fx.flush_and_close(*log);
@@ -357,10 +400,10 @@ TEST_P(PartitionLogTest, DestroyingALogCompletesTheFlushesWaitingOnIt) {
   auto batch = std::make_shared<std::vector<std::byte>>(make_batch({}));
   log->append(*batch, [batch](Result<AppendResult>) {});
   std::optional<Status> flushed;
-  log->flush([&flushed](Status s) { flushed = s; });
+  log->flush([&flushed](const Status& s) { flushed = s; });
   log.reset();
-  ASSERT_TRUE(testing::run_until(fx.ctx(), [&] { return flushed.has_value(); },
-                                 std::chrono::seconds(2)));
+  ASSERT_TRUE(testing::run_until(
+      fx.ctx(), [&] { return flushed.has_value(); }, std::chrono::seconds(2)));
   EXPECT_EQ(flushed->code(), Status::Code::kUnavailable);
 }
 
