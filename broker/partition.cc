@@ -12,6 +12,17 @@ Partition::Partition(std::string topic, int32_t id, std::unique_ptr<storage::Par
 Partition::Partition(std::string topic, int32_t id, Status offline_reason)
     : topic_(std::move(topic)), id_(id), offline_reason_(std::move(offline_reason)) {}
 
+void Partition::refresh_gauges(unsigned shard) const {
+  bool offline = !log_ || !log_->write_status().is_ok();
+  gauges_.offline.set(shard, offline ? 1 : 0);
+  if (!log_) return;
+  gauges_.log_start_offset.set(shard, static_cast<double>(log_->log_start_offset().value()));
+  gauges_.log_end_offset.set(shard, static_cast<double>(log_->high_watermark().value()));
+  gauges_.high_watermark.set(shard, static_cast<double>(log_->high_watermark().value()));
+  gauges_.size_bytes.set(shard, static_cast<double>(log_->size_bytes()));
+  gauges_.segments.set(shard, static_cast<double>(log_->segment_count()));
+}
+
 void Partition::wait_for_data(Offset offset, std::weak_ptr<DataWaiter> waiter) {
   if (log_ && log_->high_watermark() > offset) {
     if (auto w = waiter.lock()) w->wake();

@@ -62,9 +62,10 @@ Result<std::unique_ptr<PartitionLog>> PartitionLog::open(IoBackend& io, std::fil
   // needs no free space, so a failed write (a full disk) leaves the old point, which recovery
   // handles: data after a point inside the last segment is verified like any unsealed tail.
   if (Status s = write_recovery_point(io, dir, active.base_offset(), synced); !s.is_ok()) {
-    spdlog::warn("{}: could not write the recovery point ({}); serving the partition with the "
-                 "one on disk",
-                 dir.string(), s.to_string());
+    spdlog::warn(
+        "{}: could not write the recovery point ({}); serving the partition with the "
+        "one on disk",
+        dir.string(), s.to_string());
   } else {
     on_disk = RecoveryPoint{active.base_offset(), synced};
   }
@@ -74,8 +75,8 @@ Result<std::unique_ptr<PartitionLog>> PartitionLog::open(IoBackend& io, std::fil
   log->recovery_point_synced_ = on_disk.synced_bytes.value_or(0);
   log->active_synced_bytes_ = synced;
   log->cleaner_checkpoint_ = read_cleaner_checkpoint(io, log->dir_);
-  auto producers = recover_producer_state(io, log->dir_, log->segments_,
-                                          log->config_.max_producers, log->config_.clock());
+  auto producers = recover_producer_state(io, log->dir_, log->segments_, log->config_.max_producers,
+                                          log->config_.clock());
   if (!producers) return producers.error();
   log->producers_ = std::move(*producers);
   return log;
@@ -117,9 +118,8 @@ bool PartitionLog::idle() const {
 }
 
 void PartitionLog::fail_later(AppendCallback done, Status status) {
-  boost::asio::post(io_.context(), [done = std::move(done), status = std::move(status)] {
-    done(status);
-  });
+  boost::asio::post(io_.context(),
+                    [done = std::move(done), status = std::move(status)] { done(status); });
 }
 
 void PartitionLog::append(std::span<std::byte> batch, AppendCallback done) {
@@ -139,8 +139,8 @@ void PartitionLog::append(std::span<std::byte> batch, AppendCallback done) {
     return fail_later(std::move(done),
                       Status::corruption("batch length field does not match the bytes sent"));
   }
-  if (Status s = view->validate_records(
-          protocol::batch::max_decompressed_bytes(config_.max_batch_bytes));
+  if (Status s =
+          view->validate_records(protocol::batch::max_decompressed_bytes(config_.max_batch_bytes));
       !s.is_ok()) {
     return fail_later(std::move(done), s);
   }
@@ -154,7 +154,9 @@ void PartitionLog::append(std::span<std::byte> batch, AppendCallback done) {
                       Status::invalid_argument("producer id " + std::to_string(h.producer_id) +
                                                " was not issued by this broker (InitProducerId)"));
   }
-  queue_.push_back(Pending{batch, view->header(), std::move(done)});
+  auto taken_at =
+      observer_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+  queue_.push_back(Pending{batch, view->header(), std::move(done), taken_at});
   maybe_write();
 }
 
@@ -163,6 +165,7 @@ void PartitionLog::maybe_write() {
   if (!write_status_.is_ok()) return fail_queue(write_status_);
   if (should_roll(queue_.front().batch.size())) {
     if (Status s = roll(); !s.is_ok()) {
+      if (observer_) observer_->on_error(StorageOperation::kRoll);
       spdlog::error("{}: {}", dir_.string(), s.to_string());
       return fail_queue(s);
     }
@@ -174,24 +177,31 @@ void PartitionLog::maybe_write() {
   }
   writing_ = true;
   bool sync = config_.durability.kind == DurabilityPolicy::Kind::kAlways;
-  io_.async_write(*group->segment->log(), group->position, std::move(group->buffers), sync,
-                  [this, alive = std::weak_ptr<bool>(alive_), group](WriteOutcome outcome) {
-                    if (alive.expired()) {
-                      for (Pending& p : group->items) {
-                        p.done(Status::unavailable("partition closed during the write"));
-                      }
-                      return;
-                    }
-                    on_write_done(group, std::move(outcome));
-                  });
+  auto started = observer_ && sync ? std::chrono::steady_clock::now()
+                                   : std::chrono::steady_clock::time_point{};
+  io_.async_write(
+      *group->segment->log(), group->position, std::move(group->buffers), sync,
+      [this, alive = std::weak_ptr<bool>(alive_), group, started](WriteOutcome outcome) {
+        if (alive.expired()) {
+          for (Pending& p : group->items) {
+            p.done(Status::unavailable("partition closed during the write"));
+          }
+          return;
+        }
+        if (observer_ && outcome.ok() && started != std::chrono::steady_clock::time_point{}) {
+          observer_->on_group_synced(group->items.size(),
+                                     std::chrono::steady_clock::now() - started);
+        }
+        on_write_done(group, std::move(outcome));
+      });
 }
 
 std::shared_ptr<PartitionLog::Group> PartitionLog::take_group() {
   auto group = std::make_shared<Group>();
   group->segment = segments_.back();
   group->position = FilePosition(group->segment->size_bytes());
-  uint64_t room = group->segment->empty() ? UINT64_MAX
-                                          : config_.segment_bytes - group->segment->size_bytes();
+  uint64_t room =
+      group->segment->empty() ? UINT64_MAX : config_.segment_bytes - group->segment->size_bytes();
   uint64_t bytes = 0;
   Offset next = group->segment->next_offset();
   ProducerState::GroupCheck idempotence(producers_);
@@ -235,8 +245,7 @@ void PartitionLog::answer_unwritten(AppendCallback done, const ProducerState::Ch
       return fail_later(std::move(done), Status::fenced(check.why));
     case ProducerState::Verdict::kInFlight:
       return fail_later(std::move(done), Status::unavailable(check.why));
-    case ProducerState::Verdict::kAppend:
-      return;
+    case ProducerState::Verdict::kAppend: return;
   }
 }
 
@@ -258,6 +267,10 @@ void PartitionLog::on_write_done(std::shared_ptr<Group> group, WriteOutcome outc
     failure = write_status_;
   }
   if (!failure.is_ok()) {
+    if (observer_) {
+      observer_->on_error(outcome.write.is_ok() ? StorageOperation::kFsync
+                                                : StorageOperation::kAppend);
+    }
     spdlog::error("{}: append of {} batches failed: {}", dir_.string(), group->items.size(),
                   failure.to_string());
     for (Pending& p : group->items) p.done(failure);
@@ -275,6 +288,11 @@ void PartitionLog::on_write_done(std::shared_ptr<Group> group, WriteOutcome outc
   }
   ++writes_completed_;
   bool durable = config_.durability.kind == DurabilityPolicy::Kind::kAlways;
+  if (!durable) appends_unsynced_ += group->items.size();
+  if (durable && observer_) {
+    auto synced_at = std::chrono::steady_clock::now();
+    for (const Pending& p : group->items) observer_->on_append_durable(synced_at - p.taken_at);
+  }
   if (durable) {
     writes_synced_ = writes_completed_;
     if (group->segment == segments_.back()) active_synced_bytes_ = segment.size_bytes();
@@ -371,10 +389,9 @@ Result<LogSlice> PartitionLog::read(Offset from, uint32_t max_bytes) const {
                                 high_watermark().to_string());
   }
   if (from == high_watermark()) return LogSlice{nullptr, FilePosition(0), 0, from, from};
-  auto it = std::upper_bound(segments_.begin(), segments_.end(), from,
-                             [](Offset o, const std::shared_ptr<Segment>& s) {
-                               return o < s->base_offset();
-                             });
+  auto it = std::upper_bound(
+      segments_.begin(), segments_.end(), from,
+      [](Offset o, const std::shared_ptr<Segment>& s) { return o < s->base_offset(); });
   return (*std::prev(it))->read(from, max_bytes);
 }
 

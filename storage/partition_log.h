@@ -37,6 +37,7 @@
 #include "protocol/status.h"
 #include "protocol/types.h"
 #include "storage/compaction_job.h"
+#include "storage/flush_observer.h"
 #include "storage/io/io_backend.h"
 #include "storage/partition_config.h"
 #include "storage/producer_state.h"
@@ -104,15 +105,14 @@ class PartitionLog {
   // compacts, some sealed segment is dirty and the dirty ratio is at least the configured one.
   bool wants_compaction() const;
   struct CompactionProgress {
-    uint64_t bytes_read = 0;    // by this slice
+    uint64_t bytes_read = 0;  // by this slice
     bool pass_finished = false;
-    CompactionStats stats;      // of the whole pass, once finished
+    CompactionStats stats;  // of the whole pass, once finished
   };
   // Runs one slice of a compaction pass (starting one if none is under way) off the core's
   // thread, reading about `budget_bytes`, then `done` on the core. A finished pass has swapped
   // the cleaned segments in: readers holding slices of the old files keep reading them.
-  void compact_slice(uint64_t budget_bytes,
-                     std::function<void(Result<CompactionProgress>)> done);
+  void compact_slice(uint64_t budget_bytes, std::function<void(Result<CompactionProgress>)> done);
 
   // Deletes a partition's directory and every file in it.
   static Status remove(IoBackend& io, const std::filesystem::path& dir);
@@ -122,6 +122,9 @@ class PartitionLog {
   void set_producer_id_filter(std::function<bool(int64_t producer_id)> issued) {
     producer_id_issued_ = std::move(issued);
   }
+  // Hears of syncs, durable appends and failures (flush_observer.h); null for none. It must
+  // outlive the log. Called on the core's thread.
+  void set_flush_observer(FlushObserver* observer) { observer_ = observer; }
   // Called after the high watermark advances, on the core's thread (wakes long polls).
   void set_append_listener(std::function<void(Offset high_watermark)> listener) {
     listener_ = std::move(listener);
@@ -144,6 +147,7 @@ class PartitionLog {
     std::span<std::byte> batch;
     protocol::BatchHeader header;
     AppendCallback done;
+    std::chrono::steady_clock::time_point taken_at;  // when append() took it (observed logs)
   };
   struct Group;  // the batches of one write
   struct Timer;
@@ -201,6 +205,7 @@ class PartitionLog {
   bool closed_ = false;
   uint64_t writes_completed_ = 0;
   uint64_t writes_synced_ = 0;
+  size_t appends_unsynced_ = 0;  // written since the last sync, for the observer
   Status write_status_;
 
   std::deque<std::shared_ptr<Segment>> sealing_;  // rolled, not yet synced and indexed
@@ -208,7 +213,7 @@ class PartitionLog {
   // Synced, but their index files could not be written (a full disk): the recovery point stays
   // before them until a later seal or the clean close writes them.
   std::vector<std::shared_ptr<Segment>> unindexed_;
-  bool seal_failed_ = false;  // a rolled segment could not be synced: the recovery point stays
+  bool seal_failed_ = false;   // a rolled segment could not be synced: the recovery point stays
   bool seal_writing_ = false;  // write_seal() work in flight
   // The recovery point as last written, and the synced bytes it records for its segment.
   Offset recovery_point_;
@@ -223,6 +228,7 @@ class PartitionLog {
 
   std::vector<SyncCallback> flush_waiters_;
   std::function<void(Offset)> listener_;
+  FlushObserver* observer_ = nullptr;
   std::function<bool(int64_t)> producer_id_issued_;
   std::unique_ptr<Timer> sync_timer_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

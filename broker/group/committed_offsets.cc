@@ -138,9 +138,8 @@ awaitable<OffsetsResult> GroupCoordinator::fetch_offsets(OffsetsRequest request)
     if (request.partitions) asked.insert(request.partitions->begin(), request.partitions->end());
     std::vector<uint64_t> waiting;
     for (const auto& [id, keys] : rt->pending) {
-      if (!request.partitions ||
-          std::any_of(keys.begin(), keys.end(),
-                      [&](const auto& k) { return asked.count(k) > 0; })) {
+      if (!request.partitions || std::any_of(keys.begin(), keys.end(),
+                                             [&](const auto& k) { return asked.count(k) > 0; })) {
         waiting.push_back(id);
       }
     }
@@ -194,8 +193,8 @@ void GroupCoordinator::expire_offsets(GroupTime t) {
       by_partition[part->id()].push_back({rt, std::move(key), at});
       ++n;
     }
-    if (n > 0) spdlog::info("group {}: deleting {} offsets older than the offsets retention", id,
-                            n);
+    if (n > 0)
+      spdlog::info("group {}: deleting {} offsets older than the offsets retention", id, n);
   }
   for (auto& [partition, items] : by_partition) {
     auto part = partitions_.at(partition);
@@ -234,6 +233,16 @@ std::vector<OffsetRecord> GroupCoordinator::live_offsets(int32_t partition) cons
   for (const auto& [id, rt] : groups_) {
     if (partition_of(id) != partition) continue;
     for (const auto& [tp, c] : rt->group.offsets()) out.push_back({id, tp.first, tp.second, c});
+  }
+  return out;
+}
+
+std::vector<GroupCoordinator::Committed> GroupCoordinator::committed_offsets() const {
+  std::vector<Committed> out;
+  for (const auto& [id, rt] : groups_) {
+    for (const auto& [key, committed] : rt->group.offsets()) {
+      out.push_back({id, key.first, key.second, committed.offset});
+    }
   }
   return out;
 }

@@ -62,6 +62,14 @@ class GroupCoordinator {
   protocol::ErrorCode leave(const std::string& group_id, const std::string& member_id);
   std::vector<GroupListing> list() const;
   GroupDescription describe(const std::string& group_id) const;
+  // Every offset committed by the groups this coordinator runs (for metrics).
+  struct Committed {
+    std::string group;
+    std::string topic;
+    int32_t partition = 0;
+    int64_t offset = 0;
+  };
+  std::vector<Committed> committed_offsets() const;
 
   // Committed offsets (committed_offsets.cc).
   awaitable<std::vector<protocol::ErrorCode>> commit(CommitRequest request);
@@ -80,7 +88,7 @@ class GroupCoordinator {
     Notifier changed;  // membership or generation changed
     // Commits accepted and not yet stored or failed, by id, with the partitions each names.
     std::map<uint64_t, std::vector<TopicPartitionKey>> pending;
-    Notifier resolved;  // a pending commit was stored or failed
+    Notifier resolved;                     // a pending commit was stored or failed
     std::set<TopicPartitionKey> expiring;  // deletions being written
   };
   using RuntimePtr = std::shared_ptr<Runtime>;

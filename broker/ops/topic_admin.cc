@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "broker/broker_metrics.h"
 #include "broker/error_mapping.h"
 #include "broker/ops/operations.h"
 #include "broker/partition_router.h"
@@ -115,8 +116,8 @@ awaitable<TopicOutcome> create_on_shard0(BrokerServices& services, std::string n
   // Visible only now that every partition is open. (The admin lock keeps a second create of
   // the same name out meanwhile, and an auto-creating produce waits for this one.)
   services.topics().set(name, config);
-  auto failed = std::count_if(opened.begin(), opened.end(),
-                              [](const Status& s) { return !s.is_ok(); });
+  auto failed =
+      std::count_if(opened.begin(), opened.end(), [](const Status& s) { return !s.is_ok(); });
   spdlog::info("created topic {} ({} partitions, durability {})", name, config.partitions,
                config.durability.to_string());
   if (failed > 0) {
@@ -159,6 +160,7 @@ awaitable<TopicOutcome> delete_on_shard0(BrokerServices& services, std::string n
     spdlog::error("deleting topic {}: {}", name, s.to_string());
     co_return TopicOutcome{to_error_code(s, ErrorSubject::kTopic), s.message()};
   }
+  services.metrics().remove_topic(name);
   spdlog::info("deleted topic {}", name);
   co_return TopicOutcome{};
 }

@@ -69,30 +69,39 @@ std::string toml_string(const std::string& text) {
 }  // namespace
 
 DaemonCommandLine::DaemonCommandLine(DaemonFlags& f, broker::BrokerConfig& config)
-    : flags_(f), config_(config), app_(std::make_unique<CLI::App>("cairnd: the Cairn broker daemon", "cairnd")) {
+    : flags_(f),
+      config_(config),
+      app_(std::make_unique<CLI::App>("cairnd: the Cairn broker daemon", "cairnd")) {
   CLI::App& app = *app_;
-  config_file_ = app.set_config("--config", "", "Read settings from a TOML file (keys are the long flag names)");
+  config_file_ = app.set_config("--config", "",
+                                "Read settings from a TOML file (keys are the long flag names)");
   app.config_formatter(std::make_shared<StrictConfig>(app));
   app.allow_extras();  // reported by parse(), with a suggestion
   app.add_flag("--print-config", f.print_config,
-               "Print the effective configuration (a config file, each value's source in a comment) and exit");
+               "Print the effective configuration (a config file, each value's source in a "
+               "comment) and exit");
   app.add_flag("--man-page", f.man_page, "Print the man page (roff) and exit")->group("");
   app.add_option("--listen", f.listen, "Address to serve on, HOST:PORT (port 0: any free port)")
       ->capture_default_str();
-  app.add_option("--data-dir", f.data_dir, "Where topics and their logs live")->capture_default_str();
+  app.add_option("--http-listen", f.http_listen,
+                 "Address of the HTTP listener for /metrics, /healthz, /readyz, the JSON API and "
+                 "the web console, HOST:PORT (port 0: any free port; empty: off)")
+      ->capture_default_str();
+  app.add_option("--data-dir", f.data_dir, "Where topics and their logs live")
+      ->capture_default_str();
   app.add_option("--log-level", f.log_level, "trace, debug, info, warn, error, critical or off")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"},
                             CLI::ignore_case));
-  app.add_option("--threads", config.threads, "Cores to use (0: one per CPU)")->capture_default_str();
+  app.add_option("--threads", config.threads, "Cores to use (0: one per CPU)")
+      ->capture_default_str();
   app.add_option("--io-backend", f.io_backend, "auto, uring or posix")->capture_default_str();
   auto& l = config.limits;
   app.add_option("--max-frame-bytes", l.max_frame_bytes, "Largest request frame read")
       ->capture_default_str();
-  max_batch_bytes_ =
-      app.add_option("--max-batch-bytes", l.max_batch_bytes,
-                     "Largest record batch a producer may send (default: 8 MiB, or "
-                     "--max-frame-bytes if smaller; at most --max-frame-bytes)");
+  max_batch_bytes_ = app.add_option("--max-batch-bytes", l.max_batch_bytes,
+                                    "Largest record batch a producer may send (default: 8 MiB, or "
+                                    "--max-frame-bytes if smaller; at most --max-frame-bytes)");
   app.add_option("--max-connections", l.max_connections, "Connections served at once")
       ->capture_default_str();
   app.add_option("--max-connections-per-ip", l.max_connections_per_ip,
@@ -167,13 +176,15 @@ void DaemonCommandLine::parse(std::vector<std::string> args) {
 
 Status DaemonCommandLine::resolve() {
   // --log-level is checked ignoring case; the logger knows only lowercase names.
-  for (char& c : flags_.log_level) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : flags_.log_level)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   const DaemonFlags& f = flags_;
   broker::BrokerConfig& config = config_;
   auto colon = f.listen.rfind(':');
   if (colon == std::string::npos) return Status::invalid_argument("--listen must be HOST:PORT");
   config.host = f.listen.substr(0, colon);
-  if (config.host.size() > 2 && config.host.front() == '[') config.host = config.host.substr(1, config.host.size() - 2);
+  if (config.host.size() > 2 && config.host.front() == '[')
+    config.host = config.host.substr(1, config.host.size() - 2);
   try {
     size_t used = 0;
     std::string port_text = f.listen.substr(colon + 1);
@@ -182,6 +193,26 @@ Status DaemonCommandLine::resolve() {
     config.port = static_cast<uint16_t>(port);
   } catch (const std::exception&) {
     return Status::invalid_argument("--listen: bad port in '" + f.listen + "'");
+  }
+  config.http_enabled = !f.http_listen.empty();
+  if (config.http_enabled) {
+    auto http_colon = f.http_listen.rfind(':');
+    if (http_colon == std::string::npos) {
+      return Status::invalid_argument("--http-listen must be HOST:PORT, or empty for none");
+    }
+    config.http_host = f.http_listen.substr(0, http_colon);
+    std::string port_text = f.http_listen.substr(http_colon + 1);
+    size_t used = 0;
+    int port = -1;
+    try {
+      port = std::stoi(port_text, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != port_text.size() || port < 0 || port > 65535) {
+      return Status::invalid_argument("--http-listen: bad port in '" + f.http_listen + "'");
+    }
+    config.http_port = static_cast<uint16_t>(port);
   }
   config.data_dir = f.data_dir;
   auto backend = storage::parse_backend_kind(f.io_backend);
@@ -195,7 +226,8 @@ Status DaemonCommandLine::resolve() {
   d.segment_age = std::chrono::milliseconds(f.segment_ms);
   if (f.retention_bytes >= 0) d.retention_bytes = static_cast<uint64_t>(f.retention_bytes);
   if (f.retention_ms >= 0) d.retention_age = std::chrono::milliseconds(f.retention_ms);
-  if (auto s = d.validate(); !s.is_ok()) return Status::invalid_argument("topic defaults: " + s.message());
+  if (auto s = d.validate(); !s.is_ok())
+    return Status::invalid_argument("topic defaults: " + s.message());
   auto& l = config.limits;
   if (f.idle_timeout_ms < 1 || f.request_timeout_ms < 1 || f.first_request_timeout_ms < 1) {
     return Status::invalid_argument(
@@ -204,19 +236,23 @@ Status DaemonCommandLine::resolve() {
   l.idle_timeout = std::chrono::milliseconds(f.idle_timeout_ms);
   l.request_timeout = std::chrono::milliseconds(f.request_timeout_ms);
   l.first_request_timeout = std::chrono::milliseconds(f.first_request_timeout_ms);
-  if (max_batch_bytes_->count() == 0) l.max_batch_bytes = std::min(l.max_batch_bytes, l.max_frame_bytes);
+  if (max_batch_bytes_->count() == 0)
+    l.max_batch_bytes = std::min(l.max_batch_bytes, l.max_frame_bytes);
   if (l.max_batch_bytes < protocol::batch::kHeaderSize || l.max_batch_bytes > l.max_frame_bytes ||
       l.max_batch_bytes > protocol::batch::kMaxBatchLength) {
-    return Status::invalid_argument("--max-batch-bytes must be between " +
-                                    std::to_string(protocol::batch::kHeaderSize) +
-                                    " and --max-frame-bytes (" + std::to_string(l.max_frame_bytes) +
-                                    "), at most 1 GiB");
+    return Status::invalid_argument(
+        "--max-batch-bytes must be between " + std::to_string(protocol::batch::kHeaderSize) +
+        " and --max-frame-bytes (" + std::to_string(l.max_frame_bytes) + "), at most 1 GiB");
   }
   max_batch_bytes_->default_str(std::to_string(l.max_batch_bytes));
-  if (l.max_connections_per_ip < 1) return Status::invalid_argument("--max-connections-per-ip must be >= 1");
-  config.retention_check_interval = std::chrono::milliseconds(std::max<int64_t>(f.retention_check_ms, 10));
-  config.groups.rebalance_delay = std::chrono::milliseconds(std::max<int64_t>(f.group_rebalance_delay_ms, 0));
-  config.groups.offsets_retention = std::chrono::milliseconds(std::max<int64_t>(f.offsets_retention_ms, 1));
+  if (l.max_connections_per_ip < 1)
+    return Status::invalid_argument("--max-connections-per-ip must be >= 1");
+  config.retention_check_interval =
+      std::chrono::milliseconds(std::max<int64_t>(f.retention_check_ms, 10));
+  config.groups.rebalance_delay =
+      std::chrono::milliseconds(std::max<int64_t>(f.group_rebalance_delay_ms, 0));
+  config.groups.offsets_retention =
+      std::chrono::milliseconds(std::max<int64_t>(f.offsets_retention_ms, 1));
   if (config.groups.offsets_partitions < 1 || config.groups.offsets_partitions > 1000) {
     return Status::invalid_argument("--offsets-partitions must be between 1 and 1000");
   }
@@ -237,9 +273,10 @@ std::string DaemonCommandLine::effective_config() const {
       value = option->count() > 0 ? option->as<std::string>() : option->get_default_str();
       if (option->get_type_name().rfind("TEXT", 0) == 0) value = toml_string(value);
     }
-    std::string source = option->count() == 0                ? "default"
-                         : from_command_line_.count(key) > 0 ? "flag"
-                                                             : "file " + config_file_->as<std::string>();
+    std::string source = option->count() == 0 ? "default"
+                         : from_command_line_.count(key) > 0
+                             ? "flag"
+                             : "file " + config_file_->as<std::string>();
     out += key + " = " + value + "  # " + source + "\n";
   }
   return out;
