@@ -4,8 +4,13 @@
 
 #include <boost/asio/co_spawn.hpp>
 
+#include <array>
+#include <map>
+#include <variant>
+
 #include "broker/broker_metrics.h"
 #include "broker/http/json.h"
+#include "broker/http/json_reader.h"
 #include "broker/http_api_detail.h"
 #include "broker/group/offset_log.h"
 #include "broker/http_routes.h"
@@ -178,6 +183,48 @@ awaitable<Response> delete_topic(const ApiContext& c, std::string name,
   co_return Response::json(200, std::move(w).take());
 }
 
+// The settings of a new topic from the request's `partitions` and `config`, over the broker's
+// defaults; an error answer when one is of the wrong type, unknown or out of range.
+std::variant<storage::TopicConfig, Response> topic_config_of(const ApiContext& c,
+                                                             const http::JsonValue& body) {
+  storage::TopicConfig config = c.services.config().topic_defaults;
+  auto bad = [](const std::string& why) { return Response::error(400, "bad_request", why); };
+  if (const auto* p = body.find("partitions")) {
+    auto n = p->integer();
+    if (!n || *n < 1 || *n > 1024) return bad("partitions must be an integer from 1 to 1024");
+    config.partitions = static_cast<int32_t>(*n);
+  }
+  if (const auto* settings = body.find("config")) {
+    if (settings->kind != http::JsonValue::Kind::kObject) return bad("config must be an object");
+    for (const auto& [key, value] : settings->fields) {
+      auto n = value.integer();
+      if (!n) return bad("config." + key + " must be an integer");
+      if (key == "retention_ms") {
+        config.retention_age = *n < 0 ? std::nullopt : std::optional(std::chrono::milliseconds(*n));
+      } else if (key == "retention_bytes") {
+        config.retention_bytes = *n < 0 ? std::nullopt : std::optional(static_cast<uint64_t>(*n));
+      } else if (key == "segment_bytes" && *n > 0) {
+        config.segment_bytes = static_cast<uint64_t>(*n);
+      } else if (key == "segment_ms" && *n > 0) {
+        config.segment_age = std::chrono::milliseconds(*n);
+      } else {
+        return bad("config." + key + " is not a setting this call takes, or is out of range");
+      }
+    }
+  }
+  if (Status s = config.validate(); !s.is_ok()) return bad(s.message());
+  return config;
+}
+
+awaitable<Response> create_topic(const ApiContext& c, std::string name,
+                                 storage::TopicConfig config) {
+  auto outcome = co_await c.ops.create_topic(name, config);
+  if (outcome.error != ErrorCode::kNone) co_return api_error(outcome.error, outcome.message);
+  Response created = co_await get_topic(c, name);
+  if (created.status == 200) created.status = 201;
+  co_return created;
+}
+
 awaitable<Response> health(const ApiContext& c) {
   auto topics = co_await describe(c, std::nullopt);
   size_t partitions = 0, offline_partitions = 0;
@@ -294,6 +341,19 @@ void add_api_routes(http::Router& router, const ApiContext& context) {
   router.add(Method::kGet, "/api/v1/topics/{name}",
              http::Handler([c](const Request& req, Responder r) {
                spawn_api_call(*c, get_topic(*c, req.path_params.at("name")), std::move(r));
+             }));
+  router.add(Method::kPost, "/api/v1/topics", http::Handler([c](const Request& req, Responder r) {
+               auto body = http::parse_json(req.body);
+               const http::JsonValue* name = body ? body->find("name") : nullptr;
+               if (!name || name->kind != http::JsonValue::Kind::kString) {
+                 return r(Response::error(400, "bad_request",
+                                          "the body must be a JSON object with a string name"));
+               }
+               auto config = topic_config_of(*c, *body);
+               if (auto* error = std::get_if<Response>(&config)) return r(std::move(*error));
+               spawn_api_call(*c,
+                              create_topic(*c, name->text, std::get<storage::TopicConfig>(config)),
+                              std::move(r));
              }));
   router.add(
       Method::kDelete, "/api/v1/topics/{name}", http::Handler([c](const Request& req, Responder r) {

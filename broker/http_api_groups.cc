@@ -1,7 +1,10 @@
 // The JSON API's consumer group and record calls (http_api.h).
 #include <algorithm>
+#include <span>
+#include <variant>
 
 #include "broker/http/json.h"
+#include "broker/http/json_reader.h"
 #include "broker/http_api_detail.h"
 #include "broker/ops/operations.h"
 #include "broker/services.h"
@@ -271,7 +274,7 @@ awaitable<Response> get_group(const ApiContext& c, std::string group) {
       .key("protocol")
       .value(d.strategy)
       .key("leader")
-      .value(d.members.empty() ? std::string() : d.members.front().member_id)
+      .value("")
       .key("members")
       .begin_array();
   for (const auto& m : d.members) {
@@ -314,6 +317,112 @@ awaitable<Response> get_group(const ApiContext& c, std::string group) {
   co_return Response::json(200, std::move(w).take());
 }
 
+// Where a reset moves each partition: an end of the log, the first offset at a time, or an
+// offset given as is.
+struct ResetTarget {
+  std::string topic;
+  std::optional<std::vector<int32_t>> partitions;  // nullopt: all of the topic's
+  OffsetQuery::Position position = OffsetQuery::Position::kEarliest;
+  std::optional<int64_t> offset;
+  int64_t timestamp_ms = 0;
+};
+
+// The reset a request body asks for, or why it cannot be done.
+std::variant<ResetTarget, Response> reset_target_of(const http::JsonValue& body) {
+  auto bad = [](const std::string& why) { return Response::error(400, "bad_request", why); };
+  ResetTarget t;
+  const auto* topic = body.find("topic");
+  if (!topic || topic->kind != http::JsonValue::Kind::kString) return bad("topic is required");
+  t.topic = topic->text;
+  if (const auto* ps = body.find("partitions")) {
+    if (ps->kind != http::JsonValue::Kind::kArray) return bad("partitions must be an array");
+    t.partitions.emplace();
+    for (const auto& p : ps->items) {
+      auto n = p.integer();
+      if (!n || *n < 0 || *n > INT32_MAX) return bad("partitions must be partition numbers");
+      t.partitions->push_back(static_cast<int32_t>(*n));
+    }
+  }
+  const auto* to = body.find("to");
+  if (to && to->kind == http::JsonValue::Kind::kString && to->text == "earliest") {
+    t.position = OffsetQuery::Position::kEarliest;
+  } else if (to && to->kind == http::JsonValue::Kind::kString && to->text == "latest") {
+    t.position = OffsetQuery::Position::kLatest;
+  } else if (const auto* o = to ? to->find("offset") : nullptr; o && o->integer() >= 0) {
+    t.offset = o->integer();
+  } else if (const auto* ts = to ? to->find("timestamp_ms") : nullptr; ts && ts->integer()) {
+    t.position = OffsetQuery::Position::kAtTimestamp;
+    t.timestamp_ms = *ts->integer();
+  } else {
+    return bad(R"(to must be "earliest", "latest", {"offset": N} or {"timestamp_ms": T})");
+  }
+  return t;
+}
+
+awaitable<Response> reset_offsets(const ApiContext& c, std::string group, ResetTarget target) {
+  std::vector<std::string> ids;
+  ids.push_back(group);
+  auto described = co_await c.ops.describe_groups(std::move(ids));
+  if (!described.empty() && !described[0].members.empty()) {
+    co_return Response::error(409, "conflict",
+                              "the group has members: offsets can only be reset on an empty group");
+  }
+  auto config = c.services.topics().find(target.topic);
+  if (!config) co_return Response::error(404, "not_found", "no topic named '" + target.topic + "'");
+  std::vector<int32_t> partitions;
+  if (target.partitions) {
+    partitions = *target.partitions;
+  } else {
+    for (int32_t p = 0; p < config->partitions; ++p) partitions.push_back(p);
+  }
+  std::vector<OffsetQuery> queries;
+  for (int32_t p : partitions) {
+    if (p >= config->partitions) {
+      co_return Response::error(404, "not_found", "no partition " + std::to_string(p));
+    }
+    queries.push_back({target.topic, p, target.position,
+                       Timestamp(std::chrono::milliseconds(target.timestamp_ms))});
+  }
+  auto answers = co_await c.ops.list_offsets(queries);
+  CommitRequest commit;
+  commit.group_id = group;
+  for (size_t i = 0; i < partitions.size(); ++i) {
+    int64_t offset = target.offset.value_or(answers[i].offset);
+    if (!target.offset && answers[i].error != ErrorCode::kNone) {
+      co_return api_error(answers[i].error, "partition " + std::to_string(partitions[i]));
+    }
+    if (offset < 0) {
+      // No record that recent: the end of the log.
+      OffsetQuery end{target.topic, partitions[i], OffsetQuery::Position::kLatest, {}};
+      auto latest = co_await c.ops.list_offsets(std::span(&end, 1));
+      offset = latest[0].offset;
+    }
+    CommitEntry entry;
+    entry.topic = target.topic;
+    entry.partition = partitions[i];
+    entry.offset = offset;
+    commit.entries.push_back(std::move(entry));
+  }
+  auto errors = co_await c.ops.commit_offsets(commit);
+  for (auto e : errors) {
+    if (e != ErrorCode::kNone) co_return api_error(e, "committing the new offsets");
+  }
+  JsonWriter w;
+  w.begin_object().key("offsets").begin_array();
+  for (const auto& e : commit.entries) {
+    w.begin_object()
+        .key("topic")
+        .value(e.topic)
+        .key("partition")
+        .value(e.partition)
+        .key("committed_offset")
+        .value(e.offset)
+        .end_object();
+  }
+  w.end_array().end_object();
+  co_return Response::json(200, std::move(w).take());
+}
+
 }  // namespace
 
 awaitable<std::vector<GroupLag>> group_lags(const ApiContext& c) {
@@ -333,6 +442,23 @@ void add_group_routes(http::Router& router, const ApiContext& context) {
   using http::Method;
   router.add(Method::kGet, "/api/v1/groups", http::Handler([c](const Request&, Responder r) {
                spawn_api_call(*c, list_groups(*c), std::move(r));
+             }));
+  router.add(Method::kPost, "/api/v1/groups/{group}/offsets",
+             http::Handler([c](const Request& req, Responder r) {
+               const std::string& group = req.path_params.at("group");
+               auto body = http::parse_json(req.body);
+               if (!body || body->kind != http::JsonValue::Kind::kObject) {
+                 return r(Response::error(400, "bad_request", "the body must be a JSON object"));
+               }
+               const auto* confirm = body->find("confirm");
+               if (!confirm || confirm->text != group) {
+                 return r(Response::error(400, "confirmation_required",
+                                          "repeat the group's name in confirm to reset it"));
+               }
+               auto target = reset_target_of(*body);
+               if (auto* error = std::get_if<Response>(&target)) return r(std::move(*error));
+               spawn_api_call(*c, reset_offsets(*c, group, std::get<ResetTarget>(target)),
+                              std::move(r));
              }));
   router.add(Method::kGet, "/api/v1/groups/{group}",
              http::Handler([c](const Request& req, Responder r) {

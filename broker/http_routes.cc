@@ -2,7 +2,11 @@
 
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <memory>
+#include <mutex>
+#include <vector>
 
 #include "broker/broker_metrics.h"
 #include "broker/group/coordinator.h"
@@ -32,9 +36,22 @@ http::Readiness ReadinessState::probe() const {
 
 namespace {
 
+using Committed = GroupCoordinator::Committed;
+
+// One scrape in flight: each shard refreshes what it owns and hands over its groups' committed
+// offsets; then each partition's owner measures how old the groups' first unread record is;
+// the last shard of that round answers.
+struct Scrape {
+  Scrape(http::Responder r, unsigned shards) : respond(std::move(r)), left(shards) {}
+  http::Responder respond;
+  std::atomic<unsigned> left;
+  std::mutex mutex;
+  std::vector<Committed> committed;  // guarded by mutex
+};
+
 // On shard `shard`'s thread: sets the gauges computed at scrape time from what it owns.
 void refresh_shard(BrokerServices& services, Shard& shard,
-                   const std::function<uint32_t()>& open_connections) {
+                   const std::function<uint32_t()>& open_connections, Scrape& scrape) {
   BrokerMetrics& m = services.metrics();
   unsigned id = shard.id();
   for (const Partition* p : shard.partitions()) p->refresh_gauges(id);
@@ -45,13 +62,35 @@ void refresh_shard(BrokerServices& services, Shard& shard,
                                 static_cast<double>(services.config().limits.request_memory_bytes));
   }
   metrics::Registry& registry = m.registry();
-  for (const auto& c : services.coordinator(id).committed_offsets()) {
+  auto committed = services.coordinator(id).committed_offsets();
+  for (const auto& c : committed) {
     registry
         .gauge(catalogue::kGroupCommittedOffset, {c.group, c.topic, std::to_string(c.partition)})
         .set(id, static_cast<double>(c.offset));
   }
   for (const auto& g : services.coordinator(id).list()) {
     registry.gauge(catalogue::kGroupMembers, {g.group_id}).set(id, g.members);
+  }
+  std::lock_guard lock(scrape.mutex);
+  for (auto& c : committed) scrape.committed.push_back(std::move(c));
+}
+
+// On the partitions' owner `shard`: cairn_group_lag_seconds for the committed offsets given.
+void measure_lag_age(BrokerServices& services, Shard& shard,
+                     const std::vector<Committed>& entries) {
+  metrics::Registry& registry = services.metrics().registry();
+  auto now = std::chrono::system_clock::now();
+  for (const Committed& c : entries) {
+    const Partition* p = shard.find(c.topic, c.partition);
+    if (p == nullptr || p->log() == nullptr) continue;
+    double age = 0;
+    if (Offset(c.offset) < p->log()->high_watermark()) {
+      auto ts = p->record_timestamp(Offset(c.offset));
+      if (!ts) continue;
+      age = std::max(0.0, std::chrono::duration<double>(now - *ts).count());
+    }
+    registry.gauge(catalogue::kGroupLagSeconds, {c.group, c.topic, std::to_string(c.partition)})
+        .set(shard.id(), age);
   }
 }
 
@@ -62,12 +101,27 @@ http::Response exposition(const metrics::Registry& registry) {
   return r;
 }
 
-// One scrape in flight: answered by the last shard to finish its refresh.
-struct Scrape {
-  explicit Scrape(http::Responder r, unsigned shards) : respond(std::move(r)), left(shards) {}
-  http::Responder respond;
-  std::atomic<unsigned> left;
-};
+// The second round of a scrape, from the shard that finished the first: the groups' lag in
+// time, on each partition's owner; the last one answers.
+void measure_then_answer(BrokerServices& services, const std::shared_ptr<Scrape>& scrape) {
+  std::vector<std::vector<Committed>> by_shard(services.shard_count());
+  {
+    std::lock_guard lock(scrape->mutex);
+    for (auto& c : scrape->committed) {
+      by_shard[services.shard_for(c.topic, c.partition).id()].push_back(std::move(c));
+    }
+  }
+  scrape->left = services.shard_count();
+  for (const auto& shard : services.shards()) {
+    boost::asio::post(shard->executor(), [&services, &shard = *shard, scrape,
+                                          entries = std::move(by_shard[shard->id()])] {
+      measure_lag_age(services, shard, entries);
+      if (scrape->left.fetch_sub(1) == 1) {
+        scrape->respond(exposition(services.metrics().registry()));
+      }
+    });
+  }
+}
 
 }  // namespace
 
@@ -86,9 +140,9 @@ void add_broker_routes(http::Router& router, BrokerServices& services,
                for (const auto& shard : services.shards()) {
                  boost::asio::post(shard->executor(),
                                    [&services, &shard = *shard, scrape, &open_connections] {
-                                     refresh_shard(services, shard, open_connections);
+                                     refresh_shard(services, shard, open_connections, *scrape);
                                      if (scrape->left.fetch_sub(1) == 1) {
-                                       scrape->respond(exposition(services.metrics().registry()));
+                                       measure_then_answer(services, scrape);
                                      }
                                    });
                }

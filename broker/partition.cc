@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "protocol/record_batch.h"
+
 namespace cairn::broker {
 
 Partition::Partition(std::string topic, int32_t id, std::unique_ptr<storage::PartitionLog> log)
@@ -21,6 +23,28 @@ void Partition::refresh_gauges(unsigned shard) const {
   gauges_.high_watermark.set(shard, static_cast<double>(log_->high_watermark().value()));
   gauges_.size_bytes.set(shard, static_cast<double>(log_->size_bytes()));
   gauges_.segments.set(shard, static_cast<double>(log_->segment_count()));
+}
+
+std::optional<Timestamp> Partition::record_timestamp(Offset offset) const {
+  // One batch holds the record; 64 KiB is enough for most and read() gives a larger one whole.
+  constexpr uint32_t kReadBytes = 64 * 1024;
+  if (!log_ || offset >= log_->high_watermark()) return std::nullopt;
+  auto slice = log_->read(offset, kReadBytes);
+  if (!slice || slice->size_bytes == 0) return std::nullopt;
+  std::vector<std::byte> bytes(slice->size_bytes);
+  auto n = slice->file->read_at(slice->position, bytes);
+  if (!n || *n != bytes.size()) return std::nullopt;
+  protocol::BatchIterator batches(bytes, protocol::Verify::kStored);
+  while (auto batch = batches.next()) {
+    auto records = protocol::BatchRecords::open(*batch);
+    if (!records) return std::nullopt;
+    protocol::RecordReader reader = records->reader();
+    protocol::RecordView r;
+    while (reader.next(r)) {
+      if (r.offset >= offset) return r.timestamp;
+    }
+  }
+  return std::nullopt;
 }
 
 void Partition::wait_for_data(Offset offset, std::weak_ptr<DataWaiter> waiter) {

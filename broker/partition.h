@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -44,6 +45,9 @@ class Partition {
   }
   const std::shared_ptr<const TopicCounters>& counters() const { return counters_; }
   void refresh_gauges(unsigned shard) const;
+  // The timestamp of the record at `offset` (or the first after it, in a compacted log), or
+  // nullopt when there is none below the high watermark or it cannot be read.
+  std::optional<Timestamp> record_timestamp(Offset offset) const;
 
   // Wakes `waiter` once the high watermark is past `offset`, at once if it already is.
   void wait_for_data(Offset offset, std::weak_ptr<DataWaiter> waiter);

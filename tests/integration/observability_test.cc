@@ -67,6 +67,8 @@ TEST(Observability, MetricsCountAKnownWorkloadAndLagIsProducedMinusConsumed) {
   EXPECT_EQ(sample(text, R"(cairn_partition_offline{topic="r",partition="0"})"), 0);
   EXPECT_EQ(sample(text, R"(cairn_group_committed_offset{group="g",topic="r",partition="0"})"), 40);
   EXPECT_EQ(sample(text, R"(cairn_group_lag_records{group="g",topic="r",partition="0"})"), 60);
+  EXPECT_GT(
+      sample(text, R"(cairn_group_lag_seconds{group="g",topic="r",partition="0"})").value_or(0), 0);
   EXPECT_GE(sample(text, R"(cairn_requests_total{api="produce"})").value_or(0), 1);
   EXPECT_GE(sample(text, R"(cairn_request_duration_seconds_count{api="fetch"})").value_or(0), 1);
   EXPECT_GE(sample(text, "cairn_connections_accepted_total").value_or(0), 2);
@@ -81,6 +83,7 @@ TEST(Observability, MetricsCountAKnownWorkloadAndLagIsProducedMinusConsumed) {
   ASSERT_EQ(cli(broker.address(), {"consume", "r", "--group", "g", "--count", "60"}).exit_code, 0);
   text = scrape(broker);
   EXPECT_EQ(sample(text, R"(cairn_group_lag_records{group="g",topic="r",partition="0"})"), 0);
+  EXPECT_EQ(sample(text, R"(cairn_group_lag_seconds{group="g",topic="r",partition="0"})"), 0);
 }
 
 TEST(Observability, ARequestThatFailsCountsAsAnErrorOfItsApi) {
