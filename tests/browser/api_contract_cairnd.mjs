@@ -5,14 +5,14 @@
 import path from 'node:path';
 import {spawnSync} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
-import {startCairnd, orderLines} from '../support/real_cairnd.mjs';
+import {startCairnd, orderLines, PRODUCE_ARGS} from '../support/real_cairnd.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cairnd = await startCairnd();
 let status = 1;
 try {
   cairnd.run(['topics', 'create', 'orders', '--partitions', '3']);
-  cairnd.run(['produce', 'orders'], orderLines(0, 100));
+  cairnd.run(['produce', 'orders', ...PRODUCE_ARGS], orderLines(0, 100));
   cairnd.run(['consume', 'orders', '--group', 'billing', '--count', '40']);
   const r = spawnSync(process.execPath, ['--test', path.join(here, 'api_contract.test.mjs')],
     {stdio: 'inherit', env: {...process.env, CAIRN_API_URL: cairnd.url}});

@@ -15,7 +15,7 @@ import path from 'node:path';
 import {execFile} from 'node:child_process';
 import {promisify} from 'node:util';
 import {chromium} from 'playwright-core';
-import {startCairnd, orderLines} from '../support/real_cairnd.mjs';
+import {startCairnd, orderLines, PRODUCE_ARGS} from '../support/real_cairnd.mjs';
 
 function option(name, fallback) {
   const at = process.argv.indexOf(name);
@@ -32,7 +32,7 @@ if (!fs.existsSync(executablePath)) {
 
 const cairnd = await startCairnd();
 cairnd.run(['topics', 'create', 'orders', '--partitions', '3']);
-cairnd.run(['produce', 'orders'], orderLines(0, 200));
+cairnd.run(['produce', 'orders', ...PRODUCE_ARGS], orderLines(0, 200));
 cairnd.run(['consume', 'orders', '--group', 'billing', '--count', '50']);
 const live = cairnd.start(['consume', 'orders', '--group', 'live']);
 
@@ -42,7 +42,7 @@ let produced = 200;
 let running = true;
 const workload = (async () => {
   for (let step = 0; running; ++step) {
-    const child = exec(process.env.CAIRN_CLI, ['--broker', cairnd.broker, 'produce', 'orders']);
+    const child = exec(process.env.CAIRN_CLI, ['--broker', cairnd.broker, 'produce', 'orders', ...PRODUCE_ARGS]);
     child.child.stdin.end(orderLines(produced, 30));
     await child.catch(() => {});
     produced += 30;

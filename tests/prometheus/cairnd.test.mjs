@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {spawn} from 'node:child_process';
 import {once} from 'node:events';
-import {startCairnd, orderLines} from '../support/real_cairnd.mjs';
+import {startCairnd, orderLines, PRODUCE_ARGS} from '../support/real_cairnd.mjs';
 
 const PROMETHEUS = process.env.CAIRN_PROMETHEUS ?? '/usr/bin/prometheus';
 
@@ -70,7 +70,7 @@ test('Prometheus scraping a real cairnd sees records produced and lag = produced
   let prometheus;
   try {
     cairnd.run(['topics', 'create', 'orders', '--partitions', '3']);
-    cairnd.run(['produce', 'orders'], orderLines(0, 300));
+    cairnd.run(['produce', 'orders', ...PRODUCE_ARGS], orderLines(0, 300));
     cairnd.run(['consume', 'orders', '--group', 'billing', '--count', '120']);
     prometheus = await startPrometheus(new URL(cairnd.url).host, dir);
     await waitFor(prometheus, 'up{job="cairn"} == 1');

@@ -45,9 +45,14 @@ export async function startCairnd() {
   return {broker, url: http, run, start, stop};
 }
 
-// `count` JSON records, one a line, for `cairn produce`.
+// `count` keyed JSON records, one a line ("key|value"), for `cairn produce ${PRODUCE_ARGS}`.
 export function orderLines(from, count) {
   const lines = [];
-  for (let n = from; n < from + count; ++n) lines.push(JSON.stringify({id: n, customer: `c-${n % 17}`, total: n % 100}));
+  for (let n = from; n < from + count; ++n) {
+    lines.push(`order-${n}|` + JSON.stringify({id: n, customer: `c-${n % 17}`, total: n % 100}));
+  }
   return lines.join('\n') + '\n';
 }
+
+// How orderLines() are produced: the key before '|', a header on each record.
+export const PRODUCE_ARGS = ['-K', '|', '-H', 'trace-id=t1'];
