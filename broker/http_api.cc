@@ -196,7 +196,9 @@ std::variant<storage::TopicConfig, Response> topic_config_of(const ApiContext& c
   }
   if (const auto* settings = body.find("config")) {
     if (settings->kind != http::JsonValue::Kind::kObject) return bad("config must be an object");
-    for (const auto& [key, value] : settings->fields) {
+    for (size_t i = 0; i < settings->keys.size(); ++i) {
+      const std::string& key = settings->keys[i];
+      const http::JsonValue& value = settings->values[i];
       auto n = value.integer();
       if (!n) return bad("config." + key + " must be an integer");
       if (key == "retention_ms") {

@@ -213,7 +213,7 @@ void GroupCoordinator::expire_offsets(GroupTime t) {
       }
       auto batch =
           std::make_shared<std::vector<std::byte>>(encode_offset_batch(tombstones, system_now()));
-      part->write(batch, [chunk, part, t](Status written) {
+      part->write(batch, [chunk, part, t](const Status& written) {
         for (auto& e : *chunk) {
           e.rt->expiring.erase(e.key);
           if (!written.is_ok()) continue;

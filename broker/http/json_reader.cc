@@ -68,7 +68,8 @@ class Parser {
       if (at_ >= text_.size() || text_[at_++] != ':') return false;
       JsonValue v;
       if (!value(v, depth + 1)) return false;
-      out.fields.emplace_back(std::move(key), std::move(v));
+      out.keys.push_back(std::move(key));
+      out.values.push_back(std::move(v));
       skip_space();
       if (at_ >= text_.size()) return false;
       char c = text_[at_++];
@@ -201,8 +202,8 @@ class Parser {
 }  // namespace
 
 const JsonValue* JsonValue::find(std::string_view name) const {
-  for (const auto& [key, value] : fields) {
-    if (key == name) return &value;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (keys[i] == name) return &values[i];
   }
   return nullptr;
 }

@@ -7,7 +7,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace cairn::broker::http {
@@ -17,9 +16,12 @@ struct JsonValue {
   Kind kind = Kind::kNull;
   bool boolean = false;
   double number = 0;
-  std::string text;                                       // kString
-  std::vector<JsonValue> items;                           // kArray
-  std::vector<std::pair<std::string, JsonValue>> fields;  // kObject, in document order
+  std::string text;              // kString
+  std::vector<JsonValue> items;  // kArray
+  // kObject: its keys and values, in document order (two vectors: a vector may hold the
+  // incomplete JsonValue, a pair may not).
+  std::vector<std::string> keys;
+  std::vector<JsonValue> values;
 
   // The field `name` of an object, or null (also when this is not an object).
   const JsonValue* find(std::string_view name) const;

@@ -12,7 +12,8 @@ TEST(JsonReaderTest, AnObjectWithNestedValuesParsesWithItsFieldsInOrder) {
   auto v = parse_json(R"( {"name": "orders", "partitions": 3, "config": {"retention_ms": -1},
                           "to": [true, false, null, 1.5], "s": "a\"\u00e9\ud83d\ude00"} )");
   ASSERT_TRUE(v);
-  ASSERT_EQ(v->fields.size(), 5u);
+  ASSERT_EQ(v->keys.size(), 5u);
+  ASSERT_EQ(v->values.size(), 5u);
   EXPECT_EQ(v->find("name")->text, "orders");
   EXPECT_EQ(v->find("partitions")->integer(), 3);
   EXPECT_EQ(v->find("config")->find("retention_ms")->integer(), -1);
