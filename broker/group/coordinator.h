@@ -74,6 +74,11 @@ class GroupCoordinator {
   // Committed offsets (committed_offsets.cc).
   awaitable<std::vector<protocol::ErrorCode>> commit(CommitRequest request);
   awaitable<OffsetsResult> fetch_offsets(OffsetsRequest request);
+  // Deletes a group that has no members: a tombstone for each of its committed offsets, so the
+  // deletion survives a restart, then the offsets from memory once those are stored. A group
+  // with members is refused with NON_EMPTY_GROUP, one with neither members nor offsets with
+  // GROUP_ID_NOT_FOUND.
+  awaitable<DeleteGroupResult> delete_group(std::string group_id);
 
  private:
   struct Runtime {
