@@ -59,7 +59,7 @@ Response api_error(ErrorCode error, const std::string& message) {
 awaitable<std::vector<TopicDescription>> describe(const ApiContext& c,
                                                   std::optional<std::vector<std::string>> names) {
   MemoryCharge charge(c.services.shard(0).budget_handle(), std::make_shared<uint64_t>(0));
-  co_return co_await c.ops.describe_topics(std::move(names), charge);
+  co_return co_await c.ops.describe_topics(std::move(names), false, charge);
 }
 
 namespace {
