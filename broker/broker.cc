@@ -9,10 +9,14 @@
 
 #include <thread>
 
+#include "broker/broker_metrics.h"
 #include "broker/cairn/front_end.h"
 #include "broker/group/coordinator.h"
 #include "broker/group/group_host.h"
 #include "broker/group/offset_log.h"
+#include "broker/http/console_files.h"
+#include "broker/http/server.h"
+#include "broker/http_api.h"
 #include "broker/net/server.h"
 #include "broker/net/session.h"
 #include "broker/ops/operations.h"
@@ -23,6 +27,8 @@ namespace cairn::broker {
 Broker::Broker(BrokerConfig config) : services_(std::move(config)) {}
 
 Broker::~Broker() {
+  // The listener's handlers post to the shards: it goes first.
+  if (http_) http_->stop();
   for (auto& s : services_.shards_) s->stop();
   for (auto& s : services_.shards_) s->join();
   // Objects bound to a shard's io_context go before the shards.
@@ -34,6 +40,34 @@ Broker::~Broker() {
 }
 
 uint16_t Broker::port() const { return server_ ? server_->port() : 0; }
+
+uint16_t Broker::http_port() const { return http_ ? http_->port() : 0; }
+
+Status Broker::start_http() {
+  const BrokerConfig& config = services_.config();
+  if (!config.http_enabled) return Status::ok();
+  http::Router router;
+  std::function<uint32_t()> open_connections = [this] {
+    return connections_ ? connections_->open_total() : 0;
+  };
+  add_broker_routes(router, services_, readiness_, open_connections);
+  api_ = std::make_unique<ApiContext>(ApiContext{
+      services_, *operations_, readiness_, open_connections, std::chrono::steady_clock::now()});
+  add_api_routes(router, *api_);
+  router.set_static_files(http::console_files());
+  http::ServerOptions options;
+  options.host = config.http_host;
+  options.port = config.http_port;
+  http_ = std::make_unique<http::Server>(std::move(router), options);
+  if (Status s = http_->start(); !s.is_ok()) {
+    std::string what = "--http-listen " + config.http_host + ":" +
+                       std::to_string(config.http_port) + ": " + s.message();
+    return s.is_invalid_argument() ? Status::invalid_argument(what) : Status::unavailable(what);
+  }
+  spdlog::info("http listener (metrics, health, API, console) on http://{}:{}/", config.http_host,
+               http_->port());
+  return Status::ok();
+}
 
 Status Broker::lock_data_dir() {
   const std::filesystem::path& data_dir = services_.config().data_dir;
@@ -71,16 +105,26 @@ Status Broker::open_partitions(const std::map<std::string, storage::TopicConfig>
       work[services_.shard_for(name, p).id()].emplace_back(name, p);
     }
   }
+  size_t total = 0;
+  for (const auto& w : work) total += w.size();
+  readiness_.begin_recovery(total);
+  std::mutex offline_mutex;
+  std::string offline;
+  auto started = std::chrono::steady_clock::now();
   std::vector<std::thread> threads;
   for (size_t i = 0; i < shards.size(); ++i) {
-    threads.emplace_back([this, i, &shards, &work, &topics] {
+    threads.emplace_back([this, i, &shards, &work, &topics, &offline_mutex, &offline] {
       Shard& shard = *shards[i];
       for (const auto& [name, p] : work[i]) {
+        readiness_.partition_recovered();
         auto dir = services_.store_->partition_dir(name, p);
         auto config = partition_config(services_.config(), name, topics.at(name));
         auto log = storage::PartitionLog::open(shard.io(), dir, config);
         if (!log) {
           spdlog::error("partition {}-{} is offline: {}", name, p, log.error().to_string());
+          std::lock_guard lock(offline_mutex);
+          if (!offline.empty()) offline += "; ";
+          offline += name + "-" + std::to_string(p) + ": " + log.error().message();
           shard.add(std::make_unique<Partition>(name, p, log.error()));
           continue;
         }
@@ -97,15 +141,23 @@ Status Broker::open_partitions(const std::map<std::string, storage::TopicConfig>
     });
   }
   for (auto& t : threads) t.join();
+  services_.metrics().recovery_duration.set(
+      0, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  readiness_.set_offline(std::move(offline));
   return Status::ok();
 }
 
 Status Broker::start() {
   CAIRN_RETURN_IF_ERROR(lock_data_dir());
+  // Before recovery, so that /readyz can say how far it is. The operations only hold the
+  // services; the API answers 503 until the shards serve.
+  operations_ = std::make_unique<Operations>(services_);
+  CAIRN_RETURN_IF_ERROR(start_http());
   BrokerServices& s = services_;
   const BrokerConfig& config = s.config_;
   for (unsigned i = 0; i < config.threads; ++i) {
     s.shards_.push_back(std::make_unique<Shard>(i, config));
+    s.shards_.back()->set_metrics(&s.metrics());
     CAIRN_RETURN_IF_ERROR(s.shards_.back()->init());
   }
   s.admin_mutex_ = std::make_unique<AsyncMutex>(s.shards_[0]->executor());
@@ -140,8 +192,7 @@ Status Broker::start() {
     s.coordinators_.back()->load();
     s.coordinators_.back()->start();
   }
-  operations_ = std::make_unique<Operations>(s);
-  cairn_front_end_ = std::make_unique<CairnFrontEnd>(*operations_);
+  cairn_front_end_ = std::make_unique<CairnFrontEnd>(*operations_, s.metrics());
   connections_ = std::make_shared<ConnectionLimiter>(config.limits.max_connections,
                                                      config.limits.max_connections_per_ip);
   server_ = std::make_unique<Server>(s, *cairn_front_end_, config.host, config.port, connections_);
@@ -156,6 +207,7 @@ Status Broker::start() {
   }
   for (auto& shard : s.shards_) shard->start();
   server_->start();
+  readiness_.set_serving();
   size_t partitions = 0, user_topics = 0;
   for (const auto& [name, c] : *topics) {
     if (name.starts_with("__")) continue;
@@ -235,6 +287,7 @@ awaitable<int> drain_shard(BrokerServices& services, Shard& shard) {
 awaitable<void> Broker::shutdown() {
   spdlog::info("stopping: no new connections; answering requests already read");
   services_.shutting_down_ = true;
+  readiness_.set_stopping();
   server_->stop_accepting();
   std::vector<std::pair<asio::any_io_executor, awaitable<int>>> tasks;
   for (auto& s : services_.shards_) tasks.emplace_back(s->executor(), drain_shard(services_, *s));

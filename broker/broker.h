@@ -14,15 +14,20 @@
 #include <string>
 
 #include "broker/config.h"
+#include "broker/http_routes.h"
 #include "broker/services.h"
 #include "protocol/status.h"
 
 namespace cairn::broker {
 
+struct ApiContext;
 class CairnFrontEnd;
 class ConnectionLimiter;
 class Operations;
 class Server;
+namespace http {
+class Server;
+}
 
 class Broker {
  public:
@@ -45,6 +50,8 @@ class Broker {
   const BrokerConfig& config() const { return services_.config(); }
   // The Cairn listener's port (after start()).
   uint16_t port() const;
+  // The HTTP listener's port (after start()); 0 when it is off.
+  uint16_t http_port() const;
   BrokerServices& services() { return services_; }
   // What the front ends call (after start()).
   Operations& operations() { return *operations_; }
@@ -52,6 +59,7 @@ class Broker {
  private:
   awaitable<void> shutdown();
   Status lock_data_dir();
+  Status start_http();
   Status open_partitions(const std::map<std::string, storage::TopicConfig>& topics);
 
   BrokerServices services_;
@@ -59,6 +67,9 @@ class Broker {
   std::unique_ptr<CairnFrontEnd> cairn_front_end_;
   std::shared_ptr<ConnectionLimiter> connections_;
   std::unique_ptr<Server> server_;
+  ReadinessState readiness_;
+  std::unique_ptr<ApiContext> api_;
+  std::unique_ptr<http::Server> http_;
   std::atomic<bool> stop_requested_{false};
   std::atomic<int> stop_failures_{0};
   int lock_fd_ = -1;

@@ -55,6 +55,12 @@ struct BrokerConfig {
   uint64_t cleaner_bytes_per_sec = 32ull << 20;              // --cleaner-bytes-per-sec
   std::chrono::milliseconds cleaner_check_interval{15'000};  // --cleaner-check-ms
   int32_t node_id = 0;
+  std::string version;  // the build's, for the HTTP API's health answer
+  // --http-listen: the HTTP listener for metrics, health, the JSON API and the web console;
+  // off when http_enabled is false (an empty --http-listen).
+  bool http_enabled = true;
+  std::string http_host = "127.0.0.1";
+  uint16_t http_port = 9644;
   GroupOptions groups;
 };
 

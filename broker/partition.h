@@ -5,10 +5,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "broker/broker_metrics.h"
 #include "protocol/status.h"
 #include "protocol/types.h"
 #include "storage/partition_log.h"
@@ -35,6 +37,18 @@ class Partition {
   const storage::PartitionLog* log() const { return log_.get(); }
   const Status& offline_reason() const { return offline_reason_; }
 
+  // The topic's throughput counters (null before the shard gave them) and this partition's
+  // gauges, which refresh_gauges() sets for the shard `shard` that owns it.
+  void set_metrics(std::shared_ptr<const TopicCounters> counters, PartitionGauges gauges) {
+    counters_ = std::move(counters);
+    gauges_ = std::move(gauges);
+  }
+  const std::shared_ptr<const TopicCounters>& counters() const { return counters_; }
+  void refresh_gauges(unsigned shard) const;
+  // The timestamp of the record at `offset` (or the first after it, in a compacted log), or
+  // nullopt when there is none below the high watermark or it cannot be read.
+  std::optional<Timestamp> record_timestamp(Offset offset) const;
+
   // Wakes `waiter` once the high watermark is past `offset`, at once if it already is.
   void wait_for_data(Offset offset, std::weak_ptr<DataWaiter> waiter);
   // Wakes every waiter now (the broker is stopping).
@@ -47,6 +61,8 @@ class Partition {
   int32_t id_;
   std::unique_ptr<storage::PartitionLog> log_;
   Status offline_reason_;
+  std::shared_ptr<const TopicCounters> counters_;
+  PartitionGauges gauges_;
   std::vector<std::pair<Offset, std::weak_ptr<DataWaiter>>> waiters_;
 };
 

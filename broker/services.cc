@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include "broker/broker_metrics.h"
 #include "broker/group/coordinator.h"
 #include "broker/group/offset_log.h"
 #include "broker/producer_ids.h"
@@ -11,6 +12,7 @@ namespace cairn::broker {
 
 BrokerServices::BrokerServices(BrokerConfig config) : config_(std::move(config)) {
   if (config_.threads == 0) config_.threads = std::max(1u, std::thread::hardware_concurrency());
+  metrics_ = std::make_unique<BrokerMetrics>(config_.threads);
 }
 
 BrokerServices::~BrokerServices() = default;

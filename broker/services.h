@@ -24,6 +24,7 @@
 namespace cairn::broker {
 
 class AsyncMutex;
+class BrokerMetrics;
 class GroupCoordinator;
 class ProducerIds;
 
@@ -56,11 +57,14 @@ class BrokerServices {
   // The shard whose coordinator runs `group`.
   Shard& coordinator_shard(std::string_view group);
   int32_t offsets_partitions() const { return offsets_partitions_; }
+  // The broker's metrics; any thread (handles are updated by the shard that makes the update).
+  BrokerMetrics& metrics() { return *metrics_; }
 
  private:
   friend class Broker;
 
   BrokerConfig config_;
+  std::unique_ptr<BrokerMetrics> metrics_;
   std::vector<std::unique_ptr<Shard>> shards_;
   TopicRegistry registry_;
   std::unique_ptr<storage::TopicStore> store_;

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <xxhash.h>
 
+#include "broker/broker_metrics.h"
 #include "protocol/check.h"
 
 namespace cairn::broker {
@@ -12,12 +13,19 @@ unsigned owner_shard(std::string_view topic, int32_t partition, unsigned shard_c
   return static_cast<unsigned>(h % shard_count);
 }
 
+namespace {
+thread_local unsigned current_shard = 0;
+}  // namespace
+
+unsigned Shard::current_id() { return current_shard; }
+
 Shard::Shard(unsigned id, const BrokerConfig& config)
     : id_(id),
       config_(config),
       work_(context_.get_executor()),
       budget_(std::make_shared<MemoryBudget>(
-          context_.get_executor(), config.limits.request_memory_bytes / std::max(1u, config.threads))) {}
+          context_.get_executor(),
+          config.limits.request_memory_bytes / std::max(1u, config.threads))) {}
 
 Shard::~Shard() {
   stop();
@@ -39,6 +47,7 @@ Status Shard::init() {
 void Shard::start() {
   running_ = true;
   thread_ = std::thread([this] {
+    current_shard = id_;
     try {
       context_.run();
     } catch (const std::exception& e) {
@@ -82,6 +91,11 @@ void Shard::add(std::unique_ptr<Partition> partition) {
   CAIRN_DCHECK(on_own_thread());
   if (partition->log() && producer_id_issued_) {
     partition->log()->set_producer_id_filter(producer_id_issued_);
+  }
+  if (metrics_ != nullptr) {
+    partition->set_metrics(metrics_->topic_counters(partition->topic()),
+                           metrics_->partition_gauges(partition->topic(), partition->id()));
+    if (partition->log()) partition->log()->set_flush_observer(&metrics_->flush_observer(id_));
   }
   Key key(partition->topic(), partition->id());
   partitions_[std::move(key)] = std::move(partition);

@@ -31,6 +31,7 @@
 
 namespace cairn::broker {
 
+class BrokerMetrics;
 class Session;
 
 // Which of `shard_count` shards owns a partition: a fixed hash of its topic and number, so every
@@ -66,7 +67,14 @@ class Shard {
   // here), kUnavailable (offline; the message is the reason). error_mapping.h, ErrorSubject
   // kPartition, turns them into UNKNOWN_TOPIC_OR_PARTITION and PARTITION_OFFLINE.
   Result<Partition*> find_online(std::string_view topic, int32_t partition);
-  // Takes a partition; its log (if online) gets the producer id filter.
+  // The shard whose thread calls this (0 on any other thread): the shard an update of a metric
+  // names (metrics/metric.h).
+  static unsigned current_id();
+  // Where the partitions added from now on count their throughput and storage's syncs. Set
+  // before any partition is added; must outlive the shard.
+  void set_metrics(BrokerMetrics* metrics) { metrics_ = metrics; }
+  // Takes a partition; its log (if online) gets the producer id filter, and the partition its
+  // metrics.
   void add(std::unique_ptr<Partition> partition);
   // Which producer ids the partitions added from now on accept (issued by InitProducerId).
   void set_producer_id_filter(std::function<bool(int64_t)> issued) {
@@ -111,6 +119,7 @@ class Shard {
   std::shared_ptr<MemoryBudget> budget_;
   std::map<Key, std::unique_ptr<Partition>, KeyLess> partitions_;
   std::function<bool(int64_t)> producer_id_issued_;
+  BrokerMetrics* metrics_ = nullptr;
   std::unique_ptr<asio::steady_timer> retention_timer_;
   std::chrono::milliseconds retention_interval_{0};
   std::unique_ptr<storage::LogCleaner> cleaner_;

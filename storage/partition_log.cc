@@ -168,7 +168,9 @@ void PartitionLog::append(std::span<std::byte> batch, AppendCallback done) {
                       Status::invalid_argument("producer id " + std::to_string(h.producer_id) +
                                                " was not issued by this broker (InitProducerId)"));
   }
-  queue_.push_back(Pending{batch, view->header(), std::move(done)});
+  auto taken_at =
+      observer_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+  queue_.push_back(Pending{batch, view->header(), std::move(done), taken_at});
   maybe_write();
 }
 
@@ -177,6 +179,7 @@ void PartitionLog::maybe_write() {
   if (!write_status_.is_ok()) return fail_queue(write_status_);
   if (should_roll(queue_.front().batch.size())) {
     if (Status s = roll(); !s.is_ok()) {
+      if (observer_) observer_->on_error(StorageOperation::kRoll);
       spdlog::error("{}: {}", dir_.string(), s.to_string());
       return fail_queue(s);
     }
@@ -188,16 +191,23 @@ void PartitionLog::maybe_write() {
   }
   writing_ = true;
   bool sync = config_.durability.kind == DurabilityPolicy::Kind::kAlways;
-  io_.async_write(*group->segment->log(), group->position, std::move(group->buffers), sync,
-                  [this, alive = std::weak_ptr<bool>(alive_), group](WriteOutcome outcome) {
-                    if (alive.expired()) {
-                      for (Pending& p : group->items) {
-                        p.done(Status::unavailable("partition closed during the write"));
-                      }
-                      return;
-                    }
-                    on_write_done(group, std::move(outcome));
-                  });
+  auto started = observer_ && sync ? std::chrono::steady_clock::now()
+                                   : std::chrono::steady_clock::time_point{};
+  io_.async_write(
+      *group->segment->log(), group->position, std::move(group->buffers), sync,
+      [this, alive = std::weak_ptr<bool>(alive_), group, started](WriteOutcome outcome) {
+        if (alive.expired()) {
+          for (Pending& p : group->items) {
+            p.done(Status::unavailable("partition closed during the write"));
+          }
+          return;
+        }
+        if (observer_ && outcome.ok() && started != std::chrono::steady_clock::time_point{}) {
+          observer_->on_group_synced(group->items.size(),
+                                     std::chrono::steady_clock::now() - started);
+        }
+        on_write_done(group, std::move(outcome));
+      });
 }
 
 std::shared_ptr<PartitionLog::Group> PartitionLog::take_group() {
@@ -274,6 +284,10 @@ void PartitionLog::on_write_done(std::shared_ptr<Group> group, WriteOutcome outc
     failure = write_status_;
   }
   if (!failure.is_ok()) {
+    if (observer_) {
+      observer_->on_error(outcome.write.is_ok() ? StorageOperation::kFsync
+                                                : StorageOperation::kAppend);
+    }
     spdlog::error("{}: append of {} batches failed: {}", dir_.string(), group->items.size(),
                   failure.to_string());
     for (Pending& p : group->items) p.done(failure);
@@ -291,6 +305,11 @@ void PartitionLog::on_write_done(std::shared_ptr<Group> group, WriteOutcome outc
   }
   ++writes_completed_;
   bool durable = config_.durability.kind == DurabilityPolicy::Kind::kAlways;
+  if (!durable) appends_unsynced_ += group->items.size();
+  if (durable && observer_) {
+    auto synced_at = std::chrono::steady_clock::now();
+    for (const Pending& p : group->items) observer_->on_append_durable(synced_at - p.taken_at);
+  }
   if (durable) {
     writes_synced_ = writes_completed_;
     if (group->segment == segments_.back()) active_synced_bytes_ = segment.size_bytes();

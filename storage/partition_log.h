@@ -37,6 +37,7 @@
 #include "protocol/status.h"
 #include "protocol/types.h"
 #include "storage/compaction_job.h"
+#include "storage/flush_observer.h"
 #include "storage/io/io_backend.h"
 #include "storage/partition_config.h"
 #include "storage/producer_state.h"
@@ -121,6 +122,9 @@ class PartitionLog {
   void set_producer_id_filter(std::function<bool(int64_t producer_id)> issued) {
     producer_id_issued_ = std::move(issued);
   }
+  // Hears of syncs, durable appends and failures (flush_observer.h); null for none. It must
+  // outlive the log. Called on the core's thread.
+  void set_flush_observer(FlushObserver* observer) { observer_ = observer; }
   // Called after the high watermark advances, on the core's thread (wakes long polls).
   void set_append_listener(std::function<void(Offset high_watermark)> listener) {
     listener_ = std::move(listener);
@@ -148,6 +152,7 @@ class PartitionLog {
     std::span<std::byte> batch;
     protocol::BatchHeader header;
     AppendCallback done;
+    std::chrono::steady_clock::time_point taken_at;  // when append() took it (observed logs)
   };
   struct Group;  // the batches of one write
   struct Timer;
@@ -205,6 +210,7 @@ class PartitionLog {
   bool closed_ = false;
   uint64_t writes_completed_ = 0;
   uint64_t writes_synced_ = 0;
+  size_t appends_unsynced_ = 0;  // written since the last sync, for the observer
   Status write_status_;
 
   std::deque<std::shared_ptr<Segment>> sealing_;  // rolled, not yet synced and indexed
@@ -227,6 +233,7 @@ class PartitionLog {
 
   std::vector<SyncCallback> flush_waiters_;
   std::function<void(Offset)> listener_;
+  FlushObserver* observer_ = nullptr;
   std::function<bool(int64_t)> producer_id_issued_;
   std::unique_ptr<Timer> sync_timer_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

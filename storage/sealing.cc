@@ -7,6 +7,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
+#include <utility>
 
 #include "storage/partition_log.h"
 #include "storage/producer_snapshots.h"
@@ -18,10 +20,19 @@ void PartitionLog::sync_active() {
   uint64_t covered = writes_completed_;
   std::shared_ptr<Segment> active = segments_.back();
   uint64_t size = active->size_bytes();
-  io_.async_sync(*active->log(), [this, alive = std::weak_ptr<bool>(alive_), active, covered,
-                                  size](Status s) {
+  size_t appends = std::exchange(appends_unsynced_, 0);
+  auto started = std::chrono::steady_clock::now();
+  io_.async_sync(*active->log(), [this, alive = std::weak_ptr<bool>(alive_), active, covered, size,
+                                  appends, started](Status s) {
     if (alive.expired()) return;
     syncing_active_ = false;
+    if (observer_) {
+      if (s.is_ok()) {
+        observer_->on_group_synced(appends, std::chrono::steady_clock::now() - started);
+      } else {
+        observer_->on_error(StorageOperation::kFsync);
+      }
+    }
     if (!s.is_ok()) {
       fence(Status::io_error(s.message() + "; the partition refuses writes until it is reopened"));
     } else {
@@ -89,23 +100,23 @@ void PartitionLog::maybe_seal() {
   if (sealing_in_flight_ || sealing_.empty()) return;
   sealing_in_flight_ = true;
   std::shared_ptr<Segment> segment = sealing_.front();
-  io_.async_sync(*segment->log(), [this, alive = std::weak_ptr<bool>(alive_),
-                                   segment](Status synced) {
-    if (alive.expired()) return;
-    auto next = [this] {
-      sealing_in_flight_ = false;
-      sealing_.pop_front();
-      maybe_seal();
-      maybe_finish_flush();
-    };
-    if (!synced.is_ok()) {
-      fence(synced.with_context("sealing segment " + segment->log_path().filename().string()));
-      seal_failed_ = true;
-      return next();
-    }
-    unindexed_.push_back(segment);
-    write_seal(next);
-  });
+  io_.async_sync(
+      *segment->log(), [this, alive = std::weak_ptr<bool>(alive_), segment](Status synced) {
+        if (alive.expired()) return;
+        auto next = [this] {
+          sealing_in_flight_ = false;
+          sealing_.pop_front();
+          maybe_seal();
+          maybe_finish_flush();
+        };
+        if (!synced.is_ok()) {
+          fence(synced.with_context("sealing segment " + segment->log_path().filename().string()));
+          seal_failed_ = true;
+          return next();
+        }
+        unindexed_.push_back(segment);
+        write_seal(next);
+      });
 }
 
 void PartitionLog::write_seal(std::function<void()> then) {
@@ -145,8 +156,8 @@ void PartitionLog::write_seal(std::function<void()> then) {
 }
 
 void PartitionLog::maybe_record_synced() {
-  if (seal_writing_ || hint_writing_ || seal_failed_ || closing_ || closed_ ||
-      sealing_in_flight_ || !sealing_.empty() || !unindexed_.empty()) {
+  if (seal_writing_ || hint_writing_ || seal_failed_ || closing_ || closed_ || sealing_in_flight_ ||
+      !sealing_.empty() || !unindexed_.empty()) {
     return;
   }
   // The synced bytes describe the segment holding the point: only useful when that is the
@@ -157,22 +168,21 @@ void PartitionLog::maybe_record_synced() {
   ++background_;
   Offset point = recovery_point_;
   uint64_t synced = active_synced_bytes_;
-  io_.async_run(
-      [&io = io_, dir = dir_, point, synced] {
-        return write_recovery_point(io, dir, point, synced);
-      },
-      [this, alive = std::weak_ptr<bool>(alive_), synced](Status s) {
-        if (alive.expired()) return;
-        hint_writing_ = false;
-        --background_;
-        if (s.is_ok()) {
-          recovery_point_synced_ = synced;
-          maybe_record_synced();
-        } else {
-          spdlog::debug("{}: recording the synced bytes: {}", dir_.string(), s.to_string());
-        }
-        maybe_finish_flush();
-      });
+  io_.async_run([&io = io_, dir = dir_, point,
+                 synced] { return write_recovery_point(io, dir, point, synced); },
+                [this, alive = std::weak_ptr<bool>(alive_), synced](Status s) {
+                  if (alive.expired()) return;
+                  hint_writing_ = false;
+                  --background_;
+                  if (s.is_ok()) {
+                    recovery_point_synced_ = synced;
+                    maybe_record_synced();
+                  } else {
+                    spdlog::debug("{}: recording the synced bytes: {}", dir_.string(),
+                                  s.to_string());
+                  }
+                  maybe_finish_flush();
+                });
 }
 
 }  // namespace cairn::storage

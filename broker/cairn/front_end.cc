@@ -1,9 +1,29 @@
 #include "broker/cairn/front_end.h"
 
+#include <cctype>
+#include <string>
+
 #include "broker/cairn/handler_table.h"
+#include "broker/shard.h"
 #include "protocol/frame.h"
 
 namespace cairn::broker {
+
+CairnFrontEnd::CairnFrontEnd(Operations& ops, BrokerMetrics& metrics) : ops_(ops) {
+  // Labelled as the catalogue says, in snake case: "ApiVersions" is api="api_versions".
+  for (const HandlerEntry& entry : handler_table()) {
+    std::string label;
+    for (char ch : entry.name) {
+      if (std::isupper(static_cast<unsigned char>(ch))) {
+        if (!label.empty()) label += '_';
+        label += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      } else {
+        label += ch;
+      }
+    }
+    apis_.push_back(metrics.api(label));
+  }
+}
 
 uint32_t CairnFrontEnd::frame_length(std::span<const std::byte, kLengthPrefixBytes> prefix) const {
   static_assert(kLengthPrefixBytes == protocol::frame::kLengthSize);
@@ -29,14 +49,26 @@ std::string_view CairnFrontEnd::api_name(const RequestHead& head) const {
 }
 
 awaitable<std::optional<OutboundFrame>> CairnFrontEnd::handle(InboundRequest& request) {
+  auto started = std::chrono::steady_clock::now();
   RequestContext ctx{ops_,
                      request.head,
                      request.body,
                      request.body_owner,
                      request.peer_host,
                      request.memory,
-                     port_.load(std::memory_order_relaxed)};
-  co_return co_await dispatch(ctx);
+                     port_.load(std::memory_order_relaxed),
+                     false};
+  auto result = co_await dispatch(ctx);
+  // Once for every API, here: an unknown API key counts nowhere (its label would be unbounded).
+  auto key = static_cast<size_t>(request.head.api_key);
+  if (request.head.api_key >= 0 && key < apis_.size()) {
+    const ApiMetrics& api = apis_[key];
+    unsigned shard = Shard::current_id();
+    api.requests.inc(shard);
+    if (ctx.failed) api.errors.inc(shard);
+    api.duration.observe(shard, std::chrono::steady_clock::now() - started);
+  }
+  co_return result;
 }
 
 OutboundFrame CairnFrontEnd::error_frame(const RequestHead& head, protocol::ErrorCode error,

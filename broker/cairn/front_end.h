@@ -8,7 +8,9 @@
 
 #include <atomic>
 #include <cstdint>
+#include <vector>
 
+#include "broker/broker_metrics.h"
 #include "broker/net/front_end.h"
 
 namespace cairn::broker {
@@ -17,7 +19,9 @@ class Operations;
 
 class CairnFrontEnd final : public FrontEnd {
  public:
-  explicit CairnFrontEnd(Operations& ops) : ops_(ops) {}
+  // Registers a request counter, error counter and latency histogram for every API in
+  // `metrics`, which must outlive the front end.
+  CairnFrontEnd(Operations& ops, BrokerMetrics& metrics);
 
   // The port clients reach this listener on, which Metadata and FindCoordinator give out; set
   // once the listener is bound.
@@ -35,6 +39,7 @@ class CairnFrontEnd final : public FrontEnd {
  private:
   Operations& ops_;
   std::atomic<uint16_t> port_{0};
+  std::vector<ApiMetrics> apis_;  // by API key
 };
 
 }  // namespace cairn::broker

@@ -37,6 +37,8 @@ struct RequestContext {
   // response.
   MemoryCharge& memory;
   uint16_t port;  // the listener's, which Metadata and FindCoordinator give out
+  // Set by the handler table when the answer carries an error (any error code in it).
+  bool failed = false;
 
   uint16_t version() const { return static_cast<uint16_t>(header.api_version); }
 };

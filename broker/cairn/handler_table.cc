@@ -20,6 +20,26 @@ concept Handled = requires(RequestContext& ctx, typename Api::Request request) {
   { handle(ctx, std::move(request)) } -> std::same_as<awaitable<Reply<typename Api::Response>>>;
 };
 
+// Whether a response carries an error code anywhere: at its top, or in a topic or partition
+// entry. Responses name their error fields `error` and their entries `topics` and `partitions`.
+template <class T>
+bool any_error(const T& value) {
+  if constexpr (requires { value.error != ErrorCode::kNone; }) {
+    if (value.error != ErrorCode::kNone) return true;
+  }
+  if constexpr (requires { value.topics.begin(); }) {
+    for (const auto& t : value.topics) {
+      if (any_error(t)) return true;
+    }
+  }
+  if constexpr (requires { value.partitions.begin(); }) {
+    for (const auto& p : value.partitions) {
+      if (any_error(p)) return true;
+    }
+  }
+  return false;
+}
+
 template <class Response>
 OutboundFrame encode_reply(const RequestContext& ctx, Reply<Response>& reply) {
   OutboundFrame f;
@@ -35,8 +55,12 @@ OutboundFrame encode_reply(const RequestContext& ctx, Reply<Response>& reply) {
 template <class Api>
 awaitable<HandlerResult> run(RequestContext& ctx) {
   auto request = decode_body<typename Api::Request>(ctx);
-  if (!request) co_return respond_error(ctx, ErrorCode::kInvalidRequest, request.error().message());
+  if (!request) {
+    ctx.failed = true;
+    co_return respond_error(ctx, ErrorCode::kInvalidRequest, request.error().message());
+  }
   Reply<typename Api::Response> reply = co_await handle(ctx, std::move(*request));
+  if (reply.body) ctx.failed = any_error(*reply.body);
   if (!reply.body) co_return std::nullopt;
   co_return encode_reply(ctx, reply);
 }
@@ -72,13 +96,15 @@ OutboundFrame respond_error(const RequestContext& ctx, ErrorCode error, std::str
 awaitable<HandlerResult> dispatch(RequestContext& ctx) {
   int32_t key = ctx.header.api_key;
   if (key < 0 || static_cast<size_t>(key) >= kHandlers.size()) {
+    ctx.failed = true;
     co_return respond_error(ctx, ErrorCode::kUnsupportedVersion,
                             "unknown API key " + std::to_string(key));
   }
   const HandlerEntry& entry = kHandlers[static_cast<size_t>(key)];
-  bool version_ok = ctx.header.api_version >= entry.min_version &&
-                    ctx.header.api_version <= entry.max_version;
+  bool version_ok =
+      ctx.header.api_version >= entry.min_version && ctx.header.api_version <= entry.max_version;
   if (!version_ok && key != static_cast<int32_t>(ApiKey::kApiVersions)) {
+    ctx.failed = true;
     co_return respond_error(ctx, ErrorCode::kUnsupportedVersion,
                             std::string(entry.name) + " v" +
                                 std::to_string(ctx.header.api_version) + " is not supported");

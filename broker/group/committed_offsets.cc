@@ -280,7 +280,7 @@ void GroupCoordinator::expire_offsets(GroupTime t) {
       }
       auto batch =
           std::make_shared<std::vector<std::byte>>(encode_offset_batch(tombstones, system_now()));
-      part->write(batch, [chunk, part, t](Status written) {
+      part->write(batch, [chunk, part, t](const Status& written) {
         for (auto& e : *chunk) {
           e.rt->expiring.erase(e.key);
           if (!written.is_ok()) continue;
@@ -300,6 +300,16 @@ std::vector<OffsetRecord> GroupCoordinator::live_offsets(int32_t partition) cons
   for (const auto& [id, rt] : groups_) {
     if (partition_of(id) != partition) continue;
     for (const auto& [tp, c] : rt->group.offsets()) out.push_back({id, tp.first, tp.second, c});
+  }
+  return out;
+}
+
+std::vector<GroupCoordinator::Committed> GroupCoordinator::committed_offsets() const {
+  std::vector<Committed> out;
+  for (const auto& [id, rt] : groups_) {
+    for (const auto& [key, committed] : rt->group.offsets()) {
+      out.push_back({id, key.first, key.second, committed.offset});
+    }
   }
   return out;
 }

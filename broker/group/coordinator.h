@@ -62,6 +62,14 @@ class GroupCoordinator {
   protocol::ErrorCode leave(const std::string& group_id, const std::string& member_id);
   std::vector<GroupListing> list() const;
   GroupDescription describe(const std::string& group_id) const;
+  // Every offset committed by the groups this coordinator runs (for metrics).
+  struct Committed {
+    std::string group;
+    std::string topic;
+    int32_t partition = 0;
+    int64_t offset = 0;
+  };
+  std::vector<Committed> committed_offsets() const;
 
   // Committed offsets (committed_offsets.cc).
   awaitable<std::vector<protocol::ErrorCode>> commit(CommitRequest request);

@@ -4,6 +4,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "broker/broker_metrics.h"
 #include "broker/net/front_end.h"
 #include "broker/net/session.h"
 #include "broker/services.h"
@@ -118,21 +119,23 @@ awaitable<void> Server::accept_loop() {
       lease = limiter_->try_acquire(peer.address(), refusal);
     }
     if (lease == nullptr) {
+      services_.metrics().connections_rejected.inc(0);  // the accept loop runs on shard 0
       if (refused_++ % 1000 == 0) {
-        spdlog::warn("refusing a connection from {}: {} ({} of {} connections in use, {} from "
-                     "this address; {} refused so far)",
-                     peer.address().to_string(), refusal, limiter_->open_total(),
-                     limits.max_connections, limiter_->open(peer.address()), refused_);
+        spdlog::warn(
+            "refusing a connection from {}: {} ({} of {} connections in use, {} from "
+            "this address; {} refused so far)",
+            peer.address().to_string(), refusal, limiter_->open_total(), limits.max_connections,
+            limiter_->open(peer.address()), refused_);
       }
       socket.close(ec);
       continue;
     }
-    asio::post(target.context(),
-               [this, &target, &limits, s = std::move(socket), lease = std::move(lease)]() mutable {
-                 std::make_shared<Session>(std::move(s), target, front_end_, limits,
-                                           std::move(lease))
-                     ->start();
-               });
+    services_.metrics().connections_accepted.inc(0);
+    asio::post(target.context(), [this, &target, &limits, s = std::move(socket),
+                                  lease = std::move(lease)]() mutable {
+      std::make_shared<Session>(std::move(s), target, front_end_, limits, std::move(lease))
+          ->start();
+    });
   }
 }
 

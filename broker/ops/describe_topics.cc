@@ -33,6 +33,7 @@ PartitionState partition_state(Shard& shard, const std::string& topic, int32_t i
   out.log_start_offset = log.log_start_offset().value();
   out.high_watermark = log.high_watermark().value();
   out.size_bytes = log.size_bytes();
+  out.segments = log.segment_count();
   if (!log.write_status().is_ok()) {
     out.error = to_error_code(log.write_status(), ErrorSubject::kPartitionWrites);
     out.message = log.write_status().message();

@@ -22,6 +22,7 @@ struct PartitionState {
   int64_t log_start_offset = 0;
   int64_t high_watermark = 0;
   uint64_t size_bytes = 0;
+  size_t segments = 0;
 };
 
 struct TopicDescription {

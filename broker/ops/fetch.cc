@@ -58,6 +58,7 @@ PartitionRead read_partition(Shard& shard, const FetchEntry& entry, ReadLimit li
     return r;
   }
   const storage::PartitionLog& log = *(*partition)->log();
+  r.counters = (*partition)->counters();
   r.high_watermark = log.high_watermark().value();
   r.log_start_offset = log.log_start_offset().value();
   if (entry.fetch_offset < log.log_start_offset() || entry.fetch_offset > log.high_watermark()) {
@@ -89,6 +90,18 @@ PartitionRead read_partition(Shard& shard, const FetchEntry& entry, ReadLimit li
   // Wait only on partitions read to their end: one with more data would wake us at once.
   if (waiter && r.error == ErrorCode::kNone && !r.more) (*partition)->wait_for_data(next, waiter);
   return r;
+}
+
+// Counts what a fetch returns in its topics' throughput counters, for the shard that answers.
+void count_returned(const std::vector<PartitionRead>& reads, unsigned shard) {
+  for (const PartitionRead& r : reads) {
+    if (!r.counters || r.slices.empty()) continue;
+    uint64_t records = 0;
+    for (const storage::LogSlice& s : r.slices)
+      records += static_cast<uint64_t>(s.next_offset - s.first_offset);
+    r.counters->records_out.inc(shard, records);
+    r.counters->bytes_out.inc(shard, r.bytes);
+  }
 }
 
 uint32_t partition_max_bytes(const FetchEntry& entry) {
@@ -167,6 +180,7 @@ awaitable<std::vector<PartitionRead>> Operations::fetch(std::span<const FetchEnt
     any = any || r.bytes > 0;
     full = true;
   }
+  count_returned(reads, Shard::current_id());
   co_return reads;
 }
 

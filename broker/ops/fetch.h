@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "broker/broker_metrics.h"
 #include "protocol/error_code.h"
 #include "protocol/types.h"
 #include "storage/segment.h"
@@ -30,11 +31,13 @@ struct FetchLimits {
 // as they are (sendfile).
 struct PartitionRead {
   protocol::ErrorCode error = protocol::ErrorCode::kNone;
-  int64_t high_watermark = -1;    // -1 when the partition could not be found or read
+  int64_t high_watermark = -1;  // -1 when the partition could not be found or read
   int64_t log_start_offset = -1;
   std::vector<storage::LogSlice> slices;
   uint64_t bytes = 0;  // of all slices
   bool more = false;   // stopped at a limit with more data behind it
+  // The topic's throughput counters, which the fetch counts what it returns in.
+  std::shared_ptr<const TopicCounters> counters;
 };
 
 // The largest answer and partition read a fetch builds, so that a response frame stays well

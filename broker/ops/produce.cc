@@ -78,10 +78,17 @@ void append_entry(Shard& shard, const ProduceEntry& entry, uint32_t max_batch_by
   }
   if (Status s = check_batches(*batches); !s.is_ok()) return fail(out, s, ErrorSubject::kRecords);
   out.log_start_offset = log.log_start_offset().value();
+  const std::shared_ptr<const TopicCounters>& counters = (*partition)->counters();
   for (size_t b = 0; b < batches->size(); ++b) {
     ++state->outstanding;
-    log.append((*batches)[b], [state, i, b](Result<storage::AppendResult> r) {
+    uint64_t batch_bytes = (*batches)[b].size();
+    log.append((*batches)[b], [state, i, b, counters, batch_bytes,
+                               shard = shard.id()](Result<storage::AppendResult> r) {
       ProduceOutcome& res = state->outcomes[i];
+      if (r && !r->duplicate && counters) {
+        counters->records_in.inc(shard, r->last_offset.value() - r->base_offset.value() + 1);
+        counters->bytes_in.inc(shard, batch_bytes);
+      }
       if (!r) {
         // An entry reports its first error.
         if (res.error == ErrorCode::kNone) fail(res, r.error(), ErrorSubject::kRecords);
@@ -98,8 +105,8 @@ awaitable<std::vector<ProduceOutcome>> append_on_shard(Shard& shard,
                                                        std::span<const size_t> indexes,
                                                        std::shared_ptr<const void> bytes_owner,
                                                        uint32_t max_batch_bytes) {
-  auto state = std::make_shared<ShardAppends>(shard.executor(), std::move(bytes_owner),
-                                              indexes.size());
+  auto state =
+      std::make_shared<ShardAppends>(shard.executor(), std::move(bytes_owner), indexes.size());
   for (size_t k = 0; k < indexes.size(); ++k) {
     append_entry(shard, entries[indexes[k]], max_batch_bytes, k, state);
   }

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "broker/broker_metrics.h"
 #include "broker/error_mapping.h"
 #include "broker/ops/operations.h"
 #include "broker/partition_router.h"
@@ -159,6 +160,7 @@ awaitable<TopicOutcome> delete_on_shard0(BrokerServices& services, std::string n
     spdlog::error("deleting topic {}: {}", name, s.to_string());
     co_return TopicOutcome{to_error_code(s, ErrorSubject::kTopic), s.message()};
   }
+  services.metrics().remove_topic(name);
   spdlog::info("deleted topic {}", name);
   co_return TopicOutcome{};
 }

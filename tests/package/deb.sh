@@ -71,7 +71,7 @@ effective=$("$root/usr/bin/cairnd" --config "$root/etc/cairn/cairnd.toml" --prin
 grep -q '^data-dir = "/var/lib/cairn"  # file ' <<<"$effective" || fail "data-dir is not /var/lib/cairn: $effective"
 
 # And serve: the packaged config, on a free port and a temp data directory.
-"$root/usr/bin/cairnd" --config "$root/etc/cairn/cairnd.toml" --listen 127.0.0.1:0 \
+"$root/usr/bin/cairnd" --config "$root/etc/cairn/cairnd.toml" --listen 127.0.0.1:0 --http-listen 127.0.0.1:0 \
   --data-dir "$tmp/data" 2>"$tmp/cairnd.log" &
 pid=$!
 address=""

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <regex>
 #include <stdexcept>
@@ -35,18 +36,26 @@ BrokerProcess::~BrokerProcess() {
 
 void BrokerProcess::launch() {
   std::filesystem::create_directories(data_dir_);
-  std::vector<std::string> argv = {cairnd_path(), "--listen", listen_, "--data-dir",
+  std::vector<std::string> argv = {cairnd_path(),      "--listen",    listen_, "--data-dir",
                                    data_dir_.string(), "--log-level", "info"};
   argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
+  // Many brokers run at once in tests: the HTTP listener takes any free port unless told.
+  if (std::find(extra_args_.begin(), extra_args_.end(), "--http-listen") == extra_args_.end()) {
+    argv.insert(argv.end(), {"--http-listen", "127.0.0.1:0"});
+  }
   size_t log_start = std::filesystem::exists(log_path_) ? std::filesystem::file_size(log_path_) : 0;
   child_ = std::make_unique<Child>(argv, log_path_, env_);
   static const std::regex serving(R"(serving on 127\.0\.0\.1:(\d+))");
+  static const std::regex http(
+      R"(http listener \(metrics, health, API, console\) on http://127\.0\.0\.1:(\d+)/)");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (std::chrono::steady_clock::now() < deadline) {
     std::string text = read_file(log_path_).substr(log_start);
     std::smatch m;
     if (std::regex_search(text, m, serving)) {
       port_ = static_cast<uint16_t>(std::stoi(m[1]));
+      std::smatch h;
+      http_port_ = std::regex_search(text, h, http) ? static_cast<uint16_t>(std::stoi(h[1])) : 0;
       address_ = "127.0.0.1:" + std::to_string(port_);
       return;
     }

@@ -22,6 +22,8 @@ class BrokerProcess {
 
   const std::string& address() const { return address_; }
   uint16_t port() const { return port_; }
+  // The HTTP listener's port (any free one unless extra_args say --http-listen); 0 when off.
+  uint16_t http_port() const { return http_port_; }
   Child& child() { return *child_; }
   std::string log() const { return read_file(log_path_); }
 
@@ -45,6 +47,7 @@ class BrokerProcess {
   std::string listen_ = "127.0.0.1:0";
   std::string address_;
   uint16_t port_ = 0;
+  uint16_t http_port_ = 0;
 };
 
 // For memory measurements under AddressSanitizer: a small quarantine, so that freed memory is

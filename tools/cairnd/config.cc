@@ -83,6 +83,10 @@ DaemonCommandLine::DaemonCommandLine(DaemonFlags& f, broker::BrokerConfig& confi
   app.add_flag("--man-page", f.man_page, "Print the man page (roff) and exit")->group("");
   app.add_option("--listen", f.listen, "Address to serve on, HOST:PORT (port 0: any free port)")
       ->capture_default_str();
+  app.add_option("--http-listen", f.http_listen,
+                 "Address of the HTTP listener for /metrics, /healthz, /readyz, the JSON API and "
+                 "the web console, HOST:PORT (port 0: any free port; empty: off)")
+      ->capture_default_str();
   app.add_option("--data-dir", f.data_dir, "Where topics and their logs live")
       ->capture_default_str();
   app.add_option("--log-level", f.log_level, "trace, debug, info, warn, error, critical or off")
@@ -195,6 +199,26 @@ Status DaemonCommandLine::resolve() {
     config.port = static_cast<uint16_t>(port);
   } catch (const std::exception&) {
     return Status::invalid_argument("--listen: bad port in '" + f.listen + "'");
+  }
+  config.http_enabled = !f.http_listen.empty();
+  if (config.http_enabled) {
+    auto http_colon = f.http_listen.rfind(':');
+    if (http_colon == std::string::npos) {
+      return Status::invalid_argument("--http-listen must be HOST:PORT, or empty for none");
+    }
+    config.http_host = f.http_listen.substr(0, http_colon);
+    std::string port_text = f.http_listen.substr(http_colon + 1);
+    size_t used = 0;
+    int port = -1;
+    try {
+      port = std::stoi(port_text, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != port_text.size() || port < 0 || port > 65535) {
+      return Status::invalid_argument("--http-listen: bad port in '" + f.http_listen + "'");
+    }
+    config.http_port = static_cast<uint16_t>(port);
   }
   config.data_dir = f.data_dir;
   auto backend = storage::parse_backend_kind(f.io_backend);

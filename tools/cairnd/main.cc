@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "broker/broker.h"
+#include "broker/broker_metrics.h"
+#include "broker/metrics/catalogue.h"
 #include "tools/cairnd/config.h"
 #include "tools/cairnd/sd_notify.h"
 #include "tools/common/help_export.h"
@@ -45,7 +47,8 @@ cairn::tools::ManPageInfo man_info() {
         "name without the dashes, at the top level. Flags on the command line win over the file. "
         "An unknown key, a [section] or a value that does not convert stops cairnd with exit "
         "code 2 and one line naming it.",
-        "  listen = \"127.0.0.1:9292\"\n  data-dir = \"/var/lib/cairn\"\n  fsync = \"interval:100\"",
+        "  listen = \"127.0.0.1:9292\"\n  data-dir = \"/var/lib/cairn\"\n  fsync = "
+        "\"interval:100\"",
         "cairnd --config FILE --print-config checks a file and prints the effective "
         "configuration, with the source of each value."}},
       {"SIGNALS",
@@ -55,12 +58,14 @@ cairn::tools::ManPageInfo man_info() {
        {"Started by systemd as a Type=notify service, cairnd sends READY=1 to $NOTIFY_SOCKET "
         "once it serves and STOPPING=1 when a stop begins."}},
       {"EXIT STATUS",
-       {"0: a clean stop.", "1: it could not start (the port is taken, the data directory is "
+       {"0: a clean stop.",
+        "1: it could not start (the port is taken, the data directory is "
         "locked by another cairnd, storage errors).",
         "2: a bad flag, config key or value.",
         "3: stopped, but some partition could not be flushed and closed cleanly."}},
-      {"FILES", {"/etc/cairn/cairnd.toml: the configuration the Debian package's service reads.",
-                 "/var/lib/cairn: the Debian package's data directory."}},
+      {"FILES",
+       {"/etc/cairn/cairnd.toml: the configuration the Debian package's service reads.",
+        "/var/lib/cairn: the Debian package's data directory."}},
       {"SEE ALSO", {"cairn(1)"}},
   };
   return info;
@@ -79,7 +84,8 @@ int main(int argc, char** argv) {
   try {
     command_line.parse(std::vector<std::string>(argv + 1, argv + argc));
   } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return command_line.app().exit(e);
+    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success))
+      return command_line.app().exit(e);
     return fail(e.what(), kExitUsage);
   }
   if (flags.man_page) {
@@ -101,10 +107,16 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+  config.version = std::string(cairn::tools::version());
   cairn::broker::Broker broker(std::move(config));
+  broker.services()
+      .metrics()
+      .registry()
+      .gauge(cairn::broker::metrics::catalogue::kBuildInfo, {std::string(cairn::tools::version())})
+      .set(0, 1);
   if (auto s = broker.start(); !s.is_ok()) return fail("cannot start: " + s.message());
-  if (auto s = cairn::tools::sd_notify(fmt::format("READY=1\nSTATUS=serving on port {}\nMAINPID={}",
-                                                   broker.port(), ::getpid()));
+  if (auto s = cairn::tools::sd_notify(
+          fmt::format("READY=1\nSTATUS=serving on port {}\nMAINPID={}", broker.port(), ::getpid()));
       !s.is_ok()) {
     spdlog::warn("{}", s.message());
   }

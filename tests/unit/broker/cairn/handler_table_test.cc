@@ -24,7 +24,7 @@ class HandlerTableTest : public ::testing::Test {
   HandlerResult dispatch_request(int32_t key, int32_t version, std::vector<std::byte> body) {
     RequestHead head{key, version, 77, "client", 0};
     MemoryCharge charge(std::weak_ptr<MemoryBudget>{}, std::make_shared<uint64_t>(0));
-    RequestContext ctx{ops, head, body, nullptr, "127.0.0.1", charge, 9292};
+    RequestContext ctx{ops, head, body, nullptr, "127.0.0.1", charge, 9292, false};
     asio::io_context io;
     std::optional<HandlerResult> out;
     asio::co_spawn(io, dispatch(ctx), [&](std::exception_ptr e, HandlerResult r) {
@@ -82,8 +82,8 @@ TEST_F(HandlerTableTest, AVersionOutsideAnApisRangeIsAnsweredUnsupportedVersion)
 }
 
 TEST_F(HandlerTableTest, ApiVersionsPastItsHighestVersionIsAnsweredInTheV0LayoutWhateverItsBody) {
-  auto result = dispatch_request(ApiKey::kApiVersions, 9,
-                                 std::vector<std::byte>(5, std::byte{0xee}));
+  auto result =
+      dispatch_request(ApiKey::kApiVersions, 9, std::vector<std::byte>(5, std::byte{0xee}));
   auto r = response_of(result);
   ASSERT_EQ(r.error, ErrorCode::kNone);
   auto v0 = protocol::ApiVersionsResponse::decode(r.body, 0);
