@@ -9,6 +9,7 @@
 #include "broker/error_mapping.h"
 #include "broker/ops/operations.h"
 #include "broker/partition_router.h"
+#include "broker/security/security_log.h"
 #include "broker/services.h"
 
 namespace cairn::broker {
@@ -20,6 +21,8 @@ bool is_valid_topic_name(std::string_view name) {
 }
 
 bool is_internal_topic(std::string_view name) { return name.starts_with("__"); }
+
+bool is_hidden_topic(std::string_view name) { return name == security::kSecurityTopic; }
 
 Status check_partition_count(int32_t partitions) {
   if (partitions >= 1 && partitions <= storage::kMaxPartitions) return Status::ok();
@@ -115,8 +118,8 @@ awaitable<TopicOutcome> create_on_shard0(BrokerServices& services, std::string n
   // Visible only now that every partition is open. (The admin lock keeps a second create of
   // the same name out meanwhile, and an auto-creating produce waits for this one.)
   services.topics().set(name, config);
-  auto failed = std::count_if(opened.begin(), opened.end(),
-                              [](const Status& s) { return !s.is_ok(); });
+  auto failed =
+      std::count_if(opened.begin(), opened.end(), [](const Status& s) { return !s.is_ok(); });
   spdlog::info("created topic {} ({} partitions, durability {})", name, config.partitions,
                config.durability.to_string());
   if (failed > 0) {
