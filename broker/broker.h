@@ -23,6 +23,7 @@ class CairnFrontEnd;
 class ConnectionLimiter;
 class Operations;
 class Server;
+struct ListenerTls;
 
 class Broker {
  public:
@@ -52,12 +53,15 @@ class Broker {
  private:
   awaitable<void> shutdown();
   Status lock_data_dir();
+  // Checks the security settings and builds the listener's TLS context when TLS is on.
+  Status make_listener_tls();
   Status open_partitions(const std::map<std::string, storage::TopicConfig>& topics);
 
   BrokerServices services_;
   std::unique_ptr<Operations> operations_;
   std::unique_ptr<CairnFrontEnd> cairn_front_end_;
   std::shared_ptr<ConnectionLimiter> connections_;
+  std::unique_ptr<ListenerTls> tls_;  // the Cairn listener's TLS, when configured
   std::unique_ptr<Server> server_;
   std::atomic<bool> stop_requested_{false};
   std::atomic<int> stop_failures_{0};

@@ -51,12 +51,13 @@ void ConnectionLimiter::release(const asio::ip::address& address) {
 }
 
 Server::Server(BrokerServices& services, FrontEnd& front_end, std::string host, uint16_t port,
-               std::shared_ptr<ConnectionLimiter> limiter)
+               std::shared_ptr<ConnectionLimiter> limiter, const ListenerTls* tls)
     : services_(services),
       front_end_(front_end),
       host_(std::move(host)),
       port_(port),
-      limiter_(std::move(limiter)) {}
+      limiter_(std::move(limiter)),
+      tls_(tls) {}
 
 Server::~Server() = default;
 
@@ -119,20 +120,20 @@ awaitable<void> Server::accept_loop() {
     }
     if (lease == nullptr) {
       if (refused_++ % 1000 == 0) {
-        spdlog::warn("refusing a connection from {}: {} ({} of {} connections in use, {} from "
-                     "this address; {} refused so far)",
-                     peer.address().to_string(), refusal, limiter_->open_total(),
-                     limits.max_connections, limiter_->open(peer.address()), refused_);
+        spdlog::warn(
+            "refusing a connection from {}: {} ({} of {} connections in use, {} from "
+            "this address; {} refused so far)",
+            peer.address().to_string(), refusal, limiter_->open_total(), limits.max_connections,
+            limiter_->open(peer.address()), refused_);
       }
       socket.close(ec);
       continue;
     }
-    asio::post(target.context(),
-               [this, &target, &limits, s = std::move(socket), lease = std::move(lease)]() mutable {
-                 std::make_shared<Session>(std::move(s), target, front_end_, limits,
-                                           std::move(lease))
-                     ->start();
-               });
+    asio::post(target.context(), [this, &target, &limits, s = std::move(socket),
+                                  lease = std::move(lease)]() mutable {
+      std::make_shared<Session>(std::move(s), target, front_end_, limits, std::move(lease), tls_)
+          ->start();
+    });
   }
 }
 

@@ -77,7 +77,7 @@ Result<std::map<TopicPartition, int64_t>> offsets_of(const protocol::ListOffsets
 
 Result<std::unique_ptr<Admin>> Admin::create(AdminConfig config) {
   auto conn = Connection::connect({config.broker, config.client_id, config.connect_timeout,
-                                   config.request_timeout});
+                                   config.request_timeout, config.tls});
   if (!conn) return conn.error();
   auto impl = std::make_unique<Impl>();
   impl->conn = std::move(*conn);
@@ -197,9 +197,8 @@ Result<GroupDescription> Admin::describe_group(const std::string& group) {
   return out;
 }
 
-Result<std::vector<PartitionOffsetReset>> Admin::plan_offset_reset(const std::string& topic,
-                                                                   OffsetTarget target,
-                                                                   std::optional<int32_t> partition) {
+Result<std::vector<PartitionOffsetReset>> Admin::plan_offset_reset(
+    const std::string& topic, OffsetTarget target, std::optional<int32_t> partition) {
   auto meta = describe_topic(topic);
   if (!meta) return meta.error();
   std::vector<PartitionOffsetReset> plan;
@@ -238,14 +237,16 @@ Status Admin::reset_offsets(const std::string& group, const std::string& topic,
     const auto* result = find_partition(r->body.topics, topic, p.partition);
     if (result == nullptr) return missing_entry(context);
     if (result->error == ErrorCode::kNonEmptyGroup) {
-      return to_status(result->error, "group '" + group + "'", "it has members: stop its consumers first");
+      return to_status(result->error, "group '" + group + "'",
+                       "it has members: stop its consumers first");
     }
     CAIRN_RETURN_IF_ERROR(to_status(result->error, context));
   }
   return Status::ok();
 }
 
-Status Admin::reset_offsets(const std::string& group, const std::string& topic, OffsetTarget target) {
+Status Admin::reset_offsets(const std::string& group, const std::string& topic,
+                            OffsetTarget target) {
   auto plan = plan_offset_reset(topic, target);
   if (!plan) return plan.error();
   return reset_offsets(group, topic, *plan);

@@ -38,6 +38,7 @@
 #include "protocol/frame.h"
 #include "protocol/messages/admin.h"
 #include "protocol/status.h"
+#include "cairn/tls.h"
 
 namespace cairn::client {
 
@@ -46,6 +47,7 @@ struct ConnectionOptions {
   std::string client_id = "cairn";
   std::chrono::milliseconds connect_timeout{5000};
   std::chrono::milliseconds request_timeout{30000};
+  TlsConfig tls;
 };
 
 // A decoded response and the frame its byte views point into.
@@ -97,8 +99,7 @@ class Connection {
     std::promise<Result<Reply<Response>>> promise;
     auto future = promise.get_future();
     call_async<Request, Response>(
-        api, request,
-        [&promise](Result<Reply<Response>> r) { promise.set_value(std::move(r)); },
+        api, request, [&promise](Result<Reply<Response>> r) { promise.set_value(std::move(r)); },
         std::move(options));
     return future.get();
   }

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <regex>
 #include <stdexcept>
@@ -36,7 +37,11 @@ BrokerProcess::~BrokerProcess() {
 void BrokerProcess::launch() {
   std::filesystem::create_directories(data_dir_);
   std::vector<std::string> argv = {cairnd_path(), "--listen", listen_, "--data-dir",
-                                   data_dir_.string(), "--log-level", "info"};
+                                   data_dir_.string()};
+  // info unless the test asks for another level.
+  if (std::find(extra_args_.begin(), extra_args_.end(), "--log-level") == extra_args_.end()) {
+    argv.insert(argv.end(), {"--log-level", "info"});
+  }
   argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
   size_t log_start = std::filesystem::exists(log_path_) ? std::filesystem::file_size(log_path_) : 0;
   child_ = std::make_unique<Child>(argv, log_path_, env_);

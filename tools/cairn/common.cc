@@ -2,11 +2,27 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
+
 namespace cairn::tools {
+
+client::TlsConfig tls_from_environment() {
+  client::TlsConfig tls;
+  auto env = [](const char* name) {
+    const char* value = std::getenv(name);
+    return std::string(value == nullptr ? "" : value);
+  };
+  tls.ca_file = env("CAIRN_TLS_CA");
+  tls.certificate_file = env("CAIRN_TLS_CERT");
+  tls.private_key_file = env("CAIRN_TLS_KEY");
+  tls.enabled = !tls.ca_file.empty();
+  return tls;
+}
 
 std::unique_ptr<client::Connection> connect(const GlobalOptions& options) {
   client::ConnectionOptions o;
   o.broker = options.broker;
+  o.tls = options.tls;
   o.client_id = "cairn-cli";
   o.request_timeout = std::chrono::milliseconds(options.timeout_ms);
   auto conn = client::Connection::connect(o);
@@ -23,13 +39,16 @@ protocol::TopicMetadata describe_topic(client::Connection& conn, const std::stri
                          protocol::ApiKey::kMetadata, req),
                      "metadata");
   if (reply->topics.size() != 1 || reply->topics[0].error != protocol::ErrorCode::kNone) {
-    throw CliError(kExitNotFound, "unknown topic '" + topic + "' (cairn topics create " + topic + " makes it)");
+    throw CliError(kExitNotFound,
+                   "unknown topic '" + topic + "' (cairn topics create " + topic + " makes it)");
   }
   return std::move(reply->topics[0]);
 }
 
-std::map<int32_t, std::optional<int64_t>> offsets_at_time(client::Connection& conn, const std::string& topic,
-                                                          const std::vector<int32_t>& partitions, int64_t ms) {
+std::map<int32_t, std::optional<int64_t>> offsets_at_time(client::Connection& conn,
+                                                          const std::string& topic,
+                                                          const std::vector<int32_t>& partitions,
+                                                          int64_t ms) {
   protocol::ListOffsetsRequest req;
   req.topics.push_back({topic, {}});
   for (int32_t p : partitions) req.topics[0].partitions.push_back({p, ms});
@@ -40,8 +59,10 @@ std::map<int32_t, std::optional<int64_t>> offsets_at_time(client::Connection& co
   for (const auto& t : reply->topics) {
     for (const auto& p : t.partitions) {
       if (p.error != protocol::ErrorCode::kNone) {
-        throw CliError(p.error == protocol::ErrorCode::kUnknownTopicOrPartition ? kExitNotFound : kExitError,
-                       fmt::format("offsets by time of {}-{}: {}", topic, p.partition, protocol::error_name(p.error)));
+        throw CliError(
+            p.error == protocol::ErrorCode::kUnknownTopicOrPartition ? kExitNotFound : kExitError,
+            fmt::format("offsets by time of {}-{}: {}", topic, p.partition,
+                        protocol::error_name(p.error)));
       }
       offsets[p.partition] = p.offset >= 0 ? std::optional(p.offset) : std::nullopt;
     }

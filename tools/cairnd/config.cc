@@ -69,30 +69,35 @@ std::string toml_string(const std::string& text) {
 }  // namespace
 
 DaemonCommandLine::DaemonCommandLine(DaemonFlags& f, broker::BrokerConfig& config)
-    : flags_(f), config_(config), app_(std::make_unique<CLI::App>("cairnd: the Cairn broker daemon", "cairnd")) {
+    : flags_(f),
+      config_(config),
+      app_(std::make_unique<CLI::App>("cairnd: the Cairn broker daemon", "cairnd")) {
   CLI::App& app = *app_;
-  config_file_ = app.set_config("--config", "", "Read settings from a TOML file (keys are the long flag names)");
+  config_file_ = app.set_config("--config", "",
+                                "Read settings from a TOML file (keys are the long flag names)");
   app.config_formatter(std::make_shared<StrictConfig>(app));
   app.allow_extras();  // reported by parse(), with a suggestion
   app.add_flag("--print-config", f.print_config,
-               "Print the effective configuration (a config file, each value's source in a comment) and exit");
+               "Print the effective configuration (a config file, each value's source in a "
+               "comment) and exit");
   app.add_flag("--man-page", f.man_page, "Print the man page (roff) and exit")->group("");
   app.add_option("--listen", f.listen, "Address to serve on, HOST:PORT (port 0: any free port)")
       ->capture_default_str();
-  app.add_option("--data-dir", f.data_dir, "Where topics and their logs live")->capture_default_str();
+  app.add_option("--data-dir", f.data_dir, "Where topics and their logs live")
+      ->capture_default_str();
   app.add_option("--log-level", f.log_level, "trace, debug, info, warn, error, critical or off")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"},
                             CLI::ignore_case));
-  app.add_option("--threads", config.threads, "Cores to use (0: one per CPU)")->capture_default_str();
+  app.add_option("--threads", config.threads, "Cores to use (0: one per CPU)")
+      ->capture_default_str();
   app.add_option("--io-backend", f.io_backend, "auto, uring or posix")->capture_default_str();
   auto& l = config.limits;
   app.add_option("--max-frame-bytes", l.max_frame_bytes, "Largest request frame read")
       ->capture_default_str();
-  max_batch_bytes_ =
-      app.add_option("--max-batch-bytes", l.max_batch_bytes,
-                     "Largest record batch a producer may send (default: 8 MiB, or "
-                     "--max-frame-bytes if smaller; at most --max-frame-bytes)");
+  max_batch_bytes_ = app.add_option("--max-batch-bytes", l.max_batch_bytes,
+                                    "Largest record batch a producer may send (default: 8 MiB, or "
+                                    "--max-frame-bytes if smaller; at most --max-frame-bytes)");
   app.add_option("--max-connections", l.max_connections, "Connections served at once")
       ->capture_default_str();
   app.add_option("--max-connections-per-ip", l.max_connections_per_ip,
@@ -137,6 +142,28 @@ DaemonCommandLine::DaemonCommandLine(DaemonFlags& f, broker::BrokerConfig& confi
   app.add_option("--offsets-partitions", config.groups.offsets_partitions,
                  "Partitions of the internal __consumer_offsets topic (fixed once it exists)")
       ->capture_default_str();
+  app.add_option("--tls-cert", f.tls_cert,
+                 "PEM certificate (and chain) of the listener: clients connect with TLS")
+      ->group("Security");
+  app.add_option("--tls-key", f.tls_key, "PEM private key of --tls-cert (unencrypted)")
+      ->group("Security");
+  app.add_option("--tls-client-ca", f.tls_client_ca,
+                 "PEM CAs whose certificates every client must present (mutual TLS)")
+      ->group("Security");
+  app.add_option("--tls-principal-rules", f.tls_principal_rules,
+                 "Client certificate subject -> principal, Kafka's ssl.principal.mapping.rules "
+                 "syntax (default: the CN)")
+      ->group("Security");
+  app.add_option("--sasl-mechanisms", f.sasl_mechanisms,
+                 "SCRAM-SHA-256, SCRAM-SHA-512, PLAIN (TLS only), comma separated")
+      ->group("Security");
+  app.add_option("--authorizer", f.authorizer, "on: every request is checked against the ACLs")
+      ->check(CLI::IsMember({"on", "off"}))
+      ->capture_default_str()
+      ->group("Security");
+  app.add_option("--super-users", f.super_users,
+                 "Principals allowed everything, User:NAME, comma separated")
+      ->group("Security");
 }
 
 std::vector<std::string> DaemonCommandLine::keys() const { return setting_keys(*app_); }
@@ -167,13 +194,15 @@ void DaemonCommandLine::parse(std::vector<std::string> args) {
 
 Status DaemonCommandLine::resolve() {
   // --log-level is checked ignoring case; the logger knows only lowercase names.
-  for (char& c : flags_.log_level) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : flags_.log_level)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   const DaemonFlags& f = flags_;
   broker::BrokerConfig& config = config_;
   auto colon = f.listen.rfind(':');
   if (colon == std::string::npos) return Status::invalid_argument("--listen must be HOST:PORT");
   config.host = f.listen.substr(0, colon);
-  if (config.host.size() > 2 && config.host.front() == '[') config.host = config.host.substr(1, config.host.size() - 2);
+  if (config.host.size() > 2 && config.host.front() == '[')
+    config.host = config.host.substr(1, config.host.size() - 2);
   try {
     size_t used = 0;
     std::string port_text = f.listen.substr(colon + 1);
@@ -195,7 +224,8 @@ Status DaemonCommandLine::resolve() {
   d.segment_age = std::chrono::milliseconds(f.segment_ms);
   if (f.retention_bytes >= 0) d.retention_bytes = static_cast<uint64_t>(f.retention_bytes);
   if (f.retention_ms >= 0) d.retention_age = std::chrono::milliseconds(f.retention_ms);
-  if (auto s = d.validate(); !s.is_ok()) return Status::invalid_argument("topic defaults: " + s.message());
+  if (auto s = d.validate(); !s.is_ok())
+    return Status::invalid_argument("topic defaults: " + s.message());
   auto& l = config.limits;
   if (f.idle_timeout_ms < 1 || f.request_timeout_ms < 1 || f.first_request_timeout_ms < 1) {
     return Status::invalid_argument(
@@ -204,21 +234,53 @@ Status DaemonCommandLine::resolve() {
   l.idle_timeout = std::chrono::milliseconds(f.idle_timeout_ms);
   l.request_timeout = std::chrono::milliseconds(f.request_timeout_ms);
   l.first_request_timeout = std::chrono::milliseconds(f.first_request_timeout_ms);
-  if (max_batch_bytes_->count() == 0) l.max_batch_bytes = std::min(l.max_batch_bytes, l.max_frame_bytes);
+  if (max_batch_bytes_->count() == 0)
+    l.max_batch_bytes = std::min(l.max_batch_bytes, l.max_frame_bytes);
   if (l.max_batch_bytes < protocol::batch::kHeaderSize || l.max_batch_bytes > l.max_frame_bytes ||
       l.max_batch_bytes > protocol::batch::kMaxBatchLength) {
-    return Status::invalid_argument("--max-batch-bytes must be between " +
-                                    std::to_string(protocol::batch::kHeaderSize) +
-                                    " and --max-frame-bytes (" + std::to_string(l.max_frame_bytes) +
-                                    "), at most 1 GiB");
+    return Status::invalid_argument(
+        "--max-batch-bytes must be between " + std::to_string(protocol::batch::kHeaderSize) +
+        " and --max-frame-bytes (" + std::to_string(l.max_frame_bytes) + "), at most 1 GiB");
   }
   max_batch_bytes_->default_str(std::to_string(l.max_batch_bytes));
-  if (l.max_connections_per_ip < 1) return Status::invalid_argument("--max-connections-per-ip must be >= 1");
-  config.retention_check_interval = std::chrono::milliseconds(std::max<int64_t>(f.retention_check_ms, 10));
-  config.groups.rebalance_delay = std::chrono::milliseconds(std::max<int64_t>(f.group_rebalance_delay_ms, 0));
-  config.groups.offsets_retention = std::chrono::milliseconds(std::max<int64_t>(f.offsets_retention_ms, 1));
+  if (l.max_connections_per_ip < 1)
+    return Status::invalid_argument("--max-connections-per-ip must be >= 1");
+  config.retention_check_interval =
+      std::chrono::milliseconds(std::max<int64_t>(f.retention_check_ms, 10));
+  config.groups.rebalance_delay =
+      std::chrono::milliseconds(std::max<int64_t>(f.group_rebalance_delay_ms, 0));
+  config.groups.offsets_retention =
+      std::chrono::milliseconds(std::max<int64_t>(f.offsets_retention_ms, 1));
   if (config.groups.offsets_partitions < 1 || config.groups.offsets_partitions > 1000) {
     return Status::invalid_argument("--offsets-partitions must be between 1 and 1000");
+  }
+  return resolve_security();
+}
+
+Status DaemonCommandLine::resolve_security() {
+  const DaemonFlags& f = flags_;
+  broker::security::SecurityConfig& sec = config_.security;
+  if (!f.tls_cert.empty()) sec.tls_cert = f.tls_cert;
+  if (!f.tls_key.empty()) sec.tls_key = f.tls_key;
+  if (!f.tls_client_ca.empty()) sec.tls_client_ca = f.tls_client_ca;
+  sec.tls_principal_rules = f.tls_principal_rules;
+  auto mechanisms = broker::security::parse_sasl_mechanisms(f.sasl_mechanisms);
+  if (!mechanisms) return mechanisms.error();
+  sec.sasl_mechanisms = std::move(*mechanisms);
+  auto authorizer = broker::security::parse_on_off(f.authorizer);
+  if (!authorizer) return authorizer.error().with_context("--authorizer");
+  sec.authorizer = *authorizer;
+  auto super_users = broker::security::parse_super_users(f.super_users);
+  if (!super_users) return super_users.error();
+  sec.super_users = std::move(*super_users);
+  CAIRN_RETURN_IF_ERROR(sec.validate());
+  // Refused rather than accepted and ignored: a broker must not run less safely than asked.
+  if (!sec.sasl_mechanisms.empty()) {
+    return Status::invalid_argument(
+        "--sasl-mechanisms: this cairnd does not yet authenticate clients with SASL");
+  }
+  if (sec.authorizer) {
+    return Status::invalid_argument("--authorizer on: this cairnd does not yet enforce ACLs");
   }
   return Status::ok();
 }
@@ -237,9 +299,10 @@ std::string DaemonCommandLine::effective_config() const {
       value = option->count() > 0 ? option->as<std::string>() : option->get_default_str();
       if (option->get_type_name().rfind("TEXT", 0) == 0) value = toml_string(value);
     }
-    std::string source = option->count() == 0                ? "default"
-                         : from_command_line_.count(key) > 0 ? "flag"
-                                                             : "file " + config_file_->as<std::string>();
+    std::string source = option->count() == 0 ? "default"
+                         : from_command_line_.count(key) > 0
+                             ? "flag"
+                             : "file " + config_file_->as<std::string>();
     out += key + " = " + value + "  # " + source + "\n";
   }
   return out;

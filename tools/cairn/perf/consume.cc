@@ -27,6 +27,7 @@ void consume(const PerfOptions& o, const GlobalOptions& global,
              const std::vector<client::TopicPartition>& tps, Totals& totals) {
   client::ConsumerConfig config;
   config.broker = global.broker;
+  config.tls = global.tls;
   config.client_id = "cairn-perf";
   config.group_id = o.group;
   config.enable_auto_commit = !o.group.empty();
@@ -102,17 +103,16 @@ void run_consume(const PerfOptions& o, const GlobalOptions& global) {
   double rps = static_cast<double>(received) / secs;
   double mbs = static_cast<double>(totals.bytes) / secs / 1e6;
   if (o.json) {
-    fmt::print(
-        R"({{"mode":"consume","topic":"{}","count":{},"consumers":{},"group":"{}",)"
-        R"("seconds":{:.3f},"records_per_sec":{:.0f},"mb_per_sec":{:.1f}}})"
-        "\n",
-        o.topic, received, o.consumers, o.group, secs, rps, mbs);
+    fmt::print(R"({{"mode":"consume","topic":"{}","count":{},"consumers":{},"group":"{}",)"
+               R"("seconds":{:.3f},"records_per_sec":{:.0f},"mb_per_sec":{:.1f}}})"
+               "\n",
+               o.topic, received, o.consumers, o.group, secs, rps, mbs);
   } else {
     fmt::print("consume: {} records in {:.2f} s: {:.0f} records/s, {:.1f} MB/s ({} consumers{})\n",
-               received, secs, rps, mbs, o.consumers,
-               o.group.empty() ? "" : ", group " + o.group);
+               received, secs, rps, mbs, o.consumers, o.group.empty() ? "" : ", group " + o.group);
   }
-  if (!o.json) fmt::print("RESULT mode=consume n={} msgs_s={:.0f} mb_s={:.1f}\n", received, rps, mbs);
+  if (!o.json)
+    fmt::print("RESULT mode=consume n={} msgs_s={:.0f} mb_s={:.1f}\n", received, rps, mbs);
 }
 
 }  // namespace cairn::tools::perf

@@ -65,6 +65,7 @@ void run_e2e(const PerfOptions& o, const GlobalOptions& global) {
   std::atomic<int64_t> expected{static_cast<int64_t>(o.rate * o.duration_s)};  // less if stopped
   client::ConsumerConfig cc;
   cc.broker = global.broker;
+  cc.tls = global.tls;
   cc.client_id = "cairn-perf";
   cc.fetch_max_wait = std::chrono::milliseconds(100);
   auto consumer = check(client::Consumer::create(cc), "consumer");
@@ -76,11 +77,11 @@ void run_e2e(const PerfOptions& o, const GlobalOptions& global) {
   Histogram e2e;
   std::atomic<int64_t> received{0};
   std::atomic<bool> producing_done{false};
-  std::thread reader(
-      [&] { receive(*consumer, expected, producing_done, e2e, received); });
+  std::thread reader([&] { receive(*consumer, expected, producing_done, e2e, received); });
 
   client::ProducerConfig pc;
   pc.broker = global.broker;
+  pc.tls = global.tls;
   pc.client_id = "cairn-perf";
   pc.linger = std::chrono::milliseconds(0);
   auto producer = check(client::Producer::create(pc), "producer");
@@ -134,8 +135,8 @@ void run_e2e(const PerfOptions& o, const GlobalOptions& global) {
                e2e.percentile(99.9));
   }
   if (received < expected) {
-    throw CliError(kExitError, fmt::format("only {} of {} records arrived", received.load(),
-                                           expected.load()));
+    throw CliError(kExitError,
+                   fmt::format("only {} of {} records arrived", received.load(), expected.load()));
   }
 }
 

@@ -59,6 +59,7 @@ std::unique_ptr<client::Producer> make_producer(const PerfOptions& o, const Glob
                                                 int16_t acks, int linger) {
   client::ProducerConfig c;
   c.broker = global.broker;
+  c.tls = global.tls;
   c.client_id = "cairn-perf";
   c.acks = acks;
   c.batch_bytes = o.batch_bytes;
@@ -162,14 +163,13 @@ void run_produce(const PerfOptions& o, const GlobalOptions& global) {
   double mbs = rps * static_cast<double>(o.size) / 1e6;
   write_histogram(o.histogram_file, all);
   if (o.json) {
-    fmt::print(
-        R"({{"mode":"produce","topic":"{}","count":{},"size":{},"rate":{},"producers":{},)"
-        R"("acks":"{}","batch_bytes":{},"linger_ms":{},"keys":{},"durability":"{}",)"
-        R"("seconds":{:.3f},"records_per_sec":{:.0f},"mb_per_sec":{:.1f},"acknowledged":{},)"
-        R"("failed":{},"latency_us":{}}})"
-        "\n",
-        o.topic, count, o.size, o.rate, o.producers, o.acks, o.batch_bytes, linger, o.keys,
-        durability, secs, rps, mbs, acked, failed, latency_json(all));
+    fmt::print(R"({{"mode":"produce","topic":"{}","count":{},"size":{},"rate":{},"producers":{},)"
+               R"("acks":"{}","batch_bytes":{},"linger_ms":{},"keys":{},"durability":"{}",)"
+               R"("seconds":{:.3f},"records_per_sec":{:.0f},"mb_per_sec":{:.1f},"acknowledged":{},)"
+               R"("failed":{},"latency_us":{}}})"
+               "\n",
+               o.topic, count, o.size, o.rate, o.producers, o.acks, o.batch_bytes, linger, o.keys,
+               durability, secs, rps, mbs, acked, failed, latency_json(all));
   } else {
     fmt::print(
         "produce: {} records of {} B in {:.2f} s: {:.0f} records/s, {:.1f} MB/s (acks={}, "
