@@ -24,7 +24,7 @@ using asio::ip::tcp;
 namespace {
 
 // Small frames are cut out of this buffer; a larger frame is read straight into its own.
-constexpr size_t kReadBufferBytes = 8 * 1024;
+constexpr size_t kReadBufferBytes = size_t{8} * 1024;
 constexpr size_t kMaxWriteBatch = 64;
 // The reader takes no new request while the connection's requests hold this many bytes of work
 // and unwritten responses: a client that does not read its responses cannot make the broker
@@ -263,7 +263,7 @@ awaitable<void> Session::serve(std::shared_ptr<Session> /*self: keeps us alive*/
 }
 
 awaitable<void> Session::read_body(FrameBuffer& frame, size_t have) {
-  constexpr size_t kChunk = 256 * 1024;
+  constexpr size_t kChunk = size_t{256} * 1024;
   while (have < frame.size) {
     size_t chunk = std::min(kChunk, frame.size - have);
     auto into = asio::buffer(frame.data.get() + have, chunk);
@@ -419,7 +419,7 @@ awaitable<void> Session::send_file(const storage::LogSlice& slice) {
   if (fd < 0 || tls_) {
     // A file without a descriptor, or a connection that encrypts: copy it through memory, a
     // chunk at a time.
-    constexpr uint64_t kChunk = 256 * 1024;
+    constexpr uint64_t kChunk = uint64_t{256} * 1024;
     std::vector<std::byte> bytes(std::min(remaining, kChunk));
     storage::FilePosition at = slice.position;
     while (remaining > 0) {

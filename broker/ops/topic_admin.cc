@@ -107,6 +107,7 @@ awaitable<TopicOutcome> create_on_shard0(BrokerServices& services, std::string n
     co_return TopicOutcome{to_error_code(s, ErrorSubject::kTopic), s.message()};
   }
   std::vector<std::filesystem::path> dirs;
+  dirs.reserve(static_cast<size_t>(config.partitions));
   for (int32_t p = 0; p < config.partitions; ++p) {
     dirs.push_back(services.topic_store().partition_dir(name, p));
   }
@@ -176,7 +177,7 @@ awaitable<TopicOutcome> Operations::create_topic(std::string name, storage::Topi
     co_return TopicOutcome{to_error_code(s, ErrorSubject::kTopic), s.message()};
   }
   co_return co_await run_on(services_.shard(0).executor(),
-                            create_on_shard0(services_, std::move(name), std::move(config)));
+                            create_on_shard0(services_, std::move(name), config));
 }
 
 awaitable<TopicOutcome> Operations::delete_topic(std::string name) {

@@ -75,7 +75,7 @@ Result<std::map<TopicPartition, int64_t>> offsets_of(const protocol::ListOffsets
 
 }  // namespace
 
-Result<std::unique_ptr<Admin>> Admin::create(AdminConfig config) {
+Result<std::unique_ptr<Admin>> Admin::create(const AdminConfig& config) {
   auto conn = Connection::connect({config.broker, config.client_id, config.connect_timeout,
                                    config.request_timeout, config.tls});
   if (!conn) return conn.error();

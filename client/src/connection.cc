@@ -77,7 +77,7 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
     return failed;
   }
 
-  void fail(Status why) {
+  void fail(const Status& why) {
     {
       std::lock_guard lock(mu);
       if (!failed.is_ok()) return;
@@ -329,7 +329,7 @@ Result<std::unique_ptr<Connection>> Connection::connect(const ConnectionOptions&
     resolver->async_resolve(
         host, port,
         [impl, resolver, finish](boost::system::error_code ec,
-                                 tcp::resolver::results_type endpoints) {
+                                 const tcp::resolver::results_type& endpoints) {
           if (ec)
             return finish(Status::unavailable("cannot resolve " + impl->options.broker + ": " +
                                               ec.message()));

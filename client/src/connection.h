@@ -110,7 +110,7 @@ class Connection {
   void send_oneway(protocol::ApiKey api, const Request& request, std::function<void(Status)> done,
                    RequestOptions options = {}) {
     send(encode(api, request, std::move(options)), /*expect_response=*/false,
-         [done = std::move(done)](Result<Reply<protocol::Bytes>> r) { done(r.status()); });
+         [done = std::move(done)](const Result<Reply<protocol::Bytes>>& r) { done(r.status()); });
   }
 
   // What the broker said about itself when the connection was made. max_batch_bytes is 0 when

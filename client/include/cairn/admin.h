@@ -108,7 +108,7 @@ struct PartitionOffsetReset {
 
 class Admin {
  public:
-  static Result<std::unique_ptr<Admin>> create(AdminConfig config);
+  static Result<std::unique_ptr<Admin>> create(const AdminConfig& config);
   ~Admin();
 
   Status create_topic(const NewTopicSpec& spec);
