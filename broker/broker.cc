@@ -17,10 +17,12 @@
 #include "broker/http/console_files.h"
 #include "broker/http/server.h"
 #include "broker/http_api.h"
+#include "broker/net/listener_tls.h"
 #include "broker/net/server.h"
 #include "broker/net/session.h"
 #include "broker/ops/operations.h"
 #include "broker/producer_ids.h"
+#include "tls/tls_context.h"
 
 namespace cairn::broker {
 
@@ -33,6 +35,7 @@ Broker::~Broker() {
   for (auto& s : services_.shards_) s->join();
   // Objects bound to a shard's io_context go before the shards.
   server_.reset();
+  tls_.reset();
   services_.admin_mutex_.reset();
   services_.coordinators_.clear();
   services_.shards_.clear();
@@ -147,7 +150,29 @@ Status Broker::open_partitions(const std::map<std::string, storage::TopicConfig>
   return Status::ok();
 }
 
+Status Broker::make_listener_tls() {
+  const security::SecurityConfig& sec = services_.config().security;
+  CAIRN_RETURN_IF_ERROR(sec.validate());
+  for (const auto& warning : sec.warnings()) spdlog::warn("security: {}", warning);
+  if (!sec.tls()) return Status::ok();
+  auto context = tls::make_server_context({.certificate_file = *sec.tls_cert,
+                                           .private_key_file = *sec.tls_key,
+                                           .client_ca_file = sec.tls_client_ca});
+  if (!context) return context.error();
+  tls_ = std::make_unique<ListenerTls>(ListenerTls{std::move(*context), std::nullopt});
+  // With SASL a client certificate only proves the channel; without it, it names the client.
+  if (sec.tls_client_ca && sec.sasl_mechanisms.empty()) {
+    auto rules = security::PrincipalMapper::parse(sec.tls_principal_rules.empty()
+                                                      ? security::kDefaultPrincipalRules
+                                                      : std::string_view(sec.tls_principal_rules));
+    if (!rules) return rules.error().with_context("--tls-principal-rules");
+    tls_->principals = std::move(*rules);
+  }
+  return Status::ok();
+}
+
 Status Broker::start() {
+  CAIRN_RETURN_IF_ERROR(make_listener_tls());
   CAIRN_RETURN_IF_ERROR(lock_data_dir());
   // Before recovery, so that /readyz can say how far it is. The operations only hold the
   // services; the API answers 503 until the shards serve.
@@ -195,7 +220,8 @@ Status Broker::start() {
   cairn_front_end_ = std::make_unique<CairnFrontEnd>(*operations_, s.metrics());
   connections_ = std::make_shared<ConnectionLimiter>(config.limits.max_connections,
                                                      config.limits.max_connections_per_ip);
-  server_ = std::make_unique<Server>(s, *cairn_front_end_, config.host, config.port, connections_);
+  server_ = std::make_unique<Server>(s, *cairn_front_end_, config.host, config.port, connections_,
+                                     tls_.get());
   CAIRN_RETURN_IF_ERROR(server_->listen());
   cairn_front_end_->set_port(server_->port());
   for (auto& shard : s.shards_) shard->start_retention_timer(config.retention_check_interval);
@@ -215,9 +241,13 @@ Status Broker::start() {
     partitions += static_cast<size_t>(c.partitions);
   }
   spdlog::info(
-      "cairnd serving on {}:{} with data in {}: {} topics, {} partitions, {} threads, "
+      "cairnd serving on {}:{}{} with data in {}: {} topics, {} partitions, {} threads, "
       "I/O backend {}",
-      config.host, port(), config.data_dir.string(), user_topics, partitions, s.shards_.size(),
+      config.host, port(),
+      !tls_                           ? ""
+      : config.security.tls_client_ca ? " (TLS, client certificates required)"
+                                      : " (TLS)",
+      config.data_dir.string(), user_topics, partitions, s.shards_.size(),
       s.shards_[0]->io().name());
   return Status::ok();
 }

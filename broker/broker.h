@@ -28,6 +28,7 @@ class Server;
 namespace http {
 class Server;
 }
+struct ListenerTls;
 
 class Broker {
  public:
@@ -60,12 +61,15 @@ class Broker {
   awaitable<void> shutdown();
   Status lock_data_dir();
   Status start_http();
+  // Checks the security settings and builds the listener's TLS context when TLS is on.
+  Status make_listener_tls();
   Status open_partitions(const std::map<std::string, storage::TopicConfig>& topics);
 
   BrokerServices services_;
   std::unique_ptr<Operations> operations_;
   std::unique_ptr<CairnFrontEnd> cairn_front_end_;
   std::shared_ptr<ConnectionLimiter> connections_;
+  std::unique_ptr<ListenerTls> tls_;  // the Cairn listener's TLS, when configured
   std::unique_ptr<Server> server_;
   ReadinessState readiness_;
   std::unique_ptr<ApiContext> api_;

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <string>
 
+#include "broker/security/security_config.h"
 #include "storage/io/io_backend.h"
 #include "storage/topic_store.h"
 
@@ -62,6 +63,7 @@ struct BrokerConfig {
   std::string http_host = "127.0.0.1";
   uint16_t http_port = 9644;
   GroupOptions groups;
+  security::SecurityConfig security;  // --tls-*, --sasl-mechanisms, --authorizer, --super-users
 };
 
 }  // namespace cairn::broker

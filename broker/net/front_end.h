@@ -53,6 +53,8 @@ struct InboundRequest {
   // handler adds what it builds from the request (decoded entries, per-partition work) before
   // building it; the session adds the response.
   MemoryCharge& memory;
+  // Who the client is ("User:NAME"): User:ANONYMOUS until a certificate or SASL says otherwise.
+  std::string_view principal = "User:ANONYMOUS";
 };
 
 class FrontEnd {

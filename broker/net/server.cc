@@ -52,12 +52,13 @@ void ConnectionLimiter::release(const asio::ip::address& address) {
 }
 
 Server::Server(BrokerServices& services, FrontEnd& front_end, std::string host, uint16_t port,
-               std::shared_ptr<ConnectionLimiter> limiter)
+               std::shared_ptr<ConnectionLimiter> limiter, const ListenerTls* tls)
     : services_(services),
       front_end_(front_end),
       host_(std::move(host)),
       port_(port),
-      limiter_(std::move(limiter)) {}
+      limiter_(std::move(limiter)),
+      tls_(tls) {}
 
 Server::~Server() = default;
 
@@ -133,7 +134,7 @@ awaitable<void> Server::accept_loop() {
     services_.metrics().connections_accepted.inc(0);
     asio::post(target.context(), [this, &target, &limits, s = std::move(socket),
                                   lease = std::move(lease)]() mutable {
-      std::make_shared<Session>(std::move(s), target, front_end_, limits, std::move(lease))
+      std::make_shared<Session>(std::move(s), target, front_end_, limits, std::move(lease), tls_)
           ->start();
     });
   }

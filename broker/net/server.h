@@ -22,6 +22,7 @@ namespace cairn::broker {
 class BrokerServices;
 class ConnectionLimiter;
 class FrontEnd;
+struct ListenerTls;
 
 // One open connection, counted in total and against its client address; the counts drop when
 // this goes away. Held by the connection's Session, on any shard.
@@ -43,8 +44,8 @@ class ConnectionLease {
 // per close, never on the request path).
 class ConnectionLimiter : public std::enable_shared_from_this<ConnectionLimiter> {
  public:
-  ConnectionLimiter(uint32_t total,
-                    uint32_t per_address) : total_(total), per_address_(per_address) {}
+  ConnectionLimiter(uint32_t total, uint32_t per_address)
+      : total_(total), per_address_(per_address) {}
   // A lease for one more connection from `address`, or null (with why in `refusal`) when the
   // total or that address already has the maximum.
   std::unique_ptr<ConnectionLease> try_acquire(const asio::ip::address& address,
@@ -65,10 +66,10 @@ class ConnectionLimiter : public std::enable_shared_from_this<ConnectionLimiter>
 
 class Server {
  public:
-  // A listener on host:port whose connections `front_end` serves. `services`, `front_end` and
-  // `limiter` outlive it.
+  // A listener on host:port whose connections `front_end` serves, over TLS when `tls` is set.
+  // `services`, `front_end`, `limiter` and `tls` outlive it.
   Server(BrokerServices& services, FrontEnd& front_end, std::string host, uint16_t port,
-         std::shared_ptr<ConnectionLimiter> limiter);
+         std::shared_ptr<ConnectionLimiter> limiter, const ListenerTls* tls = nullptr);
   ~Server();
 
   // Binds and listens (port 0: any free port).
@@ -87,6 +88,7 @@ class Server {
   std::string host_;
   uint16_t port_;
   std::shared_ptr<ConnectionLimiter> limiter_;
+  const ListenerTls* tls_;
   std::unique_ptr<asio::ip::tcp::acceptor> acceptor_;
   uint64_t refused_ = 0;
 };

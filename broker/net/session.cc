@@ -5,14 +5,17 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/read.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
 #include <algorithm>
 #include <cstring>
 
 #include "broker/config.h"
 #include "broker/memory_budget.h"
+#include "broker/net/listener_tls.h"
 #include "broker/net/server.h"
 #include "broker/shard.h"
+#include "tls/tls_context.h"
 
 namespace cairn::broker {
 
@@ -21,7 +24,7 @@ using asio::ip::tcp;
 namespace {
 
 // Small frames are cut out of this buffer; a larger frame is read straight into its own.
-constexpr size_t kReadBufferBytes = 8 * 1024;
+constexpr size_t kReadBufferBytes = size_t{8} * 1024;
 constexpr size_t kMaxWriteBatch = 64;
 // The reader takes no new request while the connection's requests hold this many bytes of work
 // and unwritten responses: a client that does not read its responses cannot make the broker
@@ -55,19 +58,35 @@ bool expected_disconnect(const boost::system::error_code& ec) {
          ec == asio::error::bad_descriptor || ec == asio::error::shut_down;
 }
 
+// The first bytes of a TLS handshake record (content type 22, version 3.x): a TLS client at a
+// plaintext listener. As a Cairn length prefix they would announce a first frame of 0x??010316
+// bytes; the client would wait for the broker's answer to its hello while the broker waits for
+// the rest of that frame, until a timeout.
+bool looks_like_tls(const std::byte* prefix) {
+  return prefix[0] == std::byte{0x16} && prefix[1] == std::byte{0x03} &&
+         prefix[2] <= std::byte{0x04};
+}
+
 }  // namespace
+
+// The TLS stream over the session's socket (which it does not own).
+struct Session::TlsStream {
+  TlsStream(tcp::socket& socket, asio::ssl::context& context) : stream(socket, context) {}
+  asio::ssl::stream<tcp::socket&> stream;
+};
 
 Session::Slot::Slot(Shard& shard, std::shared_ptr<uint64_t> connection_total)
     : memory(std::make_unique<MemoryCharge>(shard.budget_handle(), std::move(connection_total))) {}
 Session::Slot::~Slot() = default;
 
 Session::Session(tcp::socket socket, Shard& shard, FrontEnd& front_end, const Limits& limits,
-                 std::unique_ptr<ConnectionLease> lease)
+                 std::unique_ptr<ConnectionLease> lease, const ListenerTls* tls)
     : socket_(std::move(socket)),
       shard_(shard),
       front_end_(front_end),
       limits_(limits),
       lease_(std::move(lease)),
+      tls_config_(tls),
       writer_wake_(socket_.get_executor()),
       reader_wake_(socket_.get_executor()),
       watchdog_timer_(socket_.get_executor()),
@@ -78,6 +97,7 @@ Session::Session(tcp::socket socket, Shard& shard, FrontEnd& front_end, const Li
   peer_host_ = ec ? "unknown" : remote.address().to_string();
   peer_ = peer_host_ + ":" + std::to_string(ec ? 0 : remote.port());
   socket_.set_option(tcp::no_delay(true), ec);
+  if (tls_config_ != nullptr) tls_ = std::make_unique<TlsStream>(socket_, tls_config_->context);
   shard_.sessions().insert(this);
 }
 
@@ -124,6 +144,7 @@ awaitable<void> Session::reader(std::shared_ptr<Session> self) {
   constexpr size_t kPrefix = FrontEnd::kLengthPrefixBytes;
   std::vector<std::byte> buf(kReadBufferBytes);
   size_t begin = 0, end = 0;
+  if (tls_ && !co_await handshake()) co_return;
   try {
     while (!read_done_) {
       while (*held_bytes_ > kMaxConnectionBytes && !read_done_) co_await reader_wake_.wait();
@@ -134,11 +155,21 @@ awaitable<void> Session::reader(std::shared_ptr<Session> self) {
           end -= begin;
           begin = 0;
         }
-        size_t n = co_await socket_.async_read_some(asio::buffer(buf.data() + end, buf.size() - end),
-                                                    use_awaitable);
+        auto space = asio::buffer(buf.data() + end, buf.size() - end);
+        size_t n = 0;
+        if (tls_) {
+          n = co_await tls_->stream.async_read_some(space, use_awaitable);
+        } else {
+          n = co_await socket_.async_read_some(space, use_awaitable);
+        }
         end += n;
         touch();
         if (!frame_started_) frame_started_ = last_activity_;
+      }
+      if (!first_request_read_ && !tls_ && looks_like_tls(buf.data() + begin)) {
+        spdlog::info("{}: a TLS handshake at a listener without TLS; closing the connection",
+                     peer_);
+        break;
       }
       uint32_t length =
           front_end_.frame_length(std::span<const std::byte, kPrefix>(buf.data() + begin, kPrefix));
@@ -178,10 +209,10 @@ awaitable<void> Session::reader(std::shared_ptr<Session> self) {
         // Refuse this request, answer the ones before it, then close.
         spdlog::warn("{}: more than {} requests in flight; closing the connection", peer_,
                      limits.max_inflight_requests);
-        slot->frame = front_end_.error_frame(
-            *head, protocol::ErrorCode::kResourceLimit,
-            "more than " + std::to_string(limits.max_inflight_requests) +
-                " requests in flight on one connection");
+        slot->frame =
+            front_end_.error_frame(*head, protocol::ErrorCode::kResourceLimit,
+                                   "more than " + std::to_string(limits.max_inflight_requests) +
+                                       " requests in flight on one connection");
         slot->memory->add(slot->frame.bytes.size());
         slot->ready = true;
         slot->close_after = true;
@@ -207,12 +238,12 @@ awaitable<void> Session::reader(std::shared_ptr<Session> self) {
 }
 
 awaitable<void> Session::serve(std::shared_ptr<Session> /*self: keeps us alive*/,
-                               std::shared_ptr<FrameBuffer> frame,
-                               RequestHead head, std::shared_ptr<Slot> slot,
-                               uint64_t budget_bytes) {
+                               std::shared_ptr<FrameBuffer> frame, RequestHead head,
+                               std::shared_ptr<Slot> slot, uint64_t budget_bytes) {
   try {
-    InboundRequest request{head, frame->bytes().subspan(head.body_offset), frame, peer_host_,
-                           *slot->memory};
+    InboundRequest request{head,          frame->bytes().subspan(head.body_offset),
+                           frame,         peer_host_,
+                           *slot->memory, principal_};
     std::optional<OutboundFrame> out = co_await front_end_.handle(request);
     if (out) {
       slot->frame = std::move(*out);
@@ -232,10 +263,15 @@ awaitable<void> Session::serve(std::shared_ptr<Session> /*self: keeps us alive*/
 }
 
 awaitable<void> Session::read_body(FrameBuffer& frame, size_t have) {
-  constexpr size_t kChunk = 256 * 1024;
+  constexpr size_t kChunk = size_t{256} * 1024;
   while (have < frame.size) {
     size_t chunk = std::min(kChunk, frame.size - have);
-    co_await asio::async_read(socket_, asio::buffer(frame.data.get() + have, chunk), use_awaitable);
+    auto into = asio::buffer(frame.data.get() + have, chunk);
+    if (tls_) {
+      co_await asio::async_read(tls_->stream, into, use_awaitable);
+    } else {
+      co_await asio::async_read(socket_, into, use_awaitable);
+    }
     have += chunk;
     touch();
     frame_started_ = last_activity_;  // a frame that keeps arriving is not left half sent
@@ -271,6 +307,8 @@ awaitable<void> Session::writer(std::shared_ptr<Session> /*self: keeps us alive*
         }
         if (taken.size() == 1 && !taken[0]->frame.external.empty()) {
           co_await write_with_files(taken[0]->frame);
+        } else if (!buffers.empty() && tls_) {
+          co_await write_tls(buffers);
         } else if (!buffers.empty()) {
           co_await asio::async_write(socket_, buffers, use_awaitable);
         }
@@ -310,19 +348,67 @@ awaitable<void> Session::linger_close(std::string_view why) {
   close(why);
 }
 
+awaitable<bool> Session::handshake() {
+  boost::system::error_code ec;
+  co_await tls_->stream.async_handshake(asio::ssl::stream_base::server,
+                                        asio::redirect_error(use_awaitable, ec));
+  if (ec) {
+    std::string why = tls::verify_failure(tls_->stream.native_handle());
+    if (why.empty()) why = ec.message();
+    if (!closed_) spdlog::info("{}: TLS handshake failed: {}; closing the connection", peer_, why);
+    close("TLS handshake failed");
+    co_return false;
+  }
+  if (tls_config_->principals) {
+    auto subject = tls::peer_subject(tls_->stream.native_handle());
+    if (subject) {
+      auto principal = tls_config_->principals->principal_for(*subject);
+      if (!principal) {
+        spdlog::info("{}: no principal rule applies to the client certificate '{}'; closing", peer_,
+                     *subject);
+        close("no principal for the client certificate");
+        co_return false;
+      }
+      principal_ = std::move(*principal);
+      spdlog::debug("{}: client certificate '{}' is {}", peer_, *subject, principal_);
+    }
+  }
+  touch();
+  co_return true;
+}
+
+awaitable<void> Session::write_tls(const std::vector<asio::const_buffer>& buffers) {
+  if (buffers.size() == 1) {
+    co_await asio::async_write(tls_->stream, buffers, use_awaitable);
+    co_return;
+  }
+  // One buffer: TLS would otherwise make a record (and a system call) of each response.
+  std::vector<std::byte> joined(asio::buffer_size(buffers));
+  asio::buffer_copy(asio::buffer(joined), buffers);
+  co_await asio::async_write(tls_->stream, asio::buffer(joined), use_awaitable);
+}
+
 awaitable<void> Session::write_with_files(OutboundFrame& frame) {
   size_t at = 0;
   for (const auto& ext : frame.external) {
     if (ext.at > at) {
-      co_await asio::async_write(socket_, asio::buffer(frame.bytes.data() + at, ext.at - at),
-                                 use_awaitable);
+      auto bytes = asio::buffer(frame.bytes.data() + at, ext.at - at);
+      if (tls_) {
+        co_await asio::async_write(tls_->stream, bytes, use_awaitable);
+      } else {
+        co_await asio::async_write(socket_, bytes, use_awaitable);
+      }
     }
     at = ext.at;
     for (const auto& slice : frame.sources[ext.id]) co_await send_file(slice);
   }
   if (at < frame.bytes.size()) {
-    co_await asio::async_write(socket_, asio::buffer(frame.bytes.data() + at, frame.bytes.size() - at),
-                               use_awaitable);
+    auto bytes = asio::buffer(frame.bytes.data() + at, frame.bytes.size() - at);
+    if (tls_) {
+      co_await asio::async_write(tls_->stream, bytes, use_awaitable);
+    } else {
+      co_await asio::async_write(socket_, bytes, use_awaitable);
+    }
   }
 }
 
@@ -330,12 +416,27 @@ awaitable<void> Session::send_file(const storage::LogSlice& slice) {
   int fd = slice.file->native_handle();
   uint64_t remaining = slice.size_bytes;
   off_t offset = static_cast<off_t>(slice.position.value());
-  if (fd < 0) {
-    // A file without a descriptor: copy it through memory.
-    std::vector<std::byte> bytes(remaining);
-    auto n = slice.file->read_at(slice.position, bytes);
-    if (!n || *n != bytes.size()) throw std::runtime_error("short read of a fetched slice");
-    co_await asio::async_write(socket_, asio::buffer(bytes), use_awaitable);
+  if (fd < 0 || tls_) {
+    // A file without a descriptor, or a connection that encrypts: copy it through memory, a
+    // chunk at a time.
+    constexpr uint64_t kChunk = uint64_t{256} * 1024;
+    std::vector<std::byte> bytes(std::min(remaining, kChunk));
+    storage::FilePosition at = slice.position;
+    while (remaining > 0) {
+      std::span<std::byte> chunk(bytes.data(), std::min<uint64_t>(remaining, bytes.size()));
+      auto n = slice.file->read_at(at, chunk);
+      if (!n || *n != chunk.size()) throw std::runtime_error("short read of a fetched slice");
+      if (tls_) {
+        co_await asio::async_write(tls_->stream, asio::buffer(chunk.data(), chunk.size()),
+                                   use_awaitable);
+      } else {
+        co_await asio::async_write(socket_, asio::buffer(chunk.data(), chunk.size()),
+                                   use_awaitable);
+      }
+      at = at + chunk.size();
+      remaining -= chunk.size();
+      touch();
+    }
     co_return;
   }
   socket_.native_non_blocking(true);
@@ -358,8 +459,8 @@ awaitable<void> Session::send_file(const storage::LogSlice& slice) {
 awaitable<void> Session::watchdog(std::shared_ptr<Session> /*self: keeps us alive*/) {
   const Limits& limits = limits_;
   // Check often enough that each deadline is kept to within a quarter of itself.
-  auto shortest = std::min({limits.idle_timeout, limits.request_timeout,
-                            limits.first_request_timeout});
+  auto shortest =
+      std::min({limits.idle_timeout, limits.request_timeout, limits.first_request_timeout});
   auto tick = std::clamp<std::chrono::milliseconds>(shortest / 4, std::chrono::milliseconds(10),
                                                     std::chrono::seconds(1));
   while (!closed_) {

@@ -17,6 +17,12 @@
 // response is written, and the reader takes no new request while this connection's charges pass
 // a bound (each new request gets to charge its work before the next is read). Held by
 // shared_ptr: every coroutine and handler keeps it alive until it ends.
+// TLS: on a listener with TLS the reader first completes the server side of the handshake
+// (within the first-request deadline, which the watchdog keeps) and every read and write goes
+// through the TLS stream; a handshake that fails closes the connection. The choice is made once
+// per connection, at the accept: the plaintext path stays the plain socket. Fetched file slices
+// go through memory under TLS (sendfile cannot encrypt). The connection's principal is
+// User:ANONYMOUS, or the one its verified client certificate maps to.
 
 #include "broker/async.h"
 
@@ -25,6 +31,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/asio/ip/tcp.hpp>
 
@@ -37,6 +44,7 @@ class ConnectionLease;
 class MemoryCharge;
 class Shard;
 struct Limits;
+struct ListenerTls;
 
 // A request frame's bytes. Allocated without being touched, so a frame announced but not yet
 // sent costs address space, not memory.
@@ -49,9 +57,10 @@ struct FrameBuffer {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  // `shard`, `front_end` and `limits` outlive the session.
+  // `shard`, `front_end`, `limits` and `tls` outlive the session. `tls`: the listener's TLS,
+  // or null for plaintext.
   Session(asio::ip::tcp::socket socket, Shard& shard, FrontEnd& front_end, const Limits& limits,
-          std::unique_ptr<ConnectionLease> lease);
+          std::unique_ptr<ConnectionLease> lease, const ListenerTls* tls = nullptr);
   ~Session();
 
   void start();
@@ -74,12 +83,18 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Each coroutine takes `self` as a parameter: coroutine frames copy their parameters before
   // the body first runs, which keeps the session alive from the moment it is spawned.
+  struct TlsStream;
+
   awaitable<void> reader(std::shared_ptr<Session> self);
+  // The server side of the TLS handshake, and the principal from the client's certificate;
+  // false when it failed (the connection is closed).
+  awaitable<bool> handshake();
+  // Writes `buffers` through TLS as one contiguous record stream.
+  awaitable<void> write_tls(const std::vector<asio::const_buffer>& buffers);
   awaitable<void> writer(std::shared_ptr<Session> self);
   awaitable<void> watchdog(std::shared_ptr<Session> self);
   awaitable<void> serve(std::shared_ptr<Session> self, std::shared_ptr<FrameBuffer> frame,
-                        RequestHead head, std::shared_ptr<Slot> slot,
-                        uint64_t budget_bytes);
+                        RequestHead head, std::shared_ptr<Slot> slot, uint64_t budget_bytes);
   // Reads the rest of a frame (its budget is already taken), chunk by chunk: each chunk that
   // arrives restarts the frame's request timeout.
   awaitable<void> read_body(FrameBuffer& frame, size_t have);
@@ -99,7 +114,10 @@ class Session : public std::enable_shared_from_this<Session> {
   const Limits& limits_;
   std::string peer_;
   std::string peer_host_;
+  std::string principal_ = "User:ANONYMOUS";
   std::unique_ptr<ConnectionLease> lease_;
+  const ListenerTls* tls_config_;
+  std::unique_ptr<TlsStream> tls_;           // null on a plaintext listener
   std::deque<std::shared_ptr<Slot>> queue_;  // requests read, in order, until answered
   Notifier writer_wake_;
   Notifier reader_wake_;  // the writer has released memory; the reader may be waiting for that

@@ -51,7 +51,7 @@ awaitable<std::vector<TopicDescription>> Operations::describe_topics(
     for (auto& name : *names) {
       auto& t = out.emplace_back();
       t.name = std::move(name);
-      if (!is_valid_topic_name(t.name)) {
+      if (!is_valid_topic_name(t.name) || is_hidden_topic(t.name)) {
         t.error = ErrorCode::kInvalidTopicName;
         continue;
       }

@@ -122,7 +122,7 @@ awaitable<std::vector<PartitionRead>> Operations::fetch(std::span<const FetchEnt
   std::vector<PartitionRead> reads(entries.size());
   PartitionRouter router(services_.shards());
   for (size_t i = 0; i < entries.size(); ++i) {
-    if (!is_valid_topic_name(entries[i].topic)) {
+    if (!is_valid_topic_name(entries[i].topic) || is_hidden_topic(entries[i].topic)) {
       reads[i].error = ErrorCode::kInvalidTopicName;
     } else {
       router.add(i, entries[i].topic, entries[i].partition);

@@ -42,7 +42,7 @@ awaitable<std::vector<OffsetAnswer>> Operations::list_offsets(
   std::vector<OffsetAnswer> out(queries.size());
   PartitionRouter router(services_.shards());
   for (size_t i = 0; i < queries.size(); ++i) {
-    if (!is_valid_topic_name(queries[i].topic)) {
+    if (!is_valid_topic_name(queries[i].topic) || is_hidden_topic(queries[i].topic)) {
       out[i].error = ErrorCode::kInvalidTopicName;
     } else {
       router.add(i, queries[i].topic, queries[i].partition);

@@ -10,6 +10,7 @@
 #include "broker/error_mapping.h"
 #include "broker/ops/operations.h"
 #include "broker/partition_router.h"
+#include "broker/security/security_log.h"
 #include "broker/services.h"
 
 namespace cairn::broker {
@@ -21,6 +22,8 @@ bool is_valid_topic_name(std::string_view name) {
 }
 
 bool is_internal_topic(std::string_view name) { return name.starts_with("__"); }
+
+bool is_hidden_topic(std::string_view name) { return name == security::kSecurityTopic; }
 
 Status check_partition_count(int32_t partitions) {
   if (partitions >= 1 && partitions <= storage::kMaxPartitions) return Status::ok();
@@ -105,6 +108,7 @@ awaitable<TopicOutcome> create_on_shard0(BrokerServices& services, std::string n
     co_return TopicOutcome{to_error_code(s, ErrorSubject::kTopic), s.message()};
   }
   std::vector<std::filesystem::path> dirs;
+  dirs.reserve(static_cast<size_t>(config.partitions));
   for (int32_t p = 0; p < config.partitions; ++p) {
     dirs.push_back(services.topic_store().partition_dir(name, p));
   }
@@ -175,7 +179,7 @@ awaitable<TopicOutcome> Operations::create_topic(std::string name, storage::Topi
     co_return TopicOutcome{to_error_code(s, ErrorSubject::kTopic), s.message()};
   }
   co_return co_await run_on(services_.shard(0).executor(),
-                            create_on_shard0(services_, std::move(name), std::move(config)));
+                            create_on_shard0(services_, std::move(name), config));
 }
 
 awaitable<TopicOutcome> Operations::delete_topic(std::string name) {

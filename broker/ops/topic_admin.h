@@ -51,6 +51,10 @@ bool is_valid_topic_name(std::string_view name);
 // Internal topics (names starting with "__") hold broker state; clients cannot create, delete or
 // produce to them.
 bool is_internal_topic(std::string_view name);
+// Internal topics no client request reads or describes, whoever asks: `__cairn_security` (the
+// users' salted verifiers and the ACL bindings). Fetch, ListOffsets and Metadata answer
+// INVALID_TOPIC_NAME for it.
+bool is_hidden_topic(std::string_view name);
 // kInvalidArgument unless `partitions` is a partition count a topic may have.
 Status check_partition_count(int32_t partitions);
 

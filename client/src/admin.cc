@@ -75,9 +75,9 @@ Result<std::map<TopicPartition, int64_t>> offsets_of(const protocol::ListOffsets
 
 }  // namespace
 
-Result<std::unique_ptr<Admin>> Admin::create(AdminConfig config) {
-  auto conn = Connection::connect(
-      {config.broker, config.client_id, config.connect_timeout, config.request_timeout});
+Result<std::unique_ptr<Admin>> Admin::create(const AdminConfig& config) {
+  auto conn = Connection::connect({config.broker, config.client_id, config.connect_timeout,
+                                   config.request_timeout, config.tls});
   if (!conn) return conn.error();
   auto impl = std::make_unique<Impl>();
   impl->conn = std::move(*conn);

@@ -12,11 +12,13 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/read.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 
 #include "client/src/wire_status.h"
 #include "protocol/byte_io.h"
+#include "tls/tls_context.h"
 
 namespace cairn::client {
 
@@ -53,6 +55,9 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
   asio::io_context ctx;
   asio::executor_work_guard<asio::io_context::executor_type> work;
   tcp::socket socket;
+  // Over TLS: the context and the stream over `socket`, which every read and write then uses.
+  std::optional<asio::ssl::context> tls_context;
+  std::unique_ptr<asio::ssl::stream<tcp::socket&>> tls;
   asio::steady_timer ticker;
   std::thread thread;
   std::deque<Pending> pending;
@@ -72,7 +77,7 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
     return failed;
   }
 
-  void fail(Status why) {
+  void fail(const Status& why) {
     {
       std::lock_guard lock(mu);
       if (!failed.is_ok()) return;
@@ -123,33 +128,52 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
       }
       buffers.push_back(asio::buffer(f.bytes.data() + from, f.bytes.size() - from));
     }
+    auto written = [self = shared_from_this(), n](boost::system::error_code ec, size_t) {
+      self->writing = false;
+      if (ec) return self->fail(Status::unavailable("write to broker: " + ec.message()));
+      for (size_t i = 0; i < n && !self->outbox.empty(); ++i) {
+        auto done = std::move(self->outbox.front().oneway_done);
+        self->outbox.pop_front();
+        if (done) done(Reply<protocol::Bytes>{{}, nullptr});
+      }
+      self->start_write();
+    };
+    if (!tls) {
+      asio::async_write(socket, buffers, std::move(written));
+      return;
+    }
+    // One buffer: TLS would otherwise make a record of each piece.
+    auto joined = std::make_shared<std::vector<std::byte>>(asio::buffer_size(buffers));
+    asio::buffer_copy(asio::buffer(*joined), buffers);
     asio::async_write(
-        socket, buffers, [self = shared_from_this(), n](boost::system::error_code ec, size_t) {
-          self->writing = false;
-          if (ec) return self->fail(Status::unavailable("write to broker: " + ec.message()));
-          for (size_t i = 0; i < n && !self->outbox.empty(); ++i) {
-            auto done = std::move(self->outbox.front().oneway_done);
-            self->outbox.pop_front();
-            if (done) done(Reply<protocol::Bytes>{{}, nullptr});
-          }
-          self->start_write();
+        *tls, asio::buffer(*joined),
+        [joined, written = std::move(written)](boost::system::error_code ec, size_t bytes) mutable {
+          written(ec, bytes);
         });
   }
 
+  // Reads exactly `buffer`, through TLS when the connection has it.
+  template <typename Handler>
+  void read_exact(asio::mutable_buffer buffer, Handler handler) {
+    if (tls) {
+      asio::async_read(*tls, buffer, std::move(handler));
+    } else {
+      asio::async_read(socket, buffer, std::move(handler));
+    }
+  }
+
   void read_next() {
-    asio::async_read(
-        socket, asio::buffer(length_buf),
-        [self = shared_from_this()](boost::system::error_code ec, size_t) {
-          if (ec)
-            return self->fail(Status::unavailable("connection to broker lost: " + ec.message()));
-          uint32_t length = protocol::load_le<uint32_t>(self->length_buf.data());
-          uint32_t limit = self->first_frame ? kMaxFirstResponseBytes : kMaxResponseBytes;
-          self->first_frame = false;
-          if (length < protocol::frame::kMinResponseSize || length > limit) {
-            return self->fail(Status::unavailable(self->not_a_frame(length)));
-          }
-          self->read_body(length);
-        });
+    read_exact(asio::buffer(length_buf), [self = shared_from_this()](boost::system::error_code ec,
+                                                                     size_t) {
+      if (ec) return self->fail(Status::unavailable("connection to broker lost: " + ec.message()));
+      uint32_t length = protocol::load_le<uint32_t>(self->length_buf.data());
+      uint32_t limit = self->first_frame ? kMaxFirstResponseBytes : kMaxResponseBytes;
+      self->first_frame = false;
+      if (length < protocol::frame::kMinResponseSize || length > limit) {
+        return self->fail(Status::unavailable(self->not_a_frame(length)));
+      }
+      self->read_body(length);
+    });
   }
 
   // Why a frame length is impossible, saying what the peer looks like when its first bytes
@@ -172,13 +196,11 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
 
   void read_body(uint32_t length) {
     auto frame = std::make_shared<std::vector<std::byte>>(length);
-    asio::async_read(
-        socket, asio::buffer(*frame),
-        [self = shared_from_this(), frame](boost::system::error_code ec, size_t) {
-          if (ec)
-            return self->fail(Status::unavailable("connection to broker lost: " + ec.message()));
-          self->on_frame(frame);
-        });
+    read_exact(asio::buffer(*frame), [self = shared_from_this(), frame](
+                                         boost::system::error_code ec, size_t) {
+      if (ec) return self->fail(Status::unavailable("connection to broker lost: " + ec.message()));
+      self->on_frame(frame);
+    });
   }
 
   void on_frame(std::shared_ptr<std::vector<std::byte>> frame) {
@@ -271,6 +293,18 @@ Result<std::unique_ptr<Connection>> Connection::connect(const ConnectionOptions&
 
   std::unique_ptr<Connection> conn(new Connection(options));
   auto impl = std::make_shared<Impl>(options);
+  if (options.tls.enabled) {
+    tls::ClientTlsOptions o;
+    if (!options.tls.ca_file.empty()) o.ca_file = options.tls.ca_file;
+    o.server_host = options.tls.server_name.empty() ? host : options.tls.server_name;
+    if (!options.tls.certificate_file.empty()) o.certificate_file = options.tls.certificate_file;
+    if (!options.tls.private_key_file.empty()) o.private_key_file = options.tls.private_key_file;
+    auto context = tls::make_client_context(o);
+    if (!context) return context.error();
+    impl->tls_context.emplace(std::move(*context));
+    impl->tls = std::make_unique<asio::ssl::stream<tcp::socket&>>(impl->socket, *impl->tls_context);
+    CAIRN_RETURN_IF_ERROR(tls::set_server_name(impl->tls->native_handle(), o.server_host));
+  }
   conn->impl_ = impl;
   impl->thread = std::thread([impl] { impl->ctx.run(); });
 
@@ -295,7 +329,7 @@ Result<std::unique_ptr<Connection>> Connection::connect(const ConnectionOptions&
     resolver->async_resolve(
         host, port,
         [impl, resolver, finish](boost::system::error_code ec,
-                                 tcp::resolver::results_type endpoints) {
+                                 const tcp::resolver::results_type& endpoints) {
           if (ec)
             return finish(Status::unavailable("cannot resolve " + impl->options.broker + ": " +
                                               ec.message()));
@@ -308,9 +342,23 @@ Result<std::unique_ptr<Connection>> Connection::connect(const ConnectionOptions&
                 }
                 boost::system::error_code ignored;
                 impl->socket.set_option(tcp::no_delay(true), ignored);
-                impl->read_next();
-                impl->tick();
-                finish(Status::ok());
+                if (!impl->tls) {
+                  impl->read_next();
+                  impl->tick();
+                  return finish(Status::ok());
+                }
+                impl->tls->async_handshake(
+                    asio::ssl::stream_base::client, [impl, finish](boost::system::error_code ec) {
+                      if (ec) {
+                        std::string why = tls::verify_failure(impl->tls->native_handle());
+                        return finish(
+                            Status::unavailable("TLS handshake with " + impl->options.broker +
+                                                " failed: " + (why.empty() ? ec.message() : why)));
+                      }
+                      impl->read_next();
+                      impl->tick();
+                      finish(Status::ok());
+                    });
               });
         });
   });

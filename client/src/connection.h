@@ -38,6 +38,7 @@
 #include "protocol/frame.h"
 #include "protocol/messages/admin.h"
 #include "protocol/status.h"
+#include "cairn/tls.h"
 
 namespace cairn::client {
 
@@ -46,6 +47,7 @@ struct ConnectionOptions {
   std::string client_id = "cairn";
   std::chrono::milliseconds connect_timeout{5000};
   std::chrono::milliseconds request_timeout{30000};
+  TlsConfig tls;
 };
 
 // A decoded response and the frame its byte views point into.
@@ -108,7 +110,7 @@ class Connection {
   void send_oneway(protocol::ApiKey api, const Request& request, std::function<void(Status)> done,
                    RequestOptions options = {}) {
     send(encode(api, request, std::move(options)), /*expect_response=*/false,
-         [done = std::move(done)](Result<Reply<protocol::Bytes>> r) { done(r.status()); });
+         [done = std::move(done)](const Result<Reply<protocol::Bytes>>& r) { done(r.status()); });
   }
 
   // What the broker said about itself when the connection was made. max_batch_bytes is 0 when

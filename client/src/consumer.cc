@@ -22,7 +22,7 @@ auto now() { return std::chrono::steady_clock::now(); }
 // Both connections wait for a JoinGroup, which the broker answers when the rebalance completes.
 ConnectionOptions connection_options(const ConsumerConfig& c) {
   return {c.broker, c.client_id, c.connect_timeout,
-          std::max(c.request_timeout, c.rebalance_timeout + std::chrono::seconds(5))};
+          std::max(c.request_timeout, c.rebalance_timeout + std::chrono::seconds(5)), c.tls};
 }
 
 }  // namespace
@@ -88,7 +88,8 @@ Status Consumer::Impl::resolve_positions() {
     auto committed = group->fetch_committed(unknown);
     if (!committed) return committed.error();
     for (const auto& [tp, why] : committed->undecided) fetcher->back_off(tp, why);
-    std::erase_if(unknown, [&](const TopicPartition& tp) { return committed->undecided.contains(tp); });
+    std::erase_if(unknown,
+                  [&](const TopicPartition& tp) { return committed->undecided.contains(tp); });
     found = std::move(committed->offsets);
   }
   for (const auto& tp : unknown) {
@@ -171,7 +172,8 @@ Result<std::vector<ConsumerRecord>> Consumer::poll(std::chrono::milliseconds tim
     if (!step.is_ok()) {
       if (step.code() == Status::Code::kOutOfRange) return step;  // auto_offset_reset none
       // The broker is unreachable or the group is moving: back off, try again until the deadline.
-      auto pause = retry_backoff(std::chrono::milliseconds(50), std::chrono::milliseconds(1000), failures++);
+      auto pause =
+          retry_backoff(std::chrono::milliseconds(50), std::chrono::milliseconds(1000), failures++);
       if (now() + pause >= deadline) return std::vector<ConsumerRecord>{};
       std::this_thread::sleep_for(pause);
       continue;
@@ -217,7 +219,9 @@ Result<std::optional<int64_t>> Consumer::committed(const TopicPartition& tp) {
   return it == committed->offsets.end() ? std::optional<int64_t>() : std::optional(it->second);
 }
 
-Status Consumer::seek(const TopicPartition& tp, int64_t offset) { return impl_->fetcher->seek(tp, offset); }
+Status Consumer::seek(const TopicPartition& tp, int64_t offset) {
+  return impl_->fetcher->seek(tp, offset);
+}
 
 Status Consumer::seek_to_beginning(const std::vector<TopicPartition>& partitions) {
   return impl_->seek_to(partitions, protocol::kEarliestTimestamp);
@@ -241,9 +245,13 @@ Result<int64_t> Consumer::position(const TopicPartition& tp) {
                              (why.is_ok() ? "" : ": " + why.message()));
 }
 
-void Consumer::pause(const std::vector<TopicPartition>& partitions) { impl_->fetcher->pause(partitions); }
+void Consumer::pause(const std::vector<TopicPartition>& partitions) {
+  impl_->fetcher->pause(partitions);
+}
 
-void Consumer::resume(const std::vector<TopicPartition>& partitions) { impl_->fetcher->resume(partitions); }
+void Consumer::resume(const std::vector<TopicPartition>& partitions) {
+  impl_->fetcher->resume(partitions);
+}
 
 void Consumer::close() {
   Impl& s = *impl_;

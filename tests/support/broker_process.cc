@@ -36,8 +36,12 @@ BrokerProcess::~BrokerProcess() {
 
 void BrokerProcess::launch() {
   std::filesystem::create_directories(data_dir_);
-  std::vector<std::string> argv = {cairnd_path(),      "--listen",    listen_, "--data-dir",
-                                   data_dir_.string(), "--log-level", "info"};
+  std::vector<std::string> argv = {cairnd_path(), "--listen", listen_, "--data-dir",
+                                   data_dir_.string()};
+  // info unless the test asks for another level.
+  if (std::find(extra_args_.begin(), extra_args_.end(), "--log-level") == extra_args_.end()) {
+    argv.insert(argv.end(), {"--log-level", "info"});
+  }
   argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
   // Many brokers run at once in tests: the HTTP listener takes any free port unless told.
   if (std::find(extra_args_.begin(), extra_args_.end(), "--http-listen") == extra_args_.end()) {

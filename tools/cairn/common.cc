@@ -2,11 +2,27 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
+
 namespace cairn::tools {
+
+client::TlsConfig tls_from_environment() {
+  client::TlsConfig tls;
+  auto env = [](const char* name) {
+    const char* value = std::getenv(name);
+    return std::string(value == nullptr ? "" : value);
+  };
+  tls.ca_file = env("CAIRN_TLS_CA");
+  tls.certificate_file = env("CAIRN_TLS_CERT");
+  tls.private_key_file = env("CAIRN_TLS_KEY");
+  tls.enabled = !tls.ca_file.empty();
+  return tls;
+}
 
 std::unique_ptr<client::Connection> connect(const GlobalOptions& options) {
   client::ConnectionOptions o;
   o.broker = options.broker;
+  o.tls = options.tls;
   o.client_id = "cairn-cli";
   o.request_timeout = std::chrono::milliseconds(options.timeout_ms);
   auto conn = client::Connection::connect(o);

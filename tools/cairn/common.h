@@ -27,7 +27,13 @@ struct CliError : std::runtime_error {
 struct GlobalOptions {
   std::string broker = "127.0.0.1:9292";  // --broker, or $CAIRN_BROKER
   int timeout_ms = 30000;                 // --request-timeout-ms
+  // TLS to the broker: on when $CAIRN_TLS_CA names the CA file the broker's certificate must
+  // chain to ($CAIRN_TLS_CERT and $CAIRN_TLS_KEY: the client's own, for mutual TLS).
+  client::TlsConfig tls;
 };
+
+// TLS settings from the environment ($CAIRN_TLS_CA, $CAIRN_TLS_CERT, $CAIRN_TLS_KEY).
+client::TlsConfig tls_from_environment();
 
 // Connects, or throws CliError(kExitUnreachable).
 std::unique_ptr<client::Connection> connect(const GlobalOptions& options);

@@ -44,7 +44,8 @@ RecordView view_of(const client::ConsumerRecord& r) {
   if (r.key) v.key = *r.key;
   if (r.value) v.value = *r.value;
   for (const auto& h : r.headers) {
-    v.headers.push_back({h.key, h.value ? std::optional<std::string_view>(*h.value) : std::nullopt});
+    v.headers.push_back(
+        {h.key, h.value ? std::optional<std::string_view>(*h.value) : std::nullopt});
   }
   return v;
 }
@@ -68,7 +69,9 @@ std::map<int32_t, int64_t> start_offsets(const StartPosition& position, const st
     int64_t at = start_offset(position, p.log_start_offset, p.high_watermark, at_time[p.partition]);
     if (position.kind == StartPosition::Kind::kOffset && at != position.value &&
         p.error == protocol::ErrorCode::kNone) {
-      fmt::print(stderr, "cairn: warning: --offset {} is outside the offsets of {}-{}, [{}, {}]: starting it at {}\n",
+      fmt::print(stderr,
+                 "cairn: warning: --offset {} is outside the offsets of {}-{}, [{}, {}]: starting "
+                 "it at {}\n",
                  position.value, topic, p.partition, p.log_start_offset, p.high_watermark, at);
     }
     starts[p.partition] = at;
@@ -83,12 +86,14 @@ CliError corrupt_batch_error(const Status& error, const std::optional<client::Co
   if (!bad) return CliError(kExitCorrupt, message);
   int32_t partition = bad->topic_partition.partition;
   message += opts.group.empty()
-                 ? fmt::format("; every record before it was printed; to skip it, rerun with "
-                               "--partition {} --offset {}",
-                               partition, bad->next_offset)
-                 : fmt::format("; every record before it was printed and committed; to skip it, "
-                               "run cairn groups reset-offsets {} --topic {} --partition {} --to {}",
-                               opts.group, opts.topic, partition, bad->next_offset);
+                 ? fmt::format(
+                       "; every record before it was printed; to skip it, rerun with "
+                       "--partition {} --offset {}",
+                       partition, bad->next_offset)
+                 : fmt::format(
+                       "; every record before it was printed and committed; to skip it, "
+                       "run cairn groups reset-offsets {} --topic {} --partition {} --to {}",
+                       opts.group, opts.topic, partition, bad->next_offset);
   if (bad->next_offset == bad->offset + 1) message += " (the bad batch may cover that offset too)";
   return CliError(kExitCorrupt, message);
 }
@@ -103,18 +108,22 @@ void run_consume(const ConsumeOptions& opts, const GlobalOptions& global) {
   bool from_ends = position->kind == Kind::kEarliest || position->kind == Kind::kLatest;
   if (!opts.group.empty() && !from_ends) {
     throw CliError(kExitUsage,
-                   "--offset " + opts.offset + " does not go with --group (a group starts from its "
-                   "committed offsets): move the group with 'cairn groups reset-offsets'");
+                   "--offset " + opts.offset +
+                       " does not go with --group (a group starts from its "
+                       "committed offsets): move the group with 'cairn groups reset-offsets'");
   }
-  if (!opts.group.empty() && opts.partition >= 0) throw CliError(kExitUsage, "--partition does not go with --group");
-  if (opts.partition < -1) throw CliError(kExitUsage, "--partition must be a partition number >= 0");
+  if (!opts.group.empty() && opts.partition >= 0)
+    throw CliError(kExitUsage, "--partition does not go with --group");
+  if (opts.partition < -1)
+    throw CliError(kExitUsage, "--partition must be a partition number >= 0");
   std::vector<protocol::PartitionMetadata> partitions;
   {
     auto conn = connect(global);
     auto topic = describe_topic(*conn, opts.topic);
     if (opts.partition >= static_cast<int32_t>(topic.partitions.size())) {
-      throw CliError(kExitNotFound, fmt::format("topic '{}' has no partition {} (it has {})", opts.topic,
-                                                opts.partition, topic.partitions.size()));
+      throw CliError(kExitNotFound,
+                     fmt::format("topic '{}' has no partition {} (it has {})", opts.topic,
+                                 opts.partition, topic.partitions.size()));
     }
     for (const auto& p : topic.partitions) {
       if (opts.partition < 0 || p.partition == opts.partition) partitions.push_back(p);
@@ -126,22 +135,26 @@ void run_consume(const ConsumeOptions& opts, const GlobalOptions& global) {
 
   client::ConsumerConfig config;
   config.broker = global.broker;
+  config.tls = global.tls;
   config.client_id = "cairn-cli";
   config.group_id = opts.group;
   config.enable_auto_commit = !opts.group.empty();  // a group's consumer commits as it goes
   config.auto_commit_interval = std::chrono::milliseconds(1000);
   config.request_timeout = std::chrono::milliseconds(global.timeout_ms);
-  config.auto_offset_reset = position->kind == Kind::kLatest ? client::ConsumerConfig::OffsetReset::kLatest
-                                                             : client::ConsumerConfig::OffsetReset::kEarliest;
+  config.auto_offset_reset = position->kind == Kind::kLatest
+                                 ? client::ConsumerConfig::OffsetReset::kLatest
+                                 : client::ConsumerConfig::OffsetReset::kEarliest;
   config.max_poll_records = 10000;
   auto consumer = check(client::Consumer::create(config), "consumer");
   if (!opts.group.empty()) {
-    if (auto s = consumer->subscribe({opts.topic}); !s.is_ok()) throw CliError(kExitError, s.message());
+    if (auto s = consumer->subscribe({opts.topic}); !s.is_ok())
+      throw CliError(kExitError, s.message());
   } else {
     std::vector<client::TopicPartition> tps;
     for (const auto& p : partitions) tps.push_back({opts.topic, p.partition});
     if (auto s = consumer->assign(tps); !s.is_ok()) throw CliError(kExitError, s.message());
-    for (const auto& [partition, offset] : start_offsets(*position, opts.topic, partitions, global)) {
+    for (const auto& [partition, offset] :
+         start_offsets(*position, opts.topic, partitions, global)) {
       if (auto s = consumer->seek({opts.topic, partition}, offset); !s.is_ok()) {
         throw CliError(kExitUnreachable, s.message());
       }
@@ -166,7 +179,8 @@ void run_consume(const ConsumeOptions& opts, const GlobalOptions& global) {
     auto wait = std::chrono::milliseconds(500);
     if (opts.timeout_ms >= 0) {
       auto left = std::chrono::milliseconds(opts.timeout_ms) -
-                  std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - last_data);
+                  std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - last_data);
       if (left.count() <= 0) break;
       wait = std::min(wait, left);
     }
@@ -203,7 +217,8 @@ void run_consume(const ConsumeOptions& opts, const GlobalOptions& global) {
 void add_consume_command(CLI::App& app, const GlobalOptions& global) {
   auto opts = std::make_shared<ConsumeOptions>();
   auto* cmd = app.add_subcommand(
-      "consume", "Print records from a topic (SIGINT, SIGTERM or SIGHUP stop it cleanly, exit code 0)");
+      "consume",
+      "Print records from a topic (SIGINT, SIGTERM or SIGHUP stop it cleanly, exit code 0)");
   cmd->add_option("topic", opts->topic, "Topic")->required();
   cmd->add_option("-p,--partition", opts->partition, "Read only this partition (default: all)");
   cmd->add_option("-g,--group", opts->group,
@@ -216,7 +231,8 @@ void add_consume_command(CLI::App& app, const GlobalOptions& global) {
       ->capture_default_str();
   cmd->add_flag("-e,--exit-at-end", opts->exit_at_end,
                 "Stop once every partition read reaches the end it had at start");
-  cmd->add_option("-c,-n,--count", opts->count, "Stop after this many records")->check(CLI::NonNegativeNumber);
+  cmd->add_option("-c,-n,--count", opts->count, "Stop after this many records")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--timeout-ms", opts->timeout_ms,
                   "Stop when nothing arrives for this long (default: wait forever)")
       ->check(CLI::NonNegativeNumber);

@@ -16,6 +16,7 @@ namespace {
 std::unique_ptr<client::Admin> admin(const GlobalOptions& global) {
   client::AdminConfig c;
   c.broker = global.broker;
+  c.tls = global.tls;
   c.client_id = "cairn-cli";
   c.request_timeout = std::chrono::milliseconds(global.timeout_ms);
   return check(client::Admin::create(c), "connect");

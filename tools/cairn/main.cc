@@ -22,7 +22,10 @@ int main(int argc, char** argv) {
   static char out_buffer[1 << 16];
   std::setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
 
-  CLI::App app("cairn: topics, produce, consume, consumer groups, mirroring, log inspection, perf runs and a live view (top) for the Cairn broker", "cairn");
+  CLI::App app(
+      "cairn: topics, produce, consume, consumer groups, mirroring, log inspection, perf runs and "
+      "a live view (top) for the Cairn broker",
+      "cairn");
   app.require_subcommand(1);
   // Global flags may follow the subcommand: `cairn topics list -b HOST:PORT`. Subcommands
   // inherit this setting, so it must come before any is added.
@@ -30,6 +33,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("-V,--version", version_line("cairn"));
   GlobalOptions global;
   if (const char* env = std::getenv("CAIRN_BROKER")) global.broker = env;
+  global.tls = tls_from_environment();
   app.add_option("-b,--broker", global.broker, "Broker address HOST:PORT (or $CAIRN_BROKER)")
       ->capture_default_str();
   app.add_option("--request-timeout-ms", global.timeout_ms, "Give up on a request after this long")
@@ -56,7 +60,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);  // --help, --version
+    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success))
+      return app.exit(e);                // --help, --version
     if (missing_subcommand_only(app)) {  // `cairn`, `cairn topics`: show what can follow
       fmt::print("{}", deepest_command(app).help());
       return kExitOk;

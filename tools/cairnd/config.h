@@ -36,6 +36,13 @@ struct DaemonFlags {
   int64_t cleaner_check_ms = 15'000;
   int64_t group_rebalance_delay_ms = 200;
   int64_t offsets_retention_ms = 7LL * 24 * 3600 * 1000;
+  std::string tls_cert;  // empty: no TLS
+  std::string tls_key;
+  std::string tls_client_ca;        // empty: no client certificates asked for
+  std::string tls_principal_rules;  // empty: the default rule (the certificate's CN)
+  std::string sasl_mechanisms;      // empty: no SASL
+  std::string authorizer = "off";
+  std::string super_users;
   bool print_config = false;  // --print-config: print the effective configuration and exit
   bool man_page = false;      // --man-page (hidden): print the man page and exit
 };
@@ -61,6 +68,8 @@ class DaemonCommandLine {
   CLI::App& app() { return *app_; }
 
  private:
+  Status resolve_security();
+
   DaemonFlags& flags_;
   broker::BrokerConfig& config_;
   std::unique_ptr<CLI::App> app_;

@@ -18,6 +18,7 @@
 
 #include "cairn/record.h"
 #include "cairn/status.h"
+#include "cairn/tls.h"
 
 namespace cairn::client {
 
@@ -26,6 +27,7 @@ struct AdminConfig {
   std::string client_id = "cairn-admin";
   std::chrono::milliseconds request_timeout{30'000};
   std::chrono::milliseconds connect_timeout{5'000};
+  TlsConfig tls;  // off: plaintext
 };
 
 // A topic's settings. -1 in a numeric field means "no limit" for retention when described, and
@@ -106,7 +108,7 @@ struct PartitionOffsetReset {
 
 class Admin {
  public:
-  static Result<std::unique_ptr<Admin>> create(AdminConfig config);
+  static Result<std::unique_ptr<Admin>> create(const AdminConfig& config);
   ~Admin();
 
   Status create_topic(const NewTopicSpec& spec);

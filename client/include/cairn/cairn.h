@@ -9,3 +9,4 @@
 #include "cairn/producer.h"     // IWYU pragma: export
 #include "cairn/record.h"       // IWYU pragma: export
 #include "cairn/status.h"       // IWYU pragma: export
+#include "cairn/tls.h"          // IWYU pragma: export

@@ -42,6 +42,7 @@
 
 #include "cairn/record.h"
 #include "cairn/status.h"
+#include "cairn/tls.h"
 
 namespace cairn::client {
 
@@ -59,7 +60,7 @@ struct ConsumerConfig {
   std::chrono::milliseconds session_timeout{10'000};
   std::chrono::milliseconds heartbeat_interval{1'000};
   std::chrono::milliseconds rebalance_timeout{30'000};
-  std::string assignment_strategy = "range";  // or "roundrobin"
+  std::string assignment_strategy = "range";     // or "roundrobin"
   uint32_t max_partition_fetch_bytes = 4 << 20;  // per partition and fetch
   uint32_t fetch_max_bytes = 16 << 20;
   std::chrono::milliseconds fetch_max_wait{500};
@@ -67,6 +68,7 @@ struct ConsumerConfig {
   size_t max_buffered_bytes = 64 << 20;  // prefetched and not yet returned
   std::chrono::milliseconds request_timeout{30'000};
   std::chrono::milliseconds connect_timeout{5'000};
+  TlsConfig tls;  // off: plaintext
   // A partition the broker refused, or a fetch that failed, waits this long before the next try,
   // doubled per failure in a row up to the max.
   std::chrono::milliseconds retry_backoff{100};
@@ -76,7 +78,7 @@ struct ConsumerConfig {
 // A fetched batch that failed verification, as poll() reported it.
 struct CorruptBatch {
   TopicPartition topic_partition;
-  int64_t offset = 0;       // the first offset not delivered; the partition's position stays here
+  int64_t offset = 0;  // the first offset not delivered; the partition's position stays here
   // Where a seek() skips the bad batch: the offset after it when its extent is known, else
   // offset + 1 (then a fetch from there may meet the same batch and report it again).
   int64_t next_offset = 0;

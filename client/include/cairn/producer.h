@@ -32,6 +32,7 @@
 
 #include "cairn/record.h"
 #include "cairn/status.h"
+#include "cairn/tls.h"
 
 namespace cairn::client {
 
@@ -41,15 +42,15 @@ namespace cairn::client {
 enum class Compression { kNone, kGzip, kSnappy, kLz4, kZstd };
 
 enum class Partitioning {
-  kKeyHash,     // keyed records by key hash; unkeyed ones fill one partition's batch, then the next's
+  kKeyHash,  // keyed records by key hash; unkeyed ones fill one partition's batch, then the next's
   kRoundRobin,  // every record to the next partition in turn, keys or not
 };
 
 struct ProducerConfig {
   std::string broker = "127.0.0.1:9292";
   std::string client_id = "cairn-producer";
-  int16_t acks = -1;        // 0: fire and forget; 1: the partition stored it; -1: all replicas
-  bool idempotent = true;   // needs acks != 0
+  int16_t acks = -1;       // 0: fire and forget; 1: the partition stored it; -1: all replicas
+  bool idempotent = true;  // needs acks != 0
   size_t batch_bytes = 256 * 1024;  // before compression
   Compression compression = Compression::kNone;
   std::chrono::milliseconds linger{5};
@@ -61,6 +62,7 @@ struct ProducerConfig {
   std::chrono::milliseconds retry_backoff_max{1'000};
   std::chrono::milliseconds request_timeout{30'000};
   std::chrono::milliseconds connect_timeout{5'000};
+  TlsConfig tls;  // off: plaintext
   Partitioning partitioning = Partitioning::kKeyHash;
   // Requests in flight per partition, for an idempotent producer (1 otherwise, so that retries
   // cannot reorder records).

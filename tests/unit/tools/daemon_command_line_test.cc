@@ -72,7 +72,8 @@ TEST(DaemonCommandLine, EveryFlagIsAConfigKeyExceptTheOnesThatAreNotSettings) {
   for (const CLI::Option* option : d.command_line.app().get_options()) {
     const std::string& name = option->get_lnames().front();
     bool setting = std::find(keys.begin(), keys.end(), name) != keys.end();
-    bool not_a_setting = name == "help" || name == "config" || name == "print-config" || name == "man-page";
+    bool not_a_setting =
+        name == "help" || name == "config" || name == "print-config" || name == "man-page";
     EXPECT_NE(setting, not_a_setting) << name;
   }
   EXPECT_GE(keys.size(), 25u);
@@ -80,15 +81,18 @@ TEST(DaemonCommandLine, EveryFlagIsAConfigKeyExceptTheOnesThatAreNotSettings) {
 
 TEST(DaemonCommandLine, FlagsWinOverTheFileAndPrintConfigNamesEachValuesSource) {
   Daemon d;
-  auto path = d.file("listen = \"127.0.0.1:7000\"\ndata-dir = \"/srv/cairn\"\nauto-create-topics = true\n");
+  auto path =
+      d.file("listen = \"127.0.0.1:7000\"\ndata-dir = \"/srv/cairn\"\nauto-create-topics = true\n");
   ASSERT_EQ(d.error({"--config", path, "--listen=127.0.0.1:8000", "--partitions", "3"}), "");
   EXPECT_EQ(d.config.port, 8000);
   EXPECT_EQ(d.config.data_dir, "/srv/cairn");
   EXPECT_TRUE(d.config.auto_create_topics);
   std::string printed = d.command_line.effective_config();
   EXPECT_NE(printed.find("\nlisten = \"127.0.0.1:8000\"  # flag\n"), std::string::npos) << printed;
-  EXPECT_NE(printed.find("\ndata-dir = \"/srv/cairn\"  # file " + path + "\n"), std::string::npos) << printed;
-  EXPECT_NE(printed.find("\nauto-create-topics = true  # file " + path + "\n"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("\ndata-dir = \"/srv/cairn\"  # file " + path + "\n"), std::string::npos)
+      << printed;
+  EXPECT_NE(printed.find("\nauto-create-topics = true  # file " + path + "\n"), std::string::npos)
+      << printed;
   EXPECT_NE(printed.find("\npartitions = 3  # flag\n"), std::string::npos) << printed;
   EXPECT_NE(printed.find("\nfsync = \"always\"  # default\n"), std::string::npos) << printed;
   EXPECT_NE(printed.find("\nmax-batch-bytes = 8388608  # default\n"), std::string::npos) << printed;
@@ -96,8 +100,8 @@ TEST(DaemonCommandLine, FlagsWinOverTheFileAndPrintConfigNamesEachValuesSource) 
 
 TEST(DaemonCommandLine, ThePrintedConfigurationReadsBackToTheSameSettings) {
   Daemon first;
-  ASSERT_EQ(first.error({"--listen", "127.0.0.1:7001", "--fsync", "interval:100", "--retention-ms", "60000",
-                         "--auto-create-topics"}),
+  ASSERT_EQ(first.error({"--listen", "127.0.0.1:7001", "--fsync", "interval:100", "--retention-ms",
+                         "60000", "--auto-create-topics"}),
             "");
   Daemon second;
   ASSERT_EQ(second.error({"--config", second.file(first.command_line.effective_config())}), "");
@@ -105,6 +109,30 @@ TEST(DaemonCommandLine, ThePrintedConfigurationReadsBackToTheSameSettings) {
   EXPECT_EQ(second.flags.fsync, "interval:100");
   EXPECT_EQ(second.flags.retention_ms, 60000);
   EXPECT_TRUE(second.config.auto_create_topics);
+}
+
+TEST(DaemonCommandLine, TheTlsSettingsFillTheSecurityConfigFromFlagsOrTheFile) {
+  Daemon d;
+  ASSERT_EQ(d.error({"--config", d.file("tls-cert = \"s.pem\"\ntls-key = \"s.key\"\n"),
+                     "--tls-client-ca", "ca.pem", "--tls-principal-rules", "DEFAULT"}),
+            "");
+  const auto& sec = d.config.security;
+  EXPECT_EQ(sec.tls_cert, std::filesystem::path("s.pem"));
+  EXPECT_EQ(sec.tls_key, std::filesystem::path("s.key"));
+  EXPECT_EQ(sec.tls_client_ca, std::filesystem::path("ca.pem"));
+  EXPECT_EQ(sec.tls_principal_rules, "DEFAULT");
+  EXPECT_TRUE(sec.tls());
+}
+
+TEST(DaemonCommandLine, SecuritySettingsThatDoNotGoTogetherOrAreNotEnforcedYetAreRefused) {
+  EXPECT_EQ(Daemon().error({"--tls-key", "s.key"}), "--tls-cert and --tls-key go together");
+  EXPECT_NE(Daemon().error({"--tls-client-ca", "ca.pem"}), "");
+  EXPECT_NE(Daemon().error({"--tls-principal-rules", "RULE:("}), "");
+  EXPECT_NE(Daemon().error({"--super-users", "User:*"}), "");
+  EXPECT_NE(Daemon().error({"--authorizer", "maybe"}), "");
+  EXPECT_NE(Daemon().error({"--sasl-mechanisms", "SCRAM-SHA-256"}), "");
+  EXPECT_NE(Daemon().error({"--authorizer", "on"}), "");
+  EXPECT_EQ(Daemon().error({"--authorizer", "off", "--sasl-mechanisms", ""}), "");
 }
 
 }  // namespace

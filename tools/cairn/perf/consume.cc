@@ -27,6 +27,7 @@ void consume(const PerfOptions& o, const GlobalOptions& global,
              const std::vector<client::TopicPartition>& tps, Totals& totals) {
   client::ConsumerConfig config;
   config.broker = global.broker;
+  config.tls = global.tls;
   config.client_id = "cairn-perf";
   config.group_id = o.group;
   config.enable_auto_commit = !o.group.empty();

@@ -65,6 +65,7 @@ void run_e2e(const PerfOptions& o, const GlobalOptions& global) {
   std::atomic<int64_t> expected{static_cast<int64_t>(o.rate * o.duration_s)};  // less if stopped
   client::ConsumerConfig cc;
   cc.broker = global.broker;
+  cc.tls = global.tls;
   cc.client_id = "cairn-perf";
   cc.fetch_max_wait = std::chrono::milliseconds(100);
   auto consumer = check(client::Consumer::create(cc), "consumer");
@@ -80,6 +81,7 @@ void run_e2e(const PerfOptions& o, const GlobalOptions& global) {
 
   client::ProducerConfig pc;
   pc.broker = global.broker;
+  pc.tls = global.tls;
   pc.client_id = "cairn-perf";
   pc.linger = std::chrono::milliseconds(0);
   auto producer = check(client::Producer::create(pc), "producer");

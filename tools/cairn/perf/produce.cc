@@ -59,6 +59,7 @@ std::unique_ptr<client::Producer> make_producer(const PerfOptions& o, const Glob
                                                 int16_t acks, int linger) {
   client::ProducerConfig c;
   c.broker = global.broker;
+  c.tls = global.tls;
   c.client_id = "cairn-perf";
   c.acks = acks;
   c.batch_bytes = o.batch_bytes;
