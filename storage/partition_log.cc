@@ -62,9 +62,10 @@ Result<std::unique_ptr<PartitionLog>> PartitionLog::open(IoBackend& io, std::fil
   // needs no free space, so a failed write (a full disk) leaves the old point, which recovery
   // handles: data after a point inside the last segment is verified like any unsealed tail.
   if (Status s = write_recovery_point(io, dir, active.base_offset(), synced); !s.is_ok()) {
-    spdlog::warn("{}: could not write the recovery point ({}); serving the partition with the "
-                 "one on disk",
-                 dir.string(), s.to_string());
+    spdlog::warn(
+        "{}: could not write the recovery point ({}); serving the partition with the "
+        "one on disk",
+        dir.string(), s.to_string());
   } else {
     on_disk = RecoveryPoint{active.base_offset(), synced};
   }
@@ -74,10 +75,11 @@ Result<std::unique_ptr<PartitionLog>> PartitionLog::open(IoBackend& io, std::fil
   log->recovery_point_synced_ = on_disk.synced_bytes.value_or(0);
   log->active_synced_bytes_ = synced;
   log->cleaner_checkpoint_ = read_cleaner_checkpoint(io, log->dir_);
-  auto producers = recover_producer_state(io, log->dir_, log->segments_,
-                                          log->config_.max_producers, log->config_.clock());
+  auto producers = recover_producer_state(io, log->dir_, log->segments_, log->config_.max_producers,
+                                          log->config_.clock());
   if (!producers) return producers.error();
   log->producers_ = std::move(*producers);
+  CAIRN_RETURN_IF_ERROR(log->load_leader_epochs());
   return log;
 }
 
@@ -117,9 +119,8 @@ bool PartitionLog::idle() const {
 }
 
 void PartitionLog::fail_later(AppendCallback done, Status status) {
-  boost::asio::post(io_.context(), [done = std::move(done), status = std::move(status)] {
-    done(status);
-  });
+  boost::asio::post(io_.context(),
+                    [done = std::move(done), status = std::move(status)] { done(status); });
 }
 
 void PartitionLog::append(std::span<std::byte> batch, AppendCallback done) {
@@ -139,8 +140,8 @@ void PartitionLog::append(std::span<std::byte> batch, AppendCallback done) {
     return fail_later(std::move(done),
                       Status::corruption("batch length field does not match the bytes sent"));
   }
-  if (Status s = view->validate_records(
-          protocol::batch::max_decompressed_bytes(config_.max_batch_bytes));
+  if (Status s =
+          view->validate_records(protocol::batch::max_decompressed_bytes(config_.max_batch_bytes));
       !s.is_ok()) {
     return fail_later(std::move(done), s);
   }
@@ -172,6 +173,17 @@ void PartitionLog::maybe_write() {
     maybe_finish_flush();
     return;  // every queued batch was a duplicate or refused
   }
+  if (epochs_on_disk_) {
+    // A newer epoch is on disk before any batch of it, so the checkpoint never lags the log.
+    LeaderEpochCache on_disk = std::move(*epochs_on_disk_);
+    epochs_on_disk_.reset();
+    if (Status s = write_leader_epoch_checkpoint(io_, dir_, epochs_); !s.is_ok()) {
+      epochs_ = std::move(on_disk);
+      spdlog::error("{}: writing the leader epoch checkpoint: {}", dir_.string(), s.to_string());
+      for (Pending& p : group->items) fail_later(std::move(p.done), s);
+      return maybe_write();
+    }
+  }
   writing_ = true;
   bool sync = config_.durability.kind == DurabilityPolicy::Kind::kAlways;
   io_.async_write(*group->segment->log(), group->position, std::move(group->buffers), sync,
@@ -190,8 +202,8 @@ std::shared_ptr<PartitionLog::Group> PartitionLog::take_group() {
   auto group = std::make_shared<Group>();
   group->segment = segments_.back();
   group->position = FilePosition(group->segment->size_bytes());
-  uint64_t room = group->segment->empty() ? UINT64_MAX
-                                          : config_.segment_bytes - group->segment->size_bytes();
+  uint64_t room =
+      group->segment->empty() ? UINT64_MAX : config_.segment_bytes - group->segment->size_bytes();
   uint64_t bytes = 0;
   Offset next = group->segment->next_offset();
   ProducerState::GroupCheck idempotence(producers_);
@@ -201,6 +213,19 @@ std::shared_ptr<PartitionLog::Group> PartitionLog::take_group() {
         (bytes + p.batch.size() > room || bytes + p.batch.size() > kMaxGroupBytes)) {
       break;
     }
+    if (p.replica) {
+      if (Status s = take_replica_batch(p, next); !s.is_ok()) {
+        fail_later(std::move(p.done), std::move(s));
+        queue_.pop_front();
+        continue;
+      }
+      next = p.header.next_offset();
+      bytes += p.batch.size();
+      group->buffers.push_back(p.batch);
+      group->items.push_back(std::move(p));
+      queue_.pop_front();
+      continue;
+    }
     if (p.header.producer_id >= 0) {
       auto check = idempotence.check(p.header);
       if (check.verdict != ProducerState::Verdict::kAppend) {
@@ -209,9 +234,9 @@ std::shared_ptr<PartitionLog::Group> PartitionLog::take_group() {
         continue;
       }
     }
-    protocol::assign_offsets(p.batch, next, config_.leader_epoch);
+    protocol::assign_offsets(p.batch, next, leader_epoch_);
     p.header.base_offset = next;
-    p.header.leader_epoch = config_.leader_epoch;
+    p.header.leader_epoch = leader_epoch_;
     next = p.header.next_offset();
     bytes += p.batch.size();
     group->buffers.push_back(p.batch);
@@ -235,8 +260,7 @@ void PartitionLog::answer_unwritten(AppendCallback done, const ProducerState::Ch
       return fail_later(std::move(done), Status::fenced(check.why));
     case ProducerState::Verdict::kInFlight:
       return fail_later(std::move(done), Status::unavailable(check.why));
-    case ProducerState::Verdict::kAppend:
-      return;
+    case ProducerState::Verdict::kAppend: return;
   }
 }
 
@@ -371,10 +395,9 @@ Result<LogSlice> PartitionLog::read(Offset from, uint32_t max_bytes) const {
                                 high_watermark().to_string());
   }
   if (from == high_watermark()) return LogSlice{nullptr, FilePosition(0), 0, from, from};
-  auto it = std::upper_bound(segments_.begin(), segments_.end(), from,
-                             [](Offset o, const std::shared_ptr<Segment>& s) {
-                               return o < s->base_offset();
-                             });
+  auto it = std::upper_bound(
+      segments_.begin(), segments_.end(), from,
+      [](Offset o, const std::shared_ptr<Segment>& s) { return o < s->base_offset(); });
   return (*std::prev(it))->read(from, max_bytes);
 }
 
