@@ -97,7 +97,8 @@ PartitionLog::PartitionLog(IoBackend& io, std::filesystem::path dir, PartitionCo
   }
 }
 
-PartitionLog::~PartitionLog() {
+// Only an allocation failure could throw here, and then terminating is all that is left.
+PartitionLog::~PartitionLog() {  // NOLINT(bugprone-exception-escape)
   *alive_ = false;
   if (sync_timer_) sync_timer_->timer.cancel();
   Status gone = Status::unavailable("partition " + dir_.string() + " closed");
@@ -187,14 +188,14 @@ void PartitionLog::maybe_write() {
   writing_ = true;
   bool sync = config_.durability.kind == DurabilityPolicy::Kind::kAlways;
   io_.async_write(*group->segment->log(), group->position, std::move(group->buffers), sync,
-                  [this, alive = std::weak_ptr<bool>(alive_), group](WriteOutcome outcome) {
+                  [this, alive = std::weak_ptr<bool>(alive_), group](const WriteOutcome& outcome) {
                     if (alive.expired()) {
                       for (Pending& p : group->items) {
                         p.done(Status::unavailable("partition closed during the write"));
                       }
                       return;
                     }
-                    on_write_done(group, std::move(outcome));
+                    on_write_done(group, outcome);
                   });
 }
 
@@ -264,7 +265,7 @@ void PartitionLog::answer_unwritten(AppendCallback done, const ProducerState::Ch
   }
 }
 
-void PartitionLog::on_write_done(std::shared_ptr<Group> group, WriteOutcome outcome) {
+void PartitionLog::on_write_done(const std::shared_ptr<Group>& group, const WriteOutcome& outcome) {
   writing_ = false;
   Segment& segment = *group->segment;
   Status failure;

@@ -69,7 +69,7 @@ class PartitionLog {
                                                     PartitionConfig config);
   // Appends still in flight complete with kUnavailable; call flush() then close() first for a
   // clean stop.
-  ~PartitionLog();
+  ~PartitionLog();  // NOLINT(bugprone-exception-escape): see the definition
   PartitionLog(const PartitionLog&) = delete;
   PartitionLog& operator=(const PartitionLog&) = delete;
 
@@ -200,7 +200,7 @@ class PartitionLog {
   Status load_leader_epochs();
   // After truncate_to() cut the files: the same in-memory state open() builds.
   Status reload_segments();
-  void on_write_done(std::shared_ptr<Group> group, WriteOutcome outcome);
+  void on_write_done(const std::shared_ptr<Group>& group, const WriteOutcome& outcome);
   void fence(Status why);
   void fail_queue(const Status& status);
   bool should_roll(uint64_t next_batch_bytes) const;

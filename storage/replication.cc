@@ -96,7 +96,7 @@ Status PartitionLog::load_leader_epochs() {
         if (!changed) return changed.error().with_context(segment->log_path().string());
         continue;
       }
-      for (auto item = std::move(first); item; item = scanner.next()) {
+      for (auto item = first; item; item = scanner.next()) {
         auto changed = epochs_.assign(item->header.leader_epoch, item->header.base_offset);
         if (!changed) return changed.error().with_context(segment->log_path().string());
       }
@@ -153,7 +153,7 @@ Result<Offset> PartitionLog::truncate_to(Offset offset) {
     CAIRN_RETURN_IF_ERROR(write_leader_epoch_checkpoint(io_, dir_, epochs));
   }
   epochs_ = std::move(epochs);
-  auto fail = [this](Status s) {
+  auto fail = [this](const Status& s) {
     fence(s.with_context("truncating the log; the partition refuses writes until it is reopened"));
     return write_status_;
   };
@@ -180,7 +180,7 @@ Result<Offset> PartitionLog::truncate_to(Offset offset) {
     if (s.is_ok()) cleaner_checkpoint_ = new_end;
   }
   if (s.is_ok()) s = reload_segments();
-  if (!s.is_ok()) return fail(std::move(s));
+  if (!s.is_ok()) return fail(s);
   if (listener_) listener_(high_watermark());
   return high_watermark();
 }

@@ -6,7 +6,8 @@
 
 #include "storage/leader_epoch_cache.h"
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+// libFuzzer calls the entry point by this name.
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {  // NOLINT
   std::span<const std::byte> bytes(reinterpret_cast<const std::byte*>(data), size);
   auto cache = cairn::storage::LeaderEpochCache::decode(bytes);
   if (!cache) return 0;

@@ -401,7 +401,7 @@ TEST(FormatSpec, ATopicConfWithoutPartitionsOrWithABadLineIsRefused) {
 }
 
 TEST(FormatSpec, ATopicConfValueOutOfRangeIsRefused) {
-  auto with = [](std::string line) { return TopicConfig::decode("partitions=1\n" + line + "\n"); };
+  auto with = [](const std::string& line) { return TopicConfig::decode("partitions=1\n" + line + "\n"); };
   ASSERT_TRUE(with("segment.bytes=69"));
   ASSERT_TRUE(with("segment.bytes=2147483648"));
   ASSERT_TRUE(with("durability=interval:86400000"));
