@@ -86,4 +86,20 @@ inline constexpr uint32_t kCleanerCheckpointVersion = 1;
 inline constexpr size_t kCleanerCheckpointOffsetAt = 8;
 inline constexpr size_t kCleanerCheckpointSize = 24;
 
+// leader-epoch-checkpoint (FORMAT.md, "Leader epochs"): magic "CLE1", u32 version, u32 count,
+// count entries of i32 epoch and i64 start offset, then u64 XXH3-64 of everything before it.
+inline constexpr std::string_view kLeaderEpochFile = "leader-epoch-checkpoint";
+inline constexpr uint32_t kLeaderEpochMagic = 0x31454c43;  // "CLE1" read as little-endian
+inline constexpr uint32_t kLeaderEpochVersion = 1;
+inline constexpr size_t kLeaderEpochMagicAt = 0;
+inline constexpr size_t kLeaderEpochVersionAt = 4;
+inline constexpr size_t kLeaderEpochCountAt = 8;
+inline constexpr size_t kLeaderEpochEntriesAt = 12;
+inline constexpr size_t kLeaderEpochEntryEpochAt = 0;
+inline constexpr size_t kLeaderEpochEntryOffsetAt = 4;
+inline constexpr size_t kLeaderEpochEntrySize = 12;
+// More entries than any partition's history of leader changes could hold: a larger count is
+// damage, refused before anything is allocated.
+inline constexpr uint32_t kLeaderEpochMaxEntries = 1u << 20;
+
 }  // namespace cairn::storage::format

@@ -79,6 +79,7 @@ Result<std::unique_ptr<PartitionLog>> PartitionLog::open(IoBackend& io, std::fil
                                           log->config_.clock());
   if (!producers) return producers.error();
   log->producers_ = std::move(*producers);
+  CAIRN_RETURN_IF_ERROR(log->load_leader_epochs());
   return log;
 }
 
@@ -96,7 +97,8 @@ PartitionLog::PartitionLog(IoBackend& io, std::filesystem::path dir, PartitionCo
   }
 }
 
-PartitionLog::~PartitionLog() {
+// Only an allocation failure could throw here, and then terminating is all that is left.
+PartitionLog::~PartitionLog() {  // NOLINT(bugprone-exception-escape)
   *alive_ = false;
   if (sync_timer_) sync_timer_->timer.cancel();
   Status gone = Status::unavailable("partition " + dir_.string() + " closed");
@@ -189,13 +191,24 @@ void PartitionLog::maybe_write() {
     maybe_finish_flush();
     return;  // every queued batch was a duplicate or refused
   }
+  if (epochs_on_disk_) {
+    // A newer epoch is on disk before any batch of it, so the checkpoint never lags the log.
+    LeaderEpochCache on_disk = std::move(*epochs_on_disk_);
+    epochs_on_disk_.reset();
+    if (Status s = write_leader_epoch_checkpoint(io_, dir_, epochs_); !s.is_ok()) {
+      epochs_ = std::move(on_disk);
+      spdlog::error("{}: writing the leader epoch checkpoint: {}", dir_.string(), s.to_string());
+      for (Pending& p : group->items) fail_later(std::move(p.done), s);
+      return maybe_write();
+    }
+  }
   writing_ = true;
   bool sync = config_.durability.kind == DurabilityPolicy::Kind::kAlways;
   auto started = observer_ && sync ? std::chrono::steady_clock::now()
                                    : std::chrono::steady_clock::time_point{};
   io_.async_write(
       *group->segment->log(), group->position, std::move(group->buffers), sync,
-      [this, alive = std::weak_ptr<bool>(alive_), group, started](WriteOutcome outcome) {
+      [this, alive = std::weak_ptr<bool>(alive_), group, started](const WriteOutcome& outcome) {
         if (alive.expired()) {
           for (Pending& p : group->items) {
             p.done(Status::unavailable("partition closed during the write"));
@@ -206,7 +219,7 @@ void PartitionLog::maybe_write() {
           observer_->on_group_synced(group->items.size(),
                                      std::chrono::steady_clock::now() - started);
         }
-        on_write_done(group, std::move(outcome));
+        on_write_done(group, outcome);
       });
 }
 
@@ -228,6 +241,19 @@ std::shared_ptr<PartitionLog::Group> PartitionLog::take_group() {
         (bytes + p.batch.size() > room || bytes + p.batch.size() > kMaxGroupBytes)) {
       break;
     }
+    if (p.replica) {
+      if (Status s = take_replica_batch(p, next); !s.is_ok()) {
+        fail_later(std::move(p.done), std::move(s));
+        queue_.pop_front();
+        continue;
+      }
+      next = p.header.next_offset();
+      bytes += p.batch.size();
+      group->buffers.push_back(p.batch);
+      group->items.push_back(std::move(p));
+      queue_.pop_front();
+      continue;
+    }
     if (p.header.producer_id >= 0) {
       auto check = idempotence.check(p.header);
       if (check.verdict != ProducerState::Verdict::kAppend) {
@@ -236,9 +262,9 @@ std::shared_ptr<PartitionLog::Group> PartitionLog::take_group() {
         continue;
       }
     }
-    protocol::assign_offsets(p.batch, next, config_.leader_epoch);
+    protocol::assign_offsets(p.batch, next, leader_epoch_);
     p.header.base_offset = next;
-    p.header.leader_epoch = config_.leader_epoch;
+    p.header.leader_epoch = leader_epoch_;
     next = p.header.next_offset();
     bytes += p.batch.size();
     group->buffers.push_back(p.batch);
@@ -266,7 +292,7 @@ void PartitionLog::answer_unwritten(AppendCallback done, const ProducerState::Ch
   }
 }
 
-void PartitionLog::on_write_done(std::shared_ptr<Group> group, WriteOutcome outcome) {
+void PartitionLog::on_write_done(const std::shared_ptr<Group>& group, const WriteOutcome& outcome) {
   writing_ = false;
   Segment& segment = *group->segment;
   Status failure;

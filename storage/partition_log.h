@@ -20,9 +20,14 @@
 // partition keeps taking appends. A failed fdatasync is never retried: the partition refuses
 // every later append until it is reopened, and write_status() says why.
 //
-// The class is defined in four files: partition_log.cc (open, append, group commit, read,
-// flush, close), sealing.cc (syncing, rolling, sealing and the recovery point), retention.cc and
-// cleaning.cc (compaction passes).
+// Replication (replication.cc): a follower appends the leader's stored batches as they are, at
+// the leader's offsets (append_replica()); a leader stamps its epoch on what it appends; every
+// epoch's first offset is recorded in the leader epoch checkpoint (FORMAT.md, "Leader epochs"),
+// and truncate_to() cuts a divergent tail off, crash-safely.
+//
+// The class is defined in five files: partition_log.cc (open, append, group commit, read,
+// flush, close), sealing.cc (syncing, rolling, sealing and the recovery point), retention.cc,
+// cleaning.cc (compaction passes) and replication.cc.
 
 #include <chrono>
 #include <deque>
@@ -39,6 +44,7 @@
 #include "storage/compaction_job.h"
 #include "storage/flush_observer.h"
 #include "storage/io/io_backend.h"
+#include "storage/leader_epoch_cache.h"
 #include "storage/partition_config.h"
 #include "storage/producer_state.h"
 #include "storage/recovery.h"
@@ -64,7 +70,7 @@ class PartitionLog {
                                                     PartitionConfig config);
   // Appends still in flight complete with kUnavailable; call flush() then close() first for a
   // clean stop.
-  ~PartitionLog();
+  ~PartitionLog();  // NOLINT(bugprone-exception-escape): see the definition
   PartitionLog(const PartitionLog&) = delete;
   PartitionLog& operator=(const PartitionLog&) = delete;
 
@@ -72,6 +78,33 @@ class PartitionLog {
   // leader epoch and header checksum into `batch`, which must stay valid and unchanged until
   // `done` runs (the callback may own it). `done` always runs later, on the core's thread.
   void append(std::span<std::byte> batch, AppendCallback done);
+
+  // Appends one batch as the leader stored it (a replica's copy): the bytes are written as they
+  // are, base offset and leader epoch included, so the copy is byte for byte the leader's. The
+  // batch must pass every stored-batch check, start exactly at the log end when its turn comes
+  // (else kOutOfOrder) and carry an epoch no older than the latest (else kInvalidArgument); a
+  // newer epoch is recorded in the checkpoint before the batch is written. Idempotent producers'
+  // state is recorded as for any append, never judged. Same lifetime rules as append().
+  void append_replica(std::span<std::byte> batch, AppendCallback done);
+
+  // The epoch this log stamps on what it appends as leader.
+  int32_t leader_epoch() const { return leader_epoch_; }
+  // Makes `epoch` (no older than the latest recorded) the one stamped on later appends and
+  // records that it starts at the log end, durably. kUnavailable while appends are queued or
+  // being written; kInvalidArgument for an older epoch.
+  Status set_leader_epoch(int32_t epoch);
+  const LeaderEpochCache& leader_epochs() const { return epochs_; }
+  // Where `epoch` ended in this log (LeaderEpochCache::end_offset_for at the log end).
+  EpochEnd end_offset_for_epoch(int32_t epoch) const {
+    return epochs_.end_offset_for(epoch, high_watermark());
+  }
+  // Cuts the log back so that it ends at the start of the batch holding `offset` (at `offset`
+  // when a batch starts there) and returns the new log end; nothing when `offset` is at or past
+  // the log end. Crash-safe: a crash part way leaves a valid prefix of the old log, at least as
+  // long as the new one, and truncating again finishes the job. kOutOfRange before the log
+  // start, kUnavailable unless idle() and no compaction pass is under way. A failure that
+  // leaves the files in doubt fences the partition (write_status()) until it is reopened.
+  Result<Offset> truncate_to(Offset offset);
 
   // Whole batches from the one holding `from`, up to about `max_bytes` (at least one batch),
   // within one segment. An empty slice when `from` is the high watermark; kOutOfRange before
@@ -153,6 +186,7 @@ class PartitionLog {
     protocol::BatchHeader header;
     AppendCallback done;
     std::chrono::steady_clock::time_point taken_at;  // when append() took it (observed logs)
+    bool replica = false;  // stored as it is, at its own offsets (append_replica())
   };
   struct Group;  // the batches of one write
   struct Timer;
@@ -168,7 +202,15 @@ class PartitionLog {
   // answered (answer_unwritten()) and left out.
   std::shared_ptr<Group> take_group();
   void answer_unwritten(AppendCallback done, const ProducerState::Check& check);
-  void on_write_done(std::shared_ptr<Group> group, WriteOutcome outcome);
+  // Checks a replica's batch against the log end `next` and the recorded epochs; records a
+  // newer epoch (written to the checkpoint before the group). The error to answer it with.
+  Status take_replica_batch(const Pending& p, Offset next);
+  // The epochs of a freshly opened log: the checkpoint, reconciled with the log (rebuilt from
+  // the batch headers when it is missing, damaged or behind the log), and this log's epoch.
+  Status load_leader_epochs();
+  // After truncate_to() cut the files: the same in-memory state open() builds.
+  Status reload_segments();
+  void on_write_done(const std::shared_ptr<Group>& group, const WriteOutcome& outcome);
   void fence(Status why);
   void fail_queue(const Status& status);
   bool should_roll(uint64_t next_batch_bytes) const;
@@ -230,6 +272,12 @@ class PartitionLog {
   std::shared_ptr<CompactionJob> compaction_;  // the pass under way
   bool compaction_step_running_ = false;
   Offset cleaner_checkpoint_;
+
+  LeaderEpochCache epochs_;
+  int32_t leader_epoch_ = 0;
+  // Set when take_group() recorded an epoch the checkpoint does not hold yet: the epochs as on
+  // disk, restored when writing the checkpoint fails.
+  std::optional<LeaderEpochCache> epochs_on_disk_;
 
   std::vector<SyncCallback> flush_waiters_;
   std::function<void(Offset)> listener_;

@@ -47,9 +47,7 @@ class FaultBackend::MemFile final : public File {
   std::filesystem::path path_;
 };
 
-FaultBackend::FaultBackend(boost::asio::io_context& context) : context_(context) {
-  dirs_["/"];
-}
+FaultBackend::FaultBackend(boost::asio::io_context& context) : context_(context) { dirs_["/"]; }
 
 FaultBackend::Dir* FaultBackend::dir(const std::filesystem::path& path) {
   auto it = dirs_.find(norm(path));
@@ -108,6 +106,10 @@ std::optional<Status> FaultBackend::take_write_failure(const std::filesystem::pa
 
 std::optional<Status> FaultBackend::take_sync_failure(const std::filesystem::path& path) {
   if (sync_failures_ <= 0) return std::nullopt;
+  if (sync_skips_ > 0) {
+    --sync_skips_;
+    return std::nullopt;
+  }
   --sync_failures_;
   return Status::from_errno(sync_err_, "fdatasync " + path.string());
 }
@@ -312,8 +314,8 @@ void FaultBackend::crash() {
       continue;
     }
     auto parent = dirs_.find(it->first.parent_path());
-    bool reachable = parent != dirs_.end() &&
-                     parent->second.entries.count(it->first.filename().string()) > 0;
+    bool reachable =
+        parent != dirs_.end() && parent->second.entries.count(it->first.filename().string()) > 0;
     it = reachable ? std::next(it) : dirs_.erase(it);
   }
 }

@@ -40,8 +40,7 @@ class FaultBackend final : public storage::IoBackend {
   Status create_directory(const std::filesystem::path& path) override;
   Status sync_directory(const std::filesystem::path& path) override;
   Status remove_file(const std::filesystem::path& path) override;
-  Status rename_file(const std::filesystem::path& from,
-                     const std::filesystem::path& to) override;
+  Status rename_file(const std::filesystem::path& from, const std::filesystem::path& to) override;
   Status remove_directory(const std::filesystem::path& path) override;
   Result<std::vector<std::string>> list_directory(const std::filesystem::path& path) override;
   void async_write(storage::File& file, storage::FilePosition pos,
@@ -55,8 +54,11 @@ class FaultBackend final : public storage::IoBackend {
   void fail_writes(int err, int count = 1, std::string name_suffix = {}) {
     write_err_ = err, write_failures_ = count, write_failure_suffix_ = std::move(name_suffix);
   }
-  // The next `count` syncs fail with `err`; the data stays unsynced.
-  void fail_syncs(int err, int count = 1) { sync_err_ = err, sync_failures_ = count; }
+  // After `skip` more syncs succeed, the next `count` syncs fail with `err`; the data stays
+  // unsynced.
+  void fail_syncs(int err, int count = 1, int skip = 0) {
+    sync_err_ = err, sync_failures_ = count, sync_skips_ = skip;
+  }
   // The disk holds at most `bytes` of file data in all; nullopt removes the limit.
   void set_capacity(std::optional<uint64_t> bytes) { capacity_ = bytes; }
   uint64_t used_bytes() const;
@@ -122,7 +124,7 @@ class FaultBackend final : public storage::IoBackend {
   bool hold_syncs_ = false;
   bool hold_runs_ = false;
   std::vector<std::function<void()>> deferred_;
-  int sync_err_ = 0, sync_failures_ = 0;
+  int sync_err_ = 0, sync_failures_ = 0, sync_skips_ = 0;
   int syncs_ = 0;
 };
 

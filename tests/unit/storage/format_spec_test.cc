@@ -11,11 +11,16 @@
 
 #include "protocol/record_batch_builder.h"
 #include "storage/format.h"
+#include "storage/leader_epoch_cache.h"
 #include "storage/producer_state.h"
 #include "storage/recovery.h"
 #include "storage/time_index.h"
 #include "storage/topic_store.h"
 #include "tests/unit/storage/partition_fixture.h"
+
+// The byte tables below are laid out as the spec's tables, one field per line with its comment;
+// clang-format would pack them.
+// clang-format off
 
 namespace cairn::storage {
 namespace {
@@ -122,6 +127,38 @@ TEST(FormatSpec, ATimeIndexFileDecodesAsTheSpecSays) {
   EXPECT_FALSE(TimeIndex::decode(Offset(100), decreasing, 6)) << "T must never decrease";
   EXPECT_FALSE(TimeIndex::decode(Offset(100), bytes, 5)) << "O past the segment's end";
   EXPECT_FALSE(TimeIndex::decode(Offset(100), std::span(bytes).first(23), 6)) << "ragged";
+}
+
+// --- leader-epoch-checkpoint --------------------------------------------------------------------
+
+// Epoch 0 from offset 0, epoch 3 from offset 4096.
+const Golden kLeaderEpochCheckpoint = with_checksum({
+    0x43, 0x4c, 0x45, 0x31,        // magic 0x31454c43 ("CLE1")
+    1, 0, 0, 0,                    // version 1
+    2, 0, 0, 0,                    // entry count 2
+    0, 0, 0, 0,                    // epoch 0
+    0, 0, 0, 0, 0, 0, 0, 0,        // start offset 0
+    3, 0, 0, 0,                    // epoch 3
+    0x00, 0x10, 0, 0, 0, 0, 0, 0,  // start offset 4096
+});                                // XXH3-64 of bytes [0, 36)
+
+TEST(FormatSpec, ALeaderEpochCheckpointIsWrittenAsTheSpecsTable) {
+  boost::asio::io_context ctx;
+  testing::FaultBackend io(ctx);
+  ASSERT_TRUE(io.create_directory("/p").is_ok());
+  LeaderEpochCache cache;
+  ASSERT_TRUE(cache.assign(0, Offset(0)));
+  ASSERT_TRUE(cache.assign(3, Offset(4096)));
+  ASSERT_TRUE(write_leader_epoch_checkpoint(io, "/p", cache).is_ok());
+  expect_same(file_bytes(io, "/p/leader-epoch-checkpoint"), kLeaderEpochCheckpoint);
+}
+
+TEST(FormatSpec, ALeaderEpochCheckpointReadsAsTheSpecSays) {
+  auto cache = LeaderEpochCache::decode(to_bytes(kLeaderEpochCheckpoint));
+  ASSERT_TRUE(cache) << cache.error().to_string();
+  ASSERT_EQ(cache->entries().size(), 2u);
+  EXPECT_EQ(cache->entries()[1], (EpochEntry{3, Offset(4096)}));
+  EXPECT_EQ(cache->end_offset_for(0, Offset(5000)), (EpochEnd{0, Offset(4096)}));
 }
 
 // --- recovery-point -----------------------------------------------------------------------------
@@ -364,7 +401,7 @@ TEST(FormatSpec, ATopicConfWithoutPartitionsOrWithABadLineIsRefused) {
 }
 
 TEST(FormatSpec, ATopicConfValueOutOfRangeIsRefused) {
-  auto with = [](std::string line) { return TopicConfig::decode("partitions=1\n" + line + "\n"); };
+  auto with = [](const std::string& line) { return TopicConfig::decode("partitions=1\n" + line + "\n"); };
   ASSERT_TRUE(with("segment.bytes=69"));
   ASSERT_TRUE(with("segment.bytes=2147483648"));
   ASSERT_TRUE(with("durability=interval:86400000"));
@@ -418,3 +455,5 @@ TEST(FormatSpec, AlteringATopicRewritesItsTopicConf) {
 
 }  // namespace
 }  // namespace cairn::storage
+
+// clang-format on
