@@ -31,7 +31,7 @@ void PartitionLog::append_replica(std::span<std::byte> batch, AppendCallback don
     return fail_later(std::move(done),
                       Status::corruption("batch length field does not match the bytes sent"));
   }
-  queue_.push_back(Pending{batch, view->header(), std::move(done), /*replica=*/true});
+  queue_.push_back(Pending{batch, view->header(), std::move(done), {}, /*replica=*/true});
   maybe_write();
 }
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace cairn::broker::http {
 namespace {
@@ -26,9 +27,9 @@ TEST(JsonReaderTest, AnObjectWithNestedValuesParsesWithItsFieldsInOrder) {
 }
 
 TEST(JsonReaderTest, MalformedDocumentsAreRefused) {
-  for (std::string text :
-       {"", "{", "{\"a\":1,}", "[1 2]", "{\"a\" 1}", "01x", "\"\\x\"", "\"\\ud800\"",
-        "\"tab\there\"", "{} {}", "nul", "1e", "-", std::string(100, '[')}) {
+  for (const std::string& text : std::vector<std::string>{
+           "", "{", "{\"a\":1,}", "[1 2]", "{\"a\" 1}", "01x", "\"\\x\"", "\"\\ud800\"",
+           "\"tab\there\"", "{} {}", "nul", "1e", "-", std::string(100, '[')}) {
     EXPECT_FALSE(parse_json(text)) << text;
   }
 }
