@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "broker/cairn/front_end.h"
+#include "broker/kafka/front_end.h"
 #include "broker/group/coordinator.h"
 #include "broker/group/group_host.h"
 #include "broker/group/offset_log.h"
@@ -27,6 +28,7 @@ Broker::~Broker() {
   for (auto& s : services_.shards_) s->join();
   // Objects bound to a shard's io_context go before the shards.
   server_.reset();
+  kafka_server_.reset();
   services_.admin_mutex_.reset();
   services_.coordinators_.clear();
   services_.shards_.clear();
@@ -34,6 +36,8 @@ Broker::~Broker() {
 }
 
 uint16_t Broker::port() const { return server_ ? server_->port() : 0; }
+
+uint16_t Broker::kafka_port() const { return kafka_server_ ? kafka_server_->port() : 0; }
 
 Status Broker::lock_data_dir() {
   const std::filesystem::path& data_dir = services_.config().data_dir;
@@ -124,8 +128,8 @@ Status Broker::start() {
     topics->emplace(offsets_topic, c);
   }
   s.offsets_partitions_ = topics->at(offsets_topic).partitions;
-  s.producer_ids_ = std::make_unique<ProducerIds>(s.shards_[0]->io(),
-                                                  config.data_dir / "producer-ids");
+  s.producer_ids_ =
+      std::make_unique<ProducerIds>(s.shards_[0]->io(), config.data_dir / "producer-ids");
   CAIRN_RETURN_IF_ERROR(s.producer_ids_->load());
   // Idempotent batches must carry an id InitProducerId handed out: a made-up one would make each
   // partition remember another producer.
@@ -147,19 +151,32 @@ Status Broker::start() {
   server_ = std::make_unique<Server>(s, *cairn_front_end_, config.host, config.port, connections_);
   CAIRN_RETURN_IF_ERROR(server_->listen());
   cairn_front_end_->set_port(server_->port());
+  if (config.kafka.enabled) {
+    const KafkaListenerConfig& k = config.kafka;
+    kafka_front_end_ = std::make_unique<KafkaFrontEnd>(
+        *operations_, k.advertised_host.empty() ? k.host : k.advertised_host, k.advertised_port);
+    kafka_server_ = std::make_unique<Server>(s, *kafka_front_end_, k.host, k.port, connections_);
+    CAIRN_RETURN_IF_ERROR(kafka_server_->listen());
+    kafka_front_end_->set_bound_port(kafka_server_->port());
+  }
   for (auto& shard : s.shards_) shard->start_retention_timer(config.retention_check_interval);
   for (auto& shard : s.shards_) shard->start();
   server_->start();
+  if (kafka_server_) {
+    kafka_server_->start();
+    spdlog::info("kafka listener on {}:{}", config.kafka.host, kafka_server_->port());
+  }
   size_t partitions = 0, user_topics = 0;
   for (const auto& [name, c] : *topics) {
     if (name.starts_with("__")) continue;
     ++user_topics;
     partitions += static_cast<size_t>(c.partitions);
   }
-  spdlog::info("cairnd serving on {}:{} with data in {}: {} topics, {} partitions, {} threads, "
-               "I/O backend {}",
-               config.host, port(), config.data_dir.string(), user_topics, partitions,
-               s.shards_.size(), s.shards_[0]->io().name());
+  spdlog::info(
+      "cairnd serving on {}:{} with data in {}: {} topics, {} partitions, {} threads, "
+      "I/O backend {}",
+      config.host, port(), config.data_dir.string(), user_topics, partitions, s.shards_.size(),
+      s.shards_[0]->io().name());
   return Status::ok();
 }
 
@@ -228,6 +245,7 @@ awaitable<void> Broker::shutdown() {
   spdlog::info("stopping: no new connections; answering requests already read");
   services_.shutting_down_ = true;
   server_->stop_accepting();
+  if (kafka_server_) kafka_server_->stop_accepting();
   std::vector<std::pair<asio::any_io_executor, awaitable<int>>> tasks;
   for (auto& s : services_.shards_) tasks.emplace_back(s->executor(), drain_shard(services_, *s));
   auto failures = co_await gather(std::move(tasks));
@@ -237,9 +255,10 @@ awaitable<void> Broker::shutdown() {
   if (total == 0) {
     spdlog::info("stopped: partitions flushed and closed");
   } else {
-    spdlog::error("stopped, but {} partitions could not be flushed and closed cleanly (above); "
-                  "the next start recovers them from their logs",
-                  total);
+    spdlog::error(
+        "stopped, but {} partitions could not be flushed and closed cleanly (above); "
+        "the next start recovers them from their logs",
+        total);
   }
   for (auto& s : services_.shards_) s->stop();
 }

@@ -2,9 +2,9 @@
 
 // Broker: the daemon as a whole. It owns the services every request reaches (services.h: the
 // shards, one per core, the topics, groups and producer ids), the operations over them
-// (ops/operations.h), the Cairn front end and its listener, and runs startup (lock the data
-// directory, load topics, recover partitions on their shards, listen) and a graceful stop (stop
-// accepting, answer what was read, flush and close every partition). Nothing below includes
+// (ops/operations.h), the Cairn and Kafka front ends and their listeners, and runs startup (lock
+// the data directory, load topics, recover partitions on their shards, listen) and a graceful stop
+// (stop accepting, answer what was read, flush and close every partition). Nothing below includes
 // this header: front ends get the operations, listeners and operations get the services.
 // Thread-safe entry points: start(), request_stop(), wait().
 
@@ -20,6 +20,7 @@
 namespace cairn::broker {
 
 class CairnFrontEnd;
+class KafkaFrontEnd;
 class ConnectionLimiter;
 class Operations;
 class Server;
@@ -45,6 +46,8 @@ class Broker {
   const BrokerConfig& config() const { return services_.config(); }
   // The Cairn listener's port (after start()).
   uint16_t port() const;
+  // The Kafka listener's port (after start()); 0 when it is off.
+  uint16_t kafka_port() const;
   BrokerServices& services() { return services_; }
   // What the front ends call (after start()).
   Operations& operations() { return *operations_; }
@@ -59,6 +62,8 @@ class Broker {
   std::unique_ptr<CairnFrontEnd> cairn_front_end_;
   std::shared_ptr<ConnectionLimiter> connections_;
   std::unique_ptr<Server> server_;
+  std::unique_ptr<KafkaFrontEnd> kafka_front_end_;
+  std::unique_ptr<Server> kafka_server_;
   std::atomic<bool> stop_requested_{false};
   std::atomic<int> stop_failures_{0};
   int lock_fd_ = -1;

@@ -14,25 +14,40 @@
 namespace cairn::broker {
 
 struct Limits {
-  uint32_t max_frame_bytes = 16u << 20;        // --max-frame-bytes: larger frames close the connection
-  uint32_t max_batch_bytes = 8u << 20;         // --max-batch-bytes: larger produced batches are refused
-  uint32_t max_connections = 4096;             // --max-connections: beyond it, new ones are closed at once
-  uint32_t max_connections_per_ip = 1024;      // --max-connections-per-ip: the same, per client address
-  uint32_t max_inflight_requests = 1024;       // --max-inflight-requests: per connection
-  std::chrono::milliseconds idle_timeout{600'000};    // --idle-timeout-ms: no traffic for this long closes
-  std::chrono::milliseconds request_timeout{30'000};  // --request-timeout-ms: a frame must arrive in full within this
-  std::chrono::milliseconds first_request_timeout{10'000};  // --first-request-timeout-ms: a new connection's first request
-  uint64_t request_memory_bytes = 256ull << 20;  // --request-memory-bytes: request buffers held at once, per broker
-  std::chrono::milliseconds max_fetch_wait{30'000};   // longest long poll a fetch may ask for
+  uint32_t max_frame_bytes = 16u << 20;  // --max-frame-bytes: larger frames close the connection
+  uint32_t max_batch_bytes = 8u << 20;   // --max-batch-bytes: larger produced batches are refused
+  uint32_t max_connections = 4096;  // --max-connections: beyond it, new ones are closed at once
+  uint32_t max_connections_per_ip = 1024;  // --max-connections-per-ip: the same, per client address
+  uint32_t max_inflight_requests = 1024;   // --max-inflight-requests: per connection
+  std::chrono::milliseconds idle_timeout{
+      600'000};  // --idle-timeout-ms: no traffic for this long closes
+  std::chrono::milliseconds request_timeout{
+      30'000};  // --request-timeout-ms: a frame must arrive in full within this
+  std::chrono::milliseconds first_request_timeout{
+      10'000};  // --first-request-timeout-ms: a new connection's first request
+  uint64_t request_memory_bytes =
+      256ull << 20;  // --request-memory-bytes: request buffers held at once, per broker
+  std::chrono::milliseconds max_fetch_wait{30'000};  // longest long poll a fetch may ask for
 };
 
 struct GroupOptions {
-  std::chrono::milliseconds rebalance_delay{200};  // --group-rebalance-delay-ms: wait this long for more joins
+  std::chrono::milliseconds rebalance_delay{
+      200};  // --group-rebalance-delay-ms: wait this long for more joins
   std::chrono::milliseconds min_session_timeout{100};
   std::chrono::milliseconds max_session_timeout{300'000};
   std::chrono::milliseconds offsets_retention{7LL * 24 * 3600 * 1000};  // --offsets-retention-ms
   uint64_t snapshot_bytes = 16ull << 20;  // offsets log bytes between snapshots
   int32_t offsets_partitions = 8;         // --offsets-partitions (fixed once the topic exists)
+};
+
+// The Kafka listener (--kafka-listen, --kafka-advertised). Off unless enabled: cairnd's flag
+// turns it on by default, a BrokerConfig built in code leaves it off.
+struct KafkaListenerConfig {
+  bool enabled = false;
+  std::string host = "127.0.0.1";
+  uint16_t port = 9092;
+  std::string advertised_host;   // empty: the listen host
+  uint16_t advertised_port = 0;  // 0: the port bound
 };
 
 struct BrokerConfig {
@@ -47,6 +62,7 @@ struct BrokerConfig {
   std::chrono::milliseconds retention_check_interval{300'000};  // --retention-check-ms
   int32_t node_id = 0;
   GroupOptions groups;
+  KafkaListenerConfig kafka;
 };
 
 }  // namespace cairn::broker

@@ -15,6 +15,7 @@ packages=(
   clang libclang-rt-14-dev clang-format-14 clang-tidy-14
   prometheus chromium chromium-driver
   dpkg-dev file groff-base systemd  # the package test: cpack, man pages, systemd-analyze
+  kcat  # the Kafka listener's tests: an unmodified librdkafka client
 )
 # Node.js runs the console's tests; the machine's own (20 or later) is preferred to Debian's.
 command -v node >/dev/null || packages+=(nodejs npm)

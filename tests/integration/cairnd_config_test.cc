@@ -13,7 +13,12 @@ namespace {
 // Runs cairnd with `args` on any free port and a data directory under `tmp`, as far as it gets
 // within 20 s (a cairnd that starts is killed then).
 RunResult run_cairnd(const TempDir& tmp, std::vector<std::string> args) {
-  std::vector<std::string> argv = {cairnd_path(), "--listen", "127.0.0.1:0", "--data-dir",
+  std::vector<std::string> argv = {cairnd_path(),
+                                   "--listen",
+                                   "127.0.0.1:0",
+                                   "--kafka-listen",
+                                   "127.0.0.1:0",
+                                   "--data-dir",
                                    (tmp.path() / "data").string()};
   argv.insert(argv.end(), args.begin(), args.end());
   return run_program(argv, std::nullopt, std::chrono::seconds(20));
@@ -25,7 +30,9 @@ std::string config_file(const TempDir& tmp, const std::string& text) {
   return path.string();
 }
 
-int lines(const std::string& text) { return static_cast<int>(std::count(text.begin(), text.end(), '\n')); }
+int lines(const std::string& text) {
+  return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+}
 
 TEST(CairndConfig, AnUnknownKeyFailsNamingItAndSuggestingTheKnownOne) {
   TempDir tmp;
@@ -65,8 +72,8 @@ TEST(CairndConfig, AnUnknownLogLevelFails) {
 TEST(CairndConfig, EveryCommandLineMistakeExitsTwoWithOneLine) {
   TempDir tmp;
   for (const auto& args : std::vector<std::vector<std::string>>{
-           {"--no-such-flag"},                            // unknown flag
-           {"--partitions", "three"},                     // not a number
+           {"--no-such-flag"},                                    // unknown flag
+           {"--partitions", "three"},                             // not a number
            {"--config", (tmp.path() / "missing.toml").string()},  // no file
            {"--config", config_file(tmp, "partitions = \"three\"\n")},
        }) {
@@ -80,8 +87,9 @@ TEST(CairndConfig, EveryCommandLineMistakeExitsTwoWithOneLine) {
 
 TEST(CairndConfig, AValidConfigFileIsApplied) {
   TempDir tmp;
-  BrokerProcess broker(tmp.path() / "data",
-                       {"--config", config_file(tmp, "segment-bytes = 1048576\nfsync = \"interval:100\"\n")});
+  BrokerProcess broker(
+      tmp.path() / "data",
+      {"--config", config_file(tmp, "segment-bytes = 1048576\nfsync = \"interval:100\"\n")});
   ASSERT_EQ(cli(broker.address(), {"topics", "create", "t"}).exit_code, 0);
   auto described = cli(broker.address(), {"topics", "describe", "t"}).out;
   EXPECT_NE(described.find("segment 1048576 bytes"), std::string::npos) << described;

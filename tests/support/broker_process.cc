@@ -35,12 +35,14 @@ BrokerProcess::~BrokerProcess() {
 
 void BrokerProcess::launch() {
   std::filesystem::create_directories(data_dir_);
-  std::vector<std::string> argv = {cairnd_path(), "--listen", listen_, "--data-dir",
+  std::vector<std::string> argv = {cairnd_path(),      "--listen",    listen_,
+                                   "--kafka-listen",   "127.0.0.1:0", "--data-dir",
                                    data_dir_.string(), "--log-level", "info"};
   argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
   size_t log_start = std::filesystem::exists(log_path_) ? std::filesystem::file_size(log_path_) : 0;
   child_ = std::make_unique<Child>(argv, log_path_, env_);
   static const std::regex serving(R"(serving on 127\.0\.0\.1:(\d+))");
+  static const std::regex kafka(R"(kafka listener on 127\.0\.0\.1:(\d+))");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (std::chrono::steady_clock::now() < deadline) {
     std::string text = read_file(log_path_).substr(log_start);
@@ -48,6 +50,7 @@ void BrokerProcess::launch() {
     if (std::regex_search(text, m, serving)) {
       port_ = static_cast<uint16_t>(std::stoi(m[1]));
       address_ = "127.0.0.1:" + std::to_string(port_);
+      kafka_port_ = std::regex_search(text, m, kafka) ? static_cast<uint16_t>(std::stoi(m[1])) : 0;
       return;
     }
     if (!child_->running()) throw std::runtime_error("cairnd exited at start:\n" + text);

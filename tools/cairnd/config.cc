@@ -66,33 +66,64 @@ std::string toml_string(const std::string& text) {
   return out + "\"";
 }
 
+// HOST:PORT (an IPv6 host in brackets) for `flag`.
+Status parse_host_port(const std::string& flag, const std::string& text, std::string& host,
+                       uint16_t& port) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos) return Status::invalid_argument(flag + " must be HOST:PORT");
+  host = text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  try {
+    size_t used = 0;
+    std::string port_text = text.substr(colon + 1);
+    int value = std::stoi(port_text, &used);
+    if (used != port_text.size() || value < 0 || value > 65535) throw std::out_of_range("port");
+    port = static_cast<uint16_t>(value);
+  } catch (const std::exception&) {
+    return Status::invalid_argument(flag + ": bad port in '" + text + "'");
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 DaemonCommandLine::DaemonCommandLine(DaemonFlags& f, broker::BrokerConfig& config)
-    : flags_(f), config_(config), app_(std::make_unique<CLI::App>("cairnd: the Cairn broker daemon", "cairnd")) {
+    : flags_(f),
+      config_(config),
+      app_(std::make_unique<CLI::App>("cairnd: the Cairn broker daemon", "cairnd")) {
   CLI::App& app = *app_;
-  config_file_ = app.set_config("--config", "", "Read settings from a TOML file (keys are the long flag names)");
+  config_file_ = app.set_config("--config", "",
+                                "Read settings from a TOML file (keys are the long flag names)");
   app.config_formatter(std::make_shared<StrictConfig>(app));
   app.allow_extras();  // reported by parse(), with a suggestion
   app.add_flag("--print-config", f.print_config,
-               "Print the effective configuration (a config file, each value's source in a comment) and exit");
+               "Print the effective configuration (a config file, each value's source in a "
+               "comment) and exit");
   app.add_flag("--man-page", f.man_page, "Print the man page (roff) and exit")->group("");
   app.add_option("--listen", f.listen, "Address to serve on, HOST:PORT (port 0: any free port)")
       ->capture_default_str();
-  app.add_option("--data-dir", f.data_dir, "Where topics and their logs live")->capture_default_str();
+  app.add_option("--kafka-listen", f.kafka_listen,
+                 "Address to serve Kafka clients on, HOST:PORT (port 0: any free port; empty: off)")
+      ->capture_default_str();
+  app.add_option(
+         "--kafka-advertised", f.kafka_advertised,
+         "Address Kafka clients are told to connect to, HOST:PORT (default: --kafka-listen)")
+      ->capture_default_str();
+  app.add_option("--data-dir", f.data_dir, "Where topics and their logs live")
+      ->capture_default_str();
   app.add_option("--log-level", f.log_level, "trace, debug, info, warn, error, critical or off")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"},
                             CLI::ignore_case));
-  app.add_option("--threads", config.threads, "Cores to use (0: one per CPU)")->capture_default_str();
+  app.add_option("--threads", config.threads, "Cores to use (0: one per CPU)")
+      ->capture_default_str();
   app.add_option("--io-backend", f.io_backend, "auto, uring or posix")->capture_default_str();
   auto& l = config.limits;
   app.add_option("--max-frame-bytes", l.max_frame_bytes, "Largest request frame read")
       ->capture_default_str();
-  max_batch_bytes_ =
-      app.add_option("--max-batch-bytes", l.max_batch_bytes,
-                     "Largest record batch a producer may send (default: 8 MiB, or "
-                     "--max-frame-bytes if smaller; at most --max-frame-bytes)");
+  max_batch_bytes_ = app.add_option("--max-batch-bytes", l.max_batch_bytes,
+                                    "Largest record batch a producer may send (default: 8 MiB, or "
+                                    "--max-frame-bytes if smaller; at most --max-frame-bytes)");
   app.add_option("--max-connections", l.max_connections, "Connections served at once")
       ->capture_default_str();
   app.add_option("--max-connections-per-ip", l.max_connections_per_ip,
@@ -167,21 +198,22 @@ void DaemonCommandLine::parse(std::vector<std::string> args) {
 
 Status DaemonCommandLine::resolve() {
   // --log-level is checked ignoring case; the logger knows only lowercase names.
-  for (char& c : flags_.log_level) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : flags_.log_level)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   const DaemonFlags& f = flags_;
   broker::BrokerConfig& config = config_;
-  auto colon = f.listen.rfind(':');
-  if (colon == std::string::npos) return Status::invalid_argument("--listen must be HOST:PORT");
-  config.host = f.listen.substr(0, colon);
-  if (config.host.size() > 2 && config.host.front() == '[') config.host = config.host.substr(1, config.host.size() - 2);
-  try {
-    size_t used = 0;
-    std::string port_text = f.listen.substr(colon + 1);
-    int port = std::stoi(port_text, &used);
-    if (used != port_text.size() || port < 0 || port > 65535) throw std::out_of_range("port");
-    config.port = static_cast<uint16_t>(port);
-  } catch (const std::exception&) {
-    return Status::invalid_argument("--listen: bad port in '" + f.listen + "'");
+  CAIRN_RETURN_IF_ERROR(parse_host_port("--listen", f.listen, config.host, config.port));
+  auto& kafka = config.kafka;
+  kafka.enabled = !f.kafka_listen.empty();
+  if (kafka.enabled) {
+    CAIRN_RETURN_IF_ERROR(
+        parse_host_port("--kafka-listen", f.kafka_listen, kafka.host, kafka.port));
+    kafka.advertised_host = kafka.host;
+    kafka.advertised_port = 0;
+    if (!f.kafka_advertised.empty()) {
+      CAIRN_RETURN_IF_ERROR(parse_host_port("--kafka-advertised", f.kafka_advertised,
+                                            kafka.advertised_host, kafka.advertised_port));
+    }
   }
   config.data_dir = f.data_dir;
   auto backend = storage::parse_backend_kind(f.io_backend);
@@ -195,7 +227,8 @@ Status DaemonCommandLine::resolve() {
   d.segment_age = std::chrono::milliseconds(f.segment_ms);
   if (f.retention_bytes >= 0) d.retention_bytes = static_cast<uint64_t>(f.retention_bytes);
   if (f.retention_ms >= 0) d.retention_age = std::chrono::milliseconds(f.retention_ms);
-  if (auto s = d.validate(); !s.is_ok()) return Status::invalid_argument("topic defaults: " + s.message());
+  if (auto s = d.validate(); !s.is_ok())
+    return Status::invalid_argument("topic defaults: " + s.message());
   auto& l = config.limits;
   if (f.idle_timeout_ms < 1 || f.request_timeout_ms < 1 || f.first_request_timeout_ms < 1) {
     return Status::invalid_argument(
@@ -204,19 +237,23 @@ Status DaemonCommandLine::resolve() {
   l.idle_timeout = std::chrono::milliseconds(f.idle_timeout_ms);
   l.request_timeout = std::chrono::milliseconds(f.request_timeout_ms);
   l.first_request_timeout = std::chrono::milliseconds(f.first_request_timeout_ms);
-  if (max_batch_bytes_->count() == 0) l.max_batch_bytes = std::min(l.max_batch_bytes, l.max_frame_bytes);
+  if (max_batch_bytes_->count() == 0)
+    l.max_batch_bytes = std::min(l.max_batch_bytes, l.max_frame_bytes);
   if (l.max_batch_bytes < protocol::batch::kHeaderSize || l.max_batch_bytes > l.max_frame_bytes ||
       l.max_batch_bytes > protocol::batch::kMaxBatchLength) {
-    return Status::invalid_argument("--max-batch-bytes must be between " +
-                                    std::to_string(protocol::batch::kHeaderSize) +
-                                    " and --max-frame-bytes (" + std::to_string(l.max_frame_bytes) +
-                                    "), at most 1 GiB");
+    return Status::invalid_argument(
+        "--max-batch-bytes must be between " + std::to_string(protocol::batch::kHeaderSize) +
+        " and --max-frame-bytes (" + std::to_string(l.max_frame_bytes) + "), at most 1 GiB");
   }
   max_batch_bytes_->default_str(std::to_string(l.max_batch_bytes));
-  if (l.max_connections_per_ip < 1) return Status::invalid_argument("--max-connections-per-ip must be >= 1");
-  config.retention_check_interval = std::chrono::milliseconds(std::max<int64_t>(f.retention_check_ms, 10));
-  config.groups.rebalance_delay = std::chrono::milliseconds(std::max<int64_t>(f.group_rebalance_delay_ms, 0));
-  config.groups.offsets_retention = std::chrono::milliseconds(std::max<int64_t>(f.offsets_retention_ms, 1));
+  if (l.max_connections_per_ip < 1)
+    return Status::invalid_argument("--max-connections-per-ip must be >= 1");
+  config.retention_check_interval =
+      std::chrono::milliseconds(std::max<int64_t>(f.retention_check_ms, 10));
+  config.groups.rebalance_delay =
+      std::chrono::milliseconds(std::max<int64_t>(f.group_rebalance_delay_ms, 0));
+  config.groups.offsets_retention =
+      std::chrono::milliseconds(std::max<int64_t>(f.offsets_retention_ms, 1));
   if (config.groups.offsets_partitions < 1 || config.groups.offsets_partitions > 1000) {
     return Status::invalid_argument("--offsets-partitions must be between 1 and 1000");
   }
@@ -237,9 +274,10 @@ std::string DaemonCommandLine::effective_config() const {
       value = option->count() > 0 ? option->as<std::string>() : option->get_default_str();
       if (option->get_type_name().rfind("TEXT", 0) == 0) value = toml_string(value);
     }
-    std::string source = option->count() == 0                ? "default"
-                         : from_command_line_.count(key) > 0 ? "flag"
-                                                             : "file " + config_file_->as<std::string>();
+    std::string source = option->count() == 0 ? "default"
+                         : from_command_line_.count(key) > 0
+                             ? "flag"
+                             : "file " + config_file_->as<std::string>();
     out += key + " = " + value + "  # " + source + "\n";
   }
   return out;

@@ -20,6 +20,8 @@ namespace cairn::tools {
 // What the flags parse into before resolve() checks and converts them.
 struct DaemonFlags {
   std::string listen = "127.0.0.1:9292";
+  std::string kafka_listen = "127.0.0.1:9092";  // empty: no Kafka listener
+  std::string kafka_advertised;                 // empty: the Kafka listen address
   std::string data_dir = "./cairn-data";
   std::string log_level = "info";
   std::string io_backend = "auto";
