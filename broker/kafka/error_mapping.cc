@@ -19,7 +19,7 @@ K kafka_error(ErrorCode code) {
     case ErrorCode::kTopicAlreadyExists: return K::kTopicAlreadyExists;
     case ErrorCode::kInvalidPartitions: return K::kInvalidPartitions;
     case ErrorCode::kInvalidConfig: return K::kInvalidConfig;
-    case ErrorCode::kStorageError: return K::kKafkaStorageError;
+    case ErrorCode::kStorageError:
     case ErrorCode::kDiskFull: return K::kKafkaStorageError;
     case ErrorCode::kInvalidTopicName: return K::kInvalidTopicException;
     // Retriable after a metadata refresh, which is what a client of a stopping broker should do.

@@ -21,7 +21,7 @@ constexpr int16_t key_of(ApiKey k) { return static_cast<int16_t>(k); }
 // Served versions stop where Kafka replaces topic names with topic ids (Produce 13, Fetch 13,
 // DeleteTopics 6): Cairn's topics have no ids. Produce 0-2 are advertised but refused, as the
 // codec's table explains.
-constexpr std::array<ServedApi, 17> kServed = {{
+constexpr std::array<ServedApi, 18> kServed = {{
     {key_of(ApiKey::kProduce), 0, 12},
     {key_of(ApiKey::kFetch), 4, 12},
     {key_of(ApiKey::kListOffsets), 1, 11},
@@ -39,6 +39,7 @@ constexpr std::array<ServedApi, 17> kServed = {{
     {key_of(ApiKey::kCreateTopics), 2, 7},
     {key_of(ApiKey::kDeleteTopics), 1, 5},
     {key_of(ApiKey::kInitProducerId), 0, 5},
+    {key_of(ApiKey::kDescribeCluster), 0, 1},
 }};
 
 template <class Response>
@@ -96,6 +97,7 @@ awaitable<std::optional<OutboundFrame>> dispatch(KafkaContext& ctx) {
     case ApiKey::kSyncGroup: co_return co_await run<pk::SyncGroupRequest>(ctx);
     case ApiKey::kDescribeGroups: co_return co_await run<pk::DescribeGroupsRequest>(ctx);
     case ApiKey::kListGroups: co_return co_await run<pk::ListGroupsRequest>(ctx);
+    case ApiKey::kDescribeCluster: co_return co_await run<pk::DescribeClusterRequest>(ctx);
     default: break;
   }
   OutboundFrame closing;  // decode_head lets only served APIs through

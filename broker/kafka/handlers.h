@@ -22,6 +22,8 @@ namespace pk = protocol::kafka;
 
 awaitable<KafkaReply<pk::ApiVersionsResponse>> handle(KafkaContext& ctx, pk::ApiVersionsRequest r);
 awaitable<KafkaReply<pk::MetadataResponse>> handle(KafkaContext& ctx, pk::MetadataRequest r);
+awaitable<KafkaReply<pk::DescribeClusterResponse>> handle(KafkaContext& ctx,
+                                                          pk::DescribeClusterRequest r);
 awaitable<KafkaReply<pk::ProduceResponse>> handle(KafkaContext& ctx, pk::ProduceRequest r);
 awaitable<KafkaReply<pk::FetchResponse>> handle(KafkaContext& ctx, pk::FetchRequest r);
 awaitable<KafkaReply<pk::ListOffsetsResponse>> handle(KafkaContext& ctx, pk::ListOffsetsRequest r);

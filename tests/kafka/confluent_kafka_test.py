@@ -121,6 +121,27 @@ class ConfluentKafka(unittest.TestCase):
         self.assertEqual([g["timestamp"] for g in got], [1700000000123, 1700000000456])
         self.assertEqual(got[0]["headers"], [{"key": "a", "value": "1"}, {"key": "b", "value": "2"}])
 
+    def test_the_admin_client_sees_one_broker_and_the_groups_with_their_members(self):
+        admin = AdminClient({"bootstrap.servers": self.broker.kafka})
+        cluster = admin.describe_cluster().result(30)
+        self.assertEqual(cluster.cluster_id, "cairn")
+        self.assertEqual([(n.id, f"{n.host}:{n.port}") for n in cluster.nodes],
+                         [(0, self.broker.kafka)])
+        self.create("watched", 2)
+        c = Consumer({"bootstrap.servers": self.broker.kafka, "group.id": "watchers",
+                      "client.id": "watcher-1"})
+        c.subscribe(["watched"])
+        deadline = time.time() + 60
+        while not c.assignment() and time.time() < deadline:
+            c.poll(0.2)
+        listed = admin.list_consumer_groups().result(30)
+        self.assertIn("watchers", [g.group_id for g in listed.valid])
+        described = admin.describe_consumer_groups(["watchers"])["watchers"].result(30)
+        self.assertEqual([m.client_id for m in described.members], ["watcher-1"])
+        self.assertEqual(sorted(tp.partition for tp in described.members[0].assignment.topic_partitions),
+                         [0, 1])
+        c.close()
+
     def test_two_group_members_rebalance_and_their_commits_show_in_cairn_groups_describe(self):
         self.create("grouped", 4)
         self.produce("grouped", [{"value": f"r{i}".encode(), "partition": i % 4}

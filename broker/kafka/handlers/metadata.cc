@@ -1,6 +1,6 @@
-// Metadata: this broker as the only one (leader and only replica of every partition) at its
-// advertised address, and the topics asked for (all of them when the list is null, or empty
-// at v0). Topics have no ids (all zero).
+// Metadata and DescribeCluster: this broker as the only one (leader and only replica of every
+// partition) at its advertised address, and the topics asked for (all of them when the list is
+// null, or empty at v0). Topics have no ids (all zero).
 #include "broker/kafka/error_mapping.h"
 #include "broker/kafka/handlers.h"
 
@@ -37,6 +37,17 @@ awaitable<KafkaReply<pk::MetadataResponse>> handle(KafkaContext& ctx, pk::Metada
       part.isr_nodes = {node};
     }
   }
+  co_return out;
+}
+
+awaitable<KafkaReply<pk::DescribeClusterResponse>> handle(KafkaContext& ctx,
+                                                          pk::DescribeClusterRequest r) {
+  int32_t node = ctx.ops.config().node_id;
+  pk::DescribeClusterResponse out;
+  out.endpoint_type = r.endpoint_type;
+  out.cluster_id = "cairn";
+  out.controller_id = node;
+  out.brokers.push_back({node, std::string(ctx.advertised_host), ctx.advertised_port, {}, false});
   co_return out;
 }
 
