@@ -35,7 +35,8 @@ class Broker:
             stdout=self.log, stderr=self.log)
         deadline = time.time() + 60
         while time.time() < deadline:
-            text = open(self.log_path).read()
+            with open(self.log_path) as f:
+                text = f.read()
             cairn = re.search(r"serving on (127\.0\.0\.1:\d+)", text)
             kafka = re.search(r"kafka listener on (127\.0\.0\.1:\d+)", text)
             if cairn and kafka:
