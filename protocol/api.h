@@ -28,6 +28,7 @@ enum class ApiKey : uint16_t {
   kListGroups = 14,
   kDescribeGroups = 15,
   kInitProducerId = 16,
+  kDeleteGroups = 17,
 };
 
 struct ApiVersionRange {

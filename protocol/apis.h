@@ -46,7 +46,7 @@ struct ApiList {
 // In key order, keys 0, 1, 2, ... (checked below), so an API's key is its index.
 using Apis = ApiList<
     Api<ApiKey::kApiVersions, "ApiVersions", 0, 1, ApiVersionsRequest, ApiVersionsResponse>,
-    Api<ApiKey::kMetadata, "Metadata", 0, 0, MetadataRequest, MetadataResponse>,
+    Api<ApiKey::kMetadata, "Metadata", 0, 1, MetadataRequest, MetadataResponse>,
     Api<ApiKey::kCreateTopics, "CreateTopics", 0, 0, CreateTopicsRequest, CreateTopicsResponse>,
     Api<ApiKey::kDeleteTopics, "DeleteTopics", 0, 0, DeleteTopicsRequest, DeleteTopicsResponse>,
     Api<ApiKey::kProduce, "Produce", 0, 0, ProduceRequest, ProduceResponse>,
@@ -64,7 +64,8 @@ using Apis = ApiList<
     Api<ApiKey::kDescribeGroups, "DescribeGroups", 0, 0, DescribeGroupsRequest,
         DescribeGroupsResponse>,
     Api<ApiKey::kInitProducerId, "InitProducerId", 0, 0, InitProducerIdRequest,
-        InitProducerIdResponse>>;
+        InitProducerIdResponse>,
+    Api<ApiKey::kDeleteGroups, "DeleteGroups", 0, 0, DeleteGroupsRequest, DeleteGroupsResponse>>;
 
 inline constexpr size_t kApiCount = Apis::kSize;
 

@@ -41,5 +41,7 @@ awaitable<Reply<protocol::DescribeGroupsResponse>> handle(RequestContext& ctx,
                                                           protocol::DescribeGroupsRequest r);
 awaitable<Reply<protocol::InitProducerIdResponse>> handle(RequestContext& ctx,
                                                           protocol::InitProducerIdRequest r);
+awaitable<Reply<protocol::DeleteGroupsResponse>> handle(RequestContext& ctx,
+                                                        protocol::DeleteGroupsRequest r);
 
 }  // namespace cairn::broker

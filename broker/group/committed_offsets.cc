@@ -138,9 +138,8 @@ awaitable<OffsetsResult> GroupCoordinator::fetch_offsets(OffsetsRequest request)
     if (request.partitions) asked.insert(request.partitions->begin(), request.partitions->end());
     std::vector<uint64_t> waiting;
     for (const auto& [id, keys] : rt->pending) {
-      if (!request.partitions ||
-          std::any_of(keys.begin(), keys.end(),
-                      [&](const auto& k) { return asked.count(k) > 0; })) {
+      if (!request.partitions || std::any_of(keys.begin(), keys.end(),
+                                             [&](const auto& k) { return asked.count(k) > 0; })) {
         waiting.push_back(id);
       }
     }
@@ -175,6 +174,73 @@ awaitable<OffsetsResult> GroupCoordinator::fetch_offsets(OffsetsRequest request)
   co_return out;
 }
 
+awaitable<DeleteGroupResult> GroupCoordinator::delete_group(std::string group_id) {
+  DeleteGroupResult out{group_id};
+  if (!is_valid_group_id(group_id)) {
+    out.error = ErrorCode::kInvalidGroupId;
+    co_return out;
+  }
+  if (ErrorCode e = availability(group_id); e != ErrorCode::kNone) {
+    out.error = e;
+    co_return out;
+  }
+  RuntimePtr rt = existing(group_id);
+  if (rt == nullptr ||
+      (rt->group.members().empty() && rt->group.offsets().empty() && rt->pending.empty())) {
+    out.error = ErrorCode::kGroupIdNotFound;
+    out.message = "it has neither members nor committed offsets";
+    co_return out;
+  }
+  if (size_t n = rt->group.members().size(); n > 0) {
+    out.error = ErrorCode::kNonEmptyGroup;
+    out.message = "it has " + std::to_string(n) + " member" + (n == 1 ? "" : "s") +
+                  "; stop its consumers, then delete it";
+    co_return out;
+  }
+  // Commits accepted before now are ordered before the tombstones in the log; wait for them, so
+  // that their offsets are deleted too.
+  while (!rt->pending.empty() && availability(group_id) == ErrorCode::kNone) {
+    co_await rt->resolved.wait();
+  }
+  auto part = offsets_partition(group_id);
+  if (availability(group_id) != ErrorCode::kNone || !co_await part->wait_until_writable()) {
+    out.error = ErrorCode::kCoordinatorNotAvailable;
+    co_return out;
+  }
+  if (!rt->group.members().empty()) {
+    out.error = ErrorCode::kNonEmptyGroup;
+    out.message = "it gained a member; stop its consumers, then delete it";
+    co_return out;
+  }
+  auto keys = std::make_shared<std::vector<TopicPartitionKey>>();
+  std::vector<OffsetRecord> tombstones;
+  for (const auto& [key, offset] : rt->group.offsets()) {
+    keys->push_back(key);
+    tombstones.push_back({group_id, key.first, key.second, std::nullopt});
+  }
+  if (tombstones.empty()) co_return out;
+  auto batch =
+      std::make_shared<std::vector<std::byte>>(encode_offset_batch(tombstones, system_now()));
+  auto result = std::make_shared<std::optional<Status>>();
+  auto done = std::make_shared<Notifier>(executor_);
+  // Applied in the callback, which runs in log order: memory follows the log.
+  part->write(batch, [rt, keys, result, done](Status written) {
+    if (written.is_ok()) {
+      for (const auto& key : *keys) rt->group.offsets().erase(key);
+    }
+    *result = std::move(written);
+    done->notify_all();
+  });
+  while (!*result) co_await done->wait();
+  if (!result->value().is_ok()) {
+    out.error = to_error_code(result->value(), ErrorSubject::kGroupCommit);
+    out.message = "its offsets could not be deleted: " + result->value().message();
+    co_return out;
+  }
+  spdlog::info("group {}: deleted with its {} committed offsets", group_id, keys->size());
+  co_return out;
+}
+
 void GroupCoordinator::expire_offsets(GroupTime t) {
   struct Expiring {
     RuntimePtr rt;
@@ -194,8 +260,8 @@ void GroupCoordinator::expire_offsets(GroupTime t) {
       by_partition[part->id()].push_back({rt, std::move(key), at});
       ++n;
     }
-    if (n > 0) spdlog::info("group {}: deleting {} offsets older than the offsets retention", id,
-                            n);
+    if (n > 0)
+      spdlog::info("group {}: deleting {} offsets older than the offsets retention", id, n);
   }
   for (auto& [partition, items] : by_partition) {
     auto part = partitions_.at(partition);

@@ -67,9 +67,10 @@ void GroupCoordinator::load() {
           p->log() ? "; stop cairnd and run `cairn log repair " + p->log()->dir().string() +
                          "` (a dry run; add --yes to cut the log back to its valid prefix)"
                    : "";
-      spdlog::error("offsets partition {} cannot be loaded: {}. Its groups answer "
-                    "COORDINATOR_NOT_AVAILABLE until it is repaired{}",
-                    p->id(), offsets.error().to_string(), repair);
+      spdlog::error(
+          "offsets partition {} cannot be loaded: {}. Its groups answer "
+          "COORDINATOR_NOT_AVAILABLE until it is repaired{}",
+          p->id(), offsets.error().to_string(), repair);
       continue;
     }
     ++loaded;
@@ -112,8 +113,9 @@ void GroupCoordinator::housekeep() {
     bool completed = rt->group.maybe_complete(
         t, [this](const std::string& topic) { return host_->partition_count(topic); });
     if (completed) {
-      spdlog::info("group {}: generation {} with {} members", id, rt->group.generation(),
-                   rt->group.members().size());
+      size_t n = rt->group.members().size();
+      spdlog::info("group {}: generation {} with {} member{}", id, rt->group.generation(), n,
+                   n == 1 ? "" : "s");
     }
     if (completed || !gone.empty()) rt->changed.notify_all();
   }
@@ -124,7 +126,8 @@ void GroupCoordinator::housekeep() {
   for (auto& [id, p] : partitions_) {
     if (!p->snapshot_due(t, options_.snapshot_bytes)) continue;
     asio::co_spawn(executor_,
-                   OffsetsPartition::snapshot(p, [this, id = id] { return live_offsets(id); }, t),
+                   OffsetsPartition::snapshot(
+                       p, [this, id = id] { return live_offsets(id); }, t),
                    asio::detached);
   }
 }

@@ -66,6 +66,11 @@ class GroupCoordinator {
   // Committed offsets (committed_offsets.cc).
   awaitable<std::vector<protocol::ErrorCode>> commit(CommitRequest request);
   awaitable<OffsetsResult> fetch_offsets(OffsetsRequest request);
+  // Deletes a group that has no members: a tombstone for each of its committed offsets, so the
+  // deletion survives a restart, then the offsets from memory once those are stored. A group
+  // with members is refused with NON_EMPTY_GROUP, one with neither members nor offsets with
+  // GROUP_ID_NOT_FOUND.
+  awaitable<DeleteGroupResult> delete_group(std::string group_id);
 
  private:
   struct Runtime {
@@ -80,7 +85,7 @@ class GroupCoordinator {
     Notifier changed;  // membership or generation changed
     // Commits accepted and not yet stored or failed, by id, with the partitions each names.
     std::map<uint64_t, std::vector<TopicPartitionKey>> pending;
-    Notifier resolved;  // a pending commit was stored or failed
+    Notifier resolved;                     // a pending commit was stored or failed
     std::set<TopicPartitionKey> expiring;  // deletions being written
   };
   using RuntimePtr = std::shared_ptr<Runtime>;

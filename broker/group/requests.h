@@ -112,4 +112,12 @@ struct GroupDescription {
   std::vector<MemberDescription> members;
 };
 
+// What deleting a group came to: NONE, or why not (NON_EMPTY_GROUP, GROUP_ID_NOT_FOUND, ...)
+// with a message that says what to do.
+struct DeleteGroupResult {
+  std::string group_id;
+  protocol::ErrorCode error = protocol::ErrorCode::kNone;
+  std::string message;
+};
+
 }  // namespace cairn::broker

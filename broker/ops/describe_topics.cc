@@ -43,7 +43,7 @@ PartitionState partition_state(Shard& shard, const std::string& topic, int32_t i
 }  // namespace
 
 awaitable<std::vector<TopicDescription>> Operations::describe_topics(
-    std::optional<std::vector<std::string>> names, MemoryCharge& memory) {
+    std::optional<std::vector<std::string>> names, bool create_missing, MemoryCharge& memory) {
   std::vector<TopicDescription> out;
   if (names) {
     out.reserve(names->size());
@@ -54,7 +54,7 @@ awaitable<std::vector<TopicDescription>> Operations::describe_topics(
         t.error = ErrorCode::kInvalidTopicName;
         continue;
       }
-      co_await ensure_topic(services_, t.name);
+      if (create_missing) co_await ensure_topic(services_, t.name);
       t.config = services_.topics().find(t.name);
       if (!t.config) t.error = ErrorCode::kUnknownTopicOrPartition;
     }

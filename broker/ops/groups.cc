@@ -39,6 +39,9 @@ awaitable<std::vector<GroupListing>> list_on(BrokerServices& s, unsigned shard) 
 awaitable<GroupDescription> describe_on(BrokerServices& s, unsigned shard, std::string group) {
   co_return s.coordinator(shard).describe(group);
 }
+awaitable<DeleteGroupResult> delete_on(BrokerServices& s, unsigned shard, std::string group) {
+  co_return co_await s.coordinator(shard).delete_group(std::move(group));
+}
 
 }  // namespace
 
@@ -55,15 +58,14 @@ awaitable<SyncResult> Operations::sync_group(MemberRequest request) {
 
 awaitable<ErrorCode> Operations::heartbeat(MemberRequest request) {
   Shard& shard = services_.coordinator_shard(request.group_id);
-  co_return co_await run_on(shard.executor(), heartbeat_on(services_, shard.id(),
-                                                           std::move(request)));
+  co_return co_await run_on(shard.executor(),
+                            heartbeat_on(services_, shard.id(), std::move(request)));
 }
 
 awaitable<ErrorCode> Operations::leave_group(std::string group_id, std::string member_id) {
   Shard& shard = services_.coordinator_shard(group_id);
-  co_return co_await run_on(shard.executor(),
-                            leave_on(services_, shard.id(), std::move(group_id),
-                                     std::move(member_id)));
+  co_return co_await run_on(
+      shard.executor(), leave_on(services_, shard.id(), std::move(group_id), std::move(member_id)));
 }
 
 awaitable<std::vector<ErrorCode>> Operations::commit_offsets(CommitRequest request) {
@@ -86,8 +88,8 @@ awaitable<std::vector<GroupListing>> Operations::list_groups() {
   for (auto& part : co_await gather(std::move(tasks))) {
     out.insert(out.end(), part.begin(), part.end());
   }
-  std::sort(out.begin(), out.end(), [](const auto& a,
-                                       const auto& b) { return a.group_id < b.group_id; });
+  std::sort(out.begin(), out.end(),
+            [](const auto& a, const auto& b) { return a.group_id < b.group_id; });
   co_return out;
 }
 
@@ -97,8 +99,24 @@ awaitable<std::vector<GroupDescription>> Operations::describe_groups(
   out.reserve(group_ids.size());
   for (auto& group : group_ids) {
     Shard& shard = services_.coordinator_shard(group);
-    out.push_back(co_await run_on(shard.executor(),
-                                  describe_on(services_, shard.id(), std::move(group))));
+    out.push_back(
+        co_await run_on(shard.executor(), describe_on(services_, shard.id(), std::move(group))));
+  }
+  co_return out;
+}
+
+awaitable<std::vector<DeleteGroupResult>> Operations::delete_groups(
+    std::vector<std::string> group_ids) {
+  std::vector<DeleteGroupResult> out;
+  out.reserve(group_ids.size());
+  for (auto& group : group_ids) {
+    if (services_.shutting_down()) {
+      out.push_back({std::move(group), ErrorCode::kCoordinatorNotAvailable, ""});
+      continue;
+    }
+    Shard& shard = services_.coordinator_shard(group);
+    out.push_back(
+        co_await run_on(shard.executor(), delete_on(services_, shard.id(), std::move(group))));
   }
   co_return out;
 }

@@ -71,10 +71,11 @@ class Operations {
   awaitable<std::vector<OffsetAnswer>> list_offsets(std::span<const OffsetQuery> queries);
 
   // The named topics (every topic but the internal ones when nullopt), each with its settings
-  // and each partition's offsets and size. With auto-create on, a named topic that does not
-  // exist is created first. Charges `memory` for the partitions before it describes them.
+  // and each partition's offsets and size. With auto-create on and `create_missing`, a named
+  // topic that does not exist is created first (a producer's question; describing and consuming
+  // never create). Charges `memory` for the partitions before it describes them.
   awaitable<std::vector<TopicDescription>> describe_topics(
-      std::optional<std::vector<std::string>> names, MemoryCharge& memory);
+      std::optional<std::vector<std::string>> names, bool create_missing, MemoryCharge& memory);
   // Creates a topic with `config` (complete and validated by the caller or refused here:
   // INVALID_CONFIG, INVALID_PARTITIONS) and opens its partitions.
   awaitable<TopicOutcome> create_topic(std::string name, storage::TopicConfig config);
@@ -96,6 +97,8 @@ class Operations {
   // Every group with members or committed offsets, by group id.
   awaitable<std::vector<GroupListing>> list_groups();
   awaitable<std::vector<GroupDescription>> describe_groups(std::vector<std::string> group_ids);
+  // Deletes each group that has no members, with its committed offsets (durably).
+  awaitable<std::vector<DeleteGroupResult>> delete_groups(std::vector<std::string> group_ids);
 
  private:
   BrokerServices& services_;

@@ -115,10 +115,10 @@ awaitable<TopicOutcome> create_on_shard0(BrokerServices& services, std::string n
   // Visible only now that every partition is open. (The admin lock keeps a second create of
   // the same name out meanwhile, and an auto-creating produce waits for this one.)
   services.topics().set(name, config);
-  auto failed = std::count_if(opened.begin(), opened.end(),
-                              [](const Status& s) { return !s.is_ok(); });
-  spdlog::info("created topic {} ({} partitions, durability {})", name, config.partitions,
-               config.durability.to_string());
+  auto failed =
+      std::count_if(opened.begin(), opened.end(), [](const Status& s) { return !s.is_ok(); });
+  spdlog::info("created topic {} ({} partition{}, durability {})", name, config.partitions,
+               config.partitions == 1 ? "" : "s", config.durability.to_string());
   if (failed > 0) {
     Status s = Status::io_error(std::to_string(failed) +
                                 " partitions could not be opened; see the broker log");

@@ -76,8 +76,8 @@ Result<std::map<TopicPartition, int64_t>> offsets_of(const protocol::ListOffsets
 }  // namespace
 
 Result<std::unique_ptr<Admin>> Admin::create(AdminConfig config) {
-  auto conn = Connection::connect({config.broker, config.client_id, config.connect_timeout,
-                                   config.request_timeout});
+  auto conn = Connection::connect(
+      {config.broker, config.client_id, config.connect_timeout, config.request_timeout});
   if (!conn) return conn.error();
   auto impl = std::make_unique<Impl>();
   impl->conn = std::move(*conn);
@@ -114,7 +114,8 @@ Result<std::vector<std::string>> Admin::list_topics() {
 
 Result<TopicDescription> Admin::describe_topic(const std::string& name) {
   auto r = impl_->conn->call<protocol::MetadataRequest, protocol::MetadataResponse>(
-      ApiKey::kMetadata, protocol::MetadataRequest{std::vector<std::string>{name}});
+      ApiKey::kMetadata, protocol::MetadataRequest{std::vector<std::string>{name}},
+      impl_->conn->metadata_options());
   if (!r) return r.error();
   std::string context = "topic '" + name + "'";
   for (const auto& t : r->body.topics) {
@@ -197,9 +198,8 @@ Result<GroupDescription> Admin::describe_group(const std::string& group) {
   return out;
 }
 
-Result<std::vector<PartitionOffsetReset>> Admin::plan_offset_reset(const std::string& topic,
-                                                                   OffsetTarget target,
-                                                                   std::optional<int32_t> partition) {
+Result<std::vector<PartitionOffsetReset>> Admin::plan_offset_reset(
+    const std::string& topic, OffsetTarget target, std::optional<int32_t> partition) {
   auto meta = describe_topic(topic);
   if (!meta) return meta.error();
   std::vector<PartitionOffsetReset> plan;
@@ -238,17 +238,29 @@ Status Admin::reset_offsets(const std::string& group, const std::string& topic,
     const auto* result = find_partition(r->body.topics, topic, p.partition);
     if (result == nullptr) return missing_entry(context);
     if (result->error == ErrorCode::kNonEmptyGroup) {
-      return to_status(result->error, "group '" + group + "'", "it has members: stop its consumers first");
+      return to_status(result->error, "group '" + group + "'",
+                       "it has members: stop its consumers first");
     }
     CAIRN_RETURN_IF_ERROR(to_status(result->error, context));
   }
   return Status::ok();
 }
 
-Status Admin::reset_offsets(const std::string& group, const std::string& topic, OffsetTarget target) {
+Status Admin::reset_offsets(const std::string& group, const std::string& topic,
+                            OffsetTarget target) {
   auto plan = plan_offset_reset(topic, target);
   if (!plan) return plan.error();
   return reset_offsets(group, topic, *plan);
+}
+
+Status Admin::delete_group(const std::string& group) {
+  std::string context = "group '" + group + "'";
+  auto r = impl_->conn->call<protocol::DeleteGroupsRequest, protocol::DeleteGroupsResponse>(
+      ApiKey::kDeleteGroups, protocol::DeleteGroupsRequest{{group}});
+  if (!r) return r.error();
+  auto deleted = std::ranges::find(r->body.groups, group, &protocol::DeletedGroup::group_id);
+  if (deleted == r->body.groups.end()) return missing_entry(context);
+  return to_status(deleted->error, context, deleted->message);
 }
 
 }  // namespace cairn::client

@@ -97,8 +97,8 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
     uint32_t id = next_id++;
     protocol::store_le<uint32_t>(frame.bytes.data() + protocol::frame::kCorrelationIdAt, id);
     if (expect_response) {
-      pending.push_back({id, std::chrono::steady_clock::now() + options.request_timeout,
-                         std::move(done)});
+      pending.push_back(
+          {id, std::chrono::steady_clock::now() + options.request_timeout, std::move(done)});
       ++in_flight;
       outbox.push_back({std::move(frame), nullptr});
     } else {
@@ -123,31 +123,33 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
       }
       buffers.push_back(asio::buffer(f.bytes.data() + from, f.bytes.size() - from));
     }
-    asio::async_write(socket, buffers,
-                      [self = shared_from_this(), n](boost::system::error_code ec, size_t) {
-                        self->writing = false;
-                        if (ec) return self->fail(Status::unavailable("write to broker: " + ec.message()));
-                        for (size_t i = 0; i < n && !self->outbox.empty(); ++i) {
-                          auto done = std::move(self->outbox.front().oneway_done);
-                          self->outbox.pop_front();
-                          if (done) done(Reply<protocol::Bytes>{{}, nullptr});
-                        }
-                        self->start_write();
-                      });
+    asio::async_write(
+        socket, buffers, [self = shared_from_this(), n](boost::system::error_code ec, size_t) {
+          self->writing = false;
+          if (ec) return self->fail(Status::unavailable("write to broker: " + ec.message()));
+          for (size_t i = 0; i < n && !self->outbox.empty(); ++i) {
+            auto done = std::move(self->outbox.front().oneway_done);
+            self->outbox.pop_front();
+            if (done) done(Reply<protocol::Bytes>{{}, nullptr});
+          }
+          self->start_write();
+        });
   }
 
   void read_next() {
-    asio::async_read(socket, asio::buffer(length_buf),
-                     [self = shared_from_this()](boost::system::error_code ec, size_t) {
-                       if (ec) return self->fail(Status::unavailable("connection to broker lost: " + ec.message()));
-                       uint32_t length = protocol::load_le<uint32_t>(self->length_buf.data());
-                       uint32_t limit = self->first_frame ? kMaxFirstResponseBytes : kMaxResponseBytes;
-                       self->first_frame = false;
-                       if (length < protocol::frame::kMinResponseSize || length > limit) {
-                         return self->fail(Status::unavailable(self->not_a_frame(length)));
-                       }
-                       self->read_body(length);
-                     });
+    asio::async_read(
+        socket, asio::buffer(length_buf),
+        [self = shared_from_this()](boost::system::error_code ec, size_t) {
+          if (ec)
+            return self->fail(Status::unavailable("connection to broker lost: " + ec.message()));
+          uint32_t length = protocol::load_le<uint32_t>(self->length_buf.data());
+          uint32_t limit = self->first_frame ? kMaxFirstResponseBytes : kMaxResponseBytes;
+          self->first_frame = false;
+          if (length < protocol::frame::kMinResponseSize || length > limit) {
+            return self->fail(Status::unavailable(self->not_a_frame(length)));
+          }
+          self->read_body(length);
+        });
   }
 
   // Why a frame length is impossible, saying what the peer looks like when its first bytes
@@ -155,7 +157,8 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
   std::string not_a_frame(uint32_t length) const {
     const auto* b = reinterpret_cast<const unsigned char*>(length_buf.data());
     std::string text(reinterpret_cast<const char*>(b), 4);
-    bool printable = std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+    bool printable =
+        std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
     std::string where = options.broker + " is not a Cairn broker";
     if (printable) {
       return where + ": it answered with text '" + text + "...'" +
@@ -169,16 +172,19 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
 
   void read_body(uint32_t length) {
     auto frame = std::make_shared<std::vector<std::byte>>(length);
-    asio::async_read(socket, asio::buffer(*frame),
-                     [self = shared_from_this(), frame](boost::system::error_code ec, size_t) {
-                       if (ec) return self->fail(Status::unavailable("connection to broker lost: " + ec.message()));
-                       self->on_frame(frame);
-                     });
+    asio::async_read(
+        socket, asio::buffer(*frame),
+        [self = shared_from_this(), frame](boost::system::error_code ec, size_t) {
+          if (ec)
+            return self->fail(Status::unavailable("connection to broker lost: " + ec.message()));
+          self->on_frame(frame);
+        });
   }
 
   void on_frame(std::shared_ptr<std::vector<std::byte>> frame) {
     auto decoded = protocol::decode_response(*frame);
-    if (!decoded) return fail(Status::unavailable("malformed response: " + decoded.error().message()));
+    if (!decoded)
+      return fail(Status::unavailable("malformed response: " + decoded.error().message()));
     if (pending.empty() || pending.front().correlation_id != decoded->correlation_id) {
       return fail(Status::unavailable("response " + std::to_string(decoded->correlation_id) +
                                       " does not match the oldest request"));
@@ -207,7 +213,8 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
     ticker.expires_after(std::chrono::milliseconds(50));
     ticker.async_wait([self = shared_from_this()](boost::system::error_code ec) {
       if (ec || self->stopped || !self->failure().is_ok()) return;
-      if (!self->pending.empty() && std::chrono::steady_clock::now() > self->pending.front().deadline) {
+      if (!self->pending.empty() &&
+          std::chrono::steady_clock::now() > self->pending.front().deadline) {
         return self->fail(Status::timed_out("no response from the broker within " +
                                             std::to_string(self->options.request_timeout.count()) +
                                             " ms"));
@@ -234,7 +241,9 @@ Connection::~Connection() {
   }
 }
 
-Status Connection::health() const { return impl_ ? impl_->failure() : Status::unavailable("not connected"); }
+Status Connection::health() const {
+  return impl_ ? impl_->failure() : Status::unavailable("not connected");
+}
 
 size_t Connection::in_flight() const { return impl_ ? impl_->in_flight.load() : 0; }
 
@@ -283,23 +292,27 @@ Result<std::unique_ptr<Connection>> Connection::connect(const ConnectionOptions&
       impl->socket.close(ignored);
       finish(Status::unavailable("cannot reach broker at " + impl->options.broker + ": timed out"));
     });
-    resolver->async_resolve(host, port, [impl, resolver, finish](boost::system::error_code ec,
-                                                                 tcp::resolver::results_type endpoints) {
-      if (ec) return finish(Status::unavailable("cannot resolve " + impl->options.broker + ": " + ec.message()));
-      asio::async_connect(impl->socket, endpoints,
-                          [impl, finish](boost::system::error_code ec, const tcp::endpoint&) {
-                            if (ec) {
-                              return finish(Status::unavailable("cannot reach broker at " +
-                                                                impl->options.broker + ": " +
-                                                                ec.message()));
-                            }
-                            boost::system::error_code ignored;
-                            impl->socket.set_option(tcp::no_delay(true), ignored);
-                            impl->read_next();
-                            impl->tick();
-                            finish(Status::ok());
-                          });
-    });
+    resolver->async_resolve(
+        host, port,
+        [impl, resolver, finish](boost::system::error_code ec,
+                                 tcp::resolver::results_type endpoints) {
+          if (ec)
+            return finish(Status::unavailable("cannot resolve " + impl->options.broker + ": " +
+                                              ec.message()));
+          asio::async_connect(
+              impl->socket, endpoints,
+              [impl, finish](boost::system::error_code ec, const tcp::endpoint&) {
+                if (ec) {
+                  return finish(Status::unavailable("cannot reach broker at " +
+                                                    impl->options.broker + ": " + ec.message()));
+                }
+                boost::system::error_code ignored;
+                impl->socket.set_option(tcp::no_delay(true), ignored);
+                impl->read_next();
+                impl->tick();
+                finish(Status::ok());
+              });
+        });
   });
   Status s = result.get();
   if (!s.is_ok()) return s;
@@ -321,19 +334,21 @@ Status Connection::negotiate() {
        /*expect_response=*/true,
        [promise](Result<Reply<protocol::Bytes>> r) { promise->set_value(std::move(r)); });
   if (future.wait_for(options_.connect_timeout) != std::future_status::ready) {
-    Status why = Status::timed_out(options_.broker + " accepted the connection but did not answer within " +
-                                   std::to_string(options_.connect_timeout.count()) +
-                                   " ms: is it a Cairn broker?");
+    Status why = Status::timed_out(
+        options_.broker + " accepted the connection but did not answer within " +
+        std::to_string(options_.connect_timeout.count()) + " ms: is it a Cairn broker?");
     asio::post(impl_->ctx, [impl = impl_, why] { impl->stop(why); });
     return why;
   }
   auto raw = future.get();
   if (!raw) {
     if (raw.error().message().find("connection to broker lost") == 0) {
-      return Status::unavailable(options_.broker +
-                                 " closed the connection without answering ApiVersions: is it a Cairn broker?");
+      return Status::unavailable(
+          options_.broker +
+          " closed the connection without answering ApiVersions: is it a Cairn broker?");
     }
-    if (raw.error().message().find(" is not a Cairn broker") != std::string::npos) return raw.error();
+    if (raw.error().message().find(" is not a Cairn broker") != std::string::npos)
+      return raw.error();
     return raw.error().with_context("ApiVersions");
   }
   auto v1 = protocol::ApiVersionsResponse::decode(raw->body, 1);
@@ -345,6 +360,17 @@ Status Connection::negotiate() {
   if (!v0) return v1.error().with_context("ApiVersions: malformed response");
   broker_info_ = std::move(*v0);
   return Status::ok();
+}
+
+uint16_t Connection::version_for(protocol::ApiKey api, uint16_t wanted) const {
+  for (const auto& range : broker_info_.apis) {
+    if (range.api_key == static_cast<uint16_t>(api)) return std::min(wanted, range.max_version);
+  }
+  return 0;
+}
+
+RequestOptions Connection::metadata_options() const {
+  return {.version = version_for(protocol::ApiKey::kMetadata, 1)};
 }
 
 }  // namespace cairn::client

@@ -97,8 +97,7 @@ class Connection {
     std::promise<Result<Reply<Response>>> promise;
     auto future = promise.get_future();
     call_async<Request, Response>(
-        api, request,
-        [&promise](Result<Reply<Response>> r) { promise.set_value(std::move(r)); },
+        api, request, [&promise](Result<Reply<Response>> r) { promise.set_value(std::move(r)); },
         std::move(options));
     return future.get();
   }
@@ -115,6 +114,12 @@ class Connection {
   // What the broker said about itself when the connection was made. max_batch_bytes is 0 when
   // the broker answered in the v0 layout, which does not tell it.
   const protocol::ApiVersionsResponse& broker_info() const { return broker_info_; }
+  // `wanted`, or the highest version of `api` below it that the broker speaks (0 when it did not
+  // list the API).
+  uint16_t version_for(protocol::ApiKey api, uint16_t wanted) const;
+  // The options of a Metadata request: v1 with whether to create missing topics when the broker
+  // speaks it; v0 (which creates them when the broker auto-creates) otherwise.
+  RequestOptions metadata_options() const;
   const ConnectionOptions& options() const { return options_; }
   // OK while usable; afterwards, why it failed.
   Status health() const;

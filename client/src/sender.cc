@@ -18,7 +18,8 @@ Result<protocol::InitProducerIdResponse> init_producer_id(Connection& c) {
   if (!r) return r.error().with_context("InitProducerId");
   // The producer cannot start without an id, whatever the code: a refusal is worth retrying.
   if (r->body.error != protocol::ErrorCode::kNone) {
-    return Status::unavailable("InitProducerId: " + std::string(protocol::error_name(r->body.error)));
+    return Status::unavailable("InitProducerId: " +
+                               std::string(protocol::error_name(r->body.error)));
   }
   return r->body;
 }
@@ -91,9 +92,9 @@ Result<int32_t> Sender::partitions_of(const std::string& topic) {
   }
   auto c = connection();
   if (!c) return c.error();
-  protocol::MetadataRequest req{std::vector<std::string>{topic}};
+  protocol::MetadataRequest req{std::vector<std::string>{topic}, /*create_missing=*/true};
   auto r = (*c)->call<protocol::MetadataRequest, protocol::MetadataResponse>(
-      protocol::ApiKey::kMetadata, req);
+      protocol::ApiKey::kMetadata, req, (*c)->metadata_options());
   if (!r) return r.error();
   std::string context = "topic '" + topic + "'";
   auto t = std::ranges::find(r->body.topics, topic, &protocol::TopicMetadata::name);
@@ -156,10 +157,10 @@ void Sender::seal(Pipeline& p, ProducerBatch& b) {
 void Sender::resolve(BatchPtr b, const Status& error, int64_t base_offset, Resolved& out) {
   for (size_t i = 0; i < b->callbacks.size(); ++i) {
     Result<RecordMetadata> r =
-        error.is_ok()
-            ? Result<RecordMetadata>(RecordMetadata{
-                  b->tp, base_offset < 0 ? -1 : base_offset + static_cast<int64_t>(i), b->timestamps[i]})
-            : Result<RecordMetadata>(error);
+        error.is_ok() ? Result<RecordMetadata>(RecordMetadata{
+                            b->tp, base_offset < 0 ? -1 : base_offset + static_cast<int64_t>(i),
+                            b->timestamps[i]})
+                      : Result<RecordMetadata>(error);
     out.calls.emplace_back(std::move(b->callbacks[i]), std::move(r));
   }
   out.bytes += b->bytes;
@@ -195,7 +196,8 @@ void Sender::on_response(const std::vector<ProduceSlot>& slots,
     std::lock_guard lock(mu_);
     for (const ProduceSlot& slot : slots) {
       Pipeline& p = pipelines_[slot.tp];
-      if (slot.generation != p.generation || p.in_flight == 0 || p.sealed.empty()) continue;  // stale
+      if (slot.generation != p.generation || p.in_flight == 0 || p.sealed.empty())
+        continue;  // stale
       --p.in_flight;
       ProducerBatch& b = *p.sealed.front();
       std::string context = "produce to " + partition_name(slot.tp);
@@ -206,8 +208,10 @@ void Sender::on_response(const std::vector<ProduceSlot>& slots,
         // No answer (the connection failed, or the request was refused as a whole).
         error = r.error();
         retriable = error.code() == Status::Code::kUnavailable ||
-                    error.code() == Status::Code::kTimedOut || error.code() == Status::Code::kNotFound;
-      } else if (const auto* entry = find_partition(r->body.topics, slot.tp.topic, slot.tp.partition)) {
+                    error.code() == Status::Code::kTimedOut ||
+                    error.code() == Status::Code::kNotFound;
+      } else if (const auto* entry =
+                     find_partition(r->body.topics, slot.tp.topic, slot.tp.partition)) {
         error = to_status(entry->error, context, entry->message);
         retriable = protocol::is_retriable(entry->error);
         base = entry->base_offset;
@@ -293,7 +297,9 @@ void Sender::run() {
           renew = true;  // a new id before sealing anything more
           break;
         }
-        auto with_sender = [this](const TopicPartition& tp) { return pipelines_[tp].sealed.size(); };
+        auto with_sender = [this](const TopicPartition& tp) {
+          return pipelines_[tp].sealed.size();
+        };
         for (auto& b : accumulator_->drain(t, max_in_flight(), with_sender, next_wake)) {
           Pipeline& p = pipelines_[b->tp];
           seal(p, *b);

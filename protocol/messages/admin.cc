@@ -46,18 +46,20 @@ Result<ApiVersionsResponse> ApiVersionsResponse::decode(Bytes body, uint16_t ver
   return done(d, std::move(r), "ApiVersions response");
 }
 
-void MetadataRequest::encode(Encoder& e, uint16_t) const {
+void MetadataRequest::encode(Encoder& e, uint16_t version) const {
   if (!topics) {
     e.write<int32_t>(-1);
-    return;
+  } else {
+    e.write<int32_t>(static_cast<int32_t>(topics->size()));
+    for (const auto& t : *topics) e.write_string(t);
   }
-  e.write<int32_t>(static_cast<int32_t>(topics->size()));
-  for (const auto& t : *topics) e.write_string(t);
+  if (version >= 1) e.write<uint8_t>(create_missing ? 1 : 0);
 }
 
-Result<MetadataRequest> MetadataRequest::decode(Bytes body, uint16_t) {
+Result<MetadataRequest> MetadataRequest::decode(Bytes body, uint16_t version) {
   Decoder d(body);
   MetadataRequest r;
+  r.create_missing = version == 0;
   auto n = d.read_nullable_count("topics", kMinString);
   if (n && *n > limits::kMaxNamesPerRequest) {
     d.fail("topics", "count " + std::to_string(*n) + " is over the limit of " +
@@ -66,6 +68,11 @@ Result<MetadataRequest> MetadataRequest::decode(Bytes body, uint16_t) {
   if (n && d.ok()) {
     r.topics.emplace();
     for (uint32_t i = 0; i < *n && d.ok(); ++i) r.topics->push_back(d.read_string("topic"));
+  }
+  if (version >= 1 && d.ok()) {
+    uint8_t create = d.read<uint8_t>("create missing");
+    if (d.ok() && create > 1) d.fail("create missing", "must be 0 or 1");
+    r.create_missing = create == 1;
   }
   return done(d, std::move(r), "Metadata request");
 }

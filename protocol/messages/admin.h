@@ -23,7 +23,7 @@ struct ApiVersionsRequest {
 struct ApiVersionsResponse {
   std::vector<ApiVersionRange> apis;
   std::string broker_version;
-  uint32_t max_frame_bytes = 0;       // the largest request frame the broker reads
+  uint32_t max_frame_bytes = 0;        // the largest request frame the broker reads
   uint32_t max_inflight_requests = 0;  // per connection, before the broker cuts it off
   uint32_t max_batch_bytes = 0;        // v1 on: the largest record batch a produce may carry
 
@@ -33,6 +33,9 @@ struct ApiVersionsResponse {
 
 struct MetadataRequest {
   std::optional<std::vector<std::string>> topics;  // nullopt: every topic
+  // v1 on: whether a named topic that does not exist is created (when the broker auto-creates
+  // topics). A producer asks for it; describing or consuming does not. v0 always asks.
+  bool create_missing = false;
 
   void encode(Encoder& e, uint16_t version) const;
   static Result<MetadataRequest> decode(Bytes body, uint16_t version);

@@ -15,7 +15,7 @@
 namespace cairn::protocol {
 
 struct FindCoordinatorRequest {
-  std::string key;      // a group id
+  std::string key;       // a group id
   uint8_t key_type = 0;  // 0 group
 
   void encode(Encoder& e, uint16_t version) const;
@@ -36,8 +36,8 @@ struct JoinGroupRequest {
   std::string group_id;
   int32_t session_timeout_ms = 10000;
   int32_t rebalance_timeout_ms = 30000;
-  std::string member_id;  // empty for a consumer joining for the first time
-  std::string strategy = "range";  // "range" or "roundrobin"
+  std::string member_id;            // empty for a consumer joining for the first time
+  std::string strategy = "range";   // "range" or "roundrobin"
   std::vector<std::string> topics;  // the subscription
 
   void encode(Encoder& e, uint16_t version) const;
@@ -227,6 +227,27 @@ struct DescribeGroupsResponse {
 
   void encode(Encoder& e, uint16_t version) const;
   static Result<DescribeGroupsResponse> decode(Bytes body, uint16_t version);
+};
+
+// DeleteGroups: deletes groups that have no members, with their committed offsets.
+struct DeleteGroupsRequest {
+  std::vector<std::string> groups;
+
+  void encode(Encoder& e, uint16_t version) const;
+  static Result<DeleteGroupsRequest> decode(Bytes body, uint16_t version);
+};
+
+struct DeletedGroup {
+  std::string group_id;
+  ErrorCode error = ErrorCode::kNone;
+  std::string message;  // why, when error is set
+};
+
+struct DeleteGroupsResponse {
+  std::vector<DeletedGroup> groups;
+
+  void encode(Encoder& e, uint16_t version) const;
+  static Result<DeleteGroupsResponse> decode(Bytes body, uint16_t version);
 };
 
 }  // namespace cairn::protocol

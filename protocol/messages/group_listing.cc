@@ -93,4 +93,38 @@ Result<DescribeGroupsResponse> DescribeGroupsResponse::decode(Bytes body, uint16
   return done(d, std::move(r), "DescribeGroups response");
 }
 
+void DeleteGroupsRequest::encode(Encoder& e, uint16_t) const {
+  e.write_count(groups.size());
+  for (const auto& g : groups) e.write_string(g);
+}
+Result<DeleteGroupsRequest> DeleteGroupsRequest::decode(Bytes body, uint16_t) {
+  Decoder d(body);
+  DeleteGroupsRequest r;
+  uint32_t n = d.read_count("groups", kMinString, limits::kMaxNamesPerRequest);
+  for (uint32_t i = 0; i < n && d.ok(); ++i) r.groups.push_back(d.read_string("group id"));
+  return done(d, std::move(r), "DeleteGroups request");
+}
+
+void DeleteGroupsResponse::encode(Encoder& e, uint16_t) const {
+  e.write_count(groups.size());
+  for (const auto& g : groups) {
+    e.write_string(g.group_id);
+    write_error(e, g.error);
+    e.write_string(g.message);
+  }
+}
+Result<DeleteGroupsResponse> DeleteGroupsResponse::decode(Bytes body, uint16_t) {
+  Decoder d(body);
+  DeleteGroupsResponse r;
+  uint32_t n = d.read_count("groups", 2 * kMinString + 2);
+  for (uint32_t i = 0; i < n && d.ok(); ++i) {
+    DeletedGroup g;
+    g.group_id = d.read_string("group id");
+    g.error = read_error(d);
+    g.message = d.read_string("message");
+    r.groups.push_back(std::move(g));
+  }
+  return done(d, std::move(r), "DeleteGroups response");
+}
+
 }  // namespace cairn::protocol

@@ -22,8 +22,9 @@ namespace {
 
 void write(const std::filesystem::path& path, const std::vector<std::byte>& bytes) {
   std::filesystem::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                              static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(bytes.data()),
+             static_cast<std::streamsize>(bytes.size()));
 }
 
 std::vector<std::byte> make_batch(int records, int64_t base,
@@ -68,10 +69,14 @@ int main(int argc, char** argv) {
   std::vector<std::byte> two = b;
   two.insert(two.end(), b2.begin(), b2.end());
 
-  write(dir / "request" / "api_versions", request_frame(ApiKey::kApiVersions, ApiVersionsRequest{}));
-  write(dir / "request" / "metadata", request_frame(ApiKey::kMetadata, MetadataRequest{std::vector<std::string>{"t"}}));
-  write(dir / "request" / "create", request_frame(ApiKey::kCreateTopics, CreateTopicsRequest{{{"t", 2, {}}}}));
-  write(dir / "request" / "delete", request_frame(ApiKey::kDeleteTopics, DeleteTopicsRequest{{"t"}}));
+  write(dir / "request" / "api_versions",
+        request_frame(ApiKey::kApiVersions, ApiVersionsRequest{}));
+  write(dir / "request" / "metadata",
+        request_frame(ApiKey::kMetadata, MetadataRequest{std::vector<std::string>{"t"}}));
+  write(dir / "request" / "create",
+        request_frame(ApiKey::kCreateTopics, CreateTopicsRequest{{{"t", 2, {}}}}));
+  write(dir / "request" / "delete",
+        request_frame(ApiKey::kDeleteTopics, DeleteTopicsRequest{{"t"}}));
   ProduceRequest produce;
   produce.topics.push_back({"t", {{0, b}, {1, two}}});
   write(dir / "request" / "produce", request_frame(ApiKey::kProduce, produce));
@@ -82,18 +87,48 @@ int main(int argc, char** argv) {
   list.topics.push_back({"t", {{0, -1}, {1, 1000}}});
   write(dir / "request" / "list_offsets", request_frame(ApiKey::kListOffsets, list));
 
-  write(dir / "request" / "join", request_frame(ApiKey::kJoinGroup, JoinGroupRequest{"g", 10000, 30000, "", "range", {"t", "u"}}));
-  write(dir / "request" / "sync", request_frame(ApiKey::kSyncGroup, SyncGroupRequest{"g", 3, "m-1"}));
-  write(dir / "request" / "heartbeat", request_frame(ApiKey::kHeartbeat, HeartbeatRequest{"g", 3, "m-1"}));
-  write(dir / "request" / "commit", request_frame(ApiKey::kOffsetCommit, OffsetCommitRequest{"g", 3, "m-1", {{"t", {{0, 10, "x"}, {1, 20, ""}}}}}));
-  write(dir / "request" / "offset_fetch", request_frame(ApiKey::kOffsetFetch, OffsetFetchRequest{"g", std::vector<TopicPartitions>{{"t", {0, 1}}}}));
-  write(dir / "request" / "describe_groups", request_frame(ApiKey::kDescribeGroups, DescribeGroupsRequest{{"g"}}));
-  write(dir / "request" / "init_producer_id", request_frame(ApiKey::kInitProducerId, InitProducerIdRequest{}));
-  write(dir / "response" / "join", response_frame(ApiKey::kJoinGroup, JoinGroupResponse{ErrorCode::kNone, 3, "m-1", "m-1", "range", {{"m-1", "c"}}}));
-  write(dir / "response" / "sync", response_frame(ApiKey::kSyncGroup, SyncGroupResponse{ErrorCode::kNone, {{"t", {0, 1, 2}}}}));
-  write(dir / "response" / "describe_groups", response_frame(ApiKey::kDescribeGroups, DescribeGroupsResponse{{{"g", ErrorCode::kNone, "Stable", "range", 3, {{"m-1", "c", "127.0.0.1", {{"t", {0}}}}}}}}));
-  write(dir / "response" / "offset_fetch", response_frame(ApiKey::kOffsetFetch, OffsetFetchResponse{ErrorCode::kNone, {{"t", {{0, 5, "", ErrorCode::kNone}}}}}));
-  MetadataResponse md{0, "127.0.0.1", 9292, {{"t", ErrorCode::kNone, {}, {{0, ErrorCode::kNone, "", 0, 0, 5, 100}}}}};
+  write(dir / "request" / "join",
+        request_frame(ApiKey::kJoinGroup,
+                      JoinGroupRequest{"g", 10000, 30000, "", "range", {"t", "u"}}));
+  write(dir / "request" / "sync",
+        request_frame(ApiKey::kSyncGroup, SyncGroupRequest{"g", 3, "m-1"}));
+  write(dir / "request" / "heartbeat",
+        request_frame(ApiKey::kHeartbeat, HeartbeatRequest{"g", 3, "m-1"}));
+  write(dir / "request" / "commit",
+        request_frame(ApiKey::kOffsetCommit,
+                      OffsetCommitRequest{"g", 3, "m-1", {{"t", {{0, 10, "x"}, {1, 20, ""}}}}}));
+  write(dir / "request" / "offset_fetch",
+        request_frame(ApiKey::kOffsetFetch,
+                      OffsetFetchRequest{"g", std::vector<TopicPartitions>{{"t", {0, 1}}}}));
+  write(dir / "request" / "describe_groups",
+        request_frame(ApiKey::kDescribeGroups, DescribeGroupsRequest{{"g"}}));
+  write(dir / "request" / "delete_groups",
+        request_frame(ApiKey::kDeleteGroups, DeleteGroupsRequest{{"g"}}));
+  write(dir / "request" / "init_producer_id",
+        request_frame(ApiKey::kInitProducerId, InitProducerIdRequest{}));
+  write(dir / "response" / "join",
+        response_frame(
+            ApiKey::kJoinGroup,
+            JoinGroupResponse{ErrorCode::kNone, 3, "m-1", "m-1", "range", {{"m-1", "c"}}}));
+  write(
+      dir / "response" / "sync",
+      response_frame(ApiKey::kSyncGroup, SyncGroupResponse{ErrorCode::kNone, {{"t", {0, 1, 2}}}}));
+  write(dir / "response" / "describe_groups",
+        response_frame(ApiKey::kDescribeGroups,
+                       DescribeGroupsResponse{{{"g",
+                                                ErrorCode::kNone,
+                                                "Stable",
+                                                "range",
+                                                3,
+                                                {{"m-1", "c", "127.0.0.1", {{"t", {0}}}}}}}}));
+  write(dir / "response" / "offset_fetch",
+        response_frame(
+            ApiKey::kOffsetFetch,
+            OffsetFetchResponse{ErrorCode::kNone, {{"t", {{0, 5, "", ErrorCode::kNone}}}}}));
+  MetadataResponse md{0,
+                      "127.0.0.1",
+                      9292,
+                      {{"t", ErrorCode::kNone, {}, {{0, ErrorCode::kNone, "", 0, 0, 5, 100}}}}};
   write(dir / "response" / "metadata", response_frame(ApiKey::kMetadata, md));
   FetchResponse fr;
   fr.topics.push_back({"t", {{0, ErrorCode::kNone, 8, 0, two, 0, 0}}});
@@ -112,8 +147,8 @@ int main(int argc, char** argv) {
   compressed_produce.topics.push_back({"t", {{0, lz4}}});
   write(dir / "request" / "produce_lz4", request_frame(ApiKey::kProduce, compressed_produce));
   // Decompressor seeds: the codec's number - 1 in the first byte, then a batch's records.
-  for (auto codec : {Compression::kGzip, Compression::kSnappy, Compression::kLz4,
-                     Compression::kZstd}) {
+  for (auto codec :
+       {Compression::kGzip, Compression::kSnappy, Compression::kLz4, Compression::kZstd}) {
     auto batch = make_batch(20, 0, codec);
     std::vector<std::byte> seed{std::byte(static_cast<uint8_t>(codec) - 1)};
     seed.insert(seed.end(), batch.begin() + batch::kHeaderSize, batch.end());

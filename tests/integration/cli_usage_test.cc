@@ -21,7 +21,9 @@ RunResult cairn(std::vector<std::string> args) {
   return run_program(args, std::nullopt, std::chrono::seconds(60));
 }
 
-int lines(const std::string& text) { return static_cast<int>(std::count(text.begin(), text.end(), '\n')); }
+int lines(const std::string& text) {
+  return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+}
 
 TEST(CliUsage, TheBrokerFlagWorksBeforeOrAfterTheCommandAndAsDashB) {
   TempDir tmp;
@@ -42,11 +44,17 @@ TEST(CliUsage, SingularNounsAreTheSameCommands) {
   EXPECT_EQ(groups.exit_code, 0) << groups.err;
 }
 
-TEST(CliUsage, TopicsCreateAndDeleteSayWhatTheyDid) {
+TEST(CliUsage, TopicsCreateAndDeleteSayWhatTheyDidAndIfNotExistsAcceptsAnExistingTopic) {
   TempDir tmp;
   BrokerProcess broker(tmp.path() / "data");
   auto created = cli(broker.address(), {"topics", "create", "greetings", "--partitions", "2"});
   EXPECT_EQ(created.out, "created topic greetings with 2 partitions\n") << created.err;
+  auto again = cli(broker.address(), {"topics", "create", "greetings"});
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.err.find("TOPIC_ALREADY_EXISTS"), std::string::npos) << again.err;
+  auto if_not = cli(broker.address(), {"topics", "create", "greetings", "--if-not-exists"});
+  EXPECT_EQ(if_not.exit_code, 0) << if_not.err;
+  EXPECT_EQ(if_not.out, "topic greetings exists\n");
   auto deleted = cli(broker.address(), {"topics", "delete", "greetings"});
   EXPECT_EQ(deleted.out, "deleted topic greetings\n") << deleted.err;
 }
@@ -70,10 +78,14 @@ TEST(CliUsage, EveryUsageMistakeExitsTwoWithOneLineThatSaysWhatWasMeant) {
     std::string expected;
   };
   for (const auto& c : std::vector<Case>{
-           {{"topics", "lsit"}, "cairn: unknown command 'lsit' for 'cairn topics' (did you mean 'list'?)\n"},
-           {{"consum", "x"}, "cairn: unknown command 'consum' for 'cairn' (did you mean 'consume'?)\n"},
-           {{"consume", "t", "--cout", "1"}, "cairn: unknown flag --cout for 'cairn consume' (did you mean --count?)\n"},
-           {{"topics", "list", "--brokr", "x"}, "cairn: unknown flag --brokr for 'cairn topics list' (did you mean --broker?)\n"},
+           {{"topics", "lsit"},
+            "cairn: unknown command 'lsit' for 'cairn topics' (did you mean 'list'?)\n"},
+           {{"consum", "x"},
+            "cairn: unknown command 'consum' for 'cairn' (did you mean 'consume'?)\n"},
+           {{"consume", "t", "--cout", "1"},
+            "cairn: unknown flag --cout for 'cairn consume' (did you mean --count?)\n"},
+           {{"topics", "list", "--brokr", "x"},
+            "cairn: unknown flag --brokr for 'cairn topics list' (did you mean --broker?)\n"},
            {{"consume", "t", "--count", "many"}, ""},
            {{"topics", "create"}, ""},
            {{"completion", "fish"}, ""},
@@ -89,7 +101,8 @@ TEST(CliUsage, EveryUsageMistakeExitsTwoWithOneLineThatSaysWhatWasMeant) {
 }
 
 TEST(CliUsage, VersionNamesTheGitCommitForBothPrograms) {
-  static const std::regex line(R"(cairnd? \d+\.\d+\.\d+ \(git ([0-9a-f]{12}(-dirty)?|unknown)\)\n)");
+  static const std::regex line(
+      R"(cairnd? \d+\.\d+\.\d+ \(git ([0-9a-f]{12}(-dirty)?|unknown)\)\n)");
   for (const auto& r : {cairn({"--version"}), cairn({"version"}), cairn({"-V"}),
                         run_program({cairnd_path(), "--version"})}) {
     EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -107,7 +120,8 @@ TEST(CliUsage, CompletionScriptsAndTheManPageComeFromTheCommandTree) {
   auto man = cairn({"help", "--man"});
   EXPECT_NE(man.out.find(".SS \\fBcairn consume\\fR"), std::string::npos) << man.out;
   auto daemon_man = run_program({cairnd_path(), "--man-page"});
-  EXPECT_NE(daemon_man.out.find("\\fB\\-\\-print\\-config\\fR"), std::string::npos) << daemon_man.out;
+  EXPECT_NE(daemon_man.out.find("\\fB\\-\\-print\\-config\\fR"), std::string::npos)
+      << daemon_man.out;
   EXPECT_EQ(daemon_man.out.find("man\\-page"), std::string::npos);
 }
 
@@ -115,7 +129,8 @@ TEST(CliUsage, CompletionScriptsAndTheManPageComeFromTheCommandTree) {
 // client has written something, then holds the connection open (or closes it at once).
 class NotABroker {
  public:
-  NotABroker(std::string reply, bool close_at_once = false) : reply_(std::move(reply)), close_(close_at_once) {
+  NotABroker(std::string reply, bool close_at_once = false)
+      : reply_(std::move(reply)), close_(close_at_once) {
     fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in address{};
     address.sin_family = AF_INET;
@@ -149,7 +164,8 @@ class NotABroker {
       clients_.push_back(client);
       char request[256];
       pollfd q{client, POLLIN, 0};
-      if (::poll(&q, 1, 5000) == 1 && ::recv(client, request, sizeof request, 0) > 0 && !reply_.empty()) {
+      if (::poll(&q, 1, 5000) == 1 && ::recv(client, request, sizeof request, 0) > 0 &&
+          !reply_.empty()) {
         ::send(client, reply_.data(), reply_.size(), MSG_NOSIGNAL);
       }
     }
@@ -169,7 +185,8 @@ TEST(CliUsage, APeerThatIsNotACairnBrokerIsNamedAsSuch) {
   auto r = cairn({"topics", "list", "-b", http.address()});
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_EQ(r.err, "cairn: " + http.address() +
-                       " is not a Cairn broker: it answered with text 'HTTP...' (this looks like an HTTP server)\n");
+                       " is not a Cairn broker: it answered with text 'HTTP...' (this looks like "
+                       "an HTTP server)\n");
 
   NotABroker kafka(std::string("\0\0\0\x0c\0\0\0\x01\0\x23\0\0\0\0\0\0", 16));
   auto k = cairn({"topics", "list", "-b", kafka.address()});
@@ -179,8 +196,9 @@ TEST(CliUsage, APeerThatIsNotACairnBrokerIsNamedAsSuch) {
   NotABroker closing("", /*close_at_once=*/true);
   auto c = cairn({"topics", "list", "-b", closing.address()});
   EXPECT_EQ(c.exit_code, 3);
-  EXPECT_NE(c.err.find("closed the connection without answering ApiVersions: is it a Cairn broker?"),
-            std::string::npos)
+  EXPECT_NE(
+      c.err.find("closed the connection without answering ApiVersions: is it a Cairn broker?"),
+      std::string::npos)
       << c.err;
 }
 
@@ -190,7 +208,8 @@ TEST(CliUsage, ASilentListenerFailsAfterTheFiveSecondConnectTimeoutNotThirty) {
   auto r = cairn({"topics", "list", "-b", silent.address()});
   auto took = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(r.exit_code, 3);
-  EXPECT_NE(r.err.find("did not answer within 5000 ms: is it a Cairn broker?"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("did not answer within 5000 ms: is it a Cairn broker?"), std::string::npos)
+      << r.err;
   EXPECT_LT(took, std::chrono::seconds(20));
 }
 

@@ -4,6 +4,8 @@
 // attribute bits it refuses, entries of several batches, and the admin requests around them.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "client/src/connection.h"
 #include "protocol/frame.h"
 #include "protocol/messages/admin.h"
@@ -124,7 +126,8 @@ TEST_F(ProduceRules, RuleViolationsWithAGoodChecksumAreInvalidRecordAndNotRetria
   auto good = make_batch({.records = 2, .value_bytes = 16});
   std::vector<std::pair<std::string, std::vector<std::byte>>> broken = {
       {"an offset delta gap", with_field<uint8_t>(good, kFirstRecordOffsetDeltaAt, 2)},
-      {"a first timestamp no record has", with_field<uint8_t>(good, kFirstRecordTimestampDeltaAt, 2)},
+      {"a first timestamp no record has",
+       with_field<uint8_t>(good, kFirstRecordTimestampDeltaAt, 2)},
       {"a max timestamp no record has",
        with_field<int64_t>(good, batch::kMaxTimestampAt, 1'700'000'000'005)},
       {"a record count the records do not match",
@@ -150,7 +153,8 @@ TEST_F(ProduceRules, TransactionalControlLogAppendTimeAndRecordAttributeBitsAreR
   start();
   auto good = make_batch({.records = 1});
   std::vector<std::pair<std::string, std::vector<std::byte>>> refused = {
-      {"log-append time", with_field<uint16_t>(good, batch::kAttributesAt, batch::kTimestampTypeBit)},
+      {"log-append time",
+       with_field<uint16_t>(good, batch::kAttributesAt, batch::kTimestampTypeBit)},
       {"transactional", with_field<uint16_t>(good, batch::kAttributesAt, batch::kTransactionalBit)},
       {"control", with_field<uint16_t>(good, batch::kAttributesAt, batch::kControlBit)},
       {"an undefined attribute bit", with_field<uint16_t>(good, batch::kAttributesAt, 0x40)},
@@ -220,12 +224,15 @@ TEST_F(ProduceRules, CreateTopicsCanAskForNoRetentionAndForTheDefaultPartitionCo
   auto created = conn->call<protocol::CreateTopicsRequest, protocol::CreateTopicsResponse>(
       ApiKey::kCreateTopics, req);
   ASSERT_TRUE(created) << created.error().to_string();
-  EXPECT_EQ(created->body.results.at(0).error, ErrorCode::kNone) << created->body.results[0].message;
-  EXPECT_EQ(created->body.results.at(1).error, ErrorCode::kNone) << created->body.results[1].message;
+  EXPECT_EQ(created->body.results.at(0).error, ErrorCode::kNone)
+      << created->body.results[0].message;
+  EXPECT_EQ(created->body.results.at(1).error, ErrorCode::kNone)
+      << created->body.results[1].message;
   EXPECT_EQ(created->body.results.at(2).error, ErrorCode::kInvalidConfig);
 
   protocol::MetadataRequest m{std::vector<std::string>{"unbounded", "defaults"}};
-  auto meta = conn->call<protocol::MetadataRequest, protocol::MetadataResponse>(ApiKey::kMetadata, m);
+  auto meta =
+      conn->call<protocol::MetadataRequest, protocol::MetadataResponse>(ApiKey::kMetadata, m);
   ASSERT_TRUE(meta) << meta.error().to_string();
   const auto& unbounded = meta->body.topics.at(0);
   EXPECT_EQ(unbounded.settings.retention_ms, -1);
@@ -236,10 +243,31 @@ TEST_F(ProduceRules, CreateTopicsCanAskForNoRetentionAndForTheDefaultPartitionCo
   EXPECT_EQ(defaults.settings.retention_bytes, 1'000'000);
 }
 
+TEST_F(ProduceRules, AutoCreateCreatesOnProduceButNeverOnDescribeOrConsume) {
+  start({"--auto-create-topics"});
+  protocol::MetadataRequest look{std::vector<std::string>{"typo"}, /*create_missing=*/false};
+  auto meta = conn->call<protocol::MetadataRequest, protocol::MetadataResponse>(
+      ApiKey::kMetadata, look, {.version = 1});
+  ASSERT_TRUE(meta) << meta.error().to_string();
+  EXPECT_EQ(meta->body.topics.at(0).error, ErrorCode::kUnknownTopicOrPartition);
+  EXPECT_EQ(cli(broker->address(), {"topics", "describe", "typo"}).exit_code, 4);
+  EXPECT_EQ(cli(broker->address(), {"consume", "typo", "--exit-at-end"}).exit_code, 4);
+  EXPECT_EQ(cli(broker->address(), {"topics", "list"}).out, "t\n");
+
+  auto input = tmp.path() / "lines";
+  { std::ofstream(input) << "a\nb\n"; }
+  ASSERT_EQ(cli(broker->address(), {"produce", "fresh"}, input).exit_code, 0);
+  auto listed = cli(broker->address(), {"topics", "list"});
+  EXPECT_EQ(listed.out, "fresh\nt\n");
+  auto described = cli(broker->address(), {"topics", "describe", "fresh"});
+  EXPECT_EQ(described.out.rfind("topic fresh: 1 partition, durability", 0), 0u) << described.out;
+}
+
 TEST_F(ProduceRules, MetadataForAMalformedNameSaysInvalidTopicName) {
   start({"--auto-create-topics"});
   protocol::MetadataRequest m{std::vector<std::string>{"no spaces allowed", std::string(201, 'x')}};
-  auto meta = conn->call<protocol::MetadataRequest, protocol::MetadataResponse>(ApiKey::kMetadata, m);
+  auto meta =
+      conn->call<protocol::MetadataRequest, protocol::MetadataResponse>(ApiKey::kMetadata, m);
   ASSERT_TRUE(meta) << meta.error().to_string();
   EXPECT_EQ(meta->body.topics.at(0).error, ErrorCode::kInvalidTopicName);
   EXPECT_EQ(meta->body.topics.at(1).error, ErrorCode::kInvalidTopicName);

@@ -17,19 +17,23 @@ std::unique_ptr<client::Connection> connect(const GlobalOptions& options) {
   return std::move(*conn);
 }
 
-protocol::TopicMetadata describe_topic(client::Connection& conn, const std::string& topic) {
-  protocol::MetadataRequest req{std::vector<std::string>{topic}};
+protocol::TopicMetadata describe_topic(client::Connection& conn, const std::string& topic,
+                                       bool create_missing) {
+  protocol::MetadataRequest req{std::vector<std::string>{topic}, create_missing};
   auto reply = check(conn.call<protocol::MetadataRequest, protocol::MetadataResponse>(
-                         protocol::ApiKey::kMetadata, req),
+                         protocol::ApiKey::kMetadata, req, conn.metadata_options()),
                      "metadata");
   if (reply->topics.size() != 1 || reply->topics[0].error != protocol::ErrorCode::kNone) {
-    throw CliError(kExitNotFound, "unknown topic '" + topic + "' (cairn topics create " + topic + " makes it)");
+    throw CliError(kExitNotFound,
+                   "unknown topic '" + topic + "' (cairn topics create " + topic + " makes it)");
   }
   return std::move(reply->topics[0]);
 }
 
-std::map<int32_t, std::optional<int64_t>> offsets_at_time(client::Connection& conn, const std::string& topic,
-                                                          const std::vector<int32_t>& partitions, int64_t ms) {
+std::map<int32_t, std::optional<int64_t>> offsets_at_time(client::Connection& conn,
+                                                          const std::string& topic,
+                                                          const std::vector<int32_t>& partitions,
+                                                          int64_t ms) {
   protocol::ListOffsetsRequest req;
   req.topics.push_back({topic, {}});
   for (int32_t p : partitions) req.topics[0].partitions.push_back({p, ms});
@@ -40,8 +44,10 @@ std::map<int32_t, std::optional<int64_t>> offsets_at_time(client::Connection& co
   for (const auto& t : reply->topics) {
     for (const auto& p : t.partitions) {
       if (p.error != protocol::ErrorCode::kNone) {
-        throw CliError(p.error == protocol::ErrorCode::kUnknownTopicOrPartition ? kExitNotFound : kExitError,
-                       fmt::format("offsets by time of {}-{}: {}", topic, p.partition, protocol::error_name(p.error)));
+        throw CliError(
+            p.error == protocol::ErrorCode::kUnknownTopicOrPartition ? kExitNotFound : kExitError,
+            fmt::format("offsets by time of {}-{}: {}", topic, p.partition,
+                        protocol::error_name(p.error)));
       }
       offsets[p.partition] = p.offset >= 0 ? std::optional(p.offset) : std::nullopt;
     }

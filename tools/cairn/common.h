@@ -26,26 +26,29 @@ struct CliError : std::runtime_error {
 
 struct GlobalOptions {
   std::string broker = "127.0.0.1:9292";  // --broker, or $CAIRN_BROKER
-  int timeout_ms = 30000;                  // --request-timeout-ms
+  int timeout_ms = 30000;                 // --request-timeout-ms
 };
 
 // Connects, or throws CliError(kExitUnreachable).
 std::unique_ptr<client::Connection> connect(const GlobalOptions& options);
 
-// Metadata of one topic; throws CliError(kExitNotFound) if it does not exist.
-protocol::TopicMetadata describe_topic(client::Connection& conn, const std::string& topic);
+// Metadata of one topic; throws CliError(kExitNotFound) if it does not exist. With
+// `create_missing` (a producer's question), a broker that auto-creates topics creates it first.
+protocol::TopicMetadata describe_topic(client::Connection& conn, const std::string& topic,
+                                       bool create_missing = false);
 
 // The offset of the first record at or after `ms` (since the epoch) in each of `partitions`
 // of `topic`, by ListOffsets; nullopt for a partition with no record that new. Throws CliError.
-std::map<int32_t, std::optional<int64_t>> offsets_at_time(client::Connection& conn, const std::string& topic,
-                                                          const std::vector<int32_t>& partitions, int64_t ms);
+std::map<int32_t, std::optional<int64_t>> offsets_at_time(client::Connection& conn,
+                                                          const std::string& topic,
+                                                          const std::vector<int32_t>& partitions,
+                                                          int64_t ms);
 
 // Throws CliError for a failed call: kExitUnreachable when the connection is gone.
 template <typename T>
 T check(Result<T> r, const std::string& what) {
   if (r) return std::move(*r);
-  int code = r.error().is_unavailable() || r.error().is_timed_out() ? kExitUnreachable
-                                                                     : kExitError;
+  int code = r.error().is_unavailable() || r.error().is_timed_out() ? kExitUnreachable : kExitError;
   throw CliError(code, what + ": " + r.error().message());
 }
 

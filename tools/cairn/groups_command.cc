@@ -1,4 +1,4 @@
-// cairn groups list|describe|reset-offsets
+// cairn groups list|describe|delete|reset-offsets
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -54,8 +54,9 @@ int64_t now_ms() {
 }
 
 void print_group(const client::GroupDescription& g) {
-  fmt::print("group {}: {}, generation {}, strategy {}, {} member{}\n", g.group_id, g.state, g.generation,
-             g.strategy.empty() ? "-" : g.strategy, g.members.size(), g.members.size() == 1 ? "" : "s");
+  fmt::print("group {}: {}, generation {}, strategy {}, {} member{}\n", g.group_id, g.state,
+             g.generation, g.strategy.empty() ? "-" : g.strategy, g.members.size(),
+             g.members.size() == 1 ? "" : "s");
   for (const auto& m : g.members) {
     std::string assigned;
     for (const auto& tp : m.assignment) {
@@ -64,7 +65,8 @@ void print_group(const client::GroupDescription& g) {
     fmt::print("  member {} client {} host {}: {}\n", m.member_id, m.client_id, m.host,
                assigned.empty() ? "(no partitions)" : assigned);
   }
-  fmt::print("{:<24} {:>9} {:>12} {:>12} {:>10}  {}\n", "topic", "partition", "committed", "end", "lag", "owner");
+  fmt::print("{:<24} {:>9} {:>12} {:>12} {:>10}  {}\n", "topic", "partition", "committed", "end",
+             "lag", "owner");
   int64_t total = 0;
   for (const auto& p : g.partitions) {
     fmt::print("{:<24} {:>9} {:>12} {:>12} {:>10}  {}\n", p.topic_partition.topic,
@@ -77,8 +79,8 @@ void print_group(const client::GroupDescription& g) {
 
 // The plan for --to @TIME / --to-datetime: each partition at its first record at or after the
 // time, or at its end when none is that new.
-std::vector<client::PartitionOffsetReset> plan_at_time(client::Admin& a, const ResetOptions& r, int64_t ms,
-                                                       const GlobalOptions& global) {
+std::vector<client::PartitionOffsetReset> plan_at_time(client::Admin& a, const ResetOptions& r,
+                                                       int64_t ms, const GlobalOptions& global) {
   auto latest = a.plan_offset_reset(r.topic, {client::OffsetTarget::Kind::kLatest, 0},
                                     r.partition >= 0 ? std::optional(r.partition) : std::nullopt);
   if (!latest) throw CliError(code_of(latest.error()), latest.error().message());
@@ -87,7 +89,8 @@ std::vector<client::PartitionOffsetReset> plan_at_time(client::Admin& a, const R
   auto conn = connect(global);
   auto at_time = offsets_at_time(*conn, r.topic, ids, ms);
   for (auto& p : *latest) {
-    p.offset = start_offset({StartPosition::Kind::kTimestamp, ms}, p.log_start, p.log_end, at_time[p.partition]);
+    p.offset = start_offset({StartPosition::Kind::kTimestamp, ms}, p.log_start, p.log_end,
+                            at_time[p.partition]);
   }
   return std::move(*latest);
 }
@@ -103,7 +106,8 @@ std::vector<client::PartitionOffsetReset> plan_shift(client::Admin& a, const Res
   for (auto& p : *earliest) {
     int64_t from = p.log_start;
     for (const auto& lag : described->partitions) {
-      if (lag.topic_partition.topic == r.topic && lag.topic_partition.partition == p.partition && lag.committed) {
+      if (lag.topic_partition.topic == r.topic && lag.topic_partition.partition == p.partition &&
+          lag.committed) {
         from = *lag.committed;
       }
     }
@@ -117,7 +121,8 @@ std::vector<client::PartitionOffsetReset> plan_shift(client::Admin& a, const Res
 }  // namespace
 
 void add_groups_command(CLI::App& app, const GlobalOptions& global) {
-  auto* groups = app.add_subcommand("groups", "List, describe and delete consumer groups, reset their offsets");
+  auto* groups = app.add_subcommand(
+      "groups", "List, describe and delete consumer groups, reset their offsets");
   groups->require_subcommand(1);
 
   auto* list = groups->add_subcommand("list", "Group ids, one per line");
@@ -129,10 +134,13 @@ void add_groups_command(CLI::App& app, const GlobalOptions& global) {
 
   auto describe_opts = std::make_shared<DescribeOptions>();
   auto* describe = groups->add_subcommand(
-      "describe", "Members, assignment, and per partition the committed offset, end offset and lag");
+      "describe",
+      "Members, assignment, and per partition the committed offset, end offset and lag");
   describe->add_option("group", describe_opts->group, "Group id")->required();
   describe->add_flag("-w,--watch", describe_opts->watch, "Refresh until interrupted");
-  describe->add_option("--interval", describe_opts->interval_s, "Seconds between refreshes with --watch")
+  describe
+      ->add_option("--interval", describe_opts->interval_s,
+                   "Seconds between refreshes with --watch")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   describe->callback([describe_opts, &global] {
@@ -146,8 +154,9 @@ void add_groups_command(CLI::App& app, const GlobalOptions& global) {
       print_group(*d);
       std::fflush(stdout);
       if (!describe_opts->watch) return;
-      auto until = std::chrono::steady_clock::now() +
-                   std::chrono::milliseconds(static_cast<int64_t>(describe_opts->interval_s * 1000));
+      auto until =
+          std::chrono::steady_clock::now() +
+          std::chrono::milliseconds(static_cast<int64_t>(describe_opts->interval_s * 1000));
       while (std::chrono::steady_clock::now() < until && !stop_requested()) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
       }
@@ -156,9 +165,20 @@ void add_groups_command(CLI::App& app, const GlobalOptions& global) {
     }
   });
 
+  auto delete_group = std::make_shared<std::string>();
+  auto* del = groups->add_subcommand(
+      "delete", "Delete a group and its committed offsets (the group must have no members)");
+  del->add_option("group", *delete_group, "Group id")->required();
+  del->callback([delete_group, &global] {
+    Status s = admin(global)->delete_group(*delete_group);
+    if (!s.is_ok()) throw CliError(code_of(s), s.message());
+    fmt::print("deleted group {}\n", *delete_group);
+  });
+
   auto reset = std::make_shared<ResetOptions>();
   auto* reset_cmd = groups->add_subcommand(
-      "reset-offsets", "Set a group's committed offsets for a topic (the group must have no members)");
+      "reset-offsets",
+      "Set a group's committed offsets for a topic (the group must have no members)");
   reset_cmd->add_option("group", reset->group, "Group id")->required();
   reset_cmd->add_option("--topic", reset->topic, "Topic")->required();
   auto* to = reset_cmd->add_option(
@@ -167,8 +187,9 @@ void add_groups_command(CLI::App& app, const GlobalOptions& global) {
       "(ms since the epoch, ISO 8601, or -1h: each partition's first record that new)");
   auto* to_datetime = reset_cmd->add_option("--to-datetime", reset->to_datetime,
                                             "The same as --to @TIME, for an ISO 8601 time");
-  auto* shift = reset_cmd->add_option("--shift-by", reset->shift_by,
-                                      "Move each partition's committed offset by N (negative: back)");
+  auto* shift =
+      reset_cmd->add_option("--shift-by", reset->shift_by,
+                            "Move each partition's committed offset by N (negative: back)");
   to->excludes(to_datetime)->excludes(shift);
   to_datetime->excludes(shift);
   reset_cmd->add_option("--partition", reset->partition, "Only this partition (default: all)")
@@ -176,7 +197,8 @@ void add_groups_command(CLI::App& app, const GlobalOptions& global) {
   reset_cmd->add_flag("--dry-run", reset->dry_run, "Print the new offsets without committing them");
   reset_cmd->callback([reset, shift, to_datetime, &global] {
     auto a = admin(global);
-    std::optional<int32_t> only = reset->partition >= 0 ? std::optional(reset->partition) : std::nullopt;
+    std::optional<int32_t> only =
+        reset->partition >= 0 ? std::optional(reset->partition) : std::nullopt;
     std::vector<client::PartitionOffsetReset> plan;
     std::string target_text = reset->to;
     if (shift->count() > 0) {
@@ -211,17 +233,19 @@ void add_groups_command(CLI::App& app, const GlobalOptions& global) {
     }
     for (const auto& p : plan) {
       if (!p.clamped) continue;
-      fmt::print(stderr, "cairn: warning: --{} is outside the offsets of {}-{}, [{}, {}]: setting it to {}\n",
-                 shift->count() > 0 ? "shift-by " + std::to_string(reset->shift_by) : "to " + reset->to,
-                 reset->topic, p.partition, p.log_start, p.log_end, p.offset);
+      fmt::print(
+          stderr,
+          "cairn: warning: --{} is outside the offsets of {}-{}, [{}, {}]: setting it to {}\n",
+          shift->count() > 0 ? "shift-by " + std::to_string(reset->shift_by) : "to " + reset->to,
+          reset->topic, p.partition, p.log_start, p.log_end, p.offset);
     }
     if (!reset->dry_run) {
       Status s = a->reset_offsets(reset->group, reset->topic, plan);
       if (!s.is_ok()) throw CliError(code_of(s), s.message());
     }
     for (const auto& p : plan) {
-      fmt::print("{} {}-{} {} {}\n", reset->dry_run ? "would set" : "set", reset->topic, p.partition,
-                 reset->dry_run ? "to" : "at", p.offset);
+      fmt::print("{} {}-{} {} {}\n", reset->dry_run ? "would set" : "set", reset->topic,
+                 p.partition, reset->dry_run ? "to" : "at", p.offset);
     }
   });
 }

@@ -24,8 +24,8 @@ class DumpPrinter final : public storage::LogVisitor {
   DumpPrinter(bool quiet, bool records) : quiet_(quiet), records_(records) {}
 
   void on_segment(const std::filesystem::path& log, Offset base, uint64_t size) override {
-    fmt::print("segment {} base offset {} size {} bytes\n", log.filename().string(),
-               base.value(), size);
+    fmt::print("segment {} base offset {} size {} bytes\n", log.filename().string(), base.value(),
+               size);
   }
 
   void on_batch(storage::FilePosition position, const protocol::BatchHeader& h,
@@ -45,8 +45,8 @@ class DumpPrinter final : public storage::LogVisitor {
     }
     // A compacted batch holds fewer records than its offset range.
     int64_t gaps = int64_t{h.last_offset_delta} + 1 - h.record_count;
-    std::string gap_text = gaps > 0 ? fmt::format(" compacted ({} offsets without a record)", gaps)
-                                    : "";
+    std::string gap_text =
+        gaps > 0 ? fmt::format(" compacted ({} offsets without a record)", gaps) : "";
     fmt::print(
         "  batch offsets {}..{} position {} length {} records {}{}{} epoch {} first {} max {} "
         "producer {}/{} seq {}{}{} checksum ok{}\n",
@@ -89,8 +89,9 @@ class DumpPrinter final : public storage::LogVisitor {
 
   void on_unsealed_indexes(const std::filesystem::path&) override {
     if (quiet_) return;
-    fmt::print("  index files: not checked (this segment is not sealed yet; recovery rebuilds "
-               "its indexes from the log)\n");
+    fmt::print(
+        "  index files: not checked (this segment is not sealed yet; recovery rebuilds "
+        "its indexes from the log)\n");
   }
 
   void on_recovery_point(const std::optional<storage::RecoveryPoint>& point,
@@ -117,8 +118,8 @@ class DumpPrinter final : public storage::LogVisitor {
                    const Status& status) override {
     if (quiet_ && status.is_ok()) return;
     if (status.is_ok()) {
-      fmt::print("producer snapshot {}: offset {}, {} producers\n", file.filename().string(),
-                 offset.value(), producers);
+      fmt::print("producer snapshot {}: offset {}, {} producer{}\n", file.filename().string(),
+                 offset.value(), producers, producers == 1 ? "" : "s");
     } else {
       fmt::print("producer snapshot {}: PROBLEM: {}\n", file.filename().string(), status.message());
     }
@@ -144,12 +145,13 @@ int run_dump(const DumpOptions& opts) {
     fmt::print(stderr, "cairn: {}\n", summary.error().to_string());
     return summary.error().is_not_found() ? kExitNotFound : kExitError;
   }
-  fmt::print("{} segments, {} batches, {} records, offsets {}..{}, {} corrupt, {} index problems, "
-             "{} other problems\n",
-             summary->segments, summary->batches, summary->records,
-             summary->first_offset ? std::to_string(summary->first_offset->value()) : "-",
-             summary->next_offset ? std::to_string(summary->next_offset->value() - 1) : "-",
-             summary->corruptions, summary->index_problems, summary->metadata_problems);
+  fmt::print(
+      "{} segments, {} batches, {} records, offsets {}..{}, {} corrupt, {} index problems, "
+      "{} other problems\n",
+      summary->segments, summary->batches, summary->records,
+      summary->first_offset ? std::to_string(summary->first_offset->value()) : "-",
+      summary->next_offset ? std::to_string(summary->next_offset->value() - 1) : "-",
+      summary->corruptions, summary->index_problems, summary->metadata_problems);
   if (opts.verify && summary->corruptions > 0) return kExitCorrupt;
   return kExitOk;
 }
@@ -202,18 +204,19 @@ int run_repair(const RepairOptions& opts) {
                opts.yes ? "cut" : "would cut", report->kept_until.value(), report->bytes_removed,
                report->segments_removed, opts.yes ? "removed" : "to remove");
   } else {
-    fmt::print("every batch is whole, but the recovery point (offset {}) lies past the end of the "
-               "log (offset {}), so the broker refuses the partition\n",
-               report->recovery_point->value(), report->kept_until.value());
+    fmt::print(
+        "every batch is whole, but the recovery point (offset {}) lies past the end of the "
+        "log (offset {}), so the broker refuses the partition\n",
+        report->recovery_point->value(), report->kept_until.value());
   }
   if (report->drops_recovery_point) {
     fmt::print("{} the recovery point: the next start verifies every segment\n",
                opts.yes ? "removed" : "would remove");
   }
   if (!opts.yes) {
-    fmt::print("nothing changed; run again with --yes to apply{}\n",
-               report->damaged || report->segments_removed > 0 ? " (the removed records are lost)"
-                                                               : "");
+    fmt::print(
+        "nothing changed; run again with --yes to apply{}\n",
+        report->damaged || report->segments_removed > 0 ? " (the removed records are lost)" : "");
     return kExitCorrupt;
   }
   return kExitOk;

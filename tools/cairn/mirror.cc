@@ -65,8 +65,8 @@ Status Mirror::plan_topics() {
         return true;
       });
       if (!created) return created.error();
-      say(fmt::format("mirror: created topic '{}' with {} partitions at the destination", topic,
-                      source_partitions));
+      say(fmt::format("mirror: created topic '{}' with {} partition{} at the destination", topic,
+                      source_partitions, source_partitions == 1 ? "" : "s"));
     }
     if (mapping.partitions > 0) planned[topic] = mapping.partitions;
   }

@@ -49,7 +49,8 @@ class LineReader {
       }
       if (eof_) {
         if (begin_ == end_) return std::nullopt;
-        std::string_view line(buf_.data() + begin_, end_ - begin_);  // a last line without a newline
+        std::string_view line(buf_.data() + begin_,
+                              end_ - begin_);  // a last line without a newline
         begin_ = end_;
         return line;
       }
@@ -146,17 +147,21 @@ void run_produce(const ProduceOptions& opts, const GlobalOptions& global) {
   if (opts.acks != "0" && opts.acks != "1" && opts.acks != "all" && opts.acks != "-1") {
     throw CliError(kExitUsage, "--acks must be 0, 1 or all");
   }
-  if (opts.partition < -1) throw CliError(kExitUsage, "--partition must be a partition number >= 0");
+  if (opts.partition < -1)
+    throw CliError(kExitUsage, "--partition must be a partition number >= 0");
   auto separator = unescape(opts.key_separator);
   if (!separator) throw CliError(kExitUsage, "--key-separator: " + separator.error().message());
   auto headers = parse_headers(opts.headers);
   bool json = opts.input == "json";
   if (json && !opts.key_separator.empty()) {
-    throw CliError(kExitUsage, "--key-separator does not go with --input json (the key is a field)");
+    throw CliError(kExitUsage,
+                   "--key-separator does not go with --input json (the key is a field)");
   }
   {
     auto conn = connect(global);
-    auto partitions = static_cast<int32_t>(describe_topic(*conn, opts.topic).partitions.size());
+    // A producer's question: a broker that auto-creates topics creates this one now.
+    auto partitions = static_cast<int32_t>(
+        describe_topic(*conn, opts.topic, /*create_missing=*/true).partitions.size());
     if (opts.partition >= partitions) {
       throw CliError(kExitNotFound, fmt::format("topic '{}' has no partition {} (it has {})",
                                                 opts.topic, opts.partition, partitions));
@@ -208,20 +213,21 @@ void run_produce(const ProduceOptions& opts, const GlobalOptions& global) {
     }
     record.headers.insert(record.headers.end(), headers.begin(), headers.end());
     if (opts.partition >= 0) record.partition = opts.partition;
-    Status s = producer->send(std::move(record), [&outcome, line_number](Result<client::RecordMetadata> r) {
-      outcome.record(line_number, r ? Status::ok() : r.error());
-    });
+    Status s = producer->send(std::move(record),
+                              [&outcome, line_number](Result<client::RecordMetadata> r) {
+                                outcome.record(line_number, r ? Status::ok() : r.error());
+                              });
     if (!s.is_ok()) outcome.record(line_number, s);  // refused before sending: too large, say
   }
   producer->close();  // sends the rest and waits for every acknowledgement or failure
   if (outcome.failed() > 0) {
     throw CliError(kExitNotAcknowledged,
-                   fmt::format("{} of {} records were not acknowledged; the first, {}", outcome.failed(),
-                               line_number, outcome.first_error()));
+                   fmt::format("{} of {} records were not acknowledged; the first, {}",
+                               outcome.failed(), line_number, outcome.first_error()));
   }
   if (::isatty(STDERR_FILENO)) {
-    fmt::print(stderr, "{} record{} produced to {}\n", outcome.acked(), outcome.acked() == 1 ? "" : "s",
-               opts.topic);
+    fmt::print(stderr, "{} record{} produced to {}\n", outcome.acked(),
+               outcome.acked() == 1 ? "" : "s", opts.topic);
   }
 }
 
@@ -236,7 +242,8 @@ void add_produce_command(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("-K,--key-separator", opts->key_separator,
                   "Split each line into key and value at the first SEP (escapes: \\\\t, \\\\xNN); "
                   "keyed records go to a partition by hash of the key");
-  cmd->add_option("-H,--header", opts->headers, "Add a header KEY=VALUE to every record (repeatable)");
+  cmd->add_option("-H,--header", opts->headers,
+                  "Add a header KEY=VALUE to every record (repeatable)");
   cmd->add_option("--input", opts->input,
                   "lines (one record per line) or json (one object per line, as consume -f json "
                   "prints: key, value, key_base64, value_base64, headers, partition, timestamp)")
@@ -246,7 +253,8 @@ void add_produce_command(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--batch-bytes", opts->batch_bytes, "Largest batch sent")->capture_default_str();
   cmd->add_option("--linger-ms", opts->linger_ms, "How long a batch waits for more records")
       ->capture_default_str();
-  cmd->add_option("--max-in-flight", opts->max_in_flight, "Requests awaiting acknowledgement, per partition")
+  cmd->add_option("--max-in-flight", opts->max_in_flight,
+                  "Requests awaiting acknowledgement, per partition")
       ->capture_default_str();
   cmd->add_option("--compression", opts->compression,
                   "Compress batches: none, gzip, snappy, lz4 or zstd")

@@ -18,6 +18,7 @@ struct CreateOptions {
   int64_t segment_bytes = -1;
   int64_t segment_ms = -1;
   std::string fsync;
+  bool if_not_exists = false;
 };
 
 void check_topic_result(const protocol::TopicResult& r) {
@@ -40,22 +41,38 @@ void add_topics_command(CLI::App& app, const GlobalOptions& global) {
   auto create_opts = std::make_shared<CreateOptions>();
   auto* create = topics->add_subcommand("create", "Create a topic");
   create->add_option("name", create_opts->name, "Topic name")->required();
-  create->add_option("--partitions", create_opts->partitions, "Number of partitions")->capture_default_str();
-  create->add_option("--retention-ms", create_opts->retention_ms, "Delete segments older than this (default: the broker's)");
-  create->add_option("--retention-bytes", create_opts->retention_bytes, "Keep about this many bytes per partition (default: the broker's)");
-  create->add_option("--segment-bytes", create_opts->segment_bytes, "Roll segments at this size (default: the broker's)");
-  create->add_option("--segment-ms", create_opts->segment_ms, "Roll segments at this age (default: the broker's)");
-  create->add_option("--fsync", create_opts->fsync, "always, interval:MS or never (default: the broker's)");
+  create->add_option("--partitions", create_opts->partitions, "Number of partitions")
+      ->capture_default_str();
+  create->add_option("--retention-ms", create_opts->retention_ms,
+                     "Delete segments older than this (default: the broker's)");
+  create->add_option("--retention-bytes", create_opts->retention_bytes,
+                     "Keep about this many bytes per partition (default: the broker's)");
+  create->add_option("--segment-bytes", create_opts->segment_bytes,
+                     "Roll segments at this size (default: the broker's)");
+  create->add_option("--segment-ms", create_opts->segment_ms,
+                     "Roll segments at this age (default: the broker's)");
+  create->add_option("--fsync", create_opts->fsync,
+                     "always, interval:MS or never (default: the broker's)");
+  create->add_flag("--if-not-exists", create_opts->if_not_exists,
+                   "Succeed, creating nothing, when the topic exists (its settings unchecked)");
   create->callback([create_opts, &global] {
     auto conn = connect(global);
     protocol::CreateTopicsRequest req;
-    req.topics.push_back({create_opts->name, create_opts->partitions,
-                          {create_opts->retention_ms, create_opts->retention_bytes,
-                           create_opts->segment_bytes, create_opts->segment_ms, create_opts->fsync}});
+    req.topics.push_back(
+        {create_opts->name,
+         create_opts->partitions,
+         {create_opts->retention_ms, create_opts->retention_bytes, create_opts->segment_bytes,
+          create_opts->segment_ms, create_opts->fsync}});
     auto reply = check(conn->call<protocol::CreateTopicsRequest, protocol::CreateTopicsResponse>(
                            ApiKey::kCreateTopics, req),
                        "create topic");
-    for (const auto& r : reply->results) check_topic_result(r);
+    for (const auto& r : reply->results) {
+      if (create_opts->if_not_exists && r.error == ErrorCode::kTopicAlreadyExists) {
+        fmt::print("topic {} exists\n", create_opts->name);
+        return;
+      }
+      check_topic_result(r);
+    }
     int32_t n = create_opts->partitions;
     fmt::print("created topic {} with {} partition{}\n", create_opts->name, n, n == 1 ? "" : "s");
   });
@@ -76,9 +93,11 @@ void add_topics_command(CLI::App& app, const GlobalOptions& global) {
     auto conn = connect(global);
     auto t = describe_topic(*conn, *describe_name);
     const auto& s = t.settings;
-    fmt::print("topic {}: {} partitions, durability {}, segment {} bytes / {} ms, retention {} / {}\n",
-               t.name, t.partitions.size(), s.durability, s.segment_bytes, s.segment_ms,
-               limit(s.retention_bytes, "bytes"), limit(s.retention_ms, "ms"));
+    fmt::print(
+        "topic {}: {} partition{}, durability {}, segment {} bytes / {} ms, retention {} / {}\n",
+        t.name, t.partitions.size(), t.partitions.size() == 1 ? "" : "s", s.durability,
+        s.segment_bytes, s.segment_ms, limit(s.retention_bytes, "bytes"),
+        limit(s.retention_ms, "ms"));
     fmt::print("{:>9} {:>12} {:>12} {:>14}  {}\n", "partition", "start", "end", "bytes", "status");
     for (const auto& p : t.partitions) {
       fmt::print("{:>9} {:>12} {:>12} {:>14}  {}\n", p.partition, p.log_start_offset,

@@ -138,14 +138,22 @@ awaitable<Reply<protocol::DescribeGroupsResponse>> handle(RequestContext& ctx,
                                                           protocol::DescribeGroupsRequest r) {
   protocol::DescribeGroupsResponse out;
   for (auto& g : co_await ctx.ops.describe_groups(std::move(r.groups))) {
-    protocol::DescribedGroup d{std::move(g.group_id), g.error, std::move(g.state),
-                               std::move(g.strategy),
-                               g.generation, {}};
+    protocol::DescribedGroup d{std::move(g.group_id), g.error,      std::move(g.state),
+                               std::move(g.strategy), g.generation, {}};
     for (auto& m : g.members) {
       d.members.push_back({std::move(m.member_id), std::move(m.client_id), std::move(m.host),
                            wire_assignment(std::move(m.assignment))});
     }
     out.groups.push_back(std::move(d));
+  }
+  co_return out;
+}
+
+awaitable<Reply<protocol::DeleteGroupsResponse>> handle(RequestContext& ctx,
+                                                        protocol::DeleteGroupsRequest r) {
+  protocol::DeleteGroupsResponse out;
+  for (auto& g : co_await ctx.ops.delete_groups(std::move(r.groups))) {
+    out.groups.push_back({std::move(g.group_id), g.error, std::move(g.message)});
   }
   co_return out;
 }

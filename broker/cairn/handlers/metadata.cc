@@ -32,7 +32,7 @@ awaitable<Reply<protocol::MetadataResponse>> handle(RequestContext& ctx,
     }
     ctx.memory.add(work);
   }
-  auto topics = co_await ctx.ops.describe_topics(std::move(r.topics), ctx.memory);
+  auto topics = co_await ctx.ops.describe_topics(std::move(r.topics), r.create_missing, ctx.memory);
   protocol::MetadataResponse response;
   response.node_id = config.node_id;
   response.host = config.host;

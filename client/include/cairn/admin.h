@@ -75,8 +75,8 @@ struct GroupPartitionLag {
   TopicPartition topic_partition;
   std::optional<int64_t> committed;  // nullopt: nothing committed
   int64_t end_offset = 0;
-  int64_t lag = 0;                   // end - committed (end - start when nothing committed)
-  std::string owner;                 // member id, or empty
+  int64_t lag = 0;    // end - committed (end - start when nothing committed)
+  std::string owner;  // member id, or empty
 };
 
 struct GroupDescription {
@@ -101,7 +101,7 @@ struct PartitionOffsetReset {
   int64_t offset = 0;     // to be committed
   int64_t log_start = 0;  // the partition's offsets when planned: [log_start, log_end]
   int64_t log_end = 0;
-  bool clamped = false;   // the target offset lay outside them and was moved to the nearer end
+  bool clamped = false;  // the target offset lay outside them and was moved to the nearer end
 };
 
 class Admin {
@@ -123,13 +123,17 @@ class Admin {
   // its auto_offset_reset). kNotFound: no such topic or partition; kUnavailable: a partition is
   // offline.
   Result<std::vector<PartitionOffsetReset>> plan_offset_reset(
-      const std::string& topic, OffsetTarget target, std::optional<int32_t> partition = std::nullopt);
+      const std::string& topic, OffsetTarget target,
+      std::optional<int32_t> partition = std::nullopt);
   // Commits a plan for `group`. Only for a group without members (kInvalidArgument naming
   // NON_EMPTY_GROUP otherwise).
   Status reset_offsets(const std::string& group, const std::string& topic,
                        const std::vector<PartitionOffsetReset>& plan);
   // plan_offset_reset for every partition, then reset_offsets with that plan.
   Status reset_offsets(const std::string& group, const std::string& topic, OffsetTarget target);
+  // Deletes a group that has no members, with its committed offsets. kNotFound: no such group;
+  // kInvalidArgument naming NON_EMPTY_GROUP: it has members (stop its consumers first).
+  Status delete_group(const std::string& group);
 
  private:
   struct Impl;

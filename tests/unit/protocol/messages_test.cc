@@ -36,6 +36,24 @@ TEST(Messages, ApiVersionsRoundTrip) {
   EXPECT_TRUE(ApiVersionsRequest::decode({}, 0));
 }
 
+TEST(Messages, MetadataV1CarriesWhetherToCreateMissingTopicsAndV0AlwaysCreates) {
+  MetadataRequest ask{std::vector<std::string>{"orders"}, true};
+  std::vector<std::byte> v1;
+  Encoder e(v1);
+  ask.encode(e, 1);
+  auto back = MetadataRequest::decode(v1, 1);
+  ASSERT_TRUE(back) << back.error().to_string();
+  EXPECT_TRUE(back->create_missing);
+  auto no = v1;
+  no.back() = std::byte{0};
+  EXPECT_FALSE(MetadataRequest::decode(no, 1)->create_missing);
+  auto bad = v1;
+  bad.back() = std::byte{2};
+  EXPECT_FALSE(MetadataRequest::decode(bad, 1));
+  EXPECT_FALSE(MetadataRequest::decode(std::span(v1).first(v1.size() - 1), 1));
+  EXPECT_TRUE(MetadataRequest::decode(encode_body(MetadataRequest{}), 0)->create_missing);
+}
+
 TEST(Messages, MetadataRoundTrip) {
   MetadataRequest all;
   auto back_all = MetadataRequest::decode(encode_body(all), 0);
@@ -85,7 +103,8 @@ TEST(Messages, CreateAndDeleteTopicsRoundTrip) {
   ASSERT_TRUE(DeleteTopicsRequest::decode(db, 0));
   expect_every_truncation_rejected<DeleteTopicsRequest>(db);
 
-  TopicResultsResponse r{{{"t1", ErrorCode::kNone, ""}, {"t2", ErrorCode::kTopicAlreadyExists, "exists"}}};
+  TopicResultsResponse r{
+      {{"t1", ErrorCode::kNone, ""}, {"t2", ErrorCode::kTopicAlreadyExists, "exists"}}};
   auto rb = encode_body(r);
   auto rback = TopicResultsResponse::decode(rb, 0);
   ASSERT_TRUE(rback);
@@ -121,7 +140,8 @@ TEST(Messages, ProduceRoundTripKeepsRecordBytesInPlace) {
   EXPECT_FALSE(ProduceRequest::decode(MutableBytes(bad_acks), 0));
 
   ProduceResponse r;
-  r.topics.push_back({"t", {{0, ErrorCode::kNone, 42, 0, ""}, {3, ErrorCode::kDiskFull, -1, 0, "full"}}});
+  r.topics.push_back(
+      {"t", {{0, ErrorCode::kNone, 42, 0, ""}, {3, ErrorCode::kDiskFull, -1, 0, "full"}}});
   auto rb = encode_body(r);
   auto rback = ProduceResponse::decode(rb, 0);
   ASSERT_TRUE(rback);
@@ -145,8 +165,9 @@ TEST(Messages, FetchRoundTrip) {
 
   std::vector<std::byte> records(50, std::byte{9});
   FetchResponse r;
-  r.topics.push_back({"t", {{0, ErrorCode::kNone, 10, 0, records, 0, 0},
-                            {1, ErrorCode::kOffsetOutOfRange, 3, 0, {}, 0, 0}}});
+  r.topics.push_back({"t",
+                      {{0, ErrorCode::kNone, 10, 0, records, 0, 0},
+                       {1, ErrorCode::kOffsetOutOfRange, 3, 0, {}, 0, 0}}});
   auto rb = encode_body(r);
   auto rback = FetchResponse::decode(rb, 0);
   ASSERT_TRUE(rback);
@@ -192,7 +213,8 @@ TEST(Messages, ProduceRequestWithExternalBytesLeavesRoomForThemAndDecodesOnceThe
 
 TEST(Messages, ListOffsetsRoundTrip) {
   ListOffsetsRequest l;
-  l.topics.push_back({"t", {{0, kEarliestTimestamp}, {1, kLatestTimestamp}, {2, 1'700'000'000'000}}});
+  l.topics.push_back(
+      {"t", {{0, kEarliestTimestamp}, {1, kLatestTimestamp}, {2, 1'700'000'000'000}}});
   auto lb = encode_body(l);
   auto lback = ListOffsetsRequest::decode(lb, 0);
   ASSERT_TRUE(lback);
@@ -237,7 +259,8 @@ TEST(Messages, CountsOverTheRequestLimitsAreRejectedBeforeAllocating) {
   EXPECT_FALSE(FetchRequest::decode(encode_body(f), 0));
 
   ListOffsetsRequest l;
-  l.topics.push_back({"a", std::vector<ListOffsetsPartition>(limits::kMaxPartitionsPerRequest + 1)});
+  l.topics.push_back(
+      {"a", std::vector<ListOffsetsPartition>(limits::kMaxPartitionsPerRequest + 1)});
   EXPECT_FALSE(ListOffsetsRequest::decode(encode_body(l), 0));
 }
 

@@ -102,17 +102,17 @@ void run_consume(const PerfOptions& o, const GlobalOptions& global) {
   double rps = static_cast<double>(received) / secs;
   double mbs = static_cast<double>(totals.bytes) / secs / 1e6;
   if (o.json) {
-    fmt::print(
-        R"({{"mode":"consume","topic":"{}","count":{},"consumers":{},"group":"{}",)"
-        R"("seconds":{:.3f},"records_per_sec":{:.0f},"mb_per_sec":{:.1f}}})"
-        "\n",
-        o.topic, received, o.consumers, o.group, secs, rps, mbs);
+    fmt::print(R"({{"mode":"consume","topic":"{}","count":{},"consumers":{},"group":"{}",)"
+               R"("seconds":{:.3f},"records_per_sec":{:.0f},"mb_per_sec":{:.1f}}})"
+               "\n",
+               o.topic, received, o.consumers, o.group, secs, rps, mbs);
   } else {
-    fmt::print("consume: {} records in {:.2f} s: {:.0f} records/s, {:.1f} MB/s ({} consumers{})\n",
-               received, secs, rps, mbs, o.consumers,
+    fmt::print("consume: {} records in {:.2f} s: {:.0f} records/s, {:.1f} MB/s ({} consumer{}{})\n",
+               received, secs, rps, mbs, o.consumers, o.consumers == 1 ? "" : "s",
                o.group.empty() ? "" : ", group " + o.group);
   }
-  if (!o.json) fmt::print("RESULT mode=consume n={} msgs_s={:.0f} mb_s={:.1f}\n", received, rps, mbs);
+  if (!o.json)
+    fmt::print("RESULT mode=consume n={} msgs_s={:.0f} mb_s={:.1f}\n", received, rps, mbs);
 }
 
 }  // namespace cairn::tools::perf

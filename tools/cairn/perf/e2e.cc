@@ -58,7 +58,7 @@ void run_e2e(const PerfOptions& o, const GlobalOptions& global) {
   std::string durability;
   {
     auto conn = connect(global);
-    auto t = describe_topic(*conn, o.topic);
+    auto t = describe_topic(*conn, o.topic, /*create_missing=*/true);
     durability = t.settings.durability;
     for (const auto& p : t.partitions) tps.push_back({o.topic, p.partition});
   }
@@ -76,8 +76,7 @@ void run_e2e(const PerfOptions& o, const GlobalOptions& global) {
   Histogram e2e;
   std::atomic<int64_t> received{0};
   std::atomic<bool> producing_done{false};
-  std::thread reader(
-      [&] { receive(*consumer, expected, producing_done, e2e, received); });
+  std::thread reader([&] { receive(*consumer, expected, producing_done, e2e, received); });
 
   client::ProducerConfig pc;
   pc.broker = global.broker;
@@ -134,8 +133,8 @@ void run_e2e(const PerfOptions& o, const GlobalOptions& global) {
                e2e.percentile(99.9));
   }
   if (received < expected) {
-    throw CliError(kExitError, fmt::format("only {} of {} records arrived", received.load(),
-                                           expected.load()));
+    throw CliError(kExitError,
+                   fmt::format("only {} of {} records arrived", received.load(), expected.load()));
   }
 }
 

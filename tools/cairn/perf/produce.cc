@@ -118,7 +118,7 @@ void run_produce(const PerfOptions& o, const GlobalOptions& global) {
   std::string durability;
   {
     auto conn = connect(global);
-    durability = describe_topic(*conn, o.topic).settings.durability;
+    durability = describe_topic(*conn, o.topic, /*create_missing=*/true).settings.durability;
   }
   int linger = o.linger_ms >= 0 ? o.linger_ms : (o.rate > 0 ? 0 : 5);
   std::vector<std::unique_ptr<client::Producer>> producers;
@@ -162,20 +162,19 @@ void run_produce(const PerfOptions& o, const GlobalOptions& global) {
   double mbs = rps * static_cast<double>(o.size) / 1e6;
   write_histogram(o.histogram_file, all);
   if (o.json) {
-    fmt::print(
-        R"({{"mode":"produce","topic":"{}","count":{},"size":{},"rate":{},"producers":{},)"
-        R"("acks":"{}","batch_bytes":{},"linger_ms":{},"keys":{},"durability":"{}",)"
-        R"("seconds":{:.3f},"records_per_sec":{:.0f},"mb_per_sec":{:.1f},"acknowledged":{},)"
-        R"("failed":{},"latency_us":{}}})"
-        "\n",
-        o.topic, count, o.size, o.rate, o.producers, o.acks, o.batch_bytes, linger, o.keys,
-        durability, secs, rps, mbs, acked, failed, latency_json(all));
+    fmt::print(R"({{"mode":"produce","topic":"{}","count":{},"size":{},"rate":{},"producers":{},)"
+               R"("acks":"{}","batch_bytes":{},"linger_ms":{},"keys":{},"durability":"{}",)"
+               R"("seconds":{:.3f},"records_per_sec":{:.0f},"mb_per_sec":{:.1f},"acknowledged":{},)"
+               R"("failed":{},"latency_us":{}}})"
+               "\n",
+               o.topic, count, o.size, o.rate, o.producers, o.acks, o.batch_bytes, linger, o.keys,
+               durability, secs, rps, mbs, acked, failed, latency_json(all));
   } else {
     fmt::print(
         "produce: {} records of {} B in {:.2f} s: {:.0f} records/s, {:.1f} MB/s (acks={}, "
-        "durability {}, {} producers, batch {} B, linger {} ms{}){}\n",
-        count, o.size, secs, rps, mbs, o.acks, durability, o.producers, o.batch_bytes, linger,
-        o.rate > 0 ? fmt::format(", target {:.0f} records/s", o.rate) : "",
+        "durability {}, {} producer{}, batch {} B, linger {} ms{}){}\n",
+        count, o.size, secs, rps, mbs, o.acks, durability, o.producers, o.producers == 1 ? "" : "s",
+        o.batch_bytes, linger, o.rate > 0 ? fmt::format(", target {:.0f} records/s", o.rate) : "",
         count < o.count ? fmt::format(", stopped early: {} of {} sent", count, o.count) : "");
     if (acks != 0) {
       fmt::print("latency {} to acknowledgement, us: p50 {} p90 {} p99 {} p99.9 {} max {}\n",

@@ -50,7 +50,8 @@ class FakeHost final : public GroupHost {
     auto it = world_.topics.find(topic);
     return it == world_.topics.end() ? 0 : static_cast<int32_t>(it->second.size());
   }
-  awaitable<std::vector<Result<Offset>>> log_ends(std::vector<TopicPartitionRef> partitions) override {
+  awaitable<std::vector<Result<Offset>>> log_ends(
+      std::vector<TopicPartitionRef> partitions) override {
     std::vector<Result<Offset>> out;
     for (const auto& tp : partitions) {
       auto it = world_.topics.find(tp.topic);
@@ -98,8 +99,8 @@ class CoordinatorTest : public ::testing::Test {
       }
       auto log = storage::PartitionLog::open(io, dir(p), log_config);
       ASSERT_TRUE(log) << log.error().to_string();
-      world.partitions[p] = std::make_unique<Partition>(std::string(kOffsetsTopic), p,
-                                                        std::move(*log));
+      world.partitions[p] =
+          std::make_unique<Partition>(std::string(kOffsetsTopic), p, std::move(*log));
     }
     coordinator = std::make_unique<GroupCoordinator>(std::make_unique<FakeHost>(world), options,
                                                      ctx.get_executor());
@@ -161,8 +162,8 @@ class CoordinatorTest : public ::testing::Test {
   }
 
   static CommitRequest commit_request(const std::string& group, std::string topic,
-                                      int32_t partition,
-                                      int64_t offset, std::string metadata = "") {
+                                      int32_t partition, int64_t offset,
+                                      std::string metadata = "") {
     CommitRequest r;
     r.group_id = group;
     r.generation = -1;
@@ -175,10 +176,9 @@ class CoordinatorTest : public ::testing::Test {
   }
 
   ErrorCode commit(const std::string& group, const std::string& topic, int32_t partition,
-                   int64_t offset,
-                   std::string metadata = "") {
-    return error_of(run(coordinator->commit(commit_request(group, topic, partition, offset,
-                                                           std::move(metadata)))));
+                   int64_t offset, std::string metadata = "") {
+    return error_of(run(
+        coordinator->commit(commit_request(group, topic, partition, offset, std::move(metadata)))));
   }
 
   static OffsetsRequest fetch_request(const std::string& group, const std::string& topic,
@@ -420,8 +420,7 @@ TEST_F(CoordinatorTest, AStoppedCoordinatorAppendsNothing) {
   Offset end = offsets_log().high_watermark();
   coordinator->stop();
   EXPECT_EQ(commit("g", "t", 0, 6), ErrorCode::kCoordinatorNotAvailable);
-  EXPECT_EQ(run(coordinator->join(join_request("g2"))).error,
-            ErrorCode::kCoordinatorNotAvailable);
+  EXPECT_EQ(run(coordinator->join(join_request("g2"))).error, ErrorCode::kCoordinatorNotAvailable);
   coordinator->housekeep();
   settle();
   EXPECT_EQ(offsets_log().high_watermark(), end);
@@ -474,6 +473,47 @@ TEST_F(CoordinatorTest, ACommitForAnOfflinePartitionIsStoredUnchecked) {
 }
 
 // PROTOCOL.md, JoinGroup: member ids, the leader, the first generation and the member list.
+TEST_F(CoordinatorTest, ADeletedGroupLosesItsOffsetsAndStaysDeletedAfterARestart) {
+  open();
+  ASSERT_EQ(commit("g", "t", 0, 5), ErrorCode::kNone);
+  ASSERT_EQ(commit("g", "t", 1, 7), ErrorCode::kNone);
+  ASSERT_EQ(commit("h", "t", 0, 3), ErrorCode::kNone);
+  auto deleted = run(coordinator->delete_group("g"));
+  EXPECT_EQ(deleted.error, ErrorCode::kNone) << deleted.message;
+  EXPECT_EQ(committed("g", "t", 0), -1);
+  EXPECT_EQ(coordinator->describe("g").error, ErrorCode::kGroupIdNotFound);
+  restart();
+  EXPECT_EQ(committed("g", "t", 0), -1);
+  EXPECT_EQ(committed("g", "t", 1), -1);
+  EXPECT_EQ(committed("h", "t", 0), 3);
+  EXPECT_EQ(coordinator->describe("g").error, ErrorCode::kGroupIdNotFound);
+}
+
+TEST_F(CoordinatorTest, AGroupWithMembersOrNoneAtAllIsNotDeleted) {
+  open();
+  EXPECT_EQ(run(coordinator->delete_group("nobody")).error, ErrorCode::kGroupIdNotFound);
+  EXPECT_EQ(run(coordinator->delete_group("")).error, ErrorCode::kInvalidGroupId);
+  ASSERT_EQ(commit("g", "t", 0, 5), ErrorCode::kNone);
+  auto joined = start(coordinator->join(join_request("g")));
+  settle();
+  world.clock += options.rebalance_delay;
+  coordinator->housekeep();
+  ASSERT_TRUE(run_until(ctx, [&] { return joined->has_value(); }));
+  auto refused = run(coordinator->delete_group("g"));
+  EXPECT_EQ(refused.error, ErrorCode::kNonEmptyGroup);
+  EXPECT_EQ(refused.message, "it has 1 member; stop its consumers, then delete it");
+  EXPECT_EQ(committed("g"), 5);
+}
+
+TEST_F(CoordinatorTest, ADeletionWhoseTombstoneWriteFailsKeepsTheGroup) {
+  open();
+  ASSERT_EQ(commit("g", "t", 0, 5), ErrorCode::kNone);
+  io.fail_writes(EIO);
+  auto failed = run(coordinator->delete_group("g"));
+  EXPECT_NE(failed.error, ErrorCode::kNone);
+  EXPECT_EQ(committed("g"), 5);
+}
+
 TEST_F(CoordinatorTest, JoinGroupAnswersEveryMemberWithTheSmallestIdAsLeader) {
   open();
   auto a = start(coordinator->join(join_request("g", "zz")));

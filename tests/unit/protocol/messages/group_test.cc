@@ -196,6 +196,23 @@ TEST(GroupMessages, DescribeGroupsRoundTripsAndRefusesEveryTruncation) {
   EXPECT_EQ(resp.groups[1].error, ErrorCode::kGroupIdNotFound);
 }
 
+TEST(GroupMessages, DeleteGroupsRoundTripsAndRefusesEveryTruncation) {
+  auto req = round_trip(DeleteGroupsRequest{{"g1", "g2"}});
+  EXPECT_EQ(req.groups, (std::vector<std::string>{"g1", "g2"}));
+  auto resp = round_trip(DeleteGroupsResponse{
+      {{"g1", ErrorCode::kNone, ""}, {"g2", ErrorCode::kNonEmptyGroup, "2 members"}}});
+  ASSERT_EQ(resp.groups.size(), 2u);
+  EXPECT_EQ(resp.groups[1].error, ErrorCode::kNonEmptyGroup);
+  EXPECT_EQ(resp.groups[1].message, "2 members");
+
+  // The layout of PROTOCOL.md, "DeleteGroups": strings u16 length + bytes, arrays u32 count.
+  auto bytes = encode_body(DeleteGroupsResponse{{{"g", ErrorCode::kNonEmptyGroup, "m"}}});
+  const std::vector<uint8_t> spec = {1, 0, 0, 0, 1, 0, 'g', 25, 0, 1, 0, 'm'};
+  EXPECT_EQ(bytes,
+            std::vector<std::byte>(reinterpret_cast<const std::byte*>(spec.data()),
+                                   reinterpret_cast<const std::byte*>(spec.data()) + spec.size()));
+}
+
 // `msg` decodes; with the array count at byte `at` raised far past what the bytes left can hold,
 // it is refused before anything is allocated for the elements.
 template <typename T>
@@ -218,6 +235,8 @@ TEST(GroupMessages, CountsThatCannotFitAreRefusedBeforeAllocating) {
   expect_absurd_count_refused(ListGroupsResponse{{{"g", "Empty", 0}}}, 0);
   expect_absurd_count_refused(DescribeGroupsRequest{{"g"}}, 0);
   expect_absurd_count_refused(DescribeGroupsResponse{{{"g", ErrorCode::kNone, "", "", 0, {}}}}, 0);
+  expect_absurd_count_refused(DeleteGroupsRequest{{"g"}}, 0);
+  expect_absurd_count_refused(DeleteGroupsResponse{{{"g", ErrorCode::kNone, ""}}}, 0);
 }
 
 }  // namespace
