@@ -45,5 +45,7 @@ awaitable<KafkaReply<pk::OffsetFetchResponse>> handle(KafkaContext& ctx, pk::Off
 awaitable<KafkaReply<pk::ListGroupsResponse>> handle(KafkaContext& ctx, pk::ListGroupsRequest r);
 awaitable<KafkaReply<pk::DescribeGroupsResponse>> handle(KafkaContext& ctx,
                                                          pk::DescribeGroupsRequest r);
+awaitable<KafkaReply<pk::DeleteGroupsResponse>> handle(KafkaContext& ctx,
+                                                       pk::DeleteGroupsRequest r);
 
 }  // namespace cairn::broker::kafka

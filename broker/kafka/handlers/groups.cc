@@ -258,4 +258,13 @@ awaitable<KafkaReply<pk::DescribeGroupsResponse>> handle(KafkaContext& ctx,
   co_return reply;
 }
 
+awaitable<KafkaReply<pk::DeleteGroupsResponse>> handle(KafkaContext& ctx,
+                                                       pk::DeleteGroupsRequest r) {
+  pk::DeleteGroupsResponse out;
+  for (auto& g : co_await ctx.ops.delete_groups(std::move(r.groups_names))) {
+    out.results.push_back({std::move(g.group_id), kafka_code(g.error)});
+  }
+  co_return out;
+}
+
 }  // namespace cairn::broker::kafka

@@ -14,7 +14,10 @@ awaitable<KafkaReply<pk::MetadataResponse>> handle(KafkaContext& ctx, pk::Metada
     names->reserve(r.topics->size());
     for (auto& t : *r.topics) names->push_back(t.name.value_or(""));
   }
-  auto topics = co_await ctx.ops.describe_topics(std::move(names), ctx.memory);
+  // A named topic that does not exist is created (with the broker's auto-create on) only when
+  // the client allows it: librdkafka's producers do, its consumers do not.
+  bool create_missing = ctx.version() < 4 || r.allow_auto_topic_creation;
+  auto topics = co_await ctx.ops.describe_topics(std::move(names), create_missing, ctx.memory);
 
   int32_t node = ctx.ops.config().node_id;
   pk::MetadataResponse out;
