@@ -82,8 +82,8 @@ TEST_F(HandlerTableTest, AVersionOutsideAnApisRangeIsAnsweredUnsupportedVersion)
 }
 
 TEST_F(HandlerTableTest, ApiVersionsPastItsHighestVersionIsAnsweredInTheV0LayoutWhateverItsBody) {
-  auto result = dispatch_request(ApiKey::kApiVersions, 9,
-                                 std::vector<std::byte>(5, std::byte{0xee}));
+  auto result =
+      dispatch_request(ApiKey::kApiVersions, 9, std::vector<std::byte>(5, std::byte{0xee}));
   auto r = response_of(result);
   ASSERT_EQ(r.error, ErrorCode::kNone);
   auto v0 = protocol::ApiVersionsResponse::decode(r.body, 0);
