@@ -170,6 +170,7 @@ TEST_F(KafkaListener, AKcatGroupConsumerReadsEveryPartitionAndItsCommitsShowInCa
   for (std::string l; std::getline(in, l);) got.push_back(l);
   std::sort(got.begin(), got.end());
   std::vector<std::string> expected;
+  expected.reserve(10);
   for (int i = 0; i < 10; ++i) expected.push_back("v" + std::to_string(i));
   std::sort(expected.begin(), expected.end());
   EXPECT_EQ(got, expected);
