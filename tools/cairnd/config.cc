@@ -186,7 +186,7 @@ void DaemonCommandLine::parse(std::vector<std::string> args) {
   }
   if (auto extras = app_->remaining(); !extras.empty()) {
     const std::string& arg = extras.front();
-    if (arg.rfind("-", 0) != 0) {
+    if (arg.rfind('-', 0) != 0) {
       throw CLI::ParseError("unexpected argument '" + arg + "'", CLI::ExitCodes::ExtrasError);
     }
     std::string flag = arg.substr(0, arg.find('='));
@@ -278,7 +278,7 @@ std::string DaemonCommandLine::effective_config() const {
                          : from_command_line_.count(key) > 0
                              ? "flag"
                              : "file " + config_file_->as<std::string>();
-    out += key + " = " + value + "  # " + source + "\n";
+    out.append(key).append(" = ").append(value).append("  # ").append(source).append("\n");
   }
   return out;
 }

@@ -149,7 +149,8 @@ std::vector<std::string> check(const fs::path& root, const Rule& rule) {
       if (!std::regex_search(line, m, include_line)) continue;
       std::string rest = m[1];
       if (!std::regex_search(rest, t, include_target)) {
-        findings.push_back(name + ": an include this test cannot read: " + line);
+        findings.push_back(
+            std::string(name).append(": an include this test cannot read: ").append(line));
         continue;
       }
       bool quoted = t[1] == "\"";
@@ -164,14 +165,26 @@ std::vector<std::string> check(const fs::path& root, const Rule& rule) {
         allowed = allowed && std::ranges::none_of(rule.banned_folders, [&](const std::string& f) {
                     return is_or_under(*resolved, f);
                   });
-        if (!allowed) findings.push_back(name + " includes " + include + " (" + *resolved + ")");
+        if (!allowed) {
+          findings.push_back(std::string(name)
+                                 .append(" includes ")
+                                 .append(include)
+                                 .append(" (")
+                                 .append(*resolved)
+                                 .append(")"));
+        }
         continue;
       }
       for (const auto& prefix : rule.banned_external) {
-        if (include.rfind(prefix, 0) == 0) findings.push_back(name + " includes " + include);
+        if (include.rfind(prefix, 0) == 0) {
+          findings.push_back(std::string(name).append(" includes ").append(include));
+        }
       }
       if (rule.standard_library_only && !is_standard_header(include)) {
-        findings.push_back(name + " includes " + include + ", which is not a standard header");
+        findings.push_back(std::string(name)
+                               .append(" includes ")
+                               .append(include)
+                               .append(", which is not a standard header"));
       }
     }
   }
