@@ -11,6 +11,7 @@
 
 #include "broker/broker_metrics.h"
 #include "broker/cairn/front_end.h"
+#include "broker/kafka/front_end.h"
 #include "broker/group/coordinator.h"
 #include "broker/group/group_host.h"
 #include "broker/group/offset_log.h"
@@ -35,6 +36,7 @@ Broker::~Broker() {
   for (auto& s : services_.shards_) s->join();
   // Objects bound to a shard's io_context go before the shards.
   server_.reset();
+  kafka_server_.reset();
   tls_.reset();
   services_.admin_mutex_.reset();
   services_.coordinators_.clear();
@@ -43,6 +45,8 @@ Broker::~Broker() {
 }
 
 uint16_t Broker::port() const { return server_ ? server_->port() : 0; }
+
+uint16_t Broker::kafka_port() const { return kafka_server_ ? kafka_server_->port() : 0; }
 
 uint16_t Broker::http_port() const { return http_ ? http_->port() : 0; }
 
@@ -224,6 +228,14 @@ Status Broker::start() {
                                      tls_.get());
   CAIRN_RETURN_IF_ERROR(server_->listen());
   cairn_front_end_->set_port(server_->port());
+  if (config.kafka.enabled) {
+    const KafkaListenerConfig& k = config.kafka;
+    kafka_front_end_ = std::make_unique<KafkaFrontEnd>(
+        *operations_, k.advertised_host.empty() ? k.host : k.advertised_host, k.advertised_port);
+    kafka_server_ = std::make_unique<Server>(s, *kafka_front_end_, k.host, k.port, connections_);
+    CAIRN_RETURN_IF_ERROR(kafka_server_->listen());
+    kafka_front_end_->set_bound_port(kafka_server_->port());
+  }
   for (auto& shard : s.shards_) shard->start_retention_timer(config.retention_check_interval);
   if (config.cleaner_bytes_per_sec > 0) {
     storage::LogCleaner::Options cleaner;
@@ -233,6 +245,10 @@ Status Broker::start() {
   }
   for (auto& shard : s.shards_) shard->start();
   server_->start();
+  if (kafka_server_) {
+    kafka_server_->start();
+    spdlog::info("kafka listener on {}:{}", config.kafka.host, kafka_server_->port());
+  }
   readiness_.set_serving();
   size_t partitions = 0, user_topics = 0;
   for (const auto& [name, c] : *topics) {
@@ -319,6 +335,7 @@ awaitable<void> Broker::shutdown() {
   services_.shutting_down_ = true;
   readiness_.set_stopping();
   server_->stop_accepting();
+  if (kafka_server_) kafka_server_->stop_accepting();
   std::vector<std::pair<asio::any_io_executor, awaitable<int>>> tasks;
   for (auto& s : services_.shards_) tasks.emplace_back(s->executor(), drain_shard(services_, *s));
   auto failures = co_await gather(std::move(tasks));

@@ -2,9 +2,9 @@
 
 // Broker: the daemon as a whole. It owns the services every request reaches (services.h: the
 // shards, one per core, the topics, groups and producer ids), the operations over them
-// (ops/operations.h), the Cairn front end and its listener, and runs startup (lock the data
-// directory, load topics, recover partitions on their shards, listen) and a graceful stop (stop
-// accepting, answer what was read, flush and close every partition). Nothing below includes
+// (ops/operations.h), the Cairn and Kafka front ends and their listeners, and runs startup (lock
+// the data directory, load topics, recover partitions on their shards, listen) and a graceful stop
+// (stop accepting, answer what was read, flush and close every partition). Nothing below includes
 // this header: front ends get the operations, listeners and operations get the services.
 // Thread-safe entry points: start(), request_stop(), wait().
 
@@ -22,6 +22,7 @@ namespace cairn::broker {
 
 struct ApiContext;
 class CairnFrontEnd;
+class KafkaFrontEnd;
 class ConnectionLimiter;
 class Operations;
 class Server;
@@ -53,6 +54,8 @@ class Broker {
   uint16_t port() const;
   // The HTTP listener's port (after start()); 0 when it is off.
   uint16_t http_port() const;
+  // The Kafka listener's port (after start()); 0 when it is off.
+  uint16_t kafka_port() const;
   BrokerServices& services() { return services_; }
   // What the front ends call (after start()).
   Operations& operations() { return *operations_; }
@@ -74,6 +77,8 @@ class Broker {
   ReadinessState readiness_;
   std::unique_ptr<ApiContext> api_;
   std::unique_ptr<http::Server> http_;
+  std::unique_ptr<KafkaFrontEnd> kafka_front_end_;
+  std::unique_ptr<Server> kafka_server_;
   std::atomic<bool> stop_requested_{false};
   std::atomic<int> stop_failures_{0};
   int lock_fd_ = -1;

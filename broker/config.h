@@ -41,6 +41,16 @@ struct GroupOptions {
   int32_t offsets_partitions = 8;         // --offsets-partitions (fixed once the topic exists)
 };
 
+// The Kafka listener (--kafka-listen, --kafka-advertised). Off unless enabled: cairnd's flag
+// turns it on by default, a BrokerConfig built in code leaves it off.
+struct KafkaListenerConfig {
+  bool enabled = false;
+  std::string host = "127.0.0.1";
+  uint16_t port = 9092;
+  std::string advertised_host;   // empty: the listen host
+  uint16_t advertised_port = 0;  // 0: the port bound
+};
+
 struct BrokerConfig {
   std::string host = "127.0.0.1";
   uint16_t port = 9292;
@@ -64,6 +74,7 @@ struct BrokerConfig {
   uint16_t http_port = 9644;
   GroupOptions groups;
   security::SecurityConfig security;  // --tls-*, --sasl-mechanisms, --authorizer, --super-users
+  KafkaListenerConfig kafka;
 };
 
 }  // namespace cairn::broker

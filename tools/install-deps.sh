@@ -15,6 +15,7 @@ packages=(
   clang libclang-rt-14-dev clang-format-14 clang-tidy-14
   prometheus chromium chromium-driver
   dpkg-dev file groff-base systemd  # the package test: cpack, man pages, systemd-analyze
+  kcat  # the Kafka listener's tests: an unmodified librdkafka client
 )
 # Node.js runs the console's tests; the machine's own (20 or later) is preferred to Debian's.
 command -v node >/dev/null || packages+=(nodejs npm)
@@ -35,8 +36,20 @@ install_browser_test_packages() {
   fi
 }
 
+# The Kafka listener's Python tests: confluent-kafka at the pinned version.
+install_python_test_packages() {
+  local req="$root/tests/kafka/requirements.txt"
+  local pinned
+  pinned=$(grep -v '^#' "$req" | tr -d ' ')
+  if [[ "$(python3 -m pip freeze 2>/dev/null | grep -i '^confluent-kafka==')" != "$pinned" ]]; then
+    echo "install-deps: pip install -r tests/kafka/requirements.txt" >&2
+    python3 -m pip install -q --disable-pip-version-check -r "$req" >/dev/null
+  fi
+}
+
 if [[ ${#missing[@]} -eq 0 ]]; then
   install_browser_test_packages
+  install_python_test_packages
   exit 0
 fi
 
@@ -50,3 +63,4 @@ export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 install_browser_test_packages
+install_python_test_packages

@@ -13,13 +13,9 @@ namespace {
 // Runs cairnd with `args` on any free port and a data directory under `tmp`, as far as it gets
 // within 20 s (a cairnd that starts is killed then).
 RunResult run_cairnd(const TempDir& tmp, std::vector<std::string> args) {
-  std::vector<std::string> argv = {cairnd_path(),
-                                   "--listen",
-                                   "127.0.0.1:0",
-                                   "--http-listen",
-                                   "127.0.0.1:0",
-                                   "--data-dir",
-                                   (tmp.path() / "data").string()};
+  std::vector<std::string> argv = {cairnd_path(),   "--listen",    "127.0.0.1:0",
+                                   "--http-listen", "127.0.0.1:0", "--kafka-listen",
+                                   "127.0.0.1:0",   "--data-dir",  (tmp.path() / "data").string()};
   argv.insert(argv.end(), args.begin(), args.end());
   return run_program(argv, std::nullopt, std::chrono::seconds(20));
 }

@@ -72,7 +72,7 @@ grep -q '^data-dir = "/var/lib/cairn"  # file ' <<<"$effective" || fail "data-di
 
 # And serve: the packaged config, on a free port and a temp data directory.
 "$root/usr/bin/cairnd" --config "$root/etc/cairn/cairnd.toml" --listen 127.0.0.1:0 --http-listen 127.0.0.1:0 \
-  --data-dir "$tmp/data" 2>"$tmp/cairnd.log" &
+  --kafka-listen 127.0.0.1:0 --data-dir "$tmp/data" 2>"$tmp/cairnd.log" &
 pid=$!
 address=""
 for _ in $(seq 1 600); do

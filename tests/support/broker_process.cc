@@ -36,8 +36,8 @@ BrokerProcess::~BrokerProcess() {
 
 void BrokerProcess::launch() {
   std::filesystem::create_directories(data_dir_);
-  std::vector<std::string> argv = {cairnd_path(), "--listen", listen_, "--data-dir",
-                                   data_dir_.string()};
+  std::vector<std::string> argv = {cairnd_path(), "--listen",   listen_,           "--kafka-listen",
+                                   "127.0.0.1:0", "--data-dir", data_dir_.string()};
   // info unless the test asks for another level.
   if (std::find(extra_args_.begin(), extra_args_.end(), "--log-level") == extra_args_.end()) {
     argv.insert(argv.end(), {"--log-level", "info"});
@@ -52,6 +52,7 @@ void BrokerProcess::launch() {
   static const std::regex serving(R"(serving on 127\.0\.0\.1:(\d+))");
   static const std::regex http(
       R"(http listener \(metrics, health, API, console\) on http://127\.0\.0\.1:(\d+)/)");
+  static const std::regex kafka(R"(kafka listener on 127\.0\.0\.1:(\d+))");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (std::chrono::steady_clock::now() < deadline) {
     std::string text = read_file(log_path_).substr(log_start);
@@ -61,6 +62,7 @@ void BrokerProcess::launch() {
       std::smatch h;
       http_port_ = std::regex_search(text, h, http) ? static_cast<uint16_t>(std::stoi(h[1])) : 0;
       address_ = "127.0.0.1:" + std::to_string(port_);
+      kafka_port_ = std::regex_search(text, m, kafka) ? static_cast<uint16_t>(std::stoi(m[1])) : 0;
       return;
     }
     if (!child_->running()) throw std::runtime_error("cairnd exited at start:\n" + text);

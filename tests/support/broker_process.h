@@ -1,7 +1,8 @@
 #pragma once
 
 // A real cairnd for integration tests: started on an ephemeral loopback port with a temp data
-// directory, stopped by PID. The port is read from the broker's own "serving on" log line.
+// directory, stopped by PID. The ports (Cairn's and Kafka's listeners, both ephemeral) are read
+// from the broker's own log lines.
 
 #include <filesystem>
 #include <memory>
@@ -24,6 +25,9 @@ class BrokerProcess {
   uint16_t port() const { return port_; }
   // The HTTP listener's port (any free one unless extra_args say --http-listen); 0 when off.
   uint16_t http_port() const { return http_port_; }
+  // The Kafka listener's address and port (changes on every restart).
+  std::string kafka_address() const { return "127.0.0.1:" + std::to_string(kafka_port_); }
+  uint16_t kafka_port() const { return kafka_port_; }
   Child& child() { return *child_; }
   std::string log() const { return read_file(log_path_); }
 
@@ -48,6 +52,7 @@ class BrokerProcess {
   std::string address_;
   uint16_t port_ = 0;
   uint16_t http_port_ = 0;
+  uint16_t kafka_port_ = 0;
 };
 
 // For memory measurements under AddressSanitizer: a small quarantine, so that freed memory is

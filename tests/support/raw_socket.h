@@ -79,6 +79,11 @@ class RawSocket {
     if (!read_exact(body, limit)) return std::nullopt;
     return body;
   }
+  // Reads exactly out.size() bytes; false on close or timeout.
+  bool read(std::vector<std::byte>& out,
+            std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+    return read_exact(out, limit);
+  }
 
  private:
   bool read_exact(std::vector<std::byte>& out, std::chrono::milliseconds limit) {

@@ -66,6 +66,25 @@ std::string toml_string(const std::string& text) {
   return out + "\"";
 }
 
+// HOST:PORT (an IPv6 host in brackets) for `flag`.
+Status parse_host_port(const std::string& flag, const std::string& text, std::string& host,
+                       uint16_t& port) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos) return Status::invalid_argument(flag + " must be HOST:PORT");
+  host = text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  try {
+    size_t used = 0;
+    std::string port_text = text.substr(colon + 1);
+    int value = std::stoi(port_text, &used);
+    if (used != port_text.size() || value < 0 || value > 65535) throw std::out_of_range("port");
+    port = static_cast<uint16_t>(value);
+  } catch (const std::exception&) {
+    return Status::invalid_argument(flag + ": bad port in '" + text + "'");
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 DaemonCommandLine::DaemonCommandLine(DaemonFlags& f, broker::BrokerConfig& config)
@@ -86,6 +105,13 @@ DaemonCommandLine::DaemonCommandLine(DaemonFlags& f, broker::BrokerConfig& confi
   app.add_option("--http-listen", f.http_listen,
                  "Address of the HTTP listener for /metrics, /healthz, /readyz, the JSON API and "
                  "the web console, HOST:PORT (port 0: any free port; empty: off)")
+      ->capture_default_str();
+  app.add_option("--kafka-listen", f.kafka_listen,
+                 "Address to serve Kafka clients on, HOST:PORT (port 0: any free port; empty: off)")
+      ->capture_default_str();
+  app.add_option(
+         "--kafka-advertised", f.kafka_advertised,
+         "Address Kafka clients are told to connect to, HOST:PORT (default: --kafka-listen)")
       ->capture_default_str();
   app.add_option("--data-dir", f.data_dir, "Where topics and their logs live")
       ->capture_default_str();
@@ -208,39 +234,23 @@ Status DaemonCommandLine::resolve() {
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   const DaemonFlags& f = flags_;
   broker::BrokerConfig& config = config_;
-  auto colon = f.listen.rfind(':');
-  if (colon == std::string::npos) return Status::invalid_argument("--listen must be HOST:PORT");
-  config.host = f.listen.substr(0, colon);
-  if (config.host.size() > 2 && config.host.front() == '[')
-    config.host = config.host.substr(1, config.host.size() - 2);
-  try {
-    size_t used = 0;
-    std::string port_text = f.listen.substr(colon + 1);
-    int port = std::stoi(port_text, &used);
-    if (used != port_text.size() || port < 0 || port > 65535) throw std::out_of_range("port");
-    config.port = static_cast<uint16_t>(port);
-  } catch (const std::exception&) {
-    return Status::invalid_argument("--listen: bad port in '" + f.listen + "'");
+  CAIRN_RETURN_IF_ERROR(parse_host_port("--listen", f.listen, config.host, config.port));
+  auto& kafka = config.kafka;
+  kafka.enabled = !f.kafka_listen.empty();
+  if (kafka.enabled) {
+    CAIRN_RETURN_IF_ERROR(
+        parse_host_port("--kafka-listen", f.kafka_listen, kafka.host, kafka.port));
+    kafka.advertised_host = kafka.host;
+    kafka.advertised_port = 0;
+    if (!f.kafka_advertised.empty()) {
+      CAIRN_RETURN_IF_ERROR(parse_host_port("--kafka-advertised", f.kafka_advertised,
+                                            kafka.advertised_host, kafka.advertised_port));
+    }
   }
   config.http_enabled = !f.http_listen.empty();
   if (config.http_enabled) {
-    auto http_colon = f.http_listen.rfind(':');
-    if (http_colon == std::string::npos) {
-      return Status::invalid_argument("--http-listen must be HOST:PORT, or empty for none");
-    }
-    config.http_host = f.http_listen.substr(0, http_colon);
-    std::string port_text = f.http_listen.substr(http_colon + 1);
-    size_t used = 0;
-    int port = -1;
-    try {
-      port = std::stoi(port_text, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != port_text.size() || port < 0 || port > 65535) {
-      return Status::invalid_argument("--http-listen: bad port in '" + f.http_listen + "'");
-    }
-    config.http_port = static_cast<uint16_t>(port);
+    CAIRN_RETURN_IF_ERROR(
+        parse_host_port("--http-listen", f.http_listen, config.http_host, config.http_port));
   }
   config.data_dir = f.data_dir;
   auto backend = storage::parse_backend_kind(f.io_backend);

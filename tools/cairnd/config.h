@@ -21,6 +21,8 @@ namespace cairn::tools {
 struct DaemonFlags {
   std::string listen = "127.0.0.1:9292";
   std::string http_listen = "127.0.0.1:9644";
+  std::string kafka_listen = "127.0.0.1:9092";  // empty: no Kafka listener
+  std::string kafka_advertised;                 // empty: the Kafka listen address
   std::string data_dir = "./cairn-data";
   std::string log_level = "info";
   std::string io_backend = "auto";

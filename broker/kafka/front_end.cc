@@ -1,0 +1,168 @@
+#include "broker/kafka/front_end.h"
+
+#include <spdlog/spdlog.h>
+
+#include <array>
+
+#include "broker/kafka/handlers.h"
+#include "protocol/kafka/header.h"
+#include "protocol/kafka/wire.h"
+
+namespace cairn::broker {
+
+namespace kafka {
+
+namespace {
+
+using pk::ApiKey;
+
+constexpr int16_t key_of(ApiKey k) { return static_cast<int16_t>(k); }
+
+// Served versions stop where Kafka replaces topic names with topic ids (Produce 13, Fetch 13,
+// DeleteTopics 6): Cairn's topics have no ids. Produce 0-2 are advertised but refused, as the
+// codec's table explains.
+constexpr std::array<ServedApi, 19> kServed = {{
+    {key_of(ApiKey::kProduce), 0, 12},        {key_of(ApiKey::kFetch), 4, 12},
+    {key_of(ApiKey::kListOffsets), 1, 11},    {key_of(ApiKey::kMetadata), 0, 12},
+    {key_of(ApiKey::kOffsetCommit), 2, 9},    {key_of(ApiKey::kOffsetFetch), 1, 9},
+    {key_of(ApiKey::kFindCoordinator), 0, 6}, {key_of(ApiKey::kJoinGroup), 0, 9},
+    {key_of(ApiKey::kHeartbeat), 0, 4},       {key_of(ApiKey::kLeaveGroup), 0, 5},
+    {key_of(ApiKey::kSyncGroup), 0, 5},       {key_of(ApiKey::kDescribeGroups), 0, 6},
+    {key_of(ApiKey::kListGroups), 0, 5},      {key_of(ApiKey::kApiVersions), 0, 4},
+    {key_of(ApiKey::kCreateTopics), 2, 7},    {key_of(ApiKey::kDeleteTopics), 1, 5},
+    {key_of(ApiKey::kInitProducerId), 0, 5},  {key_of(ApiKey::kDeleteGroups), 0, 2},
+    {key_of(ApiKey::kDescribeCluster), 0, 1},
+}};
+
+template <class Response>
+OutboundFrame encode_reply(const KafkaContext& ctx, const KafkaReply<Response>& reply) {
+  OutboundFrame f;
+  pk::Writer w(f.bytes);
+  Status s = pk::encode_response_frame(*reply.body, reply.version.value_or(ctx.version()),
+                                       static_cast<int32_t>(ctx.head.correlation_id), w);
+  if (!s.is_ok()) {
+    spdlog::error("kafka: cannot encode {} response: {}", Response::kApi.name, s.to_string());
+    OutboundFrame closing;
+    closing.close_connection = true;
+    return closing;
+  }
+  return f;
+}
+
+template <class Request>
+awaitable<std::optional<OutboundFrame>> run(KafkaContext& ctx) {
+  Request request;
+  // ApiVersions ignores its body, so that a request of any version (a later one may add
+  // fields) is answered.
+  if constexpr (!std::is_same_v<Request, pk::ApiVersionsRequest>) {
+    auto decoded = pk::decode<Request>(ctx.body, ctx.version(), ctx.head.body_offset);
+    if (!decoded) {
+      spdlog::warn("{}: kafka {} v{}: {}; closing the connection", ctx.peer_host,
+                   Request::kApi.name, ctx.version(), decoded.error().message());
+      OutboundFrame closing;
+      closing.close_connection = true;
+      co_return closing;
+    }
+    request = std::move(*decoded);
+  }
+  auto reply = co_await handle(ctx, std::move(request));
+  if (!reply.body) co_return std::nullopt;
+  co_return encode_reply(ctx, reply);
+}
+
+awaitable<std::optional<OutboundFrame>> dispatch(KafkaContext& ctx) {
+  switch (static_cast<ApiKey>(ctx.head.api_key)) {
+    case ApiKey::kProduce: co_return co_await run<pk::ProduceRequest>(ctx);
+    case ApiKey::kFetch: co_return co_await run<pk::FetchRequest>(ctx);
+    case ApiKey::kListOffsets: co_return co_await run<pk::ListOffsetsRequest>(ctx);
+    case ApiKey::kMetadata: co_return co_await run<pk::MetadataRequest>(ctx);
+    case ApiKey::kApiVersions: co_return co_await run<pk::ApiVersionsRequest>(ctx);
+    case ApiKey::kCreateTopics: co_return co_await run<pk::CreateTopicsRequest>(ctx);
+    case ApiKey::kDeleteTopics: co_return co_await run<pk::DeleteTopicsRequest>(ctx);
+    case ApiKey::kInitProducerId: co_return co_await run<pk::InitProducerIdRequest>(ctx);
+    case ApiKey::kOffsetCommit: co_return co_await run<pk::OffsetCommitRequest>(ctx);
+    case ApiKey::kOffsetFetch: co_return co_await run<pk::OffsetFetchRequest>(ctx);
+    case ApiKey::kFindCoordinator: co_return co_await run<pk::FindCoordinatorRequest>(ctx);
+    case ApiKey::kJoinGroup: co_return co_await run<pk::JoinGroupRequest>(ctx);
+    case ApiKey::kHeartbeat: co_return co_await run<pk::HeartbeatRequest>(ctx);
+    case ApiKey::kLeaveGroup: co_return co_await run<pk::LeaveGroupRequest>(ctx);
+    case ApiKey::kSyncGroup: co_return co_await run<pk::SyncGroupRequest>(ctx);
+    case ApiKey::kDescribeGroups: co_return co_await run<pk::DescribeGroupsRequest>(ctx);
+    case ApiKey::kListGroups: co_return co_await run<pk::ListGroupsRequest>(ctx);
+    case ApiKey::kDeleteGroups: co_return co_await run<pk::DeleteGroupsRequest>(ctx);
+    case ApiKey::kDescribeCluster: co_return co_await run<pk::DescribeClusterRequest>(ctx);
+    default: break;
+  }
+  OutboundFrame closing;  // decode_head lets only served APIs through
+  closing.close_connection = true;
+  co_return closing;
+}
+
+}  // namespace
+
+std::span<const ServedApi> served_apis() { return kServed; }
+
+const ServedApi* find_served(int16_t key) {
+  for (const ServedApi& api : kServed) {
+    if (api.key == key) return &api;
+  }
+  return nullptr;
+}
+
+}  // namespace kafka
+
+uint32_t KafkaFrontEnd::frame_length(std::span<const std::byte, kLengthPrefixBytes> prefix) const {
+  static_assert(kLengthPrefixBytes == protocol::kafka::kFrameSizeBytes);
+  return protocol::kafka::load_be<uint32_t>(prefix.data());
+}
+
+// api key, api version, correlation id: request header v0.
+uint32_t KafkaFrontEnd::min_frame_bytes() const { return 8; }
+
+Result<RequestHead> KafkaFrontEnd::decode_head(protocol::Bytes frame) const {
+  auto decoded = protocol::kafka::decode_request_header(frame);
+  if (!decoded) return decoded.error();
+  const auto& h = decoded->header;
+  const kafka::ServedApi* served = kafka::find_served(h.api_key);
+  if (served == nullptr) {
+    return Status::invalid_argument("kafka API " + std::string(decoded->api->name) + " (key " +
+                                    std::to_string(h.api_key) + ") is not served");
+  }
+  bool version_ok = h.api_version >= served->min_version && h.api_version <= served->max_version;
+  if (!version_ok && h.api_key != static_cast<int16_t>(protocol::kafka::ApiKey::kApiVersions)) {
+    return Status::invalid_argument("kafka " + std::string(decoded->api->name) + " v" +
+                                    std::to_string(h.api_version) + " is not served");
+  }
+  RequestHead head;
+  head.api_key = h.api_key;
+  head.api_version = h.api_version;
+  head.correlation_id = static_cast<uint32_t>(h.correlation_id);
+  head.client_id = h.client_id.value_or("");
+  head.body_offset = decoded->body_offset;
+  return head;
+}
+
+std::string_view KafkaFrontEnd::api_name(const RequestHead& head) const {
+  const auto* api = protocol::kafka::find_api(static_cast<int16_t>(head.api_key));
+  return api != nullptr ? api->name : "unknown";
+}
+
+awaitable<std::optional<OutboundFrame>> KafkaFrontEnd::handle(InboundRequest& request) {
+  uint16_t port =
+      advertised_port_ != 0 ? advertised_port_ : bound_port_.load(std::memory_order_relaxed);
+  kafka::KafkaContext ctx{
+      ops_,           request.head, request.body, request.body_owner, request.peer_host,
+      request.memory, host_,        port};
+  co_return co_await kafka::dispatch(ctx);
+}
+
+OutboundFrame KafkaFrontEnd::error_frame(const RequestHead& head, protocol::ErrorCode error,
+                                         std::string_view message) const {
+  spdlog::warn("kafka {} request {}: {} ({}); closing the connection", api_name(head),
+               head.correlation_id, message, protocol::error_name(error));
+  OutboundFrame f;
+  f.close_connection = true;
+  return f;
+}
+
+}  // namespace cairn::broker

@@ -1,0 +1,52 @@
+#pragma once
+
+// What a handler of a Kafka API sees and answers. A handler translates between Kafka's messages
+// (protocol/kafka/messages/) and the broker's operations and does nothing else; error codes go
+// through kafka_error() (error_mapping.h), the one translation of the broker's codes to Kafka's.
+
+#include "broker/async.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "broker/memory_budget.h"
+#include "broker/net/front_end.h"
+#include "broker/ops/operations.h"
+
+namespace cairn::broker::kafka {
+
+struct KafkaContext {
+  Operations& ops;
+  const RequestHead& head;
+  protocol::MutableBytes body;
+  std::shared_ptr<const void> body_owner;
+  std::string_view peer_host;
+  MemoryCharge& memory;
+  std::string_view advertised_host;
+  uint16_t advertised_port;
+
+  int16_t version() const { return static_cast<int16_t>(head.api_version); }
+};
+
+// A handler's answer: the response, or none (Produce with acks=0); `version` encodes it in
+// another version than the request's (ApiVersions past its highest).
+template <class Response>
+struct KafkaReply {
+  KafkaReply(Response r) : body(std::move(r)) {}  // NOLINT: a handler returns its response as is
+  static KafkaReply none() { return KafkaReply(); }
+
+  std::optional<Response> body;
+  std::optional<int16_t> version;
+  // Bytes the body's records view (a fetch's batches read from their files), kept until the
+  // body is encoded.
+  std::vector<std::vector<std::byte>> buffers;
+
+ private:
+  KafkaReply() = default;
+};
+
+}  // namespace cairn::broker::kafka

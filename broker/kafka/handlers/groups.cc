@@ -1,0 +1,270 @@
+// The consumer-group APIs on the broker's one group coordinator, the same one Cairn's consumers
+// join: a group is a group whichever protocol its members speak. Cairn assigns partitions on
+// the broker (range or roundrobin), so a Kafka member's JoinGroup names the first of its
+// protocols Cairn knows and its subscription (read from the protocol metadata); no member is
+// told it leads the group (JoinGroup's leader is an id no member has), so none runs an
+// assignor, and SyncGroup answers each member with the coordinator's assignment, whatever the
+// request carried.
+#include "broker/kafka/consumer_protocol.h"
+#include "broker/kafka/error_mapping.h"
+#include "broker/kafka/handlers.h"
+
+namespace cairn::broker::kafka {
+
+namespace {
+
+constexpr std::string_view kConsumer = "consumer";
+// Given as JoinGroup's leader: no member has this id, so none computes an assignment.
+constexpr std::string_view kBrokerAssigns = "cairn-broker-assigns";
+
+bool known_strategy(std::string_view name) { return name == "range" || name == "roundrobin"; }
+
+}  // namespace
+
+awaitable<KafkaReply<pk::FindCoordinatorResponse>> handle(KafkaContext& ctx,
+                                                          pk::FindCoordinatorRequest r) {
+  // One node: the coordinator of every group is this broker. Transactions are not served.
+  pk::FindCoordinatorResponse out;
+  int32_t node = ctx.ops.config().node_id;
+  int16_t error = r.key_type == 0 ? 0 : pk::code_of(pk::ErrorCode::kCoordinatorNotAvailable);
+  out.error_code = error;
+  out.error_message = std::nullopt;
+  out.node_id = error == 0 ? node : -1;
+  out.host = error == 0 ? std::string(ctx.advertised_host) : "";
+  out.port = error == 0 ? ctx.advertised_port : -1;
+  for (auto& key : r.coordinator_keys) {
+    pk::Coordinator c;
+    c.key = std::move(key);
+    c.node_id = out.node_id;
+    c.host = out.host;
+    c.port = out.port;
+    c.error_code = error;
+    c.error_message = std::nullopt;
+    out.coordinators.push_back(std::move(c));
+  }
+  co_return out;
+}
+
+awaitable<KafkaReply<pk::JoinGroupResponse>> handle(KafkaContext& ctx, pk::JoinGroupRequest r) {
+  pk::JoinGroupResponse out;
+  out.protocol_type = std::string(kConsumer);
+  const pk::JoinGroupRequestProtocol* chosen = nullptr;
+  for (const auto& p : r.protocols) {
+    if (known_strategy(p.name)) {
+      chosen = &p;
+      break;
+    }
+  }
+  if (r.protocol_type != kConsumer || chosen == nullptr) {
+    out.error_code = pk::code_of(pk::ErrorCode::kInconsistentGroupProtocol);
+    out.member_id = r.member_id;
+    co_return out;
+  }
+  auto topics = subscription_topics(chosen->metadata.bytes);
+  if (!topics) {
+    out.error_code = pk::code_of(pk::ErrorCode::kInconsistentGroupProtocol);
+    out.member_id = r.member_id;
+    co_return out;
+  }
+  JoinRequest join;
+  join.group_id = std::move(r.group_id);
+  join.member_id = std::move(r.member_id);
+  join.client_id = ctx.head.client_id;
+  join.client_host = std::string(ctx.peer_host);
+  join.session_timeout = std::chrono::milliseconds(r.session_timeout_ms);
+  join.rebalance_timeout = std::chrono::milliseconds(
+      r.rebalance_timeout_ms >= 0 ? r.rebalance_timeout_ms : r.session_timeout_ms);
+  join.strategy = chosen->name;
+  join.topics = std::move(*topics);
+  JoinResult joined = co_await ctx.ops.join_group(std::move(join));
+  out.error_code = kafka_code(joined.error);
+  out.generation_id = joined.generation;
+  out.member_id = std::move(joined.member_id);
+  out.protocol_name = joined.strategy.empty() ? std::optional<std::string>() : joined.strategy;
+  out.leader = std::string(kBrokerAssigns);
+  co_return out;
+}
+
+awaitable<KafkaReply<pk::SyncGroupResponse>> handle(KafkaContext& ctx, pk::SyncGroupRequest r) {
+  MemberRequest member{std::move(r.group_id), r.generation_id, std::move(r.member_id)};
+  SyncResult synced = co_await ctx.ops.sync_group(std::move(member));
+  pk::SyncGroupResponse out;
+  out.error_code = kafka_code(synced.error);
+  out.protocol_type = std::string(kConsumer);
+  out.protocol_name = std::move(r.protocol_name);
+  std::vector<std::byte> bytes;
+  if (synced.error == protocol::ErrorCode::kNone) write_assignment(synced.assignment, bytes);
+  KafkaReply<pk::SyncGroupResponse> reply(std::move(out));
+  reply.buffers.push_back(std::move(bytes));
+  reply.body->assignment.bytes = reply.buffers.back();
+  co_return reply;
+}
+
+awaitable<KafkaReply<pk::HeartbeatResponse>> handle(KafkaContext& ctx, pk::HeartbeatRequest r) {
+  MemberRequest member{std::move(r.group_id), r.generation_id, std::move(r.member_id)};
+  pk::HeartbeatResponse out;
+  out.error_code = kafka_code(co_await ctx.ops.heartbeat(std::move(member)));
+  co_return out;
+}
+
+awaitable<KafkaReply<pk::LeaveGroupResponse>> handle(KafkaContext& ctx, pk::LeaveGroupRequest r) {
+  pk::LeaveGroupResponse out;
+  if (r.members.empty()) {  // versions 0-2: one member
+    out.error_code = kafka_code(co_await ctx.ops.leave_group(r.group_id, r.member_id));
+    co_return out;
+  }
+  for (auto& m : r.members) {
+    pk::MemberResponse result;
+    result.member_id = m.member_id;
+    result.group_instance_id = m.group_instance_id;
+    result.error_code = kafka_code(co_await ctx.ops.leave_group(r.group_id, m.member_id));
+    out.members.push_back(std::move(result));
+  }
+  co_return out;
+}
+
+awaitable<KafkaReply<pk::OffsetCommitResponse>> handle(KafkaContext& ctx,
+                                                       pk::OffsetCommitRequest r) {
+  size_t count = 0;
+  for (const auto& t : r.topics) count += t.partitions.size();
+  ctx.memory.add(count * (sizeof(CommitEntry) + sizeof(pk::OffsetCommitResponsePartition) + 16));
+  CommitRequest commit{r.group_id, r.generation_id_or_member_epoch, r.member_id, {}};
+  commit.entries.reserve(count);
+  for (auto& t : r.topics) {
+    for (auto& p : t.partitions) {
+      commit.entries.push_back(
+          {t.name, p.partition_index, p.committed_offset, p.committed_metadata.value_or("")});
+    }
+  }
+  auto errors = co_await ctx.ops.commit_offsets(std::move(commit));
+  pk::OffsetCommitResponse out;
+  size_t i = 0;
+  for (const auto& t : r.topics) {
+    auto& topic = out.topics.emplace_back();
+    topic.name = t.name;
+    for (const auto& p : t.partitions) {
+      topic.partitions.push_back({p.partition_index, kafka_code(errors[i++])});
+    }
+  }
+  co_return out;
+}
+
+namespace {
+
+// One group's committed offsets as OffsetFetch gives them (either layout: `Topic` is the
+// response's topic type, `Partition` its partition type).
+template <class Topic, class Partition, class Asked>
+awaitable<std::pair<int16_t, std::vector<Topic>>> fetch_group_offsets(KafkaContext& ctx,
+                                                                      std::string group_id,
+                                                                      const Asked* asked) {
+  OffsetsRequest request{std::move(group_id), std::nullopt};
+  if (asked != nullptr) {
+    request.partitions.emplace();
+    for (const auto& t : *asked) {
+      for (int32_t p : t.partition_indexes) request.partitions->emplace_back(t.name, p);
+    }
+  }
+  OffsetsResult fetched = co_await ctx.ops.fetch_offsets(std::move(request));
+  std::vector<Topic> topics;
+  auto partition = [](FetchedOffset& f) {
+    Partition p;
+    p.partition_index = f.partition;
+    p.committed_offset = f.offset;
+    p.metadata = std::move(f.metadata);
+    p.error_code = kafka_code(f.error);
+    return p;
+  };
+  if (asked != nullptr) {
+    size_t i = 0;
+    for (const auto& t : *asked) {
+      auto& topic = topics.emplace_back();
+      topic.name = t.name;
+      for (size_t k = 0; k < t.partition_indexes.size() && i < fetched.offsets.size(); ++k, ++i) {
+        topic.partitions.push_back(partition(fetched.offsets[i]));
+      }
+    }
+  } else {
+    for (FetchedOffset& f : fetched.offsets) {
+      if (topics.empty() || topics.back().name != f.topic) topics.emplace_back().name = f.topic;
+      topics.back().partitions.push_back(partition(f));
+    }
+  }
+  co_return std::pair{kafka_code(fetched.error), std::move(topics)};
+}
+
+}  // namespace
+
+awaitable<KafkaReply<pk::OffsetFetchResponse>> handle(KafkaContext& ctx, pk::OffsetFetchRequest r) {
+  pk::OffsetFetchResponse out;
+  if (ctx.version() < 8) {
+    auto [error, topics] = co_await fetch_group_offsets<pk::OffsetFetchResponseTopic,
+                                                        pk::OffsetFetchResponsePartition>(
+        ctx, r.group_id, r.topics ? &*r.topics : nullptr);
+    out.error_code = error;
+    out.topics = std::move(topics);
+    co_return out;
+  }
+  for (auto& g : r.groups) {
+    auto& group = out.groups.emplace_back();
+    group.group_id = g.group_id;
+    auto [error, topics] = co_await fetch_group_offsets<pk::OffsetFetchResponseTopics,
+                                                        pk::OffsetFetchResponsePartitions>(
+        ctx, g.group_id, g.topics ? &*g.topics : nullptr);
+    group.error_code = error;
+    group.topics = std::move(topics);
+  }
+  co_return out;
+}
+
+awaitable<KafkaReply<pk::ListGroupsResponse>> handle(KafkaContext& ctx, pk::ListGroupsRequest) {
+  pk::ListGroupsResponse out;
+  for (auto& g : co_await ctx.ops.list_groups()) {
+    pk::ListedGroup listed;
+    listed.group_id = std::move(g.group_id);
+    listed.protocol_type = std::string(kConsumer);
+    listed.group_state = std::move(g.state);
+    listed.group_type = "classic";
+    out.groups.push_back(std::move(listed));
+  }
+  co_return out;
+}
+
+awaitable<KafkaReply<pk::DescribeGroupsResponse>> handle(KafkaContext& ctx,
+                                                         pk::DescribeGroupsRequest r) {
+  KafkaReply<pk::DescribeGroupsResponse> reply{pk::DescribeGroupsResponse{}};
+  auto groups = co_await ctx.ops.describe_groups(std::move(r.groups));
+  size_t members = 0;
+  for (const auto& g : groups) members += g.members.size();
+  reply.buffers.reserve(members);  // the assignments' bytes, which members view
+  for (auto& g : groups) {
+    pk::DescribedGroup d;
+    d.error_code = kafka_code(g.error);
+    d.group_id = std::move(g.group_id);
+    d.group_state = std::move(g.state);
+    d.protocol_type = std::string(kConsumer);
+    d.protocol_data = std::move(g.strategy);
+    for (auto& m : g.members) {
+      pk::DescribedGroupMember member;
+      member.member_id = std::move(m.member_id);
+      member.client_id = std::move(m.client_id);
+      member.client_host = std::move(m.host);
+      auto& bytes = reply.buffers.emplace_back();
+      write_assignment(m.assignment, bytes);
+      member.member_assignment.bytes = bytes;
+      d.members.push_back(std::move(member));
+    }
+    reply.body->groups.push_back(std::move(d));
+  }
+  co_return reply;
+}
+
+awaitable<KafkaReply<pk::DeleteGroupsResponse>> handle(KafkaContext& ctx,
+                                                       pk::DeleteGroupsRequest r) {
+  pk::DeleteGroupsResponse out;
+  for (auto& g : co_await ctx.ops.delete_groups(std::move(r.groups_names))) {
+    out.results.push_back({std::move(g.group_id), kafka_code(g.error)});
+  }
+  co_return out;
+}
+
+}  // namespace cairn::broker::kafka

@@ -1,0 +1,197 @@
+"""The Kafka listener against confluent-kafka (librdkafka): an idempotent producer with each
+codec, records crossing to `cairn consume` unchanged, and a group of two consumers rebalancing
+whose commits `cairn groups describe` shows. Starts its own cairnd on ephemeral ports.
+
+Usage: confluent_kafka_test.py CAIRND CAIRN  (exit 77, skipped, when confluent_kafka is missing)
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+try:
+    from confluent_kafka import Consumer, Producer
+    from confluent_kafka.admin import AdminClient, NewTopic
+except ImportError:
+    print("confluent_kafka is not installed (tools/install-deps.sh installs it)")
+    sys.exit(77)
+
+CAIRND, CAIRN = sys.argv[1], sys.argv[2]
+
+
+class Broker:
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="cairn-kafka-")
+        self.log_path = os.path.join(self.dir, "cairnd.log")
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(
+            [CAIRND, "--listen", "127.0.0.1:0", "--kafka-listen", "127.0.0.1:0", "--data-dir",
+             os.path.join(self.dir, "data"), "--group-rebalance-delay-ms", "100"],
+            stdout=self.log, stderr=self.log)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            with open(self.log_path) as f:
+                text = f.read()
+            cairn = re.search(r"serving on (127\.0\.0\.1:\d+)", text)
+            kafka = re.search(r"kafka listener on (127\.0\.0\.1:\d+)", text)
+            if cairn and kafka:
+                self.address, self.kafka = cairn.group(1), kafka.group(1)
+                return
+            if self.proc.poll() is not None:
+                raise RuntimeError("cairnd exited:\n" + text)
+            time.sleep(0.05)
+        raise RuntimeError("cairnd did not start")
+
+    def cairn(self, *args):
+        r = subprocess.run([CAIRN, "--broker", self.address, *args], capture_output=True,
+                           text=True, timeout=60)
+        if r.returncode != 0:
+            raise AssertionError(f"cairn {args} failed: {r.stderr}")
+        return r.stdout
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(60)
+        self.log.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class ConfluentKafka(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.broker = Broker()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.broker.stop()
+
+    def create(self, topic, partitions):
+        admin = AdminClient({"bootstrap.servers": self.broker.kafka})
+        for future in admin.create_topics([NewTopic(topic, partitions, 1)]).values():
+            future.result(30)
+
+    def produce(self, topic, records, **config):
+        p = Producer({"bootstrap.servers": self.broker.kafka, **config})
+        failures = []
+        for r in records:
+            p.produce(topic, on_delivery=lambda e, m: failures.append(e) if e else None, **r)
+        self.assertEqual(p.flush(60), 0)
+        self.assertEqual(failures, [])
+
+    def test_an_idempotent_producer_with_each_codec_is_read_back_by_both_protocols(self):
+        for codec in ["none", "gzip", "snappy", "lz4", "zstd"]:
+            with self.subTest(codec=codec):
+                topic = "idem-" + codec
+                self.create(topic, 3)
+                values = [f"{codec}-{i}" for i in range(2000)]
+                self.produce(topic, [{"key": v.encode(), "value": v.encode()} for v in values],
+                             **{"enable.idempotence": True, "compression.type": codec,
+                                "linger.ms": 5})
+                out = self.broker.cairn("consume", topic, "-o", "beginning", "-e", "-f",
+                                        "{value}")
+                self.assertEqual(sorted(out.split()), sorted(values))
+                c = Consumer({"bootstrap.servers": self.broker.kafka, "group.id": "read-" + codec,
+                              "auto.offset.reset": "earliest", "enable.auto.commit": False})
+                c.subscribe([topic])
+                got = []
+                deadline = time.time() + 60
+                while len(got) < len(values) and time.time() < deadline:
+                    m = c.poll(0.5)
+                    if m is not None and m.error() is None:
+                        got.append(m.value().decode())
+                c.close()
+                self.assertEqual(sorted(got), sorted(values))
+
+    def test_keys_values_headers_and_timestamps_cross_to_cairn_consume_unchanged(self):
+        self.create("cross", 1)
+        records = [{"key": b"k1", "value": b"v1", "headers": [("a", b"1"), ("b", b"2")],
+                    "timestamp": 1700000000123},
+                   {"key": None, "value": b"v2", "timestamp": 1700000000456}]
+        self.produce("cross", records)
+        lines = self.broker.cairn("consume", "cross", "-o", "beginning", "-e", "-f",
+                                  "json").splitlines()
+        got = [json.loads(line) for line in lines]
+        self.assertEqual([g["value"] for g in got], ["v1", "v2"])
+        self.assertEqual(got[0]["key"], "k1")
+        self.assertIsNone(got[1]["key"])
+        self.assertEqual([g["timestamp"] for g in got], [1700000000123, 1700000000456])
+        self.assertEqual(got[0]["headers"], [{"key": "a", "value": "1"}, {"key": "b", "value": "2"}])
+
+    def test_the_admin_client_sees_one_broker_and_the_groups_with_their_members(self):
+        admin = AdminClient({"bootstrap.servers": self.broker.kafka})
+        cluster = admin.describe_cluster().result(30)
+        self.assertEqual(cluster.cluster_id, "cairn")
+        self.assertEqual([(n.id, f"{n.host}:{n.port}") for n in cluster.nodes],
+                         [(0, self.broker.kafka)])
+        self.create("watched", 2)
+        c = Consumer({"bootstrap.servers": self.broker.kafka, "group.id": "watchers",
+                      "client.id": "watcher-1"})
+        c.subscribe(["watched"])
+        deadline = time.time() + 60
+        while not c.assignment() and time.time() < deadline:
+            c.poll(0.2)
+        listed = admin.list_consumer_groups().result(30)
+        self.assertIn("watchers", [g.group_id for g in listed.valid])
+        described = admin.describe_consumer_groups(["watchers"])["watchers"].result(30)
+        self.assertEqual([m.client_id for m in described.members], ["watcher-1"])
+        self.assertEqual(sorted(tp.partition for tp in described.members[0].assignment.topic_partitions),
+                         [0, 1])
+        c.close()
+
+    def test_two_group_members_rebalance_and_their_commits_show_in_cairn_groups_describe(self):
+        self.create("grouped", 4)
+        self.produce("grouped", [{"value": f"r{i}".encode(), "partition": i % 4}
+                                 for i in range(40)])
+
+        def member():
+            c = Consumer({"bootstrap.servers": self.broker.kafka, "group.id": "pair",
+                          "auto.offset.reset": "earliest", "enable.auto.commit": False,
+                          "session.timeout.ms": 6000, "heartbeat.interval.ms": 500})
+            c.subscribe(["grouped"])
+            return c
+
+        seen = set()  # values the members read
+
+        def poll_until(members, done, limit=60):
+            deadline = time.time() + limit
+            while time.time() < deadline:
+                for m in members:
+                    msg = m.poll(0.2)
+                    if msg is not None and msg.error() is None:
+                        seen.add(msg.value())
+                if done():
+                    return True
+            return False
+
+        def owned(c):
+            return sorted(tp.partition for tp in c.assignment())
+
+        a = member()
+        self.assertTrue(poll_until([a], lambda: owned(a) == [0, 1, 2, 3]), owned(a))
+        b = member()
+        self.assertTrue(poll_until([a, b], lambda: len(owned(a)) == 2 and len(owned(b)) == 2),
+                        (owned(a), owned(b)))
+        self.assertEqual(sorted(owned(a) + owned(b)), [0, 1, 2, 3])
+        b.close()
+        # Nothing is committed yet, so the reassigned member reads every partition from the start.
+        seen.clear()
+        self.assertTrue(poll_until([a], lambda: owned(a) == [0, 1, 2, 3] and len(seen) == 40),
+                        (owned(a), len(seen)))
+        a.commit(asynchronous=False)
+        describe = self.broker.cairn("groups", "describe", "pair")
+        committed = {}
+        for line in describe.splitlines():
+            cols = line.split()
+            if len(cols) >= 3 and cols[0] == "grouped":
+                committed[int(cols[1])] = cols[2]
+        self.assertEqual(committed, {0: "10", 1: "10", 2: "10", 3: "10"}, describe)
+        a.close()
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0], "-v"])
