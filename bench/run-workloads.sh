@@ -19,7 +19,7 @@ trap 'stop; rm -rf "$tmp"' EXIT
 start() {  # threads
   stop
   rm -rf "$tmp/data"
-  "$cairnd" --listen "127.0.0.1:$port" --http-listen '' --data-dir "$tmp/data" --threads "$1" --log-level warn &
+  "$cairnd" --listen "127.0.0.1:$port" --http-listen '' --kafka-listen '' --data-dir "$tmp/data" --threads "$1" --log-level warn &
   pid=$!
   for _ in $(seq 100); do "$cairn" --broker "127.0.0.1:$port" topics list >/dev/null 2>&1 && return; sleep 0.1; done
   echo "cairnd did not start" >&2; exit 1

@@ -11,7 +11,7 @@ run_one() {  # scrape|off
   tmp=$(mktemp -d /tmp/cairn-scrape.XXXXXX)
   local listen=(--http-listen '')
   [[ $1 == scrape ]] && listen=(--http-listen 127.0.0.1:0)
-  "$dir/cairnd" --listen 127.0.0.1:0 "${listen[@]}" --data-dir "$tmp/data" --fsync never \
+  "$dir/cairnd" --listen 127.0.0.1:0 --kafka-listen '' "${listen[@]}" --data-dir "$tmp/data" --fsync never \
     --threads 2 >"$tmp/log" 2>&1 &
   pid=$!
   for _ in $(seq 200); do

@@ -13,7 +13,7 @@ CAIRN="$CAIRN_ROOT/build/release/tools/cairn"
 sys_version() { "$CAIRN_ROOT/build/release/tools/cairnd" --version; }
 sys_build() { "$CAIRN_ROOT/tools/build.sh" release cairnd cairn; }
 sys_start() {  # $1 data dir, $2 port
-  exec "$CAIRN_ROOT/build/release/tools/cairnd" --listen "127.0.0.1:$2" --http-listen '' --data-dir "$1" \
+  exec "$CAIRN_ROOT/build/release/tools/cairnd" --listen "127.0.0.1:$2" --http-listen '' --kafka-listen '' --data-dir "$1" \
     --fsync "$CAIRN_FSYNC" --log-level warn
 }
 sys_ready() { "$CAIRN" --broker "127.0.0.1:$1" topics create bench >/dev/null; }

@@ -13,7 +13,7 @@ export async function startCairnd() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-real-'));
   const logPath = path.join(dir, 'cairnd.log');
   const log = fs.openSync(logPath, 'w');
-  const child = spawn(cairnd, ['--listen', '127.0.0.1:0', '--http-listen', '127.0.0.1:0',
+  const child = spawn(cairnd, ['--listen', '127.0.0.1:0', '--http-listen', '127.0.0.1:0', '--kafka-listen', '127.0.0.1:0',
     '--data-dir', path.join(dir, 'data'), '--group-rebalance-delay-ms', '0'],
   {stdio: ['ignore', log, log]});
   const deadline = Date.now() + 60000;
