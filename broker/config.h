@@ -68,8 +68,9 @@ struct BrokerConfig {
   int32_t node_id = 0;
   std::string version;  // the build's, for the HTTP API's health answer
   // --http-listen: the HTTP listener for metrics, health, the JSON API and the web console;
-  // off when http_enabled is false (an empty --http-listen).
-  bool http_enabled = true;
+  // off when http_enabled is false (an empty --http-listen). Off in code, as the Kafka
+  // listener, so that brokers embedded in tests bind no fixed port; cairnd's flag turns it on.
+  bool http_enabled = false;
   std::string http_host = "127.0.0.1";
   uint16_t http_port = 9644;
   GroupOptions groups;
