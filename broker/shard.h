@@ -101,7 +101,9 @@ class Shard {
     using is_transparent = void;
     template <typename A, typename B>
     bool operator()(const A& a, const B& b) const {
-      return std::tie(a.first, a.second) < std::tie(b.first, b.second);
+      std::string_view a_topic = a.first;
+      std::string_view b_topic = b.first;
+      return a_topic < b_topic || (a_topic == b_topic && a.second < b.second);
     }
   };
   using Key = std::pair<std::string, int32_t>;

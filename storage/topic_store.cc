@@ -176,8 +176,8 @@ Result<TopicConfig> TopicConfig::decode(std::string_view text) {
   return c;
 }
 
-TopicStore::TopicStore(IoBackend& io, std::filesystem::path data_dir)
-    : io_(io), topics_dir_(std::move(data_dir) / "topics") {}
+TopicStore::TopicStore(IoBackend& io, const std::filesystem::path& data_dir)
+    : io_(io), topics_dir_(data_dir / "topics") {}
 
 Status TopicStore::validate_name(std::string_view name) {
   if (name.empty() || name.size() > 200 || name == "." || name == "..") {

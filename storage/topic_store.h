@@ -56,7 +56,7 @@ inline constexpr int32_t kMaxPartitions = 10000;
 
 class TopicStore {
  public:
-  TopicStore(IoBackend& io, std::filesystem::path data_dir);
+  TopicStore(IoBackend& io, const std::filesystem::path& data_dir);
 
   // Creates <data dir>/topics if needed.
   Status init();

@@ -150,7 +150,7 @@ Status Consumer::subscribe(std::vector<std::string> topics, RebalanceListener* l
   return Status::ok();
 }
 
-Status Consumer::assign(std::vector<TopicPartition> partitions) {
+Status Consumer::assign(const std::vector<TopicPartition>& partitions) {
   if (impl_->group->subscribed()) return Status::invalid_argument("assign() after subscribe()");
   impl_->fetcher->assign(partitions);
   return Status::ok();

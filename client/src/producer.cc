@@ -35,7 +35,7 @@ Producer::Producer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Producer::~Producer() { close(); }
 
-Status Producer::send(ProducerRecord record, Callback done) {
+Status Producer::send(const ProducerRecord& record, Callback done) {
   auto partitions = impl_->sender->partitions_of(record.topic);
   if (!partitions) return partitions.error();
   auto wake = impl_->accumulator->append(record, *partitions, std::move(done));
@@ -44,10 +44,11 @@ Status Producer::send(ProducerRecord record, Callback done) {
   return Status::ok();
 }
 
-std::future<Result<RecordMetadata>> Producer::send(ProducerRecord record) {
+std::future<Result<RecordMetadata>> Producer::send(const ProducerRecord& record) {
   auto promise = std::make_shared<std::promise<Result<RecordMetadata>>>();
   auto future = promise->get_future();
-  Status s = send(std::move(record), [promise](Result<RecordMetadata> r) { promise->set_value(std::move(r)); });
+  Status s =
+      send(record, [promise](Result<RecordMetadata> r) { promise->set_value(std::move(r)); });
   if (!s.is_ok()) promise->set_value(s);
   return future;
 }

@@ -262,7 +262,7 @@ void Sender::send(Connection& c, const std::vector<ReadyBatch>& ready) {
       }
       c.send_oneway(
           protocol::ApiKey::kProduce, req.body,
-          [weak, slots = req.slots, written = std::move(written)](Status s) {
+          [weak, slots = req.slots, written = std::move(written)](const Status& s) {
             auto self = weak.lock();
             if (!self) return;
             if (!s.is_ok()) return self->on_response(slots, s);
@@ -273,7 +273,7 @@ void Sender::send(Connection& c, const std::vector<ReadyBatch>& ready) {
     }
     c.call_async<protocol::ProduceRequest, protocol::ProduceResponse>(
         protocol::ApiKey::kProduce, req.body,
-        [weak, slots = req.slots](Result<Reply<protocol::ProduceResponse>> r) {
+        [weak, slots = req.slots](const Result<Reply<protocol::ProduceResponse>>& r) {
           if (auto self = weak.lock()) self->on_response(slots, r);
         },
         std::move(req.options));

@@ -105,7 +105,7 @@ class Consumer {
   // Joins the group (at the next poll) for these topics. `listener` must outlive the consumer.
   Status subscribe(std::vector<std::string> topics, RebalanceListener* listener = nullptr);
   // Reads exactly these partitions, without group membership.
-  Status assign(std::vector<TopicPartition> partitions);
+  Status assign(const std::vector<TopicPartition>& partitions);
   std::vector<TopicPartition> assignment() const;
 
   // Up to max_poll_records records, waiting up to `timeout` for some. Runs rebalances,

@@ -51,7 +51,7 @@ struct ProducerConfig {
   std::string client_id = "cairn-producer";
   int16_t acks = -1;       // 0: fire and forget; 1: the partition stored it; -1: all replicas
   bool idempotent = true;  // needs acks != 0
-  size_t batch_bytes = 256 * 1024;  // before compression
+  size_t batch_bytes = size_t{256} * 1024;  // before compression
   Compression compression = Compression::kNone;
   std::chrono::milliseconds linger{5};
   size_t buffer_bytes = 64 << 20;
@@ -82,8 +82,8 @@ class Producer {
 
   // Queues a record; `done` runs once it is acknowledged or has failed. An immediate error
   // (unknown topic, buffer full, closed) is returned and `done` is not called.
-  Status send(ProducerRecord record, Callback done);
-  std::future<Result<RecordMetadata>> send(ProducerRecord record);
+  Status send(const ProducerRecord& record, Callback done);
+  std::future<Result<RecordMetadata>> send(const ProducerRecord& record);
 
   // Sends everything queued at once and waits until every record sent so far is acknowledged
   // or failed and its callback has run. kTimedOut if that takes longer than `timeout`.
