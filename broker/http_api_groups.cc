@@ -56,6 +56,7 @@ awaitable<std::vector<PartitionLag>> committed_lags(const ApiContext& c, std::st
     if (f.offset < 0 || f.error != ErrorCode::kNone) continue;
     out.push_back({f.topic, f.partition, f.offset, -1});
   }
+  queries.reserve(queries.size() + out.size());
   for (const auto& p : out) {
     queries.push_back({p.topic, p.partition, OffsetQuery::Position::kLatest, {}});
   }

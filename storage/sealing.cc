@@ -23,7 +23,7 @@ void PartitionLog::sync_active() {
   size_t appends = std::exchange(appends_unsynced_, 0);
   auto started = std::chrono::steady_clock::now();
   io_.async_sync(*active->log(), [this, alive = std::weak_ptr<bool>(alive_), active, covered, size,
-                                  appends, started](Status s) {
+                                  appends, started](const Status& s) {
     if (alive.expired()) return;
     syncing_active_ = false;
     if (observer_) {
@@ -78,7 +78,7 @@ void PartitionLog::write_producer_snapshot(Offset at) {
       [&io = io_, dir = dir_, at, bytes = take_producer_snapshot(at)] {
         return write_producer_snapshot_file(io, dir, at, bytes);
       },
-      [this, alive = std::weak_ptr<bool>(alive_)](Status s) {
+      [this, alive = std::weak_ptr<bool>(alive_)](const Status& s) {
         if (alive.expired()) return;
         --background_;
         if (!s.is_ok()) {
@@ -101,7 +101,7 @@ void PartitionLog::maybe_seal() {
   sealing_in_flight_ = true;
   std::shared_ptr<Segment> segment = sealing_.front();
   io_.async_sync(
-      *segment->log(), [this, alive = std::weak_ptr<bool>(alive_), segment](Status synced) {
+      *segment->log(), [this, alive = std::weak_ptr<bool>(alive_), segment](const Status& synced) {
         if (alive.expired()) return;
         auto next = [this] {
           sealing_in_flight_ = false;
@@ -135,7 +135,7 @@ void PartitionLog::write_seal(std::function<void()> then) {
         return write_recovery_point(io, dir, point, synced);
       },
       [this, alive = std::weak_ptr<bool>(alive_), indexed = unindexed_.size(), point, synced,
-       move_point, then = std::move(then)](Status s) {
+       move_point, then = std::move(then)](const Status& s) {
         if (alive.expired()) return;
         seal_writing_ = false;
         --background_;
@@ -170,7 +170,7 @@ void PartitionLog::maybe_record_synced() {
   uint64_t synced = active_synced_bytes_;
   io_.async_run([&io = io_, dir = dir_, point,
                  synced] { return write_recovery_point(io, dir, point, synced); },
-                [this, alive = std::weak_ptr<bool>(alive_), synced](Status s) {
+                [this, alive = std::weak_ptr<bool>(alive_), synced](const Status& s) {
                   if (alive.expired()) return;
                   hint_writing_ = false;
                   --background_;

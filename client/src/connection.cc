@@ -223,9 +223,9 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
   }
 
   // Closes everything for good, whatever state the connection is in.
-  void stop(Status why) {
+  void stop(const Status& why) {
     stopped = true;
-    fail(std::move(why));
+    fail(why);
     boost::system::error_code ignored;
     socket.close(ignored);
     ticker.cancel();

@@ -18,7 +18,8 @@ TEST(ApiTable, ListsTheApisOfTheSpecInKeyOrder) {
       "DescribeGroups", "InitProducerId", "DeleteGroups",    "TopicConfig"};
   auto apis = supported_apis();
   ASSERT_EQ(apis.size(), spec.size());
-  for (uint16_t key = 0; key < apis.size(); ++key) {
+  for (size_t i = 0; i < apis.size(); ++i) {
+    auto key = static_cast<uint16_t>(i);
     EXPECT_EQ(apis[key].api_key, key);
     EXPECT_EQ(api_name(key), spec[key]);
     EXPECT_EQ(find_api(key), &apis[key]);
