@@ -95,7 +95,7 @@ void send_share(const PerfOptions& o, int p, client::Producer& producer, Produce
     if (o.keys > 0) r.key = "key-" + std::to_string((i * o.producers + p) % o.keys);
     r.value = payloads[static_cast<size_t>(i) % payloads.size()];
     st.value_bytes += static_cast<int64_t>(r.value->size());
-    Status s = producer.send(std::move(r), [&st, intended](Result<client::RecordMetadata> res) {
+    Status s = producer.send(r, [&st, intended](const Result<client::RecordMetadata>& res) {
       if (!res) return st.fail(res.error().to_string());
       st.latency.record(
           std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - intended).count());
@@ -140,6 +140,7 @@ void run_produce(const PerfOptions& o, const GlobalOptions& global) {
                        acked / secs);
   });
   std::vector<std::thread> threads;
+  threads.reserve(static_cast<size_t>(o.producers));
   for (int p = 0; p < o.producers; ++p) {
     threads.emplace_back([&, p] {
       auto i = static_cast<size_t>(p);
