@@ -4,7 +4,7 @@
 #include <variant>
 
 #include "broker/http/json.h"
-#include "broker/http/json_reader.h"
+#include "protocol/text/json_value.h"
 #include "broker/http_api_detail.h"
 #include "broker/ops/operations.h"
 #include "broker/services.h"
@@ -329,14 +329,16 @@ struct ResetTarget {
 };
 
 // The reset a request body asks for, or why it cannot be done.
-std::variant<ResetTarget, Response> reset_target_of(const http::JsonValue& body) {
+std::variant<ResetTarget, Response> reset_target_of(const protocol::text::JsonValue& body) {
   auto bad = [](const std::string& why) { return Response::error(400, "bad_request", why); };
   ResetTarget t;
   const auto* topic = body.find("topic");
-  if (!topic || topic->kind != http::JsonValue::Kind::kString) return bad("topic is required");
+  if (!topic || topic->kind != protocol::text::JsonValue::Kind::kString)
+    return bad("topic is required");
   t.topic = topic->text;
   if (const auto* ps = body.find("partitions")) {
-    if (ps->kind != http::JsonValue::Kind::kArray) return bad("partitions must be an array");
+    if (ps->kind != protocol::text::JsonValue::Kind::kArray)
+      return bad("partitions must be an array");
     t.partitions.emplace();
     for (const auto& p : ps->items) {
       auto n = p.integer();
@@ -345,9 +347,9 @@ std::variant<ResetTarget, Response> reset_target_of(const http::JsonValue& body)
     }
   }
   const auto* to = body.find("to");
-  if (to && to->kind == http::JsonValue::Kind::kString && to->text == "earliest") {
+  if (to && to->kind == protocol::text::JsonValue::Kind::kString && to->text == "earliest") {
     t.position = OffsetQuery::Position::kEarliest;
-  } else if (to && to->kind == http::JsonValue::Kind::kString && to->text == "latest") {
+  } else if (to && to->kind == protocol::text::JsonValue::Kind::kString && to->text == "latest") {
     t.position = OffsetQuery::Position::kLatest;
   } else if (const auto* o = to ? to->find("offset") : nullptr; o && o->integer() >= 0) {
     t.offset = o->integer();
@@ -447,8 +449,8 @@ void add_group_routes(http::Router& router, const ApiContext& context) {
   router.add(Method::kPost, "/api/v1/groups/{group}/offsets",
              http::Handler([c](const Request& req, Responder r) {
                const std::string& group = req.path_params.at("group");
-               auto body = http::parse_json(req.body);
-               if (!body || body->kind != http::JsonValue::Kind::kObject) {
+               auto body = protocol::text::parse_json(req.body);
+               if (!body || body->kind != protocol::text::JsonValue::Kind::kObject) {
                  return r(Response::error(400, "bad_request", "the body must be a JSON object"));
                }
                const auto* confirm = body->find("confirm");
