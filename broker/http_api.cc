@@ -1,5 +1,5 @@
 // The JSON API's health, topic and statistics calls (http_api.h); groups and records are in
-// http_api_groups.cc.
+// http_api_groups.cc and http_api_records.cc.
 #include "broker/http_api.h"
 
 #include <boost/asio/co_spawn.hpp>
@@ -364,6 +364,7 @@ void add_api_routes(http::Router& router, const ApiContext& context) {
                        std::move(r));
       }));
   add_group_routes(router, context);
+  add_record_routes(router, context);
 }
 
 }  // namespace cairn::broker
