@@ -8,6 +8,7 @@
 #include "broker/http_api_detail.h"
 #include "broker/ops/operations.h"
 #include "broker/services.h"
+#include "protocol/text/base64.h"
 #include "protocol/record_batch.h"
 
 namespace cairn::broker {
@@ -150,13 +151,13 @@ awaitable<Response> get_records(const ApiContext& c, std::string topic, int32_t 
   for (const ApiRecord& r : page.records) {
     w.begin_object().key("offset").value(r.offset).key("timestamp_ms").value(r.timestamp_ms);
     w.key("key");
-    r.key ? (void)w.value(http::base64_encode(*r.key)) : (void)w.null();
+    r.key ? (void)w.value(protocol::text::base64_encode(*r.key)) : (void)w.null();
     w.key("value");
-    r.value ? (void)w.value(http::base64_encode(*r.value)) : (void)w.null();
+    r.value ? (void)w.value(protocol::text::base64_encode(*r.value)) : (void)w.null();
     w.key("headers").begin_array();
     for (const auto& [k, v] : r.headers) {
       w.begin_object().key("key").value(k).key("value");
-      v ? (void)w.value(http::base64_encode(*v)) : (void)w.null();
+      v ? (void)w.value(protocol::text::base64_encode(*v)) : (void)w.null();
       w.end_object();
     }
     w.end_array().end_object();

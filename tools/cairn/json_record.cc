@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include "protocol/text/base64.h"
 #include "protocol/text/json_value.h"
 
 namespace cairn::tools {
@@ -15,48 +16,14 @@ Status error_at(const JsonValue& v, const std::string& what) {
   return Status::invalid_argument(what + " at byte " + std::to_string(v.at));
 }
 
-Result<std::string> from_base64(std::string_view text) {
-  auto digit = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
-  std::string out;
-  uint32_t bits = 0;
-  int count = 0;
-  for (char c : text) {
-    if (c == '=') break;
-    int d = digit(c);
-    if (d < 0) return Status::invalid_argument("not base64");
-    bits = bits << 6 | static_cast<uint32_t>(d);
-    if (++count == 4) {
-      out += static_cast<char>(bits >> 16);
-      out += static_cast<char>(bits >> 8);
-      out += static_cast<char>(bits);
-      bits = 0;
-      count = 0;
-    }
-  }
-  if (count == 1) return Status::invalid_argument("not base64");
-  if (count == 2) out += static_cast<char>(bits >> 4);
-  if (count == 3) {
-    out += static_cast<char>(bits >> 10);
-    out += static_cast<char>(bits >> 2);
-  }
-  return out;
-}
-
 // A string, null, or (for *_base64 names) base64 text.
 Result<std::optional<std::string>> bytes(const JsonValue& v, bool base64) {
   if (v.kind == Kind::kNull) return std::optional<std::string>();
   if (v.kind != Kind::kString) return error_at(v, "expected a string or null");
   if (!base64) return std::optional<std::string>(v.text);
-  auto decoded = from_base64(v.text);
+  auto decoded = protocol::text::base64_decode(v.text);
   if (!decoded) return error_at(v, "a *_base64 field that is not base64");
-  return std::optional<std::string>(std::move(*decoded));
+  return std::optional<std::string>(protocol::as_string_view(*decoded));
 }
 
 Status headers(const JsonValue& v, JsonRecord& record) {
