@@ -88,6 +88,15 @@ void RecordBatchBuilder::append(Timestamp timestamp, std::optional<Bytes> key,
   ++record_count_;
 }
 
+void stamp_producer(MutableBytes batch, const ProducerStamp& stamp) {
+  std::byte* p = batch.data();
+  store_le<int64_t>(p + batch::kProducerIdAt, stamp.producer_id);
+  store_le<int16_t>(p + batch::kProducerEpochAt, stamp.producer_epoch);
+  store_le<int32_t>(p + batch::kBaseSequenceAt, stamp.base_sequence);
+  store_le<uint64_t>(p + batch::kChecksumAt, batch_checksum(batch));
+  store_le<uint32_t>(p + batch::kHeaderChecksumAt, header_checksum(batch));
+}
+
 std::vector<std::byte> RecordBatchBuilder::seal() {
   assert(!empty());
   Compression codec = options_.compression;

@@ -23,6 +23,18 @@ struct HeaderEntry {
   std::optional<Bytes> value;
 };
 
+// An idempotent producer's fields of a batch (PROTOCOL.md, "Record batch").
+struct ProducerStamp {
+  int64_t producer_id = batch::kNoProducerId;
+  int16_t producer_epoch = batch::kNoProducerEpoch;
+  int32_t base_sequence = batch::kNoSequence;
+};
+
+// Writes `stamp` into a sealed batch and recomputes its checksum over the whole batch (and the
+// header checksum), so that a producer can seal (compress) a batch before it knows the batch's
+// sequence. `batch` must be one whole batch.
+void stamp_producer(MutableBytes batch, const ProducerStamp& stamp);
+
 class RecordBatchBuilder {
  public:
   struct Options {

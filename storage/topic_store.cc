@@ -65,8 +65,9 @@ Status TopicConfig::set(std::string_view key, std::string_view value) {
       compression.reset();
       return Status::ok();
     }
-    auto c = protocol::parse_compression(value);
-    if (!c) return bad("producer, none, gzip, snappy, lz4 or zstd");
+    // Kafka's name for no codec is "uncompressed".
+    auto c = protocol::parse_compression(value == "uncompressed" ? "none" : value);
+    if (!c) return bad("producer, none (or uncompressed), gzip, snappy, lz4 or zstd");
     compression = *c;
     return Status::ok();
   }

@@ -2,11 +2,17 @@
 // (the storage log groups concurrent appends into one write and one sync); the caller resumes
 // when every append is done. The request holds its memory and its in-flight slot until then, so
 // a slow disk slows producers down instead of letting appends pile up.
+//
+// A topic whose `compression` names a codec gets its batches recompressed here, on the owning
+// shard just before the append: the setting lives in the partition's config on that shard, so a
+// live change applies from the next append on without a shared lookup, and a batch already in
+// the codec (the common case once producers follow the topic) costs nothing but a header read.
 #include "broker/error_mapping.h"
 #include "broker/ops/operations.h"
 #include "broker/partition_router.h"
 #include "broker/services.h"
 #include "protocol/record_batch.h"
+#include "protocol/recompression.h"
 
 namespace cairn::broker {
 
@@ -52,13 +58,59 @@ void fail(ProduceOutcome& out, const Status& status, ErrorSubject subject) {
 
 // The appends of one shard's entries, counted down as their callbacks arrive on that shard.
 struct ShardAppends {
-  ShardAppends(const asio::any_io_executor& ex, std::shared_ptr<const void> owner, size_t n)
-      : outcomes(n), notifier(ex), request_bytes(std::move(owner)) {}
+  ShardAppends(Shard& shard, std::shared_ptr<const void> owner, size_t n)
+      : outcomes(n),
+        notifier(shard.executor()),
+        request_bytes(std::move(owner)),
+        budget(shard.budget_handle()) {}
+  ~ShardAppends() {
+    if (auto b = budget.lock()) b->release(charged_bytes);
+  }
+  ShardAppends(const ShardAppends&) = delete;
+  ShardAppends& operator=(const ShardAppends&) = delete;
+
   std::vector<ProduceOutcome> outcomes;
   size_t outstanding = 0;
   Notifier notifier;
   std::shared_ptr<const void> request_bytes;  // the batches appended; freed after the last append
+  // Batches recompressed to their topic's codec, appended instead of the request's, and the
+  // bytes they and their decompressed records are charged to the shard's memory budget until
+  // the last append is done (like the request's own bytes, which the session charged).
+  std::vector<std::vector<std::byte>> rewritten;
+  std::weak_ptr<MemoryBudget> budget;
+  uint64_t charged_bytes = 0;
 };
+
+// Replaces each batch whose codec is not `codec` by its recompressed copy (PROTOCOL.md,
+// "Compression"), kept in `state`.
+Status recompress(protocol::Compression codec, uint32_t max_batch_bytes,
+                  std::vector<protocol::MutableBytes>& batches, ShardAppends& state) {
+  for (auto& b : batches) {
+    auto view = protocol::RecordBatchView::parse(b, protocol::Verify::kProduced);
+    if (!view) return view.error();
+    auto rewritten = protocol::recompress_batch(
+        *view, codec, protocol::batch::max_decompressed_bytes(max_batch_bytes));
+    if (!rewritten) return rewritten.error();
+    if (!rewritten->has_value()) continue;
+    uint64_t charge = (*rewritten)->bytes.size() + (*rewritten)->plain_bytes;
+    if (auto budget = state.budget.lock()) budget->take(charge);
+    state.charged_bytes += charge;
+    b = state.rewritten.emplace_back(std::move((*rewritten)->bytes));
+  }
+  return Status::ok();
+}
+
+// Why not, when a batch is over the limit.
+std::optional<std::string> find_too_large(const std::vector<protocol::MutableBytes>& batches,
+                                          uint32_t max_batch_bytes) {
+  for (const auto& b : batches) {
+    if (b.size() > max_batch_bytes) {
+      return "batch of " + std::to_string(b.size()) + " bytes is over the limit of " +
+             std::to_string(max_batch_bytes);
+    }
+  }
+  return std::nullopt;
+}
 
 // Appends one entry's batches, or fills in why not. Counts its appends in `state`.
 void append_entry(Shard& shard, const ProduceEntry& entry, uint32_t max_batch_bytes, size_t i,
@@ -69,14 +121,19 @@ void append_entry(Shard& shard, const ProduceEntry& entry, uint32_t max_batch_by
   storage::PartitionLog& log = *(*partition)->log();
   auto batches = split_batches(entry.records);
   if (!batches) return fail(out, batches.error(), ErrorSubject::kRecords);
-  for (const auto& b : *batches) {
-    if (b.size() > max_batch_bytes) {
-      return fail(out, ErrorCode::kMessageTooLarge,
-                  "batch of " + std::to_string(b.size()) + " bytes is over the limit of " +
-                      std::to_string(max_batch_bytes));
-    }
+  if (auto why = find_too_large(*batches, max_batch_bytes)) {
+    return fail(out, ErrorCode::kMessageTooLarge, std::move(*why));
   }
   if (Status s = check_batches(*batches); !s.is_ok()) return fail(out, s, ErrorSubject::kRecords);
+  if (auto codec = log.config().compression) {
+    if (Status s = recompress(*codec, log.config().max_batch_bytes, *batches, *state); !s.is_ok()) {
+      return fail(out, s, ErrorSubject::kRecords);
+    }
+    // Decompressed (`none`), a batch may no longer fit.
+    if (auto why = find_too_large(*batches, max_batch_bytes)) {
+      return fail(out, ErrorCode::kMessageTooLarge, "recompressed, the " + std::move(*why));
+    }
+  }
   out.log_start_offset = log.log_start_offset().value();
   const std::shared_ptr<const TopicCounters>& counters = (*partition)->counters();
   for (size_t b = 0; b < batches->size(); ++b) {
@@ -105,8 +162,7 @@ awaitable<std::vector<ProduceOutcome>> append_on_shard(Shard& shard,
                                                        std::span<const size_t> indexes,
                                                        std::shared_ptr<const void> bytes_owner,
                                                        uint32_t max_batch_bytes) {
-  auto state =
-      std::make_shared<ShardAppends>(shard.executor(), std::move(bytes_owner), indexes.size());
+  auto state = std::make_shared<ShardAppends>(shard, std::move(bytes_owner), indexes.size());
   for (size_t k = 0; k < indexes.size(); ++k) {
     append_entry(shard, entries[indexes[k]], max_batch_bytes, k, state);
   }

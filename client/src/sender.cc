@@ -139,19 +139,41 @@ protocol::Compression wire_codec(Compression c) {
 
 }  // namespace
 
-void Sender::seal(Pipeline& p, ProducerBatch& b) {
+std::vector<std::byte> Sender::compress(ProducerBatch& b) const {
   protocol::RecordBatchBuilder::Options options;
   options.compression = wire_codec(config_.compression);
+  b.builder.set_options(options);
+  return b.builder.seal();
+}
+
+void Sender::seal(Pipeline& p, ProducerBatch& b, int32_t record_count,
+                  std::vector<std::byte> bytes) {
   if (config_.idempotent) {
     b.base_sequence = p.next_sequence;
-    p.next_sequence =
-        static_cast<int32_t>((int64_t{p.next_sequence} + b.builder.record_count()) & 0x7fffffff);
-    options.producer_id = producer_id_;
-    options.producer_epoch = producer_epoch_;
-    options.base_sequence = b.base_sequence;
+    p.next_sequence = static_cast<int32_t>((int64_t{p.next_sequence} + record_count) & 0x7fffffff);
+    protocol::stamp_producer(bytes, {producer_id_, producer_epoch_, b.base_sequence});
   }
-  b.builder.set_options(options);
-  b.sealed = std::make_shared<const std::vector<std::byte>>(b.builder.seal());
+  b.sealed = std::make_shared<const std::vector<std::byte>>(std::move(bytes));
+}
+
+void Sender::seal_drained(std::vector<Drained> drained) {
+  for (Drained& d : drained) d.bytes = compress(*d.batch);
+  Resolved resolved;
+  {
+    std::lock_guard lock(mu_);
+    for (Drained& d : drained) {
+      Pipeline& p = pipelines_[d.batch->tp];
+      if (p.failures != d.failures) {
+        // Its partition failed for good while it was compressed: it fails with the batches that
+        // were queued beside it.
+        resolve(std::move(d.batch), p.last_failure, -1, resolved);
+        continue;
+      }
+      seal(p, *d.batch, d.record_count, std::move(d.bytes));
+      p.sealed.push_back(std::move(d.batch));
+    }
+  }
+  deliver(resolved);
 }
 
 void Sender::resolve(BatchPtr b, const Status& error, int64_t base_offset, Resolved& out) {
@@ -173,6 +195,8 @@ void Sender::fail_partition(const TopicPartition& tp, Pipeline& p, const Status&
                             Resolved& out) {
   if (config_.idempotent) renew_producer_id_ = true;
   ++p.generation;
+  ++p.failures;
+  p.last_failure = error;
   p.in_flight = 0;
   while (!p.sealed.empty()) {
     resolve(std::move(p.sealed.front()), error, -1, out);
@@ -284,6 +308,7 @@ void Sender::run() {
   int reconnects = 0;
   for (;;) {
     std::vector<ReadyBatch> ready;
+    std::vector<Drained> drained;
     Resolved resolved;
     bool renew = false;
     {
@@ -301,9 +326,9 @@ void Sender::run() {
           return pipelines_[tp].sealed.size();
         };
         for (auto& b : accumulator_->drain(t, max_in_flight(), with_sender, next_wake)) {
-          Pipeline& p = pipelines_[b->tp];
-          seal(p, *b);
-          p.sealed.push_back(std::move(b));
+          uint64_t failures = pipelines_[b->tp].failures;
+          int32_t records = b->builder.record_count();
+          drained.push_back({std::move(b), failures, records, {}});
         }
         // Send the next sealed batches of each partition, in order, up to the in-flight limit.
         for (auto& [tp, p] : pipelines_) {
@@ -317,32 +342,38 @@ void Sender::run() {
             ready.push_back({tp, p.generation, b.sealed});
           }
         }
-        if (!ready.empty()) break;
+        if (!ready.empty() || !drained.empty()) break;
         if (stopped_) return;
         wake_.wait_until(lock, next_wake, [this] { return woken_ || stopped_; });
         woken_ = false;
       }
     }
     deliver(resolved);
-    if (ready.empty() && !renew) continue;
-    auto c = connection();
-    if (!c) {
-      // Not connected: send them again after a backoff.
-      std::unique_lock lock(mu_);
-      auto backoff = retry_backoff(config_.retry_backoff, config_.retry_backoff_max, reconnects++);
-      for (const ReadyBatch& b : ready) {
-        Pipeline& p = pipelines_[b.tp];
-        if (p.generation != b.generation) continue;
-        ++p.generation;
-        p.in_flight = 0;
-        if (!p.sealed.empty()) p.sealed.front()->retry_at = now() + backoff;
-      }
-      if (ready.empty()) wake_.wait_for(lock, backoff, [this] { return stopped_; });
-      continue;
-    }
-    reconnects = 0;
-    send(**c, ready);
+    // What is ready goes out first; the batches just drained are compressed while it is on the
+    // wire, and go out on the next pass.
+    if (!ready.empty() || renew) send_ready(ready, reconnects);
+    if (!drained.empty()) seal_drained(std::move(drained));
   }
+}
+
+void Sender::send_ready(const std::vector<ReadyBatch>& ready, int& reconnects) {
+  auto c = connection();
+  if (!c) {
+    // Not connected: send them again after a backoff.
+    std::unique_lock lock(mu_);
+    auto backoff = retry_backoff(config_.retry_backoff, config_.retry_backoff_max, reconnects++);
+    for (const ReadyBatch& b : ready) {
+      Pipeline& p = pipelines_[b.tp];
+      if (p.generation != b.generation) continue;
+      ++p.generation;
+      p.in_flight = 0;
+      if (!p.sealed.empty()) p.sealed.front()->retry_at = now() + backoff;
+    }
+    if (ready.empty()) wake_.wait_for(lock, backoff, [this] { return stopped_; });
+    return;
+  }
+  reconnects = 0;
+  send(**c, ready);
 }
 
 void Sender::stop() {

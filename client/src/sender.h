@@ -5,9 +5,10 @@
 //
 // It owns the connection to the broker (reconnecting when it fails), an idempotent producer's
 // id and epoch, and per partition a pipeline of sealed batches. It drains batches from the
-// RecordAccumulator, seals them (stamping the producer id and the partition's next sequence) and
-// sends the first max_in_flight of each pipeline; batches of several partitions ready together
-// share one Produce request, as large as the broker's max frame bytes allows, each sent as
+// RecordAccumulator, seals them (compressing their records without the lock, while the batches
+// sealed before are on the wire; then stamping the producer id and the partition's next sequence
+// under it) and sends the first max_in_flight of each pipeline; batches of several partitions ready
+// together share one Produce request, as large as the broker's max frame bytes allows, each sent as
 // external bytes without a copy. Answers come back in order on the one connection. When a batch
 // must be sent again, it and every batch behind it go again, in order, with the bytes and
 // sequences they had: the pipeline's generation moves on and answers from an older generation
@@ -63,6 +64,16 @@ class Sender : public std::enable_shared_from_this<Sender> {
     size_t in_flight = 0;
     uint64_t generation = 0;
     int32_t next_sequence = 0;
+    uint64_t failures = 0;  // times the partition failed for good, the last one's error
+    Status last_failure;
+  };
+  // A batch drained from the accumulator and being sealed outside the lock; `failures` is its
+  // pipeline's count when it was drained.
+  struct Drained {
+    BatchPtr batch;
+    uint64_t failures = 0;
+    int32_t record_count = 0;  // taken before sealing, which empties the builder
+    std::vector<std::byte> bytes;
   };
   // Batches resolved under the lock; their callbacks run after it is released.
   struct Resolved {
@@ -74,7 +85,16 @@ class Sender : public std::enable_shared_from_this<Sender> {
   void run();
   Result<std::shared_ptr<Connection>> connection();
   size_t max_in_flight() const { return config_.idempotent ? config_.max_in_flight : 1; }
-  void seal(Pipeline& p, ProducerBatch& batch);
+  // Sealing is split so that the expensive part runs without the lock: compress() seals the
+  // records (compressed with the codec) on the sender's thread without mu_; seal() then takes a
+  // sequence under mu_ and stamps it (an idempotent producer's fields and the checksums).
+  std::vector<std::byte> compress(ProducerBatch& batch) const;
+  void seal(Pipeline& p, ProducerBatch& batch, int32_t record_count, std::vector<std::byte> bytes);
+  // Seals `drained` (compress(), then seal() under the lock) and queues each on its pipeline, or
+  // fails it when its partition failed for good meanwhile.
+  void seal_drained(std::vector<Drained> drained);
+  // Sends `ready` on the connection, making one first if needed; without one, backs off.
+  void send_ready(const std::vector<ReadyBatch>& ready, int& reconnects);
   // Sends `ready`: by value, since a batch may be resolved (one before it failed for good) once
   // the lock is released; then its answer is stale and ignored.
   void send(Connection& c, const std::vector<ReadyBatch>& ready);

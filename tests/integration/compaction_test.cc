@@ -147,6 +147,14 @@ TEST_F(Compaction, AFullReadEndsWithTheLatestValueOfEachLiveKeyAndNoTombstonedKe
   produce_filler();
   await_full_compaction();
   EXPECT_NE(broker_->log().find("compacted"), std::string::npos);
+
+  // `cairn log dump` shows the gaps compaction left and how far the cleaner has got.
+  ASSERT_EQ(broker_->stop(), 0) << broker_->log();
+  auto dump = run_program(
+      {cairn_path(), "log", "dump", (tmp_.path() / "data" / "topics" / "state" / "0").string()});
+  ASSERT_EQ(dump.exit_code, 0) << dump.err;
+  EXPECT_NE(dump.out.find(" compacted ("), std::string::npos) << dump.out;
+  EXPECT_NE(dump.out.find("compaction: cleaned below offset "), std::string::npos) << dump.out;
 }
 
 TEST_F(Compaction, AKilledBrokerLosesNothingOfACompactionUnderWay) {

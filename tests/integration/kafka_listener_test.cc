@@ -158,6 +158,32 @@ TEST_F(KafkaListener, AnIdempotentProducerWithEachCodecIsStoredAndReadBackByBoth
   }
 }
 
+TEST_F(KafkaListener, BatchesFromAKafkaProducerAreStoredInTheTopicsCodec) {
+  auto created = cairn({"topics", "create", "zipped", "--config", "compression=zstd"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  std::string input;
+  for (int i = 0; i < 300; ++i) input += R"({"event":"click","n":)" + std::to_string(i) + "}\n";
+  auto p = kcat({"-P", "-t", "zipped", "-z", "lz4", "-X", "enable.idempotence=true"}, input);
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  auto via_kafka = kcat({"-C", "-t", "zipped", "-e", "-q", "-f", "%s\\n"});
+  ASSERT_EQ(via_kafka.exit_code, 0) << via_kafka.err;
+  EXPECT_EQ(via_kafka.out, input);
+
+  ASSERT_EQ(broker->stop(), 0) << broker->log();
+  auto dump = run_program(
+      {cairn_path(), "log", "dump", (tmp.path() / "data" / "topics" / "zipped" / "0").string()});
+  ASSERT_EQ(dump.exit_code, 0) << dump.err << dump.out;
+  int batches = 0, zstd = 0;
+  std::istringstream lines(dump.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("  batch offsets") != 0) continue;
+    ++batches;
+    if (line.find(" codec zstd ") != std::string::npos) ++zstd;
+  }
+  EXPECT_GT(batches, 0) << dump.out;
+  EXPECT_EQ(zstd, batches) << dump.out;
+}
+
 TEST_F(KafkaListener, AKcatGroupConsumerReadsEveryPartitionAndItsCommitsShowInCairnGroupsDescribe) {
   create_topic("t", 2);
   std::string input;

@@ -112,7 +112,8 @@ class ProducerTest : public ::testing::Test {
 TEST_F(ProducerTest, RecordsOfOnePartitionAreStoredInSendOrder) {
   Deliveries d;
   auto producer = make(config());
-  for (int i = 0; i < 50; ++i) ASSERT_TRUE(producer->send(record("v" + std::to_string(i)), d.callback()).is_ok());
+  for (int i = 0; i < 50; ++i)
+    ASSERT_TRUE(producer->send(record("v" + std::to_string(i)), d.callback()).is_ok());
   ASSERT_TRUE(producer->flush(10s).is_ok());
   std::vector<std::string> expected;
   for (int i = 0; i < 50; ++i) expected.push_back("v" + std::to_string(i));
@@ -143,14 +144,41 @@ TEST_F(ProducerTest, ACompressingProducerSendsBatchesWithItsCodecThatHoldEveryRe
   }
 }
 
+TEST_F(ProducerTest, ACompressedIdempotentBatchCarriesTheSequenceAfterTheRecordsBeforeIt) {
+  // Batches are compressed before their sequence is stamped (outside the sender's lock).
+  auto c = config();
+  c.compression = client::Compression::kZstd;
+  c.batch_bytes = 200;
+  auto producer = make(c);
+  for (int i = 0; i < 60; ++i) {
+    ASSERT_TRUE(producer->send(record("event-" + std::to_string(i)), nullptr).is_ok());
+  }
+  ASSERT_TRUE(producer->flush(10s).is_ok());
+  auto stored = log_.batches({"t", 0});
+  ASSERT_GT(stored.size(), 2u);
+  int32_t expected_sequence = 0;
+  for (const auto& b : stored) {
+    auto view = protocol::RecordBatchView::parse(b.bytes, protocol::Verify::kStored);
+    ASSERT_TRUE(view) << view.error().to_string();
+    EXPECT_EQ(view->header().compression(), protocol::Compression::kZstd);
+    EXPECT_EQ(view->header().base_sequence, expected_sequence);
+    EXPECT_EQ(view->header().producer_id, producer->producer_id());
+    expected_sequence += view->header().record_count;
+  }
+  EXPECT_EQ(expected_sequence, 60);
+}
+
 TEST_F(ProducerTest, FlushReturnsOnlyOnceEveryDeliveryCallbackHasRun) {
   std::atomic<int> called{0};
   auto producer = make(config());
   for (int i = 0; i < 20; ++i) {
-    ASSERT_TRUE(producer->send(record("v"), [&called](Result<RecordMetadata>) {
-      std::this_thread::sleep_for(1ms);
-      ++called;
-    }).is_ok());
+    ASSERT_TRUE(producer
+                    ->send(record("v"),
+                           [&called](Result<RecordMetadata>) {
+                             std::this_thread::sleep_for(1ms);
+                             ++called;
+                           })
+                    .is_ok());
   }
   ASSERT_TRUE(producer->flush(10s).is_ok());
   EXPECT_EQ(called.load(), 20);
@@ -185,7 +213,8 @@ TEST_F(ProducerTest, ARetriedBatchKeepsItsSequenceAndTheBatchesBehindItFollowInO
   c.batch_bytes = 1;
   Deliveries d;
   auto producer = make(c);
-  for (int i = 0; i < 6; ++i) ASSERT_TRUE(producer->send(record("v" + std::to_string(i)), d.callback()).is_ok());
+  for (int i = 0; i < 6; ++i)
+    ASSERT_TRUE(producer->send(record("v" + std::to_string(i)), d.callback()).is_ok());
   ASSERT_TRUE(producer->flush(10s).is_ok());
 
   EXPECT_EQ(log_.values({"t", 0}), (std::vector<std::string>{"v0", "v1", "v2", "v3", "v4", "v5"}));
@@ -215,7 +244,8 @@ TEST_F(ProducerTest, ADroppedConnectionResendsTheBatchWithTheSameProducerIdAndSe
   });
   Deliveries d;
   auto producer = make(config());
-  for (int i = 0; i < 3; ++i) ASSERT_TRUE(producer->send(record("v" + std::to_string(i)), d.callback()).is_ok());
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(producer->send(record("v" + std::to_string(i)), d.callback()).is_ok());
   ASSERT_TRUE(producer->flush(10s).is_ok());
 
   EXPECT_EQ(log_.values({"t", 0}), (std::vector<std::string>{"v0", "v1", "v2"}));
@@ -260,7 +290,8 @@ TEST_F(ProducerTest, AnswersOutOfOrderCloseTheConnectionAndEveryBatchIsResentInO
   c.batch_bytes = 1;
   Deliveries d;
   auto producer = make(c);
-  for (int i = 0; i < 2; ++i) ASSERT_TRUE(producer->send(record("v" + std::to_string(i)), d.callback()).is_ok());
+  for (int i = 0; i < 2; ++i)
+    ASSERT_TRUE(producer->send(record("v" + std::to_string(i)), d.callback()).is_ok());
   ASSERT_TRUE(producer->flush(10s).is_ok());
   EXPECT_EQ(log_.values({"t", 0}), (std::vector<std::string>{"v0", "v1"}));
   EXPECT_GE(broker_.connections(), 2) << "the mismatched answer closes the connection";
@@ -326,8 +357,8 @@ TEST_F(ProducerTest, ASendThatNeedsTheConnectionWhileTheSenderTakesANewIdWaitsFo
   int ids = 0;
   broker_.on(ApiKey::kInitProducerId, [&](const FakeBroker::Request&) {
     ++ids;
-    auto answer = FakeBroker::Answer::reply(
-        protocol::InitProducerIdResponse{ErrorCode::kNone, 100 + ids, 0});
+    auto answer =
+        FakeBroker::Answer::reply(protocol::InitProducerIdResponse{ErrorCode::kNone, 100 + ids, 0});
     // The renewal is slow, so a send() that needs the connection meanwhile finds none usable.
     return ids == 2 ? std::move(answer).after(300ms) : answer;
   });
@@ -374,7 +405,8 @@ TEST_F(ProducerTest, BatchesNeverOutgrowTheBrokersMaxBatchBytes) {
   c.linger = 50ms;
   Deliveries d;
   auto producer = make(c);
-  for (int i = 0; i < 40; ++i) ASSERT_TRUE(producer->send(record(std::string(100, 'z')), d.callback()).is_ok());
+  for (int i = 0; i < 40; ++i)
+    ASSERT_TRUE(producer->send(record(std::string(100, 'z')), d.callback()).is_ok());
   ASSERT_TRUE(producer->flush(10s).is_ok());
   auto stored = log_.batches({"t", 0});
   EXPECT_GT(stored.size(), 1u);

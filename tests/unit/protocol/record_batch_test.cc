@@ -32,8 +32,8 @@ std::vector<std::byte> build(const std::vector<TestRecord>& records,
     std::vector<HeaderEntry> headers;
     for (const auto& [k, v] : r.headers) headers.push_back(HeaderEntry{k, opt_bytes(v)});
     size_t before = builder.size_bytes();
-    size_t predicted = builder.record_size(timestamp_from_millis(r.timestamp_ms),
-                                           opt_bytes(r.key), opt_bytes(r.value), headers);
+    size_t predicted = builder.record_size(timestamp_from_millis(r.timestamp_ms), opt_bytes(r.key),
+                                           opt_bytes(r.value), headers);
     builder.append(timestamp_from_millis(r.timestamp_ms), opt_bytes(r.key), opt_bytes(r.value),
                    headers);
     EXPECT_EQ(builder.size_bytes() - before, predicted);
@@ -113,7 +113,8 @@ TEST(RecordBatch, EmptyAndNullKeysAndValuesAreDistinct) {
 TEST(RecordBatch, LargeValuesRoundTrip) {
   std::string big(3 << 20, 'x');
   big[12345] = 'y';
-  expect_round_trip({{5, std::string("key"), big, {}}, {6, std::nullopt, std::string(70000, 'z'), {}}});
+  expect_round_trip(
+      {{5, std::string("key"), big, {}}, {6, std::nullopt, std::string(70000, 'z'), {}}});
 }
 
 TEST(RecordBatch, HeaderFieldsComeFromTheBuilder) {
@@ -141,23 +142,41 @@ TEST(RecordBatch, HeaderFieldsComeFromTheBuilder) {
   EXPECT_EQ(h.compression(), Compression::kNone);
 }
 
+TEST(RecordBatch, AProducerStampAfterSealingGivesTheSameBytesAsSealingWithTheStamp) {
+  std::vector<TestRecord> records = {{10, std::string("k"), std::string("a"), {}},
+                                     {20, std::nullopt, std::string("b"), {}}};
+  RecordBatchBuilder::Options stamped_options;
+  stamped_options.compression = Compression::kZstd;
+  stamped_options.producer_id = 77;
+  stamped_options.producer_epoch = 3;
+  stamped_options.base_sequence = 1000;
+  auto sealed_with_stamp = build(records, stamped_options);
+
+  RecordBatchBuilder::Options plain_options;
+  plain_options.compression = Compression::kZstd;
+  auto stamped_later = build(records, plain_options);
+  stamp_producer(stamped_later, ProducerStamp{77, 3, 1000});
+  EXPECT_EQ(stamped_later, sealed_with_stamp);
+  EXPECT_TRUE(RecordBatchView::parse(stamped_later, Verify::kStored));
+}
+
 // The expected bytes come from the table in PROTOCOL.md, not from the encoder.
 TEST(RecordBatch, GoldenBytesMatchTheSpec) {
   std::vector<uint8_t> want = {
-      0, 0, 0, 0, 0, 0, 0, 0,        // base offset
-      78, 0, 0, 0,                   // batch length: 69 + 9
-      0, 0, 0, 0,                    // leader epoch
-      0, 0, 0, 0,                    // header checksum (filled below)
-      0, 0, 0, 0, 0, 0, 0, 0,        // checksum (filled below)
-      1,                             // magic
-      0, 0,                          // attributes
-      0, 0, 0, 0,                    // last offset delta
-      0xe8, 3, 0, 0, 0, 0, 0, 0,     // first timestamp 1000
-      0xe8, 3, 0, 0, 0, 0, 0, 0,     // max timestamp 1000
+      0, 0, 0, 0, 0, 0, 0, 0,                          // base offset
+      78, 0, 0, 0,                                     // batch length: 69 + 9
+      0, 0, 0, 0,                                      // leader epoch
+      0, 0, 0, 0,                                      // header checksum (filled below)
+      0, 0, 0, 0, 0, 0, 0, 0,                          // checksum (filled below)
+      1,                                               // magic
+      0, 0,                                            // attributes
+      0, 0, 0, 0,                                      // last offset delta
+      0xe8, 3, 0, 0, 0, 0, 0, 0,                       // first timestamp 1000
+      0xe8, 3, 0, 0, 0, 0, 0, 0,                       // max timestamp 1000
       0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,  // producer id -1
-      0xff, 0xff,                    // producer epoch -1
-      0xff, 0xff, 0xff, 0xff,        // base sequence -1
-      1, 0, 0, 0,                    // record count
+      0xff, 0xff,                                      // producer epoch -1
+      0xff, 0xff, 0xff, 0xff,                          // base sequence -1
+      1, 0, 0, 0,                                      // record count
       // record: length 8 (zig-zag 16), attributes, ts delta 0, offset delta 0,
       // key length 1 (zig-zag 2) "k", value length 1 "v", header count 0
       0x10, 0, 0, 0, 2, 'k', 2, 'v', 0};
@@ -280,11 +299,11 @@ TEST(RecordBatch, MalformedRecordsAreReportedNotReadPast) {
 TEST(RecordBatch, ABrokenRuleIsInvalidInAProducedBatchAndCorruptionInAStoredOne) {
   const auto good = sample_stored_batch();
   std::vector<std::vector<std::byte>> broken = {
-      with_field<int64_t>(good, batch::kMaxTimestampAt, 1),           // before the first
-      with_field<int32_t>(good, batch::kLastOffsetDeltaAt, 1),        // count mismatch
-      with_field<uint16_t>(good, batch::kAttributesAt, 0x100),        // undefined bit
-      with_field<int32_t>(good, batch::kRecordCountAt, INT32_MAX),    // cannot fit
-      with_field<uint8_t>(good, batch::kMagicAt, 9),                  // unknown format
+      with_field<int64_t>(good, batch::kMaxTimestampAt, 1),         // before the first
+      with_field<int32_t>(good, batch::kLastOffsetDeltaAt, 1),      // count mismatch
+      with_field<uint16_t>(good, batch::kAttributesAt, 0x100),      // undefined bit
+      with_field<int32_t>(good, batch::kRecordCountAt, INT32_MAX),  // cannot fit
+      with_field<uint8_t>(good, batch::kMagicAt, 9),                // unknown format
   };
   for (size_t i = 0; i < broken.size(); ++i) {
     auto produced = RecordBatchView::parse(broken[i], Verify::kProduced);
@@ -420,7 +439,8 @@ namespace {
 std::vector<TestRecord> clickstream_records(int n) {
   std::vector<TestRecord> out;
   for (int i = 0; i < n; ++i) {
-    out.push_back({1000 + i, "user-" + std::to_string(i % 17),
+    out.push_back({1000 + i,
+                   "user-" + std::to_string(i % 17),
                    R"({"event":"page_view","page":"/products/)" + std::to_string(i % 40) +
                        R"(","session":"s-)" + std::to_string(i % 5) + R"(","ms":)" +
                        std::to_string(i * 13) + "}",
@@ -501,7 +521,9 @@ TEST_P(CompressedBatch, EveryFlippedByteOfItsCompressedRecordsIsDetected) {
 INSTANTIATE_TEST_SUITE_P(Codecs, CompressedBatch,
                          ::testing::Values(Compression::kGzip, Compression::kSnappy,
                                            Compression::kLz4, Compression::kZstd),
-                         [](const auto& info) { return std::string(compression_name(info.param)); });
+                         [](const auto& info) {
+                           return std::string(compression_name(info.param));
+                         });
 
 TEST(RecordBatch, AnUnknownCompressionCodecIsRefused) {
   auto good = sample_stored_batch();

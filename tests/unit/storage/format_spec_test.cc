@@ -437,6 +437,13 @@ TEST(FormatSpec, ATopicSettingIsChangedByItsKeyAndAnUnknownKeyIsNotFound) {
   EXPECT_EQ(c.set("compression", "fast").code(), Status::Code::kInvalidArgument);
 }
 
+TEST(FormatSpec, KafkasUncompressedIsTakenForCompressionNoneAndWrittenAsNone) {
+  TopicConfig c;
+  ASSERT_TRUE(c.set("compression", "uncompressed").is_ok());
+  EXPECT_EQ(c.compression, protocol::Compression::kNone);
+  EXPECT_NE(c.encode().find("\ncompression=none\n"), std::string::npos) << c.encode();
+}
+
 TEST(FormatSpec, AlteringATopicRewritesItsTopicConf) {
   boost::asio::io_context ctx;
   testing::FaultBackend io(ctx);

@@ -36,6 +36,7 @@ struct ProducerStats {
   Histogram latency;  // touched only by the producer's I/O thread
   std::atomic<int64_t> acked{0};
   std::atomic<int64_t> failed{0};
+  int64_t value_bytes = 0;  // of the records sent, touched only by the producer's own thread
   std::mutex error_mu;
   std::string first_error;
 
@@ -93,7 +94,8 @@ void send_share(const PerfOptions& o, int p, client::Producer& producer, Produce
     r.topic = o.topic;
     if (o.keys > 0) r.key = "key-" + std::to_string((i * o.producers + p) % o.keys);
     r.value = payloads[static_cast<size_t>(i) % payloads.size()];
-    Status s = producer.send(std::move(r), [&st, intended](Result<client::RecordMetadata> res) {
+    st.value_bytes += static_cast<int64_t>(r.value->size());
+    Status s = producer.send(r, [&st, intended](const Result<client::RecordMetadata>& res) {
       if (!res) return st.fail(res.error().to_string());
       st.latency.record(
           std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - intended).count());
@@ -139,6 +141,7 @@ void run_produce(const PerfOptions& o, const GlobalOptions& global) {
                        acked / secs);
   });
   std::vector<std::thread> threads;
+  threads.reserve(static_cast<size_t>(o.producers));
   for (int p = 0; p < o.producers; ++p) {
     threads.emplace_back([&, p] {
       auto i = static_cast<size_t>(p);
@@ -162,7 +165,11 @@ void run_produce(const PerfOptions& o, const GlobalOptions& global) {
   int64_t count = sent.load();  // o.count, unless stopped early
   CpuMeter::Use used = cpu.used(count);
   double rps = static_cast<double>(acks == 0 ? count : acked) / secs;
-  double mbs = rps * static_cast<double>(o.size) / 1e6;
+  // Value bytes per record as sent (the JSON payloads vary in size), before any compression.
+  int64_t value_bytes = 0;
+  for (auto& s : stats) value_bytes += s->value_bytes;
+  double mbs =
+      count > 0 ? rps * static_cast<double>(value_bytes) / static_cast<double>(count) / 1e6 : 0.0;
   write_histogram(o.histogram_file, all);
   if (o.json) {
     fmt::print(R"({{"mode":"produce","topic":"{}","count":{},"size":{},"rate":{},"producers":{},)"
