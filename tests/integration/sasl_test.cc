@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstring>
 
 #include "client/src/connection.h"
 #include "protocol/frame.h"
@@ -239,6 +240,41 @@ TEST_F(SaslListener, TheCommandLineLogsInOverTlsWithItsPasswordFromTheEnvironmen
           {"topics", "list"});
   EXPECT_EQ(listed.exit_code, 0) << listed.err;
   EXPECT_NE(listed.out.find("t"), std::string::npos) << listed.out;
+}
+
+// The first bytes of the HTTP listener's answer to GET `path`: its status line's start.
+std::string http_status(uint16_t port, const std::string& path) {
+  RawSocket s(port);
+  std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  std::vector<std::byte> bytes(request.size());
+  std::memcpy(bytes.data(), request.data(), request.size());
+  if (!s.send(bytes)) return "";
+  std::vector<std::byte> head(12);
+  if (!s.read(head)) return "";
+  return {reinterpret_cast<const char*>(head.data()), head.size()};
+}
+
+TEST_F(SaslListener, TheHttpListenerServesHealthAndMetricsButNotTheJsonApi) {
+  start();
+  ASSERT_NE(broker->http_port(), 0);
+  EXPECT_EQ(http_status(broker->http_port(), "/healthz"), "HTTP/1.1 200");
+  EXPECT_EQ(http_status(broker->http_port(), "/api/v1/topics"), "HTTP/1.1 404");
+}
+
+TEST_F(SaslListener, CairndRefusesTheKafkaListenerWithSaslOrTheAuthorizerOn) {
+  for (std::vector<std::string> security :
+       {std::vector<std::string>{"--sasl-mechanisms", "SCRAM-SHA-256"},
+        std::vector<std::string>{"--authorizer", "on"}}) {
+    std::vector<std::string> argv = {cairnd_path(), "--data-dir",    data_dir(), "--listen",
+                                     "127.0.0.1:0", "--http-listen", "",         "--kafka-listen",
+                                     "127.0.0.1:0"};
+    argv.insert(argv.end(), security.begin(), security.end());
+    auto r = run_program(argv);
+    EXPECT_NE(r.exit_code, 0) << security[0];
+    EXPECT_NE(r.err.find("the Kafka listener does not authenticate or authorize yet"),
+              std::string::npos)
+        << r.err;
+  }
 }
 
 }  // namespace
