@@ -25,7 +25,7 @@ awaitable<Status> append_on_owner(BrokerServices& services,
   }
   auto outcome = std::make_shared<std::optional<Status>>();
   auto stored = std::make_shared<Notifier>(shard.executor());
-  p->log()->append(*batch, [batch, outcome, stored](Result<storage::AppendResult> r) {
+  p->log()->append(*batch, [batch, outcome, stored](const Result<storage::AppendResult>& r) {
     *outcome = r.status();
     stored->notify_all();
   });

@@ -138,6 +138,7 @@ awaitable<Reply<protocol::DeleteAclsResponse>> handle(RequestContext& ctx,
     changed.push_back(out.results.size() - 1);
   }
   std::vector<sec::SecurityChange> changes;
+  changes.reserve(removing.size());
   for (const auto& b : removing) changes.push_back(sec::AclChange{b, false});
   Status stored = co_await admin_of(ctx).change(std::move(changes));
   if (!stored.is_ok()) {
