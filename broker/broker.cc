@@ -18,11 +18,15 @@
 #include "broker/http/console_files.h"
 #include "broker/http/server.h"
 #include "broker/http_api.h"
+#include "broker/net/listener_sasl.h"
 #include "broker/net/listener_tls.h"
 #include "broker/net/server.h"
 #include "broker/net/session.h"
 #include "broker/ops/operations.h"
+#include "broker/ops/security_admin.h"
 #include "broker/producer_ids.h"
+#include "broker/security/offline_security_store.h"
+#include "broker/security/security_snapshot.h"
 #include "tls/tls_context.h"
 
 namespace cairn::broker {
@@ -38,6 +42,7 @@ Broker::~Broker() {
   server_.reset();
   kafka_server_.reset();
   tls_.reset();
+  sasl_.reset();
   services_.admin_mutex_.reset();
   services_.coordinators_.clear();
   services_.shards_.clear();
@@ -58,10 +63,15 @@ Status Broker::start_http() {
     return connections_ ? connections_->open_total() : 0;
   };
   add_broker_routes(router, services_, readiness_, open_connections);
-  api_ = std::make_unique<ApiContext>(ApiContext{
-      services_, *operations_, readiness_, open_connections, std::chrono::steady_clock::now()});
-  add_api_routes(router, *api_);
-  router.set_static_files(http::console_files());
+  // The JSON API and the console neither authenticate nor authorize: with SASL or the
+  // authorizer on they are not served (metrics and health stay).
+  const security::SecurityConfig& sec = config.security;
+  if (sec.sasl_mechanisms.empty() && !sec.authorizer) {
+    api_ = std::make_unique<ApiContext>(ApiContext{
+        services_, *operations_, readiness_, open_connections, std::chrono::steady_clock::now()});
+    add_api_routes(router, *api_);
+    router.set_static_files(http::console_files());
+  }
   http::ServerOptions options;
   options.host = config.http_host;
   options.port = config.http_port;
@@ -135,6 +145,12 @@ Status Broker::open_partitions(const std::map<std::string, storage::TopicConfig>
           shard.add(std::make_unique<Partition>(name, p, log.error()));
           continue;
         }
+        if (name == security::kSecurityTopic && p == 0) {
+          security::SecurityState state;
+          Status replayed = security::replay_security_log(**log, state);
+          replayed_security_ = replayed.is_ok() ? Result<security::SecurityState>(std::move(state))
+                                                : Result<security::SecurityState>(replayed);
+        }
         const auto& r = (*log)->recovery_report();
         if (r.bytes_truncated > 0 || r.indexes_rebuilt > 0) {
           spdlog::warn("partition {}-{}: recovery cut {} bytes, rebuilt {} indexes", name, p,
@@ -175,6 +191,50 @@ Status Broker::make_listener_tls() {
   return Status::ok();
 }
 
+Status Broker::prepare_security() {
+  const security::SecurityConfig& sec = services_.config().security;
+  services_.security_ = std::make_shared<security::SharedSecurity>(
+      security::AuthorizerConfig{sec.authorizer, sec.super_users});
+  if (sec.sasl_mechanisms.empty() && !sec.authorizer) return Status::ok();
+  if (services_.config().kafka.enabled) {
+    return Status::invalid_argument(
+        "--kafka-listen with --sasl-mechanisms or --authorizer on: the Kafka listener does not "
+        "authenticate or authorize yet; turn one or the other off");
+  }
+  auto created = security::ensure_security_topic(*services_.store_);
+  if (!created) return created.error().with_context("the security topic");
+  if (*created) spdlog::info("created the security topic {}", security::kSecurityTopic);
+  if (!sec.sasl_mechanisms.empty()) {
+    security::CredentialLookup lookup = [security = services_.security_](
+                                            std::string_view user,
+                                            protocol::sasl::ScramMechanism mechanism) {
+      return security->current()->credentials.find(user, mechanism);
+    };
+    sasl_ = std::make_unique<ListenerSasl>(ListenerSasl{sec.sasl_mechanisms, std::move(lookup)});
+  }
+  return Status::ok();
+}
+
+Status Broker::publish_security() {
+  const security::SecurityConfig& sec = services_.config().security;
+  if (sec.sasl_mechanisms.empty() && !sec.authorizer) return Status::ok();
+  // Fail closed: a broker that cannot read its security records serves no one.
+  if (!replayed_security_) {
+    return Status::unavailable(std::string("the security topic ") +
+                               std::string(security::kSecurityTopic) + " is offline");
+  }
+  if (!*replayed_security_) {
+    return replayed_security_->error().with_context("the security topic");
+  }
+  const security::SecurityState& state = **replayed_security_;
+  services_.security_->publish(state);
+  spdlog::info("security: {} users, {} ACL bindings{}{}", state.credentials().users().size(),
+               state.acls().size(), sec.sasl_mechanisms.empty() ? "" : "; SASL required",
+               sec.authorizer ? "; authorizer on" : "");
+  replayed_security_.reset();
+  return Status::ok();
+}
+
 Status Broker::start() {
   CAIRN_RETURN_IF_ERROR(make_listener_tls());
   CAIRN_RETURN_IF_ERROR(lock_data_dir());
@@ -192,6 +252,7 @@ Status Broker::start() {
   s.admin_mutex_ = std::make_unique<AsyncMutex>(s.shards_[0]->executor());
   s.store_ = std::make_unique<storage::TopicStore>(s.shards_[0]->io(), config.data_dir);
   CAIRN_RETURN_IF_ERROR(s.store_->init());
+  CAIRN_RETURN_IF_ERROR(prepare_security());
   auto topics = s.store_->load_all();
   if (!topics) return topics.error();
   std::string offsets_topic(kOffsetsTopic);
@@ -215,17 +276,21 @@ Status Broker::start() {
         [ids = s.producer_ids_.get()](int64_t id) { return ids->issued(id); });
   }
   CAIRN_RETURN_IF_ERROR(open_partitions(*topics));
+  CAIRN_RETURN_IF_ERROR(publish_security());
   for (auto& shard : s.shards_) {
     s.coordinators_.push_back(std::make_unique<GroupCoordinator>(make_group_host(s, *shard),
                                                                  config.groups, shard->executor()));
     s.coordinators_.back()->load();
     s.coordinators_.back()->start();
   }
-  cairn_front_end_ = std::make_unique<CairnFrontEnd>(*operations_, s.metrics());
+  security_admin_ = std::make_unique<SecurityAdmin>(s);
+  cairn_front_end_ = std::make_unique<CairnFrontEnd>(
+      *operations_, s.metrics(), config.security.authorizer ? s.security_.get() : nullptr,
+      security_admin_.get());
   connections_ = std::make_shared<ConnectionLimiter>(config.limits.max_connections,
                                                      config.limits.max_connections_per_ip);
   server_ = std::make_unique<Server>(s, *cairn_front_end_, config.host, config.port, connections_,
-                                     tls_.get());
+                                     tls_.get(), sasl_.get());
   CAIRN_RETURN_IF_ERROR(server_->listen());
   cairn_front_end_->set_port(server_->port());
   if (config.kafka.enabled) {

@@ -11,10 +11,12 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "broker/config.h"
 #include "broker/http_routes.h"
+#include "broker/security/security_log.h"
 #include "broker/services.h"
 #include "protocol/status.h"
 
@@ -25,10 +27,12 @@ class CairnFrontEnd;
 class KafkaFrontEnd;
 class ConnectionLimiter;
 class Operations;
+class SecurityAdmin;
 class Server;
 namespace http {
 class Server;
 }
+struct ListenerSasl;
 struct ListenerTls;
 
 class Broker {
@@ -67,12 +71,20 @@ class Broker {
   // Checks the security settings and builds the listener's TLS context when TLS is on.
   Status make_listener_tls();
   Status open_partitions(const std::map<std::string, storage::TopicConfig>& topics);
+  // With SASL or the authorizer on: creates the security topic if needed (before recovery),
+  // and after it publishes the replayed records to every core, or fails closed.
+  Status prepare_security();
+  Status publish_security();
 
   BrokerServices services_;
   std::unique_ptr<Operations> operations_;
   std::unique_ptr<CairnFrontEnd> cairn_front_end_;
   std::shared_ptr<ConnectionLimiter> connections_;
-  std::unique_ptr<ListenerTls> tls_;  // the Cairn listener's TLS, when configured
+  std::unique_ptr<ListenerTls> tls_;               // the Cairn listener's TLS, when configured
+  std::unique_ptr<SecurityAdmin> security_admin_;  // the management APIs' changes
+  std::unique_ptr<ListenerSasl> sasl_;             // the Cairn listener's SASL, when configured
+  // The security records as replayed at start, when SASL or the authorizer is on.
+  std::optional<Result<security::SecurityState>> replayed_security_;
   std::unique_ptr<Server> server_;
   ReadinessState readiness_;
   std::unique_ptr<ApiContext> api_;

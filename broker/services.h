@@ -27,6 +27,9 @@ class AsyncMutex;
 class BrokerMetrics;
 class GroupCoordinator;
 class ProducerIds;
+namespace security {
+class SharedSecurity;
+}
 
 class BrokerServices {
  public:
@@ -59,6 +62,8 @@ class BrokerServices {
   int32_t offsets_partitions() const { return offsets_partitions_; }
   // The broker's metrics; any thread (handles are updated by the shard that makes the update).
   BrokerMetrics& metrics() { return *metrics_; }
+  // The credentials and ACLs every core reads (security_snapshot.h); any thread.
+  security::SharedSecurity& security() { return *security_; }
 
  private:
   friend class Broker;
@@ -71,6 +76,7 @@ class BrokerServices {
   std::unique_ptr<AsyncMutex> admin_mutex_;
   std::vector<std::unique_ptr<GroupCoordinator>> coordinators_;
   std::unique_ptr<ProducerIds> producer_ids_;
+  std::shared_ptr<security::SharedSecurity> security_;
   int32_t offsets_partitions_ = 1;
   std::atomic<bool> shutting_down_{false};
 };

@@ -30,6 +30,13 @@ enum class ApiKey : uint16_t {
   kInitProducerId = 16,
   kDeleteGroups = 17,
   kTopicConfig = 18,
+  kSaslHandshake = 19,
+  kSaslAuthenticate = 20,
+  kCreateAcls = 21,
+  kDescribeAcls = 22,
+  kDeleteAcls = 23,
+  kAlterUserScramCredentials = 24,
+  kDescribeUserScramCredentials = 25,
 };
 
 struct ApiVersionRange {

@@ -17,6 +17,8 @@
 #include "protocol/messages/group.h"
 #include "protocol/messages/init_producer_id.h"
 #include "protocol/messages/produce.h"
+#include "protocol/messages/sasl.h"
+#include "protocol/messages/security_admin.h"
 #include "protocol/messages/topic_config.h"
 
 namespace cairn::protocol {
@@ -67,7 +69,17 @@ using Apis = ApiList<
     Api<ApiKey::kInitProducerId, "InitProducerId", 0, 0, InitProducerIdRequest,
         InitProducerIdResponse>,
     Api<ApiKey::kDeleteGroups, "DeleteGroups", 0, 0, DeleteGroupsRequest, DeleteGroupsResponse>,
-    Api<ApiKey::kTopicConfig, "TopicConfig", 0, 0, TopicConfigRequest, TopicConfigResponse>>;
+    Api<ApiKey::kTopicConfig, "TopicConfig", 0, 0, TopicConfigRequest, TopicConfigResponse>,
+    Api<ApiKey::kSaslHandshake, "SaslHandshake", 0, 0, SaslHandshakeRequest, SaslHandshakeResponse>,
+    Api<ApiKey::kSaslAuthenticate, "SaslAuthenticate", 0, 0, SaslAuthenticateRequest,
+        SaslAuthenticateResponse>,
+    Api<ApiKey::kCreateAcls, "CreateAcls", 0, 0, CreateAclsRequest, CreateAclsResponse>,
+    Api<ApiKey::kDescribeAcls, "DescribeAcls", 0, 0, DescribeAclsRequest, DescribeAclsResponse>,
+    Api<ApiKey::kDeleteAcls, "DeleteAcls", 0, 0, DeleteAclsRequest, DeleteAclsResponse>,
+    Api<ApiKey::kAlterUserScramCredentials, "AlterUserScramCredentials", 0, 0,
+        AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse>,
+    Api<ApiKey::kDescribeUserScramCredentials, "DescribeUserScramCredentials", 0, 0,
+        DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse>>;
 
 inline constexpr size_t kApiCount = Apis::kSize;
 

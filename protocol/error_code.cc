@@ -66,6 +66,18 @@ constexpr std::array kTable = {
               "a batch's sequence leaves a gap after the producer's last one"},
     ErrorInfo{ErrorCode::kInvalidProducerEpoch, "INVALID_PRODUCER_EPOCH", false,
               "a newer instance of this producer exists; this one is fenced"},
+    ErrorInfo{ErrorCode::kSaslAuthenticationFailed, "SASL_AUTHENTICATION_FAILED", false,
+              "authentication failed: unknown user, wrong password or a broken exchange"},
+    ErrorInfo{ErrorCode::kUnsupportedSaslMechanism, "UNSUPPORTED_SASL_MECHANISM", false,
+              "the broker does not offer this SASL mechanism on this connection"},
+    ErrorInfo{ErrorCode::kIllegalSaslState, "ILLEGAL_SASL_STATE", false,
+              "a request out of turn in the authentication exchange"},
+    ErrorInfo{ErrorCode::kTopicAuthorizationFailed, "TOPIC_AUTHORIZATION_FAILED", false,
+              "the principal may not perform this operation on the topic"},
+    ErrorInfo{ErrorCode::kGroupAuthorizationFailed, "GROUP_AUTHORIZATION_FAILED", false,
+              "the principal may not perform this operation on the group"},
+    ErrorInfo{ErrorCode::kClusterAuthorizationFailed, "CLUSTER_AUTHORIZATION_FAILED", false,
+              "the principal may not perform this operation on the cluster"},
 };
 
 constexpr ErrorInfo kUnknown{ErrorCode::kUnknownServerError, "UNKNOWN_ERROR_CODE", false,

@@ -39,6 +39,12 @@ enum class ErrorCode : int16_t {
   kInvalidSessionTimeout = 26,
   kOutOfOrderSequence = 27,
   kInvalidProducerEpoch = 28,
+  kSaslAuthenticationFailed = 29,
+  kUnsupportedSaslMechanism = 30,
+  kIllegalSaslState = 31,
+  kTopicAuthorizationFailed = 32,
+  kGroupAuthorizationFailed = 33,
+  kClusterAuthorizationFailed = 34,
 };
 
 struct ErrorInfo {

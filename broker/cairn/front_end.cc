@@ -4,12 +4,16 @@
 #include <string>
 
 #include "broker/cairn/handler_table.h"
+#include "broker/security/security_snapshot.h"
 #include "broker/shard.h"
 #include "protocol/frame.h"
 
 namespace cairn::broker {
 
-CairnFrontEnd::CairnFrontEnd(Operations& ops, BrokerMetrics& metrics) : ops_(ops) {
+CairnFrontEnd::CairnFrontEnd(Operations& ops, BrokerMetrics& metrics,
+                             const security::SharedSecurity* authorizer,
+                             SecurityAdmin* security_admin)
+    : ops_(ops), authorizer_(authorizer), security_admin_(security_admin) {
   // Labelled as the catalogue says, in snake case: "ApiVersions" is api="api_versions".
   for (const HandlerEntry& entry : handler_table()) {
     std::string label;
@@ -58,7 +62,12 @@ awaitable<std::optional<OutboundFrame>> CairnFrontEnd::handle(InboundRequest& re
                      request.memory,
                      port_.load(std::memory_order_relaxed),
                      false};
+  ctx.principal = request.principal;
+  ctx.sasl = request.sasl;
+  ctx.security_admin = security_admin_;
+  if (authorizer_ != nullptr) ctx.security = authorizer_->current();
   auto result = co_await dispatch(ctx);
+  if (result && ctx.close_after) result->then_close = true;
   // Once for every API, here: an unknown API key counts nowhere (its label would be unbounded).
   auto key = static_cast<size_t>(request.head.api_key);
   if (request.head.api_key >= 0 && key < apis_.size()) {
@@ -69,6 +78,14 @@ awaitable<std::optional<OutboundFrame>> CairnFrontEnd::handle(InboundRequest& re
     api.duration.observe(shard, std::chrono::steady_clock::now() - started);
   }
   co_return result;
+}
+
+bool CairnFrontEnd::allowed_before_authentication(const RequestHead& head) const {
+  using protocol::ApiKey;
+  auto key = head.api_key;
+  return key == static_cast<int32_t>(ApiKey::kApiVersions) ||
+         key == static_cast<int32_t>(ApiKey::kSaslHandshake) ||
+         key == static_cast<int32_t>(ApiKey::kSaslAuthenticate);
 }
 
 OutboundFrame CairnFrontEnd::error_frame(const RequestHead& head, protocol::ErrorCode error,

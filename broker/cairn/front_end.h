@@ -16,12 +16,19 @@
 namespace cairn::broker {
 
 class Operations;
+class SecurityAdmin;
+namespace security {
+class SharedSecurity;
+}
 
 class CairnFrontEnd final : public FrontEnd {
  public:
   // Registers a request counter, error counter and latency histogram for every API in
-  // `metrics`, which must outlive the front end.
-  CairnFrontEnd(Operations& ops, BrokerMetrics& metrics);
+  // `metrics`, which must outlive the front end. `authorizer`: the security state requests are
+  // authorized against, or null when the authorizer is off; it outlives the front end.
+  CairnFrontEnd(Operations& ops, BrokerMetrics& metrics,
+                const security::SharedSecurity* authorizer = nullptr,
+                SecurityAdmin* security_admin = nullptr);
 
   // The port clients reach this listener on, which Metadata and FindCoordinator give out; set
   // once the listener is bound.
@@ -35,9 +42,12 @@ class CairnFrontEnd final : public FrontEnd {
   awaitable<std::optional<OutboundFrame>> handle(InboundRequest& request) override;
   OutboundFrame error_frame(const RequestHead& head, protocol::ErrorCode error,
                             std::string_view message) const override;
+  bool allowed_before_authentication(const RequestHead& head) const override;
 
  private:
   Operations& ops_;
+  const security::SharedSecurity* authorizer_;
+  SecurityAdmin* security_admin_;
   std::atomic<uint16_t> port_{0};
   std::vector<ApiMetrics> apis_;  // by API key
 };

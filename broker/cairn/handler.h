@@ -20,9 +20,12 @@
 #include "broker/net/front_end.h"
 #include "broker/net/outbound_frame.h"
 #include "broker/ops/operations.h"
+#include "broker/security/security_snapshot.h"
 #include "protocol/apis.h"
 
 namespace cairn::broker {
+
+class SecurityAdmin;
 
 // The narrow view a handler gets: the broker's operations, its request, and its memory charge.
 struct RequestContext {
@@ -39,6 +42,17 @@ struct RequestContext {
   uint16_t port;  // the listener's, which Metadata and FindCoordinator give out
   // Set by the handler table when the answer carries an error (any error code in it).
   bool failed = false;
+  // Who sent the request ("User:NAME").
+  std::string_view principal = "User:ANONYMOUS";
+  // The connection's SASL exchange when the listener requires SASL, else null.
+  security::SaslAuthenticator* sasl = nullptr;
+  // The security state this request is authorized against, held for the request; null when
+  // the authorizer is off (then every request is allowed).
+  std::shared_ptr<const security::SecuritySnapshot> security;
+  // Set by a handler whose answer must be the connection's last (a failed authentication).
+  bool close_after = false;
+  // Online changes to users and ACLs (the management APIs).
+  SecurityAdmin* security_admin = nullptr;
 
   uint16_t version() const { return static_cast<uint16_t>(header.api_version); }
 };

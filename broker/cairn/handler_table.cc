@@ -5,6 +5,7 @@
 #include <array>
 #include <concepts>
 
+#include "broker/cairn/authorize.h"
 #include "broker/cairn/handlers.h"
 #include "protocol/frame.h"
 
@@ -59,7 +60,16 @@ awaitable<HandlerResult> run(RequestContext& ctx) {
     ctx.failed = true;
     co_return respond_error(ctx, ErrorCode::kInvalidRequest, request.error().message());
   }
+  Refusals refused;
+  if (ctx.security) {  // the authorizer is on
+    refused = authorize(ctx, *request);
+    if (refused.request) {
+      ctx.failed = true;
+      co_return respond_error(ctx, *refused.request, refused.message);
+    }
+  }
   Reply<typename Api::Response> reply = co_await handle(ctx, std::move(*request));
+  if (ctx.security && reply.body) finish(ctx, *reply.body, refused);
   if (reply.body) ctx.failed = any_error(*reply.body);
   if (!reply.body) co_return std::nullopt;
   co_return encode_reply(ctx, reply);

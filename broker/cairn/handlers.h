@@ -1,7 +1,8 @@
 #pragma once
 
 // Cairn's handlers: one per API of protocol/apis.h, each in handlers/<api>.cc (the group APIs
-// share handlers/groups.cc, CreateTopics and DeleteTopics handlers/topics.cc). The handler table
+// share handlers/groups.cc, CreateTopics and DeleteTopics handlers/topics.cc, the SASL APIs
+// handlers/sasl.cc, the user and ACL management APIs handlers/security_admin.cc). The handler table
 // (handler_table.cc) is generated from the API list and refuses to compile while an API has no
 // handler here: adding an API is its entry in protocol/apis.h, one line here and its file.
 
@@ -45,5 +46,19 @@ awaitable<Reply<protocol::DeleteGroupsResponse>> handle(RequestContext& ctx,
                                                         protocol::DeleteGroupsRequest r);
 awaitable<Reply<protocol::TopicConfigResponse>> handle(RequestContext& ctx,
                                                        protocol::TopicConfigRequest r);
+awaitable<Reply<protocol::SaslHandshakeResponse>> handle(RequestContext& ctx,
+                                                         protocol::SaslHandshakeRequest r);
+awaitable<Reply<protocol::SaslAuthenticateResponse>> handle(RequestContext& ctx,
+                                                            protocol::SaslAuthenticateRequest r);
+awaitable<Reply<protocol::CreateAclsResponse>> handle(RequestContext& ctx,
+                                                      protocol::CreateAclsRequest r);
+awaitable<Reply<protocol::DescribeAclsResponse>> handle(RequestContext& ctx,
+                                                        protocol::DescribeAclsRequest r);
+awaitable<Reply<protocol::DeleteAclsResponse>> handle(RequestContext& ctx,
+                                                      protocol::DeleteAclsRequest r);
+awaitable<Reply<protocol::AlterUserScramCredentialsResponse>> handle(
+    RequestContext& ctx, protocol::AlterUserScramCredentialsRequest r);
+awaitable<Reply<protocol::DescribeUserScramCredentialsResponse>> handle(
+    RequestContext& ctx, protocol::DescribeUserScramCredentialsRequest r);
 
 }  // namespace cairn::broker

@@ -38,6 +38,12 @@ K kafka_error(ErrorCode code) {
     case ErrorCode::kInvalidSessionTimeout: return K::kInvalidSessionTimeout;
     case ErrorCode::kOutOfOrderSequence: return K::kOutOfOrderSequenceNumber;
     case ErrorCode::kInvalidProducerEpoch: return K::kInvalidProducerEpoch;
+    case ErrorCode::kSaslAuthenticationFailed: return K::kSaslAuthenticationFailed;
+    case ErrorCode::kUnsupportedSaslMechanism: return K::kUnsupportedSaslMechanism;
+    case ErrorCode::kIllegalSaslState: return K::kIllegalSaslState;
+    case ErrorCode::kTopicAuthorizationFailed: return K::kTopicAuthorizationFailed;
+    case ErrorCode::kGroupAuthorizationFailed: return K::kGroupAuthorizationFailed;
+    case ErrorCode::kClusterAuthorizationFailed: return K::kClusterAuthorizationFailed;
   }
   return K::kUnknownServerError;
 }

@@ -29,6 +29,9 @@
 namespace cairn::broker {
 
 class MemoryCharge;
+namespace security {
+class SaslAuthenticator;
+}
 
 // What the session needs of a request's header, whatever the protocol: which API and version
 // (for logs and the handler), the correlation id (to answer a refused request), the client id,
@@ -55,6 +58,8 @@ struct InboundRequest {
   MemoryCharge& memory;
   // Who the client is ("User:NAME"): User:ANONYMOUS until a certificate or SASL says otherwise.
   std::string_view principal = "User:ANONYMOUS";
+  // The connection's SASL exchange when its listener requires SASL, else null.
+  security::SaslAuthenticator* sasl = nullptr;
 };
 
 class FrontEnd {
@@ -82,6 +87,9 @@ class FrontEnd {
   // connection (OutboundFrame::close_connection).
   virtual OutboundFrame error_frame(const RequestHead& head, protocol::ErrorCode error,
                                     std::string_view message) const = 0;
+  // On a listener that requires SASL: whether a connection may send this request before it has
+  // authenticated (version negotiation and the SASL requests). Any other request closes it.
+  virtual bool allowed_before_authentication(const RequestHead& /*head*/) const { return false; }
 };
 
 }  // namespace cairn::broker

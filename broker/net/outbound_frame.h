@@ -18,6 +18,8 @@ struct OutboundFrame {
   // Nothing to send: close the connection once the responses before it are written (a failed
   // request whose client expects no response, such as Produce with acks=0).
   bool close_connection = false;
+  // Send this frame, then read nothing more and close the connection (a failed authentication).
+  bool then_close = false;
 };
 
 }  // namespace cairn::broker

@@ -52,13 +52,15 @@ void ConnectionLimiter::release(const asio::ip::address& address) {
 }
 
 Server::Server(BrokerServices& services, FrontEnd& front_end, std::string host, uint16_t port,
-               std::shared_ptr<ConnectionLimiter> limiter, const ListenerTls* tls)
+               std::shared_ptr<ConnectionLimiter> limiter, const ListenerTls* tls,
+               const ListenerSasl* sasl)
     : services_(services),
       front_end_(front_end),
       host_(std::move(host)),
       port_(port),
       limiter_(std::move(limiter)),
-      tls_(tls) {}
+      tls_(tls),
+      sasl_(sasl) {}
 
 Server::~Server() = default;
 
@@ -132,11 +134,12 @@ awaitable<void> Server::accept_loop() {
       continue;
     }
     services_.metrics().connections_accepted.inc(0);
-    asio::post(target.context(), [this, &target, &limits, s = std::move(socket),
-                                  lease = std::move(lease)]() mutable {
-      std::make_shared<Session>(std::move(s), target, front_end_, limits, std::move(lease), tls_)
-          ->start();
-    });
+    asio::post(target.context(),
+               [this, &target, &limits, s = std::move(socket), lease = std::move(lease)]() mutable {
+                 std::make_shared<Session>(std::move(s), target, front_end_, limits,
+                                           std::move(lease), tls_, sasl_)
+                     ->start();
+               });
   }
 }
 

@@ -22,6 +22,7 @@ namespace cairn::broker {
 class BrokerServices;
 class ConnectionLimiter;
 class FrontEnd;
+struct ListenerSasl;
 struct ListenerTls;
 
 // One open connection, counted in total and against its client address; the counts drop when
@@ -66,10 +67,12 @@ class ConnectionLimiter : public std::enable_shared_from_this<ConnectionLimiter>
 
 class Server {
  public:
-  // A listener on host:port whose connections `front_end` serves, over TLS when `tls` is set.
-  // `services`, `front_end`, `limiter` and `tls` outlive it.
+  // A listener on host:port whose connections `front_end` serves, over TLS when `tls` is set,
+  // authenticated with SASL when `sasl` is set. `services`, `front_end`, `limiter`, `tls` and
+  // `sasl` outlive it.
   Server(BrokerServices& services, FrontEnd& front_end, std::string host, uint16_t port,
-         std::shared_ptr<ConnectionLimiter> limiter, const ListenerTls* tls = nullptr);
+         std::shared_ptr<ConnectionLimiter> limiter, const ListenerTls* tls = nullptr,
+         const ListenerSasl* sasl = nullptr);
   ~Server();
 
   // Binds and listens (port 0: any free port).
@@ -89,6 +92,7 @@ class Server {
   uint16_t port_;
   std::shared_ptr<ConnectionLimiter> limiter_;
   const ListenerTls* tls_;
+  const ListenerSasl* sasl_;
   std::unique_ptr<asio::ip::tcp::acceptor> acceptor_;
   uint64_t refused_ = 0;
 };

@@ -1,21 +1,20 @@
 #include "broker/net/session.h"
 
 #include <spdlog/spdlog.h>
-#include <sys/sendfile.h>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/read.hpp>
-#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
 #include <algorithm>
 #include <cstring>
 
 #include "broker/config.h"
 #include "broker/memory_budget.h"
+#include "broker/net/listener_sasl.h"
 #include "broker/net/listener_tls.h"
+#include "broker/net/session_tls_stream.h"
 #include "broker/net/server.h"
 #include "broker/shard.h"
-#include "tls/tls_context.h"
 
 namespace cairn::broker {
 
@@ -69,18 +68,13 @@ bool looks_like_tls(const std::byte* prefix) {
 
 }  // namespace
 
-// The TLS stream over the session's socket (which it does not own).
-struct Session::TlsStream {
-  TlsStream(tcp::socket& socket, asio::ssl::context& context) : stream(socket, context) {}
-  asio::ssl::stream<tcp::socket&> stream;
-};
-
 Session::Slot::Slot(Shard& shard, std::shared_ptr<uint64_t> connection_total)
     : memory(std::make_unique<MemoryCharge>(shard.budget_handle(), std::move(connection_total))) {}
 Session::Slot::~Slot() = default;
 
 Session::Session(tcp::socket socket, Shard& shard, FrontEnd& front_end, const Limits& limits,
-                 std::unique_ptr<ConnectionLease> lease, const ListenerTls* tls)
+                 std::unique_ptr<ConnectionLease> lease, const ListenerTls* tls,
+                 const ListenerSasl* sasl)
     : socket_(std::move(socket)),
       shard_(shard),
       front_end_(front_end),
@@ -98,6 +92,10 @@ Session::Session(tcp::socket socket, Shard& shard, FrontEnd& front_end, const Li
   peer_ = peer_host_ + ":" + std::to_string(ec ? 0 : remote.port());
   socket_.set_option(tcp::no_delay(true), ec);
   if (tls_config_ != nullptr) tls_ = std::make_unique<TlsStream>(socket_, tls_config_->context);
+  if (sasl != nullptr) {
+    sasl_ = std::make_unique<security::SaslAuthenticator>(
+        security::SaslOptions{sasl->mechanisms, tls_config_ != nullptr, sasl->lookup});
+  }
   shard_.sessions().insert(this);
 }
 
@@ -110,6 +108,8 @@ void Session::start() {
 }
 
 void Session::touch() { last_activity_ = std::chrono::steady_clock::now(); }
+
+bool Session::before_authentication() const { return sasl_ && !sasl_->authenticated(); }
 
 void Session::shutdown() {
   if (closed_) return;
@@ -173,9 +173,11 @@ awaitable<void> Session::reader(std::shared_ptr<Session> self) {
       }
       uint32_t length =
           front_end_.frame_length(std::span<const std::byte, kPrefix>(buf.data() + begin, kPrefix));
-      if (length < front_end_.min_frame_bytes() || length > limits.max_frame_bytes) {
+      uint32_t max_frame = before_authentication() ? sasl_->frame_limit(limits.max_frame_bytes)
+                                                   : limits.max_frame_bytes;
+      if (length < front_end_.min_frame_bytes() || length > max_frame) {
         spdlog::warn("{}: frame of {} bytes is outside [{}, {}]; closing the connection", peer_,
-                     length, front_end_.min_frame_bytes(), limits.max_frame_bytes);
+                     length, front_end_.min_frame_bytes(), max_frame);
         break;
       }
       // The whole frame's budget at once, before its body is read: readers that waited for
@@ -203,6 +205,11 @@ awaitable<void> Session::reader(std::shared_ptr<Session> self) {
         break;
       }
       first_request_read_ = true;
+      if (before_authentication() && !front_end_.allowed_before_authentication(*head)) {
+        spdlog::info("{}: {} request before authentication; closing the connection", peer_,
+                     front_end_.api_name(*head));
+        break;
+      }
       auto slot = std::make_shared<Slot>(shard_, held_bytes_);
       queue_.push_back(slot);
       if (queue_.size() > limits.max_inflight_requests) {
@@ -225,6 +232,9 @@ awaitable<void> Session::reader(std::shared_ptr<Session> self) {
       // Let the handler start (and charge the work its request asks for) before the next
       // request is read, so that the memory checks above see it.
       co_await asio::post(socket_.get_executor(), use_awaitable);
+      while (before_authentication() && handlers_running_ > 0 && !read_done_) {
+        co_await reader_wake_.wait();
+      }
     }
   } catch (const boost::system::system_error& e) {
     if (!expected_disconnect(e.code())) spdlog::debug("{}: read failed: {}", peer_, e.what());
@@ -243,8 +253,17 @@ awaitable<void> Session::serve(std::shared_ptr<Session> /*self: keeps us alive*/
   try {
     InboundRequest request{head,          frame->bytes().subspan(head.body_offset),
                            frame,         peer_host_,
-                           *slot->memory, principal_};
+                           *slot->memory, principal_,
+                           sasl_.get()};
     std::optional<OutboundFrame> out = co_await front_end_.handle(request);
+    if (sasl_ && sasl_->authenticated() && principal_ != sasl_->principal()) {
+      principal_ = sasl_->principal();
+      spdlog::debug("{}: authenticated as {}", peer_, principal_);
+    }
+    if (out && out->then_close) {
+      slot->close_after = true;
+      stop_reading();
+    }
     if (out) {
       slot->frame = std::move(*out);
     } else {
@@ -260,6 +279,7 @@ awaitable<void> Session::serve(std::shared_ptr<Session> /*self: keeps us alive*/
   --handlers_running_;
   slot->ready = true;
   writer_wake_.notify_all();
+  reader_wake_.notify_all();  // a reader before authentication waits for this request
 }
 
 awaitable<void> Session::read_body(FrameBuffer& frame, size_t have) {
@@ -346,114 +366,6 @@ awaitable<void> Session::linger_close(std::string_view why) {
     co_await socket_.async_read_some(asio::buffer(sink), asio::redirect_error(use_awaitable, ec));
   }
   close(why);
-}
-
-awaitable<bool> Session::handshake() {
-  boost::system::error_code ec;
-  co_await tls_->stream.async_handshake(asio::ssl::stream_base::server,
-                                        asio::redirect_error(use_awaitable, ec));
-  if (ec) {
-    std::string why = tls::verify_failure(tls_->stream.native_handle());
-    if (why.empty()) why = ec.message();
-    if (!closed_) spdlog::info("{}: TLS handshake failed: {}; closing the connection", peer_, why);
-    close("TLS handshake failed");
-    co_return false;
-  }
-  if (tls_config_->principals) {
-    auto subject = tls::peer_subject(tls_->stream.native_handle());
-    if (subject) {
-      auto principal = tls_config_->principals->principal_for(*subject);
-      if (!principal) {
-        spdlog::info("{}: no principal rule applies to the client certificate '{}'; closing", peer_,
-                     *subject);
-        close("no principal for the client certificate");
-        co_return false;
-      }
-      principal_ = std::move(*principal);
-      spdlog::debug("{}: client certificate '{}' is {}", peer_, *subject, principal_);
-    }
-  }
-  touch();
-  co_return true;
-}
-
-awaitable<void> Session::write_tls(const std::vector<asio::const_buffer>& buffers) {
-  if (buffers.size() == 1) {
-    co_await asio::async_write(tls_->stream, buffers, use_awaitable);
-    co_return;
-  }
-  // One buffer: TLS would otherwise make a record (and a system call) of each response.
-  std::vector<std::byte> joined(asio::buffer_size(buffers));
-  asio::buffer_copy(asio::buffer(joined), buffers);
-  co_await asio::async_write(tls_->stream, asio::buffer(joined), use_awaitable);
-}
-
-awaitable<void> Session::write_with_files(OutboundFrame& frame) {
-  size_t at = 0;
-  for (const auto& ext : frame.external) {
-    if (ext.at > at) {
-      auto bytes = asio::buffer(frame.bytes.data() + at, ext.at - at);
-      if (tls_) {
-        co_await asio::async_write(tls_->stream, bytes, use_awaitable);
-      } else {
-        co_await asio::async_write(socket_, bytes, use_awaitable);
-      }
-    }
-    at = ext.at;
-    for (const auto& slice : frame.sources[ext.id]) co_await send_file(slice);
-  }
-  if (at < frame.bytes.size()) {
-    auto bytes = asio::buffer(frame.bytes.data() + at, frame.bytes.size() - at);
-    if (tls_) {
-      co_await asio::async_write(tls_->stream, bytes, use_awaitable);
-    } else {
-      co_await asio::async_write(socket_, bytes, use_awaitable);
-    }
-  }
-}
-
-awaitable<void> Session::send_file(const storage::LogSlice& slice) {
-  int fd = slice.file->native_handle();
-  uint64_t remaining = slice.size_bytes;
-  off_t offset = static_cast<off_t>(slice.position.value());
-  if (fd < 0 || tls_) {
-    // A file without a descriptor, or a connection that encrypts: copy it through memory, a
-    // chunk at a time.
-    constexpr uint64_t kChunk = uint64_t{256} * 1024;
-    std::vector<std::byte> bytes(std::min(remaining, kChunk));
-    storage::FilePosition at = slice.position;
-    while (remaining > 0) {
-      std::span<std::byte> chunk(bytes.data(), std::min<uint64_t>(remaining, bytes.size()));
-      auto n = slice.file->read_at(at, chunk);
-      if (!n || *n != chunk.size()) throw std::runtime_error("short read of a fetched slice");
-      if (tls_) {
-        co_await asio::async_write(tls_->stream, asio::buffer(chunk.data(), chunk.size()),
-                                   use_awaitable);
-      } else {
-        co_await asio::async_write(socket_, asio::buffer(chunk.data(), chunk.size()),
-                                   use_awaitable);
-      }
-      at = at + chunk.size();
-      remaining -= chunk.size();
-      touch();
-    }
-    co_return;
-  }
-  socket_.native_non_blocking(true);
-  while (remaining > 0) {
-    ssize_t n = ::sendfile(socket_.native_handle(), fd, &offset, remaining);
-    if (n > 0) {
-      remaining -= static_cast<uint64_t>(n);
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      co_await socket_.async_wait(tcp::socket::wait_write, use_awaitable);
-      continue;
-    }
-    if (n == 0) throw std::runtime_error("fetched slice ends early (file truncated?)");
-    throw boost::system::system_error(errno, boost::system::system_category(), "sendfile");
-  }
 }
 
 awaitable<void> Session::watchdog(std::shared_ptr<Session> /*self: keeps us alive*/) {

@@ -23,6 +23,13 @@
 // per connection, at the accept: the plaintext path stays the plain socket. Fetched file slices
 // go through memory under TLS (sendfile cannot encrypt). The connection's principal is
 // User:ANONYMOUS, or the one its verified client certificate maps to.
+// SASL: on a listener that requires it, the session runs the connection's SaslAuthenticator
+// (the SASL requests' handlers drive it through InboundRequest). Until it has authenticated,
+// frames are limited to its pre-authentication size, a request the front end does not allow
+// before authentication closes the connection, and requests are handled one at a time (what
+// follows a SASL request depends on its outcome). Once authenticated, the connection's
+// principal is the authenticated user's. A handler's frame marked then_close (a failed
+// authentication) is the last one read and written.
 
 #include "broker/async.h"
 
@@ -44,7 +51,11 @@ class ConnectionLease;
 class MemoryCharge;
 class Shard;
 struct Limits;
+struct ListenerSasl;
 struct ListenerTls;
+namespace security {
+class SaslAuthenticator;
+}
 
 // A request frame's bytes. Allocated without being touched, so a frame announced but not yet
 // sent costs address space, not memory.
@@ -57,10 +68,11 @@ struct FrameBuffer {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  // `shard`, `front_end`, `limits` and `tls` outlive the session. `tls`: the listener's TLS,
-  // or null for plaintext.
+  // `shard`, `front_end`, `limits`, `tls` and `sasl` outlive the session. `tls`: the
+  // listener's TLS, or null for plaintext; `sasl`: its SASL, or null when it requires none.
   Session(asio::ip::tcp::socket socket, Shard& shard, FrontEnd& front_end, const Limits& limits,
-          std::unique_ptr<ConnectionLease> lease, const ListenerTls* tls = nullptr);
+          std::unique_ptr<ConnectionLease> lease, const ListenerTls* tls = nullptr,
+          const ListenerSasl* sasl = nullptr);
   ~Session();
 
   void start();
@@ -107,6 +119,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // Stops taking requests: the connection ends once the ones already read are answered.
   void stop_reading();
   void touch();
+  // Whether the listener requires SASL and this connection has not authenticated yet.
+  bool before_authentication() const;
 
   asio::ip::tcp::socket socket_;
   Shard& shard_;
@@ -117,8 +131,9 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string principal_ = "User:ANONYMOUS";
   std::unique_ptr<ConnectionLease> lease_;
   const ListenerTls* tls_config_;
-  std::unique_ptr<TlsStream> tls_;           // null on a plaintext listener
-  std::deque<std::shared_ptr<Slot>> queue_;  // requests read, in order, until answered
+  std::unique_ptr<TlsStream> tls_;                     // null on a plaintext listener
+  std::unique_ptr<security::SaslAuthenticator> sasl_;  // null when the listener has no SASL
+  std::deque<std::shared_ptr<Slot>> queue_;            // requests read, in order, until answered
   Notifier writer_wake_;
   Notifier reader_wake_;  // the writer has released memory; the reader may be waiting for that
   asio::steady_timer watchdog_timer_;

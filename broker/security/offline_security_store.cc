@@ -74,24 +74,7 @@ struct OfflineSecurityStore::Impl {
     return **outcome;
   }
 
-  Status replay() {
-    Offset next = log->log_start_offset();
-    while (next < log->high_watermark()) {
-      auto slice = log->read(next, 4 << 20);
-      if (!slice) return slice.error();
-      std::vector<std::byte> bytes(slice->size_bytes);
-      auto n = slice->file->read_at(slice->position, bytes);
-      if (!n) return n.error();
-      protocol::BatchIterator batches(bytes, protocol::Verify::kStored);
-      while (auto batch = batches.next()) {
-        CAIRN_RETURN_IF_ERROR(state.replay(*batch).with_context(
-            "the security log at offset " + batch->header().base_offset.to_string()));
-      }
-      CAIRN_RETURN_IF_ERROR(batches.status());
-      next = slice->next_offset;
-    }
-    return Status::ok();
-  }
+  Status replay() { return replay_security_log(*log, state); }
 };
 
 Result<bool> ensure_security_topic(storage::TopicStore& store) {
@@ -142,9 +125,8 @@ Status OfflineSecurityStore::append(const std::vector<SecurityChange>& changes) 
   // The log writes the batch's offsets into it until the append completes.
   auto owned = std::make_shared<std::vector<std::byte>>(std::move(batch));
   auto outcome = std::make_shared<std::optional<Status>>();
-  impl_->log->append(*owned, [owned, outcome](Result<storage::AppendResult> r) {
-    *outcome = r.status();
-  });
+  impl_->log->append(*owned,
+                     [owned, outcome](Result<storage::AppendResult> r) { *outcome = r.status(); });
   CAIRN_RETURN_IF_ERROR(impl_->wait_for(outcome));
   impl_->state = std::move(next);
   return Status::ok();

@@ -2,6 +2,7 @@
 
 #include "protocol/codec.h"
 #include "protocol/record_batch_builder.h"
+#include "storage/partition_log.h"
 
 namespace cairn::broker::security {
 
@@ -134,11 +135,12 @@ Result<std::vector<SecurityChange>> decode_security_batch(const protocol::Record
   protocol::RecordView rec;
   while (reader.next(rec)) {
     std::string where = " (offset " + rec.offset.to_string() + ")";
-    if (!rec.key || rec.key->empty()) return Status::corruption("security record without a key" + where);
+    if (!rec.key || rec.key->empty())
+      return Status::corruption("security record without a key" + where);
     protocol::Decoder key(*rec.key);
     auto type = key.read<uint8_t>("type");
-    Result<SecurityChange> change = Status::corruption("unknown security record type " +
-                                                       std::to_string(type));
+    Result<SecurityChange> change =
+        Status::corruption("unknown security record type " + std::to_string(type));
     if (type == kCredentialKey) change = decode_credential(key, rec.value);
     if (type == kAclKey) change = decode_acl(key, rec.value);
     if (!change) return Status::corruption(change.error().message() + where);
@@ -170,6 +172,25 @@ Status SecurityState::replay(const protocol::RecordBatchView& batch) {
   for (const auto& change : *changes) {
     Status s = apply(change);
     if (!s.is_ok()) return Status::corruption("a stored security record: " + s.message());
+  }
+  return Status::ok();
+}
+
+Status replay_security_log(storage::PartitionLog& log, SecurityState& state) {
+  Offset next = log.log_start_offset();
+  while (next < log.high_watermark()) {
+    auto slice = log.read(next, 4 << 20);
+    if (!slice) return slice.error();
+    std::vector<std::byte> bytes(slice->size_bytes);
+    auto n = slice->file->read_at(slice->position, bytes);
+    if (!n) return n.error();
+    protocol::BatchIterator batches(bytes, protocol::Verify::kStored);
+    while (auto batch = batches.next()) {
+      CAIRN_RETURN_IF_ERROR(state.replay(*batch).with_context(
+          "the security log at offset " + batch->header().base_offset.to_string()));
+    }
+    CAIRN_RETURN_IF_ERROR(batches.status());
+    next = slice->next_offset;
   }
   return Status::ok();
 }

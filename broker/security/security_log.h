@@ -21,6 +21,10 @@
 #include "protocol/types.h"
 #include "storage/topic_store.h"
 
+namespace cairn::storage {
+class PartitionLog;
+}
+
 namespace cairn::broker::security {
 
 inline constexpr std::string_view kSecurityTopic = "__cairn_security";
@@ -67,5 +71,9 @@ class SecurityState {
   CredentialStore credentials_;
   AclSet acls_;
 };
+
+// Replays every batch of the security partition's log, from its start to its end, into
+// `state`: kCorruption naming the offset of a batch that does not replay.
+Status replay_security_log(storage::PartitionLog& log, SecurityState& state);
 
 }  // namespace cairn::broker::security

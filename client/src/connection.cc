@@ -366,6 +366,7 @@ Result<std::unique_ptr<Connection>> Connection::connect(const ConnectionOptions&
   if (!s.is_ok()) return s;
 
   CAIRN_RETURN_IF_ERROR(conn->negotiate());
+  if (!options.sasl.mechanism.empty()) CAIRN_RETURN_IF_ERROR(conn->authenticate());
   return conn;
 }
 

@@ -38,6 +38,7 @@
 #include "protocol/frame.h"
 #include "protocol/messages/admin.h"
 #include "protocol/status.h"
+#include "cairn/sasl.h"
 #include "cairn/tls.h"
 
 namespace cairn::client {
@@ -48,6 +49,9 @@ struct ConnectionOptions {
   std::chrono::milliseconds connect_timeout{5000};
   std::chrono::milliseconds request_timeout{30000};
   TlsConfig tls;
+  // Authenticates right after ApiVersions when a mechanism is set (sasl_login.cc); a failure
+  // fails connect().
+  SaslConfig sasl;
 };
 
 // A decoded response and the frame its byte views point into.
@@ -157,6 +161,7 @@ class Connection {
   // Sends a request frame (its correlation id is filled in here).
   void send(Frame frame, bool expect_response, RawCallback done);
   Status negotiate();
+  Status authenticate();
 
   ConnectionOptions options_;
   protocol::ApiVersionsResponse broker_info_;

@@ -21,8 +21,12 @@ auto now() { return std::chrono::steady_clock::now(); }
 
 // Both connections wait for a JoinGroup, which the broker answers when the rebalance completes.
 ConnectionOptions connection_options(const ConsumerConfig& c) {
-  return {c.broker, c.client_id, c.connect_timeout,
-          std::max(c.request_timeout, c.rebalance_timeout + std::chrono::seconds(5)), c.tls};
+  return {c.broker,
+          c.client_id,
+          c.connect_timeout,
+          std::max(c.request_timeout, c.rebalance_timeout + std::chrono::seconds(5)),
+          c.tls,
+          c.sasl};
 }
 
 }  // namespace

@@ -35,8 +35,8 @@ Sender::~Sender() {
 }
 
 Status Sender::connect() {
-  ConnectionOptions o{config_.broker, config_.client_id, config_.connect_timeout,
-                      config_.request_timeout, config_.tls};
+  ConnectionOptions o{config_.broker,          config_.client_id, config_.connect_timeout,
+                      config_.request_timeout, config_.tls,       config_.sasl};
   auto c = Connection::connect(o);
   if (!c) return c.error();
   std::shared_ptr<Connection> fresh(std::move(*c));

@@ -352,10 +352,8 @@ TEST_F(TlsListener, CairndRefusesToStartWithTlsSettingsThatDoNotGoTogether) {
   EXPECT_NE(missing.err.find("no such file"), std::string::npos) << missing.err;
   auto ca_alone = run({"--tls-client-ca", pki().ca.string()});
   EXPECT_NE(ca_alone.exit_code, 0);
-  auto sasl = run({"--sasl-mechanisms", "SCRAM-SHA-256"});
-  EXPECT_NE(sasl.exit_code, 0) << "accepted but not enforced would be worse than refused";
-  auto authorizer = run({"--authorizer", "on"});
-  EXPECT_NE(authorizer.exit_code, 0) << "accepted but not enforced would be worse than refused";
+  auto plain = run({"--sasl-mechanisms", "PLAIN"});
+  EXPECT_NE(plain.exit_code, 0) << "PLAIN without TLS sends passwords in clear";
 }
 
 }  // namespace

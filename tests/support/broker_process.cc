@@ -36,8 +36,12 @@ BrokerProcess::~BrokerProcess() {
 
 void BrokerProcess::launch() {
   std::filesystem::create_directories(data_dir_);
-  std::vector<std::string> argv = {cairnd_path(), "--listen",   listen_,           "--kafka-listen",
-                                   "127.0.0.1:0", "--data-dir", data_dir_.string()};
+  std::vector<std::string> argv = {cairnd_path(), "--listen", listen_, "--data-dir",
+                                   data_dir_.string()};
+  // The Kafka listener on any free port unless the test says otherwise ("": off).
+  if (std::find(extra_args_.begin(), extra_args_.end(), "--kafka-listen") == extra_args_.end()) {
+    argv.insert(argv.end(), {"--kafka-listen", "127.0.0.1:0"});
+  }
   // info unless the test asks for another level.
   if (std::find(extra_args_.begin(), extra_args_.end(), "--log-level") == extra_args_.end()) {
     argv.insert(argv.end(), {"--log-level", "info"});

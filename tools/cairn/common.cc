@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 namespace cairn::tools {
 
@@ -19,10 +21,36 @@ client::TlsConfig tls_from_environment() {
   return tls;
 }
 
+client::SaslConfig sasl_from_environment() {
+  client::SaslConfig sasl;
+  const char* user = std::getenv("CAIRN_USER");
+  if (user == nullptr || *user == '\0') return sasl;
+  sasl.username = user;
+  const char* mechanism = std::getenv("CAIRN_SASL_MECHANISM");
+  sasl.mechanism = mechanism != nullptr && *mechanism != '\0' ? mechanism : "SCRAM-SHA-256";
+  if (const char* password = std::getenv("CAIRN_PASSWORD")) {
+    sasl.password = password;
+    return sasl;
+  }
+  const char* file = std::getenv("CAIRN_PASSWORD_FILE");
+  if (file == nullptr) {
+    throw CliError(kExitUsage, "CAIRN_USER is set: set CAIRN_PASSWORD or CAIRN_PASSWORD_FILE too");
+  }
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in) throw CliError(kExitUsage, std::string("CAIRN_PASSWORD_FILE: cannot read ") + file);
+  sasl.password = text.str();
+  if (sasl.password.ends_with('\n')) sasl.password.pop_back();
+  if (sasl.password.ends_with('\r')) sasl.password.pop_back();
+  return sasl;
+}
+
 std::unique_ptr<client::Connection> connect(const GlobalOptions& options) {
   client::ConnectionOptions o;
   o.broker = options.broker;
   o.tls = options.tls;
+  o.sasl = sasl_from_environment();
   o.client_id = "cairn-cli";
   o.request_timeout = std::chrono::milliseconds(options.timeout_ms);
   auto conn = client::Connection::connect(o);

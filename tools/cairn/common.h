@@ -35,6 +35,12 @@ struct GlobalOptions {
 // TLS settings from the environment ($CAIRN_TLS_CA, $CAIRN_TLS_CERT, $CAIRN_TLS_KEY).
 client::TlsConfig tls_from_environment();
 
+// SASL credentials from the environment, never from the command line: $CAIRN_USER with
+// $CAIRN_PASSWORD or $CAIRN_PASSWORD_FILE (a file holding the password; one trailing newline is
+// dropped), mechanism $CAIRN_SASL_MECHANISM (SCRAM-SHA-256 by default). No $CAIRN_USER: no
+// authentication. Throws CliError(kExitUsage) for a user without a password.
+client::SaslConfig sasl_from_environment();
+
 // Connects, or throws CliError(kExitUnreachable).
 std::unique_ptr<client::Connection> connect(const GlobalOptions& options);
 

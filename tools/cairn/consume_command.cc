@@ -137,6 +137,7 @@ void run_consume(const ConsumeOptions& opts, const GlobalOptions& global) {
   client::ConsumerConfig config;
   config.broker = global.broker;
   config.tls = global.tls;
+  config.sasl = sasl_from_environment();
   config.client_id = "cairn-cli";
   config.group_id = opts.group;
   config.enable_auto_commit = !opts.group.empty();  // a group's consumer commits as it goes

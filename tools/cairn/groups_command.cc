@@ -17,6 +17,7 @@ std::unique_ptr<client::Admin> admin(const GlobalOptions& global) {
   client::AdminConfig c;
   c.broker = global.broker;
   c.tls = global.tls;
+  c.sasl = sasl_from_environment();
   c.client_id = "cairn-cli";
   c.request_timeout = std::chrono::milliseconds(global.timeout_ms);
   return check(client::Admin::create(c), "connect");

@@ -48,8 +48,8 @@ int run(int argc, char** argv) {
   add_perf_command(app, global);
   add_log_command(app, exit_code);
   add_mirror_command(app, exit_code);
-  add_users_command(app);
-  add_acl_command(app);
+  add_users_command(app, global);
+  add_acl_command(app, global);
   add_top_command(app);
   add_help_commands(app);
   // Singular and plural nouns alike, as rpk spells them.

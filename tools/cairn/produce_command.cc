@@ -171,6 +171,7 @@ void run_produce(const ProduceOptions& opts, const GlobalOptions& global) {
   client::ProducerConfig config;
   config.broker = global.broker;
   config.tls = global.tls;
+  config.sasl = sasl_from_environment();
   config.client_id = "cairn-cli";
   config.acks = opts.acks == "all" || opts.acks == "-1" ? -1 : opts.acks == "0" ? 0 : 1;
   config.idempotent = config.acks != 0;

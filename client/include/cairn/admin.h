@@ -18,6 +18,7 @@
 
 #include "cairn/record.h"
 #include "cairn/status.h"
+#include "cairn/sasl.h"
 #include "cairn/tls.h"
 
 namespace cairn::client {
@@ -27,7 +28,8 @@ struct AdminConfig {
   std::string client_id = "cairn-admin";
   std::chrono::milliseconds request_timeout{30'000};
   std::chrono::milliseconds connect_timeout{5'000};
-  TlsConfig tls;  // off: plaintext
+  TlsConfig tls;    // off: plaintext
+  SaslConfig sasl;  // no mechanism: no authentication
 };
 
 // A topic's settings. -1 in a numeric field means "no limit" for retention when described, and

@@ -8,5 +8,6 @@
 #include "cairn/partitioner.h"  // IWYU pragma: export
 #include "cairn/producer.h"     // IWYU pragma: export
 #include "cairn/record.h"       // IWYU pragma: export
+#include "cairn/sasl.h"         // IWYU pragma: export
 #include "cairn/status.h"       // IWYU pragma: export
 #include "cairn/tls.h"          // IWYU pragma: export

@@ -42,6 +42,7 @@
 
 #include "cairn/record.h"
 #include "cairn/status.h"
+#include "cairn/sasl.h"
 #include "cairn/tls.h"
 
 namespace cairn::client {
@@ -68,7 +69,8 @@ struct ConsumerConfig {
   size_t max_buffered_bytes = 64 << 20;  // prefetched and not yet returned
   std::chrono::milliseconds request_timeout{30'000};
   std::chrono::milliseconds connect_timeout{5'000};
-  TlsConfig tls;  // off: plaintext
+  TlsConfig tls;    // off: plaintext
+  SaslConfig sasl;  // no mechanism: no authentication
   // A partition the broker refused, or a fetch that failed, waits this long before the next try,
   // doubled per failure in a row up to the max.
   std::chrono::milliseconds retry_backoff{100};

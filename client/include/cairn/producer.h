@@ -32,6 +32,7 @@
 
 #include "cairn/record.h"
 #include "cairn/status.h"
+#include "cairn/sasl.h"
 #include "cairn/tls.h"
 
 namespace cairn::client {
@@ -62,7 +63,8 @@ struct ProducerConfig {
   std::chrono::milliseconds retry_backoff_max{1'000};
   std::chrono::milliseconds request_timeout{30'000};
   std::chrono::milliseconds connect_timeout{5'000};
-  TlsConfig tls;  // off: plaintext
+  TlsConfig tls;    // off: plaintext
+  SaslConfig sasl;  // no mechanism: no authentication
   Partitioning partitioning = Partitioning::kKeyHash;
   // Requests in flight per partition, for an idempotent producer (1 otherwise, so that retries
   // cannot reorder records).

@@ -11,11 +11,32 @@ namespace cairn::protocol {
 namespace {
 
 TEST(ApiTable, ListsTheApisOfTheSpecInKeyOrder) {
-  const std::vector<std::string_view> spec = {
-      "ApiVersions",    "Metadata",       "CreateTopics",    "DeleteTopics", "Produce",
-      "Fetch",          "ListOffsets",    "FindCoordinator", "JoinGroup",    "SyncGroup",
-      "Heartbeat",      "LeaveGroup",     "OffsetCommit",    "OffsetFetch",  "ListGroups",
-      "DescribeGroups", "InitProducerId", "DeleteGroups",    "TopicConfig"};
+  const std::vector<std::string_view> spec = {"ApiVersions",
+                                              "Metadata",
+                                              "CreateTopics",
+                                              "DeleteTopics",
+                                              "Produce",
+                                              "Fetch",
+                                              "ListOffsets",
+                                              "FindCoordinator",
+                                              "JoinGroup",
+                                              "SyncGroup",
+                                              "Heartbeat",
+                                              "LeaveGroup",
+                                              "OffsetCommit",
+                                              "OffsetFetch",
+                                              "ListGroups",
+                                              "DescribeGroups",
+                                              "InitProducerId",
+                                              "DeleteGroups",
+                                              "TopicConfig",
+                                              "SaslHandshake",
+                                              "SaslAuthenticate",
+                                              "CreateAcls",
+                                              "DescribeAcls",
+                                              "DeleteAcls",
+                                              "AlterUserScramCredentials",
+                                              "DescribeUserScramCredentials"};
   auto apis = supported_apis();
   ASSERT_EQ(apis.size(), spec.size());
   for (size_t i = 0; i < apis.size(); ++i) {

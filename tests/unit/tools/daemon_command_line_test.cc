@@ -124,14 +124,15 @@ TEST(DaemonCommandLine, TheTlsSettingsFillTheSecurityConfigFromFlagsOrTheFile) {
   EXPECT_TRUE(sec.tls());
 }
 
-TEST(DaemonCommandLine, SecuritySettingsThatDoNotGoTogetherOrAreNotEnforcedYetAreRefused) {
+TEST(DaemonCommandLine, SecuritySettingsThatDoNotGoTogetherAreRefused) {
   EXPECT_EQ(Daemon().error({"--tls-key", "s.key"}), "--tls-cert and --tls-key go together");
   EXPECT_NE(Daemon().error({"--tls-client-ca", "ca.pem"}), "");
   EXPECT_NE(Daemon().error({"--tls-principal-rules", "RULE:("}), "");
   EXPECT_NE(Daemon().error({"--super-users", "User:*"}), "");
   EXPECT_NE(Daemon().error({"--authorizer", "maybe"}), "");
-  EXPECT_NE(Daemon().error({"--sasl-mechanisms", "SCRAM-SHA-256"}), "");
-  EXPECT_NE(Daemon().error({"--authorizer", "on"}), "");
+  EXPECT_NE(Daemon().error({"--sasl-mechanisms", "PLAIN"}), "");
+  EXPECT_EQ(Daemon().error({"--sasl-mechanisms", "SCRAM-SHA-256"}), "");
+  EXPECT_EQ(Daemon().error({"--authorizer", "on", "--super-users", "User:admin"}), "");
   EXPECT_EQ(Daemon().error({"--authorizer", "off", "--sasl-mechanisms", ""}), "");
 }
 
