@@ -195,6 +195,10 @@ class PartitionLog {
                RecoveredLog recovered);
 
   void fail_later(AppendCallback done, Status status);
+  // The checks every append makes before it queues a batch: the log takes appends, the batch
+  // is within the size limit, parses under `verify` and its length field covers exactly it.
+  Result<protocol::RecordBatchView> admit(std::span<std::byte> batch,
+                                          protocol::Verify verify) const;
   // Group commit: forms the next group from the queue and writes it, unless a write is in flight.
   void maybe_write();
   // Takes the queued batches that go into the next write (up to what the active segment and one

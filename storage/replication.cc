@@ -15,22 +15,8 @@
 namespace cairn::storage {
 
 void PartitionLog::append_replica(std::span<std::byte> batch, AppendCallback done) {
-  if (closed_ || closing_) {
-    return fail_later(std::move(done), Status::unavailable("partition is closing"));
-  }
-  if (!write_status_.is_ok()) return fail_later(std::move(done), write_status_);
-  if (batch.size() > config_.max_batch_bytes) {
-    return fail_later(std::move(done),
-                      Status::invalid_argument("batch of " + std::to_string(batch.size()) +
-                                               " bytes exceeds the limit of " +
-                                               std::to_string(config_.max_batch_bytes)));
-  }
-  auto view = protocol::RecordBatchView::parse(batch, protocol::Verify::kStored);
+  auto view = admit(batch, protocol::Verify::kStored);
   if (!view) return fail_later(std::move(done), view.error());
-  if (view->bytes().size() != batch.size()) {
-    return fail_later(std::move(done),
-                      Status::corruption("batch length field does not match the bytes sent"));
-  }
   queue_.push_back(Pending{batch, view->header(), std::move(done), {}, /*replica=*/true});
   maybe_write();
 }
