@@ -110,6 +110,10 @@ class PartitionLog {
   // within one segment. An empty slice when `from` is the high watermark; kOutOfRange before
   // the log start or past the high watermark.
   Result<LogSlice> read(Offset from, uint32_t max_bytes) const;
+  // read(), ending before the batch that holds `end` (a replicated partition's high watermark,
+  // which readers other than replicas must not pass): empty when `from` is at or past `end`, or
+  // in the batch that holds it.
+  Result<LogSlice> read(Offset from, uint32_t max_bytes, Offset end) const;
   // The first offset whose record timestamp is >= `ts`, or nullopt when there is none.
   Result<std::optional<Offset>> offset_for_timestamp(Timestamp ts) const;
 
