@@ -30,6 +30,8 @@ enum class ApiKey : uint16_t {
   kInitProducerId = 16,
   kDeleteGroups = 17,
   kTopicConfig = 18,
+  kPromote = 19,
+  kOffsetForLeaderEpoch = 20,
 };
 
 struct ApiVersionRange {

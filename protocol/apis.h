@@ -17,6 +17,7 @@
 #include "protocol/messages/group.h"
 #include "protocol/messages/init_producer_id.h"
 #include "protocol/messages/produce.h"
+#include "protocol/messages/replication.h"
 #include "protocol/messages/topic_config.h"
 
 namespace cairn::protocol {
@@ -51,7 +52,7 @@ using Apis = ApiList<
     Api<ApiKey::kCreateTopics, "CreateTopics", 0, 0, CreateTopicsRequest, CreateTopicsResponse>,
     Api<ApiKey::kDeleteTopics, "DeleteTopics", 0, 0, DeleteTopicsRequest, DeleteTopicsResponse>,
     Api<ApiKey::kProduce, "Produce", 0, 0, ProduceRequest, ProduceResponse>,
-    Api<ApiKey::kFetch, "Fetch", 0, 0, FetchRequest, FetchResponse>,
+    Api<ApiKey::kFetch, "Fetch", 0, 1, FetchRequest, FetchResponse>,
     Api<ApiKey::kListOffsets, "ListOffsets", 0, 0, ListOffsetsRequest, ListOffsetsResponse>,
     Api<ApiKey::kFindCoordinator, "FindCoordinator", 0, 0, FindCoordinatorRequest,
         FindCoordinatorResponse>,
@@ -67,7 +68,10 @@ using Apis = ApiList<
     Api<ApiKey::kInitProducerId, "InitProducerId", 0, 0, InitProducerIdRequest,
         InitProducerIdResponse>,
     Api<ApiKey::kDeleteGroups, "DeleteGroups", 0, 0, DeleteGroupsRequest, DeleteGroupsResponse>,
-    Api<ApiKey::kTopicConfig, "TopicConfig", 0, 0, TopicConfigRequest, TopicConfigResponse>>;
+    Api<ApiKey::kTopicConfig, "TopicConfig", 0, 0, TopicConfigRequest, TopicConfigResponse>,
+    Api<ApiKey::kPromote, "Promote", 0, 0, PromoteRequest, PromoteResponse>,
+    Api<ApiKey::kOffsetForLeaderEpoch, "OffsetForLeaderEpoch", 0, 0, OffsetForLeaderEpochRequest,
+        OffsetForLeaderEpochResponse>>;
 
 inline constexpr size_t kApiCount = Apis::kSize;
 

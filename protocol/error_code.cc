@@ -66,6 +66,14 @@ constexpr std::array kTable = {
               "a batch's sequence leaves a gap after the producer's last one"},
     ErrorInfo{ErrorCode::kInvalidProducerEpoch, "INVALID_PRODUCER_EPOCH", false,
               "a newer instance of this producer exists; this one is fenced"},
+    ErrorInfo{ErrorCode::kNotLeader, "NOT_LEADER", true,
+              "this broker follows another (a replica) and takes no writes; send them to the leader"},
+    ErrorInfo{ErrorCode::kNotEnoughReplicas, "NOT_ENOUGH_REPLICAS", true,
+              "acks=all: fewer replicas are in sync than the broker's minimum (--min-insync-replicas)"},
+    ErrorInfo{
+        ErrorCode::kFencedLeaderEpoch, "FENCED_LEADER_EPOCH", false,
+        "a leader epoch in the exchange is older than the other side's: one of the two is a former "
+              "leader"},
 };
 
 constexpr ErrorInfo kUnknown{ErrorCode::kUnknownServerError, "UNKNOWN_ERROR_CODE", false,

@@ -39,6 +39,9 @@ enum class ErrorCode : int16_t {
   kInvalidSessionTimeout = 26,
   kOutOfOrderSequence = 27,
   kInvalidProducerEpoch = 28,
+  kNotLeader = 29,
+  kNotEnoughReplicas = 30,
+  kFencedLeaderEpoch = 31,
 };
 
 struct ErrorInfo {

@@ -45,5 +45,8 @@ awaitable<Reply<protocol::DeleteGroupsResponse>> handle(RequestContext& ctx,
                                                         protocol::DeleteGroupsRequest r);
 awaitable<Reply<protocol::TopicConfigResponse>> handle(RequestContext& ctx,
                                                        protocol::TopicConfigRequest r);
+awaitable<Reply<protocol::PromoteResponse>> handle(RequestContext& ctx, protocol::PromoteRequest r);
+awaitable<Reply<protocol::OffsetForLeaderEpochResponse>> handle(
+    RequestContext& ctx, protocol::OffsetForLeaderEpochRequest r);
 
 }  // namespace cairn::broker

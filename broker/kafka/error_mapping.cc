@@ -38,6 +38,9 @@ K kafka_error(ErrorCode code) {
     case ErrorCode::kInvalidSessionTimeout: return K::kInvalidSessionTimeout;
     case ErrorCode::kOutOfOrderSequence: return K::kOutOfOrderSequenceNumber;
     case ErrorCode::kInvalidProducerEpoch: return K::kInvalidProducerEpoch;
+    case ErrorCode::kNotLeader: return K::kNotLeaderOrFollower;
+    case ErrorCode::kNotEnoughReplicas: return K::kNotEnoughReplicas;
+    case ErrorCode::kFencedLeaderEpoch: return K::kFencedLeaderEpoch;
   }
   return K::kUnknownServerError;
 }

@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   int exit_code = kExitOk;
   add_topics_command(app, global);
+  add_admin_command(app, global);
   add_produce_command(app, global);
   add_consume_command(app, global);
   add_groups_command(app, global);

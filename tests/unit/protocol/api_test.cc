@@ -15,7 +15,8 @@ TEST(ApiTable, ListsTheApisOfTheSpecInKeyOrder) {
       "ApiVersions",    "Metadata",       "CreateTopics",    "DeleteTopics", "Produce",
       "Fetch",          "ListOffsets",    "FindCoordinator", "JoinGroup",    "SyncGroup",
       "Heartbeat",      "LeaveGroup",     "OffsetCommit",    "OffsetFetch",  "ListGroups",
-      "DescribeGroups", "InitProducerId", "DeleteGroups",    "TopicConfig"};
+      "DescribeGroups", "InitProducerId", "DeleteGroups",    "TopicConfig",  "Promote",
+      "OffsetForLeaderEpoch"};
   auto apis = supported_apis();
   ASSERT_EQ(apis.size(), spec.size());
   for (size_t i = 0; i < apis.size(); ++i) {
@@ -26,11 +27,12 @@ TEST(ApiTable, ListsTheApisOfTheSpecInKeyOrder) {
   }
 }
 
-TEST(ApiTable, ApiVersionsAndMetadataAreAtVersionsZeroAndOneAndEveryOtherApiAtZero) {
+TEST(ApiTable, ApiVersionsMetadataAndFetchAreAtVersionsZeroAndOneAndEveryOtherApiAtZero) {
   for (const auto& api : supported_apis()) {
     EXPECT_EQ(api.min_version, 0);
     bool two = api.api_key == static_cast<uint16_t>(ApiKey::kApiVersions) ||
-               api.api_key == static_cast<uint16_t>(ApiKey::kMetadata);
+               api.api_key == static_cast<uint16_t>(ApiKey::kMetadata) ||
+               api.api_key == static_cast<uint16_t>(ApiKey::kFetch);
     EXPECT_EQ(api.max_version, two ? 1 : 0) << api_name(api.api_key);
   }
 }
