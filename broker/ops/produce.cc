@@ -149,10 +149,13 @@ awaitable<void> await_replicas(Shard& shard, std::span<const ProduceEntry> entri
         continue;
       }
       Partition& p = **partition;
-      if (p.high_watermark() > last) continue;
+      // First: with too few replicas in sync the high watermark is the leader's log end, which
+      // says nothing of the follower.
       int32_t in_sync = p.replica().in_sync_count(now);
       if (in_sync < rules.min_insync_replicas) {
         fail_not_enough_replicas(out, in_sync, rules.min_insync_replicas);
+      } else if (p.high_watermark() > last) {
+        continue;
       } else if (now >= deadline) {
         fail(out, ErrorCode::kRequestTimedOut,
              "the in-sync replicas did not acknowledge the batches within the timeout");

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <mutex>
 #include <chrono>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <random>
@@ -301,6 +302,26 @@ TEST_F(Replication, FailoverRoundsLoseNoAcknowledgedBatch) {
   auto follower_conn = connect(brokers[1 - leader]->address());
   EXPECT_TRUE(
       eventually([&] { return read_all(*follower_conn, "t", 0) == read_all(*conn, "t", 0); }));
+}
+
+TEST_F(Replication, AfterAPromotionANewIdempotentProducerGetsAnIdTheOldLeaderNeverIssued) {
+  start_leader();
+  ASSERT_EQ(cli(leader->address(), {"topics", "create", "t"}).exit_code, 0);
+  start_follower(leader->address());
+  auto lines = tmp.path() / "lines";
+  std::ofstream(lines) << "before\n";
+  // The CLI's producer is idempotent: the leader issues it producer id 0.
+  ASSERT_EQ(cli(leader->address(), {"produce", "t"}, lines).exit_code, 0);
+  ASSERT_TRUE(eventually([&] { return identical("t", 1); }));
+  leader->kill9();
+  to_leader.reset();
+  ASSERT_EQ(cli(follower->address(), {"admin", "promote"}).exit_code, 0);
+  // A new producer at sequence 0 with the old leader's id would pass for a retry of the batch
+  // already stored, and be answered without being stored.
+  std::ofstream(lines) << "after\n";
+  auto after = cli(follower->address(), {"produce", "t"}, lines);
+  ASSERT_EQ(after.exit_code, 0) << after.err;
+  EXPECT_EQ(latest_offset(*to_follower, "t", 0), 2);
 }
 
 TEST_F(Replication, AFormerLeaderComingBackAsFollowerCutsTheRecordsOnlyItHadAndEndsIdentical) {
