@@ -204,7 +204,7 @@ awaitable<std::vector<Status>> append_on_shard(Shard& shard, Follower::State& s,
       while (producer > seen && !s.max_producer_id.compare_exchange_weak(seen, producer)) {
       }
       ++state->outstanding;
-      log.append_replica(bytes, [state, k](Result<storage::AppendResult> r) {
+      log.append_replica(bytes, [state, k](const Result<storage::AppendResult>& r) {
         if (!r && state->results[k].is_ok()) state->results[k] = r.error();
         if (--state->outstanding == 0) state->notifier.notify_all();
       });
