@@ -6,7 +6,7 @@
 
 #include <boost/asio/post.hpp>
 
-#include "broker/data_waiter_notifier.h"
+#include "broker/notified_waiter.h"
 #include "broker/error_mapping.h"
 #include "broker/ops/operations.h"
 #include "broker/partition_router.h"

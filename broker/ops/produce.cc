@@ -4,7 +4,7 @@
 // a slow disk slows producers down instead of letting appends pile up.
 #include <algorithm>
 
-#include "broker/data_waiter_notifier.h"
+#include "broker/notified_waiter.h"
 #include "broker/error_mapping.h"
 #include "broker/ops/operations.h"
 #include "broker/partition_router.h"
