@@ -27,6 +27,7 @@
 #include "broker/producer_ids.h"
 #include "broker/security/offline_security_store.h"
 #include "broker/security/security_snapshot.h"
+#include "broker/replication/follower.h"
 #include "tls/tls_context.h"
 
 namespace cairn::broker {
@@ -308,7 +309,12 @@ Status Broker::start() {
     cleaner.idle_interval = config.cleaner_check_interval;
     for (auto& shard : s.shards_) shard->start_cleaner(cleaner);
   }
+  if (!config.replication.leader_host.empty()) {
+    s.set_following(true);
+    follower_ = std::make_unique<Follower>(s, *operations_);
+  }
   for (auto& shard : s.shards_) shard->start();
+  if (follower_) follower_->start();
   server_->start();
   if (kafka_server_) {
     kafka_server_->start();
@@ -398,6 +404,7 @@ awaitable<int> drain_shard(BrokerServices& services, Shard& shard) {
 awaitable<void> Broker::shutdown() {
   spdlog::info("stopping: no new connections; answering requests already read");
   services_.shutting_down_ = true;
+  if (follower_) follower_->stop();
   readiness_.set_stopping();
   server_->stop_accepting();
   if (kafka_server_) kafka_server_->stop_accepting();

@@ -26,6 +26,7 @@ struct ApiContext;
 class CairnFrontEnd;
 class KafkaFrontEnd;
 class ConnectionLimiter;
+class Follower;
 class Operations;
 class SecurityAdmin;
 class Server;
@@ -91,6 +92,7 @@ class Broker {
   std::unique_ptr<http::Server> http_;
   std::unique_ptr<KafkaFrontEnd> kafka_front_end_;
   std::unique_ptr<Server> kafka_server_;
+  std::unique_ptr<Follower> follower_;  // with --replica-of
   std::atomic<bool> stop_requested_{false};
   std::atomic<int> stop_failures_{0};
   int lock_fd_ = -1;

@@ -51,6 +51,17 @@ struct KafkaListenerConfig {
   uint16_t advertised_port = 0;  // 0: the port bound
 };
 
+// Replication (README, "Replication and failover").
+struct ReplicationOptions {
+  std::string leader_host;  // --replica-of HOST:PORT: follow that broker; empty: lead
+  uint16_t leader_port = 0;
+  // --replica-lag-max-ms: a follower not caught up for this long leaves the in-sync set.
+  std::chrono::milliseconds lag_max{10'000};
+  // --min-insync-replicas: acks=all fails with NOT_ENOUGH_REPLICAS when fewer replicas (this
+  // one included) are in sync.
+  int32_t min_insync_replicas = 1;
+};
+
 struct BrokerConfig {
   std::string host = "127.0.0.1";
   uint16_t port = 9292;
@@ -76,6 +87,7 @@ struct BrokerConfig {
   GroupOptions groups;
   security::SecurityConfig security;  // --tls-*, --sasl-mechanisms, --authorizer, --super-users
   KafkaListenerConfig kafka;
+  ReplicationOptions replication;
 };
 
 }  // namespace cairn::broker

@@ -8,7 +8,7 @@ namespace cairn::broker {
 
 Partition::Partition(std::string topic, int32_t id, std::unique_ptr<storage::PartitionLog> log)
     : topic_(std::move(topic)), id_(id), log_(std::move(log)) {
-  log_->set_append_listener([this](Offset hwm) { on_append(hwm); });
+  log_->set_append_listener([this](Offset) { notify_waiters(); });
 }
 
 Partition::Partition(std::string topic, int32_t id, Status offline_reason)
@@ -20,7 +20,7 @@ void Partition::refresh_gauges(unsigned shard) const {
   if (!log_) return;
   gauges_.log_start_offset.set(shard, static_cast<double>(log_->log_start_offset().value()));
   gauges_.log_end_offset.set(shard, static_cast<double>(log_->high_watermark().value()));
-  gauges_.high_watermark.set(shard, static_cast<double>(log_->high_watermark().value()));
+  gauges_.high_watermark.set(shard, static_cast<double>(high_watermark().value()));
   gauges_.size_bytes.set(shard, static_cast<double>(log_->size_bytes()));
   gauges_.segments.set(shard, static_cast<double>(log_->segment_count()));
 }
@@ -47,38 +47,60 @@ std::optional<Timestamp> Partition::record_timestamp(Offset offset) const {
   return std::nullopt;
 }
 
-void Partition::wait_for_data(Offset offset, std::weak_ptr<DataWaiter> waiter) {
-  if (log_ && log_->high_watermark() > offset) {
+Offset Partition::high_watermark() const {
+  if (!log_) return Offset(0);
+  Offset log_end = log_->high_watermark();
+  if (const auto& leader = replica_.leader_high_watermark()) return std::min(*leader, log_end);
+  if (replica_.followers().empty()) return log_end;
+  return replica_.high_watermark(log_end, ReplicaState::Clock::now());
+}
+
+void Partition::on_replica_fetch(int32_t replica_id, Offset fetch_offset) {
+  if (!log_) return;
+  replica_.on_replica_fetch(replica_id, fetch_offset, log_->high_watermark(),
+                            ReplicaState::Clock::now());
+  notify_waiters();
+}
+
+void Partition::set_leader_high_watermark(Offset hw) {
+  replica_.set_leader_high_watermark(hw);
+  notify_waiters();
+}
+
+void Partition::wait_for_data(Offset offset, std::weak_ptr<DataWaiter> waiter, bool replica) {
+  if (log_ && (replica ? log_->high_watermark() : high_watermark()) > offset) {
     if (auto w = waiter.lock()) w->wake();
     return;
   }
   // Fetches that finished without data leave expired entries; drop them now and then.
   if (waiters_.size() >= 64) {
-    std::erase_if(waiters_, [](const auto& e) { return e.second.expired(); });
+    std::erase_if(waiters_, [](const Waiter& e) { return e.waiter.expired(); });
   }
-  waiters_.emplace_back(offset, std::move(waiter));
+  waiters_.push_back(Waiter{offset, std::move(waiter), replica});
 }
 
 void Partition::wake_all() {
   auto waiters = std::move(waiters_);
   waiters_.clear();
-  for (auto& [offset, weak] : waiters) {
-    if (auto w = weak.lock()) w->wake();
+  for (auto& e : waiters) {
+    if (auto w = e.waiter.lock()) w->wake();
   }
 }
 
-void Partition::on_append(Offset high_watermark) {
-  if (waiters_.empty()) return;
-  std::vector<std::pair<Offset, std::weak_ptr<DataWaiter>>> still_waiting;
+void Partition::notify_waiters() {
+  if (waiters_.empty() || !log_) return;
+  Offset log_end = log_->high_watermark();
+  Offset hw = high_watermark();
+  std::vector<Waiter> still_waiting;
   auto waiters = std::move(waiters_);
   waiters_.clear();
-  for (auto& [offset, weak] : waiters) {
-    auto w = weak.lock();
+  for (auto& e : waiters) {
+    auto w = e.waiter.lock();
     if (!w) continue;
-    if (high_watermark > offset) {
+    if ((e.replica ? log_end : hw) > e.offset) {
       w->wake();
     } else {
-      still_waiting.emplace_back(offset, std::move(weak));
+      still_waiting.push_back(std::move(e));
     }
   }
   for (auto& e : still_waiting) waiters_.push_back(std::move(e));

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "broker/broker_metrics.h"
+#include "broker/replication/replica_state.h"
 #include "protocol/status.h"
 #include "protocol/types.h"
 #include "storage/partition_log.h"
@@ -49,13 +50,32 @@ class Partition {
   // nullopt when there is none below the high watermark or it cannot be read.
   std::optional<Timestamp> record_timestamp(Offset offset) const;
 
-  // Wakes `waiter` once the high watermark is past `offset`, at once if it already is.
-  void wait_for_data(Offset offset, std::weak_ptr<DataWaiter> waiter);
+  // Replication (replication/replica_state.h): the followers' positions as leader, the leader's
+  // high watermark as follower.
+  ReplicaState& replica() { return replica_; }
+  // What consumers may read up to: the log end, lowered to what the in-sync followers have (as
+  // leader) or to the leader's high watermark (as follower). The log end when the partition
+  // has never been replicated. Offset 0 when offline.
+  Offset high_watermark() const;
+  // Records a replica fetch (as leader) and wakes whoever waits for the high watermark it moved.
+  void on_replica_fetch(int32_t replica_id, Offset fetch_offset);
+  // Takes the high watermark the leader reported (as follower) and wakes readers.
+  void set_leader_high_watermark(Offset hw);
+
+  // Wakes `waiter` once the high watermark is past `offset` (the log end, for a replica's fetch:
+  // `replica`), at once if it already is.
+  void wait_for_data(Offset offset, std::weak_ptr<DataWaiter> waiter, bool replica = false);
   // Wakes every waiter now (the broker is stopping).
   void wake_all();
 
  private:
-  void on_append(Offset high_watermark);
+  struct Waiter {
+    Offset offset;
+    std::weak_ptr<DataWaiter> waiter;
+    bool replica = false;
+  };
+  // Wakes the waiters whose offset the high watermark (or for replicas the log end) has passed.
+  void notify_waiters();
 
   std::string topic_;
   int32_t id_;
@@ -63,7 +83,8 @@ class Partition {
   Status offline_reason_;
   std::shared_ptr<const TopicCounters> counters_;
   PartitionGauges gauges_;
-  std::vector<std::pair<Offset, std::weak_ptr<DataWaiter>>> waiters_;
+  std::vector<Waiter> waiters_;
+  ReplicaState replica_;
 };
 
 }  // namespace cairn::broker

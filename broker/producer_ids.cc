@@ -36,4 +36,16 @@ Result<int64_t> ProducerIds::next() {
   return id;
 }
 
+Status ProducerIds::advance_past(int64_t id) {
+  if (id < next_) return Status::ok();
+  next_ = id + 1;
+  if (next_ >= reserved_until_) {
+    std::string text = std::to_string(next_ + kBlock) + "\n";
+    CAIRN_RETURN_IF_ERROR(storage::write_file_atomically(io_, file_, protocol::as_bytes(text)));
+    reserved_until_ = next_ + kBlock;
+  }
+  issued_below_.store(next_, std::memory_order_release);
+  return Status::ok();
+}
+
 }  // namespace cairn::broker

@@ -26,8 +26,13 @@ class ProducerIds {
   // Reads the file (a missing one starts at 0).
   Status load();
   Result<int64_t> next();
+  // Makes every later id larger than `id` (an id a replica saw in its leader's batches, so that
+  // once promoted it never hands out an id the old leader issued), durably.
+  Status advance_past(int64_t id);
   // Whether `id` may have been handed out, by this run or an earlier one. Any thread.
-  bool issued(int64_t id) const { return id >= 0 && id < issued_below_.load(std::memory_order_acquire); }
+  bool issued(int64_t id) const {
+    return id >= 0 && id < issued_below_.load(std::memory_order_acquire);
+  }
 
  private:
   storage::IoBackend& io_;

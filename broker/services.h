@@ -48,6 +48,19 @@ class BrokerServices {
   TopicRegistry& topics() { return registry_; }
   // From the start of a graceful stop on; any thread.
   bool shutting_down() const { return shutting_down_.load(std::memory_order_relaxed); }
+  // Whether this broker follows another (--replica-of) or is being promoted: either way it
+  // refuses produce. Any thread.
+  bool following() const { return role_.load() != Role::kLeader; }
+  // Whether the follower goes on copying the leader (no longer once a promotion began).
+  bool replicating() const { return role_.load() == Role::kFollower; }
+  void set_following(bool following) { role_ = following ? Role::kFollower : Role::kLeader; }
+  // A promotion: from follower to promoting (false for a broker that is not a follower), then
+  // to leader.
+  bool try_begin_promotion() {
+    Role expected = Role::kFollower;
+    return role_.compare_exchange_strong(expected, Role::kPromoting);
+  }
+  void finish_promotion() { role_ = Role::kLeader; }
 
   // Shard 0: the topic files.
   storage::TopicStore& topic_store();
@@ -79,6 +92,8 @@ class BrokerServices {
   std::shared_ptr<security::SharedSecurity> security_;
   int32_t offsets_partitions_ = 1;
   std::atomic<bool> shutting_down_{false};
+  enum class Role { kLeader, kFollower, kPromoting };
+  std::atomic<Role> role_{Role::kLeader};
 };
 
 }  // namespace cairn::broker

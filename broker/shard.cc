@@ -97,6 +97,7 @@ void Shard::add(std::unique_ptr<Partition> partition) {
                            metrics_->partition_gauges(partition->topic(), partition->id()));
     if (partition->log()) partition->log()->set_flush_observer(&metrics_->flush_observer(id_));
   }
+  partition->replica().set_lag_max(config_.replication.lag_max);
   Key key(partition->topic(), partition->id());
   partitions_[std::move(key)] = std::move(partition);
 }

@@ -37,6 +37,8 @@ enum class ApiKey : uint16_t {
   kDeleteAcls = 23,
   kAlterUserScramCredentials = 24,
   kDescribeUserScramCredentials = 25,
+  kPromote = 26,
+  kOffsetForLeaderEpoch = 27,
 };
 
 struct ApiVersionRange {

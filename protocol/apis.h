@@ -19,6 +19,7 @@
 #include "protocol/messages/produce.h"
 #include "protocol/messages/sasl.h"
 #include "protocol/messages/security_admin.h"
+#include "protocol/messages/replication.h"
 #include "protocol/messages/topic_config.h"
 
 namespace cairn::protocol {
@@ -53,7 +54,7 @@ using Apis = ApiList<
     Api<ApiKey::kCreateTopics, "CreateTopics", 0, 0, CreateTopicsRequest, CreateTopicsResponse>,
     Api<ApiKey::kDeleteTopics, "DeleteTopics", 0, 0, DeleteTopicsRequest, DeleteTopicsResponse>,
     Api<ApiKey::kProduce, "Produce", 0, 0, ProduceRequest, ProduceResponse>,
-    Api<ApiKey::kFetch, "Fetch", 0, 0, FetchRequest, FetchResponse>,
+    Api<ApiKey::kFetch, "Fetch", 0, 1, FetchRequest, FetchResponse>,
     Api<ApiKey::kListOffsets, "ListOffsets", 0, 0, ListOffsetsRequest, ListOffsetsResponse>,
     Api<ApiKey::kFindCoordinator, "FindCoordinator", 0, 0, FindCoordinatorRequest,
         FindCoordinatorResponse>,
@@ -79,7 +80,10 @@ using Apis = ApiList<
     Api<ApiKey::kAlterUserScramCredentials, "AlterUserScramCredentials", 0, 0,
         AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse>,
     Api<ApiKey::kDescribeUserScramCredentials, "DescribeUserScramCredentials", 0, 0,
-        DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse>>;
+        DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse>,
+    Api<ApiKey::kPromote, "Promote", 0, 0, PromoteRequest, PromoteResponse>,
+    Api<ApiKey::kOffsetForLeaderEpoch, "OffsetForLeaderEpoch", 0, 0, OffsetForLeaderEpochRequest,
+        OffsetForLeaderEpochResponse>>;
 
 inline constexpr size_t kApiCount = Apis::kSize;
 

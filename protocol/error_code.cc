@@ -78,6 +78,16 @@ constexpr std::array kTable = {
               "the principal may not perform this operation on the group"},
     ErrorInfo{ErrorCode::kClusterAuthorizationFailed, "CLUSTER_AUTHORIZATION_FAILED", false,
               "the principal may not perform this operation on the cluster"},
+    ErrorInfo{
+        ErrorCode::kNotLeader, "NOT_LEADER", true,
+        "this broker follows another (a replica) and takes no writes; send them to the leader"},
+    ErrorInfo{
+        ErrorCode::kNotEnoughReplicas, "NOT_ENOUGH_REPLICAS", true,
+        "acks=all: fewer replicas are in sync than the broker's minimum (--min-insync-replicas)"},
+    ErrorInfo{
+        ErrorCode::kFencedLeaderEpoch, "FENCED_LEADER_EPOCH", false,
+        "a leader epoch in the exchange is older than the other side's: one of the two is a former "
+        "leader"},
 };
 
 constexpr ErrorInfo kUnknown{ErrorCode::kUnknownServerError, "UNKNOWN_ERROR_CODE", false,

@@ -45,6 +45,9 @@ enum class ErrorCode : int16_t {
   kTopicAuthorizationFailed = 32,
   kGroupAuthorizationFailed = 33,
   kClusterAuthorizationFailed = 34,
+  kNotLeader = 35,
+  kNotEnoughReplicas = 36,
+  kFencedLeaderEpoch = 37,
 };
 
 struct ErrorInfo {

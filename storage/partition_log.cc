@@ -138,23 +138,26 @@ void PartitionLog::fail_later(AppendCallback done, Status status) {
                     [done = std::move(done), status = std::move(status)] { done(status); });
 }
 
-void PartitionLog::append(std::span<std::byte> batch, AppendCallback done) {
-  if (closed_ || closing_) {
-    return fail_later(std::move(done), Status::unavailable("partition is closing"));
-  }
-  if (!write_status_.is_ok()) return fail_later(std::move(done), write_status_);
+Result<protocol::RecordBatchView> PartitionLog::admit(std::span<std::byte> batch,
+                                                      protocol::Verify verify) const {
+  if (closed_ || closing_) return Status::unavailable("partition is closing");
+  if (!write_status_.is_ok()) return write_status_;
   if (batch.size() > config_.max_batch_bytes) {
-    return fail_later(std::move(done),
-                      Status::invalid_argument("batch of " + std::to_string(batch.size()) +
-                                               " bytes exceeds the limit of " +
-                                               std::to_string(config_.max_batch_bytes)));
+    return Status::invalid_argument("batch of " + std::to_string(batch.size()) +
+                                    " bytes exceeds the limit of " +
+                                    std::to_string(config_.max_batch_bytes));
   }
-  auto view = protocol::RecordBatchView::parse(batch, protocol::Verify::kProduced);
-  if (!view) return fail_later(std::move(done), view.error());
+  auto view = protocol::RecordBatchView::parse(batch, verify);
+  if (!view) return view.error();
   if (view->bytes().size() != batch.size()) {
-    return fail_later(std::move(done),
-                      Status::corruption("batch length field does not match the bytes sent"));
+    return Status::corruption("batch length field does not match the bytes sent");
   }
+  return view;
+}
+
+void PartitionLog::append(std::span<std::byte> batch, AppendCallback done) {
+  auto view = admit(batch, protocol::Verify::kProduced);
+  if (!view) return fail_later(std::move(done), view.error());
   if (Status s =
           view->validate_records(protocol::batch::max_decompressed_bytes(config_.max_batch_bytes));
       !s.is_ok()) {

@@ -110,6 +110,10 @@ class PartitionLog {
   // within one segment. An empty slice when `from` is the high watermark; kOutOfRange before
   // the log start or past the high watermark.
   Result<LogSlice> read(Offset from, uint32_t max_bytes) const;
+  // read(), ending before the batch that holds `end` (a replicated partition's high watermark,
+  // which readers other than replicas must not pass): empty when `from` is at or past `end`, or
+  // in the batch that holds it.
+  Result<LogSlice> read(Offset from, uint32_t max_bytes, Offset end) const;
   // The first offset whose record timestamp is >= `ts`, or nullopt when there is none.
   Result<std::optional<Offset>> offset_for_timestamp(Timestamp ts) const;
 
@@ -195,6 +199,10 @@ class PartitionLog {
                RecoveredLog recovered);
 
   void fail_later(AppendCallback done, Status status);
+  // The checks every append makes before it queues a batch: the log takes appends, the batch
+  // is within the size limit, parses under `verify` and its length field covers exactly it.
+  Result<protocol::RecordBatchView> admit(std::span<std::byte> batch,
+                                          protocol::Verify verify) const;
   // Group commit: forms the next group from the queue and writes it, unless a write is in flight.
   void maybe_write();
   // Takes the queued batches that go into the next write (up to what the active segment and one

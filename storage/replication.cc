@@ -15,24 +15,27 @@
 namespace cairn::storage {
 
 void PartitionLog::append_replica(std::span<std::byte> batch, AppendCallback done) {
-  if (closed_ || closing_) {
-    return fail_later(std::move(done), Status::unavailable("partition is closing"));
-  }
-  if (!write_status_.is_ok()) return fail_later(std::move(done), write_status_);
-  if (batch.size() > config_.max_batch_bytes) {
-    return fail_later(std::move(done),
-                      Status::invalid_argument("batch of " + std::to_string(batch.size()) +
-                                               " bytes exceeds the limit of " +
-                                               std::to_string(config_.max_batch_bytes)));
-  }
-  auto view = protocol::RecordBatchView::parse(batch, protocol::Verify::kStored);
+  auto view = admit(batch, protocol::Verify::kStored);
   if (!view) return fail_later(std::move(done), view.error());
-  if (view->bytes().size() != batch.size()) {
-    return fail_later(std::move(done),
-                      Status::corruption("batch length field does not match the bytes sent"));
-  }
   queue_.push_back(Pending{batch, view->header(), std::move(done), {}, /*replica=*/true});
   maybe_write();
+}
+
+Result<LogSlice> PartitionLog::read(Offset from, uint32_t max_bytes, Offset end) const {
+  auto slice = read(from, max_bytes);
+  if (!slice || slice->next_offset <= end) return slice;
+  LogSlice empty{nullptr, FilePosition(0), 0, from, from};
+  if (from >= end) return empty;
+  // The slice lies in one segment, which holds `end` too: cut it where that batch starts.
+  auto holder = std::prev(std::upper_bound(
+      segments_.begin(), segments_.end(), end,
+      [](Offset o, const std::shared_ptr<Segment>& s) { return o < s->base_offset(); }));
+  auto cut = (*holder)->find_batch(end);
+  if (!cut) return cut.error();
+  if (cut->position.value() <= slice->position.value()) return empty;
+  slice->size_bytes = static_cast<uint32_t>(cut->position.value() - slice->position.value());
+  slice->next_offset = cut->header.base_offset;
+  return slice;
 }
 
 Status PartitionLog::take_replica_batch(const Pending& p, Offset next) {

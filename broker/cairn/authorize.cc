@@ -87,6 +87,14 @@ Refusals authorize(const RequestContext& ctx, protocol::AlterUserScramCredential
 Refusals authorize(const RequestContext& ctx, protocol::DescribeUserScramCredentialsRequest&) {
   return need_cluster(ctx, AclOperation::kDescribe);
 }
+// Replication's own requests: a promotion changes the whole broker; where epochs ended is asked
+// by a follower, Kafka's inter-broker right.
+Refusals authorize(const RequestContext& ctx, protocol::PromoteRequest&) {
+  return need_cluster(ctx, AclOperation::kAlter);
+}
+Refusals authorize(const RequestContext& ctx, protocol::OffsetForLeaderEpochRequest&) {
+  return need_cluster(ctx, AclOperation::kClusterAction);
+}
 
 Refusals authorize(const RequestContext& ctx, protocol::MetadataRequest& r) {
   Refusals out;

@@ -58,6 +58,8 @@ Refusals authorize(const RequestContext& ctx, protocol::DescribeAclsRequest& r);
 Refusals authorize(const RequestContext& ctx, protocol::DeleteAclsRequest& r);
 Refusals authorize(const RequestContext& ctx, protocol::AlterUserScramCredentialsRequest& r);
 Refusals authorize(const RequestContext& ctx, protocol::DescribeUserScramCredentialsRequest& r);
+Refusals authorize(const RequestContext& ctx, protocol::PromoteRequest& r);
+Refusals authorize(const RequestContext& ctx, protocol::OffsetForLeaderEpochRequest& r);
 
 void finish(const RequestContext& ctx, protocol::MetadataResponse& r, const Refusals& refused);
 void finish(const RequestContext& ctx, protocol::TopicResultsResponse& r, const Refusals& refused);

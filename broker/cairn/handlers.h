@@ -60,5 +60,8 @@ awaitable<Reply<protocol::AlterUserScramCredentialsResponse>> handle(
     RequestContext& ctx, protocol::AlterUserScramCredentialsRequest r);
 awaitable<Reply<protocol::DescribeUserScramCredentialsResponse>> handle(
     RequestContext& ctx, protocol::DescribeUserScramCredentialsRequest r);
+awaitable<Reply<protocol::PromoteResponse>> handle(RequestContext& ctx, protocol::PromoteRequest r);
+awaitable<Reply<protocol::OffsetForLeaderEpochResponse>> handle(
+    RequestContext& ctx, protocol::OffsetForLeaderEpochRequest r);
 
 }  // namespace cairn::broker

@@ -44,6 +44,9 @@ K kafka_error(ErrorCode code) {
     case ErrorCode::kTopicAuthorizationFailed: return K::kTopicAuthorizationFailed;
     case ErrorCode::kGroupAuthorizationFailed: return K::kGroupAuthorizationFailed;
     case ErrorCode::kClusterAuthorizationFailed: return K::kClusterAuthorizationFailed;
+    case ErrorCode::kNotLeader: return K::kNotLeaderOrFollower;
+    case ErrorCode::kNotEnoughReplicas: return K::kNotEnoughReplicas;
+    case ErrorCode::kFencedLeaderEpoch: return K::kFencedLeaderEpoch;
   }
   return K::kUnknownServerError;
 }

@@ -31,7 +31,7 @@ PartitionState partition_state(Shard& shard, const std::string& topic, int32_t i
   }
   const storage::PartitionLog& log = *(*partition)->log();
   out.log_start_offset = log.log_start_offset().value();
-  out.high_watermark = log.high_watermark().value();
+  out.high_watermark = (*partition)->high_watermark().value();
   out.size_bytes = log.size_bytes();
   out.segments = log.segment_count();
   if (!log.write_status().is_ok()) {

@@ -6,6 +6,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "broker/notified_waiter.h"
 #include "broker/error_mapping.h"
 #include "broker/ops/operations.h"
 #include "broker/partition_router.h"
@@ -17,27 +18,7 @@ using protocol::ErrorCode;
 
 namespace {
 
-// Wakes the fetch's coroutine, on its own shard, when a partition gets new data.
-class FetchWaiter final : public DataWaiter, public std::enable_shared_from_this<FetchWaiter> {
- public:
-  explicit FetchWaiter(const asio::any_io_executor& ex) : executor_(ex), notifier_(ex) {}
-  void wake() override {
-    asio::post(executor_, [self = weak_from_this()] {
-      if (auto s = self.lock()) {
-        s->woken_ = true;
-        s->notifier_.notify_all();
-      }
-    });
-  }
-  awaitable<void> wait_until(SteadyTime deadline) {
-    if (!woken_) co_await notifier_.wait_until(deadline);
-  }
-
- private:
-  asio::any_io_executor executor_;
-  Notifier notifier_;
-  bool woken_ = false;
-};
+using FetchWaiter = NotifiedWaiter;
 
 // What one read of a partition may return: whole batches from the fetch offset while they fit
 // in both `partition_bytes` and `response_bytes`. The first batch may pass `partition_bytes` if
@@ -46,6 +27,7 @@ struct ReadLimit {
   uint64_t partition_bytes;
   uint64_t response_bytes;
   bool first_always;
+  int32_t replica_id;  // FetchLimits::replica_id
 };
 
 // On the partition's shard. Registers `waiter` (if any) when the partition was read to its end.
@@ -57,9 +39,14 @@ PartitionRead read_partition(Shard& shard, const FetchEntry& entry, ReadLimit li
     r.error = to_error_code(partition.error(), ErrorSubject::kPartition);
     return r;
   }
-  const storage::PartitionLog& log = *(*partition)->log();
-  r.counters = (*partition)->counters();
-  r.high_watermark = log.high_watermark().value();
+  Partition& part = **partition;
+  const storage::PartitionLog& log = *part.log();
+  const bool replica = limit.replica_id >= 0;
+  if (replica) part.on_replica_fetch(limit.replica_id, entry.fetch_offset);
+  r.counters = part.counters();
+  // A consumer reads up to the high watermark; a follower up to the log end.
+  const Offset end = replica ? log.high_watermark() : part.high_watermark();
+  r.high_watermark = part.high_watermark().value();
   r.log_start_offset = log.log_start_offset().value();
   if (entry.fetch_offset < log.log_start_offset() || entry.fetch_offset > log.high_watermark()) {
     r.error = ErrorCode::kOffsetOutOfRange;
@@ -67,11 +54,12 @@ PartitionRead read_partition(Shard& shard, const FetchEntry& entry, ReadLimit li
   }
   Offset next = entry.fetch_offset;
   const uint64_t cap = std::min(limit.partition_bytes, limit.response_bytes);
-  while (next < log.high_watermark()) {
+  while (next < end) {
     bool first = r.slices.empty();
     uint64_t room = cap > r.bytes ? cap - r.bytes : 0;
     if (!first && room == 0) break;
-    auto slice = log.read(next, static_cast<uint32_t>(std::clamp<uint64_t>(room, 1, UINT32_MAX)));
+    auto slice =
+        log.read(next, static_cast<uint32_t>(std::clamp<uint64_t>(room, 1, UINT32_MAX)), end);
     if (!slice) {
       if (first) r.error = to_error_code(slice.error());
       break;
@@ -86,9 +74,9 @@ PartitionRead read_partition(Shard& shard, const FetchEntry& entry, ReadLimit li
     next = slice->next_offset;
     r.slices.push_back(std::move(*slice));
   }
-  r.more = next < log.high_watermark();
+  r.more = next < end;
   // Wait only on partitions read to their end: one with more data would wake us at once.
-  if (waiter && r.error == ErrorCode::kNone && !r.more) (*partition)->wait_for_data(next, waiter);
+  if (waiter && r.error == ErrorCode::kNone && !r.more) part.wait_for_data(next, waiter, replica);
   return r;
 }
 
@@ -122,20 +110,27 @@ awaitable<std::vector<PartitionRead>> Operations::fetch(std::span<const FetchEnt
   std::vector<PartitionRead> reads(entries.size());
   PartitionRouter router(services_.shards());
   for (size_t i = 0; i < entries.size(); ++i) {
-    if (!is_valid_topic_name(entries[i].topic) || is_hidden_topic(entries[i].topic)) {
+    if (!is_valid_topic_name(entries[i].topic) ||
+        (limits.replica_id < 0 && is_hidden_topic(entries[i].topic))) {
       reads[i].error = ErrorCode::kInvalidTopicName;
     } else {
       router.add(i, entries[i].topic, entries[i].partition);
     }
   }
 
+  if (limits.replica_id >= 0 && services_.following()) {
+    // A follower is no one's leader: another follower must not copy it.
+    for (PartitionRead& r : reads) r.error = ErrorCode::kNotLeader;
+    co_return reads;
+  }
   auto executor = co_await asio::this_coro::executor;
   for (;;) {
     bool may_wait = std::chrono::steady_clock::now() < deadline;
     auto waiter = may_wait ? std::make_shared<FetchWaiter>(executor) : nullptr;
     // Each partition within its own max bytes (and the answer's), its first batch even if larger.
-    auto read = [entries, max_bytes, waiter](Shard& shard, size_t i) {
-      ReadLimit limit{partition_max_bytes(entries[i]), max_bytes, true};
+    auto read = [entries, max_bytes, waiter, replica_id = limits.replica_id](Shard& shard,
+                                                                             size_t i) {
+      ReadLimit limit{partition_max_bytes(entries[i]), max_bytes, true, replica_id};
       return read_partition(shard, entries[i], limit, waiter);
     };
     co_await router.for_each(reads, read);
@@ -174,7 +169,7 @@ awaitable<std::vector<PartitionRead>> Operations::fetch(std::span<const FetchEnt
       continue;
     }
     Shard& owner = router.owner(entries[i].topic, entries[i].partition);
-    ReadLimit limit{partition_max_bytes(entries[i]), room, !any};
+    ReadLimit limit{partition_max_bytes(entries[i]), room, !any, limits.replica_id};
     r = co_await run_on(owner.executor(), read_one_on_shard(owner, entries[i], limit));
     room -= std::min(room, r.bytes);
     any = any || r.bytes > 0;

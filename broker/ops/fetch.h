@@ -25,6 +25,9 @@ struct FetchLimits {
   std::chrono::milliseconds max_wait{0};  // wait this long for min_bytes (capped by the broker)
   uint32_t min_bytes = 0;                 // answer as soon as this many record bytes are there
   uint32_t max_bytes = 0;                 // the whole answer's records; its first batch may pass it
+  // A follower's node id when it fetches to replicate: it reads past the high watermark, up to
+  // the log end, and its fetch offsets count as its position. -1 for a consumer.
+  int32_t replica_id = -1;
 };
 
 // What a fetch read from one partition: whole stored batches, as slices of their files, to send

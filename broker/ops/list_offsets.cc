@@ -20,7 +20,7 @@ OffsetAnswer find_offset(Shard& shard, const OffsetQuery& query) {
   }
   const storage::PartitionLog& log = *(*partition)->log();
   switch (query.position) {
-    case OffsetQuery::Position::kLatest: out.offset = log.high_watermark().value(); break;
+    case OffsetQuery::Position::kLatest: out.offset = (*partition)->high_watermark().value(); break;
     case OffsetQuery::Position::kEarliest: out.offset = log.log_start_offset().value(); break;
     case OffsetQuery::Position::kAtTimestamp: {
       auto found = log.offset_for_timestamp(query.timestamp);

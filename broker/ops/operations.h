@@ -32,6 +32,7 @@
 #include "broker/ops/fetch.h"
 #include "broker/ops/list_offsets.h"
 #include "broker/ops/produce.h"
+#include "broker/ops/replication.h"
 #include "broker/ops/topic_admin.h"
 
 namespace cairn::broker {
@@ -56,8 +57,13 @@ class Operations {
   // log groups concurrent appends into one write and one sync) and resumes once every append has
   // completed or failed, with one outcome per entry. With auto-create on, unknown topics are
   // created first. `bytes_owner` owns the entries' records: appends still in flight hold it.
+  // A follower refuses every entry (NOT_LEADER). With acks=all an entry is first refused when
+  // fewer replicas are in sync than --min-insync-replicas (NOT_ENOUGH_REPLICAS), then answered
+  // once the high watermark passes its last batch (REQUEST_TIMED_OUT after the timeout;
+  // NOT_ENOUGH_REPLICAS when the in-sync set shrank below the minimum meanwhile).
   awaitable<std::vector<ProduceOutcome>> produce(std::span<const ProduceEntry> entries,
-                                                 std::shared_ptr<const void> bytes_owner);
+                                                 std::shared_ptr<const void> bytes_owner,
+                                                 ProduceAcks acks = {});
 
   // Reads stored batches from each entry's partition, within the entry's and the whole answer's
   // max bytes (whole batches; the first batch of the answer always, the first of a partition if
@@ -88,6 +94,14 @@ class Operations {
   // Closes a topic's partitions (after their in-flight appends) and deletes its files. Refused
   // with BROKER_SHUTTING_DOWN once the broker is stopping (it is then closing those partitions).
   awaitable<TopicOutcome> delete_topic(std::string name);
+
+  // Makes this follower the leader: stops copying the leader, starts the epoch after its latest
+  // on every partition (durably, in its leader epoch checkpoint; once the last replica appends
+  // are written) and then takes produce. INVALID_REQUEST on a broker that is not a follower.
+  awaitable<PromoteOutcome> promote();
+  // Where each queried leader epoch ended in its partition (OffsetForLeaderEpoch). NOT_LEADER
+  // for every query on a follower.
+  awaitable<std::vector<EpochAnswer>> epoch_ends(std::span<const EpochQuery> queries);
 
   // A new producer id, epoch 0, unique across restarts. A transactional id is refused
   // (INVALID_REQUEST: transactions are not supported yet).

@@ -7,6 +7,9 @@
 // shard just before the append: the setting lives in the partition's config on that shard, so a
 // live change applies from the next append on without a shared lookup, and a batch already in
 // the codec (the common case once producers follow the topic) costs nothing but a header read.
+#include <algorithm>
+
+#include "broker/notified_waiter.h"
 #include "broker/error_mapping.h"
 #include "broker/ops/operations.h"
 #include "broker/partition_router.h"
@@ -60,6 +63,7 @@ void fail(ProduceOutcome& out, const Status& status, ErrorSubject subject) {
 struct ShardAppends {
   ShardAppends(Shard& shard, std::shared_ptr<const void> owner, size_t n)
       : outcomes(n),
+        last_offsets(n, Offset(-1)),
         notifier(shard.executor()),
         request_bytes(std::move(owner)),
         budget(shard.budget_handle()) {}
@@ -70,6 +74,7 @@ struct ShardAppends {
   ShardAppends& operator=(const ShardAppends&) = delete;
 
   std::vector<ProduceOutcome> outcomes;
+  std::vector<Offset> last_offsets;  // of each entry's batches, once appended (acks=all waits)
   size_t outstanding = 0;
   Notifier notifier;
   std::shared_ptr<const void> request_bytes;  // the batches appended; freed after the last append
@@ -113,11 +118,31 @@ std::optional<std::string> find_too_large(const std::vector<protocol::MutableByt
 }
 
 // Appends one entry's batches, or fills in why not. Counts its appends in `state`.
-void append_entry(Shard& shard, const ProduceEntry& entry, uint32_t max_batch_bytes, size_t i,
+// What the appends of one request need to know besides its entries.
+struct AppendRules {
+  uint32_t max_batch_bytes = 0;
+  ProduceAcks acks;
+  int32_t min_insync_replicas = 1;
+};
+
+void fail_not_enough_replicas(ProduceOutcome& out, int32_t in_sync, int32_t min) {
+  fail(out, ErrorCode::kNotEnoughReplicas,
+       std::to_string(in_sync) + " replicas are in sync, fewer than the minimum of " +
+           std::to_string(min) + " for acks=all");
+}
+
+void append_entry(Shard& shard, const ProduceEntry& entry, const AppendRules& rules, size_t i,
                   const std::shared_ptr<ShardAppends>& state) {
+  const uint32_t max_batch_bytes = rules.max_batch_bytes;
   ProduceOutcome& out = state->outcomes[i];
   auto partition = shard.find_online(entry.topic, entry.partition);
   if (!partition) return fail(out, partition.error(), ErrorSubject::kPartition);
+  if (rules.acks.all) {
+    int32_t in_sync = (*partition)->replica().in_sync_count(ReplicaState::Clock::now());
+    if (in_sync < rules.min_insync_replicas) {
+      return fail_not_enough_replicas(out, in_sync, rules.min_insync_replicas);
+    }
+  }
   storage::PartitionLog& log = *(*partition)->log();
   auto batches = split_batches(entry.records);
   if (!batches) return fail(out, batches.error(), ErrorSubject::kRecords);
@@ -149,11 +174,57 @@ void append_entry(Shard& shard, const ProduceEntry& entry, uint32_t max_batch_by
       if (!r) {
         // An entry reports its first error.
         if (res.error == ErrorCode::kNone) fail(res, r.error(), ErrorSubject::kRecords);
-      } else if (b == 0) {
-        res.base_offset = r->base_offset.value();
+      } else {
+        if (b == 0) res.base_offset = r->base_offset.value();
+        state->last_offsets[i] = std::max(state->last_offsets[i], r->last_offset);
       }
       if (--state->outstanding == 0) state->notifier.notify_all();
     });
+  }
+}
+
+// acks=all: waits until the high watermark of every appended entry's partition has passed its
+// last batch, failing an entry whose partition has fewer replicas in sync than the minimum, or
+// that is still waiting at the timeout. Wakes when a follower's fetch moves a high watermark and
+// when an in-sync follower would leave the in-sync set.
+awaitable<void> await_replicas(Shard& shard, std::span<const ProduceEntry> entries,
+                               std::span<const size_t> indexes, ShardAppends& state,
+                               AppendRules rules) {
+  const auto deadline = std::chrono::steady_clock::now() + rules.acks.timeout;
+  for (;;) {
+    const auto now = std::chrono::steady_clock::now();
+    auto wake_at = deadline;
+    auto waiter = std::make_shared<NotifiedWaiter>(shard.executor());
+    bool pending = false;
+    for (size_t k = 0; k < indexes.size(); ++k) {
+      ProduceOutcome& out = state.outcomes[k];
+      const Offset last = state.last_offsets[k];
+      if (out.error != ErrorCode::kNone || last < Offset(0)) continue;
+      const ProduceEntry& entry = entries[indexes[k]];
+      auto partition = shard.find_online(entry.topic, entry.partition);
+      if (!partition) {
+        fail(out, partition.error(), ErrorSubject::kPartition);
+        continue;
+      }
+      Partition& p = **partition;
+      // First: with too few replicas in sync the high watermark is the leader's log end, which
+      // says nothing of the follower.
+      int32_t in_sync = p.replica().in_sync_count(now);
+      if (in_sync < rules.min_insync_replicas) {
+        fail_not_enough_replicas(out, in_sync, rules.min_insync_replicas);
+      } else if (p.high_watermark() > last) {
+        continue;
+      } else if (now >= deadline) {
+        fail(out, ErrorCode::kRequestTimedOut,
+             "the in-sync replicas did not acknowledge the batches within the timeout");
+      } else {
+        pending = true;
+        p.wait_for_data(last, waiter);
+        wake_at = std::min(wake_at, p.replica().next_expiry(now));
+      }
+    }
+    if (!pending) co_return;
+    co_await waiter->wait_until(wake_at);
   }
 }
 
@@ -161,12 +232,13 @@ awaitable<std::vector<ProduceOutcome>> append_on_shard(Shard& shard,
                                                        std::span<const ProduceEntry> entries,
                                                        std::span<const size_t> indexes,
                                                        std::shared_ptr<const void> bytes_owner,
-                                                       uint32_t max_batch_bytes) {
+                                                       AppendRules rules) {
   auto state = std::make_shared<ShardAppends>(shard, std::move(bytes_owner), indexes.size());
   for (size_t k = 0; k < indexes.size(); ++k) {
-    append_entry(shard, entries[indexes[k]], max_batch_bytes, k, state);
+    append_entry(shard, entries[indexes[k]], rules, k, state);
   }
   while (state->outstanding > 0) co_await state->notifier.wait();
+  if (rules.acks.all) co_await await_replicas(shard, entries, indexes, *state, rules);
   // An entry that failed reports no base offset, even when a batch before the failing one
   // was stored (PROTOCOL.md, "Produce").
   for (auto& r : state->outcomes) {
@@ -177,8 +249,9 @@ awaitable<std::vector<ProduceOutcome>> append_on_shard(Shard& shard,
 
 }  // namespace
 
-awaitable<std::vector<ProduceOutcome>> Operations::produce(
-    std::span<const ProduceEntry> entries, std::shared_ptr<const void> bytes_owner) {
+awaitable<std::vector<ProduceOutcome>> Operations::produce(std::span<const ProduceEntry> entries,
+                                                           std::shared_ptr<const void> bytes_owner,
+                                                           ProduceAcks acks) {
   const BrokerConfig& config = services_.config();
   std::vector<ProduceOutcome> out(entries.size());
   PartitionRouter router(services_.shards());
@@ -197,6 +270,10 @@ awaitable<std::vector<ProduceOutcome>> Operations::produce(
     }
     if (services_.shutting_down()) {
       fail(out[i], ErrorCode::kBrokerShuttingDown, "");
+    } else if (services_.following()) {
+      fail(out[i], ErrorCode::kNotLeader,
+           "this broker follows " + config.replication.leader_host + ":" +
+               std::to_string(config.replication.leader_port) + " and takes no produce");
     } else if (!valid) {
       fail(out[i], ErrorCode::kInvalidTopicName, std::string(kTopicNameRule));
     } else if (is_internal_topic(e.topic)) {
@@ -207,8 +284,9 @@ awaitable<std::vector<ProduceOutcome>> Operations::produce(
       router.add(i, e.topic, e.partition);
     }
   }
+  AppendRules rules{config.limits.max_batch_bytes, acks, config.replication.min_insync_replicas};
   co_await router.run(out, [&](Shard& shard, std::span<const size_t> indexes) {
-    return append_on_shard(shard, entries, indexes, bytes_owner, config.limits.max_batch_bytes);
+    return append_on_shard(shard, entries, indexes, bytes_owner, rules);
   });
   co_return out;
 }

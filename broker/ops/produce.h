@@ -2,6 +2,7 @@
 
 // Produce's inputs and outputs (Operations::produce, produce.cc).
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -24,6 +25,13 @@ struct ProduceOutcome {
   std::string message;            // why, when the entry failed
   int64_t base_offset = -1;       // of the entry's first batch; -1 when the entry failed
   int64_t log_start_offset = -1;  // once the entry reached its partition
+};
+
+// What a produce waits for: acks=all (`all`) waits, up to `timeout`, until every in-sync replica
+// has each batch; acks 0 and 1 complete after the append.
+struct ProduceAcks {
+  bool all = false;
+  std::chrono::milliseconds timeout{30'000};
 };
 
 // Memory produce builds per entry, for the caller's charge before it calls.

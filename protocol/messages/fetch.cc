@@ -4,11 +4,12 @@
 
 namespace cairn::protocol {
 
-void FetchRequest::encode(Encoder& e, uint16_t) const {
+void FetchRequest::encode(Encoder& e, uint16_t version) const {
   e.write<uint32_t>(max_wait_ms);
   e.write<uint32_t>(min_bytes);
   e.write<uint32_t>(max_bytes);
   e.write<uint8_t>(isolation_level);
+  if (version >= 1) e.write<int32_t>(replica_id);
   e.write_count(topics.size());
   for (const auto& t : topics) {
     e.write_string(t.name);
@@ -21,7 +22,7 @@ void FetchRequest::encode(Encoder& e, uint16_t) const {
   }
 }
 
-Result<FetchRequest> FetchRequest::decode(Bytes body, uint16_t) {
+Result<FetchRequest> FetchRequest::decode(Bytes body, uint16_t version) {
   Decoder d(body);
   FetchRequest r;
   r.max_wait_ms = d.read<uint32_t>("max wait ms");
@@ -29,6 +30,10 @@ Result<FetchRequest> FetchRequest::decode(Bytes body, uint16_t) {
   r.max_bytes = d.read<uint32_t>("max bytes");
   r.isolation_level = d.read<uint8_t>("isolation level");
   if (d.ok() && r.isolation_level > 1) d.fail("isolation level", "not 0 or 1");
+  if (version >= 1) {
+    r.replica_id = d.read<int32_t>("replica id");
+    if (d.ok() && r.replica_id < -1) d.fail("replica id", "below -1");
+  }
   uint32_t partitions_left = limits::kMaxPartitionsPerRequest;
   uint32_t nt = d.read_count("topics", 6, limits::kMaxNamesPerRequest);
   for (uint32_t i = 0; i < nt && d.ok(); ++i) {

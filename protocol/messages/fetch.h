@@ -23,10 +23,13 @@ struct FetchTopic {
 };
 
 struct FetchRequest {
-  uint32_t max_wait_ms = 500;   // wait this long for min_bytes to arrive
-  uint32_t min_bytes = 1;       // answer as soon as this much is available
+  uint32_t max_wait_ms = 500;     // wait this long for min_bytes to arrive
+  uint32_t min_bytes = 1;         // answer as soon as this much is available
   uint32_t max_bytes = 50 << 20;  // per response; the first batch is returned even if larger
-  uint8_t isolation_level = 0;  // 0 read uncommitted
+  uint8_t isolation_level = 0;    // 0 read uncommitted
+  // v1 on: the node id of a follower fetching to replicate (reads past the high watermark and
+  // reports its position); -1 for a consumer.
+  int32_t replica_id = -1;
   std::vector<FetchTopic> topics;
 
   void encode(Encoder& e, uint16_t version) const;

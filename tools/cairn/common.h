@@ -69,5 +69,6 @@ void add_produce_command(CLI::App& app, const GlobalOptions& global);
 void add_consume_command(CLI::App& app, const GlobalOptions& global);
 void add_groups_command(CLI::App& app, const GlobalOptions& global);
 void add_perf_command(CLI::App& app, const GlobalOptions& global);
+void add_admin_command(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace cairn::tools

@@ -42,6 +42,7 @@ int run(int argc, char** argv) {
       ->capture_default_str();
   int exit_code = kExitOk;
   add_topics_command(app, global);
+  add_admin_command(app, global);
   add_produce_command(app, global);
   add_consume_command(app, global);
   add_groups_command(app, global);

@@ -178,6 +178,21 @@ DaemonCommandLine::DaemonCommandLine(DaemonFlags& f, broker::BrokerConfig& confi
   app.add_option("--offsets-partitions", config.groups.offsets_partitions,
                  "Partitions of the internal __consumer_offsets topic (fixed once it exists)")
       ->capture_default_str();
+  app.add_option("--node-id", config.node_id,
+                 "This broker's id: in Metadata, and a follower's replica id in its fetches")
+      ->capture_default_str()
+      ->group("Replication");
+  app.add_option("--replica-of", f.replica_of,
+                 "Follow the broker at HOST:PORT: copy its topics and records, refuse produce")
+      ->group("Replication");
+  app.add_option("--replica-lag-max-ms", f.replica_lag_max_ms,
+                 "A follower not caught up for this long leaves the in-sync set")
+      ->capture_default_str()
+      ->group("Replication");
+  app.add_option("--min-insync-replicas", config.replication.min_insync_replicas,
+                 "acks=all fails with NOT_ENOUGH_REPLICAS when fewer replicas are in sync")
+      ->capture_default_str()
+      ->group("Replication");
   app.add_option("--tls-cert", f.tls_cert,
                  "PEM certificate (and chain) of the listener: clients connect with TLS")
       ->group("Security");
@@ -295,6 +310,19 @@ Status DaemonCommandLine::resolve() {
       std::chrono::milliseconds(std::max<int64_t>(f.offsets_retention_ms, 1));
   if (config.groups.offsets_partitions < 1 || config.groups.offsets_partitions > 1000) {
     return Status::invalid_argument("--offsets-partitions must be between 1 and 1000");
+  }
+  if (config.node_id < 0) return Status::invalid_argument("--node-id must be >= 0");
+  auto& replication = config.replication;
+  if (!f.replica_of.empty()) {
+    CAIRN_RETURN_IF_ERROR(parse_host_port("--replica-of", f.replica_of, replication.leader_host,
+                                          replication.leader_port));
+  }
+  if (f.replica_lag_max_ms < 1)
+    return Status::invalid_argument("--replica-lag-max-ms must be >= 1");
+  replication.lag_max = std::chrono::milliseconds(f.replica_lag_max_ms);
+  if (replication.min_insync_replicas < 1 || replication.min_insync_replicas > 2) {
+    return Status::invalid_argument(
+        "--min-insync-replicas must be 1 or 2 (a leader has at most one follower)");
   }
   return resolve_security();
 }

@@ -45,6 +45,8 @@ struct DaemonFlags {
   std::string sasl_mechanisms;      // empty: no SASL
   std::string authorizer = "off";
   std::string super_users;
+  std::string replica_of;  // empty: lead
+  int64_t replica_lag_max_ms = 10'000;
   bool print_config = false;  // --print-config: print the effective configuration and exit
   bool man_page = false;      // --man-page (hidden): print the man page and exit
 };

@@ -21,7 +21,8 @@ awaitable<Reply<protocol::FetchResponse>> handle(RequestContext& ctx, protocol::
       [](const auto& t, const auto& p) {
         return FetchEntry{t.name, p.partition, Offset(p.fetch_offset), p.max_bytes};
       });
-  FetchLimits limits{std::chrono::milliseconds(r.max_wait_ms), r.min_bytes, r.max_bytes};
+  FetchLimits limits{std::chrono::milliseconds(r.max_wait_ms), r.min_bytes, r.max_bytes,
+                     r.replica_id};
   auto reads = co_await ctx.ops.fetch(entries, limits);
 
   protocol::FetchResponse response;

@@ -22,7 +22,8 @@ awaitable<Reply<protocol::ProduceResponse>> handle(RequestContext& ctx,
       [](const auto& t, const auto& p) {
         return ProduceEntry{t.name, p.partition, p.records};
       });
-  auto outcomes = co_await ctx.ops.produce(entries, ctx.body_owner);
+  ProduceAcks acks{r.acks == -1, std::chrono::milliseconds(r.timeout_ms)};
+  auto outcomes = co_await ctx.ops.produce(entries, ctx.body_owner, acks);
   if (r.acks == 0) co_return Reply<protocol::ProduceResponse>::none();
   protocol::ProduceResponse response;
   response.topics.reserve(r.topics.size());

@@ -3,6 +3,8 @@
 // untouched), then appended by the same operation as Cairn's producers use, so idempotent
 // producers' sequences are checked against the same state. A partition whose batches cannot be
 // parsed gets its error without reaching storage. With acks=0 nothing is answered.
+#include <algorithm>
+
 #include "broker/kafka/error_mapping.h"
 #include "broker/kafka/handlers.h"
 #include "protocol/kafka/record_batch.h"
@@ -110,7 +112,8 @@ awaitable<KafkaReply<pk::ProduceResponse>> handle(KafkaContext& ctx, pk::Produce
     }
   }
   std::vector<ProduceOutcome> outcomes;
-  if (!entries.empty()) outcomes = co_await ctx.ops.produce(entries, buffers);
+  ProduceAcks acks{r.acks == -1, std::chrono::milliseconds(std::max(r.timeout_ms, 0))};
+  if (!entries.empty()) outcomes = co_await ctx.ops.produce(entries, buffers, acks);
   if (r.acks == 0) co_return KafkaReply<pk::ProduceResponse>::none();
 
   pk::ProduceResponse response;

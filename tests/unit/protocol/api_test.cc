@@ -36,7 +36,9 @@ TEST(ApiTable, ListsTheApisOfTheSpecInKeyOrder) {
                                               "DescribeAcls",
                                               "DeleteAcls",
                                               "AlterUserScramCredentials",
-                                              "DescribeUserScramCredentials"};
+                                              "DescribeUserScramCredentials",
+                                              "Promote",
+                                              "OffsetForLeaderEpoch"};
   auto apis = supported_apis();
   ASSERT_EQ(apis.size(), spec.size());
   for (size_t i = 0; i < apis.size(); ++i) {
@@ -47,11 +49,12 @@ TEST(ApiTable, ListsTheApisOfTheSpecInKeyOrder) {
   }
 }
 
-TEST(ApiTable, ApiVersionsAndMetadataAreAtVersionsZeroAndOneAndEveryOtherApiAtZero) {
+TEST(ApiTable, ApiVersionsMetadataAndFetchAreAtVersionsZeroAndOneAndEveryOtherApiAtZero) {
   for (const auto& api : supported_apis()) {
     EXPECT_EQ(api.min_version, 0);
     bool two = api.api_key == static_cast<uint16_t>(ApiKey::kApiVersions) ||
-               api.api_key == static_cast<uint16_t>(ApiKey::kMetadata);
+               api.api_key == static_cast<uint16_t>(ApiKey::kMetadata) ||
+               api.api_key == static_cast<uint16_t>(ApiKey::kFetch);
     EXPECT_EQ(api.max_version, two ? 1 : 0) << api_name(api.api_key);
   }
 }

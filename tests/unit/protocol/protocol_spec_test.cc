@@ -18,6 +18,7 @@
 #include "protocol/messages/group.h"
 #include "protocol/messages/init_producer_id.h"
 #include "protocol/messages/produce.h"
+#include "protocol/messages/replication.h"
 #include "tests/unit/protocol/body_test_util.h"
 
 namespace cairn::protocol {
@@ -365,6 +366,85 @@ TEST(ProtocolSpec, AFetchIsolationLevelAboveOneIsMalformed) {
   f.isolation_level = 2;
   bytes = encode_body(f);
   EXPECT_FALSE(decode_body<FetchRequest>(bytes));
+}
+
+TEST(ProtocolSpec, AFetchRequestV1CarriesTheReplicaIdAfterTheIsolationLevel) {
+  FetchRequest f;
+  f.max_wait_ms = 100;
+  f.min_bytes = 1;
+  f.max_bytes = 1 << 20;
+  f.replica_id = 2;
+  f.topics.push_back({"t", {{0, 7, 1 << 16}}});
+  const Golden want = {
+      100, 0, 0, 0,             // max wait ms 100
+      1, 0, 0, 0,               // min bytes 1
+      0, 0, 0x10, 0,            // max bytes 1 MiB
+      0,                        // isolation level 0
+      2, 0, 0, 0,               // replica id 2 (v1 on)
+      1, 0, 0, 0,               // topics: 1
+      1, 0, 't',                //   name "t"
+      1, 0, 0, 0,               //   partitions: 1
+      0, 0, 0, 0,               //     partition 0
+      7, 0, 0, 0, 0, 0, 0, 0,   //     fetch offset 7
+      0, 0, 1, 0,               //     max bytes 64 KiB
+  };
+  std::vector<std::byte> got;
+  Encoder e(got);
+  f.encode(e, 1);
+  expect_same(got, want);
+  auto bytes = to_bytes(want);
+  auto back = FetchRequest::decode(bytes, 1);
+  ASSERT_TRUE(back) << back.error().to_string();
+  EXPECT_EQ(back->replica_id, 2);
+  // Version 0 has no replica id: a consumer's.
+  auto v0 = FetchRequest::decode(encode_body(f), 0);
+  ASSERT_TRUE(v0);
+  EXPECT_EQ(v0->replica_id, -1);
+  // Below -1 is malformed.
+  store_le<int32_t>(bytes.data() + 13, -2);
+  EXPECT_FALSE(FetchRequest::decode(bytes, 1));
+}
+
+// --- Promote (26) and OffsetForLeaderEpoch (27) ----------------------------------------------
+
+TEST(ProtocolSpec, PromoteBodies) {
+  expect_spec_bytes(PromoteRequest{}, {});
+  PromoteResponse r;
+  r.error = ErrorCode::kNone;
+  r.message = "";
+  r.partitions = 3;
+  r.leader_epoch = 5;
+  expect_spec_bytes(r, {
+      0, 0,        // error 0
+      0, 0,        // message ""
+      3, 0, 0, 0,  // partitions 3
+      5, 0, 0, 0,  // leader epoch 5
+  });
+}
+
+TEST(ProtocolSpec, OffsetForLeaderEpochBodies) {
+  OffsetForLeaderEpochRequest q;
+  q.topics.push_back({"t", {{1, 4}}});
+  expect_spec_bytes(q, {
+      1, 0, 0, 0,  // topics: 1
+      1, 0, 't',   //   name "t"
+      1, 0, 0, 0,  //   partitions: 1
+      1, 0, 0, 0,  //     partition 1
+      4, 0, 0, 0,  //     leader epoch 4
+  });
+  OffsetForLeaderEpochResponse r;
+  r.topics.push_back({"t", {{1, ErrorCode::kNone, 3, 42}}});
+  expect_spec_bytes(r, {
+      1, 0, 0, 0,                // topics: 1
+      1, 0, 't',                 //   name "t"
+      1, 0, 0, 0,                //   partitions: 1
+      1, 0, 0, 0,                //     partition 1
+      0, 0,                      //     error 0
+      3, 0, 0, 0,                //     leader epoch 3
+      42, 0, 0, 0, 0, 0, 0, 0,   //     end offset 42
+  }, [](const OffsetForLeaderEpochResponse& back) {
+    EXPECT_EQ(back.topics[0].partitions[0].end_offset, 42);
+  });
 }
 
 // --- ListOffsets (6) ----------------------------------------------------------------------------

@@ -130,6 +130,28 @@ TEST_P(ReplicationTest, AReplicaBatchWithADamagedHeaderIsRefused) {
   EXPECT_EQ(follower->high_watermark(), Offset(0));
 }
 
+TEST_P(ReplicationTest, AReadBoundedByAHighWatermarkEndsBeforeTheBatchHoldingIt) {
+  auto leader = filled_leader();
+  auto batches = stored_batches(*leader, Offset(0));
+  auto second = protocol::RecordBatchView::parse(batches[1], protocol::Verify::kStored);
+  ASSERT_TRUE(second);
+  Offset bound = second->header().next_offset();  // the end of the second batch
+  auto two = leader->read(Offset(0), 1 << 20, bound);
+  ASSERT_TRUE(two) << two.error().to_string();
+  EXPECT_EQ(two->next_offset, bound);
+  EXPECT_EQ(two->size_bytes, batches[0].size() + batches[1].size());
+  // A bound inside the second batch leaves only the first; at the start, nothing.
+  auto one = leader->read(Offset(0), 1 << 20, Offset(bound.value() - 1));
+  ASSERT_TRUE(one);
+  EXPECT_EQ(one->size_bytes, batches[0].size());
+  auto none = leader->read(Offset(0), 1 << 20, Offset(0));
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->size_bytes, 0u);
+  auto at_end = leader->read(Offset(0), 1 << 20, leader->high_watermark());
+  ASSERT_TRUE(at_end);
+  EXPECT_EQ(at_end->size_bytes, leader->read(Offset(0), 1 << 20)->size_bytes);
+}
+
 TEST_P(ReplicationTest, LeaderEpochsAreCheckpointedAndSurviveAReopen) {
   auto log = fx.open_ok(config);
   ASSERT_TRUE(fx.append(*log, make_batch({.records = 4})));
