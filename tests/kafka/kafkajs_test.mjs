@@ -38,7 +38,8 @@ async function waitFor(condition, what, ms = 60000) {
 before(async () => {
   const log = openSync(logPath, 'w');
   broker = spawn(cairnd, ['--listen', '127.0.0.1:0', '--kafka-listen', '127.0.0.1:0',
-    '--http-listen', '', '--data-dir', join(dir, 'data'), '--group-rebalance-delay-ms', '100'],
+    '--http-listen', '', '--data-dir', join(dir, 'data'), '--group-rebalance-delay-ms', '100',
+    '--log-level', 'debug'],
   { stdio: ['ignore', log, log] });
   let address;
   await waitFor(() => {
@@ -53,11 +54,15 @@ after(async () => {
   const exited = new Promise((r) => broker.on('exit', r));
   broker.kill('SIGTERM');
   await exited;
+  const versions = new Set();
   for (const line of readFileSync(logPath, 'utf8').split('\n')) {
     if (line.includes('not served') || line.includes('closing the connection')) {
       console.log(`cairnd: ${line}`);
     }
+    const called = /kafka (\w+ v\d+) from client/.exec(line);
+    if (called) versions.add(called[1]);
   }
+  console.log(`versions called: ${[...versions].sort().join(', ')}`);
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -203,6 +203,7 @@ awaitable<KafkaReply<pk::AlterConfigsResponse>> handle(KafkaContext& ctx,
   for (auto& resource : r.resources) {
     Alteration a{resource.resource_type, resource.resource_name, {}};
     Settings given;
+    if (resource.resource_type != kTopicResource) resource.configs.clear();  // refused below
     for (const auto& c : resource.configs) {
       const KafkaTopicSetting* s = find_kafka_topic_setting(c.name);
       if (s == nullptr) {
@@ -238,6 +239,7 @@ awaitable<KafkaReply<pk::IncrementalAlterConfigsResponse>> handle(
       if (now.error != protocol::ErrorCode::kNone) a.fail(kafka_error(now.error), now.message);
       current = as_map(now.settings);
     }
+    if (resource.resource_type != kTopicResource) resource.configs.clear();  // refused below
     for (const auto& c : resource.configs) {
       const KafkaTopicSetting* s = find_kafka_topic_setting(c.name);
       if (s == nullptr) {

@@ -59,7 +59,7 @@ public final class ConfigsTest {
         equal(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG, c.get("retention.ms").source(),
             "retention.ms source");
         equal("uncompressed", c.get("compression.type").value(), "compression.type");
-        equal("delete,compact", c.get("cleanup.policy").value(), "cleanup.policy");
+        equal("compact,delete", c.get("cleanup.policy").value(), "cleanup.policy");
         alter(admin, topic, op("retention.ms", null, AlterConfigOp.OpType.DELETE),
             op("cleanup.policy", "delete", AlterConfigOp.OpType.SUBTRACT));
         c = describe(admin, topic);
@@ -68,6 +68,7 @@ public final class ConfigsTest {
         equal("compact", c.get("cleanup.policy").value(), "cleanup.policy after subtract");
       });
       checks.test("AnUnknownOrInvalidSettingIsRefusedWithInvalidConfig", () -> {
+        alter(admin, topic, op("cleanup.policy", "compact", AlterConfigOp.OpType.SET));
         for (AlterConfigOp bad : List.of(op("no.such.setting", "1", AlterConfigOp.OpType.SET),
             op("segment.bytes", "-5", AlterConfigOp.OpType.SET),
             op("cleanup.policy", "compact", AlterConfigOp.OpType.SUBTRACT))) {
