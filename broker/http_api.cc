@@ -1,5 +1,5 @@
 // The JSON API's health, topic and statistics calls (http_api.h); groups and records are in
-// http_api_groups.cc.
+// http_api_groups.cc and http_api_records.cc.
 #include "broker/http_api.h"
 
 #include <boost/asio/co_spawn.hpp>
@@ -10,7 +10,7 @@
 
 #include "broker/broker_metrics.h"
 #include "broker/http/json.h"
-#include "broker/http/json_reader.h"
+#include "protocol/text/json_value.h"
 #include "broker/http_api_detail.h"
 #include "broker/group/offset_log.h"
 #include "broker/http_routes.h"
@@ -185,8 +185,8 @@ awaitable<Response> delete_topic(const ApiContext& c, std::string name,
 
 // The settings of a new topic from the request's `partitions` and `config`, over the broker's
 // defaults; an error answer when one is of the wrong type, unknown or out of range.
-std::variant<storage::TopicConfig, Response> topic_config_of(const ApiContext& c,
-                                                             const http::JsonValue& body) {
+std::variant<storage::TopicConfig, Response> topic_config_of(
+    const ApiContext& c, const protocol::text::JsonValue& body) {
   storage::TopicConfig config = c.services.config().topic_defaults;
   auto bad = [](const std::string& why) { return Response::error(400, "bad_request", why); };
   if (const auto* p = body.find("partitions")) {
@@ -195,10 +195,11 @@ std::variant<storage::TopicConfig, Response> topic_config_of(const ApiContext& c
     config.partitions = static_cast<int32_t>(*n);
   }
   if (const auto* settings = body.find("config")) {
-    if (settings->kind != http::JsonValue::Kind::kObject) return bad("config must be an object");
+    if (settings->kind != protocol::text::JsonValue::Kind::kObject)
+      return bad("config must be an object");
     for (size_t i = 0; i < settings->keys.size(); ++i) {
       const std::string& key = settings->keys[i];
-      const http::JsonValue& value = settings->values[i];
+      const protocol::text::JsonValue& value = settings->values[i];
       auto n = value.integer();
       if (!n) return bad("config." + key + " must be an integer");
       if (key == "retention_ms") {
@@ -345,9 +346,9 @@ void add_api_routes(http::Router& router, const ApiContext& context) {
                spawn_api_call(*c, get_topic(*c, req.path_params.at("name")), std::move(r));
              }));
   router.add(Method::kPost, "/api/v1/topics", http::Handler([c](const Request& req, Responder r) {
-               auto body = http::parse_json(req.body);
-               const http::JsonValue* name = body ? body->find("name") : nullptr;
-               if (!name || name->kind != http::JsonValue::Kind::kString) {
+               auto body = protocol::text::parse_json(req.body);
+               const protocol::text::JsonValue* name = body ? body->find("name") : nullptr;
+               if (!name || name->kind != protocol::text::JsonValue::Kind::kString) {
                  return r(Response::error(400, "bad_request",
                                           "the body must be a JSON object with a string name"));
                }
@@ -363,6 +364,7 @@ void add_api_routes(http::Router& router, const ApiContext& context) {
                        std::move(r));
       }));
   add_group_routes(router, context);
+  add_record_routes(router, context);
 }
 
 }  // namespace cairn::broker

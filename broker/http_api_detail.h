@@ -1,7 +1,7 @@
 #pragma once
 
-// What the JSON API's two files share (http_api.cc, http_api_groups.cc); nothing else includes
-// this.
+// What the JSON API's files share (http_api.cc, http_api_groups.cc, http_api_records.cc); nothing
+// else includes this.
 
 #include <optional>
 #include <string>
@@ -32,6 +32,11 @@ struct GroupLag {
 // Every group's total lag.
 awaitable<std::vector<GroupLag>> group_lags(const ApiContext& c);
 
+// The age in seconds of the record at `offset`, or nullopt when it cannot be read.
+awaitable<std::optional<double>> age_of(const ApiContext& c, std::string topic, int32_t partition,
+                                        int64_t offset);
+
 void add_group_routes(http::Router& router, const ApiContext& context);
+void add_record_routes(http::Router& router, const ApiContext& context);
 
 }  // namespace cairn::broker

@@ -34,8 +34,7 @@ class JsonWriter {
   JsonWriter& value(const std::string& text) { return value(std::string_view(text)); }
   JsonWriter& value(bool b);
   template <std::integral T>
-    requires(!std::is_same_v<T, bool> && !std::is_same_v<T, char>)
-  JsonWriter& value(T v) {
+  requires(!std::is_same_v<T, bool> && !std::is_same_v<T, char>) JsonWriter& value(T v) {
     before_value();
     if constexpr (std::is_signed_v<T>) {
       write_int(static_cast<int64_t>(v));
@@ -64,9 +63,5 @@ class JsonWriter {
 
 // `text` as a JSON string literal, quotes included.
 std::string json_quote(std::string_view text);
-
-// Standard base64 (RFC 4648, with padding): how the API carries bytes (record keys and values).
-std::string base64_encode(std::span<const std::byte> bytes);
-std::string base64_encode(std::string_view bytes);
 
 }  // namespace cairn::broker::http

@@ -1,6 +1,7 @@
 #include "client/src/record_accumulator.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "cairn/partitioner.h"
 
@@ -19,7 +20,8 @@ constexpr size_t kRecordOverhead = 16;
 RecordAccumulator::RecordAccumulator(const ProducerConfig& config) : config_(config) {}
 
 size_t RecordAccumulator::batch_limit() const {
-  return max_batch_bytes_ > 0 ? std::min(config_.batch_bytes, max_batch_bytes_) : config_.batch_bytes;
+  return max_batch_bytes_ > 0 ? std::min(config_.batch_bytes, max_batch_bytes_)
+                              : config_.batch_bytes;
 }
 
 void RecordAccumulator::set_max_batch_bytes(size_t bytes) {
@@ -30,7 +32,8 @@ void RecordAccumulator::set_max_batch_bytes(size_t bytes) {
 int32_t RecordAccumulator::choose_partition(const ProducerRecord& record, int32_t partitions,
                                             bool keyed) {
   if (record.partition) return *record.partition;
-  if (config_.partitioning == Partitioning::kRoundRobin) return sticky_[record.topic]++ % partitions;
+  if (config_.partitioning == Partitioning::kRoundRobin)
+    return sticky_[record.topic]++ % partitions;
   if (keyed) return partition_for_key(protocol::as_bytes(*record.key), partitions);
   return sticky_[record.topic] % partitions;
 }
@@ -42,7 +45,8 @@ Result<bool> RecordAccumulator::append(const ProducerRecord& record, int32_t par
   Timestamp ts = record.timestamp.value_or(system_now());
   std::vector<protocol::HeaderEntry> headers;
   for (const auto& h : record.headers) {
-    headers.push_back({h.key, h.value ? std::optional(protocol::as_bytes(*h.value)) : std::nullopt});
+    headers.push_back(
+        {h.key, h.value ? std::optional(protocol::as_bytes(*h.value)) : std::nullopt});
   }
   auto key = record.key ? std::optional(protocol::as_bytes(*record.key)) : std::nullopt;
   auto value = record.value ? std::optional(protocol::as_bytes(*record.value)) : std::nullopt;
@@ -62,10 +66,11 @@ Result<bool> RecordAccumulator::append(const ProducerRecord& record, int32_t par
   }
   TopicPartition tp{record.topic, choose_partition(record, partitions, key.has_value())};
   size_t size = record_bytes + kRecordOverhead;
-  auto deadline = now() + config_.max_block;
+  std::optional<SteadyTime> deadline;  // read the clock only when the buffer is full
   while (buffered_ + size > config_.buffer_bytes && buffered_ > 0 && !closing_) {
     if (!config_.block_when_full) return Status::unavailable("producer buffer is full");
-    if (room_.wait_until(lock, deadline) == std::cv_status::timeout) {
+    if (!deadline) deadline = now() + config_.max_block;
+    if (room_.wait_until(lock, *deadline) == std::cv_status::timeout) {
       return Status::timed_out("producer buffer stayed full for " +
                                std::to_string(config_.max_block.count()) + " ms");
     }
@@ -75,23 +80,23 @@ Result<bool> RecordAccumulator::append(const ProducerRecord& record, int32_t par
   // batch whose linger to time. A wake-up per record would cost a futex call each.
   bool wake = false;
   size_t limit = batch_limit();
-  PartitionQueue& q = queues_[tp];
-  if (q.open && q.open->builder.size_bytes() + size > limit) {
-    close_open(q);
+  PartitionQueue* target = &queues_[tp];
+  if (target->open && target->open->builder.size_bytes() + size > limit) {
+    close_open(*target);
     wake = true;
     if (!key && !record.partition && config_.partitioning == Partitioning::kKeyHash) {
       // The sticky partition's batch is full: the next unkeyed records start another one.
       tp.partition = ++sticky_[record.topic] % partitions;
+      target = &queues_[tp];
     }
   }
-  PartitionQueue& target = queues_[tp];
-  if (!target.open) {
-    target.open = std::make_unique<ProducerBatch>();
-    target.open->tp = tp;
-    target.open->created = now();
+  if (!target->open) {
+    target->open = std::make_unique<ProducerBatch>();
+    target->open->tp = tp;
+    target->open->created = now();
     wake = true;
   }
-  ProducerBatch& b = *target.open;
+  ProducerBatch& b = *target->open;
   b.builder.append(ts, key, value, headers);
   b.callbacks.push_back(std::move(done));
   b.timestamps.push_back(ts);
@@ -99,15 +104,15 @@ Result<bool> RecordAccumulator::append(const ProducerRecord& record, int32_t par
   buffered_ += size;
   ++unresolved_;
   if (b.builder.size_bytes() >= limit) {
-    close_open(target);
+    close_open(*target);
     wake = true;
   }
   return wake;
 }
 
 std::vector<BatchPtr> RecordAccumulator::drain(
-    SteadyTime t, size_t max_in_flight, const std::function<size_t(const TopicPartition&)>& with_sender,
-    SteadyTime& next_wake) {
+    SteadyTime t, size_t max_in_flight,
+    const std::function<size_t(const TopicPartition&)>& with_sender, SteadyTime& next_wake) {
   std::vector<BatchPtr> out;
   std::lock_guard lock(mu_);
   for (auto& [tp, q] : queues_) {

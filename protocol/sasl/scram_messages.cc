@@ -2,9 +2,12 @@
 
 #include <charconv>
 
-#include "protocol/sasl/base64.h"
+#include "protocol/text/base64.h"
 
 namespace cairn::protocol::sasl {
+
+using text::base64_decode;
+using text::base64_encode;
 
 namespace {
 
@@ -158,8 +161,7 @@ Result<ClientFirstMessage> parse_client_first(std::string_view text) {
   if (!nonce) return malformed(kMsg, "no nonce (r=)");
   CAIRN_RETURN_IF_ERROR(check_nonce(kMsg, *nonce, kMaxNonceBytes));
   m.nonce = std::string(*nonce);
-  CAIRN_RETURN_IF_ERROR(
-      read_extensions(kMsg, std::span(fields).subspan(next + 2), m.extensions));
+  CAIRN_RETURN_IF_ERROR(read_extensions(kMsg, std::span(fields).subspan(next + 2), m.extensions));
   return m;
 }
 
@@ -191,8 +193,7 @@ Result<ServerFirstMessage> parse_server_first(std::string_view text) {
   if (count->empty() || (*count)[0] == '0' || ec != std::errc() || ptr != end) {
     return malformed(kMsg, "the iteration count is not a positive 32-bit number");
   }
-  CAIRN_RETURN_IF_ERROR(
-      read_extensions(kMsg, std::span(fields).subspan(next + 3), m.extensions));
+  CAIRN_RETURN_IF_ERROR(read_extensions(kMsg, std::span(fields).subspan(next + 3), m.extensions));
   return m;
 }
 
@@ -217,8 +218,8 @@ Result<ClientFinalMessage> parse_client_final(std::string_view text) {
   if (!proof_bytes) return proof_bytes.error();
   if (proof_bytes->empty()) return malformed(kMsg, "empty proof");
   m.proof = std::move(*proof_bytes);
-  CAIRN_RETURN_IF_ERROR(read_extensions(
-      kMsg, std::span(fields).subspan(2, fields.size() - 3), m.extensions));
+  CAIRN_RETURN_IF_ERROR(
+      read_extensions(kMsg, std::span(fields).subspan(2, fields.size() - 3), m.extensions));
   m.without_proof = std::string(text.substr(0, text.size() - fields.back().size() - 1));
   return m;
 }

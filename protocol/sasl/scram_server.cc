@@ -1,10 +1,13 @@
 #include "protocol/sasl/scram_server.h"
 
-#include "protocol/sasl/base64.h"
+#include "protocol/text/base64.h"
 #include "protocol/sasl/scram_mechanism.h"
 #include "protocol/sasl/scram_messages.h"
 
 namespace cairn::protocol::sasl {
+
+using text::base64_decode;
+using text::base64_encode;
 
 namespace {
 
@@ -85,8 +88,8 @@ Result<std::string> ScramServer::on_client_first(std::string_view text) {
   known_user_ = stored.has_value();
   if (stored) {
     if (stored->hash != options_.hash || !validate_credential(*stored).is_ok()) {
-      return fail(ScramFailure::kInternalError, "the stored credential of " + m->username +
-                                                    " is unusable");
+      return fail(ScramFailure::kInternalError,
+                  "the stored credential of " + m->username + " is unusable");
     }
     credential_ = std::move(*stored);
   } else {

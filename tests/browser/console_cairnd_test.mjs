@@ -9,26 +9,13 @@
 //   node tests/browser/console_cairnd_test.mjs [--out DIR] [--chromium /usr/bin/chromium]
 
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import {execFile} from 'node:child_process';
 import {promisify} from 'node:util';
-import {chromium} from 'playwright-core';
+import {browserOptions, openConsole} from './console_harness.mjs';
 import {startCairnd, orderLines, PRODUCE_ARGS} from '../support/real_cairnd.mjs';
 
-function option(name, fallback) {
-  const at = process.argv.indexOf(name);
-  return at > 0 ? process.argv[at + 1] : fallback;
-}
-
-const out = path.resolve(option('--out', path.join(os.tmpdir(), 'cairn-console-cairnd-test')));
-const executablePath = option('--chromium', process.env.CAIRN_CHROMIUM ?? '/usr/bin/chromium');
-fs.mkdirSync(out, {recursive: true});
-if (!fs.existsSync(executablePath)) {
-  console.error(`console_cairnd_test: no Chromium at ${executablePath}: run tools/install-deps.sh`);
-  process.exit(1);
-}
+const {out, executablePath} = browserOptions('console-cairnd-test');
 
 const cairnd = await startCairnd();
 cairnd.run(['topics', 'create', 'orders', '--partitions', '3']);
@@ -53,41 +40,8 @@ const workload = (async () => {
   }
 })();
 
-const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-chromium-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath,
-  headless: true,
-  viewport: {width: 1280, height: 900},
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-context.setDefaultTimeout(20000);
-const page = context.pages()[0] ?? await context.newPage();
-const problems = [];
-page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
-page.on('request', (r) => {
-  if (!r.url().startsWith(cairnd.url)) problems.push(`a request left the broker: ${r.url()}`);
-});
-
-const results = [];
-async function check(name, body) {
-  const started = Date.now();
-  try {
-    await body();
-    results.push({name, ok: true});
-    console.log(`ok   ${name} (${Date.now() - started} ms)`);
-  } catch (e) {
-    results.push({name, ok: false});
-    console.log(`FAIL ${name}: ${e.message}`);
-    await page.screenshot({path: path.join(out, `failed-${results.length}.png`), fullPage: true}).catch(() => {});
-  }
-}
-
-const points = (testid) => page.getByTestId(testid).getAttribute('data-points').then(Number);
-async function waitForMorePoints(testid, than) {
-  await page.waitForFunction(([id, n]) => Number(document.querySelector(`[data-testid="${id}"]`)?.dataset.points) > n, [testid, than]);
-}
+const browser = await openConsole({out, executablePath, origin: cairnd.url, timeoutMs: 20000});
+const {page, problems, check, points, waitForMorePoints} = browser;
 
 try {
   await check('the console is served by cairnd and shows the broker ready with charts updating', async () => {
@@ -157,12 +111,8 @@ try {
   running = false;
   await workload;
   live.kill('SIGTERM');
-  await context.close();
+  await browser.close();
   await cairnd.stop();
-  fs.rmSync(profile, {recursive: true, force: true});
 }
 
-const failed = results.filter((r) => !r.ok).length;
-console.log(`${results.length - failed} passed, ${failed} failed`);
-console.log(`screenshots in ${out}`);
-process.exit(failed === 0 ? 0 : 1);
+browser.finish();

@@ -8,61 +8,15 @@
 // Prints "N passed, N failed" and exits non-zero on any failure.
 
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import {chromium} from 'playwright-core';
+import {browserOptions, openConsole} from './console_harness.mjs';
 import {startFakeApi} from './fake_api.mjs';
 
-function option(name, fallback) {
-  const at = process.argv.indexOf(name);
-  return at > 0 ? process.argv[at + 1] : fallback;
-}
-
-const out = path.resolve(option('--out', path.join(os.tmpdir(), 'cairn-console-test')));
-const executablePath = option('--chromium', process.env.CAIRN_CHROMIUM ?? '/usr/bin/chromium');
-fs.mkdirSync(out, {recursive: true});
-if (!fs.existsSync(executablePath)) {
-  console.error(`console_test: no Chromium at ${executablePath}: run tools/install-deps.sh`);
-  process.exit(1);
-}
+const {out, executablePath} = browserOptions('console-test');
 
 const api = await startFakeApi({tickMs: 200});
-const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-chromium-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath,
-  headless: true,
-  viewport: {width: 1280, height: 900},
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-context.setDefaultTimeout(15000);
-const page = context.pages()[0] ?? await context.newPage();
-const problems = [];
-page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
-page.on('request', (r) => {
-  if (!r.url().startsWith(api.url)) problems.push(`a request left the broker: ${r.url()}`);
-});
-
-const results = [];
-async function check(name, body) {
-  const started = Date.now();
-  try {
-    await body();
-    results.push({name, ok: true});
-    console.log(`ok   ${name} (${Date.now() - started} ms)`);
-  } catch (e) {
-    results.push({name, ok: false});
-    console.log(`FAIL ${name}: ${e.message}`);
-    await page.screenshot({path: path.join(out, `failed-${results.length}.png`), fullPage: true}).catch(() => {});
-  }
-}
-
-const points = (testid) => page.getByTestId(testid).getAttribute('data-points').then(Number);
-async function waitForMorePoints(testid, than) {
-  await page.waitForFunction(([id, n]) => Number(document.querySelector(`[data-testid="${id}"]`)?.dataset.points) > n, [testid, than]);
-}
+const browser = await openConsole({out, executablePath, origin: api.url, timeoutMs: 15000});
+const {page, problems, check, points, waitForMorePoints} = browser;
 
 try {
   await check('the overview shows the broker ready and both charts fill and update', async () => {
@@ -201,13 +155,8 @@ try {
     assert.deepEqual(problems, []);
   });
 } finally {
-  await context.close();
+  await browser.close();
   await api.close();
-  fs.rmSync(profile, {recursive: true, force: true});
 }
 
-const passed = results.filter((r) => r.ok).length;
-const failed = results.length - passed;
-console.log(`screenshots in ${out}`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+browser.finish();

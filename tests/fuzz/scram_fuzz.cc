@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "protocol/sasl/base64.h"
+#include "protocol/text/base64.h"
 #include "protocol/sasl/plain_message.h"
 #include "protocol/sasl/scram_client.h"
 #include "protocol/sasl/scram_server.h"
@@ -14,6 +14,7 @@
 namespace {
 
 using namespace cairn::protocol::sasl;
+using cairn::protocol::text::base64_decode;
 
 const ScramCredential& known_credential() {
   static const ScramCredential c = [] {
@@ -31,7 +32,9 @@ void as_server(std::string_view first, std::string_view final_message) {
     if (user == "user") return known_credential();
     return std::nullopt;
   };
-  o.make_nonce = [] { return cairn::Result<std::string>(std::string("%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0")); };
+  o.make_nonce = [] {
+    return cairn::Result<std::string>(std::string("%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0"));
+  };
   ScramServer server(std::move(o));
   if (!server.receive(first)) return;
   auto reply = server.receive(final_message);

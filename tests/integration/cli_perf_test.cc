@@ -9,11 +9,12 @@
 namespace cairn::testing {
 namespace {
 
-TEST(CliPerf, JsonIsTheOnlyThingOnStdoutAndConsumeCountIsExact) {
+TEST(CliPerf, JsonIsTheOnlyThingOnStdoutConsumeCountIsExactAndEachRunReportsItsCpu) {
   TempDir tmp;
   BrokerProcess broker(tmp.path() / "data");
   ASSERT_EQ(cli(broker.address(), {"topics", "create", "p", "--partitions", "3"}).exit_code, 0);
-  auto produced = cli(broker.address(), {"perf", "produce", "p", "--count", "3000", "--size", "20", "--json"});
+  auto produced =
+      cli(broker.address(), {"perf", "produce", "p", "--count", "3000", "--size", "20", "--json"});
   ASSERT_EQ(produced.exit_code, 0) << produced.err;
   static const std::regex one_object(R"(\{"mode":"produce",[^\n]*"count":3000,[^\n]*\}\n)");
   EXPECT_TRUE(std::regex_match(produced.out, one_object)) << produced.out;
@@ -27,6 +28,13 @@ TEST(CliPerf, JsonIsTheOnlyThingOnStdoutAndConsumeCountIsExact) {
   auto human = cli(broker.address(), {"perf", "consume", "p", "--count", "1500"});
   EXPECT_NE(human.out.find("consume: 1500 records"), std::string::npos) << human.out;
   EXPECT_NE(human.out.find("RESULT mode=consume n=1500 "), std::string::npos) << human.out;
+
+  // Each run reports its own CPU, so a reader sees when the client was the limit.
+  EXPECT_NE(produced.out.find(R"("client_cpu":{"user_s":)"), std::string::npos) << produced.out;
+  EXPECT_NE(human.out.find("client CPU "), std::string::npos) << human.out;
+  static const std::regex cpu_fields(
+      R"(RESULT mode=consume [^\n]* client_cpu_pct=\d+ client_ns_per_record=\d+\n)");
+  EXPECT_TRUE(std::regex_search(human.out, cpu_fields)) << human.out;
 }
 
 }  // namespace

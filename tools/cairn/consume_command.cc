@@ -60,6 +60,7 @@ std::map<int32_t, int64_t> start_offsets(const StartPosition& position, const st
   std::map<int32_t, std::optional<int64_t>> at_time;
   if (position.kind == StartPosition::Kind::kTimestamp) {
     std::vector<int32_t> ids;
+    ids.reserve(partitions.size());
     for (const auto& p : partitions) ids.push_back(p.partition);
     auto conn = connect(global);
     at_time = offsets_at_time(*conn, topic, ids, position.value);
@@ -151,6 +152,7 @@ void run_consume(const ConsumeOptions& opts, const GlobalOptions& global) {
       throw CliError(kExitError, s.message());
   } else {
     std::vector<client::TopicPartition> tps;
+    tps.reserve(partitions.size());
     for (const auto& p : partitions) tps.push_back({opts.topic, p.partition});
     if (auto s = consumer->assign(tps); !s.is_ok()) throw CliError(kExitError, s.message());
     for (const auto& [partition, offset] :

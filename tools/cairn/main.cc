@@ -16,8 +16,10 @@
 #include "tools/common/usage_error.h"
 #include "tools/common/version.h"
 
-int main(int argc, char** argv) {
-  using namespace cairn::tools;
+namespace cairn::tools {
+namespace {
+
+int run(int argc, char** argv) {
   spdlog::set_level(spdlog::level::warn);
   static char out_buffer[1 << 16];
   std::setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
@@ -75,4 +77,21 @@ int main(int argc, char** argv) {
   }
   std::fflush(stdout);
   return exit_code;
+}
+
+}  // namespace
+}  // namespace cairn::tools
+
+int main(int argc, char** argv) {
+  try {
+    return cairn::tools::run(argc, argv);
+  } catch (const std::exception& e) {  // a failure outside any command (the command tree, I/O)
+    std::fflush(stdout);
+    std::fputs("cairn: ", stderr);
+    std::fputs(e.what(), stderr);
+    std::fputs("\n", stderr);
+  } catch (...) {
+    std::fputs("cairn: an unexpected error\n", stderr);
+  }
+  return cairn::tools::kExitError;
 }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "protocol/text/base64.h"
 #include "tools/cairn/text.h"
 
 namespace cairn::tools {
@@ -34,13 +35,14 @@ std::string headers_text(const std::vector<HeaderView>& headers) {
 }
 
 // "name":"text" for UTF-8, else "name_base64":"...", or "name":null.
-void json_bytes(std::string& out, std::string_view name, const std::optional<std::string_view>& bytes) {
+void json_bytes(std::string& out, std::string_view name,
+                const std::optional<std::string_view>& bytes) {
   if (!bytes) {
     out += fmt::format("\"{}\":null", name);
   } else if (is_utf8(*bytes)) {
     out += fmt::format("\"{}\":{}", name, json_string(*bytes));
   } else {
-    out += fmt::format("\"{}_base64\":\"{}\"", name, base64(*bytes));
+    out += fmt::format("\"{}_base64\":\"{}\"", name, protocol::text::base64_encode(*bytes));
   }
 }
 
@@ -75,31 +77,6 @@ Result<std::string> unescape(std::string_view text) {
         out += '\\';
         out += n;
     }
-  }
-  return out;
-}
-
-std::string base64(std::string_view bytes) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    uint32_t v = static_cast<uint32_t>(static_cast<unsigned char>(bytes[i])) << 16 |
-                 static_cast<uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8 |
-                 static_cast<unsigned char>(bytes[i + 2]);
-    out += kAlphabet[v >> 18];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += kAlphabet[v & 63];
-  }
-  if (size_t rest = bytes.size() - i; rest > 0) {
-    uint32_t v = static_cast<uint32_t>(static_cast<unsigned char>(bytes[i])) << 16;
-    if (rest == 2) v |= static_cast<uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8;
-    out += kAlphabet[v >> 18];
-    out += kAlphabet[(v >> 12) & 63];
-    out += rest == 2 ? kAlphabet[(v >> 6) & 63] : '=';
-    out += '=';
   }
   return out;
 }
@@ -233,11 +210,13 @@ Result<RecordFormat> RecordFormat::parse(std::string_view spec) {
       text += c;
       continue;
     }
-    if (auto check = unescape(text); !check) return Status::invalid_argument("--format: " + check.error().message());
+    if (auto check = unescape(text); !check)
+      return Status::invalid_argument("--format: " + check.error().message());
     flush_text();
     format.parts_.push_back({field, {}});
   }
-  if (auto check = unescape(text); !check) return Status::invalid_argument("--format: " + check.error().message());
+  if (auto check = unescape(text); !check)
+    return Status::invalid_argument("--format: " + check.error().message());
   flush_text();
   if (format.parts_.empty() || format.parts_.back().first != Field::kText ||
       format.parts_.back().second.empty() || format.parts_.back().second.back() != '\n') {
@@ -276,13 +255,25 @@ std::string RecordFormat::render(const RecordView& r) const {
       case Field::kOffset: out += std::to_string(r.offset); break;
       case Field::kTimestamp: out += std::to_string(r.timestamp_ms); break;
       case Field::kTime: out += format_timestamp(r.timestamp_ms); break;
-      case Field::kKey: if (r.key) out += *r.key; break;
-      case Field::kValue: if (r.value) out += *r.value; break;
+      case Field::kKey:
+        if (r.key) out += *r.key;
+        break;
+      case Field::kValue:
+        if (r.value) out += *r.value;
+        break;
       case Field::kHeaders: out += headers_text(r.headers); break;
-      case Field::kKeyHex: if (r.key) out += hex(*r.key); break;
-      case Field::kKeyBase64: if (r.key) out += base64(*r.key); break;
-      case Field::kValueHex: if (r.value) out += hex(*r.value); break;
-      case Field::kValueBase64: if (r.value) out += base64(*r.value); break;
+      case Field::kKeyHex:
+        if (r.key) out += hex(*r.key);
+        break;
+      case Field::kKeyBase64:
+        if (r.key) out += protocol::text::base64_encode(*r.key);
+        break;
+      case Field::kValueHex:
+        if (r.value) out += hex(*r.value);
+        break;
+      case Field::kValueBase64:
+        if (r.value) out += protocol::text::base64_encode(*r.value);
+        break;
       case Field::kKeySize: out += r.key ? std::to_string(r.key->size()) : "-1"; break;
       case Field::kValueSize: out += r.value ? std::to_string(r.value->size()) : "-1"; break;
     }

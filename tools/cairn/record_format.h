@@ -33,8 +33,6 @@ struct RecordView {
 // backslash stays as it is. kInvalidArgument for a \x without two hex digits.
 Result<std::string> unescape(std::string_view text);
 
-// Standard base64 with padding.
-std::string base64(std::string_view bytes);
 // True when `bytes` is well-formed UTF-8.
 bool is_utf8(std::string_view bytes);
 // `text` as a JSON string literal, quotes included (text must be UTF-8).
@@ -58,8 +56,21 @@ class RecordFormat {
 
  private:
   enum class Field {
-    kText, kTopic, kPartition, kOffset, kTimestamp, kTime, kKey, kValue, kHeaders,
-    kKeyHex, kKeyBase64, kValueHex, kValueBase64, kKeySize, kValueSize,
+    kText,
+    kTopic,
+    kPartition,
+    kOffset,
+    kTimestamp,
+    kTime,
+    kKey,
+    kValue,
+    kHeaders,
+    kKeyHex,
+    kKeyBase64,
+    kValueHex,
+    kValueBase64,
+    kKeySize,
+    kValueSize,
   };
   static std::string render_json(const RecordView& record);
 

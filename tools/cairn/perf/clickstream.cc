@@ -9,13 +9,14 @@ namespace cairn::tools::perf {
 
 namespace {
 
-constexpr std::array<std::string_view, 6> kEvents = {"page_view", "page_view", "click",
+constexpr std::array<std::string_view, 6> kEvents = {"page_view", "page_view",   "click",
                                                      "search",    "add_to_cart", "purchase"};
 constexpr std::array<std::string_view, 8> kPages = {
-    "/", "/products", "/products/{}", "/category/{}", "/search", "/cart", "/checkout",
-    "/account/orders"};
-constexpr std::array<std::string_view, 5> kReferrers = {
-    "https://www.google.com/", "https://www.bing.com/", "https://t.co/", "", "https://shop.example.com/"};
+    "/",       "/products", "/products/{}", "/category/{}",
+    "/search", "/cart",     "/checkout",    "/account/orders"};
+constexpr std::array<std::string_view, 5> kReferrers = {"https://www.google.com/",
+                                                        "https://www.bing.com/", "https://t.co/",
+                                                        "", "https://shop.example.com/"};
 constexpr std::array<std::string_view, 5> kAgents = {
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/131.0 Safari/537.36",
@@ -24,8 +25,8 @@ constexpr std::array<std::string_view, 5> kAgents = {
     "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 Version/18.0 Safari/605",
     "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
     "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/131.0 Mobile Safari"};
-constexpr std::array<std::string_view, 8> kCities = {"DE/Berlin", "FR/Paris",   "US/Austin",
-                                                     "US/Seattle", "GB/London", "JP/Tokyo",
+constexpr std::array<std::string_view, 8> kCities = {"DE/Berlin",    "FR/Paris",  "US/Austin",
+                                                     "US/Seattle",   "GB/London", "JP/Tokyo",
                                                      "BR/Sao Paulo", "IN/Pune"};
 constexpr std::array<std::string_view, 3> kDevices = {"desktop", "mobile", "tablet"};
 

@@ -82,6 +82,7 @@ void run_consume(const PerfOptions& o, const GlobalOptions& global) {
     }
   }
   Totals totals;
+  CpuMeter cpu;
   auto start = Clock::now();
   Progress progress(!o.json, [&] {
     double secs = std::chrono::duration<double>(Clock::now() - start).count();
@@ -102,18 +103,20 @@ void run_consume(const PerfOptions& o, const GlobalOptions& global) {
   }
   double rps = static_cast<double>(received) / secs;
   double mbs = static_cast<double>(totals.bytes) / secs / 1e6;
+  CpuMeter::Use used = cpu.used(received);
   if (o.json) {
     fmt::print(R"({{"mode":"consume","topic":"{}","count":{},"consumers":{},"group":"{}",)"
-               R"("seconds":{:.3f},"records_per_sec":{:.0f},"mb_per_sec":{:.1f}}})"
+               R"("seconds":{:.3f},"records_per_sec":{:.0f},"mb_per_sec":{:.1f},"client_cpu":{}}})"
                "\n",
-               o.topic, received, o.consumers, o.group, secs, rps, mbs);
+               o.topic, received, o.consumers, o.group, secs, rps, mbs, cpu_json(used));
   } else {
     fmt::print("consume: {} records in {:.2f} s: {:.0f} records/s, {:.1f} MB/s ({} consumer{}{})\n",
                received, secs, rps, mbs, o.consumers, o.consumers == 1 ? "" : "s",
                o.group.empty() ? "" : ", group " + o.group);
+    fmt::print("{}\n", cpu_text(used));
+    fmt::print("RESULT mode=consume n={} msgs_s={:.0f} mb_s={:.1f}{}\n", received, rps, mbs,
+               cpu_result_fields(used));
   }
-  if (!o.json)
-    fmt::print("RESULT mode=consume n={} msgs_s={:.0f} mb_s={:.1f}\n", received, rps, mbs);
 }
 
 }  // namespace cairn::tools::perf

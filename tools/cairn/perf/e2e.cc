@@ -86,6 +86,7 @@ void run_e2e(const PerfOptions& o, const GlobalOptions& global) {
   pc.linger = std::chrono::milliseconds(0);
   auto producer = check(client::Producer::create(pc), "producer");
   std::string value(o.size, 'x');
+  CpuMeter cpu;
   auto start = Clock::now();
   int64_t wall_start = wall_ns();
   std::atomic<int64_t> failed{0};
@@ -114,25 +115,26 @@ void run_e2e(const PerfOptions& o, const GlobalOptions& global) {
   consumer->close();
 
   double achieved = static_cast<double>(expected.load()) / send_secs;
+  CpuMeter::Use used = cpu.used(expected.load());
   write_histogram(o.histogram_file, e2e);
   if (o.json) {
     fmt::print(
         R"({{"mode":"e2e","topic":"{}","rate":{},"duration_s":{},"size":{},"durability":"{}",)"
-        R"("sent":{},"received":{},"failed":{},"achieved_rate":{:.0f},"latency_us":{}}})"
+        R"("sent":{},"received":{},"failed":{},"achieved_rate":{:.0f},"latency_us":{},)"
+        R"("client_cpu":{}}})"
         "\n",
         o.topic, o.rate, o.duration_s, o.size, durability, expected.load(), received.load(),
-        failed.load(), achieved, latency_json(e2e));
+        failed.load(), achieved, latency_json(e2e), cpu_json(used));
   } else {
     fmt::print("e2e: {} records at {:.0f}/s (achieved {:.0f}/s), {} received, durability {}\n",
                expected.load(), o.rate, achieved, received.load(), durability);
     fmt::print("latency intended send to receive, us: p50 {} p90 {} p99 {} p99.9 {} max {}\n",
                e2e.percentile(50), e2e.percentile(90), e2e.percentile(99), e2e.percentile(99.9),
                e2e.max());
-  }
-  if (!o.json) {
-    fmt::print("RESULT mode=e2e n={} achieved_rate={:.0f} p50_us={} p99_us={} p999_us={}\n",
+    fmt::print("{} (producer and consumer)\n", cpu_text(used));
+    fmt::print("RESULT mode=e2e n={} achieved_rate={:.0f} p50_us={} p99_us={} p999_us={}{}\n",
                received.load(), achieved, e2e.percentile(50), e2e.percentile(99),
-               e2e.percentile(99.9));
+               e2e.percentile(99.9), cpu_result_fields(used));
   }
   if (received < expected) {
     throw CliError(kExitError,

@@ -128,6 +128,7 @@ void run_produce(const PerfOptions& o, const GlobalOptions& global) {
     producers.push_back(make_producer(o, global, acks, linger));
     stats.push_back(std::make_unique<ProducerStats>());
   }
+  CpuMeter cpu;
   auto start = Clock::now();
   std::atomic<int64_t> sent{0};
   Progress progress(!o.json, [&] {
@@ -159,6 +160,7 @@ void run_produce(const PerfOptions& o, const GlobalOptions& global) {
     if (first_error.empty()) first_error = s->first_error;
   }
   int64_t count = sent.load();  // o.count, unless stopped early
+  CpuMeter::Use used = cpu.used(count);
   double rps = static_cast<double>(acks == 0 ? count : acked) / secs;
   double mbs = rps * static_cast<double>(o.size) / 1e6;
   write_histogram(o.histogram_file, all);
@@ -166,10 +168,10 @@ void run_produce(const PerfOptions& o, const GlobalOptions& global) {
     fmt::print(R"({{"mode":"produce","topic":"{}","count":{},"size":{},"rate":{},"producers":{},)"
                R"("acks":"{}","batch_bytes":{},"linger_ms":{},"keys":{},"durability":"{}",)"
                R"("seconds":{:.3f},"records_per_sec":{:.0f},"mb_per_sec":{:.1f},"acknowledged":{},)"
-               R"("failed":{},"latency_us":{}}})"
+               R"("failed":{},"latency_us":{},"client_cpu":{}}})"
                "\n",
                o.topic, count, o.size, o.rate, o.producers, o.acks, o.batch_bytes, linger, o.keys,
-               durability, secs, rps, mbs, acked, failed, latency_json(all));
+               durability, secs, rps, mbs, acked, failed, latency_json(all), cpu_json(used));
   } else {
     fmt::print(
         "produce: {} records of {} B in {:.2f} s: {:.0f} records/s, {:.1f} MB/s (acks={}, "
@@ -182,12 +184,14 @@ void run_produce(const PerfOptions& o, const GlobalOptions& global) {
                  o.rate > 0 ? "intended send" : "send", all.percentile(50), all.percentile(90),
                  all.percentile(99), all.percentile(99.9), all.max());
     }
+    fmt::print("{}\n", cpu_text(used));
   }
   if (!o.json) {
     fmt::print(
         "RESULT mode=produce n={} msgs_s={:.0f} mb_s={:.1f} p50_us={} p99_us={} p999_us={} "
-        "achieved_rate={:.0f} failed={}\n",
-        count, rps, mbs, all.percentile(50), all.percentile(99), all.percentile(99.9), rps, failed);
+        "achieved_rate={:.0f} failed={}{}\n",
+        count, rps, mbs, all.percentile(50), all.percentile(99), all.percentile(99.9), rps, failed,
+        cpu_result_fields(used));
   }
   std::fflush(stdout);
   if (failed > 0) {

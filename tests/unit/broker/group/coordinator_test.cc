@@ -81,7 +81,7 @@ class CoordinatorTest : public ::testing::Test {
     world.topics["t"] = {1000, 1000};
     log_config.segment_bytes = 64 << 10;
   }
-  ~CoordinatorTest() override {
+  void TearDown() override {
     if (coordinator) close();
   }
 
@@ -90,7 +90,7 @@ class CoordinatorTest : public ::testing::Test {
   }
 
   // Opens the offsets partitions (those in `offline` stay offline) and loads a coordinator.
-  void open(std::set<int32_t> offline = {}) {
+  void open(const std::set<int32_t>& offline = {}) {
     for (int32_t p = 0; p < world.offsets_partitions; ++p) {
       if (offline.count(p)) {
         world.partitions[p] = std::make_unique<Partition>(std::string(kOffsetsTopic), p,
@@ -113,7 +113,7 @@ class CoordinatorTest : public ::testing::Test {
     for (auto& [id, p] : world.partitions) {
       if (!p->log()) continue;
       bool flushed = false;
-      p->log()->flush([&](Status s) {
+      p->log()->flush([&](const Status& s) {
         EXPECT_TRUE(s.is_ok()) << s.to_string();
         flushed = true;
       });
@@ -147,7 +147,7 @@ class CoordinatorTest : public ::testing::Test {
   template <typename T>
   std::shared_ptr<std::optional<T>> start(awaitable<T> task) {
     auto slot = std::make_shared<std::optional<T>>();
-    asio::co_spawn(ctx, std::move(task), [slot](std::exception_ptr e, T value) {
+    asio::co_spawn(ctx, std::move(task), [slot](const std::exception_ptr& e, T value) {
       if (e) std::rethrow_exception(e);
       *slot = std::move(value);
     });

@@ -16,9 +16,8 @@ TEST(JsonWriterTest, CommasAndNestingAreWrittenForTheCaller) {
   w.key("empty").begin_array().end_array();
   w.key("ok").value(true).key("none").null();
   w.end_object();
-  EXPECT_EQ(w.text(),
-            R"({"name":"orders","partitions":[0,1,2],"config":{"retention_ms":-1},)"
-            R"("empty":[],"ok":true,"none":null})");
+  EXPECT_EQ(w.text(), R"({"name":"orders","partitions":[0,1,2],"config":{"retention_ms":-1},)"
+                      R"("empty":[],"ok":true,"none":null})");
 }
 
 TEST(JsonWriterTest, StringsEscapeQuotesBackslashesAndControlCharacters) {
@@ -32,8 +31,8 @@ TEST(JsonWriterTest, ValidUtf8PassesThroughAndInvalidBytesBecomeReplacementChara
   EXPECT_EQ(json_quote("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"),
             "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"");
   EXPECT_EQ(json_quote("\xff"), R"("\ufffd")");
-  EXPECT_EQ(json_quote("\xc3"), R"("\ufffd")");             // truncated sequence
-  EXPECT_EQ(json_quote("\xc0\xaf"), R"("\ufffd\ufffd")");   // overlong '/'
+  EXPECT_EQ(json_quote("\xc3"), R"("\ufffd")");                      // truncated sequence
+  EXPECT_EQ(json_quote("\xc0\xaf"), R"("\ufffd\ufffd")");            // overlong '/'
   EXPECT_EQ(json_quote("\xed\xa0\x80"), R"("\ufffd\ufffd\ufffd")");  // a surrogate
 }
 
@@ -54,15 +53,6 @@ TEST(JsonWriterTest, RawJsonIsInsertedAsOneValue) {
   JsonWriter w;
   w.begin_array().raw(inner.text()).raw(inner.text()).end_array();
   EXPECT_EQ(w.text(), R"([{"a":1},{"a":1}])");
-}
-
-TEST(Base64Test, EncodesWithPaddingAsRfc4648Says) {
-  EXPECT_EQ(base64_encode(std::string_view("")), "");
-  EXPECT_EQ(base64_encode(std::string_view("f")), "Zg==");
-  EXPECT_EQ(base64_encode(std::string_view("fo")), "Zm8=");
-  EXPECT_EQ(base64_encode(std::string_view("foo")), "Zm9v");
-  EXPECT_EQ(base64_encode(std::string_view("foobar")), "Zm9vYmFy");
-  EXPECT_EQ(base64_encode(std::string_view("\xff\xfe\x00", 3)), "//4A");
 }
 
 }  // namespace

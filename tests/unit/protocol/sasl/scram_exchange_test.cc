@@ -8,6 +8,7 @@
 namespace cairn::protocol::sasl {
 namespace {
 
+using testing::base64_encode;
 using testing::client_options;
 using testing::credential;
 using testing::fixed_nonce;
@@ -61,8 +62,8 @@ TEST(ScramExchange, ClientAndServerAuthenticateEachOtherWithSha256AndRandomNonce
 }
 
 TEST(ScramExchange, AWrongPasswordFailsAtTheProof) {
-  auto server = server_for(ScramHash::kSha256, "alice",
-                           credential(ScramHash::kSha256, "right", kIterations));
+  auto server =
+      server_for(ScramHash::kSha256, "alice", credential(ScramHash::kSha256, "right", kIterations));
   ScramClient client(client_options(ScramHash::kSha256, "alice", "wrong"));
   Exchange x = run(client, server);
   EXPECT_FALSE(x.server_authenticated);
@@ -70,8 +71,8 @@ TEST(ScramExchange, AWrongPasswordFailsAtTheProof) {
 }
 
 TEST(ScramExchange, AnUnknownUserFailsAtTheProofLikeAWrongPassword) {
-  auto server = server_for(ScramHash::kSha256, "alice",
-                           credential(ScramHash::kSha256, "right", kIterations));
+  auto server =
+      server_for(ScramHash::kSha256, "alice", credential(ScramHash::kSha256, "right", kIterations));
   ScramClient client(client_options(ScramHash::kSha256, "mallory", "right"));
   Exchange x = run(client, server);
   EXPECT_FALSE(x.server_authenticated);
@@ -112,8 +113,8 @@ TEST(ScramExchange, ATamperedClientProofIsRefused) {
     tampered[byte] ^= std::byte{0x01};
     auto server = rfc_server();
     ASSERT_TRUE(server.receive(kRfcClientFirst).has_value());
-    auto reply = server.receive("c=biws,r=" + std::string(kRfcNonce) + ",p=" +
-                                base64_encode(tampered));
+    auto reply =
+        server.receive("c=biws,r=" + std::string(kRfcNonce) + ",p=" + base64_encode(tampered));
     EXPECT_FALSE(reply.has_value());
     EXPECT_EQ(server.failure(), ScramFailure::kInvalidProof);
   }
@@ -151,8 +152,8 @@ TEST(ScramExchange, AChannelBindingThatDoesNotRepeatTheGs2HeaderIsRefused) {
   auto server = rfc_server();
   ASSERT_TRUE(server.receive(kRfcClientFirst).has_value());
   // "eSws" is "y,,": the client-first said "n,,".
-  EXPECT_FALSE(server.receive("c=eSws,r=" + std::string(kRfcNonce) + ",p=" +
-                              std::string(kRfcProof)).has_value());
+  EXPECT_FALSE(server.receive("c=eSws,r=" + std::string(kRfcNonce) + ",p=" + std::string(kRfcProof))
+                   .has_value());
   EXPECT_EQ(server.failure(), ScramFailure::kChannelBindingMismatch);
 }
 
@@ -232,9 +233,8 @@ TEST(ScramExchange, AServerNonceThatDoesNotExtendTheClientsIsRefusedByTheClient)
 TEST(ScramExchange, AnIterationCountOutOfBoundsIsRefusedByTheClient) {
   for (uint32_t count : {kMinIterations - 1, kMaxIterations + 1}) {
     ScramClient client = rfc_client();
-    auto reply = client.receive_server_first("r=" + std::string(kRfcNonce) +
-                                             ",s=W22ZaJ0SNY7soEsUEjb6gQ==,i=" +
-                                             std::to_string(count));
+    auto reply = client.receive_server_first(
+        "r=" + std::string(kRfcNonce) + ",s=W22ZaJ0SNY7soEsUEjb6gQ==,i=" + std::to_string(count));
     EXPECT_FALSE(reply.has_value()) << count;
     EXPECT_EQ(client.failure(), ScramFailure::kIterationsOutOfRange) << count;
   }
@@ -242,19 +242,22 @@ TEST(ScramExchange, AnIterationCountOutOfBoundsIsRefusedByTheClient) {
 
 TEST(ScramExchange, ABadServerSignatureIsRefusedByTheClient) {
   ScramClient client = rfc_client();
-  ASSERT_TRUE(client.receive_server_first("r=" + std::string(kRfcNonce) +
-                                          ",s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096")
+  ASSERT_TRUE(client
+                  .receive_server_first("r=" + std::string(kRfcNonce) +
+                                        ",s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096")
                   .has_value());
   // RFC 7677's signature with its first byte changed.
-  EXPECT_FALSE(client.receive_server_final("v=7rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=").is_ok());
+  EXPECT_FALSE(
+      client.receive_server_final("v=7rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=").is_ok());
   EXPECT_EQ(client.failure(), ScramFailure::kInvalidServerSignature);
   EXPECT_FALSE(client.authenticated());
 }
 
 TEST(ScramExchange, AServerErrorInServerFinalFailsTheClient) {
   ScramClient client = rfc_client();
-  ASSERT_TRUE(client.receive_server_first("r=" + std::string(kRfcNonce) +
-                                          ",s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096")
+  ASSERT_TRUE(client
+                  .receive_server_first("r=" + std::string(kRfcNonce) +
+                                        ",s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096")
                   .has_value());
   Status s = client.receive_server_final("e=invalid-proof");
   EXPECT_FALSE(s.is_ok());
@@ -264,7 +267,8 @@ TEST(ScramExchange, AServerErrorInServerFinalFailsTheClient) {
 
 TEST(ScramExchange, AServerFinalBeforeServerFirstIsRefusedByTheClient) {
   ScramClient client = rfc_client();
-  EXPECT_FALSE(client.receive_server_final("v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=").is_ok());
+  EXPECT_FALSE(
+      client.receive_server_final("v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=").is_ok());
   EXPECT_EQ(client.failure(), ScramFailure::kUnexpectedMessage);
 }
 

@@ -1,10 +1,9 @@
-// Parsing and formatting of the SCRAM messages, base64 and SASL PLAIN, field by field.
+// Parsing and formatting of the SCRAM messages and SASL PLAIN, field by field.
 
 #include "protocol/sasl/scram_messages.h"
 
 #include <gtest/gtest.h>
 
-#include "protocol/sasl/base64.h"
 #include "protocol/sasl/plain_message.h"
 #include "protocol/sasl/scram_credential.h"
 #include "protocol/sasl/scram_mechanism.h"
@@ -13,25 +12,6 @@ namespace cairn::protocol::sasl {
 namespace {
 
 std::string text(const std::vector<std::byte>& b) { return std::string(as_string_view(b)); }
-
-TEST(Base64, EncodesRfc4648sTestVectors) {
-  const std::pair<std::string_view, std::string_view> vectors[] = {
-      {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},        {"foo", "Zm9v"},
-      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
-  for (auto [plain, encoded] : vectors) {
-    EXPECT_EQ(base64_encode(as_bytes(plain)), encoded);
-    auto back = base64_decode(encoded);
-    ASSERT_TRUE(back.has_value()) << encoded;
-    EXPECT_EQ(text(*back), plain);
-  }
-}
-
-TEST(Base64, RefusesEverySpellingButTheCanonicalOne) {
-  for (std::string_view bad : {"Zg=", "Zg", "Zh==", "Zm9=", "Z===", "====", "Zg==Zg==", "Zm9v\n",
-                               "Zm-_", " Zm9v", "Zm9v=", "Zg=a"}) {
-    EXPECT_FALSE(base64_decode(bad).has_value()) << bad;
-  }
-}
 
 TEST(ScramMessages, ClientFirstKeepsItsHeaderAndBareTextAsSent) {
   auto m = parse_client_first("n,a=us=2Cer,n=us=2Cer,r=abc,x=1,tokenauth=true");
@@ -50,18 +30,18 @@ TEST(ScramMessages, ClientFirstKeepsItsHeaderAndBareTextAsSent) {
 
 TEST(ScramMessages, MalformedClientFirstMessagesAreRefused) {
   for (std::string_view bad :
-       {"", "n", "n,,", "x,,n=user,r=abc", "n,b=x,n=user,r=abc", "n,,r=abc,n=user",
-        "n,,n=,r=abc", "n,,n=us=2Der,r=abc", "n,,n=user=,r=abc", "n,,n=user,r=", "n,,n=user,r=a b",
+       {"", "n", "n,,", "x,,n=user,r=abc", "n,b=x,n=user,r=abc", "n,,r=abc,n=user", "n,,n=,r=abc",
+        "n,,n=us=2Der,r=abc", "n,,n=user=,r=abc", "n,,n=user,r=", "n,,n=user,r=a b",
         "n,,n=user,r=abc,=x", "n,,n=user,r=abc,x", "n,,n=user,r=abc,x-y=1", "p=,,n=user,r=abc",
         "n,,n=user", "n,,m=x,n=user"}) {
     EXPECT_FALSE(parse_client_first(bad).has_value()) << bad;
   }
   std::string nul_name("n,,n=a\0b,r=abc", 15);
   EXPECT_FALSE(parse_client_first(nul_name).has_value());
-  EXPECT_FALSE(parse_client_first("n,,n=" + std::string(kMaxUsernameBytes + 1, 'u') + ",r=abc")
-                   .has_value());
-  EXPECT_FALSE(parse_client_first("n,,n=user,r=" + std::string(kMaxNonceBytes + 1, 'r'))
-                   .has_value());
+  EXPECT_FALSE(
+      parse_client_first("n,,n=" + std::string(kMaxUsernameBytes + 1, 'u') + ",r=abc").has_value());
+  EXPECT_FALSE(
+      parse_client_first("n,,n=user,r=" + std::string(kMaxNonceBytes + 1, 'r')).has_value());
   EXPECT_FALSE(parse_client_first("n,,n=user,r=abc,x=" + std::string(kMaxScramMessageBytes, 'x'))
                    .has_value());
 }
@@ -73,11 +53,11 @@ TEST(ScramMessages, ServerFirstNeedsANonceASaltAndAPositiveCount) {
   EXPECT_EQ(m->salt.size(), 12u);
   EXPECT_EQ(m->iterations, 4096u);
   for (std::string_view bad :
-       {"", "r=abc", "r=abc,s=QSXCR+Q6sek8bf92", "r=abc,s=,i=4096", "r=abc,s=QSXCR+Q6sek8bf9,i=4096",
-        "r=abc,s=QSXCR+Q6sek8bf92,i=", "r=abc,s=QSXCR+Q6sek8bf92,i=0",
-        "r=abc,s=QSXCR+Q6sek8bf92,i=04096", "r=abc,s=QSXCR+Q6sek8bf92,i=-1",
-        "r=abc,s=QSXCR+Q6sek8bf92,i=4294967296", "r=abc,s=QSXCR+Q6sek8bf92,i=12x",
-        "s=QSXCR+Q6sek8bf92,r=abc,i=4096"}) {
+       {"", "r=abc", "r=abc,s=QSXCR+Q6sek8bf92", "r=abc,s=,i=4096",
+        "r=abc,s=QSXCR+Q6sek8bf9,i=4096", "r=abc,s=QSXCR+Q6sek8bf92,i=",
+        "r=abc,s=QSXCR+Q6sek8bf92,i=0", "r=abc,s=QSXCR+Q6sek8bf92,i=04096",
+        "r=abc,s=QSXCR+Q6sek8bf92,i=-1", "r=abc,s=QSXCR+Q6sek8bf92,i=4294967296",
+        "r=abc,s=QSXCR+Q6sek8bf92,i=12x", "s=QSXCR+Q6sek8bf92,r=abc,i=4096"}) {
     EXPECT_FALSE(parse_server_first(bad).has_value()) << bad;
   }
   auto reserved = parse_server_first("m=x,r=abc,s=QSXCR+Q6sek8bf92,i=4096");
@@ -92,9 +72,9 @@ TEST(ScramMessages, ClientFinalSplitsOffItsProof) {
   EXPECT_EQ(m->nonce, "abc");
   EXPECT_EQ(m->without_proof, "c=biws,r=abc,x=1");
   EXPECT_EQ(m->proof.size(), 3u);
-  for (std::string_view bad : {"", "c=biws", "c=biws,r=abc", "c=biws,p=AAAA", "r=abc,c=biws,p=AAAA",
-                               "c=biws,r=abc,p=", "c=biws,r=abc,p=AAA", "c=biw,r=abc,p=AAAA",
-                               "c=biws,r=abc,p=AAAA,x=1"}) {
+  for (std::string_view bad :
+       {"", "c=biws", "c=biws,r=abc", "c=biws,p=AAAA", "r=abc,c=biws,p=AAAA",
+        "c=biws,r=abc,p=", "c=biws,r=abc,p=AAA", "c=biw,r=abc,p=AAAA", "c=biws,r=abc,p=AAAA,x=1"}) {
     EXPECT_FALSE(parse_client_final(bad).has_value()) << bad;
   }
 }
@@ -135,8 +115,11 @@ TEST(SaslPlain, AMessageHasAnOptionalAuthorizationIdAUserAndAPassword) {
 }
 
 TEST(SaslPlain, MalformedMessagesAreRefusedWithoutQuotingThePassword) {
-  const std::string bad[] = {"", std::string("alice", 5), std::string("\0alice", 6),
-                             std::string("\0\0pw", 4), std::string("\0alice\0", 7),
+  const std::string bad[] = {"",
+                             std::string("alice", 5),
+                             std::string("\0alice", 6),
+                             std::string("\0\0pw", 4),
+                             std::string("\0alice\0", 7),
                              std::string("\0alice\0p\0w", 10),
                              std::string("\0", 1) + std::string(256, 'u') + std::string("\0pw", 3)};
   for (const auto& message : bad) {

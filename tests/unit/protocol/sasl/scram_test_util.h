@@ -6,11 +6,14 @@
 
 #include <string>
 
-#include "protocol/sasl/base64.h"
+#include "protocol/text/base64.h"
 #include "protocol/sasl/scram_client.h"
 #include "protocol/sasl/scram_server.h"
 
 namespace cairn::protocol::sasl::testing {
+
+using text::base64_decode;
+using text::base64_encode;
 
 inline std::vector<std::byte> from_base64(std::string_view text) {
   auto bytes = base64_decode(text);
@@ -35,8 +38,8 @@ inline ScramServer server_for(ScramHash h, std::string user, ScramCredential c,
                               std::function<Result<std::string>()> nonce = make_random_nonce) {
   ScramServerOptions o;
   o.hash = h;
-  o.lookup = [user = std::move(user), c = std::move(c)](
-                 std::string_view name) -> std::optional<ScramCredential> {
+  o.lookup = [user = std::move(user),
+              c = std::move(c)](std::string_view name) -> std::optional<ScramCredential> {
     if (name == user) return c;
     return std::nullopt;
   };

@@ -1,10 +1,11 @@
-#include "broker/http/json_reader.h"
+#include "protocol/text/json_value.h"
 
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <string>
 
-namespace cairn::broker::http {
+namespace cairn::protocol::text {
 
 namespace {
 
@@ -14,15 +15,26 @@ class Parser {
  public:
   explicit Parser(std::string_view text) : text_(text) {}
 
-  std::optional<JsonValue> document() {
+  Result<JsonValue> document() {
     JsonValue v;
-    if (!value(v, 0)) return std::nullopt;
+    if (!value(v, 0)) return Status::invalid_argument(what_ + " at byte " + std::to_string(where_));
     skip_space();
-    if (at_ != text_.size()) return std::nullopt;
+    if (at_ != text_.size())
+      return Status::invalid_argument("text after the value at byte " + std::to_string(at_));
     return v;
   }
 
  private:
+  // Records the first failure (the innermost: callers only pass `false` up) and returns false.
+  bool fail(const char* what, size_t where) {
+    if (what_.empty()) {
+      what_ = what;
+      where_ = where;
+    }
+    return false;
+  }
+  bool fail(const char* what) { return fail(what, at_); }
+
   void skip_space() {
     while (at_ < text_.size() &&
            (text_[at_] == ' ' || text_[at_] == '\t' || text_[at_] == '\n' || text_[at_] == '\r')) {
@@ -36,9 +48,10 @@ class Parser {
   }
 
   bool value(JsonValue& out, int depth) {
-    if (depth > kMaxDepth) return false;
+    if (depth > kMaxDepth) return fail("nesting deeper than 16");
     skip_space();
-    if (at_ >= text_.size()) return false;
+    if (at_ >= text_.size()) return fail("expected a value");
+    out.at = at_;
     char c = text_[at_];
     if (c == '{') return object(out, depth);
     if (c == '[') return array(out, depth);
@@ -63,18 +76,19 @@ class Parser {
     for (;;) {
       skip_space();
       std::string key;
-      if (at_ >= text_.size() || text_[at_] != '"' || !string(key)) return false;
+      if (at_ >= text_.size() || text_[at_] != '"') return fail("expected a string key");
+      if (!string(key)) return false;
       skip_space();
-      if (at_ >= text_.size() || text_[at_++] != ':') return false;
+      if (at_ >= text_.size() || text_[at_] != ':') return fail("expected :");
+      ++at_;
       JsonValue v;
       if (!value(v, depth + 1)) return false;
       out.keys.push_back(std::move(key));
       out.values.push_back(std::move(v));
       skip_space();
-      if (at_ >= text_.size()) return false;
-      char c = text_[at_++];
-      if (c == '}') return true;
-      if (c != ',') return false;
+      if (at_ >= text_.size() || (text_[at_] != '}' && text_[at_] != ','))
+        return fail("expected , or }");
+      if (text_[at_++] == '}') return true;
     }
   }
 
@@ -88,15 +102,14 @@ class Parser {
       if (!value(v, depth + 1)) return false;
       out.items.push_back(std::move(v));
       skip_space();
-      if (at_ >= text_.size()) return false;
-      char c = text_[at_++];
-      if (c == ']') return true;
-      if (c != ',') return false;
+      if (at_ >= text_.size() || (text_[at_] != ']' && text_[at_] != ','))
+        return fail("expected , or ]");
+      if (text_[at_++] == ']') return true;
     }
   }
 
   bool hex4(uint32_t& out) {
-    if (at_ + 4 > text_.size()) return false;
+    if (at_ + 4 > text_.size()) return fail("a short \\u escape");
     out = 0;
     for (int i = 0; i < 4; ++i) {
       char c = text_[at_++];
@@ -108,7 +121,7 @@ class Parser {
       } else if (c >= 'A' && c <= 'F') {
         out |= static_cast<uint32_t>(c - 'A' + 10);
       } else {
-        return false;
+        return fail("a bad \\u escape", at_ - 1);
       }
     }
     return true;
@@ -137,12 +150,13 @@ class Parser {
     while (at_ < text_.size()) {
       char c = text_[at_++];
       if (c == '"') return true;
-      if (static_cast<unsigned char>(c) < 0x20) return false;
+      if (static_cast<unsigned char>(c) < 0x20)
+        return fail("a control character in a string", at_ - 1);
       if (c != '\\') {
         out += c;
         continue;
       }
-      if (at_ >= text_.size()) return false;
+      if (at_ >= text_.size()) break;
       char e = text_[at_++];
       switch (e) {
         case '"': out += '"'; break;
@@ -156,19 +170,21 @@ class Parser {
         case 'u': {
           uint32_t cp = 0;
           if (!hex4(cp)) return false;
-          if (cp >= 0xDC00 && cp <= 0xDFFF) return false;
+          if (cp >= 0xDC00 && cp <= 0xDFFF) return fail("a lone low surrogate");
           if (cp >= 0xD800 && cp <= 0xDBFF) {
             uint32_t low = 0;
-            if (!literal("\\u") || !hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
+            if (!literal("\\u")) return fail("a lone high surrogate");
+            if (!hex4(low)) return false;
+            if (low < 0xDC00 || low > 0xDFFF) return fail("a bad low surrogate");
             cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
           }
           append_utf8(out, cp);
           break;
         }
-        default: return false;
+        default: return fail("an unknown escape", at_ - 1);
       }
     }
-    return false;
+    return fail("an unterminated string");
   }
 
   bool number(JsonValue& out) {
@@ -179,24 +195,26 @@ class Parser {
       while (at_ < text_.size() && text_[at_] >= '0' && text_[at_] <= '9') ++at_;
       return at_ > from;
     };
-    if (!digits()) return false;
+    if (!digits()) return fail("expected a value", start);
     if (at_ < text_.size() && text_[at_] == '.') {
       ++at_;
-      if (!digits()) return false;
+      if (!digits()) return fail("expected digits after .");
     }
     if (at_ < text_.size() && (text_[at_] == 'e' || text_[at_] == 'E')) {
       ++at_;
       if (at_ < text_.size() && (text_[at_] == '+' || text_[at_] == '-')) ++at_;
-      if (!digits()) return false;
+      if (!digits()) return fail("expected an exponent");
     }
     std::string copy(text_.substr(start, at_ - start));
     out.kind = JsonValue::Kind::kNumber;
     out.number = std::strtod(copy.c_str(), nullptr);
-    return std::isfinite(out.number);
+    return std::isfinite(out.number) || fail("a number out of range", start);
   }
 
   std::string_view text_;
   size_t at_ = 0;
+  std::string what_;  // the first failure
+  size_t where_ = 0;
 };
 
 }  // namespace
@@ -217,6 +235,6 @@ std::optional<int64_t> JsonValue::integer() const {
   return static_cast<int64_t>(number);
 }
 
-std::optional<JsonValue> parse_json(std::string_view text) { return Parser(text).document(); }
+Result<JsonValue> parse_json(std::string_view text) { return Parser(text).document(); }
 
-}  // namespace cairn::broker::http
+}  // namespace cairn::protocol::text

@@ -1,15 +1,16 @@
-// Request bodies of the JSON API: what parses, what is refused.
-#include "broker/http/json_reader.h"
+// The JSON reader behind the HTTP API and `cairn produce --input json`: what parses, what is
+// refused, and where a refusal says the mistake is.
+#include "protocol/text/json_value.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-namespace cairn::broker::http {
+namespace cairn::protocol::text {
 namespace {
 
-TEST(JsonReaderTest, AnObjectWithNestedValuesParsesWithItsFieldsInOrder) {
+TEST(JsonValueTest, AnObjectWithNestedValuesParsesWithItsFieldsInOrder) {
   auto v = parse_json(R"( {"name": "orders", "partitions": 3, "config": {"retention_ms": -1},
                           "to": [true, false, null, 1.5], "s": "a\"\u00e9\ud83d\ude00"} )");
   ASSERT_TRUE(v);
@@ -26,13 +27,24 @@ TEST(JsonReaderTest, AnObjectWithNestedValuesParsesWithItsFieldsInOrder) {
   EXPECT_EQ(v->find("missing"), nullptr);
 }
 
-TEST(JsonReaderTest, MalformedDocumentsAreRefused) {
+TEST(JsonValueTest, MalformedDocumentsAreRefused) {
   for (const std::string& text : std::vector<std::string>{
            "", "{", "{\"a\":1,}", "[1 2]", "{\"a\" 1}", "01x", "\"\\x\"", "\"\\ud800\"",
            "\"tab\there\"", "{} {}", "nul", "1e", "-", std::string(100, '[')}) {
-    EXPECT_FALSE(parse_json(text)) << text;
+    auto v = parse_json(text);
+    EXPECT_FALSE(v) << text;
+    if (!v) {
+      EXPECT_NE(v.error().message().find(" at byte "), std::string::npos) << v.error().message();
+    }
   }
 }
 
+TEST(JsonValueTest, ARefusalNamesTheFirstMistakeAndItsByte) {
+  EXPECT_EQ(parse_json(R"({"a": [1, 2 3]})").error().message(), "expected , or ] at byte 12");
+  EXPECT_EQ(parse_json(R"({"a": "\q"})").error().message(), "an unknown escape at byte 8");
+  EXPECT_EQ(parse_json("[1] x").error().message(), "text after the value at byte 4");
+  EXPECT_EQ(parse_json(R"({"k": "v", "n": 7})")->find("n")->at, 16u);
+}
+
 }  // namespace
-}  // namespace cairn::broker::http
+}  // namespace cairn::protocol::text

@@ -1,8 +1,8 @@
-#include "protocol/sasl/base64.h"
+#include "protocol/text/base64.h"
 
 #include <array>
 
-namespace cairn::protocol::sasl {
+namespace cairn::protocol::text {
 
 namespace {
 
@@ -33,7 +33,8 @@ std::string base64_encode(Bytes data) {
   size_t i = 0;
   for (; i + 3 <= data.size(); i += 3) {
     uint32_t n = std::to_integer<uint32_t>(data[i]) << 16 |
-                 std::to_integer<uint32_t>(data[i + 1]) << 8 | std::to_integer<uint32_t>(data[i + 2]);
+                 std::to_integer<uint32_t>(data[i + 1]) << 8 |
+                 std::to_integer<uint32_t>(data[i + 2]);
     out += kAlphabet[n >> 18];
     out += kAlphabet[(n >> 12) & 63];
     out += kAlphabet[(n >> 6) & 63];
@@ -48,6 +49,10 @@ std::string base64_encode(Bytes data) {
   out += rest == 2 ? kAlphabet[(n >> 6) & 63] : '=';
   out += '=';
   return out;
+}
+
+std::string base64_encode(std::string_view data) {
+  return base64_encode(Bytes(reinterpret_cast<const std::byte*>(data.data()), data.size()));
 }
 
 Result<std::vector<std::byte>> base64_decode(std::string_view text) {
@@ -80,4 +85,4 @@ Result<std::vector<std::byte>> base64_decode(std::string_view text) {
   return out;
 }
 
-}  // namespace cairn::protocol::sasl
+}  // namespace cairn::protocol::text
