@@ -10,6 +10,7 @@ namespace {
 
 std::vector<const Subscription*> sorted(const std::vector<Subscription>& members) {
   std::vector<const Subscription*> out;
+  out.reserve(members.size());
   for (const auto& m : members) out.push_back(&m);
   std::sort(out.begin(), out.end(), [](const Subscription* a, const Subscription* b) {
     return a->member_id < b->member_id;
