@@ -16,6 +16,7 @@ packages=(
   prometheus chromium chromium-driver
   dpkg-dev file groff-base systemd  # the package test: cpack, man pages, systemd-analyze
   kcat  # the Kafka listener's tests: an unmodified librdkafka client
+  openjdk-17-jdk-headless maven  # and Apache Kafka's Java client and tools (tests/kafka/java)
 )
 # Node.js runs the console's tests; the machine's own (20 or later) is preferred to Debian's.
 command -v node >/dev/null || packages+=(nodejs npm)
@@ -47,9 +48,26 @@ install_python_test_packages() {
   fi
 }
 
+# The Kafka listener's Java tests: kafka-clients and kafka-tools at the versions the pom pins,
+# with the Maven plugins that build it, into the local Maven repository; the test build then
+# works offline (mvn -o). A package run into a scratch folder resolves exactly what it needs.
+install_java_test_packages() {
+  local pom="$root/tests/kafka/java/pom.xml"
+  local stamp="${HOME}/.m2/cairn-kafka-java.pom"
+  if ! cmp -s "$pom" "$stamp"; then
+    echo "install-deps: mvn package tests/kafka/java (dependencies into ~/.m2)" >&2
+    local scratch
+    scratch=$(mktemp -d)
+    mvn -B -q -Dstyle.color=never -f "$pom" package "-Dcairn.out=$scratch" >/dev/null
+    rm -rf "$scratch"
+    cp "$pom" "$stamp"
+  fi
+}
+
 if [[ ${#missing[@]} -eq 0 ]]; then
   install_browser_test_packages
   install_python_test_packages
+  install_java_test_packages
   exit 0
 fi
 
@@ -64,3 +82,4 @@ $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 install_browser_test_packages
 install_python_test_packages
+install_java_test_packages

@@ -1,5 +1,7 @@
 #include "broker/group/assignor.h"
 
+#include "broker/group/cooperative_assignor.h"
+
 #include <algorithm>
 
 namespace cairn::broker {
@@ -8,9 +10,11 @@ namespace {
 
 std::vector<const Subscription*> sorted(const std::vector<Subscription>& members) {
   std::vector<const Subscription*> out;
+  out.reserve(members.size());
   for (const auto& m : members) out.push_back(&m);
-  std::sort(out.begin(), out.end(),
-            [](const Subscription* a, const Subscription* b) { return a->member_id < b->member_id; });
+  std::sort(out.begin(), out.end(), [](const Subscription* a, const Subscription* b) {
+    return a->member_id < b->member_id;
+  });
   return out;
 }
 
@@ -41,7 +45,8 @@ Assignment assign_range(const std::vector<Subscription>& members,
     int32_t per = count / n, extra = count % n, next = 0;
     for (int32_t i = 0; i < n; ++i) {
       int32_t take = per + (i < extra ? 1 : 0);
-      for (int32_t k = 0; k < take; ++k) give(out, subscribers[static_cast<size_t>(i)]->member_id, topic, next++);
+      for (int32_t k = 0; k < take; ++k)
+        give(out, subscribers[static_cast<size_t>(i)]->member_id, topic, next++);
     }
   }
   return out;
@@ -68,9 +73,91 @@ Assignment assign_round_robin(const std::vector<Subscription>& members,
   return out;
 }
 
-bool is_known_strategy(std::string_view strategy) {
-  return strategy == "range" || strategy == "roundrobin";
+Assignment assign_cooperative_sticky(const std::vector<Subscription>& members,
+                                     const std::map<std::string, int32_t>& partitions,
+                                     const Assignment& previous) {
+  using Key = std::pair<std::string, int32_t>;
+  auto ordered = sorted(members);
+  if (ordered.empty()) return {};
+  std::map<Key, const Subscription*> owner;  // owners still in the group, of valid partitions
+  std::map<const Subscription*, std::vector<Key>> target;
+  size_t total = 0;
+  for (const auto& [topic, count] : partitions) {
+    for (const auto* m : ordered) {
+      if (subscribes(*m, topic)) {
+        total += static_cast<size_t>(count);
+        break;
+      }
+    }
+  }
+  for (const auto* m : ordered) {
+    auto& mine = target[m];
+    auto was = previous.find(m->member_id);
+    if (was == previous.end()) continue;
+    for (const auto& tp : was->second) {
+      auto it = partitions.find(tp.topic);
+      if (it == partitions.end() || !subscribes(*m, tp.topic)) continue;
+      for (int32_t p : tp.partitions) {
+        if (p < 0 || p >= it->second || owner.contains({tp.topic, p})) continue;
+        owner[{tp.topic, p}] = m;
+        mine.emplace_back(tp.topic, p);
+      }
+    }
+  }
+  // Shares: total / members each, one more for the (total % members) that keep the most.
+  size_t base = total / ordered.size();
+  size_t extra = total % ordered.size();
+  auto by_kept = ordered;
+  std::stable_sort(by_kept.begin(), by_kept.end(),
+                   [&](const Subscription* a, const Subscription* b) {
+                     return target[a].size() > target[b].size();
+                   });
+  std::map<const Subscription*, size_t> share;
+  for (size_t i = 0; i < by_kept.size(); ++i) share[by_kept[i]] = base + (i < extra ? 1 : 0);
+  for (const auto* m : ordered) {
+    auto& mine = target[m];
+    std::sort(mine.begin(), mine.end());
+    if (mine.size() > share[m]) mine.resize(share[m]);
+  }
+  std::map<Key, bool> taken;
+  for (const auto& [m, keys] : target) {
+    for (const auto& k : keys) taken[k] = true;
+  }
+  for (const auto& [topic, count] : partitions) {
+    for (int32_t p = 0; p < count; ++p) {
+      if (taken.contains({topic, p})) continue;
+      const Subscription* best = nullptr;
+      for (const auto* m : ordered) {
+        if (!subscribes(*m, topic)) continue;
+        bool under = target[m].size() < share[m];
+        bool best_under = best != nullptr && target[best].size() < share[best];
+        if (best == nullptr || (under && !best_under) ||
+            (under == best_under && target[m].size() < target[best].size())) {
+          best = m;
+        }
+      }
+      if (best != nullptr) target[best].emplace_back(topic, p);
+    }
+  }
+  Assignment out;
+  for (const auto* m : ordered) {
+    out[m->member_id];
+    auto& mine = target[m];
+    std::sort(mine.begin(), mine.end());
+    for (const auto& [topic, p] : mine) {
+      auto it = owner.find({topic, p});
+      if (it != owner.end() && it->second != m) continue;  // still another member's: withheld
+      give(out, m->member_id, topic, p);
+    }
+  }
+  return out;
 }
+
+bool is_known_strategy(std::string_view strategy) {
+  return strategy == "range" || strategy == "roundrobin" || strategy == "cooperative-sticky";
+}
+
+bool is_cooperative_strategy(std::string_view strategy) { return strategy == "cooperative-sticky"; }
 
 Assignment assign(std::string_view strategy, const std::vector<Subscription>& members,
                   const std::map<std::string, int32_t>& partitions) {

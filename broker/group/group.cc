@@ -1,5 +1,7 @@
 #include "broker/group/group.h"
 
+#include "broker/group/cooperative_assignor.h"
+
 #include <algorithm>
 
 namespace cairn::broker {
@@ -83,8 +85,8 @@ std::vector<std::string> Group::expire_members(GroupTime now, std::chrono::milli
 
 bool Group::maybe_complete(GroupTime now, const PartitionCounts& partitions) {
   if (state_ != GroupState::kPreparingRebalance) return false;
-  bool all_joined = std::all_of(members_.begin(), members_.end(),
-                                [](const auto& e) { return e.second.joined; });
+  bool all_joined =
+      std::all_of(members_.begin(), members_.end(), [](const auto& e) { return e.second.joined; });
   if (!((all_joined && now >= window_end_) || now >= deadline_)) return false;
   std::erase_if(members_, [](const auto& e) { return !e.second.joined; });
   ++generation_;
@@ -100,7 +102,16 @@ bool Group::maybe_complete(GroupTime now, const PartitionCounts& partitions) {
     for (const auto& t : m.topics) counts[t] = partitions(t);
   }
   strategy_ = members_.begin()->second.strategy;
-  Assignment assignment = assign(strategy_, subs, counts);
+  Assignment assignment;
+  if (is_cooperative_strategy(strategy_)) {
+    // What each member owns is what the previous generation gave it: a cooperative member
+    // keeps it through the rebalance.
+    Assignment previous;
+    for (const auto& [id, m] : members_) previous[id] = m.assignment;
+    assignment = assign_cooperative_sticky(subs, counts, previous);
+  } else {
+    assignment = assign(strategy_, subs, counts);
+  }
   for (auto& [id, m] : members_) {
     m.assignment = assignment[id];
     m.joined = false;
@@ -111,7 +122,7 @@ bool Group::maybe_complete(GroupTime now, const PartitionCounts& partitions) {
 }
 
 std::vector<TopicPartitionKey> Group::expired_offsets(GroupTime now,
-                                                     std::chrono::milliseconds retention) const {
+                                                      std::chrono::milliseconds retention) const {
   std::vector<TopicPartitionKey> out;
   if (!members_.empty()) return out;
   for (const auto& [tp, c] : offsets_) {

@@ -21,7 +21,7 @@ constexpr int16_t key_of(ApiKey k) { return static_cast<int16_t>(k); }
 // Served versions stop where Kafka replaces topic names with topic ids (Produce 13, Fetch 13,
 // DeleteTopics 6): Cairn's topics have no ids. Produce 0-2 are advertised but refused, as the
 // codec's table explains.
-constexpr std::array<ServedApi, 19> kServed = {{
+constexpr std::array<ServedApi, 22> kServed = {{
     {key_of(ApiKey::kProduce), 0, 12},        {key_of(ApiKey::kFetch), 4, 12},
     {key_of(ApiKey::kListOffsets), 1, 11},    {key_of(ApiKey::kMetadata), 0, 12},
     {key_of(ApiKey::kOffsetCommit), 2, 9},    {key_of(ApiKey::kOffsetFetch), 1, 9},
@@ -31,7 +31,8 @@ constexpr std::array<ServedApi, 19> kServed = {{
     {key_of(ApiKey::kListGroups), 0, 5},      {key_of(ApiKey::kApiVersions), 0, 4},
     {key_of(ApiKey::kCreateTopics), 2, 7},    {key_of(ApiKey::kDeleteTopics), 1, 5},
     {key_of(ApiKey::kInitProducerId), 0, 5},  {key_of(ApiKey::kDeleteGroups), 0, 2},
-    {key_of(ApiKey::kDescribeCluster), 0, 1},
+    {key_of(ApiKey::kDescribeCluster), 0, 1}, {key_of(ApiKey::kDescribeConfigs), 1, 4},
+    {key_of(ApiKey::kAlterConfigs), 0, 2},    {key_of(ApiKey::kIncrementalAlterConfigs), 0, 1},
 }};
 
 template <class Response>
@@ -91,6 +92,10 @@ awaitable<std::optional<OutboundFrame>> dispatch(KafkaContext& ctx) {
     case ApiKey::kListGroups: co_return co_await run<pk::ListGroupsRequest>(ctx);
     case ApiKey::kDeleteGroups: co_return co_await run<pk::DeleteGroupsRequest>(ctx);
     case ApiKey::kDescribeCluster: co_return co_await run<pk::DescribeClusterRequest>(ctx);
+    case ApiKey::kDescribeConfigs: co_return co_await run<pk::DescribeConfigsRequest>(ctx);
+    case ApiKey::kAlterConfigs: co_return co_await run<pk::AlterConfigsRequest>(ctx);
+    case ApiKey::kIncrementalAlterConfigs:
+      co_return co_await run<pk::IncrementalAlterConfigsRequest>(ctx);
     default: break;
   }
   OutboundFrame closing;  // decode_head lets only served APIs through
@@ -148,6 +153,9 @@ std::string_view KafkaFrontEnd::api_name(const RequestHead& head) const {
 }
 
 awaitable<std::optional<OutboundFrame>> KafkaFrontEnd::handle(InboundRequest& request) {
+  // Which versions clients negotiate, for whoever debugs a client (--log-level debug).
+  spdlog::debug("kafka {} v{} from client '{}'", api_name(request.head), request.head.api_version,
+                request.head.client_id);
   uint16_t port =
       advertised_port_ != 0 ? advertised_port_ : bound_port_.load(std::memory_order_relaxed);
   kafka::KafkaContext ctx{

@@ -5,6 +5,7 @@
 
 #include "broker/kafka/handler.h"
 #include "protocol/kafka/error_code.h"
+#include "protocol/kafka/messages/configs.h"
 #include "protocol/kafka/messages/connection.h"
 #include "protocol/kafka/messages/fetch.h"
 #include "protocol/kafka/messages/group.h"
@@ -47,5 +48,11 @@ awaitable<KafkaReply<pk::DescribeGroupsResponse>> handle(KafkaContext& ctx,
                                                          pk::DescribeGroupsRequest r);
 awaitable<KafkaReply<pk::DeleteGroupsResponse>> handle(KafkaContext& ctx,
                                                        pk::DeleteGroupsRequest r);
+awaitable<KafkaReply<pk::DescribeConfigsResponse>> handle(KafkaContext& ctx,
+                                                          pk::DescribeConfigsRequest r);
+awaitable<KafkaReply<pk::AlterConfigsResponse>> handle(KafkaContext& ctx,
+                                                       pk::AlterConfigsRequest r);
+awaitable<KafkaReply<pk::IncrementalAlterConfigsResponse>> handle(
+    KafkaContext& ctx, pk::IncrementalAlterConfigsRequest r);
 
 }  // namespace cairn::broker::kafka

@@ -16,7 +16,7 @@ import unittest
 
 try:
     from confluent_kafka import Consumer, Producer
-    from confluent_kafka.admin import AdminClient, NewTopic
+    from confluent_kafka.admin import AdminClient, ConfigResource, NewTopic
 except ImportError:
     print("confluent_kafka is not installed (tools/install-deps.sh installs it)")
     sys.exit(77)
@@ -192,6 +192,27 @@ class ConfluentKafka(unittest.TestCase):
         self.assertEqual(committed, {0: "10", 1: "10", 2: "10", 3: "10"}, describe)
         a.close()
 
+
+    def test_alter_configs_replaces_a_topics_settings_and_describe_configs_shows_them(self):
+        self.create("cfk-configs", 1)
+        admin = AdminClient({"bootstrap.servers": self.broker.kafka})
+        resource = ConfigResource("topic", "cfk-configs")
+
+        def describe():
+            return {name: entry.value for name, entry in
+                    admin.describe_configs([resource])[resource].result(30).items()}
+
+        self.assertEqual(describe()["cleanup.policy"], "delete")
+        resource.set_config("retention.ms", "7200000")
+        resource.set_config("cleanup.policy", "compact")
+        admin.alter_configs([resource])[resource].result(30)
+        self.assertEqual(describe()["retention.ms"], "7200000")
+        self.assertEqual(describe()["cleanup.policy"], "compact")
+        # AlterConfigs replaces the whole set: what it does not name returns to the default.
+        again = ConfigResource("topic", "cfk-configs", set_config={"retention.ms": "60000"})
+        admin.alter_configs([again])[again].result(30)
+        self.assertEqual(describe()["retention.ms"], "60000")
+        self.assertEqual(describe()["cleanup.policy"], "delete")
 
 if __name__ == "__main__":
     unittest.main(argv=[sys.argv[0], "-v"])

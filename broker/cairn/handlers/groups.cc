@@ -1,6 +1,7 @@
 // The consumer-group APIs: each request becomes the group operation's request, and its result
 // the response. The outcome travels as an error code in the body: a rebalance or an unknown
 // member is an answer, not a failed request.
+#include "broker/group/cooperative_assignor.h"
 #include "broker/cairn/handlers.h"
 
 namespace cairn::broker {
@@ -28,6 +29,12 @@ awaitable<Reply<protocol::FindCoordinatorResponse>> handle(RequestContext& ctx,
 
 awaitable<Reply<protocol::JoinGroupResponse>> handle(RequestContext& ctx,
                                                      protocol::JoinGroupRequest r) {
+  if (is_cooperative_strategy(r.strategy)) {
+    // Cairn's consumers give up every partition in a rebalance: only range and roundrobin.
+    protocol::JoinGroupResponse refused;
+    refused.error = protocol::ErrorCode::kInvalidRequest;
+    co_return refused;
+  }
   JoinRequest join;
   join.group_id = std::move(r.group_id);
   join.member_id = std::move(r.member_id);

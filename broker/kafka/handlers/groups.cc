@@ -1,10 +1,11 @@
 // The consumer-group APIs on the broker's one group coordinator, the same one Cairn's consumers
 // join: a group is a group whichever protocol its members speak. Cairn assigns partitions on
-// the broker (range or roundrobin), so a Kafka member's JoinGroup names the first of its
-// protocols Cairn knows and its subscription (read from the protocol metadata); no member is
-// told it leads the group (JoinGroup's leader is an id no member has), so none runs an
+// the broker (range, roundrobin or cooperative-sticky), so a Kafka member's JoinGroup names the
+// first of its protocols Cairn knows and its subscription (read from the protocol metadata); no
+// member is told it leads the group (JoinGroup's leader is an id no member has), so none runs an
 // assignor, and SyncGroup answers each member with the coordinator's assignment, whatever the
-// request carried.
+// request carried. A cooperative-sticky member follows KIP-429: the coordinator withholds a
+// moving partition for one generation, until its owner has given it up and rejoined.
 #include "broker/kafka/consumer_protocol.h"
 #include "broker/kafka/error_mapping.h"
 #include "broker/kafka/handlers.h"
@@ -17,16 +18,31 @@ constexpr std::string_view kConsumer = "consumer";
 // Given as JoinGroup's leader: no member has this id, so none computes an assignment.
 constexpr std::string_view kBrokerAssigns = "cairn-broker-assigns";
 
-bool known_strategy(std::string_view name) { return name == "range" || name == "roundrobin"; }
+// Cairn's name for a client's assignment protocol: Kafka's own names, and kafkajs's
+// RoundRobinAssigner (what it offers by default); empty when Cairn does not know it.
+std::string_view strategy_of(std::string_view protocol) {
+  if (protocol == "RoundRobinAssigner") return "roundrobin";
+  return is_known_strategy(protocol) ? protocol : std::string_view();
+}
 
 }  // namespace
 
 awaitable<KafkaReply<pk::FindCoordinatorResponse>> handle(KafkaContext& ctx,
                                                           pk::FindCoordinatorRequest r) {
-  // One node: the coordinator of every group is this broker. Transactions are not served.
+  // One node: the coordinator of every group is this broker. Transactions are not served: a
+  // transaction coordinator is refused as InitProducerId refuses a transactional id, with an
+  // error the client does not retry (COORDINATOR_NOT_AVAILABLE would have it retry until its
+  // own timeout).
   pk::FindCoordinatorResponse out;
   int32_t node = ctx.ops.config().node_id;
-  int16_t error = r.key_type == 0 ? 0 : pk::code_of(pk::ErrorCode::kCoordinatorNotAvailable);
+  constexpr int8_t kGroupKey = 0;
+  constexpr int8_t kTransactionKey = 1;
+  int16_t error = 0;
+  if (r.key_type == kTransactionKey) {
+    error = pk::code_of(pk::ErrorCode::kTransactionalIdAuthorizationFailed);
+  } else if (r.key_type != kGroupKey) {
+    error = pk::code_of(pk::ErrorCode::kInvalidRequest);
+  }
   out.error_code = error;
   out.error_message = std::nullopt;
   out.node_id = error == 0 ? node : -1;
@@ -50,7 +66,7 @@ awaitable<KafkaReply<pk::JoinGroupResponse>> handle(KafkaContext& ctx, pk::JoinG
   out.protocol_type = std::string(kConsumer);
   const pk::JoinGroupRequestProtocol* chosen = nullptr;
   for (const auto& p : r.protocols) {
-    if (known_strategy(p.name)) {
+    if (!strategy_of(p.name).empty()) {
       chosen = &p;
       break;
     }
@@ -74,13 +90,20 @@ awaitable<KafkaReply<pk::JoinGroupResponse>> handle(KafkaContext& ctx, pk::JoinG
   join.session_timeout = std::chrono::milliseconds(r.session_timeout_ms);
   join.rebalance_timeout = std::chrono::milliseconds(
       r.rebalance_timeout_ms >= 0 ? r.rebalance_timeout_ms : r.session_timeout_ms);
-  join.strategy = chosen->name;
+  join.strategy = strategy_of(chosen->name);
   join.topics = std::move(*topics);
+  std::string join_strategy = join.strategy;
+  std::string chosen_name = chosen->name;
   JoinResult joined = co_await ctx.ops.join_group(std::move(join));
   out.error_code = kafka_code(joined.error);
   out.generation_id = joined.generation;
   out.member_id = std::move(joined.member_id);
-  out.protocol_name = joined.strategy.empty() ? std::optional<std::string>() : joined.strategy;
+  // The group's strategy in the member's own spelling when it is the one the member chose.
+  if (joined.strategy.empty()) {
+    out.protocol_name = std::nullopt;
+  } else {
+    out.protocol_name = joined.strategy == join_strategy ? chosen_name : joined.strategy;
+  }
   out.leader = std::string(kBrokerAssigns);
   co_return out;
 }
