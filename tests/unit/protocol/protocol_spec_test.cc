@@ -24,6 +24,10 @@
 namespace cairn::protocol {
 namespace {
 
+// The golden bytes are laid out one field per line with its comment, as PROTOCOL.md's tables
+// read; clang-format would regroup them.
+// clang-format off
+
 using testing::decode_body;
 using testing::encode_body;
 
@@ -687,5 +691,6 @@ TEST(ProtocolSpec, InitProducerIdBodies) {
   });
 }
 
+// clang-format on
 }  // namespace
 }  // namespace cairn::protocol
