@@ -9,7 +9,7 @@
 #include "cairn/producer.h"
 #include "protocol/frame.h"
 #include "tests/support/broker_process.h"
-#include "tests/support/counting_proxy.h"
+#include "tests/support/loopback_proxy.h"
 #include "tests/support/test_util.h"
 
 namespace cairn::testing {
@@ -33,7 +33,7 @@ TEST(Consumer, AnEmptyPartitionDoesNotHoldUpOneWithData) {
       r.topic = "t";
       r.partition = 0;
       r.value = std::string(1000, static_cast<char>('a' + i % 26));
-      ASSERT_TRUE((*producer)->send(std::move(r), nullptr).is_ok());
+      ASSERT_TRUE((*producer)->send(r, nullptr).is_ok());
     }
     ASSERT_TRUE((*producer)->flush().is_ok());
   }
@@ -66,7 +66,7 @@ TEST(Consumer, APartitionThatFailsIsRetriedWithBackoffWhileHealthyOnesKeepLongPo
   TempDir tmp;
   BrokerProcess broker(tmp.path() / "data");
   ASSERT_EQ(cli(broker.address(), {"topics", "create", "t"}).exit_code, 0);
-  CountingProxy proxy(broker.port());
+  LoopbackProxy proxy(broker.port());
   client::ConsumerConfig config;
   config.broker = proxy.address();
   config.fetch_max_wait = 500ms;
@@ -112,7 +112,7 @@ TEST(Consumer, APartitionWhosePositionCannotBeLookedUpDoesNotHoldUpTheOthers) {
   auto input = tmp.path() / "in.txt";
   std::ofstream(input) << "one\ntwo\n";
   ASSERT_EQ(cli(broker.address(), {"produce", "t"}, input).exit_code, 0);
-  CountingProxy proxy(broker.port());
+  LoopbackProxy proxy(broker.port());
   client::ConsumerConfig config;
   config.broker = proxy.address();
   config.auto_offset_reset = client::ConsumerConfig::OffsetReset::kEarliest;

@@ -22,7 +22,7 @@
 #include "protocol/messages/fetch.h"
 #include "protocol/messages/produce.h"
 #include "protocol/record_batch.h"
-#include "tests/integration/link_proxy.h"
+#include "tests/support/loopback_proxy.h"
 #include "tests/support/broker_process.h"
 #include "tests/support/test_util.h"
 
@@ -198,7 +198,7 @@ TEST_F(Replication, AFollowerKilledAndRestartedTwiceWhileAcksAllRecordsArriveEnd
 TEST_F(Replication, ACutLinkFailsAcksAllWithNotEnoughReplicasAfterTheLagLimitAndHealsWithCatchUp) {
   start_leader({"--replica-lag-max-ms", "1500", "--min-insync-replicas", "2"});
   ASSERT_EQ(cli(leader->address(), {"topics", "create", "t"}).exit_code, 0);
-  LinkProxy link(leader->port());
+  LoopbackProxy link(leader->port());
   start_follower(link.address());
   ASSERT_TRUE(eventually([&] { return produce(*to_leader, "t", 0, -1, 1) == ErrorCode::kNone; }));
   int64_t visible = latest_offset(*to_leader, "t", 0);
@@ -327,7 +327,7 @@ TEST_F(Replication, AfterAPromotionANewIdempotentProducerGetsAnIdTheOldLeaderNev
 TEST_F(Replication, AFormerLeaderComingBackAsFollowerCutsTheRecordsOnlyItHadAndEndsIdentical) {
   start_leader();
   ASSERT_EQ(cli(leader->address(), {"topics", "create", "t"}).exit_code, 0);
-  LinkProxy link(leader->port());
+  LoopbackProxy link(leader->port());
   start_follower(link.address());
   ASSERT_TRUE(eventually([&] { return produce(*to_leader, "t", 0, -1, 1) == ErrorCode::kNone; }));
   ASSERT_TRUE(eventually([&] { return identical("t", 1); }));

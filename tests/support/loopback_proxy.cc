@@ -1,4 +1,4 @@
-#include "tests/support/counting_proxy.h"
+#include "tests/support/loopback_proxy.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -52,7 +52,7 @@ int connect_to(uint16_t port) {
 
 }  // namespace
 
-CountingProxy::CountingProxy(uint16_t upstream_port) : upstream_(upstream_port) {
+LoopbackProxy::LoopbackProxy(uint16_t upstream_port) : upstream_(upstream_port) {
   listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -67,7 +67,7 @@ CountingProxy::CountingProxy(uint16_t upstream_port) : upstream_(upstream_port) 
   acceptor_ = std::thread([this] { accept_loop(); });
 }
 
-CountingProxy::~CountingProxy() {
+LoopbackProxy::~LoopbackProxy() {
   stopping_ = true;
   ::shutdown(listener_, SHUT_RDWR);
   ::close(listener_);
@@ -80,11 +80,17 @@ CountingProxy::~CountingProxy() {
   for (int fd : sockets_) ::close(fd);
 }
 
-int64_t CountingProxy::requests(uint16_t api_key) const {
+int64_t LoopbackProxy::requests(uint16_t api_key) const {
   return api_key < counts_.size() ? counts_[api_key].load() : 0;
 }
 
-void CountingProxy::accept_loop() {
+void LoopbackProxy::cut() {
+  cut_ = true;
+  std::lock_guard lock(mu_);
+  for (int fd : sockets_) ::shutdown(fd, SHUT_RDWR);
+}
+
+void LoopbackProxy::accept_loop() {
   while (!stopping_) {
     int client = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
     if (client < 0) {
@@ -95,11 +101,15 @@ void CountingProxy::accept_loop() {
     ::setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     std::lock_guard lock(mu_);
     sockets_.push_back(client);
+    if (cut_) {
+      ::shutdown(client, SHUT_RDWR);
+      continue;
+    }
     threads_.emplace_back([this, client] { serve(client); });
   }
 }
 
-void CountingProxy::serve(int client) {
+void LoopbackProxy::serve(int client) {
   int upstream = connect_to(upstream_);
   if (upstream < 0) {
     ::shutdown(client, SHUT_RDWR);
