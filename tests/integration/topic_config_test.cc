@@ -117,7 +117,9 @@ TEST(TopicConfig, ARetentionChangeTakesEffectWithoutARestart) {
     std::ofstream out(input);
     for (int i = 0; i < 2000; ++i) out << "value-" << i << "\n";
   }
-  ASSERT_EQ(cli(broker.address(), {"produce", "t"}, input).exit_code, 0);
+  // Batches of at most 1 KiB, so the log rolls into many 4 KiB segments however fast the producer
+  // is (a single batch of all 2,000 records would make a single segment).
+  ASSERT_EQ(cli(broker.address(), {"produce", "t", "--batch-bytes", "1024"}, input).exit_code, 0);
   auto before = cli(broker.address(), {"topics", "describe", "t"});
   ASSERT_EQ(start_offset(before.out, 0), 0) << before.out;
 
