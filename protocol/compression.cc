@@ -27,7 +27,7 @@ constexpr size_t kXerialBlockSize = 32 * 1024;
 // producing a byte; frames asking for more than 2^23 (8 MiB) are refused. Producers at the usual
 // levels (1 to 9) use at most 2^21 for batch-sized inputs.
 constexpr int kZstdWindowLogMax = 23;
-constexpr int kZstdLevel = 3;
+constexpr int kZstdLevel = 1;
 constexpr size_t kMaxInput = batch::kMaxBatchLength;
 
 std::string name_of(Compression codec) { return std::string(compression_name(codec)); }
