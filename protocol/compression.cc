@@ -22,7 +22,7 @@ namespace {
 // block }, each of at most 32 KiB uncompressed.
 constexpr std::array<uint8_t, 8> kXerialMagic = {0x82, 'S', 'N', 'A', 'P', 'P', 'Y', 0};
 constexpr size_t kXerialHeaderSize = 16;
-constexpr size_t kXerialBlockSize = 32 * 1024;
+constexpr size_t kXerialBlockSize = size_t{32} * 1024;
 // zstd frames may ask for a window of up to 2^31 bytes, which the decoder would allocate before
 // producing a byte; frames asking for more than 2^23 (8 MiB) are refused. Producers at the usual
 // levels (1 to 9) use at most 2^21 for batch-sized inputs.
@@ -47,7 +47,7 @@ class BoundedOutput {
  public:
   BoundedOutput(size_t max_bytes, size_t input_size)
       : cap_(max_bytes == SIZE_MAX ? SIZE_MAX : max_bytes + 1) {
-    buffer_.resize(std::min(cap_, std::max<size_t>(input_size * 4, 64 * 1024)));
+    buffer_.resize(std::min(cap_, std::max<size_t>(input_size * 4, size_t{64} * 1024)));
   }
   std::byte* free_space() { return buffer_.data() + used_; }
   size_t free_size() const { return buffer_.size() - used_; }
@@ -78,7 +78,7 @@ Result<std::vector<std::byte>> finish(Compression codec, BoundedOutput& out, siz
 // One context per thread, reused: creating one costs more than decompressing a small batch.
 ZSTD_DCtx* zstd_dctx() {
   thread_local std::unique_ptr<ZSTD_DCtx, decltype(&ZSTD_freeDCtx)> ctx(ZSTD_createDCtx(),
-                                                                         ZSTD_freeDCtx);
+                                                                        ZSTD_freeDCtx);
   if (ctx) {
     ZSTD_DCtx_reset(ctx.get(), ZSTD_reset_session_and_parameters);
     ZSTD_DCtx_setParameter(ctx.get(), ZSTD_d_windowLogMax, kZstdWindowLogMax);
@@ -225,7 +225,7 @@ Result<std::vector<std::byte>> snappy_decompress(Bytes input, size_t max_bytes) 
 
 Status zstd_compress(Bytes input, std::vector<std::byte>& out) {
   thread_local std::unique_ptr<ZSTD_CCtx, decltype(&ZSTD_freeCCtx)> ctx(ZSTD_createCCtx(),
-                                                                         ZSTD_freeCCtx);
+                                                                        ZSTD_freeCCtx);
   if (!ctx) return Status::unavailable("zstd: cannot create a compression context");
   size_t at = out.size();
   out.resize(at + ZSTD_compressBound(input.size()));
@@ -246,8 +246,8 @@ Status lz4_compress(Bytes input, std::vector<std::byte>& out) {
   prefs.frameInfo.blockMode = LZ4F_blockIndependent;
   size_t at = out.size();
   out.resize(at + LZ4F_compressFrameBound(input.size(), &prefs));
-  size_t n = LZ4F_compressFrame(out.data() + at, out.size() - at, input.data(), input.size(),
-                                &prefs);
+  size_t n =
+      LZ4F_compressFrame(out.data() + at, out.size() - at, input.data(), input.size(), &prefs);
   if (LZ4F_isError(n)) {
     out.resize(at);
     return Status::unavailable(std::string("lz4: ") + LZ4F_getErrorName(n));
