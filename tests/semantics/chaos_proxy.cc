@@ -10,62 +10,13 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "tests/support/loopback_socket.h"
+
 namespace cairn::testing {
-
-namespace {
-
-bool read_exact(int fd, void* buf, size_t n) {
-  auto* p = static_cast<char*>(buf);
-  while (n > 0) {
-    ssize_t got = ::recv(fd, p, n, 0);
-    if (got <= 0) return false;
-    p += got;
-    n -= static_cast<size_t>(got);
-  }
-  return true;
-}
-
-bool write_all(int fd, const void* buf, size_t n) {
-  const auto* p = static_cast<const char*>(buf);
-  while (n > 0) {
-    ssize_t put = ::send(fd, p, n, MSG_NOSIGNAL);
-    if (put <= 0) return false;
-    p += put;
-    n -= static_cast<size_t>(put);
-  }
-  return true;
-}
-
-int connect_to(uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  int one = 1;
-  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  return fd;
-}
-
-}  // namespace
 
 ChaosProxy::ChaosProxy(uint16_t upstream_port, double drop_probability)
     : upstream_(upstream_port), drop_probability_(drop_probability) {
-  listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  if (::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      ::listen(listener_, 64) != 0 ||
-      ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    throw std::runtime_error("proxy cannot listen");
-  }
-  port_ = ntohs(addr.sin_port);
+  listener_ = listen_loopback(port_);
   acceptor_ = std::thread([this] { accept_loop(); });
 }
 
@@ -98,7 +49,7 @@ void ChaosProxy::accept_loop() {
 }
 
 void ChaosProxy::serve(int client) {
-  int upstream = connect_to(upstream_);
+  int upstream = connect_loopback(upstream_);
   if (upstream < 0) {
     ::shutdown(client, SHUT_RDWR);
     return;
