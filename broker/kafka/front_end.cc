@@ -21,7 +21,7 @@ constexpr int16_t key_of(ApiKey k) { return static_cast<int16_t>(k); }
 // Served versions stop where Kafka replaces topic names with topic ids (Produce 13, Fetch 13,
 // DeleteTopics 6): Cairn's topics have no ids. Produce 0-2 are advertised but refused, as the
 // codec's table explains.
-constexpr std::array<ServedApi, 23> kServed = {{
+constexpr std::array<ServedApi, 24> kServed = {{
     {key_of(ApiKey::kProduce), 0, 12},         {key_of(ApiKey::kFetch), 4, 12},
     {key_of(ApiKey::kListOffsets), 1, 11},     {key_of(ApiKey::kMetadata), 0, 12},
     {key_of(ApiKey::kOffsetCommit), 2, 9},     {key_of(ApiKey::kOffsetFetch), 1, 9},
@@ -33,7 +33,7 @@ constexpr std::array<ServedApi, 23> kServed = {{
     {key_of(ApiKey::kInitProducerId), 0, 5},   {key_of(ApiKey::kDeleteGroups), 0, 2},
     {key_of(ApiKey::kDescribeCluster), 0, 1},  {key_of(ApiKey::kDescribeConfigs), 1, 4},
     {key_of(ApiKey::kAlterConfigs), 0, 2},     {key_of(ApiKey::kIncrementalAlterConfigs), 0, 1},
-    {key_of(ApiKey::kCreatePartitions), 0, 3},
+    {key_of(ApiKey::kCreatePartitions), 0, 3}, {key_of(ApiKey::kDeleteRecords), 0, 2},
 }};
 
 template <class Response>
@@ -82,6 +82,7 @@ awaitable<std::optional<OutboundFrame>> dispatch(KafkaContext& ctx) {
     case ApiKey::kCreateTopics: co_return co_await run<pk::CreateTopicsRequest>(ctx);
     case ApiKey::kDeleteTopics: co_return co_await run<pk::DeleteTopicsRequest>(ctx);
     case ApiKey::kCreatePartitions: co_return co_await run<pk::CreatePartitionsRequest>(ctx);
+    case ApiKey::kDeleteRecords: co_return co_await run<pk::DeleteRecordsRequest>(ctx);
     case ApiKey::kInitProducerId: co_return co_await run<pk::InitProducerIdRequest>(ctx);
     case ApiKey::kOffsetCommit: co_return co_await run<pk::OffsetCommitRequest>(ctx);
     case ApiKey::kOffsetFetch: co_return co_await run<pk::OffsetFetchRequest>(ctx);

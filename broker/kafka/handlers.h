@@ -34,6 +34,8 @@ awaitable<KafkaReply<pk::DeleteTopicsResponse>> handle(KafkaContext& ctx,
                                                        pk::DeleteTopicsRequest r);
 awaitable<KafkaReply<pk::CreatePartitionsResponse>> handle(KafkaContext& ctx,
                                                            pk::CreatePartitionsRequest r);
+awaitable<KafkaReply<pk::DeleteRecordsResponse>> handle(KafkaContext& ctx,
+                                                        pk::DeleteRecordsRequest r);
 awaitable<KafkaReply<pk::InitProducerIdResponse>> handle(KafkaContext& ctx,
                                                          pk::InitProducerIdRequest r);
 awaitable<KafkaReply<pk::FindCoordinatorResponse>> handle(KafkaContext& ctx,
