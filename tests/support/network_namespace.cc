@@ -16,7 +16,7 @@ RunResult ip(std::vector<std::string> args) {
   return run_program(args, std::nullopt, std::chrono::seconds(20));
 }
 
-void must(std::vector<std::string> args) {
+void must(const std::vector<std::string>& args) {
   RunResult r = ip(args);
   if (r.exit_code != 0) {
     std::string line = "ip";
