@@ -49,4 +49,16 @@ struct KafkaReply {
   KafkaReply() = default;
 };
 
+// What a request naming topics and their partitions costs in memory while it is served: per
+// topic `per_topic` bytes and its name twice (request and answer), per partition `per_partition`.
+template <class Topic>
+uint64_t topics_charge(const std::vector<Topic>& topics, std::string Topic::*name,
+                       uint64_t per_topic, uint64_t per_partition) {
+  uint64_t work = 0;
+  for (const Topic& t : topics) {
+    work += per_topic + 2 * (t.*name).size() + per_partition * t.partitions.size();
+  }
+  return work;
+}
+
 }  // namespace cairn::broker::kafka

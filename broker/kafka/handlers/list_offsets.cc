@@ -25,12 +25,8 @@ constexpr uint64_t kBytesPerTopic =
 }  // namespace
 
 awaitable<KafkaReply<pk::ListOffsetsResponse>> handle(KafkaContext& ctx, pk::ListOffsetsRequest r) {
-  uint64_t work = 0;
-  for (const auto& t : r.topics) {
-    work += kBytesPerTopic + 2 * t.name.size() +
-            (kBytesPerPartition + kListOffsetsBytesPerEntry + sizeof(size_t)) * t.partitions.size();
-  }
-  ctx.memory.add(work);
+  ctx.memory.add(topics_charge(r.topics, &pk::ListOffsetsTopic::name, kBytesPerTopic,
+                               kBytesPerPartition + kListOffsetsBytesPerEntry + sizeof(size_t)));
   std::vector<OffsetQuery> queries;
   std::vector<size_t> query_of;
   for (const auto& t : r.topics) {
@@ -75,13 +71,9 @@ awaitable<KafkaReply<pk::ListOffsetsResponse>> handle(KafkaContext& ctx, pk::Lis
 
 awaitable<KafkaReply<pk::OffsetForLeaderEpochResponse>> handle(KafkaContext& ctx,
                                                                pk::OffsetForLeaderEpochRequest r) {
-  uint64_t work = 0;
-  for (const auto& t : r.topics) {
-    work += sizeof(pk::OffsetForLeaderTopicResult) + 2 * t.topic.size() +
-            (sizeof(pk::OffsetForLeaderEpochEndOffset) + kEpochQueryBytesPerEntry) *
-                t.partitions.size();
-  }
-  ctx.memory.add(work);
+  ctx.memory.add(topics_charge(
+      r.topics, &pk::OffsetForLeaderTopic::topic, sizeof(pk::OffsetForLeaderTopicResult),
+      sizeof(pk::OffsetForLeaderEpochEndOffset) + kEpochQueryBytesPerEntry));
   std::vector<EpochQuery> queries;
   for (const auto& t : r.topics) {
     if (!is_valid_topic_name(t.topic) || is_hidden_topic(t.topic)) continue;

@@ -149,13 +149,9 @@ awaitable<KafkaReply<pk::CreatePartitionsResponse>> handle(KafkaContext& ctx,
 
 awaitable<KafkaReply<pk::DeleteRecordsResponse>> handle(KafkaContext& ctx,
                                                         pk::DeleteRecordsRequest r) {
-  uint64_t work = 0;
-  for (const auto& t : r.topics) {
-    work += sizeof(pk::DeleteRecordsTopicResult) + 2 * t.name.size() +
-            (sizeof(pk::DeleteRecordsPartitionResult) + kDeleteRecordsBytesPerEntry) *
-                t.partitions.size();
-  }
-  ctx.memory.add(work);
+  ctx.memory.add(
+      topics_charge(r.topics, &pk::DeleteRecordsTopic::name, sizeof(pk::DeleteRecordsTopicResult),
+                    sizeof(pk::DeleteRecordsPartitionResult) + kDeleteRecordsBytesPerEntry));
   std::vector<RecordsDeletion> deletions;
   for (const auto& t : r.topics) {
     for (const auto& p : t.partitions) deletions.push_back({t.name, p.partition_index, p.offset});
