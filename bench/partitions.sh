@@ -59,7 +59,7 @@ for n in "${counts[@]}"; do
   stop
   rm -rf "$tmp/data"
   start
-  c topics create p --partitions "$n" >/dev/null
+  c --request-timeout-ms 600000 topics create p --partitions "$n" >/dev/null
   records=$((n * 20 > 200000 ? n * 20 : 200000))
   rate=$(c perf produce p --count "$records" --size 100 --keys $((n * 20)) |
     sed -n 's/^RESULT .*msgs_s=\([0-9]*\).*/\1/p')
