@@ -54,27 +54,38 @@ Result<std::unique_ptr<PartitionLog>> PartitionLog::open(IoBackend& io, std::fil
     CAIRN_RETURN_IF_ERROR(io.sync_directory(dir));
     recovered->segments.push_back(std::move(*first));
   }
-  // Every byte of the active segment recovery kept is on the disk now; synced, it can be
-  // recorded as such.
   const Segment& active = *recovered->segments.back();
-  uint64_t synced = io.sync_file(*active.log()).is_ok() ? active.size_bytes() : 0;
   RecoveryPoint on_disk = recovered->recovery_point.value_or(RecoveryPoint{Offset(0), 0});
-  // From here on the active segment may change: it is no longer sealed. Serving what is stored
-  // needs no free space, so a failed write (a full disk) leaves the old point, which recovery
-  // handles: data after a point inside the last segment is verified like any unsealed tail.
-  if (Status s = write_recovery_point(io, dir, active.base_offset(), synced); !s.is_ok()) {
-    spdlog::warn(
-        "{}: could not write the recovery point ({}); serving the partition with the "
-        "one on disk",
-        dir.string(), s.to_string());
+  uint64_t synced = 0;
+  bool clean = left_by_clean_close(recovered->recovery_point, active);
+  if (clean) {
+    // A clean close synced the whole active segment and its indexes before recording this
+    // point: nothing to sync, and the point stays until the first write (leave_clean_start()).
+    synced = active.size_bytes();
+    recovered->report.clean_start = true;
   } else {
-    on_disk = RecoveryPoint{active.base_offset(), synced};
+    // Every byte of the active segment recovery kept is on the disk now; synced, it can be
+    // recorded as such.
+    synced = io.sync_file(*active.log()).is_ok() ? active.size_bytes() : 0;
+    // From here on the active segment may change: it is no longer sealed. Serving what is
+    // stored needs no free space, so a failed write (a full disk) leaves the old point, which
+    // recovery handles: data after a point inside the last segment is verified like any
+    // unsealed tail.
+    if (Status s = write_recovery_point(io, dir, active.base_offset(), synced); !s.is_ok()) {
+      spdlog::warn(
+          "{}: could not write the recovery point ({}); serving the partition with the "
+          "one on disk",
+          dir.string(), s.to_string());
+    } else {
+      on_disk = RecoveryPoint{active.base_offset(), synced};
+    }
   }
   std::unique_ptr<PartitionLog> log(
       new PartitionLog(io, std::move(dir), std::move(config), std::move(*recovered)));
   log->recovery_point_ = on_disk.offset;
   log->recovery_point_synced_ = on_disk.synced_bytes.value_or(0);
   log->active_synced_bytes_ = synced;
+  log->clean_start_ = clean;
   log->cleaner_checkpoint_ = read_cleaner_checkpoint(io, log->dir_);
   // A log start past the log end (a tail lost in a crash under a lax policy) is the log end.
   log->log_start_ =
@@ -187,6 +198,10 @@ void PartitionLog::append(std::span<std::byte> batch, AppendCallback done) {
 void PartitionLog::maybe_write() {
   if (writing_ || in_callbacks_ || queue_.empty()) return;
   if (!write_status_.is_ok()) return fail_queue(write_status_);
+  if (Status s = leave_clean_start(); !s.is_ok()) {
+    spdlog::error("{}: {}", dir_.string(), s.to_string());
+    return fail_queue(s);
+  }
   if (should_roll(queue_.front().batch.size())) {
     if (Status s = roll(); !s.is_ok()) {
       if (observer_) observer_->on_error(StorageOperation::kRoll);
@@ -416,11 +431,18 @@ Status PartitionLog::close() {
   closed_ = true;
   if (sync_timer_) sync_timer_->timer.cancel();
   if (!write_status_.is_ok()) return write_status_;  // leave recovery to the next open
+  // Nothing written since a clean open: the files are as the last clean close left them.
+  if (clean_start_) return Status::ok();
   Segment& active = *segments_.back();
   CAIRN_RETURN_IF_ERROR(io_.sync_file(*active.log()));
   for (const auto& segment : unindexed_) CAIRN_RETURN_IF_ERROR(segment->write_indexes(io_));
   unindexed_.clear();
   CAIRN_RETURN_IF_ERROR(active.write_indexes(io_));
+  if (std::exchange(epochs_unwritten_, false)) {
+    if (Status s = write_leader_epoch_checkpoint(io_, dir_, epochs_); !s.is_ok()) {
+      spdlog::warn("{}: writing the leader epoch checkpoint: {}", dir_.string(), s.to_string());
+    }
+  }
   Offset end = active.next_offset();
   if (Status s = write_producer_snapshot_file(io_, dir_, end, take_producer_snapshot(end));
       !s.is_ok()) {

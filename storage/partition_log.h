@@ -238,6 +238,9 @@ class PartitionLog {
   // Rewrites the recovery point with the active segment's synced bytes when they have grown by
   // config_.synced_hint_bytes, off the core's thread.
   void maybe_record_synced();
+  // Before the first write after a clean open: records, durably, that the active segment may
+  // change from now on (its base offset and synced bytes), as an open after a crash does at once.
+  Status leave_clean_start();
   void sync_active();
   void arm_sync_timer();
   void maybe_finish_flush();
@@ -281,6 +284,12 @@ class PartitionLog {
   // The recovery point as last written, and the synced bytes it records for its segment.
   Offset recovery_point_;
   uint64_t recovery_point_synced_ = 0;
+  // Opened as a clean close left it: the recovery point on disk still marks the active segment
+  // as synced to its end, and must be moved back before anything is written to it.
+  bool clean_start_ = false;
+  // The leader epoch checkpoint was rebuilt from the log on a clean start and is written by the
+  // next clean close that follows a write.
+  bool epochs_unwritten_ = false;
   bool hint_writing_ = false;         // maybe_record_synced() work in flight
   uint64_t active_synced_bytes_ = 0;  // bytes of the active segment known to be synced
   int background_ = 0;                // IoBackend::async_run() work in flight

@@ -60,6 +60,12 @@ Status write_recovery_point(IoBackend& io, const std::filesystem::path& dir, Off
   return write_file_atomically(io, dir / format::kRecoveryPointFile, buf);
 }
 
+bool left_by_clean_close(const std::optional<RecoveryPoint>& point, const Segment& active) {
+  return point && point->synced_bytes && point->offset == active.next_offset() &&
+         *point->synced_bytes == active.size_bytes() &&
+         (active.empty() || point->offset > active.base_offset());
+}
+
 Result<FilePosition> search_start_after(const File& file, FilePosition at, uint64_t end) {
   std::byte header[pb::kHeaderSize];
   if (end - at.value() >= pb::kHeaderSize) {
@@ -175,8 +181,8 @@ Result<RecoveredLog> recover_log(IoBackend& io, const std::filesystem::path& dir
       } else if (!s.is_corruption()) {
         return s;
       } else if (sealed_end) {
-        spdlog::warn("{}: rebuilding the indexes of segment {}: {}", dir.string(),
-                     bases[i].value(), s.message());
+        spdlog::warn("{}: rebuilding the indexes of segment {}: {}", dir.string(), bases[i].value(),
+                     s.message());
         ++log.report.indexes_rebuilt;
       } else {
         spdlog::info("{}: scanning the last segment {} ({})", dir.string(), bases[i].value(),
@@ -211,10 +217,10 @@ Result<RecoveredLog> recover_log(IoBackend& io, const std::filesystem::path& dir
             " --verify; cairn log repair cuts it back to the valid prefix)");
       }
       if (synced_until && seg.next_offset() > *synced_until) {
-        spdlog::warn("{}: segment {} continues past its recovery point {} to offset {}; the "
-                     "offsets after it were verified",
-                     dir.string(), bases[i].value(), synced_until->value(),
-                     seg.next_offset().value());
+        spdlog::warn(
+            "{}: segment {} continues past its recovery point {} to offset {}; the "
+            "offsets after it were verified",
+            dir.string(), bases[i].value(), synced_until->value(), seg.next_offset().value());
       }
       if (!scan->stop_reason.is_ok()) {
         // A bad batch. If anything valid follows it, this is not a torn tail.
@@ -243,12 +249,11 @@ Result<RecoveredLog> recover_log(IoBackend& io, const std::filesystem::path& dir
           return Status::corruption(
               "partition " + dir.string() + ": bad batch at byte " +
               std::to_string(scan->valid_bytes) + " of segment " +
-              seg.log_path().filename().string() +
-              " (where offset " + seg.next_offset().to_string() + " should start: " +
-              scan->stop_reason.message() +
+              seg.log_path().filename().string() + " (where offset " +
+              seg.next_offset().to_string() + " should start: " + scan->stop_reason.message() +
               ") with valid data after it; the log is left untouched for inspection "
-              "(cairn log dump " + dir.string() +
-              " --verify; cairn log repair cuts it back to the valid prefix)");
+              "(cairn log dump " +
+              dir.string() + " --verify; cairn log repair cuts it back to the valid prefix)");
         }
         uint64_t dropped = *file_size - scan->valid_bytes;
         spdlog::warn("{}: dropping a torn tail of {} bytes at byte {} of {} ({}{})", dir.string(),
@@ -267,8 +272,8 @@ Result<RecoveredLog> recover_log(IoBackend& io, const std::filesystem::path& dir
       if (seg.base_offset() != prev.next_offset()) {
         if (seg.empty() && last) {
           // A segment rolled just before a crash that cut the previous one's unsynced tail.
-          spdlog::warn("{}: removing empty segment {} after a tail cut at offset {}",
-                       dir.string(), seg.base_offset().value(), prev.next_offset().value());
+          spdlog::warn("{}: removing empty segment {} after a tail cut at offset {}", dir.string(),
+                       seg.base_offset().value(), prev.next_offset().value());
           CAIRN_RETURN_IF_ERROR(seg.remove_files(io));
           CAIRN_RETURN_IF_ERROR(io.sync_directory(dir));
           break;

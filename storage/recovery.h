@@ -30,6 +30,8 @@ struct RecoveryReport {
   size_t indexes_rebuilt = 0;   // sealed segments whose index files were missing or wrong
   uint64_t bytes_truncated = 0;
   uint64_t bytes_scanned = 0;
+  // The partition was opened as a clean close left it: nothing scanned, nothing synced.
+  bool clean_start = false;
 };
 
 // The recovery-point file (FORMAT.md): every segment whose offsets all lie below `offset` is
@@ -54,6 +56,10 @@ std::optional<RecoveryPoint> read_recovery_point(IoBackend& io, const std::files
 Result<RecoveryPoint> decode_recovery_point(Bytes bytes);
 Status write_recovery_point(IoBackend& io, const std::filesystem::path& dir, Offset offset,
                             uint64_t synced_bytes);
+
+// Whether `point` is the one a clean close records for `active`, the recovered last segment: the
+// segment was synced, and its indexes written, up to its last byte, and nothing followed.
+bool left_by_clean_close(const std::optional<RecoveryPoint>& point, const Segment& active);
 
 // The first position in [from, end) of `file` where a whole, valid stored batch with a base
 // offset of at least `min_base_offset` starts, trying every byte position; nullopt when there

@@ -115,6 +115,12 @@ Status PartitionLog::load_leader_epochs() {
     return assigned.error();
   }
   if (!rewrite) return Status::ok();
+  if (clean_start_) {
+    // Nothing is written on a clean start: the checkpoint goes with the clean close that
+    // follows a write, and until then every open derives it the same way.
+    epochs_unwritten_ = true;
+    return Status::ok();
+  }
   if (Status s = write_leader_epoch_checkpoint(io_, dir_, epochs_); !s.is_ok()) {
     // Not fatal: the next open rebuilds it again; a newer epoch rewrites it before its data.
     spdlog::warn("{}: writing the leader epoch checkpoint: {}", dir_.string(), s.to_string());
@@ -133,6 +139,7 @@ Result<Offset> PartitionLog::truncate_to(Offset offset) {
     return Status::unavailable("partition " + dir_.string() +
                                " is busy; truncation waits until it is idle");
   }
+  CAIRN_RETURN_IF_ERROR(leave_clean_start());
   auto holder = std::prev(std::upper_bound(
       segments_.begin(), segments_.end(), offset,
       [](Offset o, const std::shared_ptr<Segment>& s) { return o < s->base_offset(); }));

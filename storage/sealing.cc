@@ -185,4 +185,15 @@ void PartitionLog::maybe_record_synced() {
                 });
 }
 
+Status PartitionLog::leave_clean_start() {
+  if (!clean_start_) return Status::ok();
+  const Segment& active = *segments_.back();
+  CAIRN_RETURN_IF_ERROR(write_recovery_point(io_, dir_, active.base_offset(), active_synced_bytes_)
+                            .with_context("recording that the active segment is open for writes"));
+  recovery_point_ = active.base_offset();
+  recovery_point_synced_ = active_synced_bytes_;
+  clean_start_ = false;
+  return Status::ok();
+}
+
 }  // namespace cairn::storage

@@ -5,6 +5,7 @@
 // ready and when it stops.
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -71,6 +72,21 @@ cairn::tools::ManPageInfo man_info() {
   return info;
 }
 
+// Every partition keeps its segment files open, and every connection is a descriptor too: the
+// usual soft limit of 1024 would stop a broker with a few thousand partitions. The soft limit is
+// raised to the hard one, which is what the administrator allows.
+void raise_open_file_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  rlim_t before = limit.rlim_cur;
+  limit.rlim_cur = limit.rlim_max;
+  if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    spdlog::warn("could not raise the open file limit from {}", before);
+    return;
+  }
+  spdlog::debug("open file limit raised from {} to {}", before, limit.rlim_cur);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -107,6 +123,7 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+  raise_open_file_limit();
   config.version = std::string(cairn::tools::version());
   cairn::broker::Broker broker(std::move(config));
   broker.services()

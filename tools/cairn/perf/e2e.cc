@@ -90,14 +90,13 @@ void run_e2e(const PerfOptions& o, const GlobalOptions& global) {
   auto start = Clock::now();
   int64_t wall_start = wall_ns();
   std::atomic<int64_t> failed{0};
+  Pacer pacer(start, o.rate);
   for (int64_t i = 0; i < expected; ++i) {
     if (stop_requested()) {
       expected = i;
       break;
     }
-    auto offset =
-        std::chrono::nanoseconds(static_cast<int64_t>(1e9 * static_cast<double>(i) / o.rate));
-    pace_until(start + offset);
+    auto offset = std::chrono::duration_cast<std::chrono::nanoseconds>(pacer.wait_for(i) - start);
     int64_t intended = wall_start + offset.count();
     std::memcpy(value.data(), &intended, 8);
     client::ProducerRecord r;

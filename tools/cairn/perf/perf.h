@@ -22,6 +22,7 @@
 
 #include "tools/cairn/common.h"
 #include "tools/cairn/histogram.h"
+#include "tools/cairn/perf/pacer.h"
 
 namespace cairn::tools::perf {
 
@@ -52,9 +53,6 @@ void run_consume(const PerfOptions& o, const GlobalOptions& global);
 void run_e2e(const PerfOptions& o, const GlobalOptions& global);
 
 // --- shared by the runners ---------------------------------------------------------------------
-
-// Sleeps until `t`, for an open-loop sender.
-void pace_until(Clock::time_point t);
 
 // A progress line on stderr, once a second until stop(), when stderr is a terminal and
 // `enabled`. `line` runs on the progress thread.

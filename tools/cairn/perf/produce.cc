@@ -1,10 +1,10 @@
 // cairn perf produce: records as fast as possible, or open loop at --rate, from one or more
 // producers, each on its own thread and connection; latency to acknowledgement.
 #include <fmt/format.h>
-#include <sys/prctl.h>
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "cairn/producer.h"
@@ -13,15 +13,6 @@
 #include "tools/cairn/signals.h"
 
 namespace cairn::tools::perf {
-
-// The kernel's default timer slack lets a sleeping thread wake up to 50 us late, which a latency
-// run measured from intended send times would charge to the broker; 1 us of slack keeps pacing
-// honest without spinning a core.
-void pace_until(Clock::time_point t) {
-  thread_local bool tight = ::prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0) == 0;
-  (void)tight;
-  std::this_thread::sleep_until(t);
-}
 
 namespace {
 
@@ -83,13 +74,10 @@ void send_share(const PerfOptions& o, int p, client::Producer& producer, Produce
   }
   int64_t mine = o.count / o.producers + (p < o.count % o.producers ? 1 : 0);
   double rate = o.rate / o.producers;
+  std::optional<Pacer> pacer;
+  if (rate > 0) pacer.emplace(start, rate);
   for (int64_t i = 0; i < mine && !stop_requested(); ++i) {
-    Clock::time_point intended = Clock::now();
-    if (rate > 0) {
-      intended = start + std::chrono::nanoseconds(
-                             static_cast<int64_t>(1e9 * static_cast<double>(i) / rate));
-      pace_until(intended);
-    }
+    Clock::time_point intended = pacer ? pacer->wait_for(i) : Clock::now();
     client::ProducerRecord r;
     r.topic = o.topic;
     if (o.keys > 0) r.key = "key-" + std::to_string((i * o.producers + p) % o.keys);
