@@ -197,11 +197,6 @@ Status Broker::prepare_security() {
   services_.security_ = std::make_shared<security::SharedSecurity>(
       security::AuthorizerConfig{sec.authorizer, sec.super_users});
   if (sec.sasl_mechanisms.empty() && !sec.authorizer) return Status::ok();
-  if (services_.config().kafka.enabled) {
-    return Status::invalid_argument(
-        "--kafka-listen with --sasl-mechanisms or --authorizer on: the Kafka listener does not "
-        "authenticate or authorize yet; turn one or the other off");
-  }
   auto created = security::ensure_security_topic(*services_.store_);
   if (!created) return created.error().with_context("the security topic");
   if (*created) spdlog::info("created the security topic {}", security::kSecurityTopic);
@@ -297,8 +292,11 @@ Status Broker::start() {
   if (config.kafka.enabled) {
     const KafkaListenerConfig& k = config.kafka;
     kafka_front_end_ = std::make_unique<KafkaFrontEnd>(
-        *operations_, k.advertised_host.empty() ? k.host : k.advertised_host, k.advertised_port);
-    kafka_server_ = std::make_unique<Server>(s, *kafka_front_end_, k.host, k.port, connections_);
+        *operations_, k.advertised_host.empty() ? k.host : k.advertised_host, k.advertised_port,
+        config.security.authorizer ? s.security_.get() : nullptr, security_admin_.get());
+    // The same TLS and SASL as Cairn's listener: SASL_SSL with --tls-cert, else SASL_PLAINTEXT.
+    kafka_server_ = std::make_unique<Server>(s, *kafka_front_end_, k.host, k.port, connections_,
+                                             tls_.get(), sasl_.get());
     CAIRN_RETURN_IF_ERROR(kafka_server_->listen());
     kafka_front_end_->set_bound_port(kafka_server_->port());
   }
