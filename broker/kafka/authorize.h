@@ -78,6 +78,7 @@ template <class Response, class Request>
 Response refused(const Request&, pk::ErrorCode error) {
   Response out;
   if constexpr (requires { out.error_code; }) out.error_code = pk::code_of(error);
+  if constexpr (requires { out.error_message; }) out.error_message = "not authorized";
   return out;
 }
 template <>
