@@ -20,7 +20,7 @@ import unittest
 
 try:
     from confluent_kafka import Consumer, KafkaError, KafkaException, Producer
-    from confluent_kafka.admin import AdminClient
+    from confluent_kafka.admin import AdminClient, NewTopic
 except ImportError:
     print("confluent_kafka is not installed (tools/install-deps.sh installs it)")
     sys.exit(77)
@@ -29,10 +29,31 @@ CAIRND, CAIRN = sys.argv[1], sys.argv[2]
 PASSWORDS = {"alice": "alice-secret", "admin": "admin-secret"}
 
 
+def make_certificates(directory):
+    """A CA and a certificate for 127.0.0.1 signed by it, made with openssl; returns the paths
+    of the CA, the certificate and its key."""
+    def openssl(*args):
+        subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=directory)
+    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+            "-keyout", "ca.key", "-out", "ca.pem", "-days", "1", "-subj", "/CN=Test CA")
+    openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+            "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost")
+    with open(os.path.join(directory, "server.ext"), "w") as f:
+        f.write("subjectAltName=DNS:localhost,IP:127.0.0.1\n")
+    openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+            "-CAcreateserial", "-days", "1", "-extfile", "server.ext", "-out", "server.pem")
+    return [os.path.join(directory, name) for name in ["ca.pem", "server.pem", "server.key"]]
+
+
 class Broker:
-    def __init__(self):
+    def __init__(self, tls=False):
         self.dir = tempfile.mkdtemp(prefix="cairn-kafka-sasl-")
         data = os.path.join(self.dir, "data")
+        self.ca = None
+        tls_args = []
+        if tls:
+            self.ca, cert, key = make_certificates(self.dir)
+            tls_args = ["--tls-cert", cert, "--tls-key", key]
         for user, password in PASSWORDS.items():
             path = os.path.join(self.dir, user + ".pw")
             with open(path, "w") as f:
@@ -49,7 +70,7 @@ class Broker:
             [CAIRND, "--listen", "127.0.0.1:0", "--kafka-listen", "127.0.0.1:0", "--http-listen",
              "", "--data-dir", data, "--group-rebalance-delay-ms", "100",
              "--sasl-mechanisms", "SCRAM-SHA-256,SCRAM-SHA-512", "--authorizer", "on",
-             "--super-users", "User:admin"],
+             "--super-users", "User:admin", *tls_args],
             stdout=self.log, stderr=self.log)
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -70,9 +91,17 @@ class Broker:
             raise AssertionError(f"cairn {args} failed: {r.stderr}")
 
     def config(self, user, mechanism="SCRAM-SHA-256", password=None):
-        return {"bootstrap.servers": self.kafka, "security.protocol": "SASL_PLAINTEXT",
-                "sasl.mechanism": mechanism, "sasl.username": user,
-                "sasl.password": password if password is not None else PASSWORDS[user]}
+        config = {"bootstrap.servers": self.kafka, "security.protocol": "SASL_PLAINTEXT",
+                  "sasl.mechanism": mechanism, "sasl.username": user,
+                  "sasl.password": password if password is not None else PASSWORDS[user]}
+        if self.ca:
+            config.update({"security.protocol": "SASL_SSL", "ssl.ca.location": self.ca})
+        return config
+
+    def create_topics(self, topics):
+        admin = AdminClient(self.config("admin"))
+        for topic, future in admin.create_topics([NewTopic(t, 1, 1) for t in topics]).items():
+            future.result(30)
 
     def stop(self):
         self.proc.terminate()
@@ -103,10 +132,7 @@ class ConfluentKafkaSecurity(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.broker = Broker()
-        admin = AdminClient(cls.broker.config("admin"))
-        from confluent_kafka.admin import NewTopic
-        for topic in ["allowed", "secret"]:
-            admin.create_topics([NewTopic(topic, 1, 1)])[topic].result(30)
+        cls.broker.create_topics(["allowed", "secret"])
 
     @classmethod
     def tearDownClass(cls):
@@ -189,6 +215,49 @@ class ConfluentKafkaSecurity(unittest.TestCase):
             self.assertIsNotNone(response)
             self.assertEqual(struct.unpack(">h", response[4:6])[0], 35)  # UNSUPPORTED_VERSION
             self.assertIsNone(read_frame(s))
+
+
+class ConfluentKafkaSaslSsl(unittest.TestCase):
+    """The same listener with --tls-cert: Kafka's SASL_SSL."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.broker = Broker(tls=True)
+        cls.broker.create_topics(["allowed"])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.broker.stop()
+
+    def test_a_user_logs_in_over_tls_and_produces_and_consumes(self):
+        config = self.broker.config("alice", "SCRAM-SHA-512")
+        p = Producer(config)
+        errors = []
+        for i in range(10):
+            p.produce("allowed", f"tls-{i}".encode(),
+                      on_delivery=lambda e, m: errors.append(e) if e else None)
+        self.assertEqual(p.flush(60), 0)
+        self.assertEqual(errors, [])
+        c = Consumer({**config, "group.id": "alice-tls", "auto.offset.reset": "earliest"})
+        c.subscribe(["allowed"])
+        got = []
+        deadline = time.time() + 60
+        while len(got) < 10 and time.time() < deadline:
+            m = c.poll(0.5)
+            if m is not None and m.error() is None:
+                got.append(m.value().decode())
+        c.close()
+        self.assertEqual(sorted(got), sorted(f"tls-{i}" for i in range(10)))
+
+    def test_a_sasl_plaintext_client_at_the_tls_port_does_not_connect(self):
+        errors = []
+        config = {**self.broker.config("alice"), "security.protocol": "SASL_PLAINTEXT",
+                  "error_cb": errors.append}
+        p = Producer(config)
+        deadline = time.time() + 30
+        while not errors and time.time() < deadline:
+            p.poll(0.2)
+        self.assertTrue(errors, "a plaintext client was served on the TLS port")
 
 
 if __name__ == "__main__":
