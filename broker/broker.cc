@@ -76,14 +76,23 @@ Status Broker::start_http() {
   http::ServerOptions options;
   options.host = config.http_host;
   options.port = config.http_port;
+  // With --tls-cert the HTTP listener speaks HTTPS with the same certificate; it asks for no
+  // client certificate (what it serves with SASL or the authorizer on is health and metrics).
+  if (sec.tls()) {
+    auto context = tls::make_server_context(
+        {.certificate_file = *sec.tls_cert, .private_key_file = *sec.tls_key});
+    if (!context) return context.error().with_context("the HTTP listener's TLS");
+    http_tls_ = std::make_unique<ListenerTls>(ListenerTls{std::move(*context), std::nullopt});
+    options.tls = &http_tls_->context;
+  }
   http_ = std::make_unique<http::Server>(std::move(router), options);
   if (Status s = http_->start(); !s.is_ok()) {
     std::string what = "--http-listen " + config.http_host + ":" +
                        std::to_string(config.http_port) + ": " + s.message();
     return s.is_invalid_argument() ? Status::invalid_argument(what) : Status::unavailable(what);
   }
-  spdlog::info("http listener (metrics, health, API, console) on http://{}:{}/", config.http_host,
-               http_->port());
+  spdlog::info("http listener (metrics, health, API, console) on {}://{}:{}/",
+               http_tls_ ? "https" : "http", config.http_host, http_->port());
   return Status::ok();
 }
 

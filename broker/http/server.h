@@ -11,6 +11,9 @@
 // client gets the status that says so (503, 431, 413, 408 is not sent: a slow client is closed)
 // and the connection is closed.
 //
+// With `tls` set the listener speaks HTTPS only: each connection's TLS handshake must finish
+// within read_timeout; no client certificate is asked for.
+//
 // Owned by the embedder; start() once, stop() (or the destructor) once. The router is read-only
 // once the server has started.
 
@@ -22,6 +25,10 @@
 
 #include "broker/http/router.h"
 #include "protocol/status.h"
+
+namespace boost::asio::ssl {
+class context;
+}
 
 namespace cairn::broker::http {
 
@@ -35,6 +42,9 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout{60'000};     // between requests on one connection
   std::chrono::milliseconds write_timeout{10'000};    // a whole response
   std::chrono::milliseconds handler_timeout{30'000};  // an answer from the handler
+  // The server's TLS context (certificate and key), owned by the embedder and outliving the
+  // server; null: plain HTTP.
+  boost::asio::ssl::context* tls = nullptr;
 };
 
 class Server {

@@ -55,7 +55,7 @@ void BrokerProcess::launch() {
   child_ = std::make_unique<Child>(argv, log_path_, env_);
   static const std::regex serving(R"(serving on 127\.0\.0\.1:(\d+))");
   static const std::regex http(
-      R"(http listener \(metrics, health, API, console\) on http://127\.0\.0\.1:(\d+)/)");
+      R"(http listener \(metrics, health, API, console\) on https?://127\.0\.0\.1:(\d+)/)");
   static const std::regex kafka(R"(kafka listener on 127\.0\.0\.1:(\d+))");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (std::chrono::steady_clock::now() < deadline) {
