@@ -194,7 +194,7 @@ awaitable<void> write(Server::Core* core, Stream& stream, Response response, boo
 template <class Stream>
 awaitable<void> serve_requests(Server::Core* core, Stream& stream) {
   const ServerOptions& options = core->options;
-  beast::flat_buffer buffer(options.max_header_bytes + options.max_body_bytes + 16 * 1024);
+  beast::flat_buffer buffer(options.max_header_bytes + options.max_body_bytes + 16 * size_t{1024});
   bool first = true;
   for (;;) {
     bhttp::request_parser<bhttp::string_body> parser;
@@ -279,7 +279,7 @@ void refuse(tcp::socket socket) {
   socket.close(ec);
 }
 
-void log_exception(std::exception_ptr e) {
+void log_exception(const std::exception_ptr& e) {
   if (!e) return;
   try {
     std::rethrow_exception(e);

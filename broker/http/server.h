@@ -36,8 +36,8 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 9644;  // 0: an ephemeral port (tests)
   size_t max_connections = 64;
-  size_t max_header_bytes = 8 * 1024;
-  size_t max_body_bytes = 1024 * 1024;
+  size_t max_header_bytes = size_t{8} * 1024;
+  size_t max_body_bytes = size_t{1024} * 1024;
   std::chrono::milliseconds read_timeout{10'000};     // a whole request, once it has begun
   std::chrono::milliseconds idle_timeout{60'000};     // between requests on one connection
   std::chrono::milliseconds write_timeout{10'000};    // a whole response
