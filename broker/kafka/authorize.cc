@@ -233,6 +233,34 @@ KafkaRefusals authorize(const KafkaContext& ctx, pk::IncrementalAlterConfigsRequ
   return out;
 }
 
+KafkaRefusals authorize(const KafkaContext& ctx, pk::CreatePartitionsRequest& r) {
+  KafkaRefusals out;
+  std::erase_if(r.topics, [&](const pk::CreatePartitionsTopic& t) {
+    if (allowed(ctx, AclOperation::kAlter, ResourceType::kTopic, t.name)) return false;
+    out.topics.emplace_back(t.name, std::vector<int32_t>{});
+    return true;
+  });
+  return out;
+}
+
+KafkaRefusals authorize(const KafkaContext& ctx, pk::DeleteRecordsRequest& r) {
+  KafkaRefusals out;
+  take_out_topics(
+      ctx, AclOperation::kDelete, r.topics, [](const auto& t) { return t.name; },
+      [](const auto& t) -> const auto& { return t.partitions; },
+      [](const auto& p) { return p.partition_index; }, out);
+  return out;
+}
+
+KafkaRefusals authorize(const KafkaContext& ctx, pk::OffsetForLeaderEpochRequest& r) {
+  KafkaRefusals out;
+  take_out_topics(
+      ctx, AclOperation::kDescribe, r.topics, [](const auto& t) { return t.topic; },
+      [](const auto& t) -> const auto& { return t.partitions; },
+      [](const auto& p) { return p.partition; }, out);
+  return out;
+}
+
 KafkaRefusals authorize(const KafkaContext& ctx, pk::CreateAclsRequest&) {
   return need_cluster(ctx, AclOperation::kAlter);
 }

@@ -68,6 +68,9 @@ KafkaRefusals authorize(const KafkaContext& ctx, pk::DeleteGroupsRequest& r);
 KafkaRefusals authorize(const KafkaContext& ctx, pk::DescribeConfigsRequest& r);
 KafkaRefusals authorize(const KafkaContext& ctx, pk::AlterConfigsRequest& r);
 KafkaRefusals authorize(const KafkaContext& ctx, pk::IncrementalAlterConfigsRequest& r);
+KafkaRefusals authorize(const KafkaContext& ctx, pk::CreatePartitionsRequest& r);
+KafkaRefusals authorize(const KafkaContext& ctx, pk::DeleteRecordsRequest& r);
+KafkaRefusals authorize(const KafkaContext& ctx, pk::OffsetForLeaderEpochRequest& r);
 KafkaRefusals authorize(const KafkaContext& ctx, pk::CreateAclsRequest& r);
 KafkaRefusals authorize(const KafkaContext& ctx, pk::DescribeAclsRequest& r);
 KafkaRefusals authorize(const KafkaContext& ctx, pk::DeleteAclsRequest& r);
@@ -100,6 +103,10 @@ void finish(const KafkaContext& ctx, pk::ListOffsetsResponse& r, const KafkaRefu
 void finish(const KafkaContext& ctx, pk::CreateTopicsResponse& r, const KafkaRefusals& refused);
 void finish(const KafkaContext& ctx, pk::DeleteTopicsResponse& r, const KafkaRefusals& refused);
 void finish(const KafkaContext& ctx, pk::OffsetCommitResponse& r, const KafkaRefusals& refused);
+void finish(const KafkaContext& ctx, pk::CreatePartitionsResponse& r, const KafkaRefusals& refused);
+void finish(const KafkaContext& ctx, pk::DeleteRecordsResponse& r, const KafkaRefusals& refused);
+void finish(const KafkaContext& ctx, pk::OffsetForLeaderEpochResponse& r,
+            const KafkaRefusals& refused);
 void finish(const KafkaContext& ctx, pk::OffsetFetchResponse& r, const KafkaRefusals& refused);
 void finish(const KafkaContext& ctx, pk::ListGroupsResponse& r, const KafkaRefusals& refused);
 void finish(const KafkaContext& ctx, pk::DescribeGroupsResponse& r, const KafkaRefusals& refused);

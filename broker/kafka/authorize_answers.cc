@@ -125,6 +125,37 @@ void finish(const KafkaContext&, pk::OffsetCommitResponse& r, const KafkaRefusal
       });
 }
 
+void finish(const KafkaContext&, pk::CreatePartitionsResponse& r, const KafkaRefusals& refused) {
+  for (const auto& [name, partitions] : refused.topics) {
+    auto& t = r.results.emplace_back();
+    t.name = name;
+    t.error_code = kTopicRefused;
+    t.error_message = "not authorized";
+  }
+}
+
+void finish(const KafkaContext&, pk::DeleteRecordsResponse& r, const KafkaRefusals& refused) {
+  add_refused_partitions(
+      r.topics, refused, [](auto& t, const std::string& name) { t.name = name; },
+      [](auto& t, int32_t p) {
+        auto& e = t.partitions.emplace_back();
+        e.partition_index = p;
+        e.low_watermark = -1;
+        e.error_code = kTopicRefused;
+      });
+}
+
+void finish(const KafkaContext&, pk::OffsetForLeaderEpochResponse& r,
+            const KafkaRefusals& refused) {
+  add_refused_partitions(
+      r.topics, refused, [](auto& t, const std::string& name) { t.topic = name; },
+      [](auto& t, int32_t p) {
+        auto& e = t.partitions.emplace_back();
+        e.partition = p;
+        e.error_code = kTopicRefused;
+      });
+}
+
 void finish(const KafkaContext&, pk::CreateTopicsResponse& r, const KafkaRefusals& refused) {
   for (const auto& [name, partitions] : refused.topics) {
     auto& t = r.topics.emplace_back();
