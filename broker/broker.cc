@@ -76,14 +76,23 @@ Status Broker::start_http() {
   http::ServerOptions options;
   options.host = config.http_host;
   options.port = config.http_port;
+  // With --tls-cert the HTTP listener speaks HTTPS with the same certificate; it asks for no
+  // client certificate (what it serves with SASL or the authorizer on is health and metrics).
+  if (sec.tls()) {
+    auto context = tls::make_server_context(
+        {.certificate_file = *sec.tls_cert, .private_key_file = *sec.tls_key});
+    if (!context) return context.error().with_context("the HTTP listener's TLS");
+    http_tls_ = std::make_unique<ListenerTls>(ListenerTls{std::move(*context), std::nullopt});
+    options.tls = &http_tls_->context;
+  }
   http_ = std::make_unique<http::Server>(std::move(router), options);
   if (Status s = http_->start(); !s.is_ok()) {
     std::string what = "--http-listen " + config.http_host + ":" +
                        std::to_string(config.http_port) + ": " + s.message();
     return s.is_invalid_argument() ? Status::invalid_argument(what) : Status::unavailable(what);
   }
-  spdlog::info("http listener (metrics, health, API, console) on http://{}:{}/", config.http_host,
-               http_->port());
+  spdlog::info("http listener (metrics, health, API, console) on {}://{}:{}/",
+               http_tls_ ? "https" : "http", config.http_host, http_->port());
   return Status::ok();
 }
 
@@ -197,11 +206,6 @@ Status Broker::prepare_security() {
   services_.security_ = std::make_shared<security::SharedSecurity>(
       security::AuthorizerConfig{sec.authorizer, sec.super_users});
   if (sec.sasl_mechanisms.empty() && !sec.authorizer) return Status::ok();
-  if (services_.config().kafka.enabled) {
-    return Status::invalid_argument(
-        "--kafka-listen with --sasl-mechanisms or --authorizer on: the Kafka listener does not "
-        "authenticate or authorize yet; turn one or the other off");
-  }
   auto created = security::ensure_security_topic(*services_.store_);
   if (!created) return created.error().with_context("the security topic");
   if (*created) spdlog::info("created the security topic {}", security::kSecurityTopic);
@@ -297,8 +301,11 @@ Status Broker::start() {
   if (config.kafka.enabled) {
     const KafkaListenerConfig& k = config.kafka;
     kafka_front_end_ = std::make_unique<KafkaFrontEnd>(
-        *operations_, k.advertised_host.empty() ? k.host : k.advertised_host, k.advertised_port);
-    kafka_server_ = std::make_unique<Server>(s, *kafka_front_end_, k.host, k.port, connections_);
+        *operations_, k.advertised_host.empty() ? k.host : k.advertised_host, k.advertised_port,
+        config.security.authorizer ? s.security_.get() : nullptr, security_admin_.get());
+    // The same TLS and SASL as Cairn's listener: SASL_SSL with --tls-cert, else SASL_PLAINTEXT.
+    kafka_server_ = std::make_unique<Server>(s, *kafka_front_end_, k.host, k.port, connections_,
+                                             tls_.get(), sasl_.get());
     CAIRN_RETURN_IF_ERROR(kafka_server_->listen());
     kafka_front_end_->set_bound_port(kafka_server_->port());
   }

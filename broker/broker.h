@@ -89,6 +89,8 @@ class Broker {
   std::unique_ptr<Server> server_;
   ReadinessState readiness_;
   std::unique_ptr<ApiContext> api_;
+  // The HTTP listener's TLS (the same certificate, no client certificates), when configured.
+  std::unique_ptr<ListenerTls> http_tls_;
   std::unique_ptr<http::Server> http_;
   std::unique_ptr<KafkaFrontEnd> kafka_front_end_;
   std::unique_ptr<Server> kafka_server_;

@@ -19,6 +19,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <optional>
 #include <thread>
 #include <unordered_set>
@@ -49,9 +50,9 @@ struct Server::Core : std::enable_shared_from_this<Core> {
   // Declared before the io_context so that they outlive the coroutine frames it destroys.
   Router router;
   ServerOptions options;
-  size_t connections = 0;                        // server thread only
+  size_t connections = 0;                          // server thread only
   std::unordered_set<beast::tcp_stream*> streams;  // server thread only
-  bool stopping = false;                         // server thread only
+  bool stopping = false;                           // server thread only
   std::atomic<uint16_t> port{0};
   asio::io_context ioc{1};
   tcp::acceptor acceptor{ioc};
@@ -167,8 +168,11 @@ awaitable<Response> answer(Server::Core* core, const bhttp::request<bhttp::strin
   co_return co_await run_handler(core, *found.handler, std::move(request));
 }
 
-awaitable<void> write(Server::Core* core, beast::tcp_stream& stream, Response response,
-                      bool head, bool keep_alive, beast::error_code& ec) {
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+template <class Stream>
+awaitable<void> write(Server::Core* core, Stream& stream, Response response, bool head,
+                      bool keep_alive, beast::error_code& ec) {
   bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(response.status), 11};
   res.set(bhttp::field::server, "cairnd");
   res.set(bhttp::field::content_type, response.content_type);
@@ -181,26 +185,28 @@ awaitable<void> write(Server::Core* core, beast::tcp_stream& stream, Response re
     res.body().clear();
     res.content_length(length);
   }
-  stream.expires_after(core->options.write_timeout);
+  beast::get_lowest_layer(stream).expires_after(core->options.write_timeout);
   co_await bhttp::async_write(stream, res, asio::redirect_error(use_awaitable, ec));
 }
 
-awaitable<void> serve_connection(Server::Core* core, tcp::socket socket) {
-  beast::tcp_stream stream(std::move(socket));
-  ConnectionGuard guard(core, &stream);
+// Reads requests and writes answers on `stream` (plain or TLS) until the client or a limit ends
+// the connection.
+template <class Stream>
+awaitable<void> serve_requests(Server::Core* core, Stream& stream) {
   const ServerOptions& options = core->options;
-  beast::flat_buffer buffer(options.max_header_bytes + options.max_body_bytes + 16 * 1024);
+  beast::flat_buffer buffer(options.max_header_bytes + options.max_body_bytes + 16 * size_t{1024});
   bool first = true;
   for (;;) {
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<uint32_t>(options.max_header_bytes));
     parser.body_limit(options.max_body_bytes);
     beast::error_code ec;
-    stream.expires_after(first ? options.read_timeout : options.idle_timeout);
+    beast::get_lowest_layer(stream).expires_after(first ? options.read_timeout
+                                                        : options.idle_timeout);
     co_await bhttp::async_read_header(stream, buffer, parser,
                                       asio::redirect_error(use_awaitable, ec));
     if (!ec && !parser.is_done()) {
-      stream.expires_after(options.read_timeout);
+      beast::get_lowest_layer(stream).expires_after(options.read_timeout);
       co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
     }
     first = false;
@@ -225,12 +231,37 @@ awaitable<void> serve_connection(Server::Core* core, tcp::socket socket) {
     Response response = co_await answer(core, req);
     if (core->stopping) break;
     bool keep_alive = req.keep_alive();
-    co_await write(core, stream, std::move(response), req.method() == bhttp::verb::head,
-                   keep_alive, ec);
+    co_await write(core, stream, std::move(response), req.method() == bhttp::verb::head, keep_alive,
+                   ec);
     if (ec || !keep_alive) break;
   }
+}
+
+awaitable<void> serve_connection(Server::Core* core, tcp::socket socket) {
+  beast::tcp_stream stream(std::move(socket));
+  ConnectionGuard guard(core, &stream);
+  co_await serve_requests(core, stream);
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+// HTTPS: the handshake within the read timeout, then requests as on a plain connection. The
+// connection ends without a TLS close_notify (the client has its answers; HTTP/1.1 framing
+// says where they end).
+awaitable<void> serve_tls_connection(Server::Core* core, tcp::socket socket) {
+  TlsStream stream(std::move(socket), *core->options.tls);
+  ConnectionGuard guard(core, &beast::get_lowest_layer(stream));
+  beast::error_code ec;
+  beast::get_lowest_layer(stream).expires_after(core->options.read_timeout);
+  co_await stream.async_handshake(asio::ssl::stream_base::server,
+                                  asio::redirect_error(use_awaitable, ec));
+  if (ec) {
+    spdlog::debug("http: TLS handshake failed: {}", ec.message());
+  } else {
+    co_await serve_requests(core, stream);
+  }
+  beast::error_code ignored;
+  beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
 // Past the connection limit: a short 503 written without waiting (it fits the socket's send
@@ -248,7 +279,7 @@ void refuse(tcp::socket socket) {
   socket.close(ec);
 }
 
-void log_exception(std::exception_ptr e) {
+void log_exception(const std::exception_ptr& e) {
   if (!e) return;
   try {
     std::rethrow_exception(e);
@@ -261,7 +292,8 @@ awaitable<void> accept_loop(Server::Core* core) {
   asio::steady_timer backoff(core->ioc);
   for (;;) {
     beast::error_code ec;
-    tcp::socket socket = co_await core->acceptor.async_accept(asio::redirect_error(use_awaitable, ec));
+    tcp::socket socket =
+        co_await core->acceptor.async_accept(asio::redirect_error(use_awaitable, ec));
     if (core->stopping || !core->acceptor.is_open()) co_return;
     if (ec) {
       // Out of descriptors, say: wait a little instead of spinning.
@@ -275,7 +307,11 @@ awaitable<void> accept_loop(Server::Core* core) {
       continue;
     }
     ++core->connections;
-    asio::co_spawn(core->ioc, serve_connection(core, std::move(socket)), log_exception);
+    if (core->options.tls != nullptr) {
+      asio::co_spawn(core->ioc, serve_tls_connection(core, std::move(socket)), log_exception);
+    } else {
+      asio::co_spawn(core->ioc, serve_connection(core, std::move(socket)), log_exception);
+    }
   }
 }
 

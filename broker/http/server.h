@@ -11,6 +11,9 @@
 // client gets the status that says so (503, 431, 413, 408 is not sent: a slow client is closed)
 // and the connection is closed.
 //
+// With `tls` set the listener speaks HTTPS only: each connection's TLS handshake must finish
+// within read_timeout; no client certificate is asked for.
+//
 // Owned by the embedder; start() once, stop() (or the destructor) once. The router is read-only
 // once the server has started.
 
@@ -23,18 +26,25 @@
 #include "broker/http/router.h"
 #include "protocol/status.h"
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace cairn::broker::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 9644;  // 0: an ephemeral port (tests)
   size_t max_connections = 64;
-  size_t max_header_bytes = 8 * 1024;
-  size_t max_body_bytes = 1024 * 1024;
+  size_t max_header_bytes = size_t{8} * 1024;
+  size_t max_body_bytes = size_t{1024} * 1024;
   std::chrono::milliseconds read_timeout{10'000};     // a whole request, once it has begun
   std::chrono::milliseconds idle_timeout{60'000};     // between requests on one connection
   std::chrono::milliseconds write_timeout{10'000};    // a whole response
   std::chrono::milliseconds handler_timeout{30'000};  // an answer from the handler
+  // The server's TLS context (certificate and key), owned by the embedder and outliving the
+  // server; null: plain HTTP.
+  boost::asio::ssl::context* tls = nullptr;
 };
 
 class Server {

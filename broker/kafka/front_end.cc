@@ -4,7 +4,9 @@
 
 #include <array>
 
+#include "broker/kafka/authorize.h"
 #include "broker/kafka/handlers.h"
+#include "broker/security/security_snapshot.h"
 #include "protocol/kafka/header.h"
 #include "protocol/kafka/wire.h"
 
@@ -20,33 +22,25 @@ constexpr int16_t key_of(ApiKey k) { return static_cast<int16_t>(k); }
 
 // Served versions stop where Kafka replaces topic names with topic ids (Produce 13, Fetch 13,
 // DeleteTopics 6): Cairn's topics have no ids. Produce 0-2 are advertised but refused, as the
-// codec's table explains.
-constexpr std::array<ServedApi, 25> kServed = {{
-    {key_of(ApiKey::kProduce), 0, 12},
-    {key_of(ApiKey::kFetch), 4, 12},
-    {key_of(ApiKey::kListOffsets), 1, 11},
-    {key_of(ApiKey::kMetadata), 0, 12},
-    {key_of(ApiKey::kOffsetCommit), 2, 9},
-    {key_of(ApiKey::kOffsetFetch), 1, 9},
-    {key_of(ApiKey::kFindCoordinator), 0, 6},
-    {key_of(ApiKey::kJoinGroup), 0, 9},
-    {key_of(ApiKey::kHeartbeat), 0, 4},
-    {key_of(ApiKey::kLeaveGroup), 0, 5},
-    {key_of(ApiKey::kSyncGroup), 0, 5},
-    {key_of(ApiKey::kDescribeGroups), 0, 6},
-    {key_of(ApiKey::kListGroups), 0, 5},
-    {key_of(ApiKey::kApiVersions), 0, 4},
-    {key_of(ApiKey::kCreateTopics), 2, 7},
-    {key_of(ApiKey::kDeleteTopics), 1, 5},
-    {key_of(ApiKey::kInitProducerId), 0, 5},
-    {key_of(ApiKey::kDeleteGroups), 0, 2},
-    {key_of(ApiKey::kDescribeCluster), 0, 1},
-    {key_of(ApiKey::kDescribeConfigs), 1, 4},
-    {key_of(ApiKey::kAlterConfigs), 0, 2},
-    {key_of(ApiKey::kIncrementalAlterConfigs), 0, 1},
-    {key_of(ApiKey::kCreatePartitions), 0, 3},
-    {key_of(ApiKey::kDeleteRecords), 0, 2},
-    {key_of(ApiKey::kOffsetForLeaderEpoch), 2, 4},
+// codec's table explains. SaslHandshake is advertised from 0 because librdkafka looks for v0
+// before it sends v1, but v0 (raw SASL tokens after it instead of SaslAuthenticate requests) is
+// refused by its handler.
+constexpr std::array<ServedApi, 30> kServed = {{
+    {key_of(ApiKey::kProduce), 0, 12},        {key_of(ApiKey::kFetch), 4, 12},
+    {key_of(ApiKey::kListOffsets), 1, 11},    {key_of(ApiKey::kMetadata), 0, 12},
+    {key_of(ApiKey::kOffsetCommit), 2, 9},    {key_of(ApiKey::kOffsetFetch), 1, 9},
+    {key_of(ApiKey::kFindCoordinator), 0, 6}, {key_of(ApiKey::kJoinGroup), 0, 9},
+    {key_of(ApiKey::kHeartbeat), 0, 4},       {key_of(ApiKey::kLeaveGroup), 0, 5},
+    {key_of(ApiKey::kSyncGroup), 0, 5},       {key_of(ApiKey::kDescribeGroups), 0, 6},
+    {key_of(ApiKey::kListGroups), 0, 5},      {key_of(ApiKey::kApiVersions), 0, 4},
+    {key_of(ApiKey::kCreateTopics), 2, 7},    {key_of(ApiKey::kDeleteTopics), 1, 5},
+    {key_of(ApiKey::kInitProducerId), 0, 5},  {key_of(ApiKey::kDeleteGroups), 0, 2},
+    {key_of(ApiKey::kDescribeCluster), 0, 1}, {key_of(ApiKey::kDescribeConfigs), 1, 4},
+    {key_of(ApiKey::kAlterConfigs), 0, 2},    {key_of(ApiKey::kIncrementalAlterConfigs), 0, 1},
+    {key_of(ApiKey::kSaslHandshake), 0, 1},   {key_of(ApiKey::kSaslAuthenticate), 0, 2},
+    {key_of(ApiKey::kDescribeAcls), 1, 3},    {key_of(ApiKey::kCreateAcls), 1, 3},
+    {key_of(ApiKey::kDeleteAcls), 1, 3},      {key_of(ApiKey::kCreatePartitions), 0, 3},
+    {key_of(ApiKey::kDeleteRecords), 0, 2},   {key_of(ApiKey::kOffsetForLeaderEpoch), 2, 4},
 }};
 
 template <class Response>
@@ -64,6 +58,14 @@ OutboundFrame encode_reply(const KafkaContext& ctx, const KafkaReply<Response>& 
   return f;
 }
 
+// The response type of a handler's awaitable<KafkaReply<Response>>.
+template <class Awaitable>
+struct ResponseOf;
+template <class Response>
+struct ResponseOf<awaitable<KafkaReply<Response>>> {
+  using type = Response;
+};
+
 template <class Request>
 awaitable<std::optional<OutboundFrame>> run(KafkaContext& ctx) {
   Request request;
@@ -80,8 +82,18 @@ awaitable<std::optional<OutboundFrame>> run(KafkaContext& ctx) {
     }
     request = std::move(*decoded);
   }
+  KafkaRefusals refusals;
+  if (ctx.security) {
+    refusals = authorize(ctx, request);
+    if (refusals.request) {
+      using Response = typename ResponseOf<decltype(handle(ctx, std::move(request)))>::type;
+      co_return encode_reply(ctx,
+                             KafkaReply<Response>(refused<Response>(request, *refusals.request)));
+    }
+  }
   auto reply = co_await handle(ctx, std::move(request));
   if (!reply.body) co_return std::nullopt;
+  if (ctx.security) finish(ctx, *reply.body, refusals);
   co_return encode_reply(ctx, reply);
 }
 
@@ -114,6 +126,11 @@ awaitable<std::optional<OutboundFrame>> dispatch(KafkaContext& ctx) {
     case ApiKey::kAlterConfigs: co_return co_await run<pk::AlterConfigsRequest>(ctx);
     case ApiKey::kIncrementalAlterConfigs:
       co_return co_await run<pk::IncrementalAlterConfigsRequest>(ctx);
+    case ApiKey::kSaslHandshake: co_return co_await run<pk::SaslHandshakeRequest>(ctx);
+    case ApiKey::kSaslAuthenticate: co_return co_await run<pk::SaslAuthenticateRequest>(ctx);
+    case ApiKey::kDescribeAcls: co_return co_await run<pk::DescribeAclsRequest>(ctx);
+    case ApiKey::kCreateAcls: co_return co_await run<pk::CreateAclsRequest>(ctx);
+    case ApiKey::kDeleteAcls: co_return co_await run<pk::DeleteAclsRequest>(ctx);
     default: break;
   }
   OutboundFrame closing;  // decode_head lets only served APIs through
@@ -179,7 +196,20 @@ awaitable<std::optional<OutboundFrame>> KafkaFrontEnd::handle(InboundRequest& re
   kafka::KafkaContext ctx{
       ops_,           request.head, request.body, request.body_owner, request.peer_host,
       request.memory, host_,        port};
-  co_return co_await kafka::dispatch(ctx);
+  ctx.principal = request.principal;
+  ctx.sasl = request.sasl;
+  ctx.security_admin = security_admin_;
+  if (authorizer_ != nullptr) ctx.security = authorizer_->current();
+  auto result = co_await kafka::dispatch(ctx);
+  if (result && ctx.close_after) result->then_close = true;
+  co_return result;
+}
+
+bool KafkaFrontEnd::allowed_before_authentication(const RequestHead& head) const {
+  using protocol::kafka::ApiKey;
+  auto key = static_cast<ApiKey>(head.api_key);
+  return key == ApiKey::kApiVersions || key == ApiKey::kSaslHandshake ||
+         key == ApiKey::kSaslAuthenticate;
 }
 
 OutboundFrame KafkaFrontEnd::error_frame(const RequestHead& head, protocol::ErrorCode error,

@@ -18,6 +18,10 @@
 namespace cairn::broker {
 
 class Operations;
+class SecurityAdmin;
+namespace security {
+class SharedSecurity;
+}
 
 namespace kafka {
 
@@ -39,8 +43,16 @@ class KafkaFrontEnd final : public FrontEnd {
  public:
   // `advertised_host` and `advertised_port` are what Metadata and FindCoordinator give out; an
   // advertised port of 0 gives out the port the listener is bound to (set_bound_port).
-  KafkaFrontEnd(Operations& ops, std::string advertised_host, uint16_t advertised_port)
-      : ops_(ops), host_(std::move(advertised_host)), advertised_port_(advertised_port) {}
+  // `authorizer`: the security state requests are authorized against, or null when the
+  // authorizer is off; `security_admin` makes the ACL APIs' changes. Both outlive the front end.
+  KafkaFrontEnd(Operations& ops, std::string advertised_host, uint16_t advertised_port,
+                const security::SharedSecurity* authorizer = nullptr,
+                SecurityAdmin* security_admin = nullptr)
+      : ops_(ops),
+        host_(std::move(advertised_host)),
+        advertised_port_(advertised_port),
+        authorizer_(authorizer),
+        security_admin_(security_admin) {}
 
   void set_bound_port(uint16_t port) { bound_port_.store(port, std::memory_order_relaxed); }
 
@@ -53,11 +65,15 @@ class KafkaFrontEnd final : public FrontEnd {
   // Kafka has no error-only response: the connection is closed.
   OutboundFrame error_frame(const RequestHead& head, protocol::ErrorCode error,
                             std::string_view message) const override;
+  // ApiVersions, SaslHandshake and SaslAuthenticate.
+  bool allowed_before_authentication(const RequestHead& head) const override;
 
  private:
   Operations& ops_;
   const std::string host_;
   const uint16_t advertised_port_;
+  const security::SharedSecurity* authorizer_;
+  SecurityAdmin* security_admin_;
   std::atomic<uint16_t> bound_port_{0};
 };
 

@@ -16,6 +16,14 @@
 #include "broker/memory_budget.h"
 #include "broker/net/front_end.h"
 #include "broker/ops/operations.h"
+#include "broker/security/security_snapshot.h"
+
+namespace cairn::broker {
+class SecurityAdmin;
+namespace security {
+class SaslAuthenticator;
+}
+}  // namespace cairn::broker
 
 namespace cairn::broker::kafka {
 
@@ -28,6 +36,17 @@ struct KafkaContext {
   MemoryCharge& memory;
   std::string_view advertised_host;
   uint16_t advertised_port;
+  // Who sent the request ("User:NAME"), and the connection's SASL exchange when the listener
+  // requires SASL (else null).
+  std::string_view principal = "User:ANONYMOUS";
+  security::SaslAuthenticator* sasl = nullptr;
+  // The security state this request is authorized against, held for the request; null when
+  // the authorizer is off (then every request is allowed).
+  std::shared_ptr<const security::SecuritySnapshot> security;
+  // Online changes to users and ACLs (CreateAcls, DeleteAcls).
+  SecurityAdmin* security_admin = nullptr;
+  // Set by a handler whose answer must be the connection's last (a failed authentication).
+  bool close_after = false;
 
   int16_t version() const { return static_cast<int16_t>(head.api_version); }
 };

@@ -5,6 +5,7 @@
 
 #include "broker/kafka/handler.h"
 #include "protocol/kafka/error_code.h"
+#include "protocol/kafka/messages/acls.h"
 #include "protocol/kafka/messages/configs.h"
 #include "protocol/kafka/messages/connection.h"
 #include "protocol/kafka/messages/fetch.h"
@@ -60,5 +61,14 @@ awaitable<KafkaReply<pk::AlterConfigsResponse>> handle(KafkaContext& ctx,
                                                        pk::AlterConfigsRequest r);
 awaitable<KafkaReply<pk::IncrementalAlterConfigsResponse>> handle(
     KafkaContext& ctx, pk::IncrementalAlterConfigsRequest r);
+
+awaitable<KafkaReply<pk::SaslHandshakeResponse>> handle(KafkaContext& ctx,
+                                                        pk::SaslHandshakeRequest r);
+awaitable<KafkaReply<pk::SaslAuthenticateResponse>> handle(KafkaContext& ctx,
+                                                           pk::SaslAuthenticateRequest r);
+awaitable<KafkaReply<pk::CreateAclsResponse>> handle(KafkaContext& ctx, pk::CreateAclsRequest r);
+awaitable<KafkaReply<pk::DescribeAclsResponse>> handle(KafkaContext& ctx,
+                                                       pk::DescribeAclsRequest r);
+awaitable<KafkaReply<pk::DeleteAclsResponse>> handle(KafkaContext& ctx, pk::DeleteAclsRequest r);
 
 }  // namespace cairn::broker::kafka

@@ -60,7 +60,7 @@ void BrokerProcess::launch() {
   child_ = std::make_unique<Child>(argv, log_path_, env_);
   const std::string host = std::regex_replace(placement_.host, std::regex(R"(\.)"), R"(\.)");
   const std::regex serving("serving on " + host + R"(:(\d+))");
-  const std::regex http(R"(http listener \(metrics, health, API, console\) on http://)" + host +
+  const std::regex http(R"(http listener \(metrics, health, API, console\) on https?://)" + host +
                         R"(:(\d+)/)");
   const std::regex kafka("kafka listener on " + host + R"(:(\d+))");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);

@@ -8,38 +8,48 @@
 
 namespace cairn::tools {
 
-client::TlsConfig tls_from_environment() {
+namespace {
+
+// $CAIRN_<prefix><name>, or "" when unset.
+std::string env(std::string_view prefix, std::string_view name) {
+  std::string var = "CAIRN_" + std::string(prefix) + std::string(name);
+  const char* value = std::getenv(var.c_str());
+  return std::string(value == nullptr ? "" : value);
+}
+
+}  // namespace
+
+client::TlsConfig tls_from_environment(std::string_view prefix) {
+  if (!prefix.empty() && env(prefix, "TLS_CA").empty()) return tls_from_environment();
   client::TlsConfig tls;
-  auto env = [](const char* name) {
-    const char* value = std::getenv(name);
-    return std::string(value == nullptr ? "" : value);
-  };
-  tls.ca_file = env("CAIRN_TLS_CA");
-  tls.certificate_file = env("CAIRN_TLS_CERT");
-  tls.private_key_file = env("CAIRN_TLS_KEY");
+  tls.ca_file = env(prefix, "TLS_CA");
+  tls.certificate_file = env(prefix, "TLS_CERT");
+  tls.private_key_file = env(prefix, "TLS_KEY");
   tls.enabled = !tls.ca_file.empty();
   return tls;
 }
 
-client::SaslConfig sasl_from_environment() {
+client::SaslConfig sasl_from_environment(std::string_view prefix) {
+  if (!prefix.empty() && env(prefix, "USER").empty()) return sasl_from_environment();
   client::SaslConfig sasl;
-  const char* user = std::getenv("CAIRN_USER");
-  if (user == nullptr || *user == '\0') return sasl;
-  sasl.username = user;
-  const char* mechanism = std::getenv("CAIRN_SASL_MECHANISM");
-  sasl.mechanism = mechanism != nullptr && *mechanism != '\0' ? mechanism : "SCRAM-SHA-256";
-  if (const char* password = std::getenv("CAIRN_PASSWORD")) {
+  std::string var = "CAIRN_" + std::string(prefix);
+  sasl.username = env(prefix, "USER");
+  if (sasl.username.empty()) return sasl;
+  std::string mechanism = env(prefix, "SASL_MECHANISM");
+  sasl.mechanism = mechanism.empty() ? "SCRAM-SHA-256" : mechanism;
+  if (const char* password = std::getenv((var + "PASSWORD").c_str())) {
     sasl.password = password;
     return sasl;
   }
-  const char* file = std::getenv("CAIRN_PASSWORD_FILE");
-  if (file == nullptr) {
-    throw CliError(kExitUsage, "CAIRN_USER is set: set CAIRN_PASSWORD or CAIRN_PASSWORD_FILE too");
+  std::string file = env(prefix, "PASSWORD_FILE");
+  if (file.empty()) {
+    throw CliError(kExitUsage,
+                   var + "USER is set: set " + var + "PASSWORD or " + var + "PASSWORD_FILE too");
   }
   std::ifstream in(file, std::ios::binary);
   std::stringstream text;
   text << in.rdbuf();
-  if (!in) throw CliError(kExitUsage, std::string("CAIRN_PASSWORD_FILE: cannot read ") + file);
+  if (!in) throw CliError(kExitUsage, var + "PASSWORD_FILE: cannot read " + file);
   sasl.password = text.str();
   if (sasl.password.ends_with('\n')) sasl.password.pop_back();
   if (sasl.password.ends_with('\r')) sasl.password.pop_back();

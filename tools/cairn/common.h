@@ -32,14 +32,17 @@ struct GlobalOptions {
   client::TlsConfig tls;
 };
 
-// TLS settings from the environment ($CAIRN_TLS_CA, $CAIRN_TLS_CERT, $CAIRN_TLS_KEY).
-client::TlsConfig tls_from_environment();
+// TLS settings from the environment ($CAIRN_TLS_CA, $CAIRN_TLS_CERT, $CAIRN_TLS_KEY). With a
+// `prefix` ("FROM_"): $CAIRN_FROM_TLS_CA and its siblings when $CAIRN_FROM_TLS_CA is set, else
+// the unprefixed ones (cairn mirror's two ends).
+client::TlsConfig tls_from_environment(std::string_view prefix = "");
 
 // SASL credentials from the environment, never from the command line: $CAIRN_USER with
 // $CAIRN_PASSWORD or $CAIRN_PASSWORD_FILE (a file holding the password; one trailing newline is
 // dropped), mechanism $CAIRN_SASL_MECHANISM (SCRAM-SHA-256 by default). No $CAIRN_USER: no
-// authentication. Throws CliError(kExitUsage) for a user without a password.
-client::SaslConfig sasl_from_environment();
+// authentication. Throws CliError(kExitUsage) for a user without a password. With a `prefix`
+// ("TO_"): $CAIRN_TO_USER and its siblings when $CAIRN_TO_USER is set, else the unprefixed ones.
+client::SaslConfig sasl_from_environment(std::string_view prefix = "");
 
 // Connects, or throws CliError(kExitUnreachable).
 std::unique_ptr<client::Connection> connect(const GlobalOptions& options);

@@ -95,7 +95,9 @@ Status Mirror::plan_topics() {
 Status Mirror::make_clients() {
   if (!producer_) {
     client::ProducerConfig config;
-    config.broker = opts_.to;
+    config.broker = opts_.to.broker;
+    config.tls = opts_.to.tls;
+    config.sasl = opts_.to.sasl;
     config.client_id = "cairn-mirror";
     config.acks = -1;
     config.idempotent = true;
@@ -103,12 +105,14 @@ Status Mirror::make_clients() {
     config.max_block = milliseconds(1000);
     config.delivery_timeout = milliseconds(opts_.delivery_timeout_ms);
     auto made = client::Producer::create(config);
-    if (!made) return made.error().with_context("destination " + opts_.to);
+    if (!made) return made.error().with_context("destination " + opts_.to.broker);
     producer_ = std::move(*made);
   }
   if (!consumer_) {
     client::ConsumerConfig config;
-    config.broker = opts_.from;
+    config.broker = opts_.from.broker;
+    config.tls = opts_.from.tls;
+    config.sasl = opts_.from.sasl;
     config.client_id = "cairn-mirror";
     config.group_id = opts_.group;
     config.enable_auto_commit = false;  // commits only what the destination acknowledged
@@ -116,7 +120,7 @@ Status Mirror::make_clients() {
     config.connect_timeout = milliseconds(2000);
     config.max_poll_records = 2000;
     auto made = client::Consumer::create(config);
-    if (!made) return made.error().with_context("source " + opts_.from);
+    if (!made) return made.error().with_context("source " + opts_.from.broker);
     consumer_ = std::move(*made);
     topics_.clear();  // plan_topics assigns the new consumer its partitions
   }
@@ -137,10 +141,10 @@ Status Mirror::copy_some() {
       return Status::corruption(fmt::format(
           "source {}: {}; skip it with cairn groups reset-offsets {} "
           "--topic {} --partition {} --to {}",
-          opts_.from, records.error().message(), opts_.group, bad->topic_partition.topic,
+          opts_.from.broker, records.error().message(), opts_.group, bad->topic_partition.topic,
           bad->topic_partition.partition, bad->next_offset));
     }
-    return records.error().with_context("source " + opts_.from);
+    return records.error().with_context("source " + opts_.from.broker);
   }
   for (auto& r : *records) {
     TopicPartition tp = r.topic_partition;
@@ -188,7 +192,7 @@ void Mirror::rewind_failed() {
   std::string line = fmt::format(
       "mirror: destination {}: {}; copying {} partition(s) again from the "
       "first unacknowledged record",
-      opts_.to, why.message(), failed.size());
+      opts_.to.broker, why.message(), failed.size());
   if (line != last_rewind_) say(line);  // once while the destination stays away
   last_rewind_ = line;
   for (const auto& [tp, next] : failed) consumer_->seek(tp, next).ignore_error();
@@ -207,7 +211,7 @@ void Mirror::maybe_commit(bool force) {
   Status s = consumer_->commit(changed);
   if (!s.is_ok()) {
     say(fmt::format("mirror: source {}: committing offsets of group '{}' failed ({}); trying again",
-                    opts_.from, opts_.group, s.message()));
+                    opts_.from.broker, opts_.group, s.message()));
     return;
   }
   for (const auto& [tp, next] : changed) committed_[tp] = next;
@@ -237,7 +241,7 @@ void Mirror::maybe_report(bool force) {
   std::string ending = force ? fmt::format(", in {:.1f} s; stopped", stats.seconds) : "";
   auto reachable =
       destination_.call<std::vector<std::string>>([](client::Admin& a) { return a.list_topics(); });
-  note_health("destination " + opts_.to, reachable ? Status::ok() : reachable.error(),
+  note_health("destination " + opts_.to.broker, reachable ? Status::ok() : reachable.error(),
               destination_problem_);
   auto next = acks_->next_offsets();
   std::vector<PartitionProgress> progress;
@@ -256,7 +260,7 @@ void Mirror::maybe_report(bool force) {
                           it == next.end() ? std::optional<int64_t>() : it->second});
     }
   }
-  note_health("source " + opts_.from, source_status, source_problem_);
+  note_health("source " + opts_.from.broker, source_status, source_problem_);
   if (!source_status.is_ok()) {
     say(fmt::format("mirror: copied {} records, lag unknown while the source is unreachable{}",
                     stats.copied, ending));

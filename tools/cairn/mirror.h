@@ -18,9 +18,16 @@
 
 namespace cairn::tools {
 
+// How the mirror reaches one broker: TLS and SASL as the client library takes them.
+struct MirrorEnd {
+  std::string broker;  // HOST:PORT
+  client::TlsConfig tls;
+  client::SaslConfig sasl;
+};
+
 struct MirrorOptions {
-  std::string from;
-  std::string to;
+  MirrorEnd from;
+  MirrorEnd to;
   std::string topics;
   std::string group = "cairn-mirror";
   int64_t status_interval_ms = 5000;
@@ -33,14 +40,15 @@ struct MirrorOptions {
 // An admin client made on first use and dropped after a failed call (it does not reconnect).
 class LazyAdmin {
  public:
-  LazyAdmin(std::string side, std::string broker)
-      : side_(std::move(side)), broker_(std::move(broker)) {}
+  LazyAdmin(std::string side, MirrorEnd end) : side_(std::move(side)), end_(std::move(end)) {}
 
   template <typename T, typename Call>
   Result<T> call(Call&& fn) {
     if (!admin_) {
       client::AdminConfig config;
-      config.broker = broker_;
+      config.broker = end_.broker;
+      config.tls = end_.tls;
+      config.sasl = end_.sasl;
       config.client_id = "cairn-mirror";
       config.connect_timeout = std::chrono::milliseconds(2000);
       config.request_timeout = std::chrono::milliseconds(10000);
@@ -56,10 +64,10 @@ class LazyAdmin {
 
  private:
   Status failure(const Status& s) const {
-    return s.with_context(fmt::format("{} {}", side_, broker_));
+    return s.with_context(fmt::format("{} {}", side_, end_.broker));
   }
   std::string side_;
-  std::string broker_;
+  MirrorEnd end_;
   std::unique_ptr<client::Admin> admin_;
 };
 

@@ -15,8 +15,10 @@ awaitable<KafkaReply<pk::MetadataResponse>> handle(KafkaContext& ctx, pk::Metada
     for (auto& t : *r.topics) names->push_back(t.name.value_or(""));
   }
   // A named topic that does not exist is created (with the broker's auto-create on) only when
-  // the client allows it: librdkafka's producers do, its consumers do not.
-  bool create_missing = ctx.version() < 4 || r.allow_auto_topic_creation;
+  // the client allows it: librdkafka's producers do, its consumers do not. Before v4 the field
+  // is not sent and keeps its default (allowed); the authorizer clears it for a principal that
+  // may not create the topics.
+  bool create_missing = r.allow_auto_topic_creation;
   auto topics = co_await ctx.ops.describe_topics(std::move(names), create_missing, ctx.memory);
 
   int32_t node = ctx.ops.config().node_id;

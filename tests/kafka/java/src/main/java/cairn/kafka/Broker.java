@@ -25,8 +25,18 @@ final class Broker implements AutoCloseable {
   private final String kafka;
   private final String cairn;
 
-  Broker(String cairnd, String... extraArgs) throws IOException, InterruptedException {
+  /** What runs on the data directory before cairnd starts (users and grants made offline). */
+  interface Setup {
+    void run(Path dataDir) throws Exception;
+  }
+
+  Broker(String cairnd, String... extraArgs) throws Exception {
+    this(cairnd, dataDir -> {}, extraArgs);
+  }
+
+  Broker(String cairnd, Setup setup, String... extraArgs) throws Exception {
     dir = Files.createTempDirectory("cairn-kafka-java-");
+    setup.run(dir.resolve("data"));
     log = dir.resolve("cairnd.log");
     List<String> command = new ArrayList<>(List.of(cairnd, "--listen", "127.0.0.1:0",
         "--kafka-listen", "127.0.0.1:0", "--http-listen", "", "--data-dir",
@@ -57,6 +67,11 @@ final class Broker implements AutoCloseable {
   /** Where Kafka clients bootstrap. */
   String kafka() {
     return kafka;
+  }
+
+  /** The temporary directory the broker's data directory is in. */
+  Path dir() {
+    return dir;
   }
 
   /** Cairn's own listener, for the cairn CLI. */
