@@ -72,7 +72,13 @@ awaitable<std::optional<OutboundFrame>> run(KafkaContext& ctx) {
   // ApiVersions ignores its body, so that a request of any version (a later one may add
   // fields) is answered.
   if constexpr (!std::is_same_v<Request, pk::ApiVersionsRequest>) {
-    auto decoded = pk::decode<Request>(ctx.body, ctx.version(), ctx.head.body_offset);
+    Result<Request> decoded = [&] {
+      if constexpr (std::is_same_v<Request, pk::MetadataRequest>) {
+        return pk::decode_metadata_request(ctx.body, ctx.version(), ctx.head.body_offset);
+      } else {
+        return pk::decode<Request>(ctx.body, ctx.version(), ctx.head.body_offset);
+      }
+    }();
     if (!decoded) {
       spdlog::warn("{}: kafka {} v{}: {}; closing the connection", ctx.peer_host,
                    Request::kApi.name, ctx.version(), decoded.error().message());

@@ -186,4 +186,12 @@ struct DescribeClusterResponse {
   bool operator==(const DescribeClusterResponse&) const = default;
 };
 
+// decode<MetadataRequest>, allowing for a quirk of librdkafka (2.x): its request for every topic
+// at version 9 or later keeps the topics count as the 4-byte placeholder it reserved (zeros)
+// instead of the 1-byte compact null, leaving 3 stray zero bytes before the next field. A body
+// that fails to decode, at version 9 or later, and starts with 4 zero bytes is decoded again
+// without bytes 1 to 3 (Kafka's own broker, which ignores bytes left over, reads the stray zeros
+// as the next fields instead).
+Result<MetadataRequest> decode_metadata_request(Bytes body, int16_t version, size_t base_offset);
+
 }  // namespace cairn::protocol::kafka

@@ -46,13 +46,15 @@ TEST(KafkaGolden, ApiVersionsV3) {
   ApiVersionsResponse r;
   r.api_keys = {{18, 0, 4}};
   r.supported_features = {{"metadata.version", 1, 20}};
-  expect_golden(r, 3, hex("00 00  02  00 12 00 00 00 04 00  00 00 00 00"
-                          "  01  00 17  02 11 'metadata.version' 00 01 00 14 00"));
+  expect_golden(r, 3,
+                hex("00 00  02  00 12 00 00 00 04 00  00 00 00 00"
+                    "  01  00 17  02 11 'metadata.version' 00 01 00 14 00"));
   ApiVersionsResponse epoch;
   epoch.finalized_features_epoch = 9;
   epoch.zk_migration_ready = true;
-  expect_golden(epoch, 3, hex("00 00  01  00 00 00 00  02  01 08 00 00 00 00 00 00 00 09"
-                              "  03 01 01"));
+  expect_golden(epoch, 3,
+                hex("00 00  01  00 00 00 00  02  01 08 00 00 00 00 00 00 00 09"
+                    "  03 01 01"));
 }
 
 TEST(KafkaGolden, MetadataRequests) {
@@ -68,8 +70,30 @@ TEST(KafkaGolden, MetadataRequests) {
   expect_golden(one, 9, hex("02  02 't' 00  00  00  00  00"));
   MetadataRequest by_id;
   by_id.topics = {{Uuid{{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}}, std::nullopt}};
-  expect_golden(by_id, 12, hex("02  01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10  00  00"
-                               "  01  00  00"));
+  expect_golden(by_id, 12,
+                hex("02  01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10  00  00"
+                    "  01  00  00"));
+}
+
+TEST(KafkaGolden, LibrdkafkasEveryTopicMetadataRequestWithItsPlaceholderCountIsTaken) {
+  // What librdkafka 2.6 sends for every topic at v12: its 4-byte count placeholder left as
+  // zeros, then AllowAutoTopicCreation true, IncludeTopicAuthorizedOperations false, no tags.
+  const auto sent = hex("00 00 00 00  01  00  00");
+  EXPECT_FALSE(decode<MetadataRequest>(sent, 12));  // 3 bytes left over
+  auto taken = decode_metadata_request(sent, 12, 0);
+  ASSERT_TRUE(taken) << taken.error().to_string();
+  EXPECT_FALSE(taken->topics.has_value());
+  EXPECT_TRUE(taken->allow_auto_topic_creation);
+  // Only that shape, and only where the count is compact (v9+), is repaired.
+  EXPECT_FALSE(decode_metadata_request(hex("00 00 00 00  01  00  00  00"), 12, 0));
+  // At v8 the same bytes are an ordinary request: an int32 count of 0 (no topics), then three
+  // booleans.
+  auto v8 = decode_metadata_request(hex("00 00 00 00  01  00  00"), 8, 0);
+  ASSERT_TRUE(v8);
+  EXPECT_TRUE(v8->topics.has_value() && v8->topics->empty());
+  auto normal = decode_metadata_request(hex("01  00  00  00"), 12, 0);
+  ASSERT_TRUE(normal);
+  EXPECT_TRUE(normal->topics.has_value() && normal->topics->empty());
 }
 
 TEST(KafkaGolden, MetadataResponseV0AndV12) {
@@ -83,21 +107,22 @@ TEST(KafkaGolden, MetadataResponseV0AndV12) {
   partition.isr_nodes = {1};
   topic.partitions = {partition};
   r.topics = {topic};
-  expect_golden(r, 0, hex("00 00 00 01  00 00 00 01 00 01 'h' 00 00 23 84"
-                          "  00 00 00 01  00 00  00 01 't'  00 00 00 01"
-                          "  00 00  00 00 00 00  00 00 00 01  00 00 00 01 00 00 00 01"
-                          "  00 00 00 01 00 00 00 01"));
+  expect_golden(r, 0,
+                hex("00 00 00 01  00 00 00 01 00 01 'h' 00 00 23 84"
+                    "  00 00 00 01  00 00  00 01 't'  00 00 00 01"
+                    "  00 00  00 00 00 00  00 00 00 01  00 00 00 01 00 00 00 01"
+                    "  00 00 00 01 00 00 00 01"));
   r.cluster_id = "c";
   r.controller_id = 1;
   expect_golden(r, 12,
-                hex("00 00 00 00"                                      // throttle
-                    "  02  00 00 00 01 02 'h' 00 00 23 84 00 00"       // broker, null rack
-                    "  02 'c'  00 00 00 01"                            // cluster, controller
+                hex("00 00 00 00"                                 // throttle
+                    "  02  00 00 00 01 02 'h' 00 00 23 84 00 00"  // broker, null rack
+                    "  02 'c'  00 00 00 01"                       // cluster, controller
                     "  02  00 00  02 't'  00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00  00"
                     "  02  00 00  00 00 00 00  00 00 00 01  ff ff ff ff  02 00 00 00 01"
-                    "  02 00 00 00 01  01  00"                         // isr, offline, tags
-                    "  80 00 00 00  00"                                // topic ops, tags
-                    "  00"));                                          // tags
+                    "  02 00 00 00 01  01  00"  // isr, offline, tags
+                    "  80 00 00 00  00"         // topic ops, tags
+                    "  00"));                   // tags
 }
 
 ProduceRequest produce_request(const std::vector<std::byte>& batch) {
@@ -124,9 +149,9 @@ TEST(KafkaGolden, ProduceRequestV3) {
 
 TEST(KafkaGolden, ProduceRequestV9IsFlexible) {
   auto batch = test::golden_batch();
-  auto golden = concat(concat(hex("00  ff ff  00 00 75 30  02  02 't'  02  00 00 00 00  48"),
-                              batch),
-                       hex("00  00  00"));
+  auto golden =
+      concat(concat(hex("00  ff ff  00 00 75 30  02  02 't'  02  00 00 00 00  48"), batch),
+             hex("00  00  00"));
   expect_golden(produce_request(batch), 9, golden);
 }
 
@@ -135,14 +160,16 @@ TEST(KafkaGolden, ProduceResponseV3AndV10) {
   PartitionProduceResponse p;
   p.base_offset = 5;
   r.responses = {{"t", Uuid{}, {p}}};
-  expect_golden(r, 3, hex("00 00 00 01  00 01 't'  00 00 00 01  00 00 00 00  00 00"
-                          "  00 00 00 00 00 00 00 05  ff ff ff ff ff ff ff ff  00 00 00 00"));
+  expect_golden(r, 3,
+                hex("00 00 00 01  00 01 't'  00 00 00 01  00 00 00 00  00 00"
+                    "  00 00 00 00 00 00 00 05  ff ff ff ff ff ff ff ff  00 00 00 00"));
   r.responses[0].partition_responses[0].log_start_offset = 0;
   r.responses[0].partition_responses[0].current_leader = {1, 3};
-  expect_golden(r, 10, hex("02  02 't'  02  00 00 00 00  00 00  00 00 00 00 00 00 00 05"
-                           "  ff ff ff ff ff ff ff ff  00 00 00 00 00 00 00 00  01  00"
-                           "  01  00 09 00 00 00 01 00 00 00 03 00"  // tag 0: CurrentLeader
-                           "  00  00 00 00 00  00"));
+  expect_golden(r, 10,
+                hex("02  02 't'  02  00 00 00 00  00 00  00 00 00 00 00 00 00 05"
+                    "  ff ff ff ff ff ff ff ff  00 00 00 00 00 00 00 00  01  00"
+                    "  01  00 09 00 00 00 01 00 00 00 03 00"  // tag 0: CurrentLeader
+                    "  00  00 00 00 00  00"));
 }
 
 FetchRequest fetch_request() {
@@ -160,21 +187,23 @@ FetchRequest fetch_request() {
 TEST(KafkaGolden, FetchRequestV4) {
   FetchRequest r = fetch_request();
   r.isolation_level = 1;
-  expect_golden(r, 4, hex("ff ff ff ff  00 00 01 f4  00 00 00 01  03 20 00 00  01"
-                          "  00 00 00 01  00 01 't'  00 00 00 01"
-                          "  00 00 00 00  00 00 00 00 00 00 00 0a  00 10 00 00"));
+  expect_golden(r, 4,
+                hex("ff ff ff ff  00 00 01 f4  00 00 00 01  03 20 00 00  01"
+                    "  00 00 00 01  00 01 't'  00 00 00 01"
+                    "  00 00 00 00  00 00 00 00 00 00 00 0a  00 10 00 00"));
 }
 
 TEST(KafkaGolden, FetchRequestV12IsFlexibleWithATaggedClusterId) {
   FetchRequest r = fetch_request();
   r.cluster_id = "c1";
-  expect_golden(r, 12, hex("ff ff ff ff  00 00 01 f4  00 00 00 01  03 20 00 00  00"
-                           "  00 00 00 00  ff ff ff ff"                   // session id, epoch
-                           "  02  02 't'  02  00 00 00 00  ff ff ff ff"   // partition, epoch
-                           "  00 00 00 00 00 00 00 0a  ff ff ff ff"       // offset, last epoch
-                           "  ff ff ff ff ff ff ff ff  00 10 00 00  00"   // log start, max
-                           "  00  01  01"                                 // forgotten, rack
-                           "  01  00 03 03 'c1'"));                       // tag 0: ClusterId
+  expect_golden(r, 12,
+                hex("ff ff ff ff  00 00 01 f4  00 00 00 01  03 20 00 00  00"
+                    "  00 00 00 00  ff ff ff ff"                  // session id, epoch
+                    "  02  02 't'  02  00 00 00 00  ff ff ff ff"  // partition, epoch
+                    "  00 00 00 00 00 00 00 0a  ff ff ff ff"      // offset, last epoch
+                    "  ff ff ff ff ff ff ff ff  00 10 00 00  00"  // log start, max
+                    "  00  01  01"                                // forgotten, rack
+                    "  01  00 03 03 'c1'"));                      // tag 0: ClusterId
 }
 
 FetchResponse fetch_response(const std::vector<std::byte>& batch) {
