@@ -109,6 +109,7 @@ int main(int argc, char** argv) {
 
   config.version = std::string(cairn::tools::version());
   cairn::broker::Broker broker(std::move(config));
+  broker.set_replica_login({flags.replica_user, flags.replica_password});
   broker.services()
       .metrics()
       .registry()
