@@ -338,7 +338,7 @@ Status DaemonCommandLine::resolve() {
     if (text.empty() || text.find_first_of("\r\n") != std::string::npos) {
       return Status::invalid_argument("--replica-password-file must hold one non-empty line");
     }
-    f.replica_password = std::move(text);
+    flags_.replica_password = std::move(text);
   }
   if (f.replica_lag_max_ms < 1)
     return Status::invalid_argument("--replica-lag-max-ms must be >= 1");
