@@ -28,12 +28,16 @@ awaitable<KafkaReply<pk::DescribeClusterResponse>> handle(KafkaContext& ctx,
 awaitable<KafkaReply<pk::ProduceResponse>> handle(KafkaContext& ctx, pk::ProduceRequest r);
 awaitable<KafkaReply<pk::FetchResponse>> handle(KafkaContext& ctx, pk::FetchRequest r);
 awaitable<KafkaReply<pk::ListOffsetsResponse>> handle(KafkaContext& ctx, pk::ListOffsetsRequest r);
+awaitable<KafkaReply<pk::OffsetForLeaderEpochResponse>> handle(KafkaContext& ctx,
+                                                               pk::OffsetForLeaderEpochRequest r);
 awaitable<KafkaReply<pk::CreateTopicsResponse>> handle(KafkaContext& ctx,
                                                        pk::CreateTopicsRequest r);
 awaitable<KafkaReply<pk::DeleteTopicsResponse>> handle(KafkaContext& ctx,
                                                        pk::DeleteTopicsRequest r);
 awaitable<KafkaReply<pk::CreatePartitionsResponse>> handle(KafkaContext& ctx,
                                                            pk::CreatePartitionsRequest r);
+awaitable<KafkaReply<pk::DeleteRecordsResponse>> handle(KafkaContext& ctx,
+                                                        pk::DeleteRecordsRequest r);
 awaitable<KafkaReply<pk::InitProducerIdResponse>> handle(KafkaContext& ctx,
                                                          pk::InitProducerIdRequest r);
 awaitable<KafkaReply<pk::FindCoordinatorResponse>> handle(KafkaContext& ctx,

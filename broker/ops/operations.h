@@ -28,6 +28,7 @@
 
 #include "broker/config.h"
 #include "broker/group/requests.h"
+#include "broker/ops/delete_records.h"
 #include "broker/ops/describe_topics.h"
 #include "broker/ops/fetch.h"
 #include "broker/ops/list_offsets.h"
@@ -75,6 +76,13 @@ class Operations {
 
   // The earliest or latest offset of partitions, or the first at or after a timestamp.
   awaitable<std::vector<OffsetAnswer>> list_offsets(std::span<const OffsetQuery> queries);
+
+  // Moves each partition's log start forward to the entry's offset (-1: the high watermark):
+  // records before it are no longer read and whole segments below it are deleted. Past the high
+  // watermark: OFFSET_OUT_OF_RANGE; an internal topic: INVALID_TOPIC_NAME; a follower refuses
+  // every entry (NOT_LEADER). An offset at or before the log start changes nothing.
+  awaitable<std::vector<RecordsDeletionOutcome>> delete_records(
+      std::span<const RecordsDeletion> deletions);
 
   // The named topics (every topic but the internal ones when nullopt), each with its settings
   // and each partition's offsets and size. With auto-create on and `create_missing`, a named

@@ -11,6 +11,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "protocol/kafka/codec.h"
+#include "protocol/kafka/header.h"
+#include "protocol/kafka/messages/list_offsets.h"
 #include "protocol/kafka/wire.h"
 #include "tests/support/broker_process.h"
 #include "tests/support/raw_socket.h"
@@ -279,6 +282,53 @@ TEST_F(KafkaListener, ApiVersionsPastTheHighestIsAnsweredAtVersionZeroWithUnsupp
   EXPECT_EQ(protocol::kafka::load_be<int32_t>(body.data()), 7);       // correlation id
   EXPECT_EQ(protocol::kafka::load_be<int16_t>(body.data() + 4), 35);  // UNSUPPORTED_VERSION
   EXPECT_GT(protocol::kafka::load_be<int32_t>(body.data() + 6), 0);   // the API list
+}
+
+// Sends `request` at `version` to the Kafka listener on `port` and decodes the answer.
+template <class Response, class Request>
+Response kafka_call(uint16_t port, const Request& request, int16_t version) {
+  namespace pk = protocol::kafka;
+  std::vector<std::byte> frame;
+  pk::Writer w(frame);
+  EXPECT_TRUE(pk::encode_request_frame(
+                  request, {static_cast<int16_t>(Request::kApi.key), version, 7, "test"}, w)
+                  .is_ok());
+  RawSocket s(port);
+  EXPECT_TRUE(s.send(frame));
+  std::vector<std::byte> size(4);
+  EXPECT_TRUE(s.read(size));
+  std::vector<std::byte> body(pk::load_be<uint32_t>(size.data()));
+  EXPECT_TRUE(s.read(body));
+  auto head =
+      pk::decode_response_header(body, pk::response_header_version(Response::kApi, version));
+  EXPECT_TRUE(head);
+  if (!head) return {};
+  auto decoded = pk::decode<Response>(protocol::Bytes(body).subspan(head->body_offset), version);
+  EXPECT_TRUE(decoded) << decoded.error().to_string();
+  return decoded ? *decoded : Response{};
+}
+
+TEST_F(KafkaListener, OffsetForLeaderEpochSaysWhereEachEpochEnds) {
+  create_topic("epochs", 1);
+  ASSERT_EQ(cairn({"produce", "epochs"}, "a\nb\nc\n").exit_code, 0);
+  protocol::kafka::OffsetForLeaderEpochRequest req;
+  req.topics.push_back({"epochs", {{0, -1, 0}, {0, -1, 5}}});
+  req.topics.push_back({"nope", {{0, -1, 0}}});
+  for (int16_t version : {2, 3, 4}) {
+    auto r = kafka_call<protocol::kafka::OffsetForLeaderEpochResponse>(broker->kafka_port(), req,
+                                                                       version);
+    ASSERT_EQ(r.topics.size(), 2u) << version;
+    const auto& known = r.topics[0].partitions;
+    ASSERT_EQ(known.size(), 2u);
+    // The only epoch, 0, ends at the log end; an epoch this broker never had is undefined (-1),
+    // as Kafka answers.
+    EXPECT_EQ(known[0].error_code, 0);
+    EXPECT_EQ(known[0].leader_epoch, 0);
+    EXPECT_EQ(known[0].end_offset, 3);
+    EXPECT_EQ(known[1].leader_epoch, -1);
+    EXPECT_EQ(known[1].end_offset, -1);
+    EXPECT_EQ(r.topics[1].partitions.at(0).error_code, 3);  // UNKNOWN_TOPIC_OR_PARTITION
+  }
 }
 
 }  // namespace

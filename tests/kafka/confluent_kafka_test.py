@@ -240,5 +240,25 @@ class ConfluentKafka(unittest.TestCase):
         out = self.broker.cairn("consume", "cfk-grow", "-p", "4", "-e")
         self.assertEqual(out.splitlines(), ["in-four"])
 
+    def test_delete_records_moves_the_log_start_which_both_protocols_then_read_from(self):
+        self.create("cfk-trim", 1)
+        self.produce("cfk-trim", [{"value": f"r{i}".encode()} for i in range(10)])
+        admin = AdminClient({"bootstrap.servers": self.broker.kafka})
+        done = admin.delete_records([TopicPartition("cfk-trim", 0, 6)])
+        self.assertEqual(list(done.values())[0].result(30).low_watermark, 6)
+        c = Consumer({"bootstrap.servers": self.broker.kafka, "group.id": "trim-readers",
+                      "auto.offset.reset": "earliest"})
+        low, high = c.get_watermark_offsets(TopicPartition("cfk-trim", 0), timeout=30)
+        self.assertEqual((low, high), (6, 10))
+        c.close()
+        out = self.broker.cairn("consume", "cfk-trim", "-e", "-f", "{offset} {value}")
+        self.assertEqual(out.splitlines()[0], "6 r6")
+        # Past the high watermark: OFFSET_OUT_OF_RANGE; -1: everything.
+        with self.assertRaises(KafkaException) as refused:
+            list(admin.delete_records([TopicPartition("cfk-trim", 0, 11)]).values())[0].result(30)
+        self.assertEqual(refused.exception.args[0].name(), "OFFSET_OUT_OF_RANGE")
+        everything = admin.delete_records([TopicPartition("cfk-trim", 0, -1)])
+        self.assertEqual(list(everything.values())[0].result(30).low_watermark, 10)
+
 if __name__ == "__main__":
     unittest.main(argv=[sys.argv[0], "-v"])

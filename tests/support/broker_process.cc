@@ -24,8 +24,12 @@ std::vector<std::string> measurable_memory_env() {
 }
 
 BrokerProcess::BrokerProcess(std::filesystem::path data_dir, std::vector<std::string> extra_args,
-                             std::vector<std::string> env)
-    : data_dir_(std::move(data_dir)), extra_args_(std::move(extra_args)), env_(std::move(env)) {
+                             std::vector<std::string> env, Placement placement)
+    : data_dir_(std::move(data_dir)),
+      extra_args_(std::move(extra_args)),
+      env_(std::move(env)),
+      placement_(std::move(placement)),
+      listen_(placement_.host + ":0") {
   log_path_ = data_dir_.string() + ".cairnd.log";
   launch();
 }
@@ -36,11 +40,12 @@ BrokerProcess::~BrokerProcess() {
 
 void BrokerProcess::launch() {
   std::filesystem::create_directories(data_dir_);
-  std::vector<std::string> argv = {cairnd_path(), "--listen", listen_, "--data-dir",
-                                   data_dir_.string()};
+  std::vector<std::string> argv = placement_.exec_prefix;
+  argv.insert(argv.end(), {cairnd_path(), "--listen", listen_, "--data-dir", data_dir_.string()});
+  const std::string any_port = placement_.host + ":0";
   // The Kafka listener on any free port unless the test says otherwise ("": off).
   if (std::find(extra_args_.begin(), extra_args_.end(), "--kafka-listen") == extra_args_.end()) {
-    argv.insert(argv.end(), {"--kafka-listen", "127.0.0.1:0"});
+    argv.insert(argv.end(), {"--kafka-listen", any_port});
   }
   // info unless the test asks for another level.
   if (std::find(extra_args_.begin(), extra_args_.end(), "--log-level") == extra_args_.end()) {
@@ -49,14 +54,15 @@ void BrokerProcess::launch() {
   argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
   // Many brokers run at once in tests: the HTTP listener takes any free port unless told.
   if (std::find(extra_args_.begin(), extra_args_.end(), "--http-listen") == extra_args_.end()) {
-    argv.insert(argv.end(), {"--http-listen", "127.0.0.1:0"});
+    argv.insert(argv.end(), {"--http-listen", any_port});
   }
   size_t log_start = std::filesystem::exists(log_path_) ? std::filesystem::file_size(log_path_) : 0;
   child_ = std::make_unique<Child>(argv, log_path_, env_);
-  static const std::regex serving(R"(serving on 127\.0\.0\.1:(\d+))");
-  static const std::regex http(
-      R"(http listener \(metrics, health, API, console\) on http://127\.0\.0\.1:(\d+)/)");
-  static const std::regex kafka(R"(kafka listener on 127\.0\.0\.1:(\d+))");
+  const std::string host = std::regex_replace(placement_.host, std::regex(R"(\.)"), R"(\.)");
+  const std::regex serving("serving on " + host + R"(:(\d+))");
+  const std::regex http(R"(http listener \(metrics, health, API, console\) on http://)" + host +
+                        R"(:(\d+)/)");
+  const std::regex kafka("kafka listener on " + host + R"(:(\d+))");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (std::chrono::steady_clock::now() < deadline) {
     std::string text = read_file(log_path_).substr(log_start);
@@ -65,7 +71,7 @@ void BrokerProcess::launch() {
       port_ = static_cast<uint16_t>(std::stoi(m[1]));
       std::smatch h;
       http_port_ = std::regex_search(text, h, http) ? static_cast<uint16_t>(std::stoi(h[1])) : 0;
-      address_ = "127.0.0.1:" + std::to_string(port_);
+      address_ = placement_.host + ":" + std::to_string(port_);
       kafka_port_ = std::regex_search(text, m, kafka) ? static_cast<uint16_t>(std::stoi(m[1])) : 0;
       return;
     }
@@ -87,7 +93,7 @@ void BrokerProcess::kill9() {
 
 void BrokerProcess::restart() {
   if (child_->running()) kill9();
-  listen_ = "127.0.0.1:0";
+  listen_ = placement_.host + ":0";
   launch();
 }
 

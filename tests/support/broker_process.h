@@ -2,7 +2,8 @@
 
 // A real cairnd for integration tests: started on an ephemeral loopback port with a temp data
 // directory, stopped by PID. The ports (Cairn's and Kafka's listeners, both ephemeral) are read
-// from the broker's own log lines.
+// from the broker's own log lines. A test that needs two hosts places one broker in a network
+// namespace of its own (tests/support/network_namespace.h), listening on that host's address.
 
 #include <filesystem>
 #include <memory>
@@ -13,12 +14,19 @@
 
 namespace cairn::testing {
 
+// Where a broker runs: the address its listeners bind (ephemeral ports) and the command prefix
+// that runs it in another network namespace (empty: this one).
+struct Placement {
+  std::string host = "127.0.0.1";
+  std::vector<std::string> exec_prefix;
+};
+
 class BrokerProcess {
  public:
   // Starts cairnd on `data_dir` (created if needed) and waits until it serves. `env` adds
   // environment variables ("KEY=VALUE").
   BrokerProcess(std::filesystem::path data_dir, std::vector<std::string> extra_args = {},
-                std::vector<std::string> env = {});
+                std::vector<std::string> env = {}, Placement placement = {});
   ~BrokerProcess();
 
   const std::string& address() const { return address_; }
@@ -26,7 +34,7 @@ class BrokerProcess {
   // The HTTP listener's port (any free one unless extra_args say --http-listen); 0 when off.
   uint16_t http_port() const { return http_port_; }
   // The Kafka listener's address and port (changes on every restart).
-  std::string kafka_address() const { return "127.0.0.1:" + std::to_string(kafka_port_); }
+  std::string kafka_address() const { return placement_.host + ":" + std::to_string(kafka_port_); }
   uint16_t kafka_port() const { return kafka_port_; }
   Child& child() { return *child_; }
   std::string log() const { return read_file(log_path_); }
@@ -46,9 +54,10 @@ class BrokerProcess {
   std::filesystem::path data_dir_;
   std::vector<std::string> extra_args_;
   std::vector<std::string> env_;
+  Placement placement_;
   std::filesystem::path log_path_;
   std::unique_ptr<Child> child_;
-  std::string listen_ = "127.0.0.1:0";
+  std::string listen_;
   std::string address_;
   uint16_t port_ = 0;
   uint16_t http_port_ = 0;

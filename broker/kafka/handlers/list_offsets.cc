@@ -2,8 +2,12 @@
 // and -1 (latest), or the first offset whose record timestamp is at or after a time. -3 (the
 // record with the largest timestamp) and other negative values are refused with
 // INVALID_REQUEST. The answer's timestamp is -1 (Cairn's index does not return it).
+// OffsetForLeaderEpoch: where a leader epoch ended in each partition (KIP-101/KIP-320), from the
+// partition's leader epoch checkpoint. CurrentLeaderEpoch is not checked (Metadata gives -1, so
+// clients send -1).
 #include "broker/kafka/error_mapping.h"
 #include "broker/kafka/handlers.h"
+#include "broker/ops/topic_admin.h"
 
 namespace cairn::broker::kafka {
 
@@ -64,6 +68,43 @@ awaitable<KafkaReply<pk::ListOffsetsResponse>> handle(KafkaContext& ctx, pk::Lis
         result.offset = a.offset;
       }
       ++i;
+    }
+  }
+  co_return out;
+}
+
+awaitable<KafkaReply<pk::OffsetForLeaderEpochResponse>> handle(KafkaContext& ctx,
+                                                               pk::OffsetForLeaderEpochRequest r) {
+  uint64_t work = 0;
+  for (const auto& t : r.topics) {
+    work += sizeof(pk::OffsetForLeaderTopicResult) + 2 * t.topic.size() +
+            (sizeof(pk::OffsetForLeaderEpochEndOffset) + kEpochQueryBytesPerEntry) *
+                t.partitions.size();
+  }
+  ctx.memory.add(work);
+  std::vector<EpochQuery> queries;
+  for (const auto& t : r.topics) {
+    if (!is_valid_topic_name(t.topic) || is_hidden_topic(t.topic)) continue;
+    for (const auto& p : t.partitions) queries.push_back({t.topic, p.partition, p.leader_epoch});
+  }
+  auto answers = co_await ctx.ops.epoch_ends(queries);
+  pk::OffsetForLeaderEpochResponse out;
+  size_t i = 0;
+  for (const auto& t : r.topics) {
+    auto& topic = out.topics.emplace_back();
+    topic.topic = t.topic;
+    const bool named = is_valid_topic_name(t.topic) && !is_hidden_topic(t.topic);
+    for (const auto& p : t.partitions) {
+      auto& result = topic.partitions.emplace_back();
+      result.partition = p.partition;
+      if (!named) {
+        result.error_code = pk::code_of(pk::ErrorCode::kUnknownTopicOrPartition);
+        continue;
+      }
+      const EpochAnswer& a = answers[i++];
+      result.error_code = kafka_code(a.error);
+      result.leader_epoch = a.leader_epoch;
+      result.end_offset = a.end_offset;
     }
   }
   co_return out;

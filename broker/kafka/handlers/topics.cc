@@ -3,7 +3,8 @@
 // the request are refused (INVALID_CONFIG) rather than ignored, and a replication factor other
 // than 1 or -1 is INVALID_REPLICATION_FACTOR (one broker). validate_only checks without creating.
 // CreatePartitions grows a topic to its new count through the same operation as `cairn topics
-// alter --set partitions=N`; replica assignments are refused.
+// alter --set partitions=N`; replica assignments are refused. DeleteRecords moves partitions' log
+// starts (offset -1: the high watermark), as `cairn topics delete-records`.
 #include <set>
 
 #include "broker/error_mapping.h"
@@ -142,6 +143,36 @@ awaitable<KafkaReply<pk::CreatePartitionsResponse>> handle(KafkaContext& ctx,
         {"partitions", std::to_string(t.count)}};
     auto grown = co_await ctx.ops.topic_config(t.name, std::move(grow));
     if (grown.error != protocol::ErrorCode::kNone) fail(kafka_code(grown.error), grown.message);
+  }
+  co_return out;
+}
+
+awaitable<KafkaReply<pk::DeleteRecordsResponse>> handle(KafkaContext& ctx,
+                                                        pk::DeleteRecordsRequest r) {
+  uint64_t work = 0;
+  for (const auto& t : r.topics) {
+    work += sizeof(pk::DeleteRecordsTopicResult) + 2 * t.name.size() +
+            (sizeof(pk::DeleteRecordsPartitionResult) + kDeleteRecordsBytesPerEntry) *
+                t.partitions.size();
+  }
+  ctx.memory.add(work);
+  std::vector<RecordsDeletion> deletions;
+  for (const auto& t : r.topics) {
+    for (const auto& p : t.partitions) deletions.push_back({t.name, p.partition_index, p.offset});
+  }
+  auto outcomes = co_await ctx.ops.delete_records(deletions);
+  pk::DeleteRecordsResponse out;
+  size_t i = 0;
+  for (const auto& t : r.topics) {
+    auto& topic = out.topics.emplace_back();
+    topic.name = t.name;
+    for (const auto& p : t.partitions) {
+      const RecordsDeletionOutcome& o = outcomes[i++];
+      auto& result = topic.partitions.emplace_back();
+      result.partition_index = p.partition_index;
+      result.low_watermark = o.log_start_offset;
+      result.error_code = kafka_code(o.error);
+    }
   }
   co_return out;
 }

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <utility>
 
 #include "storage/format.h"
 #include "storage/offset_checkpoint.h"
@@ -20,7 +21,7 @@ class DeleteRecordsTest : public ::testing::TestWithParam<std::string> {
  protected:
   // 40 one-record batches of 100 bytes in segments of 1 KiB (about 7 batches each), flushed.
   std::unique_ptr<PartitionLog> filled(PartitionConfig config = {.segment_bytes = 1024}) {
-    auto log = fx.open_ok(config);
+    auto log = fx.open_ok(std::move(config));
     for (int i = 0; i < 40; ++i) EXPECT_TRUE(fx.append(*log, make_batch({.value_bytes = 100})));
     EXPECT_TRUE(fx.flush(*log).is_ok());  // segments still being sealed are not deleted
     return log;

@@ -12,18 +12,21 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
- * Apache Kafka's AdminClient against cairnd: topics created, described, listed and deleted;
- * consumer groups listed and described; offsets listed.
+ * Apache Kafka's AdminClient against cairnd: topics created, described, grown, listed and
+ * deleted; consumer groups listed and described; offsets listed; records deleted.
  *
  * <p>Usage: AdminTest CAIRND
  */
@@ -94,6 +97,26 @@ public final class AdminTest {
               .partitionsToOffsetAndMetadata().get();
           equal(5L, committed.get(new TopicPartition("admin-b", 0)).offset(), "committed");
         }
+      });
+      checks.test("CreatePartitionsGrowsATopicAndFewerIsInvalidPartitions", () -> {
+        admin.createPartitions(Map.of("admin-b", NewPartitions.increaseTo(3))).all().get();
+        equal(3, admin.describeTopics(List.of("admin-b")).allTopicNames().get().get("admin-b")
+            .partitions().size(), "partitions after growing");
+        try {
+          admin.createPartitions(Map.of("admin-b", NewPartitions.increaseTo(2))).all().get();
+          throw new AssertionError("shrunk");
+        } catch (ExecutionException e) {
+          check(e.getCause() instanceof InvalidPartitionsException, "cause: " + e.getCause());
+        }
+      });
+      checks.test("DeleteRecordsMovesTheEarliestOffset", () -> {
+        TopicPartition tp = new TopicPartition("admin-b", 0);
+        var deleted = admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(3)))
+            .lowWatermarks().get(tp).get();
+        equal(3L, deleted.lowWatermark(), "low watermark");
+        long earliest = admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).all().get()
+            .get(tp).offset();
+        equal(3L, earliest, "earliest after deleting");
       });
       checks.test("DeletedTopicsAreNoLongerListedOrDescribed", () -> {
         admin.deleteTopics(List.of("admin-a")).all().get();
