@@ -285,7 +285,9 @@ Status Broker::start() {
   for (auto& shard : s.shards_) {
     s.coordinators_.push_back(std::make_unique<GroupCoordinator>(make_group_host(s, *shard),
                                                                  config.groups, shard->executor()));
-    s.coordinators_.back()->load();
+    // A follower's offsets partitions are copies of the leader's: its coordinators load them
+    // at a promotion, and write nothing into them before.
+    if (config.replication.leader_host.empty()) s.coordinators_.back()->load();
     s.coordinators_.back()->start();
   }
   security_admin_ = std::make_unique<SecurityAdmin>(s);
@@ -318,7 +320,7 @@ Status Broker::start() {
   }
   if (!config.replication.leader_host.empty()) {
     s.set_following(true);
-    follower_ = std::make_unique<Follower>(s, *operations_);
+    follower_ = std::make_unique<Follower>(s, *operations_, replica_login_);
   }
   for (auto& shard : s.shards_) shard->start();
   if (follower_) follower_->start();

@@ -16,6 +16,7 @@
 
 #include "broker/config.h"
 #include "broker/http_routes.h"
+#include "broker/replication/follower.h"
 #include "broker/security/security_log.h"
 #include "broker/services.h"
 #include "protocol/status.h"
@@ -26,7 +27,6 @@ struct ApiContext;
 class CairnFrontEnd;
 class KafkaFrontEnd;
 class ConnectionLimiter;
-class Follower;
 class Operations;
 class SecurityAdmin;
 class Server;
@@ -46,6 +46,8 @@ class Broker {
   // Locks the data directory, recovers every partition and starts listening. Errors: the data
   // directory is locked by another process, unreadable topic files, the port is taken.
   Status start();
+  // Before start(): how a follower (--replica-of) logs in to its leader.
+  void set_replica_login(ReplicaLogin login) { replica_login_ = std::move(login); }
   // Begins a graceful stop; returns at once. Safe from any thread or a signal handler's loop.
   void request_stop();
   // Blocks until the broker has stopped.
@@ -95,6 +97,7 @@ class Broker {
   std::unique_ptr<KafkaFrontEnd> kafka_front_end_;
   std::unique_ptr<Server> kafka_server_;
   std::unique_ptr<Follower> follower_;  // with --replica-of
+  ReplicaLogin replica_login_;
   std::atomic<bool> stop_requested_{false};
   std::atomic<int> stop_failures_{0};
   int lock_fd_ = -1;

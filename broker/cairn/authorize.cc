@@ -11,7 +11,12 @@ using security::ResourceType;
 namespace {
 
 bool allowed(const RequestContext& ctx, AclOperation op, ResourceType type, std::string_view name) {
-  return ctx.security->allowed(ctx.principal, op, type, name);
+  if (ctx.security->allowed(ctx.principal, op, type, name)) return true;
+  // A follower (ClusterAction on the cluster) learns every topic and its settings.
+  return type == ResourceType::kTopic &&
+         (op == AclOperation::kDescribe || op == AclOperation::kDescribeConfigs) &&
+         ctx.security->allowed(ctx.principal, AclOperation::kClusterAction, ResourceType::kCluster,
+                               security::kClusterResourceName);
 }
 
 bool on_cluster(const RequestContext& ctx, AclOperation op) {
@@ -143,6 +148,9 @@ Refusals authorize(const RequestContext& ctx, protocol::ProduceRequest& r) {
 }
 
 Refusals authorize(const RequestContext& ctx, protocol::FetchRequest& r) {
+  // A replica fetch moves the high watermark and the in-sync set: a follower's right, on every
+  // topic.
+  if (r.replica_id >= 0) return need_cluster(ctx, AclOperation::kClusterAction);
   Refusals out;
   bool asked = !r.topics.empty();
   take_out_topics(ctx, AclOperation::kRead, r.topics, out);

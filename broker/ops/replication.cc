@@ -6,6 +6,7 @@
 #include "broker/error_mapping.h"
 #include "broker/ops/operations.h"
 #include "broker/partition_router.h"
+#include "broker/replication/internal_topics.h"
 #include "broker/services.h"
 
 namespace cairn::broker {
@@ -24,8 +25,9 @@ struct ShardPromotion {
 };
 
 // On one shard: every online partition starts the epoch after its latest, once its appends in
-// flight (the last replica appends) are written, and forgets its replication state.
-awaitable<ShardPromotion> promote_shard(Shard& shard) {
+// flight (the last replica appends) are written, and forgets its replication state; then the
+// shard's group coordinator loads the committed offsets copied from the leader.
+awaitable<ShardPromotion> promote_shard(BrokerServices& services, Shard& shard) {
   ShardPromotion out;
   asio::steady_timer timer(shard.context());
   std::vector<std::pair<std::string, int32_t>> keys;
@@ -54,6 +56,7 @@ awaitable<ShardPromotion> promote_shard(Shard& shard) {
       co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
     }
   }
+  load_group_offsets(services, shard);
   co_return out;
 }
 
@@ -68,13 +71,17 @@ awaitable<PromoteOutcome> Operations::promote() {
   }
   std::vector<std::pair<asio::any_io_executor, awaitable<ShardPromotion>>> tasks;
   for (const auto& shard : services_.shards()) {
-    tasks.emplace_back(shard->executor(), promote_shard(*shard));
+    tasks.emplace_back(shard->executor(), promote_shard(services_, *shard));
   }
   auto results = co_await gather(std::move(tasks));
   for (const ShardPromotion& r : results) {
     out.partitions += r.partitions;
     out.leader_epoch = std::max(out.leader_epoch, r.leader_epoch);
     if (!r.failure.empty() && out.message.empty()) out.message = r.failure;
+  }
+  // The users and ACLs copied last, should a copy have landed after the follower's last reload.
+  if (Status reloaded = co_await reload_security(services_); !reloaded.is_ok()) {
+    if (out.message.empty()) out.message = reloaded.to_string();
   }
   // Produce is taken from here on, stamped with the new epochs.
   services_.finish_promotion();

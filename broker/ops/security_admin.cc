@@ -37,6 +37,11 @@ awaitable<Status> change_on_shard0(BrokerServices& services,
                                    std::vector<security::SecurityChange> changes) {
   co_await services.admin_mutex().lock();
   AsyncLockGuard guard(services.admin_mutex());
+  if (services.following()) {
+    // Its security records are a copy of the leader's.
+    co_return Status::unavailable(
+        "this broker follows another: manage users and ACLs on the leader");
+  }
   security::SecurityState next = services.security().state();
   for (const auto& change : changes) {
     Status s = next.apply(change);

@@ -20,12 +20,16 @@
 #include "broker/ops/operations.h"
 #include "broker/partition_router.h"
 #include "broker/producer_ids.h"
+#include "broker/replication/internal_topics.h"
 #include "broker/services.h"
 #include "protocol/apis.h"
 #include "protocol/byte_io.h"
 #include "protocol/frame.h"
 #include "protocol/messages/replication.h"
+#include "protocol/messages/sasl.h"
 #include "protocol/record_batch.h"
+#include "protocol/sasl/scram_client.h"
+#include "protocol/sasl/scram_mechanism.h"
 
 namespace cairn::broker {
 
@@ -58,10 +62,15 @@ struct ReplicaWork {
 }  // namespace
 
 struct Follower::State {
-  State(BrokerServices& s, Operations& o)
-      : services(s), ops(o), socket(s.shard(0).context()), timer(s.shard(0).context()) {}
+  State(BrokerServices& s, Operations& o, ReplicaLogin l)
+      : services(s),
+        ops(o),
+        login(std::move(l)),
+        socket(s.shard(0).context()),
+        timer(s.shard(0).context()) {}
   BrokerServices& services;
   Operations& ops;
+  ReplicaLogin login;
   tcp::socket socket;
   asio::steady_timer timer;
   bool stopped = false;
@@ -69,6 +78,9 @@ struct Follower::State {
   // The leader's partitions, as last learned, by topic.
   std::vector<std::pair<std::string, int32_t>> partitions;
   bool topics_changed = false;  // the leader named a partition we do not have
+  // The broker's own topics the leader does not have (as ours), not asked for again on this
+  // connection.
+  std::set<std::string> absent_internal;
   // The largest producer id in the batches copied (-1: none), set on the partitions' shards.
   std::atomic<int64_t> max_producer_id{-1};
 };
@@ -163,6 +175,9 @@ awaitable<Status> sync_topics(Follower::State& s) {
       spdlog::info("replica: deleted topic {}, gone from the leader", name);
     }
   }
+  for (auto& [name, p] : internal_partitions(s.services)) {
+    if (!s.absent_internal.count(name)) partitions.emplace_back(std::move(name), p);
+  }
   s.partitions = std::move(partitions);
   s.topics_changed = false;
   co_return Status::ok();
@@ -186,6 +201,11 @@ awaitable<std::vector<Status>> append_on_shard(Shard& shard, Follower::State& s,
   auto state = std::make_shared<ShardReplicaAppends>(shard.executor(), indexes.size(), buffer);
   for (size_t k = 0; k < indexes.size(); ++k) {
     const ReplicaWork& w = work[indexes[k]];
+    // A promotion began: its coordinators and security records load from what is stored now.
+    if (!s.services.replicating()) {
+      state->results[k] = Status::unavailable("this broker is being promoted");
+      continue;
+    }
     auto partition = shard.find_online(w.topic, w.partition);
     if (!partition) {
       state->results[k] = partition.error();
@@ -272,6 +292,16 @@ awaitable<Status> fetch_once(Follower::State& s) {
       if (partitions[i].first != topic.name || partitions[i].second != p.partition) {
         co_return Status::corruption("the leader's fetch answer is out of order");
       }
+      if (p.error == ErrorCode::kUnknownTopicOrPartition && is_internal_topic(topic.name)) {
+        if (s.absent_internal.insert(topic.name).second) {
+          spdlog::warn(
+              "replica: the leader has no {}-{}: not copied (give both brokers the same "
+              "--offsets-partitions, and SASL or the authorizer on both or on neither)",
+              topic.name, p.partition);
+        }
+        s.topics_changed = true;
+        continue;
+      }
       if (p.error == ErrorCode::kUnknownTopicOrPartition) {
         s.topics_changed = true;
         continue;
@@ -308,12 +338,19 @@ awaitable<Status> fetch_once(Follower::State& s) {
     Status advanced = s.services.producer_ids().advance_past(seen);
     if (!advanced.is_ok()) co_return advanced.with_context("recording the leader's producer ids");
   }
+  bool security_changed = false;
   for (size_t w = 0; w < work.size(); ++w) {
     if (!results[w].is_ok()) {
       co_return results[w].with_context("appending the leader's batches of " +
                                         std::string(work[w].topic) + "-" +
                                         std::to_string(work[w].partition));
     }
+    security_changed |= is_security_topic(work[w].topic) && !work[w].records.empty();
+  }
+  // Users and ACLs as the leader has them, for this broker's logins now and once promoted.
+  if (security_changed) {
+    Status reloaded = co_await reload_security(s.services);
+    if (!reloaded.is_ok()) co_return reloaded.with_context("the copied security records");
   }
   co_return Status::ok();
 }
@@ -398,6 +435,60 @@ awaitable<Status> truncate_divergence(Follower::State& s) {
   co_return Status::ok();
 }
 
+// One SCRAM exchange step: sends `message`, returns the leader's next one.
+awaitable<Result<std::string>> scram_step(Follower::State& s, std::string message) {
+  // Named: g++ 12 frees a temporary in a co_await expression twice.
+  protocol::SaslAuthenticateRequest request{std::move(message)};
+  std::vector<std::byte> buffer;
+  auto reply = co_await call<protocol::SaslAuthenticateResponse>(
+      s, protocol::ApiKey::kSaslAuthenticate, 0, request, buffer);
+  if (!reply) co_return reply.error();
+  if (reply->error != ErrorCode::kNone) {
+    co_return Status::unavailable("the leader refused the login of --replica-user: " +
+                                  std::string(protocol::error_name(reply->error)) + " " +
+                                  reply->message);
+  }
+  co_return std::move(reply->auth_bytes);
+}
+
+// Logs in as --replica-user when one is given: SCRAM-SHA-256, or SCRAM-SHA-512 when the leader
+// offers only that.
+awaitable<Status> log_in(Follower::State& s) {
+  const ReplicaLogin& options = s.login;
+  if (options.user.empty()) co_return Status::ok();
+  std::string mechanism;
+  static constexpr std::array<std::string_view, 2> kMechanisms = {"SCRAM-SHA-256", "SCRAM-SHA-512"};
+  for (std::string_view name : kMechanisms) {
+    // Named: g++ 12 frees a temporary in a co_await expression twice.
+    protocol::SaslHandshakeRequest request{std::string(name)};
+    std::vector<std::byte> buffer;
+    auto hello = co_await call<protocol::SaslHandshakeResponse>(s, protocol::ApiKey::kSaslHandshake,
+                                                                0, request, buffer);
+    if (!hello) co_return hello.error();
+    if (hello->error == ErrorCode::kNone) {
+      mechanism = name;
+      break;
+    }
+  }
+  if (mechanism.empty()) {
+    co_return Status::unavailable("the leader offers neither SCRAM-SHA-256 nor SCRAM-SHA-512");
+  }
+  auto parsed = protocol::sasl::parse_scram_mechanism(mechanism);
+  if (!parsed) co_return Status::invalid_argument("unknown SCRAM mechanism " + mechanism);
+  protocol::sasl::ScramClient scram({.hash = protocol::sasl::hash_of(*parsed),
+                                     .username = options.user,
+                                     .password = options.password});
+  auto first = scram.client_first();
+  if (!first) co_return first.error();
+  auto server_first = co_await scram_step(s, std::move(*first));
+  if (!server_first) co_return server_first.error();
+  auto final_message = scram.receive_server_first(*server_first);
+  if (!final_message) co_return final_message.error().with_context("logging in to the leader");
+  auto server_final = co_await scram_step(s, std::move(*final_message));
+  if (!server_final) co_return server_final.error();
+  co_return scram.receive_server_final(*server_final).with_context("the leader's SCRAM signature");
+}
+
 // Follows until the connection fails or the follower stops.
 awaitable<Status> follow(Follower::State& s) {
   const ReplicationOptions& leader = s.services.config().replication;
@@ -406,6 +497,9 @@ awaitable<Status> follow(Follower::State& s) {
       leader.leader_host, std::to_string(leader.leader_port), use_awaitable);
   co_await asio::async_connect(s.socket, endpoints, use_awaitable);
   s.socket.set_option(tcp::no_delay(true));
+  s.absent_internal.clear();
+  Status logged_in = co_await log_in(s);
+  if (!logged_in.is_ok()) co_return logged_in;
   spdlog::info("replica: following {}:{}", leader.leader_host, leader.leader_port);
   auto topics_due = std::chrono::steady_clock::now();
   while (!s.stopped && s.services.replicating() && !s.services.shutting_down()) {
@@ -453,8 +547,8 @@ awaitable<void> run(std::shared_ptr<Follower::State> s) {
 
 }  // namespace
 
-Follower::Follower(BrokerServices& services, Operations& ops)
-    : state_(std::make_shared<State>(services, ops)) {}
+Follower::Follower(BrokerServices& services, Operations& ops, ReplicaLogin login)
+    : state_(std::make_shared<State>(services, ops, std::move(login))) {}
 
 Follower::~Follower() = default;
 

@@ -8,21 +8,30 @@
 // byte for byte at the leader's offsets (PartitionLog::append_replica), and takes the leader's
 // high watermark as the limit of its own readers. A lost connection is made again after a short
 // pause; after a restart it resumes from its log end. The broker's own topics (names starting
-// with `__`) are not copied.
+// with `__`) are copied too, as far as both brokers have them (internal_topics.h). With
+// --replica-user it logs in (SCRAM) before anything else on each connection.
 //
 // Owned by the Broker: started once the shards run, stopped at the start of a graceful stop.
 // Used on shard 0's thread only.
 
 #include <memory>
+#include <string>
 
 namespace cairn::broker {
 
 class BrokerServices;
 class Operations;
 
+// --replica-user and its password: the SCRAM login to a leader that requires SASL. An empty
+// user: no login.
+struct ReplicaLogin {
+  std::string user;
+  std::string password;
+};
+
 class Follower {
  public:
-  Follower(BrokerServices& services, Operations& ops);
+  Follower(BrokerServices& services, Operations& ops, ReplicaLogin login);
   ~Follower();
   Follower(const Follower&) = delete;
   Follower& operator=(const Follower&) = delete;

@@ -1,7 +1,9 @@
 #include "tools/cairnd/config.h"
 
 #include <algorithm>
+#include <fstream>
 #include <istream>
+#include <iterator>
 
 #include "protocol/wire_format.h"
 #include "tools/common/did_you_mean.h"
@@ -185,6 +187,12 @@ DaemonCommandLine::DaemonCommandLine(DaemonFlags& f, broker::BrokerConfig& confi
   app.add_option("--replica-of", f.replica_of,
                  "Follow the broker at HOST:PORT: copy its topics and records, refuse produce")
       ->group("Replication");
+  app.add_option("--replica-user", f.replica_user,
+                 "The follower logs in to a SASL leader as this user (SCRAM)")
+      ->group("Replication");
+  app.add_option("--replica-password-file", f.replica_password_file,
+                 "The file holding --replica-user's password (one line)")
+      ->group("Replication");
   app.add_option("--replica-lag-max-ms", f.replica_lag_max_ms,
                  "A follower not caught up for this long leaves the in-sync set")
       ->capture_default_str()
@@ -316,6 +324,21 @@ Status DaemonCommandLine::resolve() {
   if (!f.replica_of.empty()) {
     CAIRN_RETURN_IF_ERROR(parse_host_port("--replica-of", f.replica_of, replication.leader_host,
                                           replication.leader_port));
+  }
+  if (f.replica_user.empty() != f.replica_password_file.empty()) {
+    return Status::invalid_argument("--replica-user and --replica-password-file go together");
+  }
+  if (!f.replica_user.empty()) {
+    std::ifstream in(f.replica_password_file, std::ios::binary);
+    if (!in)
+      return Status::not_found("cannot read --replica-password-file " + f.replica_password_file);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (text.ends_with("\n")) text.pop_back();
+    if (text.ends_with("\r")) text.pop_back();
+    if (text.empty() || text.find_first_of("\r\n") != std::string::npos) {
+      return Status::invalid_argument("--replica-password-file must hold one non-empty line");
+    }
+    flags_.replica_password = std::move(text);
   }
   if (f.replica_lag_max_ms < 1)
     return Status::invalid_argument("--replica-lag-max-ms must be >= 1");

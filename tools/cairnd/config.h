@@ -47,8 +47,11 @@ struct DaemonFlags {
   std::string super_users;
   std::string replica_of;  // empty: lead
   int64_t replica_lag_max_ms = 10'000;
-  bool print_config = false;  // --print-config: print the effective configuration and exit
-  bool man_page = false;      // --man-page (hidden): print the man page and exit
+  std::string replica_user;
+  std::string replica_password_file;
+  std::string replica_password;  // read from --replica-password-file by resolve()
+  bool print_config = false;     // --print-config: print the effective configuration and exit
+  bool man_page = false;         // --man-page (hidden): print the man page and exit
 };
 
 // The command line with every flag bound to `flags` and `config`, which must outlive it.

@@ -126,6 +126,7 @@ int main(int argc, char** argv) {
   raise_open_file_limit();
   config.version = std::string(cairn::tools::version());
   cairn::broker::Broker broker(std::move(config));
+  broker.set_replica_login({flags.replica_user, flags.replica_password});
   broker.services()
       .metrics()
       .registry()
