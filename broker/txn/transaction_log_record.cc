@@ -23,7 +23,7 @@ std::map<std::string_view, std::vector<int32_t>> by_topic(const std::set<TxnPart
   return out;
 }
 
-Status corrupt(std::string_view id, std::string why) {
+Status corrupt(std::string_view id, const std::string& why) {
   return Status::corruption("transaction state record of '" + std::string(id) + "': " + why);
 }
 

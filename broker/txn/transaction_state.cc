@@ -21,8 +21,9 @@ bool is_legal_transition(TxnState from, TxnState to) {
     case S::kOngoing:  // AddPartitionsToTxn, AddOffsetsToTxn (from Ongoing: more partitions)
       return from == S::kEmpty || from == S::kCompleteCommit || from == S::kCompleteAbort ||
              (to == S::kOngoing && from == S::kOngoing);
-    case S::kPrepareCommit: return from == S::kOngoing;
-    case S::kPrepareAbort: return from == S::kOngoing;
+    case S::kPrepareCommit:  // EndTxn commit
+    case S::kPrepareAbort:   // EndTxn abort, a timeout, or a newer instance
+      return from == S::kOngoing;
     case S::kCompleteCommit: return from == S::kPrepareCommit;
     case S::kCompleteAbort: return from == S::kPrepareAbort;
   }
