@@ -27,7 +27,13 @@ constexpr size_t kXerialBlockSize = size_t{32} * 1024;
 // producing a byte; frames asking for more than 2^23 (8 MiB) are refused. Producers at the usual
 // levels (1 to 9) use at most 2^21 for batch-sized inputs.
 constexpr int kZstdWindowLogMax = 23;
+// zstd's level 1 with a hash table of 2^12 entries and matches of at least 7 bytes: on JSON
+// events in 256 KiB batches it compresses about 25% faster than level 1's defaults for that size
+// (whose table of 2^17 entries misses the cache) and slightly smaller; on source code or binaries
+// about 12% faster and 8% larger (README, "Compression").
 constexpr int kZstdLevel = 1;
+constexpr int kZstdHashLog = 12;
+constexpr int kZstdMinMatch = 7;
 constexpr size_t kMaxInput = batch::kMaxBatchLength;
 
 std::string name_of(Compression codec) { return std::string(compression_name(codec)); }
@@ -223,20 +229,44 @@ Result<std::vector<std::byte>> snappy_decompress(Bytes input, size_t max_bytes) 
   return out;
 }
 
-Status zstd_compress(Bytes input, std::vector<std::byte>& out) {
-  thread_local std::unique_ptr<ZSTD_CCtx, decltype(&ZSTD_freeCCtx)> ctx(ZSTD_createCCtx(),
-                                                                        ZSTD_freeCCtx);
-  if (!ctx) return Status::unavailable("zstd: cannot create a compression context");
-  size_t at = out.size();
-  out.resize(at + ZSTD_compressBound(input.size()));
-  size_t n = ZSTD_compressCCtx(ctx.get(), out.data() + at, out.size() - at, input.data(),
-                               input.size(), kZstdLevel);
-  if (ZSTD_isError(n)) {
-    out.resize(at);
-    return Status::unavailable(std::string("zstd: ") + ZSTD_getErrorName(n));
-  }
-  out.resize(at + n);
+// Compresses through a per-thread scratch buffer of the codec's bound and appends what the codec
+// wrote: growing `out` to the bound instead would zero and fault in a bound-sized block for every
+// batch, of which a compressing codec keeps a fraction. `codec` writes into (data, capacity) and
+// returns the bytes written or an error.
+template <typename Codec>
+Status append_compressed(size_t bound, std::vector<std::byte>& out, Codec&& codec) {
+  thread_local std::vector<std::byte> scratch;
+  if (scratch.size() < bound) scratch.resize(bound);
+  Result<size_t> n = codec(scratch.data(), bound);
+  if (!n) return n.error();
+  out.insert(out.end(), scratch.begin(), scratch.begin() + static_cast<std::ptrdiff_t>(*n));
   return Status::ok();
+}
+
+// A compression context per thread, reused, with the parameters above.
+ZSTD_CCtx* zstd_compression_context() {
+  thread_local std::unique_ptr<ZSTD_CCtx, decltype(&ZSTD_freeCCtx)> ctx = [] {
+    std::unique_ptr<ZSTD_CCtx, decltype(&ZSTD_freeCCtx)> c(ZSTD_createCCtx(), ZSTD_freeCCtx);
+    if (c && (ZSTD_isError(ZSTD_CCtx_setParameter(c.get(), ZSTD_c_compressionLevel, kZstdLevel)) ||
+              ZSTD_isError(ZSTD_CCtx_setParameter(c.get(), ZSTD_c_hashLog, kZstdHashLog)) ||
+              ZSTD_isError(ZSTD_CCtx_setParameter(c.get(), ZSTD_c_minMatch, kZstdMinMatch)))) {
+      c.reset();
+    }
+    return c;
+  }();
+  return ctx.get();
+}
+
+Status zstd_compress(Bytes input, std::vector<std::byte>& out) {
+  ZSTD_CCtx* ctx = zstd_compression_context();
+  if (ctx == nullptr) return Status::unavailable("zstd: cannot create a compression context");
+  return append_compressed(
+      ZSTD_compressBound(input.size()), out, [&](std::byte* to, size_t capacity) -> Result<size_t> {
+        size_t n = ZSTD_compress2(ctx, to, capacity, input.data(), input.size());
+        if (ZSTD_isError(n))
+          return Status::unavailable(std::string("zstd: ") + ZSTD_getErrorName(n));
+        return n;
+      });
 }
 
 Status lz4_compress(Bytes input, std::vector<std::byte>& out) {
@@ -244,16 +274,15 @@ Status lz4_compress(Bytes input, std::vector<std::byte>& out) {
   LZ4F_preferences_t prefs{};
   prefs.frameInfo.blockSizeID = LZ4F_max64KB;
   prefs.frameInfo.blockMode = LZ4F_blockIndependent;
-  size_t at = out.size();
-  out.resize(at + LZ4F_compressFrameBound(input.size(), &prefs));
-  size_t n =
-      LZ4F_compressFrame(out.data() + at, out.size() - at, input.data(), input.size(), &prefs);
-  if (LZ4F_isError(n)) {
-    out.resize(at);
-    return Status::unavailable(std::string("lz4: ") + LZ4F_getErrorName(n));
-  }
-  out.resize(at + n);
-  return Status::ok();
+  return append_compressed(
+      LZ4F_compressFrameBound(input.size(), &prefs), out,
+      [&](std::byte* to, size_t capacity) -> Result<size_t> {
+        size_t n = LZ4F_compressFrame(to, capacity, input.data(), input.size(), &prefs);
+        if (LZ4F_isError(n)) {
+          return Status::unavailable(std::string("lz4: ") + LZ4F_getErrorName(n));
+        }
+        return n;
+      });
 }
 
 Status gzip_compress(Bytes input, std::vector<std::byte>& out) {
@@ -263,20 +292,18 @@ Status gzip_compress(Bytes input, std::vector<std::byte>& out) {
     return Status::unavailable("gzip: deflateInit2 failed");
   }
   std::unique_ptr<z_stream, decltype(&deflateEnd)> guard(&zs, deflateEnd);
-  size_t at = out.size();
   // deflateBound does not count the gzip wrapper's 18 bytes.
   size_t bound = deflateBound(&zs, static_cast<uLong>(input.size())) + 32;
-  out.resize(at + bound);
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<std::byte*>(input.data()));
-  zs.avail_in = static_cast<uInt>(input.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data() + at);
-  zs.avail_out = static_cast<uInt>(bound);
-  if (deflate(&zs, Z_FINISH) != Z_STREAM_END) {
-    out.resize(at);
-    return Status::unavailable("gzip: deflate did not finish");
-  }
-  out.resize(at + zs.total_out);
-  return Status::ok();
+  return append_compressed(bound, out, [&](std::byte* to, size_t capacity) -> Result<size_t> {
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<std::byte*>(input.data()));
+    zs.avail_in = static_cast<uInt>(input.size());
+    zs.next_out = reinterpret_cast<Bytef*>(to);
+    zs.avail_out = static_cast<uInt>(capacity);
+    if (deflate(&zs, Z_FINISH) != Z_STREAM_END) {
+      return Status::unavailable("gzip: deflate did not finish");
+    }
+    return size_t{zs.total_out};
+  });
 }
 
 Status snappy_compress(Bytes input, std::vector<std::byte>& out) {
@@ -286,11 +313,15 @@ Status snappy_compress(Bytes input, std::vector<std::byte>& out) {
   for (size_t pos = 0; pos < input.size(); pos += kXerialBlockSize) {
     size_t n = std::min(kXerialBlockSize, input.size() - pos);
     size_t at = out.size();
-    out.resize(at + 4 + snappy::MaxCompressedLength(n));
-    size_t written = 0;
-    snappy::RawCompress(reinterpret_cast<const char*>(input.data() + pos), n,
-                        reinterpret_cast<char*>(out.data() + at + 4), &written);
-    out.resize(at + 4 + written);
+    append_be32(out, 0);  // the block's length, known once it is compressed
+    CAIRN_RETURN_IF_ERROR(append_compressed(
+        snappy::MaxCompressedLength(n), out, [&](std::byte* to, size_t) -> Result<size_t> {
+          size_t written = 0;
+          snappy::RawCompress(reinterpret_cast<const char*>(input.data() + pos), n,
+                              reinterpret_cast<char*>(to), &written);
+          return written;
+        }));
+    size_t written = out.size() - at - 4;
     for (int i = 0; i < 4; ++i) out[at + i] = std::byte(written >> (24 - 8 * i));
   }
   return Status::ok();

@@ -7,6 +7,7 @@
 
 #include "storage/batch_scanner.h"
 #include "storage/format.h"
+#include "storage/offset_checkpoint.h"
 
 namespace cairn::storage {
 
@@ -93,8 +94,7 @@ Status CompactionJob::map_step(uint64_t budget_bytes) {
     if (!item) break;
     auto view = protocol::RecordBatchView::parse(item->bytes, protocol::Verify::kStored);
     if (!view) return view.error();
-    CAIRN_RETURN_IF_ERROR(
-        add_to_key_map(*view, options_.rules.max_decompressed_bytes, map_));
+    CAIRN_RETURN_IF_ERROR(add_to_key_map(*view, options_.rules.max_decompressed_bytes, map_));
     read += item->bytes.size();
   }
   CAIRN_RETURN_IF_ERROR(scanner.status());
@@ -227,26 +227,11 @@ Status finish_interrupted_swap(IoBackend& io, const std::filesystem::path& dir) 
 }
 
 Offset read_cleaner_checkpoint(IoBackend& io, const std::filesystem::path& dir) {
-  auto bytes = read_whole_file(io, dir / format::kCleanerCheckpointFile);
-  if (!bytes) return Offset(0);
-  const std::byte* p = bytes->data();
-  if (bytes->size() != format::kCleanerCheckpointSize ||
-      load_le<uint32_t>(p) != format::kCleanerCheckpointMagic ||
-      load_le<uint32_t>(p + 4) != format::kCleanerCheckpointVersion ||
-      load_le<uint64_t>(p + 16) != XXH3_64bits(p, 16)) {
-    spdlog::warn("{}: ignoring a damaged {}", dir.string(), format::kCleanerCheckpointFile);
-    return Offset(0);
-  }
-  return Offset(load_le<int64_t>(p + format::kCleanerCheckpointOffsetAt));
+  return read_offset_checkpoint(io, dir, kCleanerCheckpoint).value_or(Offset(0));
 }
 
 Status write_cleaner_checkpoint(IoBackend& io, const std::filesystem::path& dir, Offset offset) {
-  std::vector<std::byte> out(format::kCleanerCheckpointSize);
-  store_le<uint32_t>(out.data(), format::kCleanerCheckpointMagic);
-  store_le<uint32_t>(out.data() + 4, format::kCleanerCheckpointVersion);
-  store_le<int64_t>(out.data() + format::kCleanerCheckpointOffsetAt, offset.value());
-  store_le<uint64_t>(out.data() + 16, XXH3_64bits(out.data(), 16));
-  return write_file_atomically(io, dir / format::kCleanerCheckpointFile, out);
+  return write_offset_checkpoint(io, dir, kCleanerCheckpoint, offset);
 }
 
 }  // namespace cairn::storage

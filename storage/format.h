@@ -92,11 +92,16 @@ inline constexpr size_t kSwapMagicAt = 0;
 inline constexpr size_t kSwapVersionAt = 4;
 inline constexpr size_t kSwapCountAt = 8;
 inline constexpr size_t kSwapBasesAt = 12;  // count i64 base offsets, then the checksum
+
+// Offset checkpoints (FORMAT.md, "Offset checkpoints"): u32 magic, u32 version, i64 offset, u64
+// XXH3-64 of bytes [0, 16); written atomically.
+inline constexpr uint32_t kOffsetCheckpointVersion = 1;
+inline constexpr size_t kOffsetCheckpointOffsetAt = 8;
+inline constexpr size_t kOffsetCheckpointSize = 24;
 inline constexpr std::string_view kCleanerCheckpointFile = "cleaner-checkpoint";
 inline constexpr uint32_t kCleanerCheckpointMagic = 0x31504343;  // "CCP1" read as little-endian
-inline constexpr uint32_t kCleanerCheckpointVersion = 1;
-inline constexpr size_t kCleanerCheckpointOffsetAt = 8;
-inline constexpr size_t kCleanerCheckpointSize = 24;
+inline constexpr std::string_view kLogStartFile = "log-start-offset";
+inline constexpr uint32_t kLogStartMagic = 0x3154534c;  // "LST1" read as little-endian
 
 // leader-epoch-checkpoint (FORMAT.md, "Leader epochs"): magic "CLE1", u32 version, u32 count,
 // count entries of i32 epoch and i64 start offset, then u64 XXH3-64 of everything before it.

@@ -11,6 +11,7 @@
 
 #include "protocol/wire_format.h"
 #include "storage/compaction_job.h"
+#include "storage/offset_checkpoint.h"
 #include "storage/producer_snapshots.h"
 
 namespace cairn::storage {
@@ -75,6 +76,10 @@ Result<std::unique_ptr<PartitionLog>> PartitionLog::open(IoBackend& io, std::fil
   log->recovery_point_synced_ = on_disk.synced_bytes.value_or(0);
   log->active_synced_bytes_ = synced;
   log->cleaner_checkpoint_ = read_cleaner_checkpoint(io, log->dir_);
+  // A log start past the log end (a tail lost in a crash under a lax policy) is the log end.
+  log->log_start_ =
+      std::min(read_offset_checkpoint(io, log->dir_, kLogStartCheckpoint).value_or(Offset(0)),
+               log->high_watermark());
   auto producers = recover_producer_state(io, log->dir_, log->segments_, log->config_.max_producers,
                                           log->config_.clock());
   if (!producers) return producers.error();

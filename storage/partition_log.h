@@ -29,6 +29,7 @@
 // flush, close), sealing.cc (syncing, rolling, sealing and the recovery point), retention.cc,
 // cleaning.cc (compaction passes) and replication.cc.
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <filesystem>
@@ -129,6 +130,11 @@ class PartitionLog {
   Status close();
   bool idle() const;
 
+  // Moves the log start up to `offset` (DeleteRecords): reads before it are refused from then on
+  // and whole segments below it are deleted. Recorded durably (the `log-start-offset` checkpoint)
+  // before it takes effect. Returns the log start after it; a log start already at or past
+  // `offset` is unchanged. kOutOfRange past the log end.
+  Result<Offset> delete_records_before(Offset offset);
   // Deletes whole segments past the retention limits; never the active one. Returns how many.
   Result<size_t> enforce_retention();
   // Deletes the whole segments that lie entirely below `offset`; never the active one.
@@ -167,7 +173,9 @@ class PartitionLog {
     listener_ = std::move(listener);
   }
 
-  Offset log_start_offset() const { return segments_.front()->base_offset(); }
+  // The first offset readers may ask for: the oldest segment's base, or a later offset that
+  // delete_records_before() recorded.
+  Offset log_start_offset() const { return std::max(segments_.front()->base_offset(), log_start_); }
   // One past the last acknowledged offset: what readers may see.
   Offset high_watermark() const { return segments_.back()->next_offset(); }
   uint64_t size_bytes() const;
@@ -280,6 +288,7 @@ class PartitionLog {
   std::shared_ptr<CompactionJob> compaction_;  // the pass under way
   bool compaction_step_running_ = false;
   Offset cleaner_checkpoint_;
+  Offset log_start_;  // recorded by delete_records_before(); 0 for none
 
   LeaderEpochCache epochs_;
   int32_t leader_epoch_ = 0;

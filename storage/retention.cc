@@ -5,17 +5,25 @@
 
 #include <algorithm>
 
+#include "storage/offset_checkpoint.h"
 #include "storage/partition_log.h"
 
 namespace cairn::storage {
 
 Result<size_t> PartitionLog::enforce_retention() {
-  // A compact-only topic keeps its segments (the cleaner shrinks them instead).
-  if (!config_.cleanup.delete_old) return size_t{0};
-  if (!config_.retention_bytes && !config_.retention_age) return size_t{0};
+  // A compact-only topic keeps its segments (the cleaner shrinks them instead), but for those
+  // wholly below a log start that DeleteRecords moved.
+  const bool by_limits = config_.cleanup.delete_old &&
+                         (config_.retention_bytes.has_value() || config_.retention_age.has_value());
+  if (!by_limits && segments_.front()->next_offset() > log_start_) return size_t{0};
   Timestamp now = config_.clock();
   uint64_t total = size_bytes();
   return delete_oldest_while([&](const Segment& oldest) -> const char* {
+    if (oldest.next_offset() <= log_start_) {
+      total -= oldest.size_bytes();
+      return "deleted records";
+    }
+    if (!by_limits) return nullptr;
     if (config_.retention_bytes && total - oldest.size_bytes() >= *config_.retention_bytes) {
       total -= oldest.size_bytes();
       return "size";
@@ -27,6 +35,24 @@ Result<size_t> PartitionLog::enforce_retention() {
     }
     return nullptr;
   });
+}
+
+Result<Offset> PartitionLog::delete_records_before(Offset offset) {
+  if (offset > high_watermark()) {
+    return Status::out_of_range("offset " + offset.to_string() + " is past the log end " +
+                                high_watermark().to_string());
+  }
+  if (offset <= log_start_offset()) return log_start_offset();
+  CAIRN_RETURN_IF_ERROR(write_offset_checkpoint(io_, dir_, kLogStartCheckpoint, offset));
+  log_start_ = offset;
+  spdlog::info("{}: log start moved to {} (records deleted)", dir_.string(), offset.value());
+  // The segments below go now; one that cannot be deleted yet goes at a later pass (unreadable
+  // meanwhile).
+  if (auto deleted = delete_segments_before(offset); !deleted) {
+    spdlog::warn("{}: deleting segments below {}: {}", dir_.string(), offset.value(),
+                 deleted.error().to_string());
+  }
+  return log_start_offset();
 }
 
 Result<size_t> PartitionLog::delete_segments_before(Offset offset) {

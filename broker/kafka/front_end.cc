@@ -21,18 +21,19 @@ constexpr int16_t key_of(ApiKey k) { return static_cast<int16_t>(k); }
 // Served versions stop where Kafka replaces topic names with topic ids (Produce 13, Fetch 13,
 // DeleteTopics 6): Cairn's topics have no ids. Produce 0-2 are advertised but refused, as the
 // codec's table explains.
-constexpr std::array<ServedApi, 22> kServed = {{
-    {key_of(ApiKey::kProduce), 0, 12},        {key_of(ApiKey::kFetch), 4, 12},
-    {key_of(ApiKey::kListOffsets), 1, 11},    {key_of(ApiKey::kMetadata), 0, 12},
-    {key_of(ApiKey::kOffsetCommit), 2, 9},    {key_of(ApiKey::kOffsetFetch), 1, 9},
-    {key_of(ApiKey::kFindCoordinator), 0, 6}, {key_of(ApiKey::kJoinGroup), 0, 9},
-    {key_of(ApiKey::kHeartbeat), 0, 4},       {key_of(ApiKey::kLeaveGroup), 0, 5},
-    {key_of(ApiKey::kSyncGroup), 0, 5},       {key_of(ApiKey::kDescribeGroups), 0, 6},
-    {key_of(ApiKey::kListGroups), 0, 5},      {key_of(ApiKey::kApiVersions), 0, 4},
-    {key_of(ApiKey::kCreateTopics), 2, 7},    {key_of(ApiKey::kDeleteTopics), 1, 5},
-    {key_of(ApiKey::kInitProducerId), 0, 5},  {key_of(ApiKey::kDeleteGroups), 0, 2},
-    {key_of(ApiKey::kDescribeCluster), 0, 1}, {key_of(ApiKey::kDescribeConfigs), 1, 4},
-    {key_of(ApiKey::kAlterConfigs), 0, 2},    {key_of(ApiKey::kIncrementalAlterConfigs), 0, 1},
+constexpr std::array<ServedApi, 23> kServed = {{
+    {key_of(ApiKey::kProduce), 0, 12},         {key_of(ApiKey::kFetch), 4, 12},
+    {key_of(ApiKey::kListOffsets), 1, 11},     {key_of(ApiKey::kMetadata), 0, 12},
+    {key_of(ApiKey::kOffsetCommit), 2, 9},     {key_of(ApiKey::kOffsetFetch), 1, 9},
+    {key_of(ApiKey::kFindCoordinator), 0, 6},  {key_of(ApiKey::kJoinGroup), 0, 9},
+    {key_of(ApiKey::kHeartbeat), 0, 4},        {key_of(ApiKey::kLeaveGroup), 0, 5},
+    {key_of(ApiKey::kSyncGroup), 0, 5},        {key_of(ApiKey::kDescribeGroups), 0, 6},
+    {key_of(ApiKey::kListGroups), 0, 5},       {key_of(ApiKey::kApiVersions), 0, 4},
+    {key_of(ApiKey::kCreateTopics), 2, 7},     {key_of(ApiKey::kDeleteTopics), 1, 5},
+    {key_of(ApiKey::kInitProducerId), 0, 5},   {key_of(ApiKey::kDeleteGroups), 0, 2},
+    {key_of(ApiKey::kDescribeCluster), 0, 1},  {key_of(ApiKey::kDescribeConfigs), 1, 4},
+    {key_of(ApiKey::kAlterConfigs), 0, 2},     {key_of(ApiKey::kIncrementalAlterConfigs), 0, 1},
+    {key_of(ApiKey::kCreatePartitions), 0, 3},
 }};
 
 template <class Response>
@@ -80,6 +81,7 @@ awaitable<std::optional<OutboundFrame>> dispatch(KafkaContext& ctx) {
     case ApiKey::kApiVersions: co_return co_await run<pk::ApiVersionsRequest>(ctx);
     case ApiKey::kCreateTopics: co_return co_await run<pk::CreateTopicsRequest>(ctx);
     case ApiKey::kDeleteTopics: co_return co_await run<pk::DeleteTopicsRequest>(ctx);
+    case ApiKey::kCreatePartitions: co_return co_await run<pk::CreatePartitionsRequest>(ctx);
     case ApiKey::kInitProducerId: co_return co_await run<pk::InitProducerIdRequest>(ctx);
     case ApiKey::kOffsetCommit: co_return co_await run<pk::OffsetCommitRequest>(ctx);
     case ApiKey::kOffsetFetch: co_return co_await run<pk::OffsetFetchRequest>(ctx);

@@ -32,6 +32,8 @@ awaitable<KafkaReply<pk::CreateTopicsResponse>> handle(KafkaContext& ctx,
                                                        pk::CreateTopicsRequest r);
 awaitable<KafkaReply<pk::DeleteTopicsResponse>> handle(KafkaContext& ctx,
                                                        pk::DeleteTopicsRequest r);
+awaitable<KafkaReply<pk::CreatePartitionsResponse>> handle(KafkaContext& ctx,
+                                                           pk::CreatePartitionsRequest r);
 awaitable<KafkaReply<pk::InitProducerIdResponse>> handle(KafkaContext& ctx,
                                                          pk::InitProducerIdRequest r);
 awaitable<KafkaReply<pk::FindCoordinatorResponse>> handle(KafkaContext& ctx,

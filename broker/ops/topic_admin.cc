@@ -107,21 +107,10 @@ awaitable<TopicOutcome> create_on_shard0(BrokerServices& services, std::string n
     spdlog::error("creating topic {}: {}", name, s.to_string());
     co_return TopicOutcome{to_error_code(s, ErrorSubject::kTopic), s.message()};
   }
-  std::vector<std::filesystem::path> dirs;
-  dirs.reserve(static_cast<size_t>(config.partitions));
-  for (int32_t p = 0; p < config.partitions; ++p) {
-    dirs.push_back(services.topic_store().partition_dir(name, p));
-  }
-  std::vector<Status> opened(dirs.size());
-  PartitionRouter router = route_partitions(services, name, config.partitions);
-  co_await router.for_each(opened, [&services, &name, &config, &dirs](Shard& shard, size_t p) {
-    return open_partition(services, shard, name, config, dirs[p], static_cast<int32_t>(p));
-  });
+  size_t failed = co_await open_partitions(services, name, config, 0);
   // Visible only now that every partition is open. (The admin lock keeps a second create of
   // the same name out meanwhile, and an auto-creating produce waits for this one.)
   services.topics().set(name, config);
-  auto failed =
-      std::count_if(opened.begin(), opened.end(), [](const Status& s) { return !s.is_ok(); });
   spdlog::info("created topic {} ({} partition{}, durability {})", name, config.partitions,
                config.partitions == 1 ? "" : "s", config.durability.to_string());
   if (failed > 0) {
@@ -170,6 +159,22 @@ awaitable<TopicOutcome> delete_on_shard0(BrokerServices& services, std::string n
 }
 
 }  // namespace
+
+awaitable<size_t> open_partitions(BrokerServices& services, const std::string& name,
+                                  const storage::TopicConfig& config, int32_t from) {
+  PartitionRouter router(services.shards());
+  std::vector<std::filesystem::path> dirs;
+  for (int32_t p = from; p < config.partitions; ++p) {
+    router.add(dirs.size(), name, p);
+    dirs.push_back(services.topic_store().partition_dir(name, p));
+  }
+  std::vector<Status> opened(dirs.size());
+  co_await router.for_each(opened, [&](Shard& shard, size_t k) {
+    return open_partition(services, shard, name, config, dirs[k], from + static_cast<int32_t>(k));
+  });
+  co_return static_cast<size_t>(
+      std::count_if(opened.begin(), opened.end(), [](const Status& s) { return !s.is_ok(); }));
+}
 
 awaitable<TopicOutcome> Operations::create_topic(std::string name, storage::TopicConfig config) {
   if (Status s = check_partition_count(config.partitions); !s.is_ok()) {

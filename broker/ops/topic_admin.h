@@ -57,6 +57,11 @@ bool is_internal_topic(std::string_view name);
 bool is_hidden_topic(std::string_view name);
 // kInvalidArgument unless `partitions` is a partition count a topic may have.
 Status check_partition_count(int32_t partitions);
+// On shard 0 under the admin lock: opens (creating) partitions `from` to config.partitions - 1
+// of topic `name` on their owner shards; how many could not be opened (each is added offline and
+// logged).
+awaitable<size_t> open_partitions(BrokerServices& services, const std::string& name,
+                                  const storage::TopicConfig& config, int32_t from);
 
 // The storage settings of one of `topic`'s partitions under this broker's limits.
 storage::PartitionConfig partition_config(const BrokerConfig& broker, std::string_view topic,

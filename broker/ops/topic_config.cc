@@ -22,15 +22,26 @@ TopicSettingsOutcome refused(ErrorCode error, std::string message) {
   return out;
 }
 
-// `config` with `changes` applied and validated; kInvalidArgument naming the key otherwise.
-Result<storage::TopicConfig> changed_config(storage::TopicConfig config, const Changes& changes) {
+// `config` with `changes` applied and validated, or the refusal: INVALID_CONFIG naming the key,
+// INVALID_PARTITIONS for a partition count that does not grow or is over the limit.
+Result<storage::TopicConfig> changed_config(storage::TopicConfig config, const Changes& changes,
+                                            ErrorCode& error) {
+  const int32_t before = config.partitions;
+  error = ErrorCode::kInvalidConfig;
   for (const auto& [key, value] : changes) {
-    if (key == "partitions") {
-      return Status::invalid_argument("partitions cannot be changed");
-    }
     Status s = config.set(key, value);
     if (s.is_not_found()) return Status::invalid_argument(s.message());
+    if (!s.is_ok() && key == "partitions") error = ErrorCode::kInvalidPartitions;
     CAIRN_RETURN_IF_ERROR(s);
+  }
+  if (config.partitions != before) {
+    error = ErrorCode::kInvalidPartitions;
+    if (config.partitions < before) {
+      return Status::invalid_argument("partitions can only grow: the topic has " +
+                                      std::to_string(before));
+    }
+    CAIRN_RETURN_IF_ERROR(check_partition_count(config.partitions));
+    error = ErrorCode::kInvalidConfig;
   }
   CAIRN_RETURN_IF_ERROR(config.validate());
   return config;
@@ -42,16 +53,20 @@ awaitable<TopicSettingsOutcome> topic_config_on_shard0(BrokerServices& services,
   AsyncLockGuard guard(services.admin_mutex());
   auto current = services.topics().find(name);
   if (!current) co_return refused(ErrorCode::kUnknownTopicOrPartition, "the topic does not exist");
-  auto config = changed_config(*current, changes);
-  if (!config) {
-    co_return refused(to_error_code(config.error(), ErrorSubject::kTopic),
-                      config.error().message());
-  }
+  ErrorCode refusal = ErrorCode::kInvalidConfig;
+  auto config = changed_config(*current, changes, refusal);
+  if (!config) co_return refused(refusal, config.error().message());
   if (!changes.empty()) {
     if (services.shutting_down()) co_return refused(ErrorCode::kBrokerShuttingDown, "");
     if (Status s = services.topic_store().alter(name, *config); !s.is_ok()) {
       spdlog::error("changing the settings of topic {}: {}", name, s.to_string());
       co_return refused(to_error_code(s, ErrorSubject::kTopic), s.message());
+    }
+    // New partitions are opened before the topic shows them (as at creation).
+    if (config->partitions > current->partitions) {
+      co_await open_partitions(services, name, *config, current->partitions);
+      spdlog::info("topic {}: partitions grown from {} to {}", name, current->partitions,
+                   config->partitions);
     }
     services.topics().set(name, *config);
     spdlog::info("topic {}: settings changed ({} keys)", name, changes.size());

@@ -65,6 +65,30 @@ TEST(TopicConfig, AlterChangesSettingsWhichDescribeShowsAndARestartKeeps) {
   EXPECT_NE(described.out.find("dirty"), std::string::npos) << described.out;
 }
 
+TEST(TopicConfig, PartitionsGrowAndTheNewOnesTakeRecordsAndSurviveARestart) {
+  TempDir tmp;
+  BrokerProcess broker(tmp.path() / "data");
+  ASSERT_EQ(cli(broker.address(), {"topics", "create", "grows", "--partitions", "2"}).exit_code, 0);
+  auto grown = cli(broker.address(), {"topics", "alter", "grows", "--set", "partitions=4"});
+  ASSERT_EQ(grown.exit_code, 0) << grown.err;
+  EXPECT_TRUE(has_line(grown.out, "  partitions=4")) << grown.out;
+  auto fewer = cli(broker.address(), {"topics", "alter", "grows", "--set", "partitions=3"});
+  EXPECT_EQ(fewer.exit_code, 1);
+  EXPECT_NE(fewer.err.find("INVALID_PARTITIONS: partitions can only grow: the topic has 4"),
+            std::string::npos)
+      << fewer.err;
+  write_file(tmp.path() / "in", "into-three\n");
+  auto produced = cli(broker.address(), {"produce", "grows", "-p", "3"}, tmp.path() / "in");
+  ASSERT_EQ(produced.exit_code, 0) << produced.err;
+
+  ASSERT_EQ(broker.stop(), 0) << broker.log();
+  broker.restart();
+  auto described = cli(broker.address(), {"topics", "describe", "grows"});
+  EXPECT_NE(described.out.find("grows: 4 partitions"), std::string::npos) << described.out;
+  auto read = cli(broker.address(), {"consume", "grows", "-p", "3", "-e"});
+  EXPECT_EQ(read.out, "into-three\n") << read.err;
+}
+
 TEST(TopicConfig, CreateTakesACleanupPolicyAndAnyOtherSetting) {
   TempDir tmp;
   BrokerProcess broker(tmp.path() / "data");
@@ -86,7 +110,7 @@ TEST(TopicConfig, AnUnknownKeyIsAUsageErrorNamingTheNearestKey) {
   EXPECT_NE(r.err.find("did you mean cleanup.policy?"), std::string::npos) << r.err;
 }
 
-TEST(TopicConfig, ABadValueOrThePartitionCountIsRefusedAndNothingChanges) {
+TEST(TopicConfig, ABadValueOrFewerPartitionsAreRefusedAndNothingChanges) {
   TempDir tmp;
   BrokerProcess broker(tmp.path() / "data");
   ASSERT_EQ(cli(broker.address(), {"topics", "create", "t"}).exit_code, 0);
@@ -95,10 +119,10 @@ TEST(TopicConfig, ABadValueOrThePartitionCountIsRefusedAndNothingChanges) {
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("INVALID_CONFIG"), std::string::npos) << bad.err;
   EXPECT_NE(bad.err.find("shred"), std::string::npos) << bad.err;
-  auto partitions = cli(broker.address(), {"topics", "alter", "t", "--set", "partitions=4"});
-  EXPECT_EQ(partitions.exit_code, 1);
-  EXPECT_NE(partitions.err.find("partitions cannot be changed"), std::string::npos)
-      << partitions.err;
+  auto fewer = cli(broker.address(), {"topics", "alter", "t", "--set", "partitions=0"});
+  EXPECT_EQ(fewer.exit_code, 1);
+  EXPECT_NE(fewer.err.find("INVALID_PARTITIONS"), std::string::npos) << fewer.err;
+  EXPECT_NE(fewer.err.find("not within 1 to"), std::string::npos) << fewer.err;
   auto unknown = cli(broker.address(), {"topics", "alter", "nope", "--set", "retention.ms=1"});
   EXPECT_EQ(unknown.exit_code, 4) << unknown.err;
 

@@ -16,7 +16,8 @@ import unittest
 
 try:
     from confluent_kafka import Consumer, Producer, TopicPartition
-    from confluent_kafka.admin import AdminClient, ConfigResource, NewTopic
+    from confluent_kafka.admin import AdminClient, ConfigResource, NewPartitions, NewTopic
+    from confluent_kafka import KafkaException
 except ImportError:
     print("confluent_kafka is not installed (tools/install-deps.sh installs it)")
     sys.exit(77)
@@ -220,6 +221,24 @@ class ConfluentKafka(unittest.TestCase):
         admin.alter_configs([again])[again].result(30)
         self.assertEqual(describe()["retention.ms"], "60000")
         self.assertEqual(describe()["cleanup.policy"], "delete")
+
+    def test_create_partitions_grows_a_topic_that_then_takes_records_in_its_new_partitions(self):
+        self.create("cfk-grow", 2)
+        admin = AdminClient({"bootstrap.servers": self.broker.kafka})
+        # Not more than it has: INVALID_PARTITIONS, nothing changes.
+        with self.assertRaises(KafkaException) as refused:
+            admin.create_partitions([NewPartitions("cfk-grow", 2)])["cfk-grow"].result(30)
+        self.assertEqual(refused.exception.args[0].name(), "INVALID_PARTITIONS")
+        admin.create_partitions([NewPartitions("cfk-grow", 5)], validate_only=True)[
+            "cfk-grow"].result(30)
+        self.assertIn("cfk-grow: 2 partitions", self.broker.cairn("topics", "describe", "cfk-grow"))
+        admin.create_partitions([NewPartitions("cfk-grow", 5)])["cfk-grow"].result(30)
+        self.assertIn("cfk-grow: 5 partitions", self.broker.cairn("topics", "describe", "cfk-grow"))
+        metadata = admin.list_topics("cfk-grow", timeout=30)
+        self.assertEqual(sorted(metadata.topics["cfk-grow"].partitions), [0, 1, 2, 3, 4])
+        self.produce("cfk-grow", [{"value": b"in-four", "partition": 4}])
+        out = self.broker.cairn("consume", "cfk-grow", "-p", "4", "-e")
+        self.assertEqual(out.splitlines(), ["in-four"])
 
 if __name__ == "__main__":
     unittest.main(argv=[sys.argv[0], "-v"])

@@ -180,11 +180,10 @@ void add_topics_command(CLI::App& app, const GlobalOptions& global) {
   auto* alter = topics->add_subcommand("alter", "Change a topic's settings");
   alter->add_option("name", alter_opts->name, "Topic name")->required();
   alter
-      ->add_option(
-          "--set", alter_opts->sets,
-          "key=value, repeatable: segment.bytes, segment.ms, retention.bytes, retention.ms, "
-          "durability, cleanup.policy, compression, min.compaction.lag.ms, "
-          "delete.retention.ms, min.cleanable.dirty.ratio")
+      ->add_option("--set", alter_opts->sets,
+                   "key=value, repeatable: partitions (only more), segment.bytes, segment.ms, "
+                   "retention.bytes, retention.ms, durability, cleanup.policy, compression, "
+                   "min.compaction.lag.ms, delete.retention.ms, min.cleanable.dirty.ratio")
       ->required();
   alter->callback([alter_opts, &global] {
     std::vector<protocol::ConfigEntry> changes;

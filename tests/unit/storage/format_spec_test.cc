@@ -12,6 +12,7 @@
 #include "protocol/record_batch_builder.h"
 #include "storage/format.h"
 #include "storage/leader_epoch_cache.h"
+#include "storage/offset_checkpoint.h"
 #include "storage/producer_state.h"
 #include "storage/recovery.h"
 #include "storage/time_index.h"
@@ -201,6 +202,25 @@ TEST(FormatSpec, RecoveryPointsOfBothVersionsReadAsTheSpecSays) {
   auto bad_sum = kRecoveryPointV2;
   bad_sum[16] ^= 1;  // S changed after the checksum was taken
   EXPECT_FALSE(decode_recovery_point(to_bytes(bad_sum)));
+}
+
+// --- offset checkpoints --------------------------------------------------------------------------
+
+const Golden kLogStartOffset = with_checksum({
+    0x4c, 0x53, 0x54, 0x31,        // magic 0x3154534c ("LST1")
+    1, 0, 0, 0,                    // version 1
+    0x2a, 0x01, 0, 0, 0, 0, 0, 0,  // offset 298
+});                                // XXH3-64 of bytes [0, 16)
+
+TEST(FormatSpec, ALogStartOffsetCheckpointIsWrittenAsTheSpecsTableAndReadsBack) {
+  boost::asio::io_context ctx;
+  testing::FaultBackend io(ctx);
+  ASSERT_TRUE(io.create_directory("/p").is_ok());
+  ASSERT_TRUE(write_offset_checkpoint(io, "/p", kLogStartCheckpoint, Offset(298)).is_ok());
+  expect_same(file_bytes(io, "/p/log-start-offset"), kLogStartOffset);
+  EXPECT_EQ(read_offset_checkpoint(io, "/p", kLogStartCheckpoint), Offset(298));
+  // The same layout under another magic is another checkpoint, not this one.
+  EXPECT_EQ(read_offset_checkpoint(io, "/p", {"log-start-offset", 0x31504343}), std::nullopt);
 }
 
 // --- producer snapshots --------------------------------------------------------------------------
