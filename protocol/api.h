@@ -39,6 +39,11 @@ enum class ApiKey : uint16_t {
   kDescribeUserScramCredentials = 25,
   kPromote = 26,
   kOffsetForLeaderEpoch = 27,
+  kAddPartitionsToTxn = 28,
+  kAddOffsetsToTxn = 29,
+  kTxnOffsetCommit = 30,
+  kEndTxn = 31,
+  kDescribeTransactions = 32,
 };
 
 struct ApiVersionRange {

@@ -21,6 +21,7 @@
 #include "protocol/messages/security_admin.h"
 #include "protocol/messages/replication.h"
 #include "protocol/messages/topic_config.h"
+#include "protocol/messages/transactions.h"
 
 namespace cairn::protocol {
 
@@ -67,7 +68,7 @@ using Apis = ApiList<
     Api<ApiKey::kListGroups, "ListGroups", 0, 0, ListGroupsRequest, ListGroupsResponse>,
     Api<ApiKey::kDescribeGroups, "DescribeGroups", 0, 0, DescribeGroupsRequest,
         DescribeGroupsResponse>,
-    Api<ApiKey::kInitProducerId, "InitProducerId", 0, 0, InitProducerIdRequest,
+    Api<ApiKey::kInitProducerId, "InitProducerId", 0, 1, InitProducerIdRequest,
         InitProducerIdResponse>,
     Api<ApiKey::kDeleteGroups, "DeleteGroups", 0, 0, DeleteGroupsRequest, DeleteGroupsResponse>,
     Api<ApiKey::kTopicConfig, "TopicConfig", 0, 0, TopicConfigRequest, TopicConfigResponse>,
@@ -83,7 +84,16 @@ using Apis = ApiList<
         DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse>,
     Api<ApiKey::kPromote, "Promote", 0, 0, PromoteRequest, PromoteResponse>,
     Api<ApiKey::kOffsetForLeaderEpoch, "OffsetForLeaderEpoch", 0, 0, OffsetForLeaderEpochRequest,
-        OffsetForLeaderEpochResponse>>;
+        OffsetForLeaderEpochResponse>,
+    Api<ApiKey::kAddPartitionsToTxn, "AddPartitionsToTxn", 0, 0, AddPartitionsToTxnRequest,
+        AddPartitionsToTxnResponse>,
+    Api<ApiKey::kAddOffsetsToTxn, "AddOffsetsToTxn", 0, 0, AddOffsetsToTxnRequest,
+        AddOffsetsToTxnResponse>,
+    Api<ApiKey::kTxnOffsetCommit, "TxnOffsetCommit", 0, 0, TxnOffsetCommitRequest,
+        TxnOffsetCommitResponse>,
+    Api<ApiKey::kEndTxn, "EndTxn", 0, 0, EndTxnRequest, EndTxnResponse>,
+    Api<ApiKey::kDescribeTransactions, "DescribeTransactions", 0, 0, DescribeTransactionsRequest,
+        DescribeTransactionsResponse>>;
 
 inline constexpr size_t kApiCount = Apis::kSize;
 

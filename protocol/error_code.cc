@@ -88,6 +88,34 @@ constexpr std::array kTable = {
         ErrorCode::kFencedLeaderEpoch, "FENCED_LEADER_EPOCH", false,
         "a leader epoch in the exchange is older than the other side's: one of the two is a former "
         "leader"},
+    ErrorInfo{ErrorCode::kInvalidTxnState, "INVALID_TXN_STATE", false,
+              "the request does not fit the transaction's state (a commit with no transaction "
+              "open, a produce into a partition not added to it)"},
+    ErrorInfo{ErrorCode::kInvalidProducerIdMapping, "INVALID_PRODUCER_ID_MAPPING", false,
+              "the producer id is not the one the coordinator holds for this transactional id; "
+              "call InitProducerId"},
+    ErrorInfo{ErrorCode::kInvalidTransactionTimeout, "INVALID_TRANSACTION_TIMEOUT", false,
+              "the transaction timeout is outside the broker's bounds (1 ms to "
+              "--transaction-max-timeout-ms)"},
+    ErrorInfo{ErrorCode::kConcurrentTransactions, "CONCURRENT_TRANSACTIONS", true,
+              "the producer's previous transaction is still being completed; retry shortly"},
+    ErrorInfo{ErrorCode::kTransactionalIdAuthorizationFailed,
+              "TRANSACTIONAL_ID_AUTHORIZATION_FAILED", false,
+              "the principal may not use this transactional id"},
+    ErrorInfo{ErrorCode::kProducerFenced, "PRODUCER_FENCED", false,
+              "a newer instance with the same transactional id has a higher epoch; this one is "
+              "fenced and must close"},
+    ErrorInfo{ErrorCode::kTransactionAbortable, "TRANSACTION_ABORTABLE", false,
+              "the open transaction cannot commit (it timed out or lost a write); abort it and "
+              "begin a new one"},
+    ErrorInfo{ErrorCode::kUnstableOffsetCommit, "UNSTABLE_OFFSET_COMMIT", true,
+              "a transaction holding offsets for this partition is still open; retry once it "
+              "completes"},
+    ErrorInfo{ErrorCode::kTransactionCoordinatorFenced, "TRANSACTION_COORDINATOR_FENCED", false,
+              "a transaction marker came from a coordinator older than the partition's last "
+              "one: a former leader"},
+    ErrorInfo{ErrorCode::kCoordinatorLoadInProgress, "COORDINATOR_LOAD_IN_PROGRESS", true,
+              "the coordinator is replaying its log after a start; retry shortly"},
 };
 
 constexpr ErrorInfo kUnknown{ErrorCode::kUnknownServerError, "UNKNOWN_ERROR_CODE", false,

@@ -48,6 +48,16 @@ enum class ErrorCode : int16_t {
   kNotLeader = 35,
   kNotEnoughReplicas = 36,
   kFencedLeaderEpoch = 37,
+  kInvalidTxnState = 38,
+  kInvalidProducerIdMapping = 39,
+  kInvalidTransactionTimeout = 40,
+  kConcurrentTransactions = 41,
+  kTransactionalIdAuthorizationFailed = 42,
+  kProducerFenced = 43,
+  kTransactionAbortable = 44,
+  kUnstableOffsetCommit = 45,
+  kTransactionCoordinatorFenced = 46,
+  kCoordinatorLoadInProgress = 47,
 };
 
 struct ErrorInfo {

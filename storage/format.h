@@ -25,6 +25,15 @@ inline constexpr size_t kTimeIndexEntrySize = 12;
 inline constexpr size_t kTimeIndexTimestampAt = 0;
 inline constexpr size_t kTimeIndexOffsetAt = 8;
 
+// Aborted transaction index entry (FORMAT.md, ".txnindex"): i64 producer id, i64 first offset,
+// i64 last offset (the abort marker), i64 last stable offset; absolute offsets.
+inline constexpr std::string_view kTxnIndexSuffix = ".txnindex";
+inline constexpr size_t kTxnIndexEntrySize = 32;
+inline constexpr size_t kTxnIndexProducerIdAt = 0;
+inline constexpr size_t kTxnIndexFirstOffsetAt = 8;
+inline constexpr size_t kTxnIndexLastOffsetAt = 16;
+inline constexpr size_t kTxnIndexLastStableOffsetAt = 24;
+
 // The small files below end with a u64 XXH3-64 of every byte before it.
 inline constexpr size_t kChecksumSize = 8;
 
@@ -48,7 +57,8 @@ inline constexpr size_t kRecoveryPointSyncedBytesAt = 16;  // version 2 only
 // <20-digit offset>.snapshot: producer state as of that offset (FORMAT.md, "Producer snapshots").
 inline constexpr std::string_view kSnapshotSuffix = ".snapshot";
 inline constexpr uint32_t kProducerSnapshotMagic = 0x31535043;  // "CPS1" read as little-endian
-inline constexpr uint32_t kProducerSnapshotVersion = 2;
+inline constexpr uint32_t kProducerSnapshotVersion = 3;
+inline constexpr uint32_t kProducerSnapshotVersion2 = 2;  // still read: no open transactions
 inline constexpr uint32_t kProducerSnapshotVersion1 = 1;  // still read: batch timestamps, any order
 inline constexpr size_t kSnapshotsKept = 2;
 // Header.
@@ -62,7 +72,9 @@ inline constexpr size_t kSnapshotProducerIdAt = 0;
 inline constexpr size_t kSnapshotEpochAt = 8;
 inline constexpr size_t kSnapshotLastAppendAt = 10;
 inline constexpr size_t kSnapshotBatchCountAt = 18;
-inline constexpr size_t kSnapshotProducerSize = 19;
+inline constexpr size_t kSnapshotTxnFirstOffsetAt = 19;  // version 3: -1 when none is open
+inline constexpr size_t kSnapshotProducerSize = 27;
+inline constexpr size_t kSnapshotProducerSizeVersion2 = 19;
 inline constexpr size_t kSnapshotMaxBatches = 5;
 // One of a producer's batches.
 inline constexpr size_t kSnapshotFirstSequenceAt = 0;

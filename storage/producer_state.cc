@@ -34,23 +34,27 @@ ProducerState::Check ProducerState::check(const protocol::BatchHeader& b) const 
     // first batch is safe to take. A later one could be a retry of a batch already stored (it
     // would be stored twice) or leave a gap.
     if (b.base_sequence == 0) return {};
-    return {Verdict::kOutOfOrder, {},
+    return {Verdict::kOutOfOrder,
+            {},
             "producer " + std::to_string(b.producer_id) +
                 " has no state in this partition (new, or forgotten after being idle): its first "
-                "batch must have sequence 0, not " + std::to_string(b.base_sequence)};
+                "batch must have sequence 0, not " +
+                std::to_string(b.base_sequence)};
   }
   const Entry& e = it->second;
   if (b.producer_epoch < e.epoch) {
-    return {Verdict::kFenced, {},
+    return {Verdict::kFenced,
+            {},
             "producer " + std::to_string(b.producer_id) + " epoch " +
                 std::to_string(b.producer_epoch) + " is older than epoch " +
                 std::to_string(e.epoch)};
   }
   if (b.producer_epoch > e.epoch) {
     if (b.base_sequence == 0) return {};
-    return {Verdict::kOutOfOrder, {},
-            "a new producer epoch must start at sequence 0, not " +
-                std::to_string(b.base_sequence)};
+    return {
+        Verdict::kOutOfOrder,
+        {},
+        "a new producer epoch must start at sequence 0, not " + std::to_string(b.base_sequence)};
   }
   int32_t last = last_sequence_of(b);
   for (size_t i = 0; i < e.count; ++i) {
@@ -62,7 +66,8 @@ ProducerState::Check ProducerState::check(const protocol::BatchHeader& b) const 
   int32_t expected =
       e.count == 0 ? b.base_sequence : next_sequence(e.recent[e.count - 1].last_sequence);
   if (b.base_sequence == expected) return {};
-  return {Verdict::kOutOfOrder, {},
+  return {Verdict::kOutOfOrder,
+          {},
           "producer " + std::to_string(b.producer_id) + " sent sequence " +
               std::to_string(b.base_sequence) + ", expected " + std::to_string(expected)};
 }
@@ -91,8 +96,13 @@ ProducerState::Entry& ProducerState::touch(int64_t pid) {
     return it->second;
   }
   if (producers_.size() >= max_producers_) {
-    producers_.erase(order_.front());
-    order_.pop_front();
+    auto victim = std::find_if(order_.begin(), order_.end(), [&](int64_t id) {
+      return !producers_.at(id).txn_first_offset.has_value();
+    });
+    if (victim != order_.end()) {
+      producers_.erase(*victim);
+      order_.erase(victim);
+    }
   }
   Entry& e = producers_[pid];
   e.use = order_.insert(order_.end(), pid);
@@ -104,6 +114,11 @@ void ProducerState::record(const protocol::BatchHeader& b, Offset base_offset, T
   if (b.producer_epoch != e.epoch) e.count = 0;
   e.epoch = b.producer_epoch;
   e.last_append = std::max(e.last_append, now);
+  if (b.is_control()) {  // a marker: no sequence of its own
+    e.txn_first_offset.reset();
+    return;
+  }
+  if (b.is_transactional() && !e.txn_first_offset) e.txn_first_offset = base_offset;
   BatchMeta meta{b.base_sequence, last_sequence_of(b), base_offset,
                  base_offset + b.last_offset_delta};
   if (e.count == kRememberedBatches) {
@@ -117,13 +132,29 @@ void ProducerState::expire(Timestamp cutoff) {
   // Least recently appended first, so the expired ones lead (unless the clock stepped back).
   for (auto it = order_.begin(); it != order_.end();) {
     auto entry = producers_.find(*it);
-    if (entry->second.last_append >= cutoff) {
+    if (entry->second.last_append >= cutoff || entry->second.txn_first_offset) {
       ++it;
       continue;
     }
     producers_.erase(entry);
     it = order_.erase(it);
   }
+}
+
+std::optional<Offset> ProducerState::open_transaction(int64_t producer_id) const {
+  auto it = producers_.find(producer_id);
+  if (it == producers_.end()) return std::nullopt;
+  return it->second.txn_first_offset;
+}
+
+std::optional<Offset> ProducerState::first_unstable_offset() const {
+  std::optional<Offset> first;
+  for (const auto& [pid, e] : producers_) {
+    if (e.txn_first_offset && (!first || *e.txn_first_offset < *first)) {
+      first = e.txn_first_offset;
+    }
+  }
+  return first;
 }
 
 std::vector<std::byte> ProducerState::encode(Offset offset) const {
@@ -145,6 +176,8 @@ std::vector<std::byte> ProducerState::encode(Offset offset) const {
     store_le<int16_t>(p + f::kSnapshotEpochAt, e.epoch);
     store_le<int64_t>(p + f::kSnapshotLastAppendAt, to_millis(e.last_append));
     store_le<uint8_t>(p + f::kSnapshotBatchCountAt, e.count);
+    store_le<int64_t>(p + f::kSnapshotTxnFirstOffsetAt,
+                      e.txn_first_offset ? e.txn_first_offset->value() : -1);
     p += f::kSnapshotProducerSize;
     for (size_t i = 0; i < e.count; ++i) {
       const BatchMeta& m = e.recent[i];
@@ -174,25 +207,28 @@ Result<std::pair<Offset, ProducerState>> ProducerState::decode(Bytes bytes, size
   if (!r.read(magic) || !r.read(version) || !r.read(offset) || !r.read(count) ||
       magic != format::kProducerSnapshotMagic ||
       (version != format::kProducerSnapshotVersion &&
+       version != format::kProducerSnapshotVersion2 &&
        version != format::kProducerSnapshotVersion1) ||
       offset < 0) {
     return Status::corruption("producer snapshot header is not valid");
   }
   ProducerState state(max_producers);
   for (uint32_t i = 0; i < count; ++i) {
-    int64_t pid = 0, last_append = 0;
+    int64_t pid = 0, last_append = 0, txn_first = -1;
     int16_t epoch = 0;
     uint8_t n = 0;
+    bool has_txn = version == format::kProducerSnapshotVersion;
     if (!r.read(pid) || !r.read(epoch) || !r.read(last_append) || !r.read(n) ||
-        n > kRememberedBatches || pid < 0 || state.producers_.count(pid) > 0) {
+        (has_txn && !r.read(txn_first)) || n > kRememberedBatches || pid < 0 || txn_first < -1 ||
+        state.producers_.count(pid) > 0) {
       return Status::corruption("producer snapshot entry " + std::to_string(i) + " is not valid");
     }
     // In file order, the least recent first, so the cap keeps the last.
     Entry& e = state.touch(pid);
     e.epoch = epoch;
-    e.last_append = version == format::kProducerSnapshotVersion1
-                        ? now
-                        : timestamp_from_millis(last_append);
+    e.last_append =
+        version == format::kProducerSnapshotVersion1 ? now : timestamp_from_millis(last_append);
+    if (txn_first >= 0) e.txn_first_offset = Offset(txn_first);
     for (uint8_t k = 0; k < n; ++k) {
       BatchMeta m;
       int64_t base = 0, last = 0;

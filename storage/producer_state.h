@@ -9,7 +9,10 @@
 // in the group (GroupCheck). It remembers at most a fixed number of producers: recording a new
 // one past that forgets the least recently appended. The log is the source of truth: the state
 // is rebuilt from batch headers, starting from a snapshot written at each segment roll and on a
-// clean close. Owned by its PartitionLog, on the partition's core; movable, not copyable.
+// clean close. It also knows, per producer, the first offset of its open transaction in the
+// partition (from its first transactional batch to its marker), which gives the partition's
+// first unstable offset; a producer with an open transaction is never forgotten. Owned by its
+// PartitionLog, on the partition's core; movable, not copyable.
 
 #include <array>
 #include <chrono>
@@ -90,18 +93,32 @@ class ProducerState {
   // Judges a batch of an idempotent producer (producer id >= 0) by what is stored.
   Check check(const protocol::BatchHeader& batch) const;
   // Records a batch that was stored at `base_offset` (its header says the rest), appended at
-  // `now` by the broker's clock.
+  // `now` by the broker's clock. A transactional batch opens the producer's transaction if none
+  // is open; a control batch (a marker) closes it and takes the marker's epoch.
   void record(const protocol::BatchHeader& batch, Offset base_offset, Timestamp now);
-  // Forgets producers whose last append (broker clock) was before `cutoff`.
+  // Forgets producers whose last append (broker clock) was before `cutoff`, except those with a
+  // transaction open.
   void expire(Timestamp cutoff);
+  // The first offset of `producer_id`'s open transaction, or nullopt when none is open.
+  std::optional<Offset> open_transaction(int64_t producer_id) const;
+  // The first offset of the oldest open transaction, or nullopt when none is open. The last
+  // stable offset is this, or the high watermark when it is lower or there is none.
+  std::optional<Offset> first_unstable_offset() const;
+  // The partition's last stable offset given its `high_watermark`: read_committed readers stop
+  // there.
+  Offset last_stable_offset(Offset high_watermark) const {
+    auto first = first_unstable_offset();
+    return first && *first < high_watermark ? *first : high_watermark;
+  }
   size_t size() const { return producers_.size(); }
 
   // Snapshot file: the state as of every batch below `offset`, least recently appended first.
   std::vector<std::byte> encode(Offset offset) const;
-  // Keeps the `max_producers` most recent of the snapshot's producers. A version 1 snapshot
-  // (which held batch timestamps, not append times) gives each producer `now`.
+  // Keeps the `max_producers` most recent of the snapshot's producers (and every one with an
+  // open transaction). A version 1 snapshot (which held batch timestamps, not append times)
+  // gives each producer `now`; versions 1 and 2 have no open transactions.
   static Result<std::pair<Offset, ProducerState>> decode(Bytes bytes, size_t max_producers,
-                                                          Timestamp now);
+                                                         Timestamp now);
 
  private:
   struct Entry {
@@ -109,10 +126,12 @@ class ProducerState {
     Timestamp last_append;
     std::array<BatchMeta, kRememberedBatches> recent{};  // oldest first
     uint8_t count = 0;
-    std::list<int64_t>::iterator use;  // its place in order_
+    std::optional<Offset> txn_first_offset;  // of its open transaction
+    std::list<int64_t>::iterator use;        // its place in order_
   };
 
-  // Makes `pid` the most recently used, creating its entry (and evicting past the cap).
+  // Makes `pid` the most recently used, creating its entry (and evicting past the cap the least
+  // recently used producer without an open transaction).
   Entry& touch(int64_t pid);
 
   size_t max_producers_;

@@ -207,7 +207,7 @@ Refusals authorize(const RequestContext& ctx, protocol::InitProducerIdRequest& r
       return {};
     }
     return refuse(
-        ErrorCode::kClusterAuthorizationFailed,
+        ErrorCode::kTransactionalIdAuthorizationFailed,
         std::string(ctx.principal) + " may not write transactional id " + r.transactional_id);
   }
   if (on_cluster(ctx, AclOperation::kIdempotentWrite) ||

@@ -60,6 +60,12 @@ Refusals authorize(const RequestContext& ctx, protocol::AlterUserScramCredential
 Refusals authorize(const RequestContext& ctx, protocol::DescribeUserScramCredentialsRequest& r);
 Refusals authorize(const RequestContext& ctx, protocol::PromoteRequest& r);
 Refusals authorize(const RequestContext& ctx, protocol::OffsetForLeaderEpochRequest& r);
+// The transaction APIs (authorize_transactions.cc).
+Refusals authorize(const RequestContext& ctx, protocol::AddPartitionsToTxnRequest& r);
+Refusals authorize(const RequestContext& ctx, protocol::AddOffsetsToTxnRequest& r);
+Refusals authorize(const RequestContext& ctx, protocol::TxnOffsetCommitRequest& r);
+Refusals authorize(const RequestContext& ctx, protocol::EndTxnRequest& r);
+Refusals authorize(const RequestContext& ctx, protocol::DescribeTransactionsRequest& r);
 
 void finish(const RequestContext& ctx, protocol::MetadataResponse& r, const Refusals& refused);
 void finish(const RequestContext& ctx, protocol::TopicResultsResponse& r, const Refusals& refused);
@@ -72,6 +78,10 @@ void finish(const RequestContext& ctx, protocol::ListGroupsResponse& r, const Re
 void finish(const RequestContext& ctx, protocol::DescribeGroupsResponse& r,
             const Refusals& refused);
 void finish(const RequestContext& ctx, protocol::DeleteGroupsResponse& r, const Refusals& refused);
+void finish(const RequestContext& ctx, protocol::AddPartitionsToTxnResponse& r,
+            const Refusals& refused);
+void finish(const RequestContext& ctx, protocol::DescribeTransactionsResponse& r,
+            const Refusals& refused);
 // The other responses carry nothing authorization adds or removes.
 template <class Response>
 void finish(const RequestContext&, Response&, const Refusals&) {}

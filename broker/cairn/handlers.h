@@ -63,5 +63,15 @@ awaitable<Reply<protocol::DescribeUserScramCredentialsResponse>> handle(
 awaitable<Reply<protocol::PromoteResponse>> handle(RequestContext& ctx, protocol::PromoteRequest r);
 awaitable<Reply<protocol::OffsetForLeaderEpochResponse>> handle(
     RequestContext& ctx, protocol::OffsetForLeaderEpochRequest r);
+// The transaction APIs (handlers/transactions.cc).
+awaitable<Reply<protocol::AddPartitionsToTxnResponse>> handle(
+    RequestContext& ctx, protocol::AddPartitionsToTxnRequest r);
+awaitable<Reply<protocol::AddOffsetsToTxnResponse>> handle(RequestContext& ctx,
+                                                           protocol::AddOffsetsToTxnRequest r);
+awaitable<Reply<protocol::TxnOffsetCommitResponse>> handle(RequestContext& ctx,
+                                                           protocol::TxnOffsetCommitRequest r);
+awaitable<Reply<protocol::EndTxnResponse>> handle(RequestContext& ctx, protocol::EndTxnRequest r);
+awaitable<Reply<protocol::DescribeTransactionsResponse>> handle(
+    RequestContext& ctx, protocol::DescribeTransactionsRequest r);
 
 }  // namespace cairn::broker

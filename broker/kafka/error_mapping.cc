@@ -47,6 +47,17 @@ K kafka_error(ErrorCode code) {
     case ErrorCode::kNotLeader: return K::kNotLeaderOrFollower;
     case ErrorCode::kNotEnoughReplicas: return K::kNotEnoughReplicas;
     case ErrorCode::kFencedLeaderEpoch: return K::kFencedLeaderEpoch;
+    case ErrorCode::kInvalidTxnState: return K::kInvalidTxnState;
+    case ErrorCode::kInvalidProducerIdMapping: return K::kInvalidProducerIdMapping;
+    case ErrorCode::kInvalidTransactionTimeout: return K::kInvalidTransactionTimeout;
+    case ErrorCode::kConcurrentTransactions: return K::kConcurrentTransactions;
+    case ErrorCode::kTransactionalIdAuthorizationFailed:
+      return K::kTransactionalIdAuthorizationFailed;
+    case ErrorCode::kProducerFenced: return K::kProducerFenced;
+    case ErrorCode::kTransactionAbortable: return K::kTransactionAbortable;
+    case ErrorCode::kUnstableOffsetCommit: return K::kUnstableOffsetCommit;
+    case ErrorCode::kTransactionCoordinatorFenced: return K::kTransactionCoordinatorFenced;
+    case ErrorCode::kCoordinatorLoadInProgress: return K::kCoordinatorLoadInProgress;
   }
   return K::kUnknownServerError;
 }

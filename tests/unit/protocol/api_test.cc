@@ -38,7 +38,12 @@ TEST(ApiTable, ListsTheApisOfTheSpecInKeyOrder) {
                                               "AlterUserScramCredentials",
                                               "DescribeUserScramCredentials",
                                               "Promote",
-                                              "OffsetForLeaderEpoch"};
+                                              "OffsetForLeaderEpoch",
+                                              "AddPartitionsToTxn",
+                                              "AddOffsetsToTxn",
+                                              "TxnOffsetCommit",
+                                              "EndTxn",
+                                              "DescribeTransactions"};
   auto apis = supported_apis();
   ASSERT_EQ(apis.size(), spec.size());
   for (size_t i = 0; i < apis.size(); ++i) {
@@ -49,12 +54,14 @@ TEST(ApiTable, ListsTheApisOfTheSpecInKeyOrder) {
   }
 }
 
-TEST(ApiTable, ApiVersionsMetadataAndFetchAreAtVersionsZeroAndOneAndEveryOtherApiAtZero) {
+TEST(ApiTable,
+     ApiVersionsMetadataFetchAndInitProducerIdAreAtVersionsZeroAndOneAndEveryOtherAtZero) {
   for (const auto& api : supported_apis()) {
     EXPECT_EQ(api.min_version, 0);
     bool two = api.api_key == static_cast<uint16_t>(ApiKey::kApiVersions) ||
                api.api_key == static_cast<uint16_t>(ApiKey::kMetadata) ||
-               api.api_key == static_cast<uint16_t>(ApiKey::kFetch);
+               api.api_key == static_cast<uint16_t>(ApiKey::kFetch) ||
+               api.api_key == static_cast<uint16_t>(ApiKey::kInitProducerId);
     EXPECT_EQ(api.max_version, two ? 1 : 0) << api_name(api.api_key);
   }
 }

@@ -229,7 +229,9 @@ TEST(FormatSpec, ALogStartOffsetCheckpointIsWrittenAsTheSpecsTableAndReadsBack) 
 // (epoch 0) offset 3 (sequence 0) at 6000 ms, and producer 7 offsets 4-5 (sequences 3-4) at
 // 7000 ms, as of offset 6.
 Golden producer_snapshot(uint8_t version) {
-  return with_checksum({
+  // Version 3 adds each producer's transaction first offset after its batch count.
+  Golden no_txn = version >= 3 ? Golden{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff} : Golden{};
+  Golden g = {
       0x43, 0x50, 0x53, 0x31,        // magic 0x31535043 ("CPS1")
       version, 0, 0, 0,              // version
       6, 0, 0, 0, 0, 0, 0, 0,        // offset 6
@@ -239,6 +241,9 @@ Golden producer_snapshot(uint8_t version) {
       0, 0,                          // epoch 0
       0x70, 0x17, 0, 0, 0, 0, 0, 0,  // last append 6000 ms
       1,                             // batch count 1
+  };
+  g.insert(g.end(), no_txn.begin(), no_txn.end());  // (v3) transaction first offset -1
+  g.insert(g.end(), {
       0, 0, 0, 0,                    //   first sequence 0
       0, 0, 0, 0,                    //   last sequence 0
       3, 0, 0, 0, 0, 0, 0, 0,        //   base offset 3
@@ -247,6 +252,9 @@ Golden producer_snapshot(uint8_t version) {
       2, 0,                          // epoch 2
       0x58, 0x1b, 0, 0, 0, 0, 0, 0,  // last append 7000 ms
       2,                             // batch count 2, oldest first
+  });
+  g.insert(g.end(), no_txn.begin(), no_txn.end());  // (v3) transaction first offset -1
+  g.insert(g.end(), {
       0, 0, 0, 0,                    //   first sequence 0
       2, 0, 0, 0,                    //   last sequence 2
       0, 0, 0, 0, 0, 0, 0, 0,        //   base offset 0
@@ -255,7 +263,8 @@ Golden producer_snapshot(uint8_t version) {
       4, 0, 0, 0,                    //   last sequence 4
       4, 0, 0, 0, 0, 0, 0, 0,        //   base offset 4
       5, 0, 0, 0, 0, 0, 0, 0,        //   last offset 5
-  });                                // XXH3-64 of everything before
+  });
+  return with_checksum(g);           // XXH3-64 of everything before
 }
 
 std::vector<std::byte> idempotent_batch(int64_t producer, int16_t epoch, int32_t sequence,
@@ -280,11 +289,17 @@ TEST(FormatSpec, ACleanCloseWritesTheProducerSnapshotAsTheSpecsTable) {
   fx.flush_and_close(*log);
   // Named by its offset, the log end.
   expect_same(file_bytes(fx.io(), fx.segment_path(Offset(6), format::kSnapshotSuffix)),
-              producer_snapshot(2));
+              producer_snapshot(3));
 }
 
-TEST(FormatSpec, ProducerSnapshotsOfBothVersionsReadAsTheSpecSays) {
-  auto v2 = ProducerState::decode(to_bytes(producer_snapshot(2)), 1000, at(60'000));
+TEST(FormatSpec, ProducerSnapshotsOfEveryVersionReadAsTheSpecSays) {
+  for (uint8_t version : {2, 3}) {
+    auto read = ProducerState::decode(to_bytes(producer_snapshot(version)), 1000, at(60'000));
+    ASSERT_TRUE(read) << int{version} << ": " << read.error().to_string();
+    EXPECT_EQ(read->second.size(), 2u);
+    EXPECT_FALSE(read->second.first_unstable_offset());
+  }
+  auto v2 = ProducerState::decode(to_bytes(producer_snapshot(3)), 1000, at(60'000));
   ASSERT_TRUE(v2) << v2.error().to_string();
   EXPECT_EQ(v2->first, Offset(6));
   ProducerState& state = v2->second;

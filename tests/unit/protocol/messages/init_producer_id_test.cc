@@ -21,5 +21,23 @@ TEST(InitProducerIdMessages, RoundTripAndRefuseEveryTruncation) {
   EXPECT_EQ(resp.producer_epoch, 7);
 }
 
+TEST(InitProducerIdMessages, VersionOneRoundTripsAndRefusesEveryTruncation) {
+  InitProducerIdRequest r{"tx", 1000};
+  r.producer_id = 5;
+  r.producer_epoch = 6;
+  std::vector<std::byte> bytes;
+  Encoder e(bytes);
+  r.encode(e, 1);
+  auto back = InitProducerIdRequest::decode(Bytes(bytes), 1);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->producer_id, 5);
+  EXPECT_EQ(back->producer_epoch, 6);
+  for (size_t n = 0; n < bytes.size(); ++n) {
+    EXPECT_FALSE(InitProducerIdRequest::decode(Bytes(bytes).first(n), 1)) << n;
+  }
+  // A version 1 body read as version 0 has bytes left over.
+  EXPECT_FALSE(InitProducerIdRequest::decode(Bytes(bytes), 0));
+}
+
 }  // namespace
 }  // namespace cairn::protocol
