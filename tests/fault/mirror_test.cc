@@ -67,9 +67,10 @@ void produce(const std::string& broker, const std::string& topic, int32_t partit
   ASSERT_TRUE(p) << p.error().to_string();
   std::atomic<int64_t> failed{0};
   for (int64_t i = begin; i < end; ++i) {
-    Status s = (*p)->send(record(topic, partitions, i), [&failed](Result<client::RecordMetadata> m) {
-      if (!m) ++failed;
-    });
+    Status s =
+        (*p)->send(record(topic, partitions, i), [&failed](Result<client::RecordMetadata> m) {
+          if (!m) ++failed;
+        });
     ASSERT_TRUE(s.is_ok()) << s.to_string();
   }
   ASSERT_TRUE((*p)->flush().is_ok());
@@ -98,7 +99,8 @@ bool caught_up(const std::string& broker, const std::string& group, const std::s
   int64_t end = 0;
   std::map<int32_t, int64_t> committed;
   for (const auto& p : g->partitions) {
-    if (p.topic_partition.topic == topic && p.committed) committed[p.topic_partition.partition] = *p.committed;
+    if (p.topic_partition.topic == topic && p.committed)
+      committed[p.topic_partition.partition] = *p.committed;
   }
   for (const auto& p : d->partitions) {
     end += p.high_watermark;
@@ -157,7 +159,8 @@ bool same_record(const ConsumerRecord& a, const ConsumerRecord& b) {
   if (a.key != b.key || a.value != b.value || a.timestamp != b.timestamp) return false;
   if (a.headers.size() != b.headers.size()) return false;
   for (size_t i = 0; i < a.headers.size(); ++i) {
-    if (a.headers[i].key != b.headers[i].key || a.headers[i].value != b.headers[i].value) return false;
+    if (a.headers[i].key != b.headers[i].key || a.headers[i].value != b.headers[i].value)
+      return false;
   }
   return true;
 }
@@ -212,8 +215,9 @@ class MirrorProcess {
       : dir_(std::move(dir)), args_(std::move(args)) {}
 
   void start() {
-    std::vector<std::string> argv = {cairn_path(), "mirror", "--status-interval-ms", "500",
-                                     "--commit-interval-ms", "200", "--refresh-interval-ms", "500"};
+    std::vector<std::string> argv = {
+        cairn_path(),           "mirror", "--status-interval-ms",  "500",
+        "--commit-interval-ms", "200",    "--refresh-interval-ms", "500"};
     argv.insert(argv.end(), args_.begin(), args_.end());
     logs_.push_back(dir_ / ("mirror." + std::to_string(logs_.size()) + ".stderr"));
     child_ = std::make_unique<Child>(argv, logs_.back());
@@ -259,21 +263,28 @@ TEST(MirrorTest, EverySourceRecordReachesTheDestinationThoughTheMirrorIsKilledFi
   create_topic(src.address(), "orders", kPartitions);
   auto started = std::chrono::steady_clock::now();
   std::thread producer([&] { produce(src.address(), "orders", kPartitions, 0, kRecords); });
-  MirrorProcess mirror(dir.path(), {"--from", src.address(), "--to", dst.address(), "--topics", "orders"});
+  MirrorProcess mirror(dir.path(),
+                       {"--from", src.address(), "--to", dst.address(), "--topics", "orders"});
   mirror.start();
   for (int kill = 1; kill <= kKills; ++kill) {
     int64_t target = kRecords * kill / (kKills + 1);
-    bool reached = eventually([&] { return records_in(dst.address(), "orders") >= target; }, seconds(300));
+    bool reached =
+        eventually([&] { return records_in(dst.address(), "orders") >= target; }, seconds(300));
     if (!reached) {
       producer.join();
-      FAIL() << "the destination never held " << target << " records; mirror said:\n" << mirror.stderr_text();
+      FAIL() << "the destination never held " << target << " records; mirror said:\n"
+             << mirror.stderr_text();
     }
     if (kill == 3) {
       // The destination goes away under the mirror, which reads on, and is killed before the
       // destination is back: nothing it read meanwhile may count as copied.
       dst.kill9();
-      ASSERT_TRUE(eventually([&] { return mirror.current_stderr().find("destination " + dst.address()) !=
-                                          std::string::npos; }, seconds(60)))
+      ASSERT_TRUE(eventually(
+          [&] {
+            return mirror.current_stderr().find("destination " + dst.address()) !=
+                   std::string::npos;
+          },
+          seconds(60)))
           << mirror.current_stderr();
       mirror.kill9();
       dst.restart_on_same_port();
@@ -283,17 +294,18 @@ TEST(MirrorTest, EverySourceRecordReachesTheDestinationThoughTheMirrorIsKilledFi
     mirror.start();
   }
   producer.join();
-  ASSERT_TRUE(eventually([&] { return caught_up(src.address(), "cairn-mirror", "orders", kRecords); },
-                         seconds(300)))
+  ASSERT_TRUE(eventually(
+      [&] { return caught_up(src.address(), "cairn-mirror", "orders", kRecords); }, seconds(300)))
       << mirror.stderr_text();
   EXPECT_EQ(mirror.stop(), 0) << mirror.current_stderr();
-  double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   EXPECT_NE(mirror.current_stderr().find("stopped"), std::string::npos) << mirror.current_stderr();
 
   Comparison c = compare(read_topic(src.address(), "orders"), read_topic(dst.address(), "orders"));
-  std::cout << "mirror with " << kKills << " SIGKILLs and a destination restart: " << c.source << " source records, "
-            << c.destination << " at the destination, " << c.duplicates << " duplicates, "
-            << c.missing << " missing, " << elapsed << " s\n";
+  std::cout << "mirror with " << kKills << " SIGKILLs and a destination restart: " << c.source
+            << " source records, " << c.destination << " at the destination, " << c.duplicates
+            << " duplicates, " << c.missing << " missing, " << elapsed << " s\n";
   ::testing::Test::RecordProperty("records", std::to_string(c.source));
   ::testing::Test::RecordProperty("duplicates", std::to_string(c.duplicates));
   expect_complete_copy(c, kRecords);
@@ -306,14 +318,19 @@ TEST(MirrorTest, MirroringGoesOnWhenTheDestinationAndThenTheSourceRestart) {
   constexpr int32_t kPartitions = 3;
   create_topic(src.address(), "clicks", kPartitions);
   produce(src.address(), "clicks", kPartitions, 0, 10'000);
-  MirrorProcess mirror(dir.path(), {"--from", src.address(), "--to", dst.address(), "--topics", "clicks"});
+  MirrorProcess mirror(dir.path(),
+                       {"--from", src.address(), "--to", dst.address(), "--topics", "clicks"});
   mirror.start();
-  ASSERT_TRUE(eventually([&] { return records_in(dst.address(), "clicks") >= 2'000; }, seconds(120)));
+  ASSERT_TRUE(
+      eventually([&] { return records_in(dst.address(), "clicks") >= 2'000; }, seconds(120)));
 
   dst.kill9();
   produce(src.address(), "clicks", kPartitions, 10'000, 20'000);
-  ASSERT_TRUE(eventually([&] { return mirror.current_stderr().find("destination " + dst.address()) !=
-                                      std::string::npos; }, seconds(60)))
+  ASSERT_TRUE(eventually(
+      [&] {
+        return mirror.current_stderr().find("destination " + dst.address()) != std::string::npos;
+      },
+      seconds(60)))
       << mirror.current_stderr();
   dst.restart_on_same_port();
   ASSERT_TRUE(eventually([&] { return caught_up(src.address(), "cairn-mirror", "clicks", 20'000); },
@@ -321,8 +338,9 @@ TEST(MirrorTest, MirroringGoesOnWhenTheDestinationAndThenTheSourceRestart) {
       << mirror.current_stderr();
 
   src.kill9();
-  ASSERT_TRUE(eventually([&] { return mirror.current_stderr().find("source " + src.address()) !=
-                                      std::string::npos; }, seconds(60)))
+  ASSERT_TRUE(eventually(
+      [&] { return mirror.current_stderr().find("source " + src.address()) != std::string::npos; },
+      seconds(60)))
       << mirror.current_stderr();
   src.restart_on_same_port();
   produce(src.address(), "clicks", kPartitions, 20'000, 30'000);
@@ -338,7 +356,8 @@ TEST(MirrorTest, MirroringGoesOnWhenTheDestinationAndThenTheSourceRestart) {
 }
 
 // The sum of the offsets `group` committed for `topic`.
-int64_t committed_sum(const std::string& broker, const std::string& group, const std::string& topic) {
+int64_t committed_sum(const std::string& broker, const std::string& group,
+                      const std::string& topic) {
   auto a = admin(broker);
   if (!a) return -1;
   auto g = a->describe_group(group);
@@ -351,28 +370,32 @@ int64_t committed_sum(const std::string& broker, const std::string& group, const
 }
 
 TEST(MirrorTest, AStopSignalMidRunCommitsEverythingAcknowledgedSoARestartCopiesNothingTwice) {
+  // Enough that the stop, sent once 5,000 records are across, comes before the copy ends.
+  constexpr int64_t kRecords = 240'000;
   TempDir dir;
   BrokerProcess src(dir.path() / "src");
   BrokerProcess dst(dir.path() / "dst");
   create_topic(src.address(), "events", 2);
-  produce(src.address(), "events", 2, 0, 60'000);
-  MirrorProcess mirror(dir.path(), {"--from", src.address(), "--to", dst.address(), "--topics", "events"});
+  produce(src.address(), "events", 2, 0, kRecords);
+  MirrorProcess mirror(dir.path(),
+                       {"--from", src.address(), "--to", dst.address(), "--topics", "events"});
   mirror.start();
-  ASSERT_TRUE(eventually([&] { return records_in(dst.address(), "events") >= 5'000; }, seconds(120)));
+  ASSERT_TRUE(
+      eventually([&] { return records_in(dst.address(), "events") >= 5'000; }, seconds(120)));
   EXPECT_EQ(mirror.stop(), 0) << mirror.current_stderr();
   int64_t copied = records_in(dst.address(), "events");
-  EXPECT_LT(copied, 60'000) << "the stop came after the copy had ended";
+  EXPECT_LT(copied, kRecords) << "the stop came after the copy had ended";
   EXPECT_EQ(committed_sum(src.address(), "cairn-mirror", "events"), copied);
   EXPECT_NE(mirror.current_stderr().find("stopped"), std::string::npos) << mirror.current_stderr();
 
   mirror.start();
-  ASSERT_TRUE(eventually([&] { return caught_up(src.address(), "cairn-mirror", "events", 60'000); },
-                         seconds(120)))
+  ASSERT_TRUE(eventually(
+      [&] { return caught_up(src.address(), "cairn-mirror", "events", kRecords); }, seconds(120)))
       << mirror.current_stderr();
   EXPECT_EQ(mirror.stop(SIGINT), 0) << mirror.current_stderr();
   Comparison c = compare(read_topic(src.address(), "events"), read_topic(dst.address(), "events"));
   EXPECT_EQ(c.duplicates, 0);
-  expect_complete_copy(c, 60'000);
+  expect_complete_copy(c, kRecords);
 }
 
 TEST(MirrorTest, RecordsTheDestinationNeverAcknowledgedInTimeAreReadAndSentAgain) {
@@ -381,22 +404,29 @@ TEST(MirrorTest, RecordsTheDestinationNeverAcknowledgedInTimeAreReadAndSentAgain
   BrokerProcess dst(dir.path() / "dst");
   create_topic(src.address(), "logs", 2);
   produce(src.address(), "logs", 2, 0, 5'000);
-  MirrorProcess mirror(dir.path(), {"--from", src.address(), "--to", dst.address(), "--topics", "logs",
-                                    "--delivery-timeout-ms", "1500"});
+  MirrorProcess mirror(dir.path(), {"--from", src.address(), "--to", dst.address(), "--topics",
+                                    "logs", "--delivery-timeout-ms", "1500"});
   mirror.start();
-  ASSERT_TRUE(eventually([&] { return caught_up(src.address(), "cairn-mirror", "logs", 5'000); }, seconds(120)))
+  ASSERT_TRUE(eventually([&] { return caught_up(src.address(), "cairn-mirror", "logs", 5'000); },
+                         seconds(120)))
       << mirror.current_stderr();
   dst.kill9();
   produce(src.address(), "logs", 2, 5'000, 15'000);
-  ASSERT_TRUE(eventually([&] { return mirror.current_stderr().find("again from the first unacknowledged") !=
-                                      std::string::npos; }, seconds(60)))
+  ASSERT_TRUE(eventually(
+      [&] {
+        return mirror.current_stderr().find("again from the first unacknowledged") !=
+               std::string::npos;
+      },
+      seconds(60)))
       << mirror.current_stderr();
   EXPECT_EQ(committed_sum(src.address(), "cairn-mirror", "logs"), 5'000);
   dst.restart_on_same_port();
-  ASSERT_TRUE(eventually([&] { return caught_up(src.address(), "cairn-mirror", "logs", 15'000); }, seconds(120)))
+  ASSERT_TRUE(eventually([&] { return caught_up(src.address(), "cairn-mirror", "logs", 15'000); },
+                         seconds(120)))
       << mirror.current_stderr();
   EXPECT_EQ(mirror.stop(), 0) << mirror.current_stderr();
-  expect_complete_copy(compare(read_topic(src.address(), "logs"), read_topic(dst.address(), "logs")), 15'000);
+  expect_complete_copy(
+      compare(read_topic(src.address(), "logs"), read_topic(dst.address(), "logs")), 15'000);
 }
 
 TEST(MirrorTest, OnlyTopicsTheRegexSelectsAreMirroredWithTheSourcePartitionCounts) {
@@ -407,25 +437,31 @@ TEST(MirrorTest, OnlyTopicsTheRegexSelectsAreMirroredWithTheSourcePartitionCount
   create_topic(src.address(), "orders.us", 2);
   create_topic(src.address(), "orders.asia", 2);
   create_topic(src.address(), "payments", 2);
-  create_topic(src.address(), "orders", 1);  // the regex wants a dot
+  create_topic(src.address(), "orders", 1);       // the regex wants a dot
   create_topic(dst.address(), "orders.us", 1);    // fewer partitions: refused
   create_topic(dst.address(), "orders.asia", 4);  // more: the extra two stay empty
-  for (const auto& [topic, partitions] : std::map<std::string, int32_t>{
-           {"orders.eu", 3}, {"orders.us", 2}, {"orders.asia", 2}, {"payments", 2}, {"orders", 1}}) {
+  for (const auto& [topic, partitions] : std::map<std::string, int32_t>{{"orders.eu", 3},
+                                                                        {"orders.us", 2},
+                                                                        {"orders.asia", 2},
+                                                                        {"payments", 2},
+                                                                        {"orders", 1}}) {
     produce(src.address(), topic, partitions, 0, 1'000);
   }
   MirrorProcess mirror(dir.path(), {"--from", src.address(), "--to", dst.address(), "--topics",
                                     "orders\\..*", "--group", "eu-to-central"});
   mirror.start();
-  ASSERT_TRUE(eventually([&] { return caught_up(src.address(), "eu-to-central", "orders.eu", 1'000) &&
-                                      caught_up(src.address(), "eu-to-central", "orders.asia", 1'000); },
-                         seconds(120)))
+  ASSERT_TRUE(eventually(
+      [&] {
+        return caught_up(src.address(), "eu-to-central", "orders.eu", 1'000) &&
+               caught_up(src.address(), "eu-to-central", "orders.asia", 1'000);
+      },
+      seconds(120)))
       << mirror.current_stderr();
   // A matching topic made while the mirror runs is picked up too.
   create_topic(src.address(), "orders.late", 2);
   produce(src.address(), "orders.late", 2, 0, 500);
-  ASSERT_TRUE(eventually([&] { return caught_up(src.address(), "eu-to-central", "orders.late", 500); },
-                         seconds(120)))
+  ASSERT_TRUE(eventually(
+      [&] { return caught_up(src.address(), "eu-to-central", "orders.late", 500); }, seconds(120)))
       << mirror.current_stderr();
   EXPECT_EQ(mirror.stop(), 0) << mirror.current_stderr();
 
@@ -439,16 +475,19 @@ TEST(MirrorTest, OnlyTopicsTheRegexSelectsAreMirroredWithTheSourcePartitionCount
   auto eu = a->describe_topic("orders.eu");
   ASSERT_TRUE(eu);
   EXPECT_EQ(eu->partitions.size(), 3u);
-  expect_complete_copy(compare(read_topic(src.address(), "orders.eu"), read_topic(dst.address(), "orders.eu")),
-                       1'000);
-  expect_complete_copy(compare(read_topic(src.address(), "orders.late"), read_topic(dst.address(), "orders.late")),
-                       500);
+  expect_complete_copy(
+      compare(read_topic(src.address(), "orders.eu"), read_topic(dst.address(), "orders.eu")),
+      1'000);
+  expect_complete_copy(
+      compare(read_topic(src.address(), "orders.late"), read_topic(dst.address(), "orders.late")),
+      500);
   auto asia = read_topic(dst.address(), "orders.asia");
   EXPECT_TRUE(asia[2].empty());
   EXPECT_TRUE(asia[3].empty());
   expect_complete_copy(compare(read_topic(src.address(), "orders.asia"), asia), 1'000);
   EXPECT_EQ(records_in(dst.address(), "orders.us"), 0);
-  EXPECT_NE(mirror.stderr_text().find("'orders.us' has 2 partitions at the source but only 1"), std::string::npos)
+  EXPECT_NE(mirror.stderr_text().find("'orders.us' has 2 partitions at the source but only 1"),
+            std::string::npos)
       << mirror.stderr_text();
 }
 
