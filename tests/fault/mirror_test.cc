@@ -67,10 +67,10 @@ void produce(const std::string& broker, const std::string& topic, int32_t partit
   ASSERT_TRUE(p) << p.error().to_string();
   std::atomic<int64_t> failed{0};
   for (int64_t i = begin; i < end; ++i) {
-    Status s =
-        (*p)->send(record(topic, partitions, i), [&failed](Result<client::RecordMetadata> m) {
-          if (!m) ++failed;
-        });
+    Status s = (*p)->send(record(topic, partitions, i),
+                          [&failed](const Result<client::RecordMetadata>& m) {
+                            if (!m) ++failed;
+                          });
     ASSERT_TRUE(s.is_ok()) << s.to_string();
   }
   ASSERT_TRUE((*p)->flush().is_ok());
