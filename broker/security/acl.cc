@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <utility>
 
 namespace cairn::broker::security {
 
@@ -10,18 +11,18 @@ namespace {
 
 using Op = AclOperation;
 
-constexpr std::array kTopicOps = {Op::kAll,      Op::kRead,   Op::kWrite,           Op::kCreate,
-                                  Op::kDescribe, Op::kDelete, Op::kAlter,           Op::kDescribeConfigs,
+constexpr std::array kTopicOps = {Op::kAll,         Op::kRead,   Op::kWrite, Op::kCreate,
+                                  Op::kDescribe,    Op::kDelete, Op::kAlter, Op::kDescribeConfigs,
                                   Op::kAlterConfigs};
 constexpr std::array kGroupOps = {Op::kAll, Op::kRead, Op::kDescribe, Op::kDelete};
-constexpr std::array kClusterOps = {Op::kAll,          Op::kCreate,          Op::kClusterAction,
-                                    Op::kDescribeConfigs, Op::kAlterConfigs, Op::kIdempotentWrite,
-                                    Op::kAlter,        Op::kDescribe};
+constexpr std::array kClusterOps = {
+    Op::kAll,          Op::kCreate,          Op::kClusterAction, Op::kDescribeConfigs,
+    Op::kAlterConfigs, Op::kIdempotentWrite, Op::kAlter,         Op::kDescribe};
 constexpr std::array kTransactionalIdOps = {Op::kAll, Op::kDescribe, Op::kWrite};
 
-constexpr std::array kAllOps = {Op::kAll,      Op::kRead,          Op::kWrite,
-                                Op::kCreate,   Op::kDelete,        Op::kAlter,
-                                Op::kDescribe, Op::kClusterAction, Op::kDescribeConfigs,
+constexpr std::array kAllOps = {Op::kAll,          Op::kRead,           Op::kWrite,
+                                Op::kCreate,       Op::kDelete,         Op::kAlter,
+                                Op::kDescribe,     Op::kClusterAction,  Op::kDescribeConfigs,
                                 Op::kAlterConfigs, Op::kIdempotentWrite};
 constexpr std::array kAllTypes = {ResourceType::kTopic, ResourceType::kGroup,
                                   ResourceType::kCluster, ResourceType::kTransactionalId};
@@ -37,7 +38,8 @@ std::string folded(std::string_view name) {
 }
 
 bool has_control_characters(std::string_view s) {
-  return std::ranges::any_of(s, [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+  return std::ranges::any_of(
+      s, [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
 }
 
 }  // namespace
@@ -74,6 +76,23 @@ Status validate_principal(std::string_view principal) {
   return Status::ok();
 }
 
+Result<AclBinding> binding_from_codes(std::string principal, int8_t resource_type,
+                                      std::string resource_name, int8_t pattern_type,
+                                      int8_t operation, int8_t permission) {
+  auto type = resource_type_from_code(resource_type);
+  auto pattern = pattern_type_from_code(pattern_type);
+  auto op = operation_from_code(operation);
+  auto allowed = permission_from_code(permission);
+  if (!type || !pattern || !op || !allowed) {
+    return Status::invalid_argument(
+        "a binding's resource type, pattern type, operation or permission code is not one a "
+        "binding may have");
+  }
+  AclBinding b{std::move(principal), *allowed, *op, {*type, std::move(resource_name), *pattern}};
+  CAIRN_RETURN_IF_ERROR(validate_binding(b));
+  return b;
+}
+
 Status validate_binding(const AclBinding& b) {
   CAIRN_RETURN_IF_ERROR(validate_principal(b.principal));
   const ResourcePattern& p = b.pattern;
@@ -89,8 +108,9 @@ Status validate_binding(const AclBinding& b) {
     return Status::invalid_argument("the cluster resource is the literal name kafka-cluster");
   }
   if (p.pattern == PatternType::kPrefixed && p.name == kWildcardName) {
-    return Status::invalid_argument("a prefixed '*' means a literal star; use a literal '*' to "
-                                    "match every name");
+    return Status::invalid_argument(
+        "a prefixed '*' means a literal star; use a literal '*' to "
+        "match every name");
   }
   return Status::ok();
 }
@@ -124,7 +144,9 @@ std::string_view name_of(ResourceType t) {
   return "unknown";
 }
 
-std::string_view name_of(PatternType p) { return p == PatternType::kPrefixed ? "prefixed" : "literal"; }
+std::string_view name_of(PatternType p) {
+  return p == PatternType::kPrefixed ? "prefixed" : "literal";
+}
 
 std::optional<AclOperation> parse_operation(std::string_view name) {
   for (AclOperation op : kAllOps) {

@@ -99,6 +99,12 @@ std::optional<AclPermission> permission_from_code(int8_t code);
 std::optional<ResourceType> resource_type_from_code(int8_t code);
 std::optional<PatternType> pattern_type_from_code(int8_t code);
 
+// A binding from Kafka's wire codes (both listeners' ACL APIs carry them), validated:
+// kInvalidArgument for a code a binding may not have or a binding validate_binding() refuses.
+Result<AclBinding> binding_from_codes(std::string principal, int8_t resource_type,
+                                      std::string resource_name, int8_t pattern_type,
+                                      int8_t operation, int8_t permission);
+
 // "allow User:alice read topic orders (literal)": for listings and logs.
 std::string describe(const AclBinding& b);
 

@@ -18,18 +18,8 @@ namespace sasl = protocol::sasl;
 namespace {
 
 Result<sec::AclBinding> from_wire(const protocol::WireAclBinding& w) {
-  auto type = sec::resource_type_from_code(w.resource_type);
-  auto pattern = sec::pattern_type_from_code(w.pattern_type);
-  auto op = sec::operation_from_code(w.operation);
-  auto permission = sec::permission_from_code(w.permission);
-  if (!type || !pattern || !op || !permission) {
-    return Status::invalid_argument(
-        "a binding's resource type, pattern type, operation or "
-        "permission code is not one a binding may have");
-  }
-  sec::AclBinding b{w.principal, *permission, *op, {*type, w.resource_name, *pattern}};
-  CAIRN_RETURN_IF_ERROR(sec::validate_binding(b));
-  return b;
+  return sec::binding_from_codes(w.principal, w.resource_type, w.resource_name, w.pattern_type,
+                                 w.operation, w.permission);
 }
 
 protocol::WireAclBinding to_wire(const sec::AclBinding& b) {

@@ -24,18 +24,8 @@ Result<sec::AclBinding> from_wire(const pk::AclCreation& w) {
   if (w.host != kAnyHost) {
     return Status::invalid_argument("Cairn's ACLs have no host: use the host \"*\"");
   }
-  auto type = sec::resource_type_from_code(w.resource_type);
-  auto pattern = sec::pattern_type_from_code(w.resource_pattern_type);
-  auto op = sec::operation_from_code(w.operation);
-  auto permission = sec::permission_from_code(w.permission_type);
-  if (!type || !pattern || !op || !permission) {
-    return Status::invalid_argument(
-        "a binding's resource type, pattern type, operation or permission is not one a binding "
-        "may have");
-  }
-  sec::AclBinding b{w.principal, *permission, *op, {*type, w.resource_name, *pattern}};
-  CAIRN_RETURN_IF_ERROR(sec::validate_binding(b));
-  return b;
+  return sec::binding_from_codes(w.principal, w.resource_type, w.resource_name,
+                                 w.resource_pattern_type, w.operation, w.permission_type);
 }
 
 Result<sec::AclFilter> filter_from_wire(const pk::AclFilter& w) {
