@@ -15,6 +15,9 @@ case "$kind" in
   *) echo "build.sh: unknown build '$kind' (release, asan or fuzz)" >&2; exit 2 ;;
 esac
 dir="$root/build/$kind"
+# ccache: hit across checkouts (paths relative to the checkout) and with precompiled headers.
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=true
+export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
 if [[ ! -f "$dir/build.ninja" ]]; then
   cmake -S "$root" -B "$dir" -G Ninja "${flags[@]}" >/dev/null
 fi
