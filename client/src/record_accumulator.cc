@@ -49,13 +49,14 @@ ProducerBatch* RecordAccumulator::close_open(PartitionQueue& q) {
   return b;
 }
 
-Result<bool> RecordAccumulator::append(const ProducerRecord& record, int32_t partitions,
-                                       Producer::Callback done) {
+Result<RecordAccumulator::Appended> RecordAccumulator::append(const ProducerRecord& record,
+                                                              int32_t partitions,
+                                                              Producer::Callback& done) {
   std::vector<ProducerBatch*> claimed;
-  auto wake = append_record(record, partitions, std::move(done), claimed);
-  if (claimed.empty()) return wake;
+  auto appended = append_record(record, partitions, done, claimed);
+  if (claimed.empty()) return appended;
   seal_claimed(claimed);
-  return true;  // the sender may take the batches now
+  return Appended::kWakeSender;  // the sender may take the batches now
 }
 
 void RecordAccumulator::seal_claimed(const std::vector<ProducerBatch*>& batches) {
@@ -79,9 +80,9 @@ void RecordAccumulator::sender_sealed(size_t batches) {
   sender_sealing_ -= batches;
 }
 
-Result<bool> RecordAccumulator::append_record(const ProducerRecord& record, int32_t partitions,
-                                              Producer::Callback done,
-                                              std::vector<ProducerBatch*>& claimed) {
+Result<RecordAccumulator::Appended> RecordAccumulator::append_record(
+    const ProducerRecord& record, int32_t partitions, Producer::Callback& done,
+    std::vector<ProducerBatch*>& claimed) {
   Timestamp ts = record.timestamp.value_or(system_now());
   std::vector<protocol::HeaderEntry> headers;
   for (const auto& h : record.headers) {
@@ -90,10 +91,19 @@ Result<bool> RecordAccumulator::append_record(const ProducerRecord& record, int3
   }
   auto key = record.key ? std::optional(protocol::as_bytes(*record.key)) : std::nullopt;
   auto value = record.value ? std::optional(protocol::as_bytes(*record.value)) : std::nullopt;
-  size_t record_bytes = protocol::RecordBatchBuilder().record_size(ts, key, value, headers);
+  // The size of the record as the first of a batch: an empty builder allocates nothing to ask.
+  static const protocol::RecordBatchBuilder kEmpty;
+  size_t record_bytes = kEmpty.record_size(ts, key, value, headers);
 
   std::unique_lock lock(mu_);
   if (closing_) return Status::unavailable("producer is closed");
+  if (partitions > 0) {
+    partition_counts_.try_emplace(record.topic, partitions);
+  } else {
+    auto known = partition_counts_.find(record.topic);
+    if (known == partition_counts_.end()) return Appended::kPartitionsUnknown;
+    partitions = known->second;
+  }
   if (record.partition && (*record.partition < 0 || *record.partition >= partitions)) {
     return Status::not_found("topic '" + record.topic + "' has no partition " +
                              std::to_string(*record.partition));
@@ -147,7 +157,7 @@ Result<bool> RecordAccumulator::append_record(const ProducerRecord& record, int3
     if (auto* c = close_open(*target)) claimed.push_back(c);
     wake = true;
   }
-  return wake;
+  return wake ? Appended::kWakeSender : Appended::kQueued;
 }
 
 std::vector<BatchPtr> RecordAccumulator::drain(

@@ -67,12 +67,18 @@ class RecordAccumulator {
  public:
   explicit RecordAccumulator(const ProducerConfig& config);
 
-  // Appends `record` (its timestamp set) to a partition of its topic, which has `partitions`.
-  // Returns whether the sender should wake: a batch closed, or a new one began whose linger it
-  // must time. Errors: kUnavailable (closed; or the buffer is full and block_when_full is off),
-  // kTimedOut (full for max_block), kNotFound (no such partition), kInvalidArgument (the record
-  // alone is over the broker's max batch bytes).
-  Result<bool> append(const ProducerRecord& record, int32_t partitions, Producer::Callback done);
+  enum class Appended {
+    kQueued,
+    kWakeSender,        // a batch closed, or a new one began whose linger the sender must time
+    kPartitionsUnknown  // nothing done: call again with the topic's partition count
+  };
+  // Appends `record` (its timestamp set) to a partition of its topic, which has `partitions`
+  // (0: the count given for the topic before, remembered; without one, kPartitionsUnknown and
+  // `done` is left as it was; it is moved from once queued). Errors: kUnavailable (closed; or the
+  // buffer is full and block_when_full is off), kTimedOut (full for max_block), kNotFound (no such
+  // partition), kInvalidArgument (the record alone is over the broker's max batch bytes).
+  Result<Appended> append(const ProducerRecord& record, int32_t partitions,
+                          Producer::Callback& done);
   // The codec batches are sealed with (set once, before the first append).
   void set_codec(protocol::Compression codec) { codec_ = codec; }
 
@@ -117,8 +123,8 @@ class RecordAccumulator {
   size_t batch_limit() const;
   // Closes `q`'s open batch; returns it when the calling thread is to compress it.
   ProducerBatch* close_open(PartitionQueue& q);
-  Result<bool> append_record(const ProducerRecord& record, int32_t partitions,
-                             Producer::Callback done, std::vector<ProducerBatch*>& claimed);
+  Result<Appended> append_record(const ProducerRecord& record, int32_t partitions,
+                                 Producer::Callback& done, std::vector<ProducerBatch*>& claimed);
 
   const ProducerConfig config_;
   mutable std::mutex mu_;
@@ -129,6 +135,7 @@ class RecordAccumulator {
   size_t sender_sealing_ = 0;    // batches the sender drained unsealed and is compressing
   size_t appender_sealing_ = 0;  // batches appending threads are compressing
   std::map<TopicPartition, PartitionQueue> queues_;
+  std::map<std::string, int32_t, std::less<>> partition_counts_;  // per topic, once known
   std::map<std::string, int32_t> sticky_;  // unkeyed records fill one partition's batch at a time
   size_t buffered_ = 0;
   size_t unresolved_ = 0;

@@ -38,12 +38,13 @@ class RecordAccumulatorTest : public ::testing::Test {
 
   RecordAccumulator acc_;
   int n_ = 0;
+  client::Producer::Callback none_;
 };
 
 TEST_F(RecordAccumulatorTest, ABatchClosedWhileTheSenderIsIdleIsLeftForTheSenderToCompress) {
   for (int i = 0; i < 30; ++i) {
     ProducerRecord r{"t", std::nullopt, "value-" + std::to_string(i), {}, 0, std::nullopt};
-    ASSERT_TRUE(acc_.append(r, 1, nullptr));
+    ASSERT_TRUE(acc_.append(r, 1, none_));
   }
   auto drained = drain();
   ASSERT_FALSE(drained.empty());
@@ -60,7 +61,7 @@ TEST_F(RecordAccumulatorTest, ABatchClosedWhileTheSenderCompressesIsCompressedBy
       ProducerRecord r{
           "t", std::nullopt, R"({"event":"click","n":)" + std::to_string(n_++) + "}", {},
           0,   std::nullopt};
-      EXPECT_TRUE(acc_.append(r, 1, nullptr));
+      EXPECT_TRUE(acc_.append(r, 1, none_));
       out = drain();
     }
     return out;
@@ -87,6 +88,28 @@ TEST_F(RecordAccumulatorTest, ABatchClosedWhileTheSenderCompressesIsCompressedBy
   auto third = append_until_drained();
   ASSERT_EQ(third.size(), 1u);
   EXPECT_EQ(third[0]->sealing, ProducerBatch::Sealing::kNo);
+}
+
+TEST_F(RecordAccumulatorTest, ATopicsPartitionCountIsNeededOnlyForItsFirstRecord) {
+  ProducerRecord r{"t", std::nullopt, "v", {}, std::nullopt, std::nullopt};
+  bool called = false;
+  client::Producer::Callback done = [&called](const Result<client::RecordMetadata>&) {
+    called = true;
+  };
+  auto unknown = acc_.append(r, 0, done);
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(*unknown, RecordAccumulator::Appended::kPartitionsUnknown);
+  ASSERT_TRUE(done);  // left to the caller, who asks for the count and calls again
+
+  ASSERT_TRUE(acc_.append(r, 3, done));
+  auto remembered = acc_.append(r, 0, none_);
+  ASSERT_TRUE(remembered);
+  EXPECT_NE(*remembered, RecordAccumulator::Appended::kPartitionsUnknown);
+  auto drained = acc_.take_all();
+  size_t records = 0;
+  for (const auto& b : drained) records += b->callbacks.size();
+  EXPECT_EQ(records, 2u);
+  EXPECT_FALSE(called);
 }
 
 }  // namespace
