@@ -40,6 +40,7 @@ int32_t RecordAccumulator::choose_partition(const ProducerRecord& record, int32_
 
 ProducerBatch* RecordAccumulator::close_open(PartitionQueue& q) {
   ProducerBatch* b = q.open.get();
+  q.fills = true;
   q.closed.push_back(std::move(q.open));
   // While the sender is busy compressing, the thread that closed the batch compresses it; else
   // the sender takes it as it is and compresses it itself.
@@ -144,6 +145,7 @@ Result<RecordAccumulator::Appended> RecordAccumulator::append_record(
     target->open = std::make_unique<ProducerBatch>();
     target->open->tp = tp;
     target->open->created = now();
+    if (target->fills) target->open->builder.reserve(limit);
     wake = true;
   }
   ProducerBatch& b = *target->open;
@@ -182,6 +184,7 @@ std::vector<BatchPtr> RecordAccumulator::drain(
     // one tiny batch per record and fall further behind under load.
     if (due && with_sender(tp) + taken < max_in_flight) {
       ++sender_sealing_;
+      q.fills = false;  // it lingered without filling
       out.push_back(std::move(q.open));
     } else if (!due) {
       next_wake = std::min(next_wake, lingered);

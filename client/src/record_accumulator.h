@@ -117,6 +117,9 @@ class RecordAccumulator {
   struct PartitionQueue {
     BatchPtr open;
     std::deque<BatchPtr> closed;
+    // The last batch closed full: the next one likely fills too, so it takes its whole size at
+    // once instead of growing (and copying) its buffer record by record.
+    bool fills = false;
   };
 
   int32_t choose_partition(const ProducerRecord& record, int32_t partitions, bool keyed);
