@@ -43,8 +43,9 @@ ProducerBatch* RecordAccumulator::close_open(PartitionQueue& q) {
   q.fills = true;
   q.closed.push_back(std::move(q.open));
   // While the sender is busy compressing, the thread that closed the batch compresses it; else
-  // the sender takes it as it is and compresses it itself.
-  if (sender_sealing_ == 0) return nullptr;
+  // the sender takes it as it is and compresses it itself. Without a codec there is nothing worth
+  // sharing: sealing is a checksum, and the appending thread is the busier one.
+  if (sender_sealing_ == 0 || codec_ == protocol::Compression::kNone) return nullptr;
   b->sealing = ProducerBatch::Sealing::kByAppender;
   ++appender_sealing_;
   return b;
