@@ -2,7 +2,7 @@
 // thread (RecordAccumulator::append of a 100 B record with a delivery callback), with the closed
 // batches taken and resolved as the sender would, without a network. The batches taken are never
 // reported sealed, so the sender counts as busy compressing and the appending thread compresses
-// (or, without a codec, copies) every batch it closes: the largest share the caller can get.
+// every batch it closes (with a codec): the largest share the caller can get.
 #include <benchmark/benchmark.h>
 
 #include <chrono>
