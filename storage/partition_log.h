@@ -79,6 +79,10 @@ class PartitionLog {
   // leader epoch and header checksum into `batch`, which must stay valid and unchanged until
   // `done` runs (the callback may own it). `done` always runs later, on the core's thread.
   void append(std::span<std::byte> batch, AppendCallback done);
+  // Appends a transaction marker the coordinator built (a control batch, which append()
+  // refuses): checked as a produced batch, its producer's sequence left alone. Same lifetime
+  // rules as append().
+  void append_marker(std::span<std::byte> batch, AppendCallback done);
 
   // Appends one batch as the leader stored it (a replica's copy): the bytes are written as they
   // are, base offset and leader epoch included, so the copy is byte for byte the leader's. The

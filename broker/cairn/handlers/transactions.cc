@@ -1,56 +1,58 @@
-// The transaction APIs. The broker does not coordinate transactions yet (PROTOCOL.md,
-// "Transactions"): each request is answered, entry by entry, with INVALID_REQUEST, as
-// InitProducerId answers a transactional id, so that a client learns it at once and no state
-// changes.
+// The transaction APIs: each request becomes the transaction operation's call, and its result
+// the response (PROTOCOL.md, "Transactions").
 #include "broker/cairn/handlers.h"
 
 namespace cairn::broker {
 
 using protocol::ErrorCode;
 
-namespace {
-
-constexpr ErrorCode kNotServed = ErrorCode::kInvalidRequest;
-
-}  // namespace
-
 awaitable<Reply<protocol::AddPartitionsToTxnResponse>> handle(
-    RequestContext&, protocol::AddPartitionsToTxnRequest r) {
+    RequestContext& ctx, protocol::AddPartitionsToTxnRequest r) {
+  std::vector<TxnTopicPartition> partitions;
+  for (const auto& t : r.topics) {
+    for (int32_t p : t.partitions) partitions.push_back({t.topic, p});
+  }
+  auto errors =
+      co_await ctx.ops.add_partitions_to_txn(std::move(r.producer), std::move(partitions));
+  // One entry per partition asked, in the request's order.
   protocol::AddPartitionsToTxnResponse out;
+  size_t i = 0;
   for (const auto& t : r.topics) {
     auto& topic = out.topics.emplace_back();
     topic.name = t.topic;
-    for (int32_t p : t.partitions) topic.partitions.push_back({p, kNotServed});
+    for (int32_t p : t.partitions) topic.partitions.push_back({p, errors[i++]});
   }
   co_return out;
 }
 
-awaitable<Reply<protocol::AddOffsetsToTxnResponse>> handle(RequestContext&,
-                                                           protocol::AddOffsetsToTxnRequest) {
-  co_return protocol::AddOffsetsToTxnResponse{kNotServed};
+awaitable<Reply<protocol::AddOffsetsToTxnResponse>> handle(RequestContext& ctx,
+                                                           protocol::AddOffsetsToTxnRequest r) {
+  co_return protocol::AddOffsetsToTxnResponse{
+      co_await ctx.ops.add_offsets_to_txn(std::move(r.producer), std::move(r.group_id))};
 }
 
 awaitable<Reply<protocol::TxnOffsetCommitResponse>> handle(RequestContext&,
                                                            protocol::TxnOffsetCommitRequest r) {
+  // Transactional offset commits are not served yet: a refusal of a well-formed request.
   protocol::TxnOffsetCommitResponse out;
   for (const auto& t : r.topics) {
     auto& topic = out.topics.emplace_back();
     topic.name = t.name;
-    for (const auto& p : t.partitions) topic.partitions.push_back({p.partition, kNotServed});
+    for (const auto& p : t.partitions) {
+      topic.partitions.push_back({p.partition, ErrorCode::kInvalidRequest});
+    }
   }
   co_return out;
 }
 
-awaitable<Reply<protocol::EndTxnResponse>> handle(RequestContext&, protocol::EndTxnRequest r) {
-  co_return protocol::EndTxnResponse{kNotServed, r.producer.producer_id, r.producer.producer_epoch};
+awaitable<Reply<protocol::EndTxnResponse>> handle(RequestContext& ctx, protocol::EndTxnRequest r) {
+  co_return co_await ctx.ops.end_txn(std::move(r.producer), r.result);
 }
 
 awaitable<Reply<protocol::DescribeTransactionsResponse>> handle(
-    RequestContext&, protocol::DescribeTransactionsRequest r) {
+    RequestContext& ctx, protocol::DescribeTransactionsRequest r) {
   protocol::DescribeTransactionsResponse out;
-  for (auto& id : r.transactional_ids) {
-    out.transactions.push_back({.error = kNotServed, .transactional_id = std::move(id)});
-  }
+  out.transactions = co_await ctx.ops.describe_transactions(std::move(r.transactional_ids));
   co_return out;
 }
 

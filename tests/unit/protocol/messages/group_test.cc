@@ -30,6 +30,11 @@ TEST(GroupMessages, FindCoordinatorRoundTripsAndRefusesEveryTruncation) {
   EXPECT_EQ(resp.port, 9292);
 }
 
+TEST(GroupMessages, FindCoordinatorTakesATransactionalIdKeyAndRefusesAnUndefinedKeyType) {
+  EXPECT_EQ(round_trip(FindCoordinatorRequest{"tx-1", 1}).key_type, 1);
+  EXPECT_FALSE(decode_body<FindCoordinatorRequest>(encode_body(FindCoordinatorRequest{"g", 2})));
+}
+
 TEST(GroupMessages, JoinGroupRoundTripsAndRefusesEveryTruncation) {
   JoinGroupRequest j;
   j.group_id = "g";
