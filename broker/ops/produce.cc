@@ -56,7 +56,11 @@ std::optional<std::string> find_outside_transaction(
     const Partition& partition, const std::vector<protocol::MutableBytes>& batches) {
   for (const auto& b : batches) {
     auto h = protocol::decode_batch_header(b);
-    if (!h || !h->is_transactional()) continue;
+    // One without a producer id, epoch or sequence is malformed: the append refuses it.
+    if (!h || !h->is_transactional() || h->producer_id < 0 || h->producer_epoch < 0 ||
+        h->base_sequence < 0) {
+      continue;
+    }
     if (!partition.in_transaction(h->producer_id, h->producer_epoch)) {
       return "producer " + std::to_string(h->producer_id) + " epoch " +
              std::to_string(h->producer_epoch) +

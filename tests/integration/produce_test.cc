@@ -155,7 +155,8 @@ TEST_F(ProduceRules, TransactionalControlLogAppendTimeAndRecordAttributeBitsAreR
   std::vector<std::pair<std::string, std::vector<std::byte>>> refused = {
       {"log-append time",
        with_field<uint16_t>(good, batch::kAttributesAt, batch::kTimestampTypeBit)},
-      {"transactional", with_field<uint16_t>(good, batch::kAttributesAt, batch::kTransactionalBit)},
+      {"transactional without a producer id",
+       with_field<uint16_t>(good, batch::kAttributesAt, batch::kTransactionalBit)},
       {"control", with_field<uint16_t>(good, batch::kAttributesAt, batch::kControlBit)},
       {"an undefined attribute bit", with_field<uint16_t>(good, batch::kAttributesAt, 0x40)},
       {"record attributes", with_field<uint8_t>(good, kFirstRecordAttributesAt, 1)},

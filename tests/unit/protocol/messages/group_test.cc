@@ -32,7 +32,8 @@ TEST(GroupMessages, FindCoordinatorRoundTripsAndRefusesEveryTruncation) {
 
 TEST(GroupMessages, FindCoordinatorTakesATransactionalIdKeyAndRefusesAnUndefinedKeyType) {
   EXPECT_EQ(round_trip(FindCoordinatorRequest{"tx-1", 1}).key_type, 1);
-  EXPECT_FALSE(decode_body<FindCoordinatorRequest>(encode_body(FindCoordinatorRequest{"g", 2})));
+  auto undefined = encode_body(FindCoordinatorRequest{"g", 2});
+  EXPECT_FALSE(decode_body<FindCoordinatorRequest>(undefined));
 }
 
 TEST(GroupMessages, JoinGroupRoundTripsAndRefusesEveryTruncation) {
