@@ -35,6 +35,10 @@ awaitable<protocol::TransactionDescription> describe_on(BrokerServices& s, unsig
   co_return s.txn_coordinator(shard).describe(transactional_id);
 }
 
+protocol::TxnProducer as_txn_producer(TxnProducerRef r) {
+  return {std::move(r.transactional_id), r.producer_id, r.producer_epoch};
+}
+
 }  // namespace
 
 awaitable<ProducerIdOutcome> Operations::init_transactional_producer_id(TxnInit request) {
@@ -48,7 +52,8 @@ awaitable<ProducerIdOutcome> Operations::init_transactional_producer_id(TxnInit 
 }
 
 awaitable<std::vector<ErrorCode>> Operations::add_partitions_to_txn(
-    protocol::TxnProducer producer, std::vector<TxnTopicPartition> partitions) {
+    TxnProducerRef ref, std::vector<TxnTopicPartition> partitions) {
+  protocol::TxnProducer producer = as_txn_producer(std::move(ref));
   std::vector<txn::TxnPartition> tps;
   tps.reserve(partitions.size());
   for (auto& p : partitions) tps.push_back({std::move(p.topic), p.partition});
@@ -58,29 +63,40 @@ awaitable<std::vector<ErrorCode>> Operations::add_partitions_to_txn(
       add_partitions_on(services_, shard.id(), std::move(producer), std::move(tps)));
 }
 
-awaitable<ErrorCode> Operations::add_offsets_to_txn(protocol::TxnProducer producer,
-                                                    std::string group_id) {
+awaitable<ErrorCode> Operations::add_offsets_to_txn(TxnProducerRef ref, std::string group_id) {
+  protocol::TxnProducer producer = as_txn_producer(std::move(ref));
   Shard& shard = services_.txn_coordinator_shard(producer.transactional_id);
   co_return co_await run_on(
       shard.executor(),
       add_offsets_on(services_, shard.id(), std::move(producer), std::move(group_id)));
 }
 
-awaitable<protocol::EndTxnResponse> Operations::end_txn(protocol::TxnProducer producer,
-                                                        protocol::TxnResult result) {
+awaitable<TxnEndOutcome> Operations::end_txn(TxnProducerRef ref, protocol::TxnResult result) {
+  protocol::TxnProducer producer = as_txn_producer(std::move(ref));
   Shard& shard = services_.txn_coordinator_shard(producer.transactional_id);
-  co_return co_await run_on(shard.executor(),
-                            end_on(services_, shard.id(), std::move(producer), result));
+  protocol::EndTxnResponse r =
+      co_await run_on(shard.executor(), end_on(services_, shard.id(), std::move(producer), result));
+  co_return TxnEndOutcome{r.error, r.producer_id, r.producer_epoch};
 }
 
-awaitable<std::vector<protocol::TransactionDescription>> Operations::describe_transactions(
+awaitable<std::vector<TxnDescription>> Operations::describe_transactions(
     std::vector<std::string> transactional_ids) {
-  std::vector<protocol::TransactionDescription> out;
+  std::vector<TxnDescription> out;
   out.reserve(transactional_ids.size());
   for (auto& id : transactional_ids) {
     Shard& shard = services_.txn_coordinator_shard(id);
-    out.push_back(
-        co_await run_on(shard.executor(), describe_on(services_, shard.id(), std::move(id))));
+    protocol::TransactionDescription d =
+        co_await run_on(shard.executor(), describe_on(services_, shard.id(), std::move(id)));
+    TxnDescription& t = out.emplace_back();
+    t.error = d.error;
+    t.transactional_id = std::move(d.transactional_id);
+    t.state = std::move(d.state);
+    t.producer_id = d.producer_id;
+    t.producer_epoch = d.producer_epoch;
+    t.timeout_ms = d.timeout_ms;
+    t.start_time_ms = d.start_time_ms;
+    for (auto& tp : d.topics)
+      t.partitions.emplace_back(std::move(tp.topic), std::move(tp.partitions));
   }
   co_return out;
 }

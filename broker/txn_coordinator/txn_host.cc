@@ -139,6 +139,7 @@ class ShardTxnHost final : public TxnHost {
   awaitable<std::vector<Status>> write_markers(std::vector<txn::TxnPartition> partitions,
                                                protocol::MarkerOptions marker) override {
     std::vector<std::pair<asio::any_io_executor, awaitable<Status>>> tasks;
+    tasks.reserve(partitions.size());
     for (const auto& tp : partitions) {
       auto batch = std::make_shared<std::vector<std::byte>>(protocol::build_control_batch(marker));
       tasks.emplace_back(services_.shard_for(tp.topic, tp.partition).executor(),
@@ -151,6 +152,7 @@ class ShardTxnHost final : public TxnHost {
   awaitable<void> add_to_transaction(std::vector<txn::TxnPartition> partitions, int64_t producer_id,
                                      int16_t epoch) override {
     std::vector<std::pair<asio::any_io_executor, awaitable<bool>>> tasks;
+    tasks.reserve(partitions.size());
     for (const auto& tp : partitions) {
       tasks.emplace_back(services_.shard_for(tp.topic, tp.partition).executor(),
                          add_on(services_, tp.topic, tp.partition, producer_id, epoch));

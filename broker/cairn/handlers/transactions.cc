@@ -6,14 +6,22 @@ namespace cairn::broker {
 
 using protocol::ErrorCode;
 
+namespace {
+
+TxnProducerRef producer_ref(protocol::TxnProducer p) {
+  return {std::move(p.transactional_id), p.producer_id, p.producer_epoch};
+}
+
+}  // namespace
+
 awaitable<Reply<protocol::AddPartitionsToTxnResponse>> handle(
     RequestContext& ctx, protocol::AddPartitionsToTxnRequest r) {
   std::vector<TxnTopicPartition> partitions;
   for (const auto& t : r.topics) {
     for (int32_t p : t.partitions) partitions.push_back({t.topic, p});
   }
-  auto errors =
-      co_await ctx.ops.add_partitions_to_txn(std::move(r.producer), std::move(partitions));
+  auto errors = co_await ctx.ops.add_partitions_to_txn(producer_ref(std::move(r.producer)),
+                                                       std::move(partitions));
   // One entry per partition asked, in the request's order.
   protocol::AddPartitionsToTxnResponse out;
   size_t i = 0;
@@ -27,8 +35,8 @@ awaitable<Reply<protocol::AddPartitionsToTxnResponse>> handle(
 
 awaitable<Reply<protocol::AddOffsetsToTxnResponse>> handle(RequestContext& ctx,
                                                            protocol::AddOffsetsToTxnRequest r) {
-  co_return protocol::AddOffsetsToTxnResponse{
-      co_await ctx.ops.add_offsets_to_txn(std::move(r.producer), std::move(r.group_id))};
+  co_return protocol::AddOffsetsToTxnResponse{co_await ctx.ops.add_offsets_to_txn(
+      producer_ref(std::move(r.producer)), std::move(r.group_id))};
 }
 
 awaitable<Reply<protocol::TxnOffsetCommitResponse>> handle(RequestContext&,
@@ -46,13 +54,26 @@ awaitable<Reply<protocol::TxnOffsetCommitResponse>> handle(RequestContext&,
 }
 
 awaitable<Reply<protocol::EndTxnResponse>> handle(RequestContext& ctx, protocol::EndTxnRequest r) {
-  co_return co_await ctx.ops.end_txn(std::move(r.producer), r.result);
+  TxnEndOutcome ended = co_await ctx.ops.end_txn(producer_ref(std::move(r.producer)), r.result);
+  co_return protocol::EndTxnResponse{ended.error, ended.producer_id, ended.producer_epoch};
 }
 
 awaitable<Reply<protocol::DescribeTransactionsResponse>> handle(
     RequestContext& ctx, protocol::DescribeTransactionsRequest r) {
   protocol::DescribeTransactionsResponse out;
-  out.transactions = co_await ctx.ops.describe_transactions(std::move(r.transactional_ids));
+  for (auto& t : co_await ctx.ops.describe_transactions(std::move(r.transactional_ids))) {
+    protocol::TransactionDescription& d = out.transactions.emplace_back();
+    d.error = t.error;
+    d.transactional_id = std::move(t.transactional_id);
+    d.state = std::move(t.state);
+    d.producer_id = t.producer_id;
+    d.producer_epoch = t.producer_epoch;
+    d.timeout_ms = t.timeout_ms;
+    d.start_time_ms = t.start_time_ms;
+    for (auto& [topic, partitions] : t.partitions) {
+      d.topics.push_back({std::move(topic), std::move(partitions)});
+    }
+  }
   co_return out;
 }
 
