@@ -326,6 +326,8 @@ Status DaemonCommandLine::resolve() {
     return Status::invalid_argument("--transaction-max-timeout-ms must be >= 1");
   }
   config.transactions.max_timeout = std::chrono::milliseconds(f.transaction_max_timeout_ms);
+  // The transaction states take as many partitions as the committed offsets.
+  config.transactions.state_partitions = config.groups.offsets_partitions;
   if (config.node_id < 0) return Status::invalid_argument("--node-id must be >= 0");
   auto& replication = config.replication;
   if (!f.replica_of.empty()) {
