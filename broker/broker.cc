@@ -29,6 +29,7 @@
 #include "broker/producer_ids.h"
 #include "broker/security/offline_security_store.h"
 #include "broker/security/security_snapshot.h"
+#include "broker/shard_drain.h"
 #include "broker/replication/follower.h"
 #include "tls/tls_context.h"
 
@@ -372,64 +373,6 @@ void Broker::request_stop() {
   if (stop_requested_.exchange(true)) return;
   asio::co_spawn(services_.shards_[0]->executor(), shutdown(), asio::detached);
 }
-
-namespace {
-
-// On one shard: close its sessions once they have answered what they read, then flush and
-// close its partitions cleanly.
-awaitable<int> drain_shard(BrokerServices& services, Shard& shard) {
-  // First, so that nothing of the group coordinator's is appended while partitions close.
-  services.coordinator(shard.id()).stop();
-  services.txn_coordinator(shard.id()).stop();
-  shard.stop_cleaner();
-  for (Session* s : std::vector<Session*>(shard.sessions().begin(), shard.sessions().end())) {
-    s->shutdown();
-  }
-  // Long polls would otherwise wait out their timeouts (stop() woke the group joins).
-  for (Partition* p : shard.partitions()) p->wake_all();
-  shard.budget().wake_all();
-  asio::steady_timer timer(shard.context());
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (!shard.sessions().empty() && std::chrono::steady_clock::now() < deadline) {
-    timer.expires_after(std::chrono::milliseconds(10));
-    boost::system::error_code ec;
-    co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
-  }
-  for (Session* s : std::vector<Session*>(shard.sessions().begin(), shard.sessions().end())) {
-    s->close("broker stopping");
-  }
-  shard.budget().wake_all();
-  // Every partition refuses appends from here on (a commit or a produce from another core may
-  // still arrive), so each flush below covers all that its close records.
-  std::vector<std::pair<std::string, int32_t>> keys;
-  for (Partition* p : shard.partitions()) {
-    keys.emplace_back(p->topic(), p->id());
-    if (p->log()) p->log()->begin_close();
-  }
-  int failures = 0;
-  for (const auto& [topic, id] : keys) {
-    // Looked up again after every suspension: a partition may be gone (its topic deleted).
-    Partition* p = shard.find(topic, id);
-    if (p == nullptr || !p->log()) continue;
-    Notifier flushed(shard.executor());
-    std::optional<Status> result;
-    p->log()->flush([&](Status s) {
-      result = std::move(s);
-      flushed.notify_all();
-    });
-    while (!result) co_await flushed.wait();
-    p = shard.find(topic, id);
-    if (p == nullptr || !p->log()) continue;
-    Status closed = result->is_ok() ? p->log()->close() : *result;
-    if (!closed.is_ok()) {
-      ++failures;
-      spdlog::error("{}-{}: clean close failed: {}", topic, id, closed.to_string());
-    }
-  }
-  co_return failures;
-}
-
-}  // namespace
 
 awaitable<void> Broker::shutdown() {
   spdlog::info("stopping: no new connections; answering requests already read");

@@ -68,6 +68,8 @@ class RecordBatchBuilder {
   std::vector<std::byte> seal();
 
   void set_options(const Options& options) { options_ = options; }
+  // Makes room for a batch of `bytes` at once, instead of growing the buffer as records come.
+  void reserve(size_t bytes) { buffer_.reserve(bytes); }
 
  private:
   size_t body_size(int64_t ts_delta, std::optional<Bytes> key, std::optional<Bytes> value,

@@ -25,9 +25,9 @@
 // epoch's first offset is recorded in the leader epoch checkpoint (FORMAT.md, "Leader epochs"),
 // and truncate_to() cuts a divergent tail off, crash-safely.
 //
-// The class is defined in five files: partition_log.cc (open, append, group commit, read,
-// flush, close), sealing.cc (syncing, rolling, sealing and the recovery point), retention.cc,
-// cleaning.cc (compaction passes) and replication.cc.
+// The class is defined in six files: partition_log.cc (open, append, group commit, read,
+// flush, close), closing.cc (closing many logs at once), sealing.cc (syncing, rolling, sealing and
+// the recovery point), retention.cc, cleaning.cc (compaction passes) and replication.cc.
 
 #include <algorithm>
 #include <chrono>
@@ -132,6 +132,12 @@ class PartitionLog {
   // (and nothing recorded) unless idle(): begin_close(), then flush(), then close(). No append is
   // taken afterwards.
   Status close();
+  // close() for many logs at once, on up to `threads` threads: each close syncs several small
+  // files, and syncs issued together are committed together by the file system, where one after
+  // another a broker with thousands of partitions takes minutes to stop. For a clean stop only:
+  // the caller's core must run nothing else until it returns (the closes run off its thread).
+  // One status per log, in order.
+  static std::vector<Status> close_all(std::span<PartitionLog* const> logs, size_t threads);
   bool idle() const;
 
   // Moves the log start up to `offset` (DeleteRecords): reads before it are refused from then on

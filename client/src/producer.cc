@@ -36,11 +36,17 @@ Producer::Producer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Producer::~Producer() { close(); }
 
 Status Producer::send(const ProducerRecord& record, Callback done) {
-  auto partitions = impl_->sender->partitions_of(record.topic);
-  if (!partitions) return partitions.error();
-  auto wake = impl_->accumulator->append(record, *partitions, std::move(done));
-  if (!wake) return wake.error();
-  if (*wake) impl_->sender->wake();
+  using Appended = RecordAccumulator::Appended;
+  // The accumulator remembers each topic's partition count: the sender (and its lock) is asked
+  // only for a topic's first record.
+  auto appended = impl_->accumulator->append(record, 0, done);
+  if (appended && *appended == Appended::kPartitionsUnknown) {
+    auto partitions = impl_->sender->partitions_of(record.topic);
+    if (!partitions) return partitions.error();
+    appended = impl_->accumulator->append(record, *partitions, done);
+  }
+  if (!appended) return appended.error();
+  if (*appended == Appended::kWakeSender) impl_->sender->wake();
   return Status::ok();
 }
 

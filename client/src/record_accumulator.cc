@@ -38,10 +38,53 @@ int32_t RecordAccumulator::choose_partition(const ProducerRecord& record, int32_
   return sticky_[record.topic] % partitions;
 }
 
-void RecordAccumulator::close_open(PartitionQueue& q) { q.closed.push_back(std::move(q.open)); }
+ProducerBatch* RecordAccumulator::close_open(PartitionQueue& q) {
+  ProducerBatch* b = q.open.get();
+  q.fills = true;
+  q.closed.push_back(std::move(q.open));
+  // While the sender is busy compressing, the thread that closed the batch compresses it; else
+  // the sender takes it as it is and compresses it itself. Without a codec there is nothing worth
+  // sharing: sealing is a checksum, and the appending thread is the busier one.
+  if (sender_sealing_ == 0 || codec_ == protocol::Compression::kNone) return nullptr;
+  b->sealing = ProducerBatch::Sealing::kByAppender;
+  ++appender_sealing_;
+  return b;
+}
 
-Result<bool> RecordAccumulator::append(const ProducerRecord& record, int32_t partitions,
-                                       Producer::Callback done) {
+Result<RecordAccumulator::Appended> RecordAccumulator::append(const ProducerRecord& record,
+                                                              int32_t partitions,
+                                                              Producer::Callback& done) {
+  std::vector<ProducerBatch*> claimed;
+  auto appended = append_record(record, partitions, done, claimed);
+  if (claimed.empty()) return appended;
+  seal_claimed(claimed);
+  return Appended::kWakeSender;  // the sender may take the batches now
+}
+
+void RecordAccumulator::seal_claimed(const std::vector<ProducerBatch*>& batches) {
+  protocol::RecordBatchBuilder::Options options;
+  options.compression = codec_;
+  // Only this thread touches a claimed batch's builder: drain(), take_closed() and take_all()
+  // leave it in its queue until it is kDone.
+  for (ProducerBatch* b : batches) {
+    b->record_count = b->builder.record_count();
+    b->builder.set_options(options);
+    b->compressed = b->builder.seal();
+  }
+  std::lock_guard lock(mu_);
+  for (ProducerBatch* b : batches) b->sealing = ProducerBatch::Sealing::kDone;
+  appender_sealing_ -= batches.size();
+  sealed_.notify_all();
+}
+
+void RecordAccumulator::sender_sealed(size_t batches) {
+  std::lock_guard lock(mu_);
+  sender_sealing_ -= batches;
+}
+
+Result<RecordAccumulator::Appended> RecordAccumulator::append_record(
+    const ProducerRecord& record, int32_t partitions, Producer::Callback& done,
+    std::vector<ProducerBatch*>& claimed) {
   Timestamp ts = record.timestamp.value_or(system_now());
   std::vector<protocol::HeaderEntry> headers;
   for (const auto& h : record.headers) {
@@ -50,10 +93,19 @@ Result<bool> RecordAccumulator::append(const ProducerRecord& record, int32_t par
   }
   auto key = record.key ? std::optional(protocol::as_bytes(*record.key)) : std::nullopt;
   auto value = record.value ? std::optional(protocol::as_bytes(*record.value)) : std::nullopt;
-  size_t record_bytes = protocol::RecordBatchBuilder().record_size(ts, key, value, headers);
+  // The size of the record as the first of a batch: an empty builder allocates nothing to ask.
+  static const protocol::RecordBatchBuilder kEmpty;
+  size_t record_bytes = kEmpty.record_size(ts, key, value, headers);
 
   std::unique_lock lock(mu_);
   if (closing_) return Status::unavailable("producer is closed");
+  if (partitions > 0) {
+    partition_counts_.try_emplace(record.topic, partitions);
+  } else {
+    auto known = partition_counts_.find(record.topic);
+    if (known == partition_counts_.end()) return Appended::kPartitionsUnknown;
+    partitions = known->second;
+  }
   if (record.partition && (*record.partition < 0 || *record.partition >= partitions)) {
     return Status::not_found("topic '" + record.topic + "' has no partition " +
                              std::to_string(*record.partition));
@@ -82,7 +134,7 @@ Result<bool> RecordAccumulator::append(const ProducerRecord& record, int32_t par
   size_t limit = batch_limit();
   PartitionQueue* target = &queues_[tp];
   if (target->open && target->open->builder.size_bytes() + size > limit) {
-    close_open(*target);
+    if (auto* b = close_open(*target)) claimed.push_back(b);
     wake = true;
     if (!key && !record.partition && config_.partitioning == Partitioning::kKeyHash) {
       // The sticky partition's batch is full: the next unkeyed records start another one.
@@ -94,6 +146,7 @@ Result<bool> RecordAccumulator::append(const ProducerRecord& record, int32_t par
     target->open = std::make_unique<ProducerBatch>();
     target->open->tp = tp;
     target->open->created = now();
+    if (target->fills) target->open->builder.reserve(limit);
     wake = true;
   }
   ProducerBatch& b = *target->open;
@@ -104,10 +157,10 @@ Result<bool> RecordAccumulator::append(const ProducerRecord& record, int32_t par
   buffered_ += size;
   ++unresolved_;
   if (b.builder.size_bytes() >= limit) {
-    close_open(*target);
+    if (auto* c = close_open(*target)) claimed.push_back(c);
     wake = true;
   }
-  return wake;
+  return wake ? Appended::kWakeSender : Appended::kQueued;
 }
 
 std::vector<BatchPtr> RecordAccumulator::drain(
@@ -116,16 +169,23 @@ std::vector<BatchPtr> RecordAccumulator::drain(
   std::vector<BatchPtr> out;
   std::lock_guard lock(mu_);
   for (auto& [tp, q] : queues_) {
-    size_t taken = q.closed.size();
-    for (auto& b : q.closed) out.push_back(std::move(b));
-    q.closed.clear();
-    if (!q.open) continue;
+    // In order, up to the first batch an appending thread is still compressing.
+    size_t taken = 0;
+    while (!q.closed.empty() && q.closed.front()->sealing != ProducerBatch::Sealing::kByAppender) {
+      if (q.closed.front()->sealing == ProducerBatch::Sealing::kNo) ++sender_sealing_;
+      out.push_back(std::move(q.closed.front()));
+      q.closed.pop_front();
+      ++taken;
+    }
+    if (!q.open || !q.closed.empty()) continue;
     SteadyTime lingered = q.open->created + config_.linger;
     bool due = flushing_ || closing_ || t >= lingered;
     // A due batch is taken only when it can be sent soon; behind a full pipeline it keeps
     // filling instead (an answer wakes the sender). Taking it anyway would, at linger 0, queue
     // one tiny batch per record and fall further behind under load.
     if (due && with_sender(tp) + taken < max_in_flight) {
+      ++sender_sealing_;
+      q.fills = false;  // it lingered without filling
       out.push_back(std::move(q.open));
     } else if (!due) {
       next_wake = std::min(next_wake, lingered);
@@ -139,14 +199,23 @@ std::vector<BatchPtr> RecordAccumulator::take_closed(const TopicPartition& tp) {
   std::lock_guard lock(mu_);
   auto it = queues_.find(tp);
   if (it == queues_.end()) return out;
-  for (auto& b : it->second.closed) out.push_back(std::move(b));
-  it->second.closed.clear();
+  std::deque<BatchPtr> kept;
+  for (auto& b : it->second.closed) {
+    if (b->sealing == ProducerBatch::Sealing::kByAppender) {
+      b->failed_while_sealing = true;
+      kept.push_back(std::move(b));
+    } else {
+      out.push_back(std::move(b));
+    }
+  }
+  it->second.closed = std::move(kept);
   return out;
 }
 
 std::vector<BatchPtr> RecordAccumulator::take_all() {
   std::vector<BatchPtr> out;
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
+  sealed_.wait(lock, [this] { return appender_sealing_ == 0; });
   for (auto& [tp, q] : queues_) {
     for (auto& b : q.closed) out.push_back(std::move(b));
     q.closed.clear();

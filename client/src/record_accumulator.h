@@ -10,6 +10,13 @@
 // them until each is acknowledged or fails, and gives their memory back with release_memory() and
 // then resolved().
 //
+// Sealing (compressing) is shared between the sender and the application threads: a batch closed
+// by append() while the sender is still compressing batches it drained earlier is compressed by
+// the appending thread itself, after it has released the lock (Kafka's producer compresses on the
+// caller's thread). Such a batch stays in its partition's queue, claimed, until it is compressed;
+// drain() takes a partition's batches in order and so stops at a claimed one. The sender still
+// stamps sequences in order when it takes the batches.
+//
 // Threads: shared by the application threads that append and flush, the sender's thread that
 // drains, and the connection's I/O thread that releases; every member is guarded by mu_. Delivery
 // callbacks are only stored here, never called. Owned through shared_ptr by the Producer and its
@@ -42,6 +49,11 @@ struct ProducerBatch {
   std::vector<Timestamp> timestamps;
   SteadyTime created;
   size_t bytes = 0;  // buffer memory it holds
+  // Set when it closes; guarded by the accumulator's lock while the batch is in its queues.
+  enum class Sealing { kNo, kByAppender, kDone } sealing = Sealing::kNo;
+  bool failed_while_sealing = false;  // its partition failed for good meanwhile
+  int32_t record_count = 0;           // kept when the builder is sealed (which empties it)
+  std::vector<std::byte> compressed;  // the sealed records, when sealing is kDone
   // Set by the sender when it seals the batch: the exact bytes every attempt sends.
   std::shared_ptr<const std::vector<std::byte>> sealed;
   int32_t base_sequence = -1;
@@ -55,12 +67,20 @@ class RecordAccumulator {
  public:
   explicit RecordAccumulator(const ProducerConfig& config);
 
-  // Appends `record` (its timestamp set) to a partition of its topic, which has `partitions`.
-  // Returns whether the sender should wake: a batch closed, or a new one began whose linger it
-  // must time. Errors: kUnavailable (closed; or the buffer is full and block_when_full is off),
-  // kTimedOut (full for max_block), kNotFound (no such partition), kInvalidArgument (the record
-  // alone is over the broker's max batch bytes).
-  Result<bool> append(const ProducerRecord& record, int32_t partitions, Producer::Callback done);
+  enum class Appended {
+    kQueued,
+    kWakeSender,        // a batch closed, or a new one began whose linger the sender must time
+    kPartitionsUnknown  // nothing done: call again with the topic's partition count
+  };
+  // Appends `record` (its timestamp set) to a partition of its topic, which has `partitions`
+  // (0: the count given for the topic before, remembered; without one, kPartitionsUnknown and
+  // `done` is left as it was; it is moved from once queued). Errors: kUnavailable (closed; or the
+  // buffer is full and block_when_full is off), kTimedOut (full for max_block), kNotFound (no such
+  // partition), kInvalidArgument (the record alone is over the broker's max batch bytes).
+  Result<Appended> append(const ProducerRecord& record, int32_t partitions,
+                          Producer::Callback& done);
+  // The codec batches are sealed with (set once, before the first append).
+  void set_codec(protocol::Compression codec) { codec_ = codec; }
 
   // The batches the sender takes now: every closed batch, then each open one whose linger has
   // passed (at once when flushing or closing) if its partition has fewer than `max_in_flight`
@@ -69,10 +89,16 @@ class RecordAccumulator {
   std::vector<BatchPtr> drain(SteadyTime now, size_t max_in_flight,
                               const std::function<size_t(const TopicPartition&)>& with_sender,
                               SteadyTime& next_wake);
-  // The closed batches of `tp` not yet drained (a batch before them failed for good).
+  // The closed batches of `tp` not yet drained (a batch before them failed for good). One being
+  // compressed by an application thread stays, marked failed_while_sealing, until drained.
   std::vector<BatchPtr> take_closed(const TopicPartition& tp);
-  // Every batch left, closed or open (the producer is closing).
+  // Every batch left, closed or open (the producer is closing), once none is being compressed.
   std::vector<BatchPtr> take_all();
+  // The sender finished compressing `batches` of those it drained: until then, appending threads
+  // compress the batches they close themselves.
+  void sender_sealed(size_t batches);
+  // Compresses `batches` (closed by append() and claimed) without the lock, with `codec`.
+  void seal_claimed(const std::vector<ProducerBatch*>& batches);
 
   // A batch's buffer memory is free again (before its callbacks run, so a callback may send).
   void release_memory(size_t bytes);
@@ -91,17 +117,28 @@ class RecordAccumulator {
   struct PartitionQueue {
     BatchPtr open;
     std::deque<BatchPtr> closed;
+    // The last batch closed full: the next one likely fills too, so it takes its whole size at
+    // once instead of growing (and copying) its buffer record by record.
+    bool fills = false;
   };
 
   int32_t choose_partition(const ProducerRecord& record, int32_t partitions, bool keyed);
   size_t batch_limit() const;
-  void close_open(PartitionQueue& q);
+  // Closes `q`'s open batch; returns it when the calling thread is to compress it.
+  ProducerBatch* close_open(PartitionQueue& q);
+  Result<Appended> append_record(const ProducerRecord& record, int32_t partitions,
+                                 Producer::Callback& done, std::vector<ProducerBatch*>& claimed);
 
   const ProducerConfig config_;
   mutable std::mutex mu_;
   std::condition_variable room_;      // buffer memory freed
   std::condition_variable resolved_;  // records resolved
+  std::condition_variable sealed_;    // an appending thread finished compressing
+  protocol::Compression codec_ = protocol::Compression::kNone;
+  size_t sender_sealing_ = 0;    // batches the sender drained unsealed and is compressing
+  size_t appender_sealing_ = 0;  // batches appending threads are compressing
   std::map<TopicPartition, PartitionQueue> queues_;
+  std::map<std::string, int32_t, std::less<>> partition_counts_;  // per topic, once known
   std::map<std::string, int32_t> sticky_;  // unkeyed records fill one partition's batch at a time
   size_t buffered_ = 0;
   size_t unresolved_ = 0;

@@ -24,10 +24,23 @@ Result<protocol::InitProducerIdResponse> init_producer_id(Connection& c) {
   return r->body;
 }
 
+protocol::Compression wire_codec(Compression c) {
+  switch (c) {
+    case Compression::kGzip: return protocol::Compression::kGzip;
+    case Compression::kSnappy: return protocol::Compression::kSnappy;
+    case Compression::kLz4: return protocol::Compression::kLz4;
+    case Compression::kZstd: return protocol::Compression::kZstd;
+    case Compression::kNone: break;
+  }
+  return protocol::Compression::kNone;
+}
+
 }  // namespace
 
 Sender::Sender(const ProducerConfig& config, std::shared_ptr<RecordAccumulator> accumulator)
-    : config_(config), accumulator_(std::move(accumulator)) {}
+    : config_(config), accumulator_(std::move(accumulator)) {
+  accumulator_->set_codec(wire_codec(config_.compression));
+}
 
 Sender::~Sender() {
   // stop() joins the thread; if the thread itself let go of the last reference, it is ending.
@@ -124,21 +137,6 @@ void Sender::wake() {
   wake_.notify_one();
 }
 
-namespace {
-
-protocol::Compression wire_codec(Compression c) {
-  switch (c) {
-    case Compression::kGzip: return protocol::Compression::kGzip;
-    case Compression::kSnappy: return protocol::Compression::kSnappy;
-    case Compression::kLz4: return protocol::Compression::kLz4;
-    case Compression::kZstd: return protocol::Compression::kZstd;
-    case Compression::kNone: break;
-  }
-  return protocol::Compression::kNone;
-}
-
-}  // namespace
-
 std::vector<std::byte> Sender::compress(ProducerBatch& b) const {
   protocol::RecordBatchBuilder::Options options;
   options.compression = wire_codec(config_.compression);
@@ -157,13 +155,22 @@ void Sender::seal(Pipeline& p, ProducerBatch& b, int32_t record_count,
 }
 
 void Sender::seal_drained(std::vector<Drained> drained) {
-  for (Drained& d : drained) d.bytes = compress(*d.batch);
+  size_t compressed = 0;
+  for (Drained& d : drained) {
+    if (d.batch->sealing == ProducerBatch::Sealing::kDone) {
+      d.bytes = std::move(d.batch->compressed);  // an appending thread compressed it
+    } else {
+      d.bytes = compress(*d.batch);
+      ++compressed;
+    }
+  }
+  if (compressed > 0) accumulator_->sender_sealed(compressed);
   Resolved resolved;
   {
     std::lock_guard lock(mu_);
     for (Drained& d : drained) {
       Pipeline& p = pipelines_[d.batch->tp];
-      if (p.failures != d.failures) {
+      if (p.failures != d.failures || d.batch->failed_while_sealing) {
         // Its partition failed for good while it was compressed: it fails with the batches that
         // were queued beside it.
         resolve(std::move(d.batch), p.last_failure, -1, resolved);
@@ -327,7 +334,8 @@ void Sender::run() {
         };
         for (auto& b : accumulator_->drain(t, max_in_flight(), with_sender, next_wake)) {
           uint64_t failures = pipelines_[b->tp].failures;
-          int32_t records = b->builder.record_count();
+          int32_t records = b->sealing == ProducerBatch::Sealing::kDone ? b->record_count
+                                                                        : b->builder.record_count();
           drained.push_back({std::move(b), failures, records, {}});
         }
         // Send the next sealed batches of each partition, in order, up to the in-flight limit.

@@ -6,15 +6,17 @@
 // It owns the connection to the broker (reconnecting when it fails), an idempotent producer's
 // id and epoch, and per partition a pipeline of sealed batches. It drains batches from the
 // RecordAccumulator, seals them (compressing their records without the lock, while the batches
-// sealed before are on the wire; then stamping the producer id and the partition's next sequence
-// under it) and sends the first max_in_flight of each pipeline; batches of several partitions ready
-// together share one Produce request, as large as the broker's max frame bytes allows, each sent as
-// external bytes without a copy. Answers come back in order on the one connection. When a batch
-// must be sent again, it and every batch behind it go again, in order, with the bytes and
-// sequences they had: the pipeline's generation moves on and answers from an older generation
-// are ignored (an idempotent broker answers a batch sent twice with the offsets it stored the
-// first time). A batch that fails for good fails the batches queued behind it on its partition
-// too, and an idempotent producer takes a new id before it seals another batch.
+// sealed before are on the wire, unless the application thread that closed a batch compressed it
+// already, which it does while this thread is busy compressing; then stamping the producer id and
+// the partition's next sequence under it, in drain order) and sends the first max_in_flight of each
+// pipeline; batches of several partitions ready together share one Produce request, as large as the
+// broker's max frame bytes allows, each sent as external bytes without a copy. Answers come back in
+// order on the one connection. When a batch must be sent again, it and every batch behind it go
+// again, in order, with the bytes and sequences they had: the pipeline's generation moves on and
+// answers from an older generation are ignored (an idempotent broker answers a batch sent twice
+// with the offsets it stored the first time). A batch that fails for good fails the batches queued
+// behind it on its partition too, and an idempotent producer takes a new id before it seals another
+// batch.
 //
 // Threads: its own thread runs the send loop; answers arrive on the connection's I/O thread;
 // application threads call partitions_of(), wake() and producer_id(). Every member is guarded
@@ -90,8 +92,9 @@ class Sender : public std::enable_shared_from_this<Sender> {
   // sequence under mu_ and stamps it (an idempotent producer's fields and the checksums).
   std::vector<std::byte> compress(ProducerBatch& batch) const;
   void seal(Pipeline& p, ProducerBatch& batch, int32_t record_count, std::vector<std::byte> bytes);
-  // Seals `drained` (compress(), then seal() under the lock) and queues each on its pipeline, or
-  // fails it when its partition failed for good meanwhile.
+  // Seals `drained` (compress() unless an appending thread did, then seal() under the lock) and
+  // queues each on its pipeline, or fails it when its partition failed for good meanwhile (also
+  // while an appending thread compressed it).
   void seal_drained(std::vector<Drained> drained);
   // Sends `ready` on the connection, making one first if needed; without one, backs off.
   void send_ready(const std::vector<ReadyBatch>& ready, int& reconnects);

@@ -4,12 +4,15 @@
 // the same engine on a fault-injecting in-memory file system.
 //
 // One backend belongs to one core: it is created with that core's io_context and every method is
-// called from the thread running it. Metadata operations and small writes (indexes, checkpoints)
-// are synchronous. The data path (segment appends and their fdatasync) is asynchronous: the
-// completion runs on the backend's io_context. Small-file work that must not stall the core
-// (snapshots, index files, the recovery point: several fsyncs each) goes to async_run(). Two
-// implementations ship: io_uring (liburing) and a portable pwritev/fdatasync fallback on a
-// helper thread; make_io_backend picks at runtime.
+// called from the thread running it, with one exception: the shipped backends' synchronous
+// methods are plain system calls, safe from several threads at once, which a clean stop uses to
+// close many partitions together (PartitionLog::close_all; an in-memory test backend is
+// single-threaded: close with one thread there). Metadata operations and small writes (indexes,
+// checkpoints) are synchronous. The data path (segment appends and their fdatasync) is
+// asynchronous: the completion runs on the backend's io_context. Small-file work that must not
+// stall the core (snapshots, index files, the recovery point: several fsyncs each) goes to
+// async_run(). Two implementations ship: io_uring (liburing) and a portable pwritev/fdatasync
+// fallback on a helper thread; make_io_backend picks at runtime.
 
 #include <cstdint>
 #include <filesystem>
@@ -88,8 +91,8 @@ class IoBackend {
 
   // Writes `buffers` back to back at `pos` and, when `datasync` is set, fdatasyncs the file.
   // `file` and the buffers must stay alive until `done` runs on context().
-  virtual void async_write(File& file, FilePosition pos, std::vector<Bytes> buffers,
-                           bool datasync, WriteCompletion done) = 0;
+  virtual void async_write(File& file, FilePosition pos, std::vector<Bytes> buffers, bool datasync,
+                           WriteCompletion done) = 0;
   // fdatasync without blocking the caller; `file` must stay alive until `done` runs.
   virtual void async_sync(File& file, SyncCompletion done) = 0;
   // Runs `work` away from the core's thread, one piece of work at a time in the order given, then

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <future>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -166,6 +167,41 @@ TEST_F(ProducerTest, ACompressedIdempotentBatchCarriesTheSequenceAfterTheRecords
     expected_sequence += view->header().record_count;
   }
   EXPECT_EQ(expected_sequence, 60);
+}
+
+TEST_F(ProducerTest, BatchesCompressedByTheSendingThreadsKeepEachThreadsOrderAndTheSequences) {
+  // Small gzip batches and two sending threads: the threads compress some of the batches they
+  // close while the sender compresses others; the sender still stamps the sequences in order.
+  auto c = config();
+  c.compression = client::Compression::kGzip;  // the slowest codec: the sender is often busy
+  c.batch_bytes = 4 * 1024;
+  auto producer = make(c);
+  constexpr int kPerThread = 3000;
+  auto send_all = [&producer](const std::string& prefix) {
+    for (int i = 0; i < kPerThread; ++i) {
+      std::string v = prefix + std::to_string(i) + " " + std::string(i % 200, 'x');
+      ASSERT_TRUE(producer->send(record(v), nullptr).is_ok());
+    }
+  };
+  std::thread a(send_all, "a");
+  std::thread b(send_all, "b");
+  a.join();
+  b.join();
+  ASSERT_TRUE(producer->flush(10s).is_ok());
+  std::map<char, int> next;
+  for (const std::string& v : log_.values({"t", 0})) {
+    ASSERT_EQ(v.substr(1, v.find(' ') - 1), std::to_string(next[v[0]]++)) << v;
+  }
+  EXPECT_EQ(next['a'], kPerThread);
+  EXPECT_EQ(next['b'], kPerThread);
+  int32_t expected_sequence = 0;
+  for (const auto& stored : log_.batches({"t", 0})) {
+    auto view = protocol::RecordBatchView::parse(stored.bytes, protocol::Verify::kStored);
+    ASSERT_TRUE(view) << view.error().to_string();
+    EXPECT_EQ(view->header().base_sequence, expected_sequence);
+    expected_sequence += view->header().record_count;
+  }
+  EXPECT_EQ(expected_sequence, 2 * kPerThread);
 }
 
 TEST_F(ProducerTest, FlushReturnsOnlyOnceEveryDeliveryCallbackHasRun) {
