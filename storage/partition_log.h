@@ -188,6 +188,9 @@ class PartitionLog {
   Offset log_start_offset() const { return std::max(segments_.front()->base_offset(), log_start_); }
   // One past the last acknowledged offset: what readers may see.
   Offset high_watermark() const { return segments_.back()->next_offset(); }
+  // Where read_committed readers stop (PROTOCOL.md, "Isolation"): the first offset of the
+  // oldest transaction still open in this partition, else the high watermark.
+  Offset last_stable_offset() const { return producers_.last_stable_offset(high_watermark()); }
   uint64_t size_bytes() const;
   size_t segment_count() const { return segments_.size(); }
   // OK, or why this partition refuses appends.
