@@ -13,6 +13,8 @@
 #include "broker/cairn/front_end.h"
 #include "broker/kafka/front_end.h"
 #include "broker/group/coordinator.h"
+#include "broker/txn/transaction_log_record.h"
+#include "broker/txn_coordinator/coordinator.h"
 #include "broker/group/group_host.h"
 #include "broker/group/offset_log.h"
 #include "broker/http/console_files.h"
@@ -47,6 +49,7 @@ Broker::~Broker() {
   sasl_.reset();
   services_.admin_mutex_.reset();
   services_.coordinators_.clear();
+  services_.txn_coordinators_.clear();
   services_.shards_.clear();
   if (lock_fd_ >= 0) ::close(lock_fd_);
 }
@@ -272,6 +275,17 @@ Status Broker::start() {
     topics->emplace(offsets_topic, c);
   }
   s.offsets_partitions_ = topics->at(offsets_topic).partitions;
+  std::string state_topic(txn::kTransactionStateTopic);
+  if (!topics->count(state_topic)) {
+    // Transaction states live in an internal topic, synced on every change.
+    storage::TopicConfig c;
+    c.partitions = config.transactions.state_partitions;
+    c.segment_bytes = 64ull << 20;
+    c.durability = storage::DurabilityPolicy::always();
+    CAIRN_RETURN_IF_ERROR(s.store_->create(state_topic, c));
+    topics->emplace(state_topic, c);
+  }
+  s.transaction_state_partitions_ = topics->at(state_topic).partitions;
   s.producer_ids_ =
       std::make_unique<ProducerIds>(s.shards_[0]->io(), config.data_dir / "producer-ids");
   CAIRN_RETURN_IF_ERROR(s.producer_ids_->load());
@@ -290,6 +304,12 @@ Status Broker::start() {
     // at a promotion, and write nothing into them before.
     if (config.replication.leader_host.empty()) s.coordinators_.back()->load();
     s.coordinators_.back()->start();
+    txn::TxnLimits limits;
+    limits.max_timeout = config.transactions.max_timeout;
+    s.txn_coordinators_.push_back(
+        std::make_unique<TxnCoordinator>(make_txn_host(s, *shard), limits, shard->executor()));
+    if (config.replication.leader_host.empty()) s.txn_coordinators_.back()->load();
+    s.txn_coordinators_.back()->start();
   }
   security_admin_ = std::make_unique<SecurityAdmin>(s);
   cairn_front_end_ = std::make_unique<CairnFrontEnd>(

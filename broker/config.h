@@ -41,6 +41,13 @@ struct GroupOptions {
   int32_t offsets_partitions = 8;         // --offsets-partitions (fixed once the topic exists)
 };
 
+// The transaction coordinator (PROTOCOL.md, "Transactions").
+struct TransactionOptions {
+  // --transaction-max-timeout-ms: the longest transaction timeout a producer may ask for.
+  std::chrono::milliseconds max_timeout{15LL * 60 * 1000};
+  int32_t state_partitions = 8;  // of __transaction_state (fixed once the topic exists)
+};
+
 // The Kafka listener (--kafka-listen, --kafka-advertised). Off unless enabled: cairnd's flag
 // turns it on by default, a BrokerConfig built in code leaves it off.
 struct KafkaListenerConfig {
@@ -85,6 +92,7 @@ struct BrokerConfig {
   std::string http_host = "127.0.0.1";
   uint16_t http_port = 9644;
   GroupOptions groups;
+  TransactionOptions transactions;
   security::SecurityConfig security;  // --tls-*, --sasl-mechanisms, --authorizer, --super-users
   KafkaListenerConfig kafka;
   ReplicationOptions replication;

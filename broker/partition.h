@@ -4,6 +4,7 @@
 // the fetches waiting for new data in it. Owned by one Shard and used only on its thread.
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -68,6 +69,18 @@ class Partition {
   // Wakes every waiter now (the broker is stopping).
   void wake_all();
 
+  // Transactions (PROTOCOL.md, "Control batches and transactional batches"): the producers whose
+  // open transaction the coordinator added this partition to, each with the epoch it was added
+  // at. A transactional batch is taken only from one of them at that epoch; a marker ends it.
+  void add_to_transaction(int64_t producer_id, int16_t epoch) {
+    txn_producers_[producer_id] = epoch;
+  }
+  void end_transaction(int64_t producer_id) { txn_producers_.erase(producer_id); }
+  bool in_transaction(int64_t producer_id, int16_t epoch) const {
+    auto it = txn_producers_.find(producer_id);
+    return it != txn_producers_.end() && it->second == epoch;
+  }
+
  private:
   struct Waiter {
     Offset offset;
@@ -85,6 +98,7 @@ class Partition {
   PartitionGauges gauges_;
   std::vector<Waiter> waiters_;
   ReplicaState replica_;
+  std::map<int64_t, int16_t> txn_producers_;
 };
 
 }  // namespace cairn::broker

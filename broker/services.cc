@@ -6,6 +6,8 @@
 #include "broker/group/coordinator.h"
 #include "broker/group/offset_log.h"
 #include "broker/producer_ids.h"
+#include "broker/txn/transaction_log_record.h"
+#include "broker/txn_coordinator/coordinator.h"
 #include "protocol/check.h"
 
 namespace cairn::broker {
@@ -43,6 +45,16 @@ GroupCoordinator& BrokerServices::coordinator(unsigned i) {
 
 Shard& BrokerServices::coordinator_shard(std::string_view group) {
   return shard_for(kOffsetsTopic, offsets_partition_for(group, offsets_partitions_));
+}
+
+TxnCoordinator& BrokerServices::txn_coordinator(unsigned i) {
+  CAIRN_DCHECK(shards_[i]->on_own_thread());
+  return *txn_coordinators_[i];
+}
+
+Shard& BrokerServices::txn_coordinator_shard(std::string_view transactional_id) {
+  return shard_for(txn::kTransactionStateTopic,
+                   txn::transaction_partition_for(transactional_id, transaction_state_partitions_));
 }
 
 }  // namespace cairn::broker

@@ -27,6 +27,7 @@ class AsyncMutex;
 class BrokerMetrics;
 class GroupCoordinator;
 class ProducerIds;
+class TxnCoordinator;
 namespace security {
 class SharedSecurity;
 }
@@ -73,6 +74,11 @@ class BrokerServices {
   // The shard whose coordinator runs `group`.
   Shard& coordinator_shard(std::string_view group);
   int32_t offsets_partitions() const { return offsets_partitions_; }
+  // Shard `i`: its transaction coordinator.
+  TxnCoordinator& txn_coordinator(unsigned i);
+  // The shard whose transaction coordinator runs `transactional_id`.
+  Shard& txn_coordinator_shard(std::string_view transactional_id);
+  int32_t transaction_state_partitions() const { return transaction_state_partitions_; }
   // The broker's metrics; any thread (handles are updated by the shard that makes the update).
   BrokerMetrics& metrics() { return *metrics_; }
   // The credentials and ACLs every core reads (security_snapshot.h); any thread.
@@ -88,9 +94,11 @@ class BrokerServices {
   std::unique_ptr<storage::TopicStore> store_;
   std::unique_ptr<AsyncMutex> admin_mutex_;
   std::vector<std::unique_ptr<GroupCoordinator>> coordinators_;
+  std::vector<std::unique_ptr<TxnCoordinator>> txn_coordinators_;
   std::unique_ptr<ProducerIds> producer_ids_;
   std::shared_ptr<security::SharedSecurity> security_;
   int32_t offsets_partitions_ = 1;
+  int32_t transaction_state_partitions_ = 1;
   std::atomic<bool> shutting_down_{false};
   enum class Role { kLeader, kFollower, kPromoting };
   std::atomic<Role> role_{Role::kLeader};

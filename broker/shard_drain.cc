@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "broker/group/coordinator.h"
+#include "broker/txn_coordinator/coordinator.h"
 #include "broker/net/session.h"
 #include "broker/partition.h"
 #include "broker/services.h"
@@ -46,6 +47,7 @@ awaitable<void> close_sessions(Shard& shard) {
 awaitable<int> drain_shard(BrokerServices& services, Shard& shard) {
   // First, so that nothing of the group coordinator's is appended while partitions close.
   services.coordinator(shard.id()).stop();
+  services.txn_coordinator(shard.id()).stop();
   shard.stop_cleaner();
   co_await close_sessions(shard);
   // Every partition refuses appends from here on (a commit or a produce from another core may

@@ -97,8 +97,12 @@ Result<RecordBatchView> RecordBatchView::parse(Bytes bytes, Verify verify) {
   if (produced && (h.attributes & batch::kTimestampTypeBit) != 0) {
     return broken("log-append time (timestamp type 1) is not supported; send create time");
   }
-  if (produced && (h.attributes & (batch::kTransactionalBit | batch::kControlBit)) != 0) {
-    return broken("transactional and control batches are not supported yet");
+  if (produced && verify != Verify::kMarker && (h.attributes & batch::kControlBit) != 0) {
+    return broken("the control bit is refused: only the broker writes markers");
+  }
+  if (produced && verify != Verify::kMarker && (h.attributes & batch::kTransactionalBit) != 0 &&
+      (h.producer_id < 0 || h.producer_epoch < 0 || h.base_sequence < 0)) {
+    return broken("a transactional batch needs a producer id, epoch and base sequence");
   }
   if ((h.attributes & batch::kCompressionMask) > batch::kMaxCompressionCodec) {
     return broken("unknown compression codec " +
@@ -143,8 +147,8 @@ Status RecordBatchView::validate_records(size_t max_decompressed_bytes) const {
   if (!records) return records.error();
   // A compacted stored batch keeps its header's timestamps while records are gone: they bound
   // the records kept rather than equal them.
-  const bool exact = verify_ == Verify::kProduced ||
-                     header_.record_count == header_.last_offset_delta + 1;
+  const bool exact =
+      verify_ == Verify::kProduced || header_.record_count == header_.last_offset_delta + 1;
   RecordReader reader = records->reader();
   RecordView record;
   int32_t count = 0;
@@ -219,8 +223,8 @@ Result<BatchRecords> BatchRecords::open(const RecordBatchView& batch, size_t max
   }
   if (plain->empty()) {
     return Status::invalid_argument(std::string(compression_name(h.compression())) +
-                                    " records of the batch at offset " +
-                                    h.base_offset.to_string() + " decompress to nothing");
+                                    " records of the batch at offset " + h.base_offset.to_string() +
+                                    " decompress to nothing");
   }
   return BatchRecords(h, {}, std::move(*plain));
 }
@@ -263,9 +267,9 @@ bool read_nullable(ByteReader& r, std::optional<Bytes>& out) {
 bool RecordReader::next(RecordView& out) {
   if (!status_.is_ok()) return false;
   if (compressed_) {
-    status_ = Status::invalid_argument(
-        "the batch is compressed (" + std::string(compression_name(header_.compression())) +
-        "): its records must be decompressed first");
+    status_ = Status::invalid_argument("the batch is compressed (" +
+                                       std::string(compression_name(header_.compression())) +
+                                       "): its records must be decompressed first");
     return false;
   }
   if (read_ == header_.record_count) {

@@ -50,8 +50,8 @@ Result<BatchHeader> decode_batch_header(Bytes bytes);
 // Reads the batch length field. Requires bytes.size() >= kBatchLengthAt + 4.
 uint32_t peek_batch_length(Bytes bytes);
 
-uint64_t batch_checksum(Bytes batch);       // over [kChecksumFrom, end)
-uint32_t header_checksum(Bytes batch);      // over [0, kHeaderChecksumCovers)
+uint64_t batch_checksum(Bytes batch);   // over [kChecksumFrom, end)
+uint32_t header_checksum(Bytes batch);  // over [0, kHeaderChecksumCovers)
 
 // Which checks parse() makes.
 enum class Verify {
@@ -64,6 +64,9 @@ enum class Verify {
   // bytes available]. For splitting batches sent back to back before any is checked; errors
   // are kInvalidArgument, as for kProduced. The view's other fields are unchecked.
   kFramingOnly,
+  // A transaction marker the broker built (a control batch): checked as kProduced, but the
+  // control bit, which a producer may not set, is allowed, and no sequence is required.
+  kMarker,
 };
 
 class RecordBatchView {
@@ -88,7 +91,8 @@ class RecordBatchView {
   // every timestamp <= max_timestamp and the first one = first_timestamp, record attributes 0,
   // no bytes left over. Errors are kInvalidArgument: the checksum has already matched, so
   // whatever is wrong was built that way (or, compressed, is too big to take).
-  Status validate_records(size_t max_decompressed_bytes = batch::kDefaultMaxDecompressedBytes) const;
+  Status validate_records(
+      size_t max_decompressed_bytes = batch::kDefaultMaxDecompressedBytes) const;
 
  private:
   RecordBatchView(Bytes bytes, BatchHeader header, Verify verify)

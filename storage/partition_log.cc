@@ -195,6 +195,21 @@ void PartitionLog::append(std::span<std::byte> batch, AppendCallback done) {
   maybe_write();
 }
 
+void PartitionLog::append_marker(std::span<std::byte> batch, AppendCallback done) {
+  auto view = admit(batch, protocol::Verify::kMarker);
+  if (!view) return fail_later(std::move(done), view.error());
+  const auto& h = view->header();
+  if (!h.is_control() || !h.is_transactional() || h.producer_id < 0 || h.producer_epoch < 0) {
+    return fail_later(std::move(done),
+                      Status::invalid_argument("a marker is a transactional control batch of a "
+                                               "producer id and epoch"));
+  }
+  auto taken_at =
+      observer_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+  queue_.push_back(Pending{batch, view->header(), std::move(done), taken_at});
+  maybe_write();
+}
+
 void PartitionLog::maybe_write() {
   if (writing_ || in_callbacks_ || queue_.empty()) return;
   if (!write_status_.is_ok()) return fail_queue(write_status_);
@@ -277,7 +292,7 @@ std::shared_ptr<PartitionLog::Group> PartitionLog::take_group() {
       queue_.pop_front();
       continue;
     }
-    if (p.header.producer_id >= 0) {
+    if (p.header.producer_id >= 0 && !p.header.is_control()) {
       auto check = idempotence.check(p.header);
       if (check.verdict != ProducerState::Verdict::kAppend) {
         answer_unwritten(std::move(p.done), check);

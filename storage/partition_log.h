@@ -79,6 +79,10 @@ class PartitionLog {
   // leader epoch and header checksum into `batch`, which must stay valid and unchanged until
   // `done` runs (the callback may own it). `done` always runs later, on the core's thread.
   void append(std::span<std::byte> batch, AppendCallback done);
+  // Appends a transaction marker the coordinator built (a control batch, which append()
+  // refuses): checked as a produced batch, its producer's sequence left alone. Same lifetime
+  // rules as append().
+  void append_marker(std::span<std::byte> batch, AppendCallback done);
 
   // Appends one batch as the leader stored it (a replica's copy): the bytes are written as they
   // are, base offset and leader epoch included, so the copy is byte for byte the leader's. The
@@ -184,6 +188,9 @@ class PartitionLog {
   Offset log_start_offset() const { return std::max(segments_.front()->base_offset(), log_start_); }
   // One past the last acknowledged offset: what readers may see.
   Offset high_watermark() const { return segments_.back()->next_offset(); }
+  // Where read_committed readers stop (PROTOCOL.md, "Isolation"): the first offset of the
+  // oldest transaction still open in this partition, else the high watermark.
+  Offset last_stable_offset() const { return producers_.last_stable_offset(high_watermark()); }
   uint64_t size_bytes() const;
   size_t segment_count() const { return segments_.size(); }
   // OK, or why this partition refuses appends.

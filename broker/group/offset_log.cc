@@ -56,7 +56,8 @@ void add(protocol::RecordBatchBuilder& b, uint8_t type, const OffsetRecord& r, T
 
 }  // namespace
 
-std::vector<std::byte> encode_offset_batch(const std::vector<OffsetRecord>& records, Timestamp now) {
+std::vector<std::byte> encode_offset_batch(const std::vector<OffsetRecord>& records,
+                                           Timestamp now) {
   protocol::RecordBatchBuilder b;
   for (const auto& r : records) add(b, kCommitKey, r, now);
   return b.seal();
@@ -76,7 +77,8 @@ std::vector<std::vector<std::byte>> encode_offset_snapshot(uint64_t snapshot_id,
   auto begin = marker_key(kSnapshotBeginKey, snapshot_id);
   b.append(now, protocol::Bytes(begin), std::nullopt);
   for (const auto& r : entries) {
-    if (!b.empty() && b.size_bytes() + offset_record_bytes(r) > batch_bytes) out.push_back(b.seal());
+    if (!b.empty() && b.size_bytes() + offset_record_bytes(r) > batch_bytes)
+      out.push_back(b.seal());
     add(b, kSnapshotEntryKey, r, now);
   }
   std::vector<std::byte> count;
@@ -103,6 +105,8 @@ Result<CommittedOffset> read_value(protocol::Bytes bytes) {
 }  // namespace
 
 Status OffsetReplay::apply(const protocol::RecordBatchView& batch) {
+  // A transaction marker: no offsets of its own.
+  if (batch.header().is_control()) return Status::ok();
   protocol::RecordReader reader(batch);
   protocol::RecordView rec;
   while (reader.next(rec)) {

@@ -33,8 +33,8 @@ const BrokerConfig& Operations::config() const { return services_.config(); }
 
 awaitable<ProducerIdOutcome> Operations::init_producer_id(std::string transactional_id) {
   if (!transactional_id.empty()) {
-    // Transactions are not supported yet: a refusal of a well-formed request.
-    co_return ProducerIdOutcome{ErrorCode::kInvalidRequest};
+    TxnInit init{std::move(transactional_id), std::chrono::minutes(1)};
+    co_return co_await init_transactional_producer_id(std::move(init));
   }
   co_return co_await run_on(services_.shard(0).executor(), next_producer_id(services_));
 }

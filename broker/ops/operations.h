@@ -35,6 +35,7 @@
 #include "broker/ops/produce.h"
 #include "broker/ops/replication.h"
 #include "broker/ops/topic_admin.h"
+#include "protocol/control_record.h"
 
 namespace cairn::broker {
 
@@ -45,6 +46,43 @@ struct ProducerIdOutcome {
   protocol::ErrorCode error = protocol::ErrorCode::kNone;
   int64_t producer_id = -1;
   int16_t producer_epoch = -1;
+};
+
+struct TxnInit {
+  std::string transactional_id;
+  std::chrono::milliseconds timeout{0};
+  int64_t producer_id = -1;  // what the producer holds; -1 when nothing
+  int16_t producer_epoch = -1;
+};
+
+struct TxnTopicPartition {
+  std::string topic;
+  int32_t partition = 0;
+};
+
+// The producer a transaction request comes from.
+struct TxnProducerRef {
+  std::string transactional_id;
+  int64_t producer_id = -1;
+  int16_t producer_epoch = -1;
+};
+
+// EndTxn's answer: the producer id and epoch for the next transaction.
+struct TxnEndOutcome {
+  protocol::ErrorCode error = protocol::ErrorCode::kNone;
+  int64_t producer_id = -1;
+  int16_t producer_epoch = -1;
+};
+
+struct TxnDescription {
+  protocol::ErrorCode error = protocol::ErrorCode::kNone;
+  std::string transactional_id;
+  std::string state;
+  int64_t producer_id = -1;
+  int16_t producer_epoch = -1;
+  int32_t timeout_ms = 0;
+  int64_t start_time_ms = -1;  // -1 when no transaction is open
+  std::vector<std::pair<std::string, std::vector<int32_t>>> partitions;  // by topic
 };
 
 class Operations {
@@ -111,9 +149,21 @@ class Operations {
   // for every query on a follower.
   awaitable<std::vector<EpochAnswer>> epoch_ends(std::span<const EpochQuery> queries);
 
-  // A new producer id, epoch 0, unique across restarts. A transactional id is refused
-  // (INVALID_REQUEST: transactions are not supported yet).
+  // A new producer id, epoch 0, unique across restarts, for an idempotent producer (no
+  // transactional id).
   awaitable<ProducerIdOutcome> init_producer_id(std::string transactional_id);
+
+  // The transactions (txn_coordinator/coordinator.h has the rules): each on the shard of its
+  // transactional id's `__transaction_state` partition. A transactional InitProducerId gets or
+  // bumps the id's producer id and epoch.
+  awaitable<ProducerIdOutcome> init_transactional_producer_id(TxnInit request);
+  // One error per partition, in order.
+  awaitable<std::vector<protocol::ErrorCode>> add_partitions_to_txn(
+      TxnProducerRef producer, std::vector<TxnTopicPartition> partitions);
+  awaitable<protocol::ErrorCode> add_offsets_to_txn(TxnProducerRef producer, std::string group_id);
+  awaitable<TxnEndOutcome> end_txn(TxnProducerRef producer, protocol::TxnResult result);
+  awaitable<std::vector<TxnDescription>> describe_transactions(
+      std::vector<std::string> transactional_ids);
 
   // The consumer groups (group/coordinator.h has the rules): each on its coordinator's shard.
   awaitable<JoinResult> join_group(JoinRequest request);

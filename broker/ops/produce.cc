@@ -50,6 +50,26 @@ Status check_batches(const std::vector<protocol::MutableBytes>& batches) {
   return Status::ok();
 }
 
+// KIP-890's check: a transactional batch is taken only when the coordinator added its partition
+// to its producer's open transaction at that epoch. Why not, or nullopt.
+std::optional<std::string> find_outside_transaction(
+    const Partition& partition, const std::vector<protocol::MutableBytes>& batches) {
+  for (const auto& b : batches) {
+    auto h = protocol::decode_batch_header(b);
+    // One without a producer id, epoch or sequence is malformed: the append refuses it.
+    if (!h || !h->is_transactional() || h->producer_id < 0 || h->producer_epoch < 0 ||
+        h->base_sequence < 0) {
+      continue;
+    }
+    if (!partition.in_transaction(h->producer_id, h->producer_epoch)) {
+      return "producer " + std::to_string(h->producer_id) + " epoch " +
+             std::to_string(h->producer_epoch) +
+             " has no open transaction that this partition was added to (AddPartitionsToTxn)";
+    }
+  }
+  return std::nullopt;
+}
+
 void fail(ProduceOutcome& out, ErrorCode error, std::string message) {
   out.error = error;
   out.message = std::move(message);
@@ -150,6 +170,9 @@ void append_entry(Shard& shard, const ProduceEntry& entry, const AppendRules& ru
     return fail(out, ErrorCode::kMessageTooLarge, std::move(*why));
   }
   if (Status s = check_batches(*batches); !s.is_ok()) return fail(out, s, ErrorSubject::kRecords);
+  if (auto why = find_outside_transaction(**partition, *batches)) {
+    return fail(out, ErrorCode::kInvalidTxnState, std::move(*why));
+  }
   if (auto codec = log.config().compression) {
     if (Status s = recompress(*codec, log.config().max_batch_bytes, *batches, *state); !s.is_ok()) {
       return fail(out, s, ErrorSubject::kRecords);

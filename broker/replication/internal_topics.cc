@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "broker/group/coordinator.h"
+#include "broker/txn_coordinator/coordinator.h"
 #include "broker/ops/topic_admin.h"
 #include "broker/partition.h"
 #include "broker/security/security_log.h"
@@ -69,6 +70,7 @@ awaitable<Status> reload_security(BrokerServices& services) {
 
 void load_group_offsets(BrokerServices& services, Shard& shard) {
   services.coordinator(shard.id()).load();
+  services.txn_coordinator(shard.id()).load();
 }
 
 }  // namespace cairn::broker

@@ -34,7 +34,7 @@ bool is_security_topic(std::string_view topic);
 // that does not replay is an error and nothing is published. Any shard.
 awaitable<Status> reload_security(BrokerServices& services);
 
-// On `shard`: its group coordinator replays its offsets partitions (a promotion).
+// On `shard`: its group and transaction coordinators replay their partitions (a promotion).
 void load_group_offsets(BrokerServices& services, Shard& shard);
 
 }  // namespace cairn::broker

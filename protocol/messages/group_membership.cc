@@ -44,7 +44,7 @@ Result<FindCoordinatorRequest> FindCoordinatorRequest::decode(Bytes body, uint16
   FindCoordinatorRequest r;
   r.key = d.read_string("key");
   r.key_type = d.read<uint8_t>("key type");
-  if (d.ok() && r.key_type != 0) d.fail("key type", "not 0 (group)");
+  if (d.ok() && r.key_type > 1) d.fail("key type", "not 0 (group) or 1 (transaction)");
   return done(d, std::move(r), "FindCoordinator request");
 }
 

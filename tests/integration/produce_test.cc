@@ -155,7 +155,8 @@ TEST_F(ProduceRules, TransactionalControlLogAppendTimeAndRecordAttributeBitsAreR
   std::vector<std::pair<std::string, std::vector<std::byte>>> refused = {
       {"log-append time",
        with_field<uint16_t>(good, batch::kAttributesAt, batch::kTimestampTypeBit)},
-      {"transactional", with_field<uint16_t>(good, batch::kAttributesAt, batch::kTransactionalBit)},
+      {"transactional without a producer id",
+       with_field<uint16_t>(good, batch::kAttributesAt, batch::kTransactionalBit)},
       {"control", with_field<uint16_t>(good, batch::kAttributesAt, batch::kControlBit)},
       {"an undefined attribute bit", with_field<uint16_t>(good, batch::kAttributesAt, 0x40)},
       {"record attributes", with_field<uint8_t>(good, kFirstRecordAttributesAt, 1)},
@@ -192,20 +193,9 @@ TEST_F(ProduceRules, AnEntryWhoseSecondBatchIsDamagedStoresNothingAndReportsNoBa
   EXPECT_EQ(latest_offset(), 1) << "the first batch of the failed entry was stored";
 }
 
-TEST_F(ProduceRules, InitProducerIdWithATransactionalIdIsRefusedInTheBody) {
-  start();
-  protocol::InitProducerIdRequest req{"tx-1", 60000};
-  auto r = raw_call(encoded_request(static_cast<uint16_t>(ApiKey::kInitProducerId), 1, req));
-  ASSERT_EQ(r.error, ErrorCode::kNone) << r.message;
-  auto body = protocol::InitProducerIdResponse::decode(r.body, 0);
-  ASSERT_TRUE(body) << body.error().to_string();
-  EXPECT_EQ(body->error, ErrorCode::kInvalidRequest);
-  EXPECT_EQ(body->producer_id, -1);
-}
-
 TEST_F(ProduceRules, FindCoordinatorWithAnUndefinedKeyTypeIsAnInvalidRequest) {
   start();
-  protocol::FindCoordinatorRequest req{"g", 1};
+  protocol::FindCoordinatorRequest req{"g", 2};
   auto r = raw_call(encoded_request(static_cast<uint16_t>(ApiKey::kFindCoordinator), 1, req));
   EXPECT_EQ(r.error, ErrorCode::kInvalidRequest);
 }

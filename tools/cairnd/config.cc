@@ -180,6 +180,9 @@ DaemonCommandLine::DaemonCommandLine(DaemonFlags& f, broker::BrokerConfig& confi
   app.add_option("--offsets-partitions", config.groups.offsets_partitions,
                  "Partitions of the internal __consumer_offsets topic (fixed once it exists)")
       ->capture_default_str();
+  app.add_option("--transaction-max-timeout-ms", f.transaction_max_timeout_ms,
+                 "The longest transaction timeout a transactional producer may ask for")
+      ->capture_default_str();
   app.add_option("--node-id", config.node_id,
                  "This broker's id: in Metadata, and a follower's replica id in its fetches")
       ->capture_default_str()
@@ -319,6 +322,12 @@ Status DaemonCommandLine::resolve() {
   if (config.groups.offsets_partitions < 1 || config.groups.offsets_partitions > 1000) {
     return Status::invalid_argument("--offsets-partitions must be between 1 and 1000");
   }
+  if (f.transaction_max_timeout_ms < 1) {
+    return Status::invalid_argument("--transaction-max-timeout-ms must be >= 1");
+  }
+  config.transactions.max_timeout = std::chrono::milliseconds(f.transaction_max_timeout_ms);
+  // The transaction states take as many partitions as the committed offsets.
+  config.transactions.state_partitions = config.groups.offsets_partitions;
   if (config.node_id < 0) return Status::invalid_argument("--node-id must be >= 0");
   auto& replication = config.replication;
   if (!f.replica_of.empty()) {

@@ -38,6 +38,7 @@ struct DaemonFlags {
   int64_t cleaner_check_ms = 15'000;
   int64_t group_rebalance_delay_ms = 200;
   int64_t offsets_retention_ms = 7LL * 24 * 3600 * 1000;
+  int64_t transaction_max_timeout_ms = 15LL * 60 * 1000;
   std::string tls_cert;  // empty: no TLS
   std::string tls_key;
   std::string tls_client_ca;        // empty: no client certificates asked for

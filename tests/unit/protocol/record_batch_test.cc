@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "protocol/control_record.h"
 #include "protocol/record_batch_builder.h"
 #include "protocol/wire_format.h"
 
@@ -338,6 +339,28 @@ TEST(RecordBatch, AProducerMayNotAskForLogAppendTimeTransactionsOrControl) {
     EXPECT_EQ(produced.error().code(), Status::Code::kInvalidArgument) << bit;
     EXPECT_TRUE(RecordBatchView::parse(b, Verify::kStored)) << "stored batches keep their bits";
   }
+}
+
+TEST(RecordBatch, AProducedTransactionalBatchNeedsAProducerIdEpochAndSequence) {
+  RecordBatchBuilder::Options o{.producer_id = 7, .producer_epoch = 0, .base_sequence = 0,
+                                .transactional = true};
+  RecordBatchBuilder builder(o);
+  builder.append(timestamp_from_millis(1), as_bytes("k"), as_bytes("v"));
+  auto txn = builder.seal();
+  EXPECT_TRUE(RecordBatchView::parse(txn, Verify::kProduced));
+  o.base_sequence = -1;
+  builder.set_options(o);
+  builder.append(timestamp_from_millis(1), as_bytes("k"), as_bytes("v"));
+  auto no_sequence = builder.seal();
+  EXPECT_EQ(RecordBatchView::parse(no_sequence, Verify::kProduced).error().code(),
+            Status::Code::kInvalidArgument);
+}
+
+TEST(RecordBatch, OnlyAMarkerTheBrokerBuiltMayCarryTheControlBit) {
+  auto marker = build_control_batch({.producer_id = 7, .producer_epoch = 1,
+                                     .result = TxnResult::kCommit});
+  EXPECT_FALSE(RecordBatchView::parse(marker, Verify::kProduced));
+  EXPECT_TRUE(RecordBatchView::parse(marker, Verify::kMarker));
 }
 
 TEST(RecordBatch, RecordAttributesMustBeZeroInAProducedBatch) {

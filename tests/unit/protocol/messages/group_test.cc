@@ -30,6 +30,12 @@ TEST(GroupMessages, FindCoordinatorRoundTripsAndRefusesEveryTruncation) {
   EXPECT_EQ(resp.port, 9292);
 }
 
+TEST(GroupMessages, FindCoordinatorTakesATransactionalIdKeyAndRefusesAnUndefinedKeyType) {
+  EXPECT_EQ(round_trip(FindCoordinatorRequest{"tx-1", 1}).key_type, 1);
+  auto undefined = encode_body(FindCoordinatorRequest{"g", 2});
+  EXPECT_FALSE(decode_body<FindCoordinatorRequest>(undefined));
+}
+
 TEST(GroupMessages, JoinGroupRoundTripsAndRefusesEveryTruncation) {
   JoinGroupRequest j;
   j.group_id = "g";

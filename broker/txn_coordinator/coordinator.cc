@@ -1,0 +1,190 @@
+// TxnCoordinator: loading, storing each decision, markers and housekeeping.
+#include "broker/txn_coordinator/coordinator.h"
+
+#include <spdlog/spdlog.h>
+
+#include "broker/group/offset_log.h"
+
+namespace cairn::broker {
+
+using protocol::ErrorCode;
+using txn::TransactionLogRecord;
+using txn::TransactionMetadata;
+using txn::TxnState;
+
+namespace {
+
+constexpr auto kTick = std::chrono::milliseconds(100);
+
+bool is_prepare(TxnState s) {
+  return s == TxnState::kPrepareCommit || s == TxnState::kPrepareAbort;
+}
+
+}  // namespace
+
+TxnCoordinator::TxnCoordinator(std::unique_ptr<TxnHost> host, txn::TxnLimits limits,
+                               asio::any_io_executor executor)
+    : host_(std::move(host)), limits_(limits), executor_(std::move(executor)) {
+  for (int32_t id : host_->state_partitions()) {
+    partitions_[id] = std::make_unique<PartitionState>(limits_);
+  }
+}
+
+TxnCoordinator::~TxnCoordinator() = default;
+
+int32_t TxnCoordinator::partition_of(std::string_view transactional_id) const {
+  return txn::transaction_partition_for(transactional_id, host_->state_partition_count());
+}
+
+void TxnCoordinator::load() {
+  for (auto& [id, ps] : partitions_) {
+    auto records = host_->read_state(id);
+    Status replayed = records ? Status::ok() : records.error();
+    if (records) {
+      for (const auto& r : *records) {
+        replayed = ps->machine.replay(r);
+        if (!replayed.is_ok()) break;
+      }
+    }
+    if (!replayed.is_ok()) {
+      ps->load_error = replayed;
+      spdlog::error(
+          "transaction state partition {} cannot be loaded: {}. Its transactional ids answer "
+          "COORDINATOR_NOT_AVAILABLE until it is repaired",
+          id, replayed.to_string());
+      continue;
+    }
+    ps->loaded = true;
+    spdlog::debug("transaction state partition {}: {} transactional ids", id, ps->machine.size());
+  }
+}
+
+void TxnCoordinator::start() {
+  timer_ = std::make_unique<asio::steady_timer>(executor_);
+  tick();
+}
+
+void TxnCoordinator::tick() {
+  timer_->expires_after(kTick);
+  timer_->async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopped_) return;
+    housekeep();
+    tick();
+  });
+}
+
+void TxnCoordinator::stop() {
+  stopped_ = true;
+  if (timer_) timer_->cancel();
+}
+
+const txn::TransactionStateMachine* TxnCoordinator::machine(int32_t partition) const {
+  auto it = partitions_.find(partition);
+  return it == partitions_.end() || !it->second->loaded ? nullptr : &it->second->machine;
+}
+
+TxnCoordinator::PartitionState* TxnCoordinator::partition_for(std::string_view transactional_id,
+                                                              ErrorCode& error) {
+  auto it = partitions_.find(partition_of(transactional_id));
+  if (stopped_ || it == partitions_.end() || !it->second->load_error.is_ok()) {
+    error = ErrorCode::kCoordinatorNotAvailable;
+    return nullptr;
+  }
+  if (!it->second->loaded) {
+    error = ErrorCode::kCoordinatorLoadInProgress;
+    return nullptr;
+  }
+  return it->second.get();
+}
+
+awaitable<bool> TxnCoordinator::store(int32_t partition, TransactionLogRecord record) {
+  PartitionState& ps = *partitions_.at(partition);
+  auto batch = std::make_shared<std::vector<std::byte>>(
+      txn::encode_transaction_batch({record}, host_->now()));
+  Status s = Status::unavailable("the broker is stopping");
+  if (!stopped_) s = co_await host_->append_state(partition, std::move(batch));
+  if (!s.is_ok()) {
+    spdlog::warn("transactional id '{}': storing its state: {}", record.transactional_id,
+                 s.to_string());
+    ps.machine.abandon(record.transactional_id);
+    co_return false;
+  }
+  ps.machine.apply(record);
+  co_return true;
+}
+
+awaitable<ErrorCode> TxnCoordinator::finish(int32_t partition, std::string transactional_id) {
+  PartitionState& ps = *partitions_.at(partition);
+  const TransactionMetadata* m = ps.machine.find(transactional_id);
+  if (m == nullptr || !is_prepare(m->state)) co_return ErrorCode::kNone;
+  if (ps.finishing.contains(transactional_id) || ps.machine.is_pending(transactional_id)) {
+    co_return ErrorCode::kConcurrentTransactions;
+  }
+  ps.finishing.insert(transactional_id);
+  protocol::MarkerOptions marker;
+  marker.producer_id = m->producer_id;
+  marker.producer_epoch = m->producer_epoch;
+  marker.result = m->state == TxnState::kPrepareCommit ? protocol::TxnResult::kCommit
+                                                       : protocol::TxnResult::kAbort;
+  marker.timestamp = host_->now();
+  std::vector<txn::TxnPartition> targets(m->partitions.begin(), m->partitions.end());
+  std::vector<Status> written = co_await host_->write_markers(targets, marker);
+  ErrorCode out = ErrorCode::kNone;
+  for (size_t i = 0; i < written.size(); ++i) {
+    if (written[i].is_ok()) continue;
+    spdlog::warn("transactional id '{}': its marker in {}-{}: {} (written again later)",
+                 transactional_id, targets[i].topic, targets[i].partition, written[i].to_string());
+    out = ErrorCode::kCoordinatorNotAvailable;
+  }
+  if (out == ErrorCode::kNone && !stopped_) {
+    txn::TxnDecision d = ps.machine.complete(transactional_id, host_->now());
+    if (d.write) {
+      TransactionLogRecord record{transactional_id, std::move(d.write)};
+      if (!co_await store(partition, std::move(record))) out = ErrorCode::kCoordinatorNotAvailable;
+    } else {
+      out = d.error;
+    }
+  }
+  ps.finishing.erase(transactional_id);
+  co_return out;
+}
+
+awaitable<void> TxnCoordinator::finish_detached(TxnCoordinator* self, int32_t partition,
+                                                std::string transactional_id) {
+  co_await self->finish(partition, std::move(transactional_id));
+}
+
+awaitable<void> TxnCoordinator::store_detached(TxnCoordinator* self, int32_t partition,
+                                               TransactionLogRecord record) {
+  std::string id = record.transactional_id;
+  bool prepare = record.value && is_prepare(record.value->state);
+  if (!co_await self->store(partition, std::move(record)) || !prepare) co_return;
+  co_await self->finish(partition, std::move(id));
+}
+
+void TxnCoordinator::housekeep() {
+  if (stopped_) return;
+  Timestamp now = host_->now();
+  for (auto& [id, ps] : partitions_) {
+    if (!ps->loaded) continue;
+    for (const auto& m : ps->machine.to_complete()) {
+      if (ps->finishing.contains(m.transactional_id) ||
+          ps->machine.is_pending(m.transactional_id)) {
+        continue;
+      }
+      asio::co_spawn(executor_, finish_detached(this, id, m.transactional_id), asio::detached);
+    }
+    for (auto& m : ps->machine.expire_timed_out(now)) {
+      spdlog::info("transactional id '{}': transaction past its timeout of {} ms, aborted",
+                   m.transactional_id, m.timeout.count());
+      TransactionLogRecord record{m.transactional_id, std::move(m)};
+      asio::co_spawn(executor_, store_detached(this, id, std::move(record)), asio::detached);
+    }
+    for (auto& tid : ps->machine.expire_idle(now)) {
+      TransactionLogRecord record{std::move(tid), std::nullopt};
+      asio::co_spawn(executor_, store_detached(this, id, std::move(record)), asio::detached);
+    }
+  }
+}
+
+}  // namespace cairn::broker

@@ -1,0 +1,100 @@
+#pragma once
+
+// TxnCoordinator: the transactional ids whose `__transaction_state` partition this shard owns
+// (protocol/PROTOCOL.md, "Transactions"). One per shard, used only on that shard's thread; it
+// reaches the broker through a TxnHost (txn_host.h). Each partition's decisions are made by a
+// TransactionStateMachine (broker/txn); this class stores them: every new state is appended to
+// the partition (synced: the topic's policy is `always`) before it is applied and answered.
+//
+// An EndTxn (or an abort the coordinator starts) stores the Prepare state, writes a marker into
+// every partition of the transaction and stores the Complete state once every marker is stored.
+// A Prepare state whose markers could not all be written (a partition offline, a restart) is
+// finished again by the housekeeping timer, every 100 ms, as is a transaction past its timeout
+// (aborted with its epoch bumped) and an id idle past the expiry (forgotten).
+//
+// At load the partitions are replayed; until then their ids answer COORDINATOR_LOAD_IN_PROGRESS,
+// and those of a partition that cannot be replayed COORDINATOR_NOT_AVAILABLE.
+
+#include "broker/async.h"
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "broker/txn/transaction_state_machine.h"
+#include "broker/txn_coordinator/txn_host.h"
+#include "protocol/messages/transactions.h"
+
+namespace cairn::broker {
+
+struct TxnInitResult {
+  protocol::ErrorCode error = protocol::ErrorCode::kNone;
+  int64_t producer_id = -1;
+  int16_t producer_epoch = -1;
+};
+
+class TxnCoordinator {
+ public:
+  TxnCoordinator(std::unique_ptr<TxnHost> host, txn::TxnLimits limits,
+                 asio::any_io_executor executor);
+  ~TxnCoordinator();
+
+  // Replays this shard's state partitions.
+  void load();
+  // Starts the housekeeping timer.
+  void start();
+  // One housekeeping pass: finishes Prepare states, aborts timed-out transactions, forgets idle
+  // ids.
+  void housekeep();
+  // Nothing more is stored; requests answer COORDINATOR_NOT_AVAILABLE.
+  void stop();
+
+  awaitable<TxnInitResult> init_producer_id(txn::InitProducerIdArgs args);
+  // One error for the whole request (PROTOCOL.md: all or nothing) or, when some partition does
+  // not exist, UNKNOWN_TOPIC_OR_PARTITION for those and INVALID_TXN_STATE for the others.
+  awaitable<std::vector<protocol::ErrorCode>> add_partitions(
+      protocol::TxnProducer producer, std::vector<txn::TxnPartition> partitions);
+  awaitable<protocol::ErrorCode> add_offsets(protocol::TxnProducer producer, std::string group_id);
+  awaitable<protocol::EndTxnResponse> end_txn(protocol::TxnProducer producer,
+                                              protocol::TxnResult result);
+  protocol::TransactionDescription describe(const std::string& transactional_id) const;
+
+  // The state machine of a loaded partition (for tests and describe); null otherwise.
+  const txn::TransactionStateMachine* machine(int32_t partition) const;
+
+ private:
+  struct PartitionState {
+    explicit PartitionState(txn::TxnLimits limits) : machine(limits) {}
+    bool loaded = false;
+    Status load_error;  // why it could not be replayed
+    txn::TransactionStateMachine machine;
+    std::set<std::string> finishing;  // Prepare states whose markers are being written
+  };
+
+  int32_t partition_of(std::string_view transactional_id) const;
+  // The loaded partition of `transactional_id`; null with `error` set to the answer otherwise.
+  PartitionState* partition_for(std::string_view transactional_id, protocol::ErrorCode& error);
+  // Stores a decision's record and applies it; false (and the id freed) when it could not be
+  // stored.
+  awaitable<bool> store(int32_t partition, txn::TransactionLogRecord record);
+  // Writes the markers of `transactional_id`'s Prepare state and stores its Complete state.
+  // NONE once complete.
+  awaitable<protocol::ErrorCode> finish(int32_t partition, std::string transactional_id);
+  static awaitable<void> finish_detached(TxnCoordinator* self, int32_t partition,
+                                         std::string transactional_id);
+  // Stores `record`, then finishes it if it is a Prepare state.
+  static awaitable<void> store_detached(TxnCoordinator* self, int32_t partition,
+                                        txn::TransactionLogRecord record);
+  void tick();
+
+  std::unique_ptr<TxnHost> host_;
+  txn::TxnLimits limits_;
+  asio::any_io_executor executor_;
+  bool stopped_ = false;
+  std::map<int32_t, std::unique_ptr<PartitionState>> partitions_;
+  std::unique_ptr<asio::steady_timer> timer_;
+};
+
+}  // namespace cairn::broker
