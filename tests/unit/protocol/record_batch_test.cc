@@ -342,8 +342,8 @@ TEST(RecordBatch, AProducerMayNotAskForLogAppendTimeTransactionsOrControl) {
 }
 
 TEST(RecordBatch, AProducedTransactionalBatchNeedsAProducerIdEpochAndSequence) {
-  RecordBatchBuilder::Options o{.producer_id = 7, .producer_epoch = 0, .base_sequence = 0,
-                                .transactional = true};
+  RecordBatchBuilder::Options o{
+      .producer_id = 7, .producer_epoch = 0, .base_sequence = 0, .transactional = true};
   RecordBatchBuilder builder(o);
   builder.append(timestamp_from_millis(1), as_bytes("k"), as_bytes("v"));
   auto txn = builder.seal();
@@ -357,8 +357,8 @@ TEST(RecordBatch, AProducedTransactionalBatchNeedsAProducerIdEpochAndSequence) {
 }
 
 TEST(RecordBatch, OnlyAMarkerTheBrokerBuiltMayCarryTheControlBit) {
-  auto marker = build_control_batch({.producer_id = 7, .producer_epoch = 1,
-                                     .result = TxnResult::kCommit});
+  auto marker =
+      build_control_batch({.producer_id = 7, .producer_epoch = 1, .result = TxnResult::kCommit});
   EXPECT_FALSE(RecordBatchView::parse(marker, Verify::kProduced));
   EXPECT_TRUE(RecordBatchView::parse(marker, Verify::kMarker));
 }
