@@ -8,6 +8,7 @@
 #include <string>
 
 #include "broker/partition.h"
+#include "storage/log_replay.h"
 
 namespace cairn::broker {
 
@@ -39,23 +40,8 @@ Result<OffsetReplay::Offsets> OffsetsPartition::load() {
   const storage::PartitionLog* log = partition_.log();
   if (log == nullptr) return partition_.offline_reason();
   OffsetReplay replay;
-  Offset next = log->log_start_offset();
-  while (next < log->high_watermark()) {
-    auto slice = log->read(next, 4 << 20);
-    if (!slice) return slice.error();
-    std::vector<std::byte> bytes(slice->size_bytes);
-    auto n = slice->file->read_at(slice->position, bytes);
-    if (!n) return n.error();
-    protocol::BatchIterator batches(bytes, protocol::Verify::kStored);
-    while (auto batch = batches.next()) {
-      CAIRN_RETURN_IF_ERROR(replay.apply(*batch).with_context("in the batch at offset " +
-                                                              batch->header().base_offset.to_string()));
-    }
-    if (!batches.status().is_ok()) {
-      return batches.status().with_context("reading from offset " + next.to_string());
-    }
-    next = slice->next_offset;
-  }
+  CAIRN_RETURN_IF_ERROR(storage::replay_log(
+      *log, [&replay](const protocol::RecordBatchView& batch) { return replay.apply(batch); }));
   loaded_ = true;
   bytes_since_snapshot_ = log->size_bytes();
   last_snapshot_bytes_ = 0;
@@ -83,8 +69,8 @@ void OffsetsPartition::write(std::shared_ptr<std::vector<std::byte>> batch,
   }
   ++in_flight_;
   bytes_since_snapshot_ += batch->size();
-  log->append(*batch, [self = shared_from_this(), batch, done = std::move(done)](
-                          Result<storage::AppendResult> r) {
+  log->append(*batch, [self = shared_from_this(), batch,
+                       done = std::move(done)](Result<storage::AppendResult> r) {
     done(r.status());
     if (--self->in_flight_ == 0) self->quiet_.notify_all();
   });
@@ -100,8 +86,10 @@ void OffsetsPartition::expiry_written(const Status& status, GroupTime now) {
     return;
   }
   expiry_backoff_.failed(now);
-  spdlog::warn("offsets partition {}: deleting expired offsets failed ({}); they stay until a retry "
-               "in {} ms succeeds", id(), status.to_string(), expiry_backoff_.delay.count());
+  spdlog::warn(
+      "offsets partition {}: deleting expired offsets failed ({}); they stay until a retry "
+      "in {} ms succeeds",
+      id(), status.to_string(), expiry_backoff_.delay.count());
 }
 
 bool OffsetsPartition::snapshot_due(GroupTime now, uint64_t min_bytes) const {

@@ -2,6 +2,7 @@
 
 #include "protocol/codec.h"
 #include "protocol/record_batch_builder.h"
+#include "storage/log_replay.h"
 #include "storage/partition_log.h"
 
 namespace cairn::broker::security {
@@ -177,22 +178,9 @@ Status SecurityState::replay(const protocol::RecordBatchView& batch) {
 }
 
 Status replay_security_log(storage::PartitionLog& log, SecurityState& state) {
-  Offset next = log.log_start_offset();
-  while (next < log.high_watermark()) {
-    auto slice = log.read(next, 4 << 20);
-    if (!slice) return slice.error();
-    std::vector<std::byte> bytes(slice->size_bytes);
-    auto n = slice->file->read_at(slice->position, bytes);
-    if (!n) return n.error();
-    protocol::BatchIterator batches(bytes, protocol::Verify::kStored);
-    while (auto batch = batches.next()) {
-      CAIRN_RETURN_IF_ERROR(state.replay(*batch).with_context(
-          "the security log at offset " + batch->header().base_offset.to_string()));
-    }
-    CAIRN_RETURN_IF_ERROR(batches.status());
-    next = slice->next_offset;
-  }
-  return Status::ok();
+  return storage::replay_log(
+             log, [&state](const protocol::RecordBatchView& batch) { return state.replay(batch); })
+      .with_context("the security log");
 }
 
 }  // namespace cairn::broker::security

@@ -9,6 +9,7 @@
 #include "broker/partition_router.h"
 #include "broker/producer_ids.h"
 #include "broker/services.h"
+#include "storage/log_replay.h"
 
 namespace cairn::broker {
 
@@ -94,30 +95,17 @@ class ShardTxnHost final : public TxnHost {
     const storage::PartitionLog* log = p->log();
     if (log == nullptr) return p->offline_reason();
     std::vector<txn::TransactionLogRecord> out;
-    Offset next = log->log_start_offset();
-    while (next < log->high_watermark()) {
-      auto slice = log->read(next, 4 << 20);
-      if (!slice) return slice.error();
-      std::vector<std::byte> bytes(slice->size_bytes);
-      auto n = slice->file->read_at(slice->position, bytes);
-      if (!n) return n.error();
-      protocol::BatchIterator batches(bytes, protocol::Verify::kStored);
-      while (auto batch = batches.next()) {
-        protocol::RecordReader reader(*batch);
-        protocol::RecordView rec;
-        while (reader.next(rec)) {
-          auto record = txn::decode_transaction_record(rec.key, rec.value);
-          if (!record) {
-            return record.error().with_context("in the batch at offset " +
-                                               batch->header().base_offset.to_string());
+    CAIRN_RETURN_IF_ERROR(
+        storage::replay_log(*log, [&out](const protocol::RecordBatchView& batch) -> Status {
+          protocol::RecordReader reader(batch);
+          protocol::RecordView rec;
+          while (reader.next(rec)) {
+            auto record = txn::decode_transaction_record(rec.key, rec.value);
+            if (!record) return record.error();
+            out.push_back(std::move(*record));
           }
-          out.push_back(std::move(*record));
-        }
-        CAIRN_RETURN_IF_ERROR(reader.status());
-      }
-      CAIRN_RETURN_IF_ERROR(batches.status());
-      next = slice->next_offset;
-    }
+          return reader.status();
+        }));
     return out;
   }
 
