@@ -384,6 +384,15 @@ awaitable<void> Broker::shutdown() {
   std::vector<std::pair<asio::any_io_executor, awaitable<int>>> tasks;
   for (auto& s : services_.shards_) tasks.emplace_back(s->executor(), drain_shard(services_, *s));
   auto failures = co_await gather(std::move(tasks));
+  // A topic creation or deletion that came in during the stop is answered (refused) before the
+  // shards stop; bounded, as the sessions are.
+  asio::steady_timer timer(services_.shards_[0]->context());
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (services_.admin_in_flight() > 0 && std::chrono::steady_clock::now() < deadline) {
+    timer.expires_after(std::chrono::milliseconds(1));
+    boost::system::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
+  }
   int total = 0;
   for (int f : failures) total += f;
   stop_failures_ = total;

@@ -49,6 +49,19 @@ class BrokerServices {
   TopicRegistry& topics() { return registry_; }
   // From the start of a graceful stop on; any thread.
   bool shutting_down() const { return shutting_down_.load(std::memory_order_relaxed); }
+  // Topic creations and deletions under way, counted from their first step (any thread): the
+  // stop answers them before it stops the shards, so none is left without an answer.
+  class AdminInFlight {
+   public:
+    explicit AdminInFlight(BrokerServices& s) : s_(s) { s_.admin_in_flight_.fetch_add(1); }
+    ~AdminInFlight() { s_.admin_in_flight_.fetch_sub(1); }
+    AdminInFlight(const AdminInFlight&) = delete;
+    AdminInFlight& operator=(const AdminInFlight&) = delete;
+
+   private:
+    BrokerServices& s_;
+  };
+  int admin_in_flight() const { return admin_in_flight_.load(); }
   // Whether this broker follows another (--replica-of) or is being promoted: either way it
   // refuses produce. Any thread.
   bool following() const { return role_.load() != Role::kLeader; }
@@ -100,6 +113,7 @@ class BrokerServices {
   int32_t offsets_partitions_ = 1;
   int32_t transaction_state_partitions_ = 1;
   std::atomic<bool> shutting_down_{false};
+  std::atomic<int> admin_in_flight_{0};
   enum class Role { kLeader, kFollower, kPromoting };
   std::atomic<Role> role_{Role::kLeader};
 };

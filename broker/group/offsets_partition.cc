@@ -31,7 +31,7 @@ void OffsetsPartition::Backoff::failed(GroupTime now) {
   retry_at = now + delay;
 }
 
-OffsetsPartition::OffsetsPartition(Partition& partition, asio::any_io_executor executor)
+OffsetsPartition::OffsetsPartition(Partition& partition, const asio::any_io_executor& executor)
     : partition_(partition), executor_(executor), released_(executor), quiet_(executor) {}
 
 int32_t OffsetsPartition::id() const { return partition_.id(); }
@@ -58,7 +58,7 @@ awaitable<bool> OffsetsPartition::wait_until_writable() {
   co_return !stopped_;
 }
 
-void OffsetsPartition::write(std::shared_ptr<std::vector<std::byte>> batch,
+void OffsetsPartition::write(const std::shared_ptr<std::vector<std::byte>>& batch,
                              std::function<void(Status)> done) {
   storage::PartitionLog* log = partition_.log();
   if (stopped_ || log == nullptr) {
@@ -70,7 +70,7 @@ void OffsetsPartition::write(std::shared_ptr<std::vector<std::byte>> batch,
   ++in_flight_;
   bytes_since_snapshot_ += batch->size();
   log->append(*batch, [self = shared_from_this(), batch,
-                       done = std::move(done)](Result<storage::AppendResult> r) {
+                       done = std::move(done)](const Result<storage::AppendResult>& r) {
     done(r.status());
     if (--self->in_flight_ == 0) self->quiet_.notify_all();
   });

@@ -33,7 +33,7 @@ class OffsetsPartition : public std::enable_shared_from_this<OffsetsPartition> {
  public:
   using LiveOffsets = std::function<std::vector<OffsetRecord>()>;
 
-  OffsetsPartition(Partition& partition, asio::any_io_executor executor);
+  OffsetsPartition(Partition& partition, const asio::any_io_executor& executor);
 
   int32_t id() const;
   bool loaded() const { return loaded_; }
@@ -46,7 +46,8 @@ class OffsetsPartition : public std::enable_shared_from_this<OffsetsPartition> {
   bool writable() const { return !stopped_ && !held_; }
   // Appends `batch`. `done` runs once it is stored or has failed, in log order, before the write
   // stops counting as in flight. kUnavailable once stopped or when the partition is offline.
-  void write(std::shared_ptr<std::vector<std::byte>> batch, std::function<void(Status)> done);
+  void write(const std::shared_ptr<std::vector<std::byte>>& batch,
+             std::function<void(Status)> done);
 
   // Whether expired offsets may be written now (loaded, writable, not backing off).
   bool may_expire(GroupTime now) const;

@@ -177,6 +177,7 @@ awaitable<size_t> open_partitions(BrokerServices& services, const std::string& n
 }
 
 awaitable<TopicOutcome> Operations::create_topic(std::string name, storage::TopicConfig config) {
+  BrokerServices::AdminInFlight in_flight(services_);
   if (Status s = check_partition_count(config.partitions); !s.is_ok()) {
     co_return TopicOutcome{to_error_code(s, ErrorSubject::kPartitionCount), s.message()};
   }
@@ -188,6 +189,7 @@ awaitable<TopicOutcome> Operations::create_topic(std::string name, storage::Topi
 }
 
 awaitable<TopicOutcome> Operations::delete_topic(std::string name) {
+  BrokerServices::AdminInFlight in_flight(services_);
   co_return co_await run_on(services_.shard(0).executor(),
                             delete_on_shard0(services_, std::move(name)));
 }
@@ -197,6 +199,7 @@ awaitable<bool> ensure_topic(BrokerServices& services, std::string name) {
   if (services.topics().find(name)) co_return true;
   if (is_internal_topic(name)) co_return false;
   if (!services.config().auto_create_topics) co_return false;
+  BrokerServices::AdminInFlight in_flight(services);
   auto result = co_await run_on(services.shard(0).executor(),
                                 create_on_shard0(services, name, services.config().topic_defaults));
   co_return result.error == ErrorCode::kNone || result.error == ErrorCode::kTopicAlreadyExists;
