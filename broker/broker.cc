@@ -244,6 +244,20 @@ Status Broker::publish_security() {
   return Status::ok();
 }
 
+Result<int32_t> Broker::ensure_internal_topic(std::map<std::string, storage::TopicConfig>& topics,
+                                              std::string_view name, int32_t partitions) {
+  std::string topic(name);
+  if (!topics.count(topic)) {
+    storage::TopicConfig c;
+    c.partitions = partitions;
+    c.segment_bytes = 64ull << 20;
+    c.durability = storage::DurabilityPolicy::always();
+    CAIRN_RETURN_IF_ERROR(services_.store_->create(topic, c));
+    topics.emplace(topic, c);
+  }
+  return topics.at(topic).partitions;
+}
+
 Status Broker::start() {
   CAIRN_RETURN_IF_ERROR(make_listener_tls());
   CAIRN_RETURN_IF_ERROR(lock_data_dir());
@@ -264,28 +278,14 @@ Status Broker::start() {
   CAIRN_RETURN_IF_ERROR(prepare_security());
   auto topics = s.store_->load_all();
   if (!topics) return topics.error();
-  std::string offsets_topic(kOffsetsTopic);
-  if (!topics->count(offsets_topic)) {
-    // Committed offsets live in an internal topic, synced on every commit.
-    storage::TopicConfig c;
-    c.partitions = config.groups.offsets_partitions;
-    c.segment_bytes = 64ull << 20;
-    c.durability = storage::DurabilityPolicy::always();
-    CAIRN_RETURN_IF_ERROR(s.store_->create(offsets_topic, c));
-    topics->emplace(offsets_topic, c);
-  }
-  s.offsets_partitions_ = topics->at(offsets_topic).partitions;
-  std::string state_topic(txn::kTransactionStateTopic);
-  if (!topics->count(state_topic)) {
-    // Transaction states live in an internal topic, synced on every change.
-    storage::TopicConfig c;
-    c.partitions = config.transactions.state_partitions;
-    c.segment_bytes = 64ull << 20;
-    c.durability = storage::DurabilityPolicy::always();
-    CAIRN_RETURN_IF_ERROR(s.store_->create(state_topic, c));
-    topics->emplace(state_topic, c);
-  }
-  s.transaction_state_partitions_ = topics->at(state_topic).partitions;
+  // Committed offsets and transaction states live in internal topics, synced on every change.
+  auto offsets = ensure_internal_topic(*topics, kOffsetsTopic, config.groups.offsets_partitions);
+  if (!offsets) return offsets.error();
+  s.offsets_partitions_ = *offsets;
+  auto states = ensure_internal_topic(*topics, txn::kTransactionStateTopic,
+                                      config.transactions.state_partitions);
+  if (!states) return states.error();
+  s.transaction_state_partitions_ = *states;
   s.producer_ids_ =
       std::make_unique<ProducerIds>(s.shards_[0]->io(), config.data_dir / "producer-ids");
   CAIRN_RETURN_IF_ERROR(s.producer_ids_->load());
@@ -384,15 +384,7 @@ awaitable<void> Broker::shutdown() {
   std::vector<std::pair<asio::any_io_executor, awaitable<int>>> tasks;
   for (auto& s : services_.shards_) tasks.emplace_back(s->executor(), drain_shard(services_, *s));
   auto failures = co_await gather(std::move(tasks));
-  // A topic creation or deletion that came in during the stop is answered (refused) before the
-  // shards stop; bounded, as the sessions are.
-  asio::steady_timer timer(services_.shards_[0]->context());
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (services_.admin_in_flight() > 0 && std::chrono::steady_clock::now() < deadline) {
-    timer.expires_after(std::chrono::milliseconds(1));
-    boost::system::error_code ec;
-    co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
-  }
+  co_await finish_admin_in_flight(services_);
   int total = 0;
   for (int f : failures) total += f;
   stop_failures_ = total;

@@ -74,6 +74,10 @@ class Broker {
   // Checks the security settings and builds the listener's TLS context when TLS is on.
   Status make_listener_tls();
   Status open_partitions(const std::map<std::string, storage::TopicConfig>& topics);
+  // Creates the internal topic `name` (durability always) with `partitions` unless `topics`
+  // has it; returns its partition count.
+  Result<int32_t> ensure_internal_topic(std::map<std::string, storage::TopicConfig>& topics,
+                                        std::string_view name, int32_t partitions);
   // With SASL or the authorizer on: creates the security topic if needed (before recovery),
   // and after it publishes the replayed records to every core, or fails closed.
   Status prepare_security();

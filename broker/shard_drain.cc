@@ -96,4 +96,14 @@ awaitable<int> drain_shard(BrokerServices& services, Shard& shard) {
   co_return failures;
 }
 
+awaitable<void> finish_admin_in_flight(BrokerServices& services) {
+  asio::steady_timer timer(services.shard(0).context());
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (services.admin_in_flight() > 0 && std::chrono::steady_clock::now() < deadline) {
+    timer.expires_after(std::chrono::milliseconds(1));
+    boost::system::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
+  }
+}
+
 }  // namespace cairn::broker
