@@ -165,6 +165,11 @@ Refusals authorize(const RequestContext& ctx, protocol::ListOffsetsRequest& r) {
 }
 
 Refusals authorize(const RequestContext& ctx, protocol::FindCoordinatorRequest& r) {
+  if (r.key_type == protocol::kCoordinatorKeyTransaction) {
+    if (allowed(ctx, AclOperation::kDescribe, ResourceType::kTransactionalId, r.key)) return {};
+    return refuse(ErrorCode::kTransactionalIdAuthorizationFailed,
+                  std::string(ctx.principal) + " may not describe transactional id " + r.key);
+  }
   return need_group(ctx, AclOperation::kDescribe, r.key);
 }
 Refusals authorize(const RequestContext& ctx, protocol::JoinGroupRequest& r) {

@@ -78,8 +78,6 @@ void finish(const RequestContext& ctx, protocol::ListGroupsResponse& r, const Re
 void finish(const RequestContext& ctx, protocol::DescribeGroupsResponse& r,
             const Refusals& refused);
 void finish(const RequestContext& ctx, protocol::DeleteGroupsResponse& r, const Refusals& refused);
-void finish(const RequestContext& ctx, protocol::AddPartitionsToTxnResponse& r,
-            const Refusals& refused);
 void finish(const RequestContext& ctx, protocol::DescribeTransactionsResponse& r,
             const Refusals& refused);
 // The other responses carry nothing authorization adds or removes.

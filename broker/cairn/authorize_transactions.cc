@@ -1,7 +1,8 @@
 // Authorization of the transaction APIs (broker/security/README.md, "What each request needs"):
 // Kafka's rules. Every request of a transaction needs Write on its transactional id; adding
-// partitions needs Write on each topic, adding offsets and committing them Read on the group
-// (and on each topic committed); describing needs Describe on each transactional id.
+// partitions needs Write on each topic (one refused topic refuses the request whole), adding
+// offsets and committing them Read on the group (and on each topic committed); describing needs
+// Describe on each transactional id.
 #include <algorithm>
 
 #include "broker/cairn/authorize.h"
@@ -42,14 +43,16 @@ Refusals need_read_group(const RequestContext& ctx, const std::string& id,
 
 }  // namespace
 
+// All or nothing, as the request is: a topic the principal may not write refuses it whole.
 Refusals authorize(const RequestContext& ctx, protocol::AddPartitionsToTxnRequest& r) {
   Refusals out = need_transactional_id(ctx, r.producer.transactional_id);
   if (out.request) return out;
-  std::erase_if(r.topics, [&](const protocol::TopicPartitions& t) {
-    if (allowed(ctx, AclOperation::kWrite, ResourceType::kTopic, t.topic)) return false;
-    out.topics.emplace_back(t.topic, t.partitions);
-    return true;
-  });
+  for (const auto& t : r.topics) {
+    if (!allowed(ctx, AclOperation::kWrite, ResourceType::kTopic, t.topic)) {
+      return refuse(ErrorCode::kTopicAuthorizationFailed,
+                    std::string(ctx.principal) + " may not write topic " + t.topic);
+    }
+  }
   return out;
 }
 
@@ -75,15 +78,6 @@ Refusals authorize(const RequestContext& ctx, protocol::EndTxnRequest& r) {
 }
 
 Refusals authorize(const RequestContext&, protocol::DescribeTransactionsRequest&) { return {}; }
-
-void finish(const RequestContext&, protocol::AddPartitionsToTxnResponse& r,
-            const Refusals& refused) {
-  for (const auto& [name, partitions] : refused.topics) {
-    auto& t = r.topics.emplace_back();
-    t.name = name;
-    for (int32_t p : partitions) t.partitions.push_back({p, ErrorCode::kTopicAuthorizationFailed});
-  }
-}
 
 void finish(const RequestContext& ctx, protocol::DescribeTransactionsResponse& r, const Refusals&) {
   for (auto& t : r.transactions) {

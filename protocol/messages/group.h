@@ -14,9 +14,13 @@
 
 namespace cairn::protocol {
 
+// FindCoordinator's key types.
+inline constexpr uint8_t kCoordinatorKeyGroup = 0;
+inline constexpr uint8_t kCoordinatorKeyTransaction = 1;
+
 struct FindCoordinatorRequest {
-  std::string key;       // a group id
-  uint8_t key_type = 0;  // 0 group
+  std::string key;                          // a group id or a transactional id
+  uint8_t key_type = kCoordinatorKeyGroup;  // kCoordinatorKeyGroup or kCoordinatorKeyTransaction
 
   void encode(Encoder& e, uint16_t version) const;
   static Result<FindCoordinatorRequest> decode(Bytes body, uint16_t version);
