@@ -13,6 +13,7 @@
 #include "storage/compaction_job.h"
 #include "storage/offset_checkpoint.h"
 #include "storage/producer_snapshots.h"
+#include "storage/txn_markers.h"
 
 namespace cairn::storage {
 
@@ -364,7 +365,15 @@ void PartitionLog::on_write_done(const std::shared_ptr<Group>& group, const Writ
   FilePosition pos = group->position;
   for (const Pending& p : group->items) {
     segment.on_append(p.header, pos, now);
-    if (p.header.producer_id >= 0) producers_.record(p.header, p.header.base_offset, now);
+    if (p.header.producer_id >= 0) {
+      if (Status s = record_stored_batch(producers_, &segment, p.header, p.batch, now);
+          !s.is_ok()) {
+        // A control batch whose marker does not decode: kept, as the log is, but not indexed.
+        spdlog::error("{}: marker at offset {}: {}", dir_.string(),
+                      p.header.base_offset.to_string(), s.to_string());
+        producers_.record(p.header, p.header.base_offset, now);
+      }
+    }
     pos = pos + p.header.batch_length;
   }
   ++writes_completed_;
