@@ -1,7 +1,8 @@
 // read_committed fetches (Fetch v2, PROTOCOL.md "Isolation") against a real cairnd, with
 // transactions driven by the raw protocol: an open transaction holds read_committed readers back
 // at its first offset, an aborted one is named in the answer, a committed one is readable, and a
-// waiting read_committed fetch is answered when the marker lands.
+// waiting read_committed fetch is answered when the marker lands. The client's consumer and
+// `cairn consume --isolation` on top.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -9,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cairn/consumer.h"
 #include "client/src/connection.h"
 #include "protocol/messages/fetch.h"
 #include "protocol/messages/init_producer_id.h"
@@ -195,6 +197,61 @@ TEST_F(ReadCommitted, FetchVersion1AnswersAsBeforeWithoutTheNewFields) {
   EXPECT_EQ(a.partition.error, ErrorCode::kNone);
   EXPECT_EQ(a.partition.last_stable_offset, -1) << "not in a v1 answer";
   EXPECT_EQ(a.batch_offsets, (std::vector<Offset>{Offset(0)})) << "read as read_uncommitted";
+}
+
+TEST_F(ReadCommitted, TheConsumerReturnsOnlyCommittedRecordsAndNoMarker) {
+  produce(1);
+  auto aborting = begin("tx-a");
+  produce(2, &aborting, 0);
+  end(aborting, TxnResult::kAbort);
+  produce(1);
+  auto committing = begin("tx-c");
+  produce(1, &committing, 0);
+  end(committing, TxnResult::kCommit);
+  for (auto isolation : {client::ConsumerConfig::Isolation::kReadCommitted,
+                         client::ConsumerConfig::Isolation::kReadUncommitted}) {
+    client::ConsumerConfig config;
+    config.broker = broker->address();
+    config.auto_offset_reset = client::ConsumerConfig::OffsetReset::kEarliest;
+    config.fetch_max_wait = std::chrono::milliseconds(50);
+    config.isolation = isolation;
+    auto consumer = client::Consumer::create(config);
+    ASSERT_TRUE(consumer) << consumer.error().to_string();
+    ASSERT_TRUE((*consumer)->assign({{"t", 0}}).is_ok());
+    std::vector<int64_t> offsets;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto records = (*consumer)->poll(std::chrono::milliseconds(50));
+      ASSERT_TRUE(records) << records.error().to_string();
+      for (const auto& r : *records) offsets.push_back(r.offset);
+      auto position = (*consumer)->position({"t", 0});
+      if (position && *position == 7) break;
+    }
+    bool committed = isolation == client::ConsumerConfig::Isolation::kReadCommitted;
+    std::vector<int64_t> expected =
+        committed ? std::vector<int64_t>{0, 4, 5} : std::vector<int64_t>{0, 1, 2, 4, 5};
+    EXPECT_EQ(offsets, expected);
+    auto position = (*consumer)->position({"t", 0});
+    ASSERT_TRUE(position);
+    EXPECT_EQ(*position, 7) << "past the last marker";
+  }
+}
+
+TEST_F(ReadCommitted, CairnConsumeIsolationReadCommittedPrintsOnlyCommittedRecords) {
+  auto aborting = begin("tx-a");
+  produce(2, &aborting, 0);  // "v" "v", aborted
+  end(aborting, TxnResult::kAbort);
+  auto committing = begin("tx-c");
+  produce(1, &committing, 0);
+  end(committing, TxnResult::kCommit);
+  auto committed = cli(broker->address(),
+                       {"consume", "t", "-e", "--isolation", "read_committed", "-f", "{offset}"});
+  EXPECT_EQ(committed.exit_code, 0) << committed.err;
+  EXPECT_EQ(committed.out, "3\n");
+  auto all = cli(broker->address(), {"consume", "t", "-e", "-f", "{offset}"});
+  EXPECT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_EQ(all.out, "0\n1\n3\n");
+  EXPECT_EQ(cli(broker->address(), {"consume", "t", "--isolation", "serializable"}).exit_code, 2);
 }
 
 }  // namespace
