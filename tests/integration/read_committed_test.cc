@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <future>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -252,6 +253,30 @@ TEST_F(ReadCommitted, CairnConsumeIsolationReadCommittedPrintsOnlyCommittedRecor
   EXPECT_EQ(all.exit_code, 0) << all.err;
   EXPECT_EQ(all.out, "0\n1\n3\n");
   EXPECT_EQ(cli(broker->address(), {"consume", "t", "--isolation", "serializable"}).exit_code, 2);
+}
+
+TEST_F(ReadCommitted, LogDumpShowsTheMarkersAndTopicsDescribeTheLastStableOffset) {
+  auto aborting = begin("tx-a");
+  produce(2, &aborting, 0);          // 0-1
+  end(aborting, TxnResult::kAbort);  // 2
+  auto open = begin("tx-o");
+  produce(1, &open, 0);  // 3: open
+  produce(1);            // 4
+  auto described = cli(broker->address(), {"topics", "describe", "t"});
+  ASSERT_EQ(described.exit_code, 0) << described.err;
+  EXPECT_NE(described.out.find("stable"), std::string::npos) << described.out;
+  // partition 0, start 0, end (high watermark) 5, stable 3.
+  std::istringstream rows(described.out.substr(described.out.find("status\n") + 7));
+  int64_t partition = -1, start = -1, end_offset = -1, stable = -1;
+  rows >> partition >> start >> end_offset >> stable;
+  EXPECT_EQ(end_offset, 5) << described.out;
+  EXPECT_EQ(stable, 3) << described.out;
+  auto dump = run_program(
+      {cairn_path(), "log", "dump", (tmp.path() / "data" / "topics" / "t" / "0").string()});
+  EXPECT_EQ(dump.exit_code, 0) << dump.err;
+  EXPECT_NE(dump.out.find("transactional control ABORT coordinator epoch"), std::string::npos)
+      << dump.out;
+  EXPECT_NE(dump.out.find(" transactional checksum ok"), std::string::npos) << dump.out;
 }
 
 }  // namespace
