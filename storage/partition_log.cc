@@ -92,10 +92,12 @@ Result<std::unique_ptr<PartitionLog>> PartitionLog::open(IoBackend& io, std::fil
   log->log_start_ =
       std::min(read_offset_checkpoint(io, log->dir_, kLogStartCheckpoint).value_or(Offset(0)),
                log->high_watermark());
+  auto rebuilt = stale_sealed_txn_indexes(log->segments_, on_disk.offset);
   auto producers = recover_producer_state(io, log->dir_, log->segments_, log->config_.max_producers,
                                           log->config_.clock());
   if (!producers) return producers.error();
   log->producers_ = std::move(*producers);
+  write_rebuilt_txn_indexes(io, rebuilt);
   CAIRN_RETURN_IF_ERROR(log->load_leader_epochs());
   return log;
 }

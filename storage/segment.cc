@@ -328,6 +328,15 @@ Status Segment::write_index_files(IoBackend& io, const IndexFiles& files) {
   return io.sync_directory(files.offset_index.parent_path());
 }
 
+Status Segment::write_txn_index(IoBackend& io) {
+  auto file = io.open_file(txn_index_path(), /*create=*/true);
+  if (!file) return file.error();
+  CAIRN_RETURN_IF_ERROR(io.truncate(**file, 0));
+  CAIRN_RETURN_IF_ERROR(io.write_at(**file, FilePosition(0), txn_index_.encode()));
+  CAIRN_RETURN_IF_ERROR(io.sync_file(**file));
+  return io.sync_directory(log_path().parent_path());
+}
+
 Status Segment::drop_invalid_tail(IoBackend& io) {
   CAIRN_RETURN_IF_ERROR(io.truncate(*log_, size_bytes_));
   return io.sync_file(*log_);

@@ -139,6 +139,9 @@ class Segment {
   static Status write_index_files(IoBackend& io, const IndexFiles& files);
   // seal_indexes(), then write_index_files().
   Status write_indexes(IoBackend& io) { return write_index_files(io, seal_indexes()); }
+  // Writes the .txnindex file alone and syncs it and its directory (a rebuilt index of a sealed
+  // segment).
+  Status write_txn_index(IoBackend& io);
   // Cuts the .log file back to size_bytes() and syncs it: drops a torn tail found by recovery
   // or the bytes of a failed append.
   Status drop_invalid_tail(IoBackend& io);

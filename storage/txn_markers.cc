@@ -1,5 +1,7 @@
 #include "storage/txn_markers.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 #include "protocol/control_record.h"
@@ -67,6 +69,26 @@ Status rebuild_early_txn_indexes(const std::vector<std::shared_ptr<Segment>>& se
     CAIRN_RETURN_IF_ERROR(scanner.status());
   }
   return Status::ok();
+}
+
+std::vector<std::shared_ptr<Segment>> stale_sealed_txn_indexes(
+    const std::vector<std::shared_ptr<Segment>>& segments, Offset recovery_point) {
+  std::vector<std::shared_ptr<Segment>> out;
+  for (size_t i = 0; i + 1 < segments.size(); ++i) {
+    if (segments[i]->txn_index_stale() && segments[i]->next_offset() <= recovery_point) {
+      out.push_back(segments[i]);
+    }
+  }
+  return out;
+}
+
+void write_rebuilt_txn_indexes(IoBackend& io,
+                               const std::vector<std::shared_ptr<Segment>>& rebuilt) {
+  for (const auto& segment : rebuilt) {
+    if (Status s = segment->write_txn_index(io); !s.is_ok()) {
+      spdlog::warn("writing {}: {}", segment->txn_index_path().string(), s.to_string());
+    }
+  }
 }
 
 std::vector<AbortedTxn> collect_aborted_txns(const std::vector<std::shared_ptr<Segment>>& segments,

@@ -37,6 +37,14 @@ Result<Bytes> read_stored_batch(const Segment& segment, FilePosition position,
 Status rebuild_early_txn_indexes(const std::vector<std::shared_ptr<Segment>>& segments,
                                  Offset replay_start, size_t max_producers, Timestamp now);
 
+// The sealed segments (every one but the last, ending at or below `recovery_point`) whose
+// aborted transactions index recovery must rebuild; once it has, write_rebuilt_txn_indexes()
+// writes their files back, so that the next open need not replay the log for them again.
+std::vector<std::shared_ptr<Segment>> stale_sealed_txn_indexes(
+    const std::vector<std::shared_ptr<Segment>>& segments, Offset recovery_point);
+// Best effort: a file that cannot be written is rebuilt again by the next open (a warning).
+void write_rebuilt_txn_indexes(IoBackend& io, const std::vector<std::shared_ptr<Segment>>& rebuilt);
+
 // The aborted transactions overlapping [from, to) of a log made of `segments` (in offset order):
 // from the segment holding `from`, the entries whose [first offset, marker] overlaps the range,
 // stopping after the first entry whose last stable offset reaches `to`.

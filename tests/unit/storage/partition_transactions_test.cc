@@ -215,6 +215,7 @@ TEST_P(PartitionTransactionsTest, AMissingIndexOfASealedSegmentIsRebuiltFromTheL
   auto log = fx.open_ok(one_batch_segments());
   EXPECT_EQ(log->aborted_transactions(Offset(0), Offset(4)),
             (std::vector<AbortedTxn>{aborted(7, 0, 2, 1)}));
+  EXPECT_TRUE(has_txn_index(Offset(2))) << "written back, so the next open need not rebuild it";
 }
 
 TEST_P(PartitionTransactionsTest, TruncationDropsTheAbortsPastTheCutAlsoAfterReopen) {
