@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "protocol/control_record.h"
@@ -255,6 +256,44 @@ TEST_P(PartitionTransactionsTest, DeletedSegmentsTakeTheirIndexWithThem) {
   EXPECT_EQ(*deleted, 2u);
   EXPECT_FALSE(has_txn_index(Offset(1)));
   EXPECT_TRUE(log->aborted_transactions(Offset(2), Offset(4)).empty());
+}
+
+std::vector<std::byte> keyed(std::string_view key) {
+  protocol::RecordBatchBuilder b;
+  std::byte v{1};
+  b.append(timestamp_from_millis(1), protocol::as_bytes(key), protocol::Bytes(&v, 1));
+  return b.seal();
+}
+
+TEST_P(PartitionTransactionsTest, CompactionKeepsTheAbortsOfTheSegmentsItRewrites) {
+  // Segments of up to 250 bytes: [0, 1, 2] (about 240 bytes), [3], [4].
+  PartitionConfig config{.segment_bytes = 250};
+  config.cleanup = CleanupPolicy{true, false};
+  {
+    auto log = fx.open_ok(config);
+    ASSERT_TRUE(put(*log, keyed("k")));                        // 0: shadowed by 3
+    ASSERT_TRUE(put(*log, transactional(7, 0)));               // 1
+    ASSERT_TRUE(put(*log, marker(7, TxnResult::kAbort)));      // 2, in the segment rewritten
+    ASSERT_TRUE(put(*log, keyed("k")));                        // 3
+    ASSERT_TRUE(put(*log, make_batch({.value_bytes = 300})));  // 4: the active segment
+    ASSERT_EQ(log->segment_count(), 3u);
+    ASSERT_TRUE(fx.flush(*log).is_ok());
+    std::optional<Result<PartitionLog::CompactionProgress>> progress;
+    for (int i = 0; i < 1000 && !(progress && *progress && (*progress)->pass_finished); ++i) {
+      progress.reset();
+      log->compact_slice(1 << 20, [&progress](auto r) { progress = std::move(r); });
+      ASSERT_TRUE(testing::run_until(fx.ctx(), [&] { return progress.has_value(); }));
+      ASSERT_TRUE(*progress) << (*progress).error().to_string();
+    }
+    ASSERT_TRUE((*progress)->pass_finished);
+    EXPECT_GT((*progress)->stats.segments_rewritten, 0u);
+    EXPECT_EQ(log->aborted_transactions(Offset(0), Offset(5)),
+              (std::vector<AbortedTxn>{aborted(7, 1, 2, 3)}));
+    fx.flush_and_close(*log);
+  }
+  auto log = fx.open_ok(config);
+  EXPECT_EQ(log->aborted_transactions(Offset(0), Offset(5)),
+            (std::vector<AbortedTxn>{aborted(7, 1, 2, 3)}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, PartitionTransactionsTest,
