@@ -30,6 +30,15 @@ Result<ProducerState> recover_producer_state(IoBackend& io, const std::filesyste
   Offset log_end = segments.back()->next_offset();
   auto snapshots = list_offset_files(io, dir, format::kSnapshotSuffix);
   if (!snapshots) return snapshots.error();
+  // A segment whose aborted transactions index must be rebuilt needs the producer state as of
+  // its start: the replay starts at or before the first such segment.
+  Offset limit = log_end;
+  for (const auto& segment : segments) {
+    if (segment->txn_index_stale()) {
+      limit = std::min(limit, segment->base_offset());
+      break;
+    }
+  }
   ProducerState state(max_producers);
   Offset start = log_start;
   for (auto it = snapshots->rbegin(); it != snapshots->rend(); ++it) {  // newest first
@@ -40,6 +49,7 @@ Result<ProducerState> recover_producer_state(IoBackend& io, const std::filesyste
       io.remove_file(path).ignore_error();
       continue;
     }
+    if (at > limit) continue;
     auto bytes = read_whole_file(io, path);
     auto decoded = bytes ? ProducerState::decode(*bytes, max_producers, now)
                          : Result<std::pair<Offset, ProducerState>>(bytes.error());
@@ -52,9 +62,6 @@ Result<ProducerState> recover_producer_state(IoBackend& io, const std::filesyste
     start = std::max(at, log_start);
     break;
   }
-  // Segments before the replay start whose aborted transactions index must be rebuilt need the
-  // producer state as of their start: a replay of their own.
-  CAIRN_RETURN_IF_ERROR(rebuild_early_txn_indexes(segments, start, max_producers, now));
   // Replay the batch headers after the snapshot, rebuilding the aborted transactions indexes
   // of the segments there that need it.
   std::vector<std::byte> buffer;

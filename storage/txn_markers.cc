@@ -5,7 +5,6 @@
 #include <algorithm>
 
 #include "protocol/control_record.h"
-#include "storage/batch_scanner.h"
 
 namespace cairn::storage {
 
@@ -37,38 +36,6 @@ Result<Bytes> read_stored_batch(const Segment& segment, FilePosition position,
   if (!n) return n.error();
   if (*n != buffer.size()) return Status::corruption("a stored batch is cut short");
   return Bytes(buffer);
-}
-
-Status rebuild_early_txn_indexes(const std::vector<std::shared_ptr<Segment>>& segments,
-                                 Offset replay_start, size_t max_producers, Timestamp now) {
-  size_t last = segments.size();
-  for (size_t i = 0; i < segments.size(); ++i) {
-    if (segments[i]->txn_index_stale() && segments[i]->base_offset() < replay_start) last = i;
-  }
-  if (last == segments.size()) return Status::ok();
-  ProducerState state(max_producers);
-  std::vector<std::byte> buffer;
-  for (size_t i = 0; i <= last; ++i) {
-    Segment& segment = *segments[i];
-    bool rebuild = segment.txn_index_stale() && segment.base_offset() < replay_start;
-    if (rebuild) segment.clear_txn_index();
-    BatchScanner scanner(*segment.log(), FilePosition(0), segment.size_bytes(),
-                         BatchScanner::Mode::kHeaders);
-    while (auto item = scanner.next()) {
-      const auto& h = item->header;
-      if (h.producer_id < 0) continue;
-      Bytes bytes;
-      if (rebuild && h.is_control()) {
-        auto read = read_stored_batch(segment, item->position, h, buffer);
-        if (!read) return read.error();
-        bytes = *read;
-      }
-      CAIRN_RETURN_IF_ERROR(
-          record_stored_batch(state, rebuild ? &segment : nullptr, h, bytes, now));
-    }
-    CAIRN_RETURN_IF_ERROR(scanner.status());
-  }
-  return Status::ok();
 }
 
 std::vector<std::shared_ptr<Segment>> stale_sealed_txn_indexes(

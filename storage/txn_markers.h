@@ -30,13 +30,6 @@ Status record_stored_batch(ProducerState& producers, Segment* index, const proto
 Result<Bytes> read_stored_batch(const Segment& segment, FilePosition position,
                                 const protocol::BatchHeader& h, std::vector<std::byte>& buffer);
 
-// Rebuilds the aborted transactions index of every segment marked txn_index_stale() that starts
-// before `replay_start` (the offset the recovered producer state was replayed from, which
-// rebuilds the later ones itself) by replaying the log from its start with a fresh producer
-// state. Segments must be in offset order.
-Status rebuild_early_txn_indexes(const std::vector<std::shared_ptr<Segment>>& segments,
-                                 Offset replay_start, size_t max_producers, Timestamp now);
-
 // The sealed segments (every one but the last, ending at or below `recovery_point`) whose
 // aborted transactions index recovery must rebuild; once it has, write_rebuilt_txn_indexes()
 // writes their files back, so that the next open need not replay the log for them again.

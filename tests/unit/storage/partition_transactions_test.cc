@@ -202,6 +202,23 @@ TEST_P(PartitionTransactionsTest, RecoveryAfterACrashRebuildsTheActiveSegmentsIn
             (std::vector<AbortedTxn>{aborted(7, 0, 2, 1)}));
 }
 
+TEST_P(PartitionTransactionsTest, ACrashAfterACleanRestartRebuildsTheAbortsWrittenSince) {
+  {
+    auto log = fx.open_ok({});
+    ASSERT_TRUE(put(*log, transactional(7, 0)));  // 0
+    ASSERT_TRUE(put(*log, transactional(8, 0)));  // 1
+    fx.flush_and_close(*log);                     // a snapshot at 2
+  }
+  {
+    auto log = fx.open_ok({});
+    ASSERT_TRUE(put(*log, marker(7, TxnResult::kAbort)));  // 2
+    ASSERT_TRUE(fx.flush(*log).is_ok());
+  }  // dropped without a clean close: the segment written since is scanned again
+  auto log = fx.open_ok({});
+  EXPECT_EQ(log->aborted_transactions(Offset(0), Offset(3)),
+            (std::vector<AbortedTxn>{aborted(7, 0, 2, 1)}));
+}
+
 TEST_P(PartitionTransactionsTest, AMissingIndexOfASealedSegmentIsRebuiltFromTheLog) {
   {
     auto log = fx.open_ok(one_batch_segments());
