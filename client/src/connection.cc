@@ -16,6 +16,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 
+#include "client/src/broker_list.h"
 #include "client/src/wire_status.h"
 #include "protocol/byte_io.h"
 #include "tls/tls_context.h"
@@ -282,7 +283,24 @@ void Connection::send(Frame frame, bool expect_response, RawCallback done) {
   });
 }
 
+// `options.broker` may list several addresses (comma-separated): each is tried in turn, and a
+// failure to connect to one moves on to the next. The last failure is the answer when none
+// connects.
 Result<std::unique_ptr<Connection>> Connection::connect(const ConnectionOptions& options) {
+  auto addresses = parse_broker_list(options.broker);
+  if (!addresses) return addresses.error();
+  Status last = Status::ok();
+  for (const auto& address : *addresses) {
+    ConnectionOptions one = options;
+    one.broker = address;
+    auto conn = connect_one(one);
+    if (conn) return conn;
+    last = conn.error();
+  }
+  return last;
+}
+
+Result<std::unique_ptr<Connection>> Connection::connect_one(const ConnectionOptions& options) {
   auto colon = options.broker.rfind(':');
   if (colon == std::string::npos || colon == 0) {
     return Status::invalid_argument("broker address '" + options.broker + "' is not HOST:PORT");

@@ -44,7 +44,7 @@
 namespace cairn::client {
 
 struct ConnectionOptions {
-  std::string broker = "127.0.0.1:9292";  // HOST:PORT
+  std::string broker = "127.0.0.1:9292";  // HOST:PORT, or several, comma-separated, tried in turn
   std::string client_id = "cairn";
   std::chrono::milliseconds connect_timeout{5000};
   std::chrono::milliseconds request_timeout{30000};
@@ -160,6 +160,8 @@ class Connection {
   }
   // Sends a request frame (its correlation id is filled in here).
   void send(Frame frame, bool expect_response, RawCallback done);
+  // connect() to one HOST:PORT address.
+  static Result<std::unique_ptr<Connection>> connect_one(const ConnectionOptions& options);
   Status negotiate();
   Status authenticate();
 

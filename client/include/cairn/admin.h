@@ -24,6 +24,7 @@
 namespace cairn::client {
 
 struct AdminConfig {
+  // HOST:PORT, or several comma-separated: each tried in turn until one connects.
   std::string broker = "127.0.0.1:9292";
   std::string client_id = "cairn-admin";
   std::chrono::milliseconds request_timeout{30'000};

@@ -48,6 +48,7 @@
 namespace cairn::client {
 
 struct ConsumerConfig {
+  // HOST:PORT, or several comma-separated: each tried in turn until one connects.
   std::string broker = "127.0.0.1:9292";
   std::string client_id = "cairn-consumer";
   std::string group_id;  // needed for subscribe() and for commits

@@ -48,6 +48,7 @@ enum class Partitioning {
 };
 
 struct ProducerConfig {
+  // HOST:PORT, or several comma-separated: each tried in turn until one connects.
   std::string broker = "127.0.0.1:9292";
   std::string client_id = "cairn-producer";
   int16_t acks = -1;       // 0: fire and forget; 1: the partition stored it; -1: all replicas

@@ -36,6 +36,21 @@ TEST(ConnectionTest, ApiVersionsIsAskedAtVersionOneAndGivesTheBrokersBatchLimit)
   EXPECT_EQ(asked[0].version, 1);
 }
 
+TEST(ConnectionTest, AnAddressThatCannotBeReachedIsSkippedForTheNextInTheList) {
+  FakeBroker broker;
+  // Port 1 on loopback has no listener: the connect is refused at once.
+  auto c = Connection::connect({"127.0.0.1:1," + broker.address(), "test", 5s, 5s});
+  ASSERT_TRUE(c) << c.error().to_string();
+  EXPECT_EQ((*c)->options().broker, broker.address());
+}
+
+TEST(ConnectionTest, WhenNoAddressInTheListConnectsTheLastFailureIsTheAnswer) {
+  auto c = Connection::connect({"127.0.0.1:1,127.0.0.1:2", "test", 5s, 5s});
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().code(), Status::Code::kUnavailable);
+  EXPECT_NE(c.error().to_string().find("127.0.0.1:2"), std::string::npos) << c.error().to_string();
+}
+
 TEST(ConnectionTest, ABrokerThatAnswersApiVersionsInTheV0LayoutIsUnderstood) {
   FakeBroker broker;
   broker.on(ApiKey::kApiVersions, [](const FakeBroker::Request&) {
