@@ -67,8 +67,22 @@ void Partition::set_leader_high_watermark(Offset hw) {
   notify_waiters();
 }
 
-void Partition::wait_for_data(Offset offset, std::weak_ptr<DataWaiter> waiter, bool replica) {
-  if (log_ && (replica ? log_->high_watermark() : high_watermark()) > offset) {
+Offset Partition::last_stable_offset() const {
+  if (!log_) return Offset(0);
+  return std::min(high_watermark(), log_->last_stable_offset());
+}
+
+Offset Partition::bound_offset(WaitFor bound) const {
+  switch (bound) {
+    case WaitFor::kLogEnd: return log_->high_watermark();
+    case WaitFor::kLastStableOffset: return last_stable_offset();
+    case WaitFor::kHighWatermark: break;
+  }
+  return high_watermark();
+}
+
+void Partition::wait_for_data(Offset offset, std::weak_ptr<DataWaiter> waiter, WaitFor bound) {
+  if (log_ && bound_offset(bound) > offset) {
     if (auto w = waiter.lock()) w->wake();
     return;
   }
@@ -76,7 +90,7 @@ void Partition::wait_for_data(Offset offset, std::weak_ptr<DataWaiter> waiter, b
   if (waiters_.size() >= 64) {
     std::erase_if(waiters_, [](const Waiter& e) { return e.waiter.expired(); });
   }
-  waiters_.push_back(Waiter{offset, std::move(waiter), replica});
+  waiters_.push_back(Waiter{offset, std::move(waiter), bound});
 }
 
 void Partition::wake_all() {
@@ -89,15 +103,14 @@ void Partition::wake_all() {
 
 void Partition::notify_waiters() {
   if (waiters_.empty() || !log_) return;
-  Offset log_end = log_->high_watermark();
-  Offset hw = high_watermark();
+  const Offset bounds[] = {high_watermark(), log_->high_watermark(), last_stable_offset()};
   std::vector<Waiter> still_waiting;
   auto waiters = std::move(waiters_);
   waiters_.clear();
   for (auto& e : waiters) {
     auto w = e.waiter.lock();
     if (!w) continue;
-    if ((e.replica ? log_end : hw) > e.offset) {
+    if (bounds[static_cast<size_t>(e.bound)] > e.offset) {
       w->wake();
     } else {
       still_waiting.push_back(std::move(e));

@@ -63,9 +63,16 @@ class Partition {
   // Takes the high watermark the leader reported (as follower) and wakes readers.
   void set_leader_high_watermark(Offset hw);
 
-  // Wakes `waiter` once the high watermark is past `offset` (the log end, for a replica's fetch:
-  // `replica`), at once if it already is.
-  void wait_for_data(Offset offset, std::weak_ptr<DataWaiter> waiter, bool replica = false);
+  // What read_committed readers may read up to (PROTOCOL.md, "Isolation"): the log's last stable
+  // offset, never past the high watermark. Offset 0 when offline.
+  Offset last_stable_offset() const;
+
+  // What a waiter waits for to pass its offset.
+  enum class WaitFor : uint8_t { kHighWatermark, kLogEnd, kLastStableOffset };
+  // Wakes `waiter` once the high watermark is past `offset` (the log end, for a replica's fetch;
+  // the last stable offset for a read_committed one), at once if it already is.
+  void wait_for_data(Offset offset, std::weak_ptr<DataWaiter> waiter,
+                     WaitFor bound = WaitFor::kHighWatermark);
   // Wakes every waiter now (the broker is stopping).
   void wake_all();
 
@@ -85,9 +92,11 @@ class Partition {
   struct Waiter {
     Offset offset;
     std::weak_ptr<DataWaiter> waiter;
-    bool replica = false;
+    WaitFor bound = WaitFor::kHighWatermark;
   };
-  // Wakes the waiters whose offset the high watermark (or for replicas the log end) has passed.
+  // Where `bound` stands now.
+  Offset bound_offset(WaitFor bound) const;
+  // Wakes the waiters whose offset their bound has passed.
   void notify_waiters();
 
   std::string topic_;

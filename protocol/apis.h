@@ -55,7 +55,7 @@ using Apis = ApiList<
     Api<ApiKey::kCreateTopics, "CreateTopics", 0, 0, CreateTopicsRequest, CreateTopicsResponse>,
     Api<ApiKey::kDeleteTopics, "DeleteTopics", 0, 0, DeleteTopicsRequest, DeleteTopicsResponse>,
     Api<ApiKey::kProduce, "Produce", 0, 0, ProduceRequest, ProduceResponse>,
-    Api<ApiKey::kFetch, "Fetch", 0, 1, FetchRequest, FetchResponse>,
+    Api<ApiKey::kFetch, "Fetch", 0, 2, FetchRequest, FetchResponse>,
     Api<ApiKey::kListOffsets, "ListOffsets", 0, 0, ListOffsetsRequest, ListOffsetsResponse>,
     Api<ApiKey::kFindCoordinator, "FindCoordinator", 0, 0, FindCoordinatorRequest,
         FindCoordinatorResponse>,

@@ -60,6 +60,8 @@ Status replace_log(IoBackend& io, const std::filesystem::path& dir, Offset base)
       remove_file_if_exists(io, dir / segment_file_name(base, format::kOffsetIndexSuffix)));
   CAIRN_RETURN_IF_ERROR(
       remove_file_if_exists(io, dir / segment_file_name(base, format::kTimeIndexSuffix)));
+  CAIRN_RETURN_IF_ERROR(
+      remove_file_if_exists(io, dir / segment_file_name(base, format::kTxnIndexSuffix)));
   return io.rename_file(cleaned_path(dir, base), dir / segment_file_name(base, format::kLogSuffix));
 }
 
@@ -184,6 +186,15 @@ Status CompactionJob::open_new(IoBackend& io) {
     auto scan = (*seg)->rebuild(/*min_leader_epoch=*/-1);
     if (!scan) return scan.error();
     if (!scan->stop_reason.is_ok()) return scan->stop_reason;
+    // The aborted transactions whose markers the cleaned segment covers keep their entries.
+    (*seg)->clear_txn_index();
+    for (const auto& old : options_.segments) {
+      for (const AbortedTxn& txn : old->txn_index().entries()) {
+        if (txn.last_offset >= base && txn.last_offset < (*seg)->next_offset()) {
+          (*seg)->add_aborted_txn(txn);
+        }
+      }
+    }
     // Missing index files are rebuilt by recovery; a failure here costs nothing else.
     (*seg)->write_indexes(io).ignore_error();
     replacements_.push_back(std::move(*seg));

@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 
+#include "storage/aborted_txn_index.h"
 #include "storage/batch_scanner.h"
 #include "storage/compaction_job.h"
 #include "storage/format.h"
@@ -82,8 +83,7 @@ void inspect_index(IoBackend& io, const std::filesystem::path& file, LogVisitor&
 }
 
 Result<SegmentFacts> inspect_segment(IoBackend& io, const std::filesystem::path& log_path,
-                                     Offset base, LogVisitor& visitor,
-                                     InspectionSummary& summary) {
+                                     Offset base, LogVisitor& visitor, InspectionSummary& summary) {
   auto file = io.open_file(log_path, /*create=*/false);
   if (!file) return file.error();
   auto size = (*file)->size();
@@ -107,8 +107,8 @@ Result<SegmentFacts> inspect_segment(IoBackend& io, const std::filesystem::path&
       if (h.base_offset != facts.next) {
         status = Status::corruption("expected base offset " + facts.next.to_string());
         ++summary.corruptions;
-      } else if (auto view = protocol::RecordBatchView::parse(item->bytes,
-                                                              protocol::Verify::kStored)) {
+      } else if (auto view =
+                     protocol::RecordBatchView::parse(item->bytes, protocol::Verify::kStored)) {
         status = view->validate_records();
         if (!status.is_ok()) ++summary.corruptions;
       }
@@ -154,6 +154,11 @@ void inspect_indexes(IoBackend& io, const std::filesystem::path& dir, const Segm
       format::kTimeIndexEntrySize,
       [&](const std::vector<std::byte>& b) { return TimeIndex::decode(base, b, offset_count); },
       [&](const TimeIndex& index) { return check_time_index(index, facts); });
+  inspect_index<AbortedTxnIndex>(
+      io, dir / segment_file_name(base, format::kTxnIndexSuffix), visitor, summary,
+      format::kTxnIndexEntrySize,
+      [&](const std::vector<std::byte>& b) { return AbortedTxnIndex::decode(base, b, facts.next); },
+      [](const AbortedTxnIndex&) { return Status::ok(); });
 }
 
 // What recovery would make of the recovery point: OK, or why it cannot use it or refuses it.
@@ -265,11 +270,11 @@ Result<InspectionSummary> inspect_log(IoBackend& io, const std::filesystem::path
     if (only && base != *only) continue;
     auto name = segment_file_name(base, format::kLogSuffix);
     if (expected && base != *expected) {
-      visitor.on_corruption(FilePosition(0),
-                            Status::corruption("segment " + name + " starts at offset " +
-                                               base.to_string() + ", the one before ends at " +
-                                               expected->to_string()),
-                            FilePosition(0));
+      visitor.on_corruption(
+          FilePosition(0),
+          Status::corruption("segment " + name + " starts at offset " + base.to_string() +
+                             ", the one before ends at " + expected->to_string()),
+          FilePosition(0));
       ++summary.corruptions;
     }
     auto facts = inspect_segment(io, dir / name, base, visitor, summary);

@@ -13,6 +13,7 @@
 #include "storage/compaction_job.h"
 #include "storage/offset_checkpoint.h"
 #include "storage/producer_snapshots.h"
+#include "storage/txn_markers.h"
 
 namespace cairn::storage {
 
@@ -91,10 +92,12 @@ Result<std::unique_ptr<PartitionLog>> PartitionLog::open(IoBackend& io, std::fil
   log->log_start_ =
       std::min(read_offset_checkpoint(io, log->dir_, kLogStartCheckpoint).value_or(Offset(0)),
                log->high_watermark());
+  auto rebuilt = stale_sealed_txn_indexes(log->segments_, on_disk.offset);
   auto producers = recover_producer_state(io, log->dir_, log->segments_, log->config_.max_producers,
                                           log->config_.clock());
   if (!producers) return producers.error();
   log->producers_ = std::move(*producers);
+  write_rebuilt_txn_indexes(io, rebuilt);
   CAIRN_RETURN_IF_ERROR(log->load_leader_epochs());
   return log;
 }
@@ -364,7 +367,15 @@ void PartitionLog::on_write_done(const std::shared_ptr<Group>& group, const Writ
   FilePosition pos = group->position;
   for (const Pending& p : group->items) {
     segment.on_append(p.header, pos, now);
-    if (p.header.producer_id >= 0) producers_.record(p.header, p.header.base_offset, now);
+    if (p.header.producer_id >= 0) {
+      if (Status s = record_stored_batch(producers_, &segment, p.header, p.batch, now);
+          !s.is_ok()) {
+        // A control batch whose marker does not decode: kept, as the log is, but not indexed.
+        spdlog::error("{}: marker at offset {}: {}", dir_.string(),
+                      p.header.base_offset.to_string(), s.to_string());
+        producers_.record(p.header, p.header.base_offset, now);
+      }
+    }
     pos = pos + p.header.batch_length;
   }
   ++writes_completed_;

@@ -50,6 +50,7 @@
 #include "storage/producer_state.h"
 #include "storage/recovery.h"
 #include "storage/segment.h"
+#include "storage/txn_markers.h"
 
 namespace cairn::storage {
 
@@ -191,6 +192,13 @@ class PartitionLog {
   // Where read_committed readers stop (PROTOCOL.md, "Isolation"): the first offset of the
   // oldest transaction still open in this partition, else the high watermark.
   Offset last_stable_offset() const { return producers_.last_stable_offset(high_watermark()); }
+  // The aborted transactions whose range overlaps [from, to) (PROTOCOL.md, "Isolation"), in
+  // marker order, from the segments' aborted transactions indexes without reading the log: from
+  // the segment holding `from` on, stopping after the first entry whose last stable offset
+  // reaches `to`.
+  std::vector<AbortedTxn> aborted_transactions(Offset from, Offset to) const {
+    return collect_aborted_txns(segments_, from, to);
+  }
   uint64_t size_bytes() const;
   size_t segment_count() const { return segments_.size(); }
   // OK, or why this partition refuses appends.

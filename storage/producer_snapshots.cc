@@ -6,6 +6,7 @@
 
 #include "storage/batch_scanner.h"
 #include "storage/format.h"
+#include "storage/txn_markers.h"
 
 namespace cairn::storage {
 
@@ -51,8 +52,15 @@ Result<ProducerState> recover_producer_state(IoBackend& io, const std::filesyste
     start = std::max(at, log_start);
     break;
   }
-  // Replay the batch headers after the snapshot.
+  // Segments before the replay start whose aborted transactions index must be rebuilt need the
+  // producer state as of their start: a replay of their own.
+  CAIRN_RETURN_IF_ERROR(rebuild_early_txn_indexes(segments, start, max_producers, now));
+  // Replay the batch headers after the snapshot, rebuilding the aborted transactions indexes
+  // of the segments there that need it.
+  std::vector<std::byte> buffer;
   for (const auto& segment : segments) {
+    bool rebuild = segment->txn_index_stale() && segment->base_offset() >= start;
+    if (rebuild) segment->clear_txn_index();
     if (segment->next_offset() <= start || segment->empty()) continue;
     FilePosition from(0);
     if (segment->base_offset() < start) {
@@ -64,7 +72,15 @@ Result<ProducerState> recover_producer_state(IoBackend& io, const std::filesyste
                          BatchScanner::Mode::kHeaders);
     while (auto item = scanner.next()) {
       const auto& h = item->header;
-      if (h.producer_id >= 0 && h.base_offset >= start) state.record(h, h.base_offset, now);
+      if (h.producer_id < 0 || h.base_offset < start) continue;
+      Bytes bytes;
+      if (rebuild && h.is_control()) {
+        auto read = read_stored_batch(*segment, item->position, h, buffer);
+        if (!read) return read.error();
+        bytes = *read;
+      }
+      CAIRN_RETURN_IF_ERROR(
+          record_stored_batch(state, rebuild ? segment.get() : nullptr, h, bytes, now));
     }
     CAIRN_RETURN_IF_ERROR(scanner.status());
   }

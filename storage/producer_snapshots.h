@@ -27,7 +27,8 @@ Status write_producer_snapshot_file(IoBackend& io, const std::filesystem::path& 
 // by a crash that cut the log back, are deleted; damaged ones are skipped, with a warning), then
 // every idempotent batch header after it, each counted as appended at `now` (when the replayed
 // batches were appended is not known, so a restart never makes a producer expire sooner).
-// Without a usable snapshot the whole log is replayed.
+// Without a usable snapshot the whole log is replayed. Rebuilds on the way the aborted
+// transactions index of every segment marked txn_index_stale() (FORMAT.md, ".txnindex").
 Result<ProducerState> recover_producer_state(IoBackend& io, const std::filesystem::path& dir,
                                              const std::vector<std::shared_ptr<Segment>>& segments,
                                              size_t max_producers, Timestamp now);

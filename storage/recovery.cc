@@ -133,6 +133,8 @@ Result<Listing> list_segments(IoBackend& io, const std::filesystem::path& dir) {
       with_index.push_back(*ib);
     } else if (auto tb = parse_segment_file_name(name, format::kTimeIndexSuffix)) {
       with_index.push_back(*tb);
+    } else if (auto xb = parse_segment_file_name(name, format::kTxnIndexSuffix)) {
+      with_index.push_back(*xb);
     }
   }
   std::sort(out.bases.begin(), out.bases.end());
@@ -141,6 +143,7 @@ Result<Listing> list_segments(IoBackend& io, const std::filesystem::path& dir) {
       spdlog::warn("{}: removing index files of missing segment {}", dir.string(), b.value());
       io.remove_file(dir / segment_file_name(b, format::kOffsetIndexSuffix)).ignore_error();
       io.remove_file(dir / segment_file_name(b, format::kTimeIndexSuffix)).ignore_error();
+      io.remove_file(dir / segment_file_name(b, format::kTxnIndexSuffix)).ignore_error();
     }
   }
   return out;

@@ -25,7 +25,12 @@ Result<RepairReport> repair_log(IoBackend& io, const std::filesystem::path& dir,
     auto size = seg.log()->size();
     if (!size) return size.error();
     if (expected && seg.base_offset() != *expected) {
-      report = {true, seg.log_path().filename().string(), 0, *expected, 0, 0,
+      report = {true,
+                seg.log_path().filename().string(),
+                0,
+                *expected,
+                0,
+                0,
                 "segment starts at offset " + seg.base_offset().to_string() + ", expected " +
                     expected->to_string()};
       cut_from = i;
@@ -46,6 +51,7 @@ Result<RepairReport> repair_log(IoBackend& io, const std::filesystem::path& dir,
         // Its index files described bytes that are gone; recovery rebuilds them.
         io.remove_file(seg.offset_index_path()).ignore_error();
         io.remove_file(seg.time_index_path()).ignore_error();
+        io.remove_file(seg.txn_index_path()).ignore_error();
       }
       break;
     }

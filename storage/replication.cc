@@ -184,6 +184,7 @@ Result<Offset> PartitionLog::truncate_to(Offset offset) {
   if (s.is_ok()) s = io_.sync_file(*cut->log());
   if (s.is_ok()) s = remove_file_if_exists(io_, cut->offset_index_path());
   if (s.is_ok()) s = remove_file_if_exists(io_, cut->time_index_path());
+  if (s.is_ok()) s = remove_file_if_exists(io_, cut->txn_index_path());
   if (s.is_ok()) s = io_.sync_directory(dir_);
   if (s.is_ok() && cleaner_checkpoint_ > new_end) {
     s = write_cleaner_checkpoint(io_, dir_, new_end);

@@ -50,7 +50,8 @@ Segment::Segment(std::shared_ptr<File> log, Offset base_offset, uint32_t index_i
       index_interval_(index_interval),
       next_offset_(base_offset),
       offset_index_(base_offset),
-      time_index_(base_offset) {}
+      time_index_(base_offset),
+      txn_index_(base_offset) {}
 
 Result<std::shared_ptr<Segment>> Segment::create(IoBackend& io, const std::filesystem::path& dir,
                                                  Offset base_offset, uint32_t index_interval) {
@@ -81,6 +82,10 @@ std::filesystem::path Segment::time_index_path() const {
   return log_path().parent_path() / segment_file_name(base_offset_, format::kTimeIndexSuffix);
 }
 
+std::filesystem::path Segment::txn_index_path() const {
+  return log_path().parent_path() / segment_file_name(base_offset_, format::kTxnIndexSuffix);
+}
+
 std::optional<Timestamp> Segment::max_timestamp() const {
   if (empty()) return std::nullopt;
   return max_timestamp_;
@@ -95,10 +100,11 @@ void Segment::reset_state() {
   last_indexed_position_.reset();
   offset_index_.clear();
   time_index_.clear();
+  txn_index_ = AbortedTxnIndex(base_offset_);
+  txn_index_stale_ = true;
 }
 
-void Segment::on_append(const protocol::BatchHeader& header, FilePosition position,
-                        Timestamp now) {
+void Segment::on_append(const protocol::BatchHeader& header, FilePosition position, Timestamp now) {
   assert(position.value() == size_bytes_);
   assert(header.base_offset == next_offset_);
   bool first = empty();
@@ -211,6 +217,16 @@ Status Segment::load_indexes(IoBackend& io, Offset next_offset) {
   max_timestamp_ = time_index_.last()->timestamp;
   last_indexed_position_ = last.position;
   last_leader_epoch_ = last_epoch;
+  auto txn_bytes = read_whole_file(io, txn_index_path());
+  auto txns = txn_bytes ? AbortedTxnIndex::decode(base_offset_, *txn_bytes, next_offset)
+                        : Result<AbortedTxnIndex>(txn_bytes.error());
+  if (txns) {
+    txn_index_ = std::move(*txns);
+    txn_index_stale_ = false;
+  } else if (!txns.error().is_not_found()) {
+    spdlog::warn("{}: rebuilding the aborted transactions index: {}", log_path().string(),
+                 txns.error().message());
+  }
   return Status::ok();
 }
 
@@ -219,8 +235,8 @@ Result<BatchLocation> Segment::scan_to(Offset target, FilePosition from) const {
   while (auto item = scanner.next()) {
     const auto& h = item->header;
     if (h.base_offset > target) {
-      return Status::corruption("offset index points past offset " + target.to_string() +
-                                " in " + log_path().string());
+      return Status::corruption("offset index points past offset " + target.to_string() + " in " +
+                                log_path().string());
     }
     if (h.last_offset() >= target) return BatchLocation{item->position, h};
   }
@@ -294,8 +310,8 @@ Result<std::optional<Offset>> Segment::find_offset_for_timestamp(Timestamp times
 
 Segment::IndexFiles Segment::seal_indexes() {
   if (!empty()) time_index_.maybe_append(max_timestamp_, next_offset_);
-  return IndexFiles{offset_index_path(), offset_index_.encode(), time_index_path(),
-                    time_index_.encode()};
+  return IndexFiles{offset_index_path(),  offset_index_.encode(), time_index_path(),
+                    time_index_.encode(), txn_index_path(),       txn_index_.encode()};
 }
 
 Status Segment::write_index_files(IoBackend& io, const IndexFiles& files) {
@@ -308,7 +324,17 @@ Status Segment::write_index_files(IoBackend& io, const IndexFiles& files) {
   };
   CAIRN_RETURN_IF_ERROR(write(files.offset_index, files.offset_index_bytes));
   CAIRN_RETURN_IF_ERROR(write(files.time_index, files.time_index_bytes));
+  CAIRN_RETURN_IF_ERROR(write(files.txn_index, files.txn_index_bytes));
   return io.sync_directory(files.offset_index.parent_path());
+}
+
+Status Segment::write_txn_index(IoBackend& io) {
+  auto file = io.open_file(txn_index_path(), /*create=*/true);
+  if (!file) return file.error();
+  CAIRN_RETURN_IF_ERROR(io.truncate(**file, 0));
+  CAIRN_RETURN_IF_ERROR(io.write_at(**file, FilePosition(0), txn_index_.encode()));
+  CAIRN_RETURN_IF_ERROR(io.sync_file(**file));
+  return io.sync_directory(log_path().parent_path());
 }
 
 Status Segment::drop_invalid_tail(IoBackend& io) {
@@ -319,6 +345,7 @@ Status Segment::drop_invalid_tail(IoBackend& io) {
 Status Segment::remove_files(IoBackend& io) {
   CAIRN_RETURN_IF_ERROR(remove_file_if_exists(io, offset_index_path()));
   CAIRN_RETURN_IF_ERROR(remove_file_if_exists(io, time_index_path()));
+  CAIRN_RETURN_IF_ERROR(remove_file_if_exists(io, txn_index_path()));
   return io.remove_file(log_path());
 }
 

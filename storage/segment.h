@@ -1,7 +1,8 @@
 #pragma once
 
-// Segment: one file of a partition's log (`<base offset>.log`) with its sparse offset index and
-// time index (`.index`, `.timeindex`), all named by the base offset (FORMAT.md).
+// Segment: one file of a partition's log (`<base offset>.log`) with its sparse offset index, time
+// index and aborted transactions index (`.index`, `.timeindex`, `.txnindex`), all named by the
+// base offset (FORMAT.md).
 //
 // Owned by its PartitionLog through shared_ptr (a sealing task may hold it a little longer) and
 // used only on the partition's core. Invariant: the first size_bytes() bytes of the .log are
@@ -21,6 +22,7 @@
 
 #include "protocol/record_batch.h"
 #include "protocol/types.h"
+#include "storage/aborted_txn_index.h"
 #include "storage/file_position.h"
 #include "storage/io/io_backend.h"
 #include "storage/offset_index.h"
@@ -76,6 +78,20 @@ class Segment {
   std::filesystem::path time_index_path() const;
   const OffsetIndex& offset_index() const { return offset_index_; }
   const TimeIndex& time_index() const { return time_index_; }
+  std::filesystem::path txn_index_path() const;
+  // The aborted transactions whose abort marker lies in this segment.
+  const AbortedTxnIndex& txn_index() const { return txn_index_; }
+  // Records the abort marker of a batch just appended (on_append() came first).
+  void add_aborted_txn(const AbortedTxn& txn) { txn_index_.append(txn); }
+  // Whether the aborted transactions index must be rebuilt from the log: the segment was
+  // scanned by rebuild() (its file may describe bytes it no longer has) or its file was
+  // missing or damaged. Cleared by clear_txn_index().
+  bool txn_index_stale() const { return txn_index_stale_; }
+  // Empties the aborted transactions index, for a rebuild.
+  void clear_txn_index() {
+    txn_index_ = AbortedTxnIndex(base_offset_);
+    txn_index_stale_ = false;
+  }
 
   // Records a batch just written at the end of the log (position == size_bytes()).
   void on_append(const protocol::BatchHeader& header, FilePosition position, Timestamp now);
@@ -93,7 +109,9 @@ class Segment {
 
   // Loads the .index and .timeindex files of a sealed segment whose log ends at `next_offset`
   // and checks them against the log (bounds, order, the batches after the last entry).
-  // kCorruption when they are missing, short or wrong: the caller then calls rebuild().
+  // kCorruption when they are missing, short or wrong: the caller then calls rebuild(). The
+  // .txnindex is loaded too; when it is missing or damaged the segment is marked
+  // txn_index_stale() instead.
   Status load_indexes(IoBackend& io, Offset next_offset);
 
   // The batch that holds `target`. kOutOfRange when no batch of this segment holds it.
@@ -105,24 +123,29 @@ class Segment {
   // The first offset in this segment with a record timestamp >= `timestamp`, or nullopt.
   Result<std::optional<Offset>> find_offset_for_timestamp(Timestamp timestamp) const;
 
-  // A sealed segment's two index files, encoded, ready to be written.
+  // A sealed segment's three index files, encoded, ready to be written.
   struct IndexFiles {
     std::filesystem::path offset_index;
     std::vector<std::byte> offset_index_bytes;
     std::filesystem::path time_index;
     std::vector<std::byte> time_index_bytes;
+    std::filesystem::path txn_index;
+    std::vector<std::byte> txn_index_bytes;
   };
   // Seals the indexes (adds the final time index entry; again is harmless) and encodes them.
   IndexFiles seal_indexes();
-  // Writes both files, syncs them and their directory. Touches no Segment, so it may run in
+  // Writes the files, syncs them and their directory. Touches no Segment, so it may run in
   // IoBackend::async_run().
   static Status write_index_files(IoBackend& io, const IndexFiles& files);
   // seal_indexes(), then write_index_files().
   Status write_indexes(IoBackend& io) { return write_index_files(io, seal_indexes()); }
+  // Writes the .txnindex file alone and syncs it and its directory (a rebuilt index of a sealed
+  // segment).
+  Status write_txn_index(IoBackend& io);
   // Cuts the .log file back to size_bytes() and syncs it: drops a torn tail found by recovery
   // or the bytes of a failed append.
   Status drop_invalid_tail(IoBackend& io);
-  // Deletes the segment's three files (missing index files are fine).
+  // Deletes the segment's files (missing index files are fine).
   Status remove_files(IoBackend& io);
 
  private:
@@ -141,6 +164,8 @@ class Segment {
   std::optional<FilePosition> last_indexed_position_;
   OffsetIndex offset_index_;
   TimeIndex time_index_;
+  AbortedTxnIndex txn_index_;
+  bool txn_index_stale_ = false;
 };
 
 }  // namespace cairn::storage

@@ -27,7 +27,8 @@ struct ReadLimit {
   uint64_t partition_bytes;
   uint64_t response_bytes;
   bool first_always;
-  int32_t replica_id;  // FetchLimits::replica_id
+  int32_t replica_id;   // FetchLimits::replica_id
+  bool read_committed;  // FetchLimits::read_committed
 };
 
 // On the partition's shard. Registers `waiter` (if any) when the partition was read to its end.
@@ -44,10 +45,15 @@ PartitionRead read_partition(Shard& shard, const FetchEntry& entry, ReadLimit li
   const bool replica = limit.replica_id >= 0;
   if (replica) part.on_replica_fetch(limit.replica_id, entry.fetch_offset);
   r.counters = part.counters();
-  // A consumer reads up to the high watermark; a follower up to the log end.
-  const Offset end = replica ? log.high_watermark() : part.high_watermark();
+  // A consumer reads up to the high watermark (read_committed: the last stable offset); a
+  // follower up to the log end.
+  const bool committed = limit.read_committed && !replica;
+  const Offset end = replica     ? log.high_watermark()
+                     : committed ? part.last_stable_offset()
+                                 : part.high_watermark();
   r.high_watermark = part.high_watermark().value();
   r.log_start_offset = log.log_start_offset().value();
+  r.last_stable_offset = part.last_stable_offset().value();
   if (entry.fetch_offset < log.log_start_offset() || entry.fetch_offset > log.high_watermark()) {
     r.error = ErrorCode::kOffsetOutOfRange;
     return r;
@@ -75,8 +81,14 @@ PartitionRead read_partition(Shard& shard, const FetchEntry& entry, ReadLimit li
     r.slices.push_back(std::move(*slice));
   }
   r.more = next < end;
+  if (committed && r.bytes > 0) r.aborted = log.aborted_transactions(entry.fetch_offset, next);
   // Wait only on partitions read to their end: one with more data would wake us at once.
-  if (waiter && r.error == ErrorCode::kNone && !r.more) part.wait_for_data(next, waiter, replica);
+  if (waiter && r.error == ErrorCode::kNone && !r.more) {
+    part.wait_for_data(next, waiter,
+                       replica     ? Partition::WaitFor::kLogEnd
+                       : committed ? Partition::WaitFor::kLastStableOffset
+                                   : Partition::WaitFor::kHighWatermark);
+  }
   return r;
 }
 
@@ -128,9 +140,9 @@ awaitable<std::vector<PartitionRead>> Operations::fetch(std::span<const FetchEnt
     bool may_wait = std::chrono::steady_clock::now() < deadline;
     auto waiter = may_wait ? std::make_shared<FetchWaiter>(executor) : nullptr;
     // Each partition within its own max bytes (and the answer's), its first batch even if larger.
-    auto read = [entries, max_bytes, waiter, replica_id = limits.replica_id](Shard& shard,
-                                                                             size_t i) {
-      ReadLimit limit{partition_max_bytes(entries[i]), max_bytes, true, replica_id};
+    auto read = [entries, max_bytes, waiter, limits](Shard& shard, size_t i) {
+      ReadLimit limit{partition_max_bytes(entries[i]), max_bytes, true, limits.replica_id,
+                      limits.read_committed};
       return read_partition(shard, entries[i], limit, waiter);
     };
     co_await router.for_each(reads, read);
@@ -169,7 +181,8 @@ awaitable<std::vector<PartitionRead>> Operations::fetch(std::span<const FetchEnt
       continue;
     }
     Shard& owner = router.owner(entries[i].topic, entries[i].partition);
-    ReadLimit limit{partition_max_bytes(entries[i]), room, !any, limits.replica_id};
+    ReadLimit limit{partition_max_bytes(entries[i]), room, !any, limits.replica_id,
+                    limits.read_committed};
     r = co_await run_on(owner.executor(), read_one_on_shard(owner, entries[i], limit));
     room -= std::min(room, r.bytes);
     any = any || r.bytes > 0;

@@ -10,6 +10,7 @@
 #include "broker/broker_metrics.h"
 #include "protocol/error_code.h"
 #include "protocol/types.h"
+#include "storage/aborted_txn_index.h"
 #include "storage/segment.h"
 
 namespace cairn::broker {
@@ -28,6 +29,10 @@ struct FetchLimits {
   // A follower's node id when it fetches to replicate: it reads past the high watermark, up to
   // the log end, and its fetch offsets count as its position. -1 for a consumer.
   int32_t replica_id = -1;
+  // A consumer's read_committed fetch (PROTOCOL.md, "Isolation"): reads whole batches below the
+  // last stable offset only, learns the aborted transactions in what it reads, and waits for
+  // the last stable offset to move.
+  bool read_committed = false;
 };
 
 // What a fetch read from one partition: whole stored batches, as slices of their files, to send
@@ -36,6 +41,9 @@ struct PartitionRead {
   protocol::ErrorCode error = protocol::ErrorCode::kNone;
   int64_t high_watermark = -1;  // -1 when the partition could not be found or read
   int64_t log_start_offset = -1;
+  int64_t last_stable_offset = -1;  // -1 when the partition could not be found or read
+  // For a read_committed fetch: the aborted transactions whose range overlaps what it read.
+  std::vector<storage::AbortedTxn> aborted;
   std::vector<storage::LogSlice> slices;
   uint64_t bytes = 0;  // of all slices
   bool more = false;   // stopped at a limit with more data behind it

@@ -1,5 +1,9 @@
 #include "client/src/fetched_records.h"
 
+#include <algorithm>
+#include <set>
+
+#include "protocol/control_record.h"
 #include "protocol/record_batch.h"
 #include "protocol/wire_format.h"
 
@@ -60,18 +64,45 @@ Status append_records(const protocol::RecordBatchView& batch, int64_t asked,
 }  // namespace
 
 void decode_partition(protocol::Bytes records, int64_t asked, FetchedPartition& f,
-                      size_t max_decompressed_bytes) {
+                      size_t max_decompressed_bytes,
+                      const std::vector<protocol::FetchAbortedTransaction>* aborted) {
   f.next_fetch = asked;
+  // The aborted transactions by first offset, and the producers whose aborted range the walk
+  // is in.
+  std::vector<protocol::FetchAbortedTransaction> pending;
+  if (aborted) pending = *aborted;
+  std::sort(pending.begin(), pending.end(),
+            [](const auto& a, const auto& b) { return a.first_offset < b.first_offset; });
+  size_t next_aborted = 0;
+  std::set<int64_t> aborting;
   protocol::BatchIterator batches(records, protocol::Verify::kStored);
   while (auto batch = batches.next()) {
+    const protocol::BatchHeader& h = batch->header();
+    while (next_aborted < pending.size() &&
+           pending[next_aborted].first_offset <= h.last_offset().value()) {
+      aborting.insert(pending[next_aborted++].producer_id);
+    }
+    if (h.is_control()) {
+      // A marker ends its producer's transaction; an abort marker its aborted range.
+      if (auto marker = protocol::read_control_batch(*batch);
+          marker && marker->result == protocol::TxnResult::kAbort) {
+        aborting.erase(h.producer_id);
+      }
+      f.next_fetch = h.next_offset().value();
+      continue;
+    }
+    if (h.is_transactional() && aborting.contains(h.producer_id)) {
+      f.next_fetch = h.next_offset().value();
+      continue;
+    }
     size_t records_before = f.records.size(), bytes_before = f.bytes;
     Status bad = append_records(*batch, asked, max_decompressed_bytes, f);
     if (!bad.is_ok()) {  // the whole batch goes, even the records that decoded
       f.records.resize(records_before);
       f.bytes = bytes_before;
       f.corruption = bad;
-      f.resume_at = resume_offset(records.subspan(batches.position() - batch->bytes().size()),
-                                  f.next_fetch);
+      f.resume_at =
+          resume_offset(records.subspan(batches.position() - batch->bytes().size()), f.next_fetch);
       return;
     }
     f.next_fetch = batch->header().next_offset().value();
@@ -84,7 +115,7 @@ void decode_partition(protocol::Bytes records, int64_t asked, FetchedPartition& 
 
 std::vector<FetchedPartition> decode_fetch(const protocol::FetchResponse& response,
                                            const std::map<TopicPartition, int64_t>& asked,
-                                           size_t max_decompressed_bytes) {
+                                           size_t max_decompressed_bytes, bool read_committed) {
   std::vector<FetchedPartition> out;
   for (const auto& t : response.topics) {
     for (const auto& p : t.partitions) {
@@ -95,7 +126,10 @@ std::vector<FetchedPartition> decode_fetch(const protocol::FetchResponse& respon
       f.tp = tp;
       f.error = p.error;
       f.high_watermark = p.high_watermark;
-      if (p.error == protocol::ErrorCode::kNone) decode_partition(p.records, a->second, f, max_decompressed_bytes);
+      if (p.error == protocol::ErrorCode::kNone) {
+        decode_partition(p.records, a->second, f, max_decompressed_bytes,
+                         read_committed ? &p.aborted_transactions : nullptr);
+      }
     }
   }
   return out;

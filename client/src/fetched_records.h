@@ -43,13 +43,20 @@ int64_t resume_offset(protocol::Bytes bytes, int64_t offset);
 // Decodes one partition's records from offset `asked` on, up to the first batch that fails
 // verification: the records before it are kept, and that batch is described in `out`. A
 // compressed batch is decompressed into at most `max_decompressed_bytes`; one that needs more
-// fails like a damaged one.
+// fails like a damaged one. Control batches (transaction markers) are skipped. With `aborted`
+// (a read_committed answer's aborted transactions), the transactional batches of an aborted
+// transaction are skipped too (Kafka's rule): walking the batches in order, a producer becomes
+// aborted once a batch reaches the first offset of one of its listed transactions, and stops
+// being so at its abort marker; its transactional batches in between are dropped.
 void decode_partition(protocol::Bytes records, int64_t asked, FetchedPartition& out,
-                      size_t max_decompressed_bytes = protocol::batch::kDefaultMaxDecompressedBytes);
+                      size_t max_decompressed_bytes = protocol::batch::kDefaultMaxDecompressedBytes,
+                      const std::vector<protocol::FetchAbortedTransaction>* aborted = nullptr);
 
-// Decodes every partition of `response` that was asked for (`asked`: partition -> offset).
+// Decodes every partition of `response` that was asked for (`asked`: partition -> offset);
+// `read_committed` applies the answer's aborted transactions.
 std::vector<FetchedPartition> decode_fetch(
     const protocol::FetchResponse& response, const std::map<TopicPartition, int64_t>& asked,
-    size_t max_decompressed_bytes = protocol::batch::kDefaultMaxDecompressedBytes);
+    size_t max_decompressed_bytes = protocol::batch::kDefaultMaxDecompressedBytes,
+    bool read_committed = false);
 
 }  // namespace cairn::client

@@ -99,7 +99,8 @@ void Fetcher::set_positions(const std::map<TopicPartition, int64_t>& found) {
 }
 
 void Fetcher::back_off_locked(PartitionState& ps, const Status& why) {
-  ps.retry_at = now() + retry_backoff(config_.retry_backoff, config_.retry_backoff_max, ps.failures);
+  ps.retry_at =
+      now() + retry_backoff(config_.retry_backoff, config_.retry_backoff_max, ps.failures);
   ps.failures = std::min(ps.failures + 1, 30);
   ps.refusal = why;
 }
@@ -114,7 +115,8 @@ Result<std::map<TopicPartition, int64_t>> Fetcher::list_offsets(
     std::map<TopicPartition, Status>* failed) {
   protocol::ListOffsetsRequest req;
   for (const auto& tp : partitions) {
-    if (req.topics.empty() || req.topics.back().name != tp.topic) req.topics.push_back({tp.topic, {}});
+    if (req.topics.empty() || req.topics.back().name != tp.topic)
+      req.topics.push_back({tp.topic, {}});
     req.topics.back().partitions.push_back({tp.partition, timestamp});
   }
   std::shared_ptr<Connection> c;
@@ -221,6 +223,9 @@ std::vector<ConsumerRecord> Fetcher::take() {
       out.push_back(std::move(rec));
       ps.buffered.pop_front();
     }
+    // Everything fetched is taken: the position moves past what was skipped after the last
+    // record (transaction markers, aborted records).
+    if (ps.buffered.empty() && ps.fetch_offset > ps.position) ps.position = ps.fetch_offset;
   }
   ++round_robin_;
   return out;
@@ -245,20 +250,28 @@ void Fetcher::start_fetch_locked() {
   // up for max wait. Then fetch without waiting, and only partitions with data to read.
   bool refill_soon = std::ranges::any_of(parts_, [&](const auto& entry) {
     const PartitionState& ps = entry.second;
-    return !ps.paused && ps.fetch_offset >= 0 && ps.buffered_bytes >= config_.max_partition_fetch_bytes;
+    return !ps.paused && ps.fetch_offset >= 0 &&
+           ps.buffered_bytes >= config_.max_partition_fetch_bytes;
   });
   protocol::FetchRequest req;
   req.max_wait_ms = refill_soon ? 0 : static_cast<uint32_t>(config_.fetch_max_wait.count());
   req.min_bytes = 1;
   req.max_bytes = config_.fetch_max_bytes;
+  const bool read_committed = config_.isolation == ConsumerConfig::Isolation::kReadCommitted;
+  req.isolation_level = read_committed ? 1 : 0;
+  // Version 2 carries the last stable offset and the aborted transactions; a broker without it
+  // has no transactions to hide.
+  const uint16_t version = conn_->version_for(protocol::ApiKey::kFetch, 2);
   std::map<TopicPartition, int64_t> asked;
   for (const auto& [tp, ps] : parts_) {
-    if (ps.paused || ps.fetch_offset < 0 || ps.buffered_bytes >= config_.max_partition_fetch_bytes) {
+    if (ps.paused || ps.fetch_offset < 0 ||
+        ps.buffered_bytes >= config_.max_partition_fetch_bytes) {
       continue;
     }
     if (ps.corrupt || t < ps.retry_at) continue;
     if (refill_soon && ps.high_watermark >= 0 && ps.fetch_offset >= ps.high_watermark) continue;
-    if (req.topics.empty() || req.topics.back().name != tp.topic) req.topics.push_back({tp.topic, {}});
+    if (req.topics.empty() || req.topics.back().name != tp.topic)
+      req.topics.push_back({tp.topic, {}});
     req.topics.back().partitions.push_back(
         {tp.partition, ps.fetch_offset, config_.max_partition_fetch_bytes});
     asked[tp] = ps.fetch_offset;
@@ -268,10 +281,13 @@ void Fetcher::start_fetch_locked() {
   std::weak_ptr<Fetcher> weak = weak_from_this();
   conn_->call_async<protocol::FetchRequest, protocol::FetchResponse>(
       protocol::ApiKey::kFetch, req,
-      [weak, epoch = fetch_epoch_, asked, max_decompressed_bytes = max_decompressed_bytes()](
-          Result<Reply<protocol::FetchResponse>> r) {
-        if (auto self = weak.lock()) self->on_fetch(epoch, asked, max_decompressed_bytes, r);
-      });
+      [weak, epoch = fetch_epoch_, asked, max_decompressed_bytes = max_decompressed_bytes(),
+       read_committed = read_committed && version >= 2](Result<Reply<protocol::FetchResponse>> r) {
+        if (auto self = weak.lock()) {
+          self->on_fetch(epoch, asked, max_decompressed_bytes, read_committed, r);
+        }
+      },
+      RequestOptions{.version = version});
 }
 
 size_t Fetcher::max_decompressed_bytes() const {
@@ -282,12 +298,12 @@ size_t Fetcher::max_decompressed_bytes() const {
 }
 
 void Fetcher::on_fetch(uint64_t epoch, const std::map<TopicPartition, int64_t>& asked,
-                       size_t max_decompressed_bytes,
+                       size_t max_decompressed_bytes, bool read_committed,
                        const Result<Reply<protocol::FetchResponse>>& r) {
   // Decoded before taking the lock: a full answer is over 100,000 records, and poll() should
   // hand out what is already buffered meanwhile instead of waiting for all of them.
   std::vector<FetchedPartition> fetched;
-  if (r) fetched = decode_fetch(r->body, asked, max_decompressed_bytes);
+  if (r) fetched = decode_fetch(r->body, asked, max_decompressed_bytes, read_committed);
   std::lock_guard lock(mu_);
   fetch_in_flight_ = false;
   wakeup_->notify();
@@ -323,11 +339,14 @@ void Fetcher::on_fetch(uint64_t epoch, const std::map<TopicPartition, int64_t>& 
     ps.buffered_bytes += f.bytes;
     buffered_bytes_ += f.bytes;
     ps.fetch_offset = f.next_fetch;
+    // Nothing left to take: the position moves past the batches skipped (markers, aborted).
+    if (ps.buffered.empty() && ps.fetch_offset > ps.position) ps.position = ps.fetch_offset;
     ps.high_watermark = f.high_watermark;
     if (!f.corruption.is_ok()) {
       ps.corrupt = CorruptBatch{f.tp, f.next_fetch, f.resume_at};
-      ps.corruption = Status::corruption("corrupt batch in " + partition_name(f.tp) + " at offset " +
-                                         std::to_string(f.next_fetch) + ": " + f.corruption.message());
+      ps.corruption =
+          Status::corruption("corrupt batch in " + partition_name(f.tp) + " at offset " +
+                             std::to_string(f.next_fetch) + ": " + f.corruption.message());
       ps.corruption_reported = false;
     }
   }

@@ -109,7 +109,8 @@ class Fetcher : public std::enable_shared_from_this<Fetcher> {
   // How much a fetched compressed batch may decompress to. Called where conn_ is usable.
   size_t max_decompressed_bytes() const;
   void on_fetch(uint64_t epoch, const std::map<TopicPartition, int64_t>& asked,
-                size_t max_decompressed_bytes, const Result<Reply<protocol::FetchResponse>>& r);
+                size_t max_decompressed_bytes, bool read_committed,
+                const Result<Reply<protocol::FetchResponse>>& r);
   void back_off_locked(PartitionState& ps, const Status& why);
   void drop_buffer_locked(PartitionState& ps);
 

@@ -55,7 +55,7 @@ Result<FetchRequest> FetchRequest::decode(Bytes body, uint16_t version) {
   return r;
 }
 
-void FetchResponse::encode(Encoder& e, uint16_t) const {
+void FetchResponse::encode(Encoder& e, uint16_t version) const {
   e.write_count(topics.size());
   for (const auto& t : topics) {
     e.write_string(t.name);
@@ -65,6 +65,14 @@ void FetchResponse::encode(Encoder& e, uint16_t) const {
       e.write<int16_t>(static_cast<int16_t>(p.error));
       e.write<int64_t>(p.high_watermark);
       e.write<int64_t>(p.log_start_offset);
+      if (version >= 2) {
+        e.write<int64_t>(p.last_stable_offset);
+        e.write_count(p.aborted_transactions.size());
+        for (const auto& a : p.aborted_transactions) {
+          e.write<int64_t>(a.producer_id);
+          e.write<int64_t>(a.first_offset);
+        }
+      }
       if (p.external_size > 0) {
         e.write_external_bytes32(p.external_size, p.external_id);
       } else {
@@ -74,7 +82,7 @@ void FetchResponse::encode(Encoder& e, uint16_t) const {
   }
 }
 
-Result<FetchResponse> FetchResponse::decode(Bytes body, uint16_t) {
+Result<FetchResponse> FetchResponse::decode(Bytes body, uint16_t version) {
   Decoder d(body);
   FetchResponse r;
   uint32_t nt = d.read_count("topics", 6);
@@ -88,6 +96,17 @@ Result<FetchResponse> FetchResponse::decode(Bytes body, uint16_t) {
       p.error = static_cast<ErrorCode>(d.read<int16_t>("error"));
       p.high_watermark = d.read<int64_t>("high watermark");
       p.log_start_offset = d.read<int64_t>("log start offset");
+      if (version >= 2) {
+        p.last_stable_offset = d.read<int64_t>("last stable offset");
+        uint32_t na = d.read_count("aborted transactions", 16);
+        p.aborted_transactions.reserve(na);
+        for (uint32_t k = 0; k < na && d.ok(); ++k) {
+          FetchAbortedTransaction a;
+          a.producer_id = d.read<int64_t>("producer id");
+          a.first_offset = d.read<int64_t>("first offset");
+          p.aborted_transactions.push_back(a);
+        }
+      }
       p.records = d.read_bytes32("records");
       t.partitions.push_back(p);
     }

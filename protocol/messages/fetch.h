@@ -36,6 +36,15 @@ struct FetchRequest {
   static Result<FetchRequest> decode(Bytes body, uint16_t version);
 };
 
+// An aborted transaction in a read_committed answer (v2 on): the consumer drops the producer's
+// batches from `first_offset` up to the producer's abort marker.
+struct FetchAbortedTransaction {
+  int64_t producer_id = -1;
+  int64_t first_offset = 0;
+
+  bool operator==(const FetchAbortedTransaction&) const = default;
+};
+
 struct FetchPartitionResult {
   int32_t partition = 0;
   ErrorCode error = ErrorCode::kNone;
@@ -46,6 +55,8 @@ struct FetchPartitionResult {
   Bytes records;
   uint32_t external_size = 0;
   uint32_t external_id = 0;
+  int64_t last_stable_offset = -1;                            // v2 on
+  std::vector<FetchAbortedTransaction> aborted_transactions;  // v2 on, read_committed only
 };
 
 struct FetchTopicResult {

@@ -49,12 +49,12 @@ std::vector<std::byte> request_frame(ApiKey api, const Body& body) {
 }
 
 template <typename Body>
-std::vector<std::byte> response_frame(ApiKey api, const Body& body) {
+std::vector<std::byte> response_frame(ApiKey api, const Body& body, uint16_t version = 0) {
   std::vector<std::byte> out{static_cast<std::byte>(static_cast<uint16_t>(api))};
   std::vector<std::byte> frame;
   Encoder e(frame);
   begin_response(e, 1, ErrorCode::kNone, "");
-  body.encode(e, 0);
+  body.encode(e, version);
   e.end_frame();
   out.insert(out.end(), frame.begin() + 4, frame.end());
   return out;
@@ -133,6 +133,9 @@ int main(int argc, char** argv) {
   FetchResponse fr;
   fr.topics.push_back({"t", {{0, ErrorCode::kNone, 8, 0, two, 0, 0}}});
   write(dir / "response" / "fetch", response_frame(ApiKey::kFetch, fr));
+  FetchResponse committed;
+  committed.topics.push_back({"t", {{0, ErrorCode::kNone, 8, 0, two, 0, 0, 6, {{3, 2}, {4, 5}}}}});
+  write(dir / "response" / "fetch_v2", response_frame(ApiKey::kFetch, committed, 2));
   ProduceResponse pr;
   pr.topics.push_back({"t", {{0, ErrorCode::kNone, 3, 0, ""}}});
   write(dir / "response" / "produce", response_frame(ApiKey::kProduce, pr));

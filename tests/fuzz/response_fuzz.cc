@@ -18,12 +18,9 @@ void body(Bytes b) {
   Response::decode(b, 0).status().ignore_error();
 }
 
-// What a consumer does with fetched records: parse every batch and walk every record.
-template <>
-void body<FetchResponse>(Bytes b) {
-  auto fetch = FetchResponse::decode(b, 0);
-  if (!fetch) return;
-  for (const auto& t : fetch->topics) {
+// Parses every batch and walks every record of a fetch answer.
+void walk_records(const FetchResponse& fetch) {
+  for (const auto& t : fetch.topics) {
     for (const auto& p : t.partitions) {
       BatchIterator batches(p.records, Verify::kStored);
       while (auto batch = batches.next()) {
@@ -34,6 +31,17 @@ void body<FetchResponse>(Bytes b) {
         }
       }
     }
+  }
+}
+
+// What a consumer does with fetched records: parse every batch and walk every record. The same
+// bytes are read in the version 0 layout and in version 2's (last stable offset and aborted
+// transactions before the records).
+template <>
+void body<FetchResponse>(Bytes b) {
+  for (uint16_t version : {0, 2}) {
+    auto fetch = FetchResponse::decode(b, version);
+    if (fetch) walk_records(*fetch);
   }
 }
 

@@ -11,10 +11,15 @@
 #include <fstream>
 #include <sstream>
 
+#include "client/src/connection.h"
 #include "protocol/kafka/codec.h"
 #include "protocol/kafka/header.h"
 #include "protocol/kafka/messages/list_offsets.h"
 #include "protocol/kafka/wire.h"
+#include "protocol/messages/init_producer_id.h"
+#include "protocol/messages/produce.h"
+#include "protocol/messages/transactions.h"
+#include "protocol/record_batch_builder.h"
 #include "tests/support/broker_process.h"
 #include "tests/support/raw_socket.h"
 #include "tests/support/test_util.h"
@@ -329,6 +334,54 @@ TEST_F(KafkaListener, OffsetForLeaderEpochSaysWhereEachEpochEnds) {
     EXPECT_EQ(known[1].end_offset, -1);
     EXPECT_EQ(r.topics[1].partitions.at(0).error_code, 3);  // UNKNOWN_TOPIC_OR_PARTITION
   }
+}
+
+// A transaction of `id` over the Cairn protocol: `values` into t/0, then commit or abort.
+void cairn_transaction(client::Connection& conn, const std::string& id,
+                       const std::vector<std::string>& values, protocol::TxnResult result) {
+  using protocol::ApiKey;
+  auto init = conn.call<protocol::InitProducerIdRequest, protocol::InitProducerIdResponse>(
+      ApiKey::kInitProducerId, protocol::InitProducerIdRequest{id, 60000});
+  ASSERT_TRUE(init) << init.error().to_string();
+  protocol::TxnProducer p{id, init->body.producer_id, init->body.producer_epoch};
+  auto added = conn.call<protocol::AddPartitionsToTxnRequest, protocol::AddPartitionsToTxnResponse>(
+      ApiKey::kAddPartitionsToTxn, protocol::AddPartitionsToTxnRequest{p, {{"t", {0}}}});
+  ASSERT_TRUE(added) << added.error().to_string();
+  protocol::RecordBatchBuilder builder({.producer_id = p.producer_id,
+                                        .producer_epoch = p.producer_epoch,
+                                        .base_sequence = 0,
+                                        .transactional = true});
+  for (const auto& v : values) {
+    builder.append(timestamp_from_millis(1), std::nullopt, protocol::as_bytes(v));
+  }
+  auto batch = builder.seal();
+  protocol::ProduceRequest req;
+  req.topics.push_back({"t", {{0, batch}}});
+  auto produced =
+      conn.call<protocol::ProduceRequest, protocol::ProduceResponse>(ApiKey::kProduce, req);
+  ASSERT_TRUE(produced) << produced.error().to_string();
+  ASSERT_EQ(produced->body.topics.at(0).partitions.at(0).error, protocol::ErrorCode::kNone);
+  auto ended = conn.call<protocol::EndTxnRequest, protocol::EndTxnResponse>(
+      ApiKey::kEndTxn, protocol::EndTxnRequest{p, result});
+  ASSERT_TRUE(ended) << ended.error().to_string();
+  ASSERT_EQ(ended->body.error, protocol::ErrorCode::kNone);
+}
+
+TEST_F(KafkaListener, KcatReadCommittedSkipsAbortedTransactionsAndMarkers) {
+  create_topic("t", 1);
+  ASSERT_EQ(cairn({"produce", "t"}, "plain\n").exit_code, 0);  // 0
+  auto conn = client::Connection::connect({.broker = broker->address()});
+  ASSERT_TRUE(conn) << conn.error().to_string();
+  cairn_transaction(**conn, "a", {"aborted-1", "aborted-2"}, protocol::TxnResult::kAbort);  // 1-3
+  cairn_transaction(**conn, "c", {"committed"}, protocol::TxnResult::kCommit);              // 4-5
+  auto committed = kcat({"-C", "-t", "t", "-o", "beginning", "-e", "-X",
+                         "isolation.level=read_committed", "-f", "%o %s\n"});
+  ASSERT_EQ(committed.exit_code, 0) << committed.err;
+  EXPECT_EQ(committed.out, "0 plain\n4 committed\n");
+  auto all = kcat({"-C", "-t", "t", "-o", "beginning", "-e", "-X",
+                   "isolation.level=read_uncommitted", "-f", "%o %s\n"});
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_EQ(all.out, "0 plain\n1 aborted-1\n2 aborted-2\n4 committed\n");
 }
 
 }  // namespace

@@ -27,6 +27,7 @@ struct ConsumeOptions {
   int64_t timeout_ms = -1;
   bool exit_at_end = false;
   std::string format = "{value}";
+  std::string isolation = "read_uncommitted";
 };
 
 int64_t now_ms() {
@@ -135,6 +136,9 @@ void run_consume(const ConsumeOptions& opts, const GlobalOptions& global) {
   for (const auto& p : partitions) ends[p.partition] = p.high_watermark;
 
   client::ConsumerConfig config;
+  config.isolation = opts.isolation == "read_committed"
+                         ? client::ConsumerConfig::Isolation::kReadCommitted
+                         : client::ConsumerConfig::Isolation::kReadUncommitted;
   config.broker = global.broker;
   config.tls = global.tls;
   config.sasl = sasl_from_environment();
@@ -244,6 +248,12 @@ void add_consume_command(CLI::App& app, const GlobalOptions& global) {
                   "{partition} {offset} {timestamp} (ms) {time} (ISO 8601) {key} {value} {headers} "
                   "({key:hex}, {value:base64}, ...), or kcat's %t %p %o %k %s %T %h; escapes \\t "
                   "\\n \\xNN; a newline is added unless the format ends with one")
+      ->capture_default_str();
+  cmd->add_option("--isolation", opts->isolation,
+                  "read_uncommitted: every record as soon as it is stored; read_committed: only "
+                  "committed transactions' records, once committed (an open transaction holds "
+                  "its partition back, --exit-at-end included)")
+      ->check(CLI::IsMember({"read_uncommitted", "read_committed"}))
       ->capture_default_str();
   cmd->callback([opts, &global] { run_consume(*opts, global); });
 }

@@ -8,6 +8,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "protocol/control_record.h"
 #include "protocol/wire_format.h"
 #include "storage/io/posix_backend.h"
 #include "storage/log_inspector.h"
@@ -47,15 +48,26 @@ class DumpPrinter final : public storage::LogVisitor {
     int64_t gaps = int64_t{h.last_offset_delta} + 1 - h.record_count;
     std::string gap_text =
         gaps > 0 ? fmt::format(" compacted ({} offsets without a record)", gaps) : "";
+    // A control batch's marker: "control COMMIT coordinator epoch 3".
+    std::string control;
+    if (h.is_control()) {
+      auto marker = view ? protocol::read_control_batch(*view)
+                         : Result<protocol::ControlRecord>(view.error());
+      control =
+          marker ? fmt::format(" control {} coordinator epoch {}",
+                               marker->result == protocol::TxnResult::kCommit ? "COMMIT" : "ABORT",
+                               marker->coordinator_epoch)
+                 : " control (marker does not decode: " + marker.error().message() + ")";
+    }
     fmt::print(
         "  batch offsets {}..{} position {} length {} records {}{}{} epoch {} first {} max {} "
         "producer {}/{} seq {}{}{} checksum ok{}\n",
         h.base_offset.value(), h.last_offset().value(), position.value(), h.batch_length,
         h.record_count, gap_text, codec, h.leader_epoch, format_timestamp(h.first_timestamp),
         format_timestamp(h.max_timestamp), h.producer_id, h.producer_epoch, h.base_sequence,
-        h.is_transactional() ? " transactional" : "", h.is_control() ? " control" : "",
+        h.is_transactional() ? " transactional" : "", control,
         status.is_ok() ? "" : ", INVALID: " + status.message());
-    if (!records_ || !status.is_ok() || !plain) return;
+    if (!records_ || !status.is_ok() || !plain || h.is_control()) return;
     protocol::RecordReader reader = plain->reader();
     protocol::RecordView r;
     while (reader.next(r)) {

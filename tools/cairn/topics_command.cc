@@ -3,7 +3,9 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <map>
 
+#include "protocol/messages/fetch.h"
 #include "protocol/messages/topic_config.h"
 #include "storage/topic_store.h"
 #include "tools/cairn/common.h"
@@ -85,6 +87,30 @@ std::string limit(int64_t v, const char* unit) {
 
 }  // namespace
 
+// Each partition's last stable offset (PROTOCOL.md, "Isolation"), from a Fetch v2 at its high
+// watermark that waits for nothing; absent for a partition the fetch could not read (or a
+// broker without Fetch v2).
+std::map<int32_t, int64_t> last_stable_offsets(client::Connection& conn,
+                                               const protocol::TopicMetadata& t) {
+  std::map<int32_t, int64_t> out;
+  if (conn.version_for(ApiKey::kFetch, 2) < 2 || t.partitions.empty()) return out;
+  protocol::FetchRequest req;
+  req.max_wait_ms = 0;
+  req.max_bytes = 1;
+  auto& topic = req.topics.emplace_back();
+  topic.name = t.name;
+  for (const auto& p : t.partitions) topic.partitions.push_back({p.partition, p.high_watermark, 1});
+  auto r = conn.call<protocol::FetchRequest, protocol::FetchResponse>(ApiKey::kFetch, req,
+                                                                      {.version = 2});
+  if (!r) return out;
+  for (const auto& rt : r->body.topics) {
+    for (const auto& p : rt.partitions) {
+      if (p.last_stable_offset >= 0) out[p.partition] = p.last_stable_offset;
+    }
+  }
+  return out;
+}
+
 void add_topics_command(CLI::App& app, const GlobalOptions& global) {
   auto* topics = app.add_subcommand("topics", "Create, list, describe and delete topics");
   topics->require_subcommand(1);
@@ -165,11 +191,15 @@ void add_topics_command(CLI::App& app, const GlobalOptions& global) {
         limit(s.retention_ms, "ms"));
     fmt::print("settings:\n");
     print_settings(config.settings);
-    fmt::print("{:>9} {:>12} {:>12} {:>14} {:>7}  {}\n", "partition", "start", "end", "bytes",
-               "dirty", "status");
+    auto stable = last_stable_offsets(*conn, t);
+    fmt::print("{:>9} {:>12} {:>12} {:>12} {:>14} {:>7}  {}\n", "partition", "start", "end",
+               "stable", "bytes", "dirty", "status");
     for (const auto& p : t.partitions) {
-      fmt::print("{:>9} {:>12} {:>12} {:>14} {:>6.1f}%  {}\n", p.partition, p.log_start_offset,
-                 p.high_watermark, p.size_bytes, dirty[p.partition] / 1e4,
+      auto lso = stable.find(p.partition);
+      fmt::print("{:>9} {:>12} {:>12} {:>12} {:>14} {:>6.1f}%  {}\n", p.partition,
+                 p.log_start_offset, p.high_watermark,
+                 lso == stable.end() ? std::string("-") : std::to_string(lso->second), p.size_bytes,
+                 dirty[p.partition] / 1e4,
                  p.error == ErrorCode::kNone
                      ? std::string("ok")
                      : std::string(protocol::error_name(p.error)) + ": " + p.error_message);

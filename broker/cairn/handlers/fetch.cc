@@ -21,8 +21,9 @@ awaitable<Reply<protocol::FetchResponse>> handle(RequestContext& ctx, protocol::
       [](const auto& t, const auto& p) {
         return FetchEntry{t.name, p.partition, Offset(p.fetch_offset), p.max_bytes};
       });
+  // Versions 0 and 1 cannot carry the aborted transactions: they read as read_uncommitted.
   FetchLimits limits{std::chrono::milliseconds(r.max_wait_ms), r.min_bytes, r.max_bytes,
-                     r.replica_id};
+                     r.replica_id, r.isolation_level == 1 && ctx.version() >= 2};
   auto reads = co_await ctx.ops.fetch(entries, limits);
 
   protocol::FetchResponse response;
@@ -40,6 +41,11 @@ awaitable<Reply<protocol::FetchResponse>> handle(RequestContext& ctx, protocol::
       result.error = read.error;
       result.high_watermark = read.high_watermark;
       result.log_start_offset = read.log_start_offset;
+      result.last_stable_offset = read.last_stable_offset;
+      result.aborted_transactions.reserve(read.aborted.size());
+      for (const storage::AbortedTxn& a : read.aborted) {
+        result.aborted_transactions.push_back({a.producer_id, a.first_offset.value()});
+      }
       if (read.bytes > 0) {
         result.external_size = static_cast<uint32_t>(read.bytes);
         result.external_id = static_cast<uint32_t>(files.size());

@@ -3,7 +3,9 @@
 // wait as a long poll). Each stored batch goes out as a RecordBatch v2 with the same records:
 // a 61-byte Kafka header written from the stored header, whose CRC-32C covers the records, so
 // the records are read into memory once to checksum them and sent from there. Fetch sessions
-// (KIP-227) are not kept: every answer is a full one with session id 0.
+// (KIP-227) are not kept: every answer is a full one with session id 0. A read_committed fetch
+// (IsolationLevel 1) reads below the last stable offset and gets the aborted transactions its
+// batches overlap, which the client drops (KIP-98).
 #include "broker/kafka/error_mapping.h"
 #include "broker/kafka/handlers.h"
 #include "protocol/kafka/crc32c.h"
@@ -69,9 +71,12 @@ awaitable<KafkaReply<pk::FetchResponse>> handle(KafkaContext& ctx, pk::FetchRequ
                                    static_cast<uint32_t>(std::max(p.partition_max_bytes, 0))});
     }
   }
+  // IsolationLevel (v4 on): read_committed reads below the last stable offset and is told the
+  // aborted transactions it overlaps.
+  const bool read_committed = r.isolation_level == 1;
   FetchLimits limits{std::chrono::milliseconds(std::max(r.max_wait_ms, 0)),
                      static_cast<uint32_t>(std::max(r.min_bytes, 0)),
-                     static_cast<uint32_t>(std::max(r.max_bytes, 0))};
+                     static_cast<uint32_t>(std::max(r.max_bytes, 0)), -1, read_committed};
   auto reads = co_await ctx.ops.fetch(entries, limits);
 
   uint64_t read_bytes = 0;
@@ -92,7 +97,14 @@ awaitable<KafkaReply<pk::FetchResponse>> handle(KafkaContext& ctx, pk::FetchRequ
       result.partition_index = t.partitions[p].partition;
       result.error_code = kafka_code(read.error);
       result.high_watermark = read.high_watermark;
-      result.last_stable_offset = read.high_watermark;
+      result.last_stable_offset = read.last_stable_offset;
+      if (read_committed) {
+        auto& aborted = result.aborted_transactions.emplace();
+        aborted.reserve(read.aborted.size());
+        for (const storage::AbortedTxn& a : read.aborted) {
+          aborted.push_back({a.producer_id, a.first_offset.value()});
+        }
+      }
       result.log_start_offset = read.log_start_offset;
       result.records = pk::Records::empty();
       if (read.bytes == 0) continue;

@@ -75,6 +75,13 @@ struct ConsumerConfig {
   // doubled per failure in a row up to the max.
   std::chrono::milliseconds retry_backoff{100};
   std::chrono::milliseconds retry_backoff_max{1'000};
+  // Which transactional records poll() returns (PROTOCOL.md, "Isolation"). read_uncommitted:
+  // all of them, as soon as they are stored. read_committed: only those of committed
+  // transactions, once committed (a partition is read up to its last stable offset, and the
+  // records of aborted transactions are dropped). Transaction markers are never returned; the
+  // position moves past them.
+  enum class Isolation { kReadUncommitted, kReadCommitted };
+  Isolation isolation = Isolation::kReadUncommitted;
 };
 
 // A fetched batch that failed verification, as poll() reported it.

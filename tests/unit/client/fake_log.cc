@@ -1,6 +1,7 @@
 #include "tests/unit/client/fake_log.h"
 
 #include "protocol/messages/admin.h"
+#include "protocol/control_record.h"
 #include "protocol/messages/fetch.h"
 #include "protocol/messages/produce.h"
 #include "protocol/record_batch.h"
@@ -56,8 +57,9 @@ FakeBroker::Answer FakeLog::produce(const FakeBroker::Request& request) {
           continue;
         }
       }
-      result.base_offset = store(p, std::vector<std::byte>(entry.records.begin(), entry.records.end()),
-                                 h.producer_id, h.base_sequence, h.record_count);
+      result.base_offset =
+          store(p, std::vector<std::byte>(entry.records.begin(), entry.records.end()),
+                h.producer_id, h.base_sequence, h.record_count);
     }
   }
   if (req.acks == 0) return FakeBroker::Answer::silence();
@@ -66,12 +68,15 @@ FakeBroker::Answer FakeLog::produce(const FakeBroker::Request& request) {
 
 FakeBroker::Answer FakeLog::fetch(const FakeBroker::Request& request) {
   auto req = request.decode<protocol::FetchRequest>();
+  const bool committed = req.isolation_level == 1 && request.version >= 2;
   // The response holds views: its bytes live in the handler's closure.
   auto owned = std::make_shared<std::vector<std::vector<std::byte>>>();
   protocol::FetchResponse response;
   size_t total = 0;
   {
     std::lock_guard lock(mu_);
+    last_isolation_level_ = req.isolation_level;
+    last_fetch_version_ = request.version;
     for (const auto& t : req.topics) {
       auto& out = response.topics.emplace_back();
       out.name = t.name;
@@ -85,11 +90,21 @@ FakeBroker::Answer FakeLog::fetch(const FakeBroker::Request& request) {
           result.error = ErrorCode::kOffsetOutOfRange;
           continue;
         }
+        result.last_stable_offset = p.last_stable_offset();
+        const int64_t end = committed ? result.last_stable_offset : p.next_offset;
         std::vector<std::byte> bytes;
+        int64_t read_end = fp.fetch_offset;
         for (const auto& b : p.batches) {
           if (b.base_offset + b.records <= fp.fetch_offset) continue;
+          if (b.base_offset + b.records > end) break;
           if (!bytes.empty() && bytes.size() + b.bytes.size() > fp.max_bytes) break;
           bytes.insert(bytes.end(), b.bytes.begin(), b.bytes.end());
+          read_end = b.base_offset + b.records;
+        }
+        for (const auto& a : p.aborted) {
+          if (committed && a.marker_offset >= fp.fetch_offset && a.first_offset < read_end) {
+            result.aborted_transactions.push_back({a.producer_id, a.first_offset});
+          }
         }
         total += bytes.size();
         owned->push_back(std::move(bytes));
@@ -127,6 +142,45 @@ void FakeLog::append(const client::TopicPartition& tp, const std::vector<std::st
   }
   std::lock_guard lock(mu_);
   store(partitions_[tp], builder.seal(), -1, -1, static_cast<int32_t>(values.size()));
+}
+
+void FakeLog::append_transactional(const client::TopicPartition& tp, int64_t producer_id,
+                                   const std::vector<std::string>& values) {
+  protocol::RecordBatchBuilder builder(
+      {.producer_id = producer_id, .producer_epoch = 0, .base_sequence = 0, .transactional = true});
+  for (const auto& v : values) {
+    builder.append(timestamp_from_millis(1'700'000'000'000), std::nullopt, protocol::as_bytes(v));
+  }
+  std::lock_guard lock(mu_);
+  Partition& p = partitions_[tp];
+  p.open_txns.emplace(producer_id, p.next_offset);
+  store(p, builder.seal(), -1, -1, static_cast<int32_t>(values.size()));
+}
+
+void FakeLog::append_marker(const client::TopicPartition& tp, int64_t producer_id, bool commit) {
+  auto batch = protocol::build_control_batch(
+      {.producer_id = producer_id,
+       .producer_epoch = 0,
+       .result = commit ? protocol::TxnResult::kCommit : protocol::TxnResult::kAbort,
+       .coordinator_epoch = 0,
+       .timestamp = timestamp_from_millis(1'700'000'000'000)});
+  std::lock_guard lock(mu_);
+  Partition& p = partitions_[tp];
+  auto open = p.open_txns.find(producer_id);
+  int64_t first = open != p.open_txns.end() ? open->second : p.next_offset;
+  if (open != p.open_txns.end()) p.open_txns.erase(open);
+  if (!commit) p.aborted.push_back({producer_id, first, p.next_offset});
+  store(p, std::move(batch), -1, -1, 1);
+}
+
+uint8_t FakeLog::last_isolation_level() const {
+  std::lock_guard lock(mu_);
+  return last_isolation_level_;
+}
+
+uint16_t FakeLog::last_fetch_version() const {
+  std::lock_guard lock(mu_);
+  return last_fetch_version_;
 }
 
 void FakeLog::damage(const client::TopicPartition& tp, size_t batch_index) {

@@ -372,6 +372,38 @@ TEST(ProtocolSpec, AFetchIsolationLevelAboveOneIsMalformed) {
   EXPECT_FALSE(decode_body<FetchRequest>(bytes));
 }
 
+TEST(ProtocolSpec, AFetchResponseV2CarriesTheLastStableOffsetAndTheAbortedTransactions) {
+  std::vector<std::byte> records = {std::byte{0xaa}};
+  FetchResponse r;
+  r.topics.push_back({"t", {{2, ErrorCode::kNone, 10, 4, records, 0, 0, 6, {{9, 5}}}}});
+  const Golden want = {
+      1, 0, 0, 0,               // topics: 1
+      1, 0, 't',                //   name "t"
+      1, 0, 0, 0,               //   partitions: 1
+      2, 0, 0, 0,               //     partition 2
+      0, 0,                     //     error 0
+      10, 0, 0, 0, 0, 0, 0, 0,  //     high watermark 10
+      4, 0, 0, 0, 0, 0, 0, 0,   //     log start offset 4
+      6, 0, 0, 0, 0, 0, 0, 0,   //     last stable offset 6 (v2 on)
+      1, 0, 0, 0,               //     aborted transactions: 1 (v2 on)
+      9, 0, 0, 0, 0, 0, 0, 0,   //       producer id 9
+      5, 0, 0, 0, 0, 0, 0, 0,   //       first offset 5
+      1, 0, 0, 0, 0xaa,         //     records: 1 byte
+  };
+  std::vector<std::byte> got;
+  Encoder e(got);
+  r.encode(e, 2);
+  expect_same(got, want);
+  auto bytes = to_bytes(want);
+  auto back = FetchResponse::decode(bytes, 2);
+  ASSERT_TRUE(back) << back.error().to_string();
+  const auto& p = back->topics.at(0).partitions.at(0);
+  EXPECT_EQ(p.last_stable_offset, 6);
+  EXPECT_EQ(p.aborted_transactions, (std::vector<FetchAbortedTransaction>{{9, 5}}));
+  EXPECT_EQ(p.records.size(), 1u);
+  EXPECT_FALSE(FetchResponse::decode(bytes, 1)) << "a v1 reader finds bytes left over";
+}
+
 TEST(ProtocolSpec, AFetchRequestV1CarriesTheReplicaIdAfterTheIsolationLevel) {
   FetchRequest f;
   f.max_wait_ms = 100;
