@@ -65,7 +65,10 @@ awaitable<std::vector<ErrorCode>> GroupCoordinator::commit(CommitRequest request
 
   RuntimePtr rt = runtime(request.group_id);
   Group& group = rt->group;
-  if (request.generation < 0) {
+  bool transactional = request.producer_id >= 0;
+  if (transactional && request.generation < 0 && request.member_id.empty()) {
+    // A transactional commit from outside the membership: no check (PROTOCOL.md).
+  } else if (request.generation < 0) {
     if (!group.members().empty()) {
       fail_all(ErrorCode::kNonEmptyGroup);
       co_return out;
@@ -95,18 +98,30 @@ awaitable<std::vector<ErrorCode>> GroupCoordinator::commit(CommitRequest request
   // Accepted: pending from here until stored or failed.
   uint64_t id = ++next_commit_;
   rt->pending[id] = std::move(keys);
+  if (transactional) ++rt->txn_writing;
   auto part = offsets_partition(request.group_id);
   Status s = Status::unavailable("the broker is stopping");
   if (co_await part->wait_until_writable()) {
-    auto batch =
-        std::make_shared<std::vector<std::byte>>(encode_offset_batch(*records, system_now()));
+    int64_t producer = request.producer_id;
+    auto batch = std::make_shared<std::vector<std::byte>>(
+        transactional ? encode_txn_offset_batch(producer, *records, system_now())
+                      : encode_offset_batch(*records, system_now()));
     auto result = std::make_shared<std::optional<Status>>();
     auto done = std::make_shared<Notifier>(executor_);
-    // Applied in the callback, which runs in log order: memory follows the log.
-    part->write(batch, [rt, records, id, result, done](Status written) {
+    // Applied in the callback, which runs in log order: memory follows the log. A transactional
+    // commit waits for its producer's marker.
+    part->write(batch, [rt, records, id, result, done, producer](Status written) {
       if (written.is_ok()) {
-        for (auto& r : *records) rt->group.offsets()[{r.topic, r.partition}] = std::move(*r.value);
+        for (auto& r : *records) {
+          TopicPartitionKey key{r.topic, r.partition};
+          if (producer >= 0) {
+            rt->txn_offsets[producer][key] = std::move(*r.value);
+          } else {
+            rt->group.offsets()[key] = std::move(*r.value);
+          }
+        }
       }
+      if (producer >= 0) --rt->txn_writing;
       rt->pending.erase(id);
       rt->resolved.notify_all();
       *result = std::move(written);
@@ -115,6 +130,7 @@ awaitable<std::vector<ErrorCode>> GroupCoordinator::commit(CommitRequest request
     while (!*result) co_await done->wait();
     s = **result;
   } else {
+    if (transactional) --rt->txn_writing;
     rt->pending.erase(id);
     rt->resolved.notify_all();
   }
@@ -155,7 +171,12 @@ awaitable<OffsetsResult> GroupCoordinator::fetch_offsets(OffsetsRequest request)
       FetchedOffset f;
       f.partition = partition;
       f.error = error;
-      if (rt && error == ErrorCode::kNone) {
+      if (rt && error == ErrorCode::kNone && request.require_stable &&
+          std::any_of(rt->txn_offsets.begin(), rt->txn_offsets.end(), [&](const auto& e) {
+            return e.second.count({topic, partition}) > 0;
+          })) {
+        f.error = ErrorCode::kUnstableOffsetCommit;
+      } else if (rt && error == ErrorCode::kNone) {
         auto it = rt->group.offsets().find({topic, partition});
         if (it != rt->group.offsets().end()) {
           f.offset = it->second.offset;
@@ -172,6 +193,23 @@ awaitable<OffsetsResult> GroupCoordinator::fetch_offsets(OffsetsRequest request)
     out.offsets.push_back({tp.first, tp.second, c.offset, c.metadata, ErrorCode::kNone});
   }
   co_return out;
+}
+
+void GroupCoordinator::transaction_ended(int32_t partition, int64_t producer_id,
+                                         protocol::TxnResult result) {
+  for (auto& [id, rt] : groups_) {
+    if (partition_of(id) != partition) continue;
+    auto it = rt->txn_offsets.find(producer_id);
+    if (it == rt->txn_offsets.end()) continue;
+    if (result == protocol::TxnResult::kCommit) {
+      GroupTime now = host_->now();
+      for (auto& [key, c] : it->second) {
+        c.committed_at = now;
+        rt->group.offsets()[key] = std::move(c);
+      }
+    }
+    rt->txn_offsets.erase(it);
+  }
 }
 
 awaitable<DeleteGroupResult> GroupCoordinator::delete_group(std::string group_id) {

@@ -61,8 +61,8 @@ void GroupCoordinator::load() {
   for (Partition* p : host_->offsets_partitions()) {
     auto part = std::make_shared<OffsetsPartition>(*p, executor_);
     partitions_[p->id()] = part;
-    auto offsets = part->load();
-    if (!offsets) {
+    auto replay = part->load();
+    if (!replay) {
       std::string repair =
           p->log() ? "; stop cairnd and run `cairn log repair " + p->log()->dir().string() +
                          "` (a dry run; add --yes to cut the log back to its valid prefix)"
@@ -70,11 +70,16 @@ void GroupCoordinator::load() {
       spdlog::error(
           "offsets partition {} cannot be loaded: {}. Its groups answer "
           "COORDINATOR_NOT_AVAILABLE until it is repaired{}",
-          p->id(), offsets.error().to_string(), repair);
+          p->id(), replay.error().to_string(), repair);
       continue;
     }
     ++loaded;
-    for (auto& [group_id, group_offsets] : *offsets) {
+    for (auto& [producer_id, by_group] : replay->pending()) {
+      for (auto& [group_id, group_offsets] : by_group) {
+        runtime(group_id)->txn_offsets[producer_id] = std::move(group_offsets);
+      }
+    }
+    for (auto& [group_id, group_offsets] : replay->offsets()) {
       // The retention clock restarts at the commit's stored time, never later than now.
       for (auto& [tp, c] : group_offsets) {
         int64_t age_ms =
@@ -124,12 +129,19 @@ void GroupCoordinator::housekeep() {
   std::erase_if(groups_,
                 [](const auto& e) { return e.second.use_count() == 1 && e.second->idle(); });
   for (auto& [id, p] : partitions_) {
-    if (!p->snapshot_due(t, options_.snapshot_bytes)) continue;
+    if (!p->snapshot_due(t, options_.snapshot_bytes) || transactional_offsets_open(id)) continue;
     asio::co_spawn(executor_,
                    OffsetsPartition::snapshot(
                        p, [this, id = id] { return live_offsets(id); }, t),
                    asio::detached);
   }
+}
+
+bool GroupCoordinator::transactional_offsets_open(int32_t partition) const {
+  return std::any_of(groups_.begin(), groups_.end(), [&](const auto& e) {
+    return partition_of(e.first) == partition &&
+           (!e.second->txn_offsets.empty() || e.second->txn_writing > 0);
+  });
 }
 
 void GroupCoordinator::stop() {

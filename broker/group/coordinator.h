@@ -31,6 +31,7 @@
 #include "broker/group/group_host.h"
 #include "broker/group/offsets_partition.h"
 #include "broker/group/requests.h"
+#include "protocol/control_record.h"
 #include "protocol/status.h"
 
 namespace cairn::broker {
@@ -74,6 +75,9 @@ class GroupCoordinator {
   // Committed offsets (committed_offsets.cc).
   awaitable<std::vector<protocol::ErrorCode>> commit(CommitRequest request);
   awaitable<OffsetsResult> fetch_offsets(OffsetsRequest request);
+  // A transaction marker of `producer_id` is stored in offsets partition `partition`: the
+  // producer's pending transactional offsets there apply (commit) or are dropped (abort).
+  void transaction_ended(int32_t partition, int64_t producer_id, protocol::TxnResult result);
   // Deletes a group that has no members: a tombstone for each of its committed offsets, so the
   // deletion survives a restart, then the offsets from memory once those are stored. A group
   // with members is refused with NON_EMPTY_GROUP, one with neither members nor offsets with
@@ -86,7 +90,7 @@ class GroupCoordinator {
         : group(std::move(id)), changed(ex), resolved(ex) {}
     bool idle() const {
       return group.members().empty() && group.offsets().empty() && pending.empty() &&
-             expiring.empty();
+             expiring.empty() && txn_offsets.empty() && txn_writing == 0;
     }
 
     Group group;
@@ -95,6 +99,9 @@ class GroupCoordinator {
     std::map<uint64_t, std::vector<TopicPartitionKey>> pending;
     Notifier resolved;                     // a pending commit was stored or failed
     std::set<TopicPartitionKey> expiring;  // deletions being written
+    // Stored transactional commits waiting for their marker, by producer id.
+    std::map<int64_t, std::map<TopicPartitionKey, CommittedOffset>> txn_offsets;
+    int txn_writing = 0;  // transactional commits being written
   };
   using RuntimePtr = std::shared_ptr<Runtime>;
 
@@ -107,6 +114,9 @@ class GroupCoordinator {
   void tick();
   void expire_offsets(GroupTime now);
   std::vector<OffsetRecord> live_offsets(int32_t partition) const;
+  // Whether a group of `partition` has transactional commits being written or waiting for their
+  // marker: no snapshot may then drop the records before it.
+  bool transactional_offsets_open(int32_t partition) const;
 
   std::unique_ptr<GroupHost> host_;
   GroupOptions options_;

@@ -4,6 +4,7 @@
 
 #include "protocol/byte_io.h"
 #include "protocol/codec.h"
+#include "protocol/control_record.h"
 #include "protocol/record_batch_builder.h"
 
 namespace cairn::broker {
@@ -16,6 +17,7 @@ constexpr uint8_t kLegacySnapshotKey = 2;  // first release: the rest of its bat
 constexpr uint8_t kSnapshotBeginKey = 3;
 constexpr uint8_t kSnapshotEntryKey = 4;
 constexpr uint8_t kSnapshotEndKey = 5;
+constexpr uint8_t kTxnCommitKey = 6;
 
 std::vector<std::byte> key_of(uint8_t type, const OffsetRecord& r) {
   std::vector<std::byte> out;
@@ -63,6 +65,22 @@ std::vector<std::byte> encode_offset_batch(const std::vector<OffsetRecord>& reco
   return b.seal();
 }
 
+std::vector<std::byte> encode_txn_offset_batch(int64_t producer_id,
+                                               const std::vector<OffsetRecord>& records,
+                                               Timestamp now) {
+  protocol::RecordBatchBuilder b;
+  for (const auto& r : records) {
+    auto key = key_of(kTxnCommitKey, r);
+    std::vector<std::byte> value;
+    protocol::Encoder e(value);
+    e.write<int64_t>(producer_id);
+    auto rest = value_of(*r.value);
+    value.insert(value.end(), rest.begin(), rest.end());
+    b.append(now, protocol::Bytes(key), protocol::Bytes(value));
+  }
+  return b.seal();
+}
+
 size_t offset_record_bytes(const OffsetRecord& r) {
   // Key and value as encoded, plus the record's own framing (varints, attributes, deltas).
   return 1 + 2 + r.group.size() + 2 + r.topic.size() + 4 + 8 + 2 +
@@ -105,8 +123,20 @@ Result<CommittedOffset> read_value(protocol::Bytes bytes) {
 }  // namespace
 
 Status OffsetReplay::apply(const protocol::RecordBatchView& batch) {
-  // A transaction marker: no offsets of its own.
-  if (batch.header().is_control()) return Status::ok();
+  // A transaction marker: its producer's pending commits apply (commit) or are dropped (abort).
+  if (batch.header().is_control()) {
+    auto marker = protocol::read_control_batch(batch);
+    if (!marker) return marker.error();
+    auto it = pending_.find(batch.header().producer_id);
+    if (it == pending_.end()) return Status::ok();
+    if (marker->result == protocol::TxnResult::kCommit) {
+      for (auto& [group, offsets] : it->second) {
+        for (auto& [tp, c] : offsets) offsets_[group][tp] = std::move(c);
+      }
+    }
+    pending_.erase(it);
+    return Status::ok();
+  }
   protocol::RecordReader reader(batch);
   protocol::RecordView rec;
   while (reader.next(rec)) {
@@ -135,7 +165,7 @@ Status OffsetReplay::apply(const protocol::RecordBatchView& batch) {
       offsets_.clear();
       continue;
     }
-    if (type != kCommitKey && type != kSnapshotEntryKey) {
+    if (type != kCommitKey && type != kSnapshotEntryKey && type != kTxnCommitKey) {
       return Status::corruption("unknown offsets record type " + std::to_string(type));
     }
     std::string group = key.read_string("group");
@@ -143,6 +173,17 @@ Status OffsetReplay::apply(const protocol::RecordBatchView& batch) {
     int32_t partition = key.read<int32_t>("partition");
     CAIRN_RETURN_IF_ERROR(key.finish("offsets key"));
     auto tp = std::make_pair(std::move(topic), partition);
+    if (type == kTxnCommitKey) {
+      if (!rec.value) return Status::corruption("transactional offsets record without a value");
+      protocol::Decoder value(*rec.value);
+      int64_t producer_id = value.read<int64_t>("producer id");
+      CAIRN_RETURN_IF_ERROR(value.status());
+      auto c = read_value(rec.value->subspan(sizeof(int64_t)));
+      if (!c) return c.error();
+      building_.reset();
+      pending_[producer_id][group][tp] = std::move(*c);
+      continue;
+    }
     if (type == kSnapshotEntryKey) {
       if (!rec.value) return Status::corruption("offsets snapshot entry without a value");
       auto c = read_value(*rec.value);

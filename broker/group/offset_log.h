@@ -28,8 +28,12 @@ struct OffsetRecord {
 };
 
 // A sealed batch of commit (or delete) records.
-std::vector<std::byte> encode_offset_batch(const std::vector<OffsetRecord>& records,
-                                           Timestamp now);
+std::vector<std::byte> encode_offset_batch(const std::vector<OffsetRecord>& records, Timestamp now);
+// A sealed batch of transactional commits of producer `producer_id` (none null): pending until a
+// marker of that producer reaches the partition (commit: they apply; abort: they are dropped).
+std::vector<std::byte> encode_txn_offset_batch(int64_t producer_id,
+                                               const std::vector<OffsetRecord>& records,
+                                               Timestamp now);
 // The sealed batches of snapshot `snapshot_id` of `entries` (every live offset, none null), each
 // of about `batch_bytes` at most (one entry more than fits is never split).
 std::vector<std::vector<std::byte>> encode_offset_snapshot(uint64_t snapshot_id,
@@ -44,9 +48,12 @@ size_t offset_record_bytes(const OffsetRecord& record);
 class OffsetReplay {
  public:
   using Offsets = std::map<std::string, std::map<TopicPartitionKey, CommittedOffset>>;
+  // Transactional commits waiting for their marker, by producer id.
+  using Pending = std::map<int64_t, Offsets>;
   // Applies every record of a stored batch; kCorruption for a record it cannot read.
   Status apply(const protocol::RecordBatchView& batch);
   Offsets& offsets() { return offsets_; }
+  Pending& pending() { return pending_; }
 
  private:
   struct Snapshot {
@@ -56,6 +63,7 @@ class OffsetReplay {
   };
 
   Offsets offsets_;
+  Pending pending_;
   std::optional<Snapshot> building_;  // begun, its end not seen yet
 };
 

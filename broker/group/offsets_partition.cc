@@ -36,7 +36,7 @@ OffsetsPartition::OffsetsPartition(Partition& partition, const asio::any_io_exec
 
 int32_t OffsetsPartition::id() const { return partition_.id(); }
 
-Result<OffsetReplay::Offsets> OffsetsPartition::load() {
+Result<OffsetReplay> OffsetsPartition::load() {
   const storage::PartitionLog* log = partition_.log();
   if (log == nullptr) return partition_.offline_reason();
   OffsetReplay replay;
@@ -50,7 +50,7 @@ Result<OffsetReplay::Offsets> OffsetsPartition::load() {
       last_snapshot_bytes_ += offset_record_bytes({group, tp.first, tp.second, c});
     }
   }
-  return std::move(replay.offsets());
+  return replay;
 }
 
 awaitable<bool> OffsetsPartition::wait_until_writable() {

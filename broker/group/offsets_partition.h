@@ -37,9 +37,10 @@ class OffsetsPartition : public std::enable_shared_from_this<OffsetsPartition> {
 
   int32_t id() const;
   bool loaded() const { return loaded_; }
-  // Replays the partition's log and, if that works, marks it loaded. Returns the live offsets
-  // by group. Errors: the partition is offline, or a batch or record cannot be read.
-  Result<OffsetReplay::Offsets> load();
+  // Replays the partition's log and, if that works, marks it loaded. Returns the replay: the
+  // live offsets by group and the transactional ones still pending. Errors: the partition is
+  // offline, or a batch or record cannot be read.
+  Result<OffsetReplay> load();
 
   // Waits while a snapshot holds writes back. False once stopped: write nothing then.
   awaitable<bool> wait_until_writable();

@@ -68,11 +68,17 @@ struct CommitRequest {
   int32_t generation = -1;  // -1: a commit from outside the group's membership (empty group only)
   std::string member_id;
   std::vector<CommitEntry> entries;
+  // >= 0: a transactional commit (TxnOffsetCommit) of this producer, pending until its marker;
+  // generation -1 with an empty member id then skips the membership check.
+  int64_t producer_id = -1;
 };
 
 struct OffsetsRequest {
   std::string group_id;
   std::optional<std::vector<TopicPartitionKey>> partitions;  // nullopt: every committed partition
+  // A partition with transactional offsets pending answers UNSTABLE_OFFSET_COMMIT (else its
+  // last committed offset).
+  bool require_stable = true;
 };
 
 struct FetchedOffset {

@@ -161,6 +161,11 @@ class Operations {
   awaitable<std::vector<protocol::ErrorCode>> add_partitions_to_txn(
       TxnProducerRef producer, std::vector<TxnTopicPartition> partitions);
   awaitable<protocol::ErrorCode> add_offsets_to_txn(TxnProducerRef producer, std::string group_id);
+  // TxnOffsetCommit: checked by the transaction coordinator (the group's offsets partition must
+  // be in the open transaction), then stored by the group's coordinator, pending until the
+  // transaction's marker. One error per entry, in order.
+  awaitable<std::vector<protocol::ErrorCode>> txn_commit_offsets(TxnProducerRef producer,
+                                                                 CommitRequest request);
   awaitable<TxnEndOutcome> end_txn(TxnProducerRef producer, protocol::TxnResult result);
   awaitable<std::vector<TxnDescription>> describe_transactions(
       std::vector<std::string> transactional_ids);

@@ -2,6 +2,7 @@
 // transactional id (the shard of its `__transaction_state` partition) and resumes on the
 // caller's.
 #include "broker/ops/operations.h"
+#include "broker/group/coordinator.h"
 #include "broker/services.h"
 #include "broker/txn_coordinator/coordinator.h"
 
@@ -24,6 +25,14 @@ awaitable<std::vector<ErrorCode>> add_partitions_on(BrokerServices& s, unsigned 
 awaitable<ErrorCode> add_offsets_on(BrokerServices& s, unsigned shard,
                                     protocol::TxnProducer producer, std::string group_id) {
   co_return co_await s.txn_coordinator(shard).add_offsets(std::move(producer), std::move(group_id));
+}
+awaitable<ErrorCode> check_offsets_on(BrokerServices& s, unsigned shard,
+                                      protocol::TxnProducer producer, std::string group_id) {
+  co_return s.txn_coordinator(shard).check_offsets(producer, group_id);
+}
+awaitable<std::vector<ErrorCode>> txn_commit_on(BrokerServices& s, unsigned shard,
+                                                CommitRequest request) {
+  co_return co_await s.coordinator(shard).commit(std::move(request));
 }
 awaitable<protocol::EndTxnResponse> end_on(BrokerServices& s, unsigned shard,
                                            protocol::TxnProducer producer,
@@ -69,6 +78,22 @@ awaitable<ErrorCode> Operations::add_offsets_to_txn(TxnProducerRef ref, std::str
   co_return co_await run_on(
       shard.executor(),
       add_offsets_on(services_, shard.id(), std::move(producer), std::move(group_id)));
+}
+
+awaitable<std::vector<ErrorCode>> Operations::txn_commit_offsets(TxnProducerRef ref,
+                                                                 CommitRequest request) {
+  if (services_.shutting_down()) {
+    co_return std::vector<ErrorCode>(request.entries.size(), ErrorCode::kCoordinatorNotAvailable);
+  }
+  protocol::TxnProducer producer = as_txn_producer(std::move(ref));
+  Shard& txn_shard = services_.txn_coordinator_shard(producer.transactional_id);
+  ErrorCode e = co_await run_on(txn_shard.executor(), check_offsets_on(services_, txn_shard.id(),
+                                                                       producer, request.group_id));
+  if (e != ErrorCode::kNone) co_return std::vector<ErrorCode>(request.entries.size(), e);
+  request.producer_id = producer.producer_id;
+  Shard& shard = services_.coordinator_shard(request.group_id);
+  co_return co_await run_on(shard.executor(),
+                            txn_commit_on(services_, shard.id(), std::move(request)));
 }
 
 awaitable<TxnEndOutcome> Operations::end_txn(TxnProducerRef ref, protocol::TxnResult result) {

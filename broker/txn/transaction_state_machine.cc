@@ -107,6 +107,19 @@ ErrorCode TransactionStateMachine::check_producer(const protocol::TxnProducer& p
   return ErrorCode::kNone;
 }
 
+ErrorCode TransactionStateMachine::check_in_transaction(const protocol::TxnProducer& producer,
+                                                        const TxnPartition& partition) const {
+  if (ErrorCode e = check_producer(producer); e != ErrorCode::kNone) return e;
+  const TransactionMetadata& current = *find(producer.transactional_id);
+  if (current.state == TxnState::kPrepareCommit || current.state == TxnState::kPrepareAbort) {
+    return ErrorCode::kConcurrentTransactions;
+  }
+  if (current.state != TxnState::kOngoing || !current.partitions.contains(partition)) {
+    return ErrorCode::kInvalidTxnState;
+  }
+  return ErrorCode::kNone;
+}
+
 TxnDecision TransactionStateMachine::add_partitions(const protocol::TxnProducer& producer,
                                                     std::span<const TxnPartition> partitions,
                                                     Timestamp now) {

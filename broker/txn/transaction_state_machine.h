@@ -81,6 +81,11 @@ class TransactionStateMachine {
                              std::span<const TxnPartition> partitions, Timestamp now);
   TxnDecision end_transaction(const protocol::TxnProducer& producer, protocol::TxnResult result,
                               Timestamp now);
+  // TxnOffsetCommit: NONE when `partition` (the group's offsets partition) is in the producer's
+  // open transaction; the producer checks' answer, CONCURRENT_TRANSACTIONS while it ends, else
+  // INVALID_TXN_STATE.
+  protocol::ErrorCode check_in_transaction(const protocol::TxnProducer& producer,
+                                           const TxnPartition& partition) const;
   // Every marker of `transactional_id`'s Prepare state is stored: its Complete state to store.
   TxnDecision complete(std::string_view transactional_id, Timestamp now);
 

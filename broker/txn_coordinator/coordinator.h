@@ -57,6 +57,10 @@ class TxnCoordinator {
   awaitable<std::vector<protocol::ErrorCode>> add_partitions(
       protocol::TxnProducer producer, std::vector<txn::TxnPartition> partitions);
   awaitable<protocol::ErrorCode> add_offsets(protocol::TxnProducer producer, std::string group_id);
+  // Whether `producer` may commit offsets of `group_id` in its open transaction (TxnOffsetCommit):
+  // NONE once AddOffsetsToTxn added the group's offsets partition to it.
+  protocol::ErrorCode check_offsets(const protocol::TxnProducer& producer,
+                                    const std::string& group_id);
   awaitable<protocol::EndTxnResponse> end_txn(protocol::TxnProducer producer,
                                               protocol::TxnResult result);
   protocol::TransactionDescription describe(const std::string& transactional_id) const;

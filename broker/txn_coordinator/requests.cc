@@ -81,6 +81,16 @@ awaitable<ErrorCode> TxnCoordinator::add_offsets(protocol::TxnProducer producer,
   co_return errors.front();
 }
 
+ErrorCode TxnCoordinator::check_offsets(const protocol::TxnProducer& producer,
+                                        const std::string& group_id) {
+  ErrorCode error{};
+  PartitionState* ps = partition_for(producer.transactional_id, error);
+  if (ps == nullptr) return error;
+  txn::TxnPartition offsets{std::string(kOffsetsTopic),
+                            offsets_partition_for(group_id, host_->offsets_partition_count())};
+  return ps->machine.check_in_transaction(producer, offsets);
+}
+
 awaitable<protocol::EndTxnResponse> TxnCoordinator::end_txn(protocol::TxnProducer producer,
                                                             protocol::TxnResult result) {
   protocol::EndTxnResponse out{ErrorCode::kNone, producer.producer_id, producer.producer_epoch};

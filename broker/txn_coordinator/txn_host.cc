@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "broker/group/coordinator.h"
 #include "broker/group/offset_log.h"
 #include "broker/partition.h"
 #include "broker/partition_router.h"
@@ -40,14 +41,19 @@ awaitable<Status> append_and_wait(storage::PartitionLog& log,
 // On the shard that owns (topic, partition).
 awaitable<Status> append_marker_on(BrokerServices& services, std::string topic, int32_t partition,
                                    std::shared_ptr<std::vector<std::byte>> batch,
-                                   int64_t producer_id) {
-  auto p = services.shard_for(topic, partition).find_online(topic, partition);
+                                   int64_t producer_id, protocol::TxnResult result) {
+  Shard& shard = services.shard_for(topic, partition);
+  auto p = shard.find_online(topic, partition);
   if (!p) co_return p.error();
   Status s = co_await append_and_wait(*(*p)->log(), std::move(batch), true);
   // Looked up again: the partition may have closed meanwhile.
   if (s.is_ok()) {
     if (Partition* still = services.shard_for(topic, partition).find(topic, partition)) {
       still->end_transaction(producer_id);
+    }
+    // The group coordinator of an offsets partition lives on the partition's shard.
+    if (topic == kOffsetsTopic) {
+      services.coordinator(shard.id()).transaction_ended(partition, producer_id, result);
     }
   }
   co_return s;
@@ -132,7 +138,7 @@ class ShardTxnHost final : public TxnHost {
       auto batch = std::make_shared<std::vector<std::byte>>(protocol::build_control_batch(marker));
       tasks.emplace_back(services_.shard_for(tp.topic, tp.partition).executor(),
                          append_marker_on(services_, tp.topic, tp.partition, std::move(batch),
-                                          marker.producer_id));
+                                          marker.producer_id, marker.result));
     }
     co_return co_await gather(std::move(tasks));
   }

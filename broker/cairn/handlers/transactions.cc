@@ -4,8 +4,6 @@
 
 namespace cairn::broker {
 
-using protocol::ErrorCode;
-
 namespace {
 
 TxnProducerRef producer_ref(protocol::TxnProducer p) {
@@ -39,16 +37,23 @@ awaitable<Reply<protocol::AddOffsetsToTxnResponse>> handle(RequestContext& ctx,
       producer_ref(std::move(r.producer)), std::move(r.group_id))};
 }
 
-awaitable<Reply<protocol::TxnOffsetCommitResponse>> handle(RequestContext&,
+awaitable<Reply<protocol::TxnOffsetCommitResponse>> handle(RequestContext& ctx,
                                                            protocol::TxnOffsetCommitRequest r) {
-  // Transactional offset commits are not served yet: a refusal of a well-formed request.
+  CommitRequest commit{std::move(r.group_id), r.generation, std::move(r.member_id), {}};
+  for (auto& t : r.topics) {
+    for (auto& p : t.partitions) {
+      commit.entries.push_back({t.name, p.partition, p.offset, std::move(p.metadata)});
+    }
+  }
+  auto errors =
+      co_await ctx.ops.txn_commit_offsets(producer_ref(std::move(r.producer)), std::move(commit));
+  // One answer per partition asked, in the request's order.
   protocol::TxnOffsetCommitResponse out;
+  size_t i = 0;
   for (const auto& t : r.topics) {
     auto& topic = out.topics.emplace_back();
     topic.name = t.name;
-    for (const auto& p : t.partitions) {
-      topic.partitions.push_back({p.partition, ErrorCode::kInvalidRequest});
-    }
+    for (const auto& p : t.partitions) topic.partitions.push_back({p.partition, errors[i++]});
   }
   co_return out;
 }

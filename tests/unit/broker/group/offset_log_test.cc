@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "protocol/byte_io.h"
+#include "protocol/control_record.h"
 #include "protocol/record_batch_builder.h"
 
 namespace cairn::broker {
@@ -24,7 +25,8 @@ void put_string(Bytes& out, const std::string& s) {
 }
 
 // Key of a commit (type 1) or snapshot entry (type 4).
-Bytes entry_key(uint8_t type, const std::string& group, const std::string& topic, int32_t partition) {
+Bytes entry_key(uint8_t type, const std::string& group, const std::string& topic,
+                int32_t partition) {
   Bytes out;
   put_u8(out, type);
   put_string(out, group);
@@ -160,6 +162,69 @@ TEST_F(OffsetReplayTest, AnUnknownRecordTypeIsCorruption) {
   auto view = protocol::RecordBatchView::parse(bytes, protocol::Verify::kStored);
   ASSERT_TRUE(view);
   EXPECT_EQ(replay.apply(*view).code(), Status::Code::kCorruption);
+}
+
+// A transactional commit (type 6) of `producer`: its value is the producer id, then as type 1.
+Rec txn_commit(int64_t producer, const std::string& group, int32_t partition, int64_t offset) {
+  Bytes value;
+  put_le<int64_t>(value, producer);
+  Bytes rest = entry_value(offset, "", 1000);
+  value.insert(value.end(), rest.begin(), rest.end());
+  return {entry_key(6, group, "t", partition), value};
+}
+
+class TxnOffsetReplayTest : public OffsetReplayTest {
+ protected:
+  void marker(int64_t producer, protocol::TxnResult result) {
+    protocol::MarkerOptions m{producer, 0, result, 0, timestamp_from_millis(1000)};
+    Bytes bytes = protocol::build_control_batch(m);
+    auto view = protocol::RecordBatchView::parse(bytes, protocol::Verify::kStored);
+    ASSERT_TRUE(view) << view.error().to_string();
+    Status s = replay.apply(*view);
+    ASSERT_TRUE(s.is_ok()) << s.to_string();
+  }
+};
+
+TEST_F(TxnOffsetReplayTest, ATransactionalCommitAppliesOnlyOnceItsProducersCommitMarkerArrives) {
+  apply({commit("a", 0, 1)});
+  apply({txn_commit(42, "a", 0, 9)});
+  EXPECT_EQ(offset("a"), 1) << "pending before the marker";
+  EXPECT_EQ(replay.pending().at(42).at("a").at({"t", 0}).offset, 9);
+  marker(42, protocol::TxnResult::kCommit);
+  EXPECT_EQ(offset("a"), 9);
+  EXPECT_TRUE(replay.pending().empty());
+}
+
+TEST_F(TxnOffsetReplayTest, AnAbortMarkerDropsItsProducersPendingCommits) {
+  apply({commit("a", 0, 1)});
+  apply({txn_commit(42, "a", 0, 9)});
+  marker(42, protocol::TxnResult::kAbort);
+  EXPECT_EQ(offset("a"), 1);
+  EXPECT_TRUE(replay.pending().empty());
+}
+
+TEST_F(TxnOffsetReplayTest, AMarkerOfAnotherProducerLeavesPendingCommitsPending) {
+  apply({txn_commit(42, "a", 0, 9), txn_commit(43, "b", 0, 4)});
+  marker(43, protocol::TxnResult::kCommit);
+  EXPECT_EQ(offset("a"), -1);
+  EXPECT_EQ(offset("b"), 4);
+  EXPECT_EQ(replay.pending().count(42), 1U);
+  marker(42, protocol::TxnResult::kCommit);
+  EXPECT_EQ(offset("a"), 9);
+}
+
+TEST(TxnOffsetEncoding, IsOneType6RecordPerOffsetWithTheProducerIdBeforeTheValue) {
+  CommittedOffset c{7, "", 1000, {}};
+  Bytes bytes = encode_txn_offset_batch(42, {{"a", "t", 3, c}}, timestamp_from_millis(1000));
+  auto view = protocol::RecordBatchView::parse(bytes, protocol::Verify::kStored);
+  ASSERT_TRUE(view);
+  protocol::RecordReader reader(*view);
+  protocol::RecordView rec;
+  ASSERT_TRUE(reader.next(rec));
+  Rec want = txn_commit(42, "a", 3, 7);
+  EXPECT_EQ(Bytes(rec.key->begin(), rec.key->end()), want.key);
+  EXPECT_EQ(Bytes(rec.value->begin(), rec.value->end()), *want.value);
+  EXPECT_FALSE(reader.next(rec));
 }
 
 TEST(OffsetSnapshotEncoding, IsABeginMarkerTheEntriesAndAnEndMarkerWithTheirCount) {

@@ -389,3 +389,40 @@ TEST_F(TransactionStateMachineTest, ReplayOfAnIllegalTransitionIsCorruption) {
 
 }  // namespace
 }  // namespace cairn::broker::txn
+
+namespace cairn::broker::txn {
+namespace {
+
+class TxnOffsetCheckTest : public TransactionStateMachineTest {};
+
+TEST_F(TxnOffsetCheckTest, OffsetsMayBeCommittedOnlyForAPartitionOfTheOpenTransaction) {
+  start_in(S::kOngoing);
+  EXPECT_EQ(machine.check_in_transaction(producer(), p0), ErrorCode::kNone);
+  EXPECT_EQ(machine.check_in_transaction(producer(), p1), ErrorCode::kInvalidTxnState);
+}
+
+TEST_F(TxnOffsetCheckTest, OffsetsWithNoTransactionOpenAreInvalidTxnState) {
+  for (S state : {S::kEmpty, S::kCompleteCommit, S::kCompleteAbort}) {
+    machine = TransactionStateMachine{TxnLimits{}};
+    start_in(state);
+    EXPECT_EQ(machine.check_in_transaction(producer(), p0), ErrorCode::kInvalidTxnState)
+        << state_name(state);
+  }
+}
+
+TEST_F(TxnOffsetCheckTest, OffsetsWhileTheTransactionEndsAreConcurrentTransactions) {
+  start_in(S::kPrepareCommit);
+  EXPECT_EQ(machine.check_in_transaction(producer(), p0), ErrorCode::kConcurrentTransactions);
+}
+
+TEST_F(TxnOffsetCheckTest, OffsetsOfAnOlderEpochAreFencedAndOfAnUnknownProducerUnmapped) {
+  start_in(S::kOngoing);
+  EXPECT_EQ(machine.check_in_transaction(producer(kEpoch - 1), p0), ErrorCode::kProducerFenced);
+  EXPECT_EQ(machine.check_in_transaction({"tx", kPid + 1, kEpoch}, p0),
+            ErrorCode::kInvalidProducerIdMapping);
+  EXPECT_EQ(machine.check_in_transaction({"other", kPid, kEpoch}, p0),
+            ErrorCode::kInvalidProducerIdMapping);
+}
+
+}  // namespace
+}  // namespace cairn::broker::txn
