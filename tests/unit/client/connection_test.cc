@@ -89,15 +89,14 @@ std::vector<std::byte> bytes_of(std::string_view s) {
 
 TEST(ConnectionTest, ExternalBytesAreWrittenInPlaceOfTheirFieldsWithoutBeingCopiedFirst) {
   FakeBroker broker;
-  broker.on(ApiKey::kMetadata, [](const FakeBroker::Request&) {
-    return Answer::reply(protocol::MetadataResponse{});
-  });
+  broker.on(ApiKey::kMetadata,
+            [](const FakeBroker::Request&) { return Answer::reply(protocol::MetadataResponse{}); });
   auto conn = connect(broker);
   auto first = std::make_shared<const std::vector<std::byte>>(bytes_of("first batch"));
   auto second = std::make_shared<const std::vector<std::byte>>(bytes_of("2nd"));
   auto r = conn->call<TwoExternal, protocol::MetadataResponse>(
-      ApiKey::kMetadata, TwoExternal{static_cast<uint32_t>(first->size()),
-                                     static_cast<uint32_t>(second->size())},
+      ApiKey::kMetadata,
+      TwoExternal{static_cast<uint32_t>(first->size()), static_cast<uint32_t>(second->size())},
       {.external = {first, second}});
   ASSERT_TRUE(r) << r.error().to_string();
 
@@ -141,7 +140,8 @@ TEST(ConnectionTest, AnAnswerOutOfOrderFailsEveryRequestInFlightAndClosesTheConn
   EXPECT_EQ(a.get_future().get().code(), Status::Code::kUnavailable);
   EXPECT_EQ(b.get_future().get().code(), Status::Code::kUnavailable);
   EXPECT_FALSE(conn->health().is_ok());
-  auto later = conn->call<protocol::MetadataRequest, protocol::MetadataResponse>(ApiKey::kMetadata, {});
+  auto later =
+      conn->call<protocol::MetadataRequest, protocol::MetadataResponse>(ApiKey::kMetadata, {});
   EXPECT_EQ(later.error().code(), Status::Code::kUnavailable) << "fails fast afterwards";
 }
 
@@ -154,7 +154,8 @@ TEST(ConnectionTest, ARequestRefusedAsAWholeBecomesAStatusByTheOneTranslation) {
     return Answer::fail(ErrorCode::kInvalidRequest, "no");
   });
   auto conn = connect(broker);
-  auto stopping = conn->call<protocol::MetadataRequest, protocol::MetadataResponse>(ApiKey::kMetadata, {});
+  auto stopping =
+      conn->call<protocol::MetadataRequest, protocol::MetadataResponse>(ApiKey::kMetadata, {});
   ASSERT_FALSE(stopping);
   EXPECT_EQ(stopping.error().code(), Status::Code::kUnavailable);
   EXPECT_EQ(stopping.error().message(), "broker: BROKER_SHUTTING_DOWN: bye");
@@ -176,7 +177,8 @@ TEST(ConnectionTest, NoAnswerWithinTheRequestTimeoutIsTimedOut) {
 
 TEST(ConnectionTest, ADroppedConnectionFailsWhatIsInFlight) {
   FakeBroker broker;
-  broker.on(ApiKey::kMetadata, [](const FakeBroker::Request&) { return Answer::drop_connection(); });
+  broker.on(ApiKey::kMetadata,
+            [](const FakeBroker::Request&) { return Answer::drop_connection(); });
   auto conn = connect(broker);
   auto r = conn->call<protocol::MetadataRequest, protocol::MetadataResponse>(ApiKey::kMetadata, {});
   ASSERT_FALSE(r);
