@@ -11,8 +11,7 @@
 #include "protocol/messages/fetch.h"
 #include "protocol/messages/group.h"
 #include "protocol/messages/produce.h"
-#include "tests/support/broker_process.h"
-#include "tests/support/test_util.h"
+#include "tests/support/secured_broker.h"
 
 namespace cairn::testing {
 namespace {
@@ -20,15 +19,10 @@ namespace {
 using protocol::ApiKey;
 using protocol::ErrorCode;
 
-constexpr const char* kPassword = "correct horse battery staple";
-
-class Authorizer : public ::testing::Test {
+class Authorizer : public SecuredBrokerTest {
  protected:
   void SetUp() override {
-    write_file(tmp.path() / "password", std::string(kPassword) + "\n");
-    for (const char* user : {"admin", "alice", "bob"}) {
-      cairn({"users", "add", user, "--password-file", (tmp.path() / "password").string()});
-    }
+    add_users({"admin", "alice", "bob"});
     // alice: write to every topic starting "orders", but never to orders-secret; read group g1.
     cairn({"acl", "add", "--principal", "User:alice", "--operation", "write", "--topic", "orders",
            "--prefix"});
@@ -37,10 +31,7 @@ class Authorizer : public ::testing::Test {
     cairn({"acl", "add", "--principal", "User:alice", "--operation", "read", "--group", "g1"});
     // Everyone may describe the topic public.
     cairn({"acl", "add", "--principal", "User:*", "--operation", "describe", "--topic", "public"});
-    broker = std::make_unique<BrokerProcess>(
-        data_dir(),
-        std::vector<std::string>{"--kafka-listen", "", "--sasl-mechanisms", "SCRAM-SHA-256",
-                                 "--authorizer", "on", "--super-users", "User:admin"});
+    start_broker();
     admin = login("admin");
     protocol::CreateTopicsRequest create;
     for (const char* name : {"orders-1", "orders-secret", "public", "private"}) {
@@ -51,20 +42,6 @@ class Authorizer : public ::testing::Test {
     ASSERT_TRUE(created.has_value()) << created.error().to_string();
     for (const auto& r : created->body.results) ASSERT_EQ(r.error, ErrorCode::kNone) << r.name;
   }
-
-  void cairn(std::vector<std::string> args) {
-    args.insert(args.begin(), cairn_path());
-    args.insert(args.end(), {"--data-dir", data_dir()});
-    auto r = run_program(args);
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-  }
-  std::unique_ptr<client::Connection> login(const std::string& user) {
-    auto c = client::Connection::connect(
-        {.broker = broker->address(), .sasl = {"SCRAM-SHA-256", user, kPassword}});
-    EXPECT_TRUE(c.has_value()) << user << ": " << c.error().to_string();
-    return c ? std::move(*c) : nullptr;
-  }
-  std::string data_dir() const { return (tmp.path() / "data").string(); }
 
   // The error of producing one batch to partition 0 of `topic`.
   static ErrorCode produce(client::Connection& conn, const std::string& topic) {
@@ -140,8 +117,6 @@ class Authorizer : public ::testing::Test {
     EXPECT_EQ(created->body.results[0].error, ErrorCode::kTopicAuthorizationFailed);
   }
 
-  TempDir tmp;
-  std::unique_ptr<BrokerProcess> broker;
   std::unique_ptr<client::Connection> admin;
 };
 

@@ -12,16 +12,13 @@
 #include "protocol/messages/group.h"
 #include "protocol/messages/init_producer_id.h"
 #include "protocol/messages/transactions.h"
-#include "tests/support/broker_process.h"
-#include "tests/support/test_util.h"
+#include "tests/support/secured_broker.h"
 
 namespace cairn::testing {
 namespace {
 
 using protocol::ApiKey;
 using protocol::ErrorCode;
-
-constexpr const char* kPassword = "correct horse battery staple";
 
 // The error a request met: its answer's error, or the whole-request refusal's name.
 template <class Response>
@@ -30,13 +27,10 @@ std::string error_of(const Result<client::Reply<Response>>& r) {
   return r.error().message();
 }
 
-class TransactionAuthorizer : public ::testing::Test {
+class TransactionAuthorizer : public SecuredBrokerTest {
  protected:
   void SetUp() override {
-    write_file(tmp.path() / "password", std::string(kPassword) + "\n");
-    for (const char* user : {"admin", "alice", "bob"}) {
-      cairn({"users", "add", user, "--password-file", (tmp.path() / "password").string()});
-    }
+    add_users({"admin", "alice", "bob"});
     // alice: her transactional ids (prefix tx-alice), writes to topic orders, reads group g1.
     cairn({"acl", "add", "--principal", "User:alice", "--operation", "write", "--transactional-id",
            "tx-alice", "--prefix"});
@@ -45,10 +39,7 @@ class TransactionAuthorizer : public ::testing::Test {
     // bob may only describe alice's transactional ids.
     cairn({"acl", "add", "--principal", "User:bob", "--operation", "describe", "--transactional-id",
            "tx-alice", "--prefix"});
-    broker = std::make_unique<BrokerProcess>(
-        tmp.path() / "data",
-        std::vector<std::string>{"--kafka-listen", "", "--sasl-mechanisms", "SCRAM-SHA-256",
-                                 "--authorizer", "on", "--super-users", "User:admin"});
+    start_broker();
     auto admin = login("admin");
     ASSERT_TRUE(admin);
     protocol::CreateTopicsRequest create;
@@ -56,19 +47,6 @@ class TransactionAuthorizer : public ::testing::Test {
     auto created = admin->call<protocol::CreateTopicsRequest, protocol::CreateTopicsResponse>(
         ApiKey::kCreateTopics, create);
     ASSERT_TRUE(created.has_value()) << created.error().to_string();
-  }
-
-  void cairn(std::vector<std::string> args) {
-    args.insert(args.begin(), cairn_path());
-    args.insert(args.end(), {"--data-dir", (tmp.path() / "data").string()});
-    auto r = run_program(args);
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-  }
-  std::unique_ptr<client::Connection> login(const std::string& user) {
-    auto c = client::Connection::connect(
-        {.broker = broker->address(), .sasl = {"SCRAM-SHA-256", user, kPassword}});
-    EXPECT_TRUE(c.has_value()) << user << ": " << c.error().to_string();
-    return c ? std::move(*c) : nullptr;
   }
 
   static std::string find_coordinator(client::Connection& c, const std::string& id) {
@@ -135,9 +113,6 @@ class TransactionAuthorizer : public ::testing::Test {
       return "answers " + std::to_string(r->body.transactions.size());
     return std::string(protocol::error_name(r->body.transactions[0].error));
   }
-
-  TempDir tmp;
-  std::unique_ptr<BrokerProcess> broker;
 };
 
 TEST_F(TransactionAuthorizer, EachTransactionApiNeedsItsBindings) {
