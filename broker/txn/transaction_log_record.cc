@@ -123,7 +123,9 @@ Result<TransactionLogRecord> decode_transaction_record(std::optional<Bytes> key,
   int64_t start = d.read<int64_t>("start time");
   if (d.ok() && start < -1) return corrupt(r.transactional_id, "start time below -1");
   if (start >= 0) m.start_time = timestamp_from_millis(start);
-  m.last_update = timestamp_from_millis(d.read<int64_t>("last update"));
+  int64_t last_update = d.read<int64_t>("last update");
+  if (d.ok() && last_update < 0) return corrupt(r.transactional_id, "last update below 0");
+  m.last_update = timestamp_from_millis(last_update);
   uint32_t topics = d.read_count("topics", 2 + 4);
   for (uint32_t i = 0; i < topics && d.ok(); ++i) {
     std::string topic = d.read_string("topic");

@@ -129,6 +129,10 @@ TEST(TransactionLogRecord, ABrokenRuleOfTheFormatIsCorruption) {
   auto start_minus_two = value_with(16, 0xfe);
   for (size_t i = 17; i < 24; ++i) start_minus_two[i] = std::byte{0xff};
   refused(start_minus_two, "start time -2");
+  // A time before the epoch would overflow the expiry's arithmetic (found by the fuzz target).
+  auto last_update_minus_one = value_with(24, 0xff);
+  for (size_t i = 25; i < 32; ++i) last_update_minus_one[i] = std::byte{0xff};
+  refused(last_update_minus_one, "last update -1");
   refused(value_with(11, 0), "Empty with partitions and a start time");
   auto other_type = bytes_of({2, 2, 0, 't', 'x'});
   auto value = bytes_of(kOngoingValue);
