@@ -103,13 +103,7 @@ void Partition::wake_all() {
 
 void Partition::notify_waiters() {
   if (waiters_.empty() || !log_) return;
-  // The last stable offset scans the partition's producers: only when a read_committed
-  // reader waits for it.
-  const bool stable_needed = std::any_of(waiters_.begin(), waiters_.end(), [](const Waiter& e) {
-    return e.bound == WaitFor::kLastStableOffset;
-  });
-  const Offset bounds[] = {high_watermark(), log_->high_watermark(),
-                           stable_needed ? last_stable_offset() : Offset(0)};
+  const Offset bounds[] = {high_watermark(), log_->high_watermark(), last_stable_offset()};
   std::vector<Waiter> still_waiting;
   auto waiters = std::move(waiters_);
   waiters_.clear();

@@ -115,10 +115,10 @@ void ProducerState::record(const protocol::BatchHeader& b, Offset base_offset, T
   e.epoch = b.producer_epoch;
   e.last_append = std::max(e.last_append, now);
   if (b.is_control()) {  // a marker: no sequence of its own
-    e.txn_first_offset.reset();
+    close_transaction(e, b.producer_id);
     return;
   }
-  if (b.is_transactional() && !e.txn_first_offset) e.txn_first_offset = base_offset;
+  if (b.is_transactional() && !e.txn_first_offset) open_transaction(e, b.producer_id, base_offset);
   BatchMeta meta{b.base_sequence, last_sequence_of(b), base_offset,
                  base_offset + b.last_offset_delta};
   if (e.count == kRememberedBatches) {
@@ -147,14 +147,15 @@ std::optional<Offset> ProducerState::open_transaction(int64_t producer_id) const
   return it->second.txn_first_offset;
 }
 
-std::optional<Offset> ProducerState::first_unstable_offset() const {
-  std::optional<Offset> first;
-  for (const auto& [pid, e] : producers_) {
-    if (e.txn_first_offset && (!first || *e.txn_first_offset < *first)) {
-      first = e.txn_first_offset;
-    }
-  }
-  return first;
+void ProducerState::open_transaction(Entry& e, int64_t pid, Offset first) {
+  e.txn_first_offset = first;
+  open_.emplace(first, pid);
+}
+
+void ProducerState::close_transaction(Entry& e, int64_t pid) {
+  if (!e.txn_first_offset) return;
+  open_.erase({*e.txn_first_offset, pid});
+  e.txn_first_offset.reset();
 }
 
 std::vector<std::byte> ProducerState::encode(Offset offset) const {
@@ -228,7 +229,7 @@ Result<std::pair<Offset, ProducerState>> ProducerState::decode(Bytes bytes, size
     e.epoch = epoch;
     e.last_append =
         version == format::kProducerSnapshotVersion1 ? now : timestamp_from_millis(last_append);
-    if (txn_first >= 0) e.txn_first_offset = Offset(txn_first);
+    if (txn_first >= 0) state.open_transaction(e, pid, Offset(txn_first));
     for (uint8_t k = 0; k < n; ++k) {
       BatchMeta m;
       int64_t base = 0, last = 0;

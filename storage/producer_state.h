@@ -20,6 +20,7 @@
 #include <list>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -102,8 +103,12 @@ class ProducerState {
   // The first offset of `producer_id`'s open transaction, or nullopt when none is open.
   std::optional<Offset> open_transaction(int64_t producer_id) const;
   // The first offset of the oldest open transaction, or nullopt when none is open. The last
-  // stable offset is this, or the high watermark when it is lower or there is none.
-  std::optional<Offset> first_unstable_offset() const;
+  // stable offset is this, or the high watermark when it is lower or there is none. Kept as
+  // transactions open and close, so asking costs no walk over the producers.
+  std::optional<Offset> first_unstable_offset() const {
+    if (open_.empty()) return std::nullopt;
+    return open_.begin()->first;
+  }
   // The partition's last stable offset given its `high_watermark`: read_committed readers stop
   // there.
   Offset last_stable_offset(Offset high_watermark) const {
@@ -133,10 +138,15 @@ class ProducerState {
   // Makes `pid` the most recently used, creating its entry (and evicting past the cap the least
   // recently used producer without an open transaction).
   Entry& touch(int64_t pid);
+  // Opens `pid`'s transaction at `first` (its entry is `e`), or closes it; open_ follows.
+  void open_transaction(Entry& e, int64_t pid, Offset first);
+  void close_transaction(Entry& e, int64_t pid);
 
   size_t max_producers_;
   std::unordered_map<int64_t, Entry> producers_;
   std::list<int64_t> order_;  // producer ids, least recently appended first
+  // (first offset, producer id) of every open transaction, oldest first.
+  std::set<std::pair<Offset, int64_t>> open_;
 };
 
 }  // namespace cairn::storage

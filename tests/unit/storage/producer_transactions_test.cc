@@ -3,6 +3,9 @@
 // partition's first unstable offset, and all of it survives a snapshot.
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <random>
+
 #include <xxhash.h>
 
 #include "protocol/byte_io.h"
@@ -123,6 +126,34 @@ TEST(ProducerTransactions, OpenTransactionsSurviveASnapshot) {
   EXPECT_EQ(back->second.open_transaction(1), Offset(10));
   EXPECT_FALSE(back->second.open_transaction(2));
   EXPECT_EQ(back->second.first_unstable_offset(), Offset(10));
+}
+
+TEST(ProducerTransactions, TheFirstUnstableOffsetFollowsOpensClosesEvictionsAndExpiry) {
+  // Against the oldest open transaction found by asking every producer, after each step of a
+  // seeded mix of transactional batches, markers, plain batches, a small cap and expiry.
+  ProducerState s(48);
+  std::mt19937 rng(11);
+  int64_t offset = 0;
+  for (int step = 0; step < 20'000; ++step) {
+    int64_t pid = static_cast<int64_t>(rng() % 64);
+    int kind = static_cast<int>(rng() % 8);
+    if (kind < 3) {
+      s.record(batch(pid, 0, 0, 1, true), Offset(offset), at(step));
+    } else if (kind < 6) {
+      s.record(marker(pid, 0), Offset(offset), at(step));
+    } else if (kind < 7) {
+      s.record(batch(pid, 0, 0, 1, false), Offset(offset), at(step));
+    } else if (step % 50 == 0) {
+      s.expire(at(step - 100));
+    }
+    ++offset;
+    std::optional<Offset> oldest;
+    for (int64_t p = 0; p < 64; ++p) {
+      auto open = s.open_transaction(p);
+      if (open && (!oldest || *open < *oldest)) oldest = open;
+    }
+    ASSERT_EQ(s.first_unstable_offset(), oldest) << "step " << step;
+  }
 }
 
 TEST(ProducerTransactions, ASnapshotTransactionFirstOffsetBelowMinusOneIsCorruption) {
