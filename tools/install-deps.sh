@@ -64,17 +64,23 @@ install_java_test_packages() {
   fi
 }
 
-# The pipeline tests' jars: Kafka Connect and MirrorMaker 2 (examples/pipelines/connect) and a
-# real Apache Kafka broker (bench/peers/kafka), resolved once into ~/.m2 for offline copies.
+# The pipeline tests' jars: Kafka Connect and MirrorMaker 2 (examples/pipelines/connect), Kafka
+# Streams (examples/pipelines/streams, built with its plugins) and a real Apache Kafka broker
+# (bench/peers/kafka), resolved once into ~/.m2, so the tests copy and build offline.
 install_pipeline_packages() {
   local pom stamp scratch
-  for pom in "$root/examples/pipelines/connect/pom.xml" "$root/bench/peers/kafka/pom.xml"; do
+  for pom in "$root/examples/pipelines/connect/pom.xml" "$root/examples/pipelines/streams/pom.xml" \
+             "$root/bench/peers/kafka/pom.xml"; do
     stamp="${HOME}/.m2/cairn-$(basename "$(dirname "$pom")").pom"
     cmp -s "$pom" "$stamp" && continue
-    echo "install-deps: mvn dependency:copy-dependencies ${pom#"$root"/}" >&2
+    echo "install-deps: mvn ${pom#"$root"/}" >&2
     scratch=$(mktemp -d)
-    mvn -B -q -Dstyle.color=never -f "$pom" dependency:copy-dependencies \
-      "-DoutputDirectory=$scratch" >/dev/null
+    if grep -q "<packaging>pom</packaging>" "$pom"; then
+      mvn -B -q -Dstyle.color=never -f "$pom" dependency:copy-dependencies \
+        "-DoutputDirectory=$scratch" >/dev/null
+    else
+      mvn -B -q -Dstyle.color=never -f "$pom" package "-Dcairn.out=$scratch" >/dev/null
+    fi
     rm -rf "$scratch"
     cp "$pom" "$stamp"
   done

@@ -9,8 +9,6 @@ Environment: CONNECT_LIB and KAFKA_LIB, folders the jars are copied into (from ~
 tools/install-deps.sh fills).
 """
 import os
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -19,6 +17,7 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 from cairnd import Cairnd  # noqa: E402
+from jvm import Process, copy_jars, free_port, wait_for  # noqa: E402
 
 try:
     from confluent_kafka import Consumer, ConsumerGroupTopicPartitions, Producer, TopicPartition
@@ -34,57 +33,6 @@ CAIRND, CAIRN = sys.argv[1], sys.argv[2]
 SCRATCH = tempfile.mkdtemp(prefix="cairn-connect-")
 CONNECT_LIB = os.environ.get("CONNECT_LIB", os.path.join(SCRATCH, "connect-lib"))
 KAFKA_LIB = os.environ.get("KAFKA_LIB", os.path.join(SCRATCH, "kafka-lib"))
-
-
-def copy_jars(pom, lib):
-    if os.path.exists(os.path.join(lib, ".complete")):
-        return True
-    r = subprocess.run(["mvn", "-B", "-q", "-o", "-f", pom, "dependency:copy-dependencies",
-                        f"-DoutputDirectory={lib}"], capture_output=True, text=True)
-    if r.returncode != 0:
-        print(r.stdout[-2000:], r.stderr[-2000:])
-        return False
-    open(os.path.join(lib, ".complete"), "w").close()
-    return True
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(what, condition, timeout):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if condition():
-            return
-        time.sleep(0.25)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-class Process:
-    """A JVM started by a script of the examples, in its own process group, stopped by PID."""
-
-    def __init__(self, name, args, env=None):
-        self.log_path = os.path.join(SCRATCH, name + ".log")
-        self.log = open(self.log_path, "a")
-        self.proc = subprocess.Popen(args, stdout=self.log, stderr=self.log,
-                                     env={**os.environ, **(env or {})}, start_new_session=True)
-
-    def stop(self):
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(60)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(10)
-        self.log.close()
-
-    def tail(self):
-        with open(self.log_path) as f:
-            return f.read()[-4000:]
 
 
 class KafkaBroker(Process):
@@ -111,7 +59,7 @@ class KafkaBroker(Process):
                                  capture_output=True, text=True, check=True).stdout.strip()
         subprocess.run(java + ["kafka.tools.StorageTool", "format", "-t", cluster, "-c", config],
                        capture_output=True, check=True)
-        super().__init__("kafka", java + ["kafka.Kafka", config])
+        super().__init__(SCRATCH, "kafka", java + ["kafka.Kafka", config])
         self.bootstrap = f"127.0.0.1:{self.port}"
 
         def ready():
@@ -173,7 +121,7 @@ class Connect(unittest.TestCase):
                 with open(dst) as f:
                     return sum(1 for _ in f) >= n
             return done
-        worker = Process("connect", script, {"CONNECT_LIB": CONNECT_LIB})
+        worker = Process(SCRATCH, "connect", script, {"CONNECT_LIB": CONNECT_LIB})
         try:
             wait_for("20,000 lines copied", copied(20000), 120)
         except AssertionError:
@@ -182,7 +130,7 @@ class Connect(unittest.TestCase):
         worker.stop()  # a clean stop flushes the source offsets and commits the sink's
         with open(src, "a") as f:
             f.writelines(f"line {i} of the input\n" for i in range(20000, 25000))
-        worker = Process("connect", script, {"CONNECT_LIB": CONNECT_LIB})
+        worker = Process(SCRATCH, "connect", script, {"CONNECT_LIB": CONNECT_LIB})
         try:
             wait_for("25,000 lines copied", copied(25000), 120)
             time.sleep(2)  # anything more would be a duplicate
@@ -199,10 +147,9 @@ class Connect(unittest.TestCase):
         first = consume(self.cairnd.kafka, "billing", "orders", lambda got: len(got) >= on_cairn)
         self.assertEqual(len(first), on_cairn)
         kafka = KafkaBroker()
-        mm2 = Process("mm2", [os.path.join(CONNECT, "mirror-to-kafka.sh"), self.cairnd.kafka,
-                              kafka.bootstrap, "orders", "billing"],
-                      {"CONNECT_LIB": CONNECT_LIB,
-                       "MM2_STATE_DIR": os.path.join(SCRATCH, "mm2")})
+        mm2 = Process(SCRATCH, "mm2", [os.path.join(CONNECT, "mirror-to-kafka.sh"),
+                                       self.cairnd.kafka, kafka.bootstrap, "orders", "billing"],
+                      {"CONNECT_LIB": CONNECT_LIB, "MM2_STATE_DIR": os.path.join(SCRATCH, "mm2")})
         try:
             admin = AdminClient({"bootstrap.servers": kafka.bootstrap})
 
