@@ -45,6 +45,12 @@ class Process:
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=self.log,
                                      env={**os.environ, **(env or {})}, start_new_session=True)
 
+    def kill(self):
+        """SIGKILL to the whole process group: no shutdown hook runs."""
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(30)
+        self.log.close()
+
     def stop(self):
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)

@@ -19,17 +19,19 @@ import org.apache.kafka.streams.kstream.Produced;
  * new count written to OUTPUT_TOPIC (key: the word, value: its count as a decimal string). Streams
  * creates the internal topics on Cairn itself. Runs until SIGTERM or Ctrl-C, then closes cleanly.
  *
- * <p>Usage: WordCount BOOTSTRAP INPUT_TOPIC OUTPUT_TOPIC STATE_DIR [GUARANTEE]
- * (GUARANTEE: at_least_once, the default, or exactly_once_v2)
+ * <p>Usage: WordCount BOOTSTRAP INPUT_TOPIC OUTPUT_TOPIC STATE_DIR [GUARANTEE [APPLICATION_ID]]
+ * (GUARANTEE: at_least_once, the default, or exactly_once_v2; APPLICATION_ID: word-count, the
+ * group and the prefix of the internal topics)
  */
 public final class WordCount {
   public static void main(String[] args) throws Exception {
     if (args.length < 4) {
-      System.err.println("usage: WordCount BOOTSTRAP INPUT OUTPUT STATE_DIR [GUARANTEE]");
+      System.err.println(
+          "usage: WordCount BOOTSTRAP INPUT OUTPUT STATE_DIR [GUARANTEE [APPLICATION_ID]]");
       System.exit(2);
     }
     Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "word-count");
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, args.length > 5 ? args[5] : "word-count");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, args[0]);
     props.put(StreamsConfig.STATE_DIR_CONFIG, args[3]);
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
