@@ -65,11 +65,13 @@ install_java_test_packages() {
 }
 
 # The pipeline tests' jars: Kafka Connect and MirrorMaker 2 (examples/pipelines/connect), Kafka
-# Streams (examples/pipelines/streams, built with its plugins) and a real Apache Kafka broker
-# (bench/peers/kafka), resolved once into ~/.m2, so the tests copy and build offline.
+# Streams and Apache Flink (examples/pipelines/streams and flink, built with their plugins) and
+# a real Apache Kafka broker (bench/peers/kafka), resolved once into ~/.m2, so the tests copy
+# and build offline.
 install_pipeline_packages() {
   local pom stamp scratch
   for pom in "$root/examples/pipelines/connect/pom.xml" "$root/examples/pipelines/streams/pom.xml" \
+             "$root/examples/pipelines/flink/pom.xml" \
              "$root/bench/peers/kafka/pom.xml"; do
     stamp="${HOME}/.m2/cairn-$(basename "$(dirname "$pom")").pom"
     cmp -s "$pom" "$stamp" && continue
