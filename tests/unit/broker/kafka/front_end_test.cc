@@ -145,5 +145,33 @@ TEST(KafkaErrorMapping, EveryBrokerCodeHasAKafkaCodeAndNoneStaysNone) {
   }
 }
 
+TEST(KafkaErrorMapping, ProducerFencedIsInvalidProducerEpochOnlyForVersionsThatPredateIt) {
+  using protocol::ErrorCode;
+  EXPECT_EQ(kafka::kafka_txn_code(ErrorCode::kProducerFenced, true),
+            pk::code_of(pk::ErrorCode::kInvalidProducerEpoch));
+  EXPECT_EQ(kafka::kafka_txn_code(ErrorCode::kProducerFenced, false),
+            pk::code_of(pk::ErrorCode::kProducerFenced));
+  EXPECT_EQ(kafka::kafka_txn_code(ErrorCode::kConcurrentTransactions, true),
+            pk::code_of(pk::ErrorCode::kConcurrentTransactions));
+}
+
+TEST(KafkaServedApis, TheTransactionApisAreServedUpToKip890sSecondPart) {
+  auto range = [](pk::ApiKey key) {
+    const kafka::ServedApi* api = kafka::find_served(static_cast<int16_t>(key));
+    return api == nullptr ? std::pair<int, int>{-1, -1}
+                          : std::pair<int, int>{api->min_version, api->max_version};
+  };
+  EXPECT_EQ(range(pk::ApiKey::kInitProducerId), (std::pair<int, int>{0, 5}));
+  EXPECT_EQ(range(pk::ApiKey::kFindCoordinator), (std::pair<int, int>{0, 6}));
+  EXPECT_EQ(range(pk::ApiKey::kAddPartitionsToTxn), (std::pair<int, int>{0, 5}));
+  EXPECT_EQ(range(pk::ApiKey::kAddOffsetsToTxn), (std::pair<int, int>{0, 4}));
+  EXPECT_EQ(range(pk::ApiKey::kEndTxn), (std::pair<int, int>{0, 4}));
+  EXPECT_EQ(range(pk::ApiKey::kTxnOffsetCommit), (std::pair<int, int>{0, 4}));
+  EXPECT_EQ(range(pk::ApiKey::kDescribeTransactions), (std::pair<int, int>{0, 0}));
+  EXPECT_EQ(range(pk::ApiKey::kListTransactions), (std::pair<int, int>{0, 1}));
+  // Coordinator to broker only.
+  EXPECT_EQ(kafka::find_served(static_cast<int16_t>(pk::ApiKey::kWriteTxnMarkers)), nullptr);
+}
+
 }  // namespace
 }  // namespace cairn::broker
