@@ -8,6 +8,7 @@
 
 #include "client/src/connection.h"
 #include "protocol/kafka/crc32c.h"
+#include "protocol/kafka/error_code.h"
 #include "protocol/kafka/messages/fetch.h"
 #include "protocol/kafka/messages/group.h"
 #include "protocol/kafka/messages/offsets.h"
@@ -207,8 +208,9 @@ TEST_F(KafkaTransactions, AnOlderInstanceIsFencedWithTheCodeItsVersionKnows) {
                 .results_by_partition.at(0)
                 .partition_error_code,
             kNone);
-  Producer current = init("tx");  // aborts the old instance's transaction
-  EXPECT_EQ(current.epoch, old.epoch + 1);
+  // Aborts the old instance's transaction, bumping the epoch, then bumps it for itself.
+  Producer current = init("tx");
+  EXPECT_EQ(current.epoch, old.epoch + 2);
   EXPECT_EQ(end(old, true, 1), kInvalidProducerEpoch);
   EXPECT_EQ(end(old, true, 3), kProducerFenced);
   EXPECT_EQ(add(old, {{"t", {1}}}, 1)
@@ -303,6 +305,7 @@ TEST_F(KafkaTransactions, ListTransactionsFiltersByStateAndProducerId) {
 }
 
 TEST_F(KafkaTransactions, TxnOffsetsArePendingUntilTheCommitAndUnstableForAStableFetch) {
+  ASSERT_EQ(produce({"a", "b", "c"}, nullptr), kNone);  // an offset past the end is refused
   Producer p = init("tx");
   pk::AddOffsetsToTxnRequest add_offsets{"tx", p.producer_id, p.epoch, "g"};
   ASSERT_EQ(call<pk::AddOffsetsToTxnResponse>(add_offsets, 3).error_code, kNone);
@@ -311,7 +314,7 @@ TEST_F(KafkaTransactions, TxnOffsetsArePendingUntilTheCommitAndUnstableForAStabl
   commit.group_id = "g";
   commit.producer_id = p.producer_id;
   commit.producer_epoch = p.epoch;
-  commit.topics.push_back({"t", {{0, 42, -1, "m"}}});
+  commit.topics.push_back({"t", {{0, 2, -1, "m"}}});
   auto committed = call<pk::TxnOffsetCommitResponse>(commit, 3);
   ASSERT_EQ(committed.topics.at(0).partitions.at(0).error_code, kNone);
 
@@ -330,7 +333,7 @@ TEST_F(KafkaTransactions, TxnOffsetsArePendingUntilTheCommitAndUnstableForAStabl
   fetch.require_stable = true;
   auto after = call<pk::OffsetFetchResponse>(fetch, 7);
   EXPECT_EQ(after.topics.at(0).partitions.at(0).error_code, kNone);
-  EXPECT_EQ(after.topics.at(0).partitions.at(0).committed_offset, 42);
+  EXPECT_EQ(after.topics.at(0).partitions.at(0).committed_offset, 2);
 }
 
 TEST_F(KafkaTransactions, TxnOffsetCommitWithoutAddOffsetsIsAnInvalidTransactionState) {

@@ -69,7 +69,8 @@ TEST_F(KafkaFrontEndTest, AServedRequestsHeaderGivesItsKeyVersionCorrelationIdAn
 
 TEST_F(KafkaFrontEndTest, AnUnknownOrUnservedApiOrVersionIsRefusedSoTheConnectionCloses) {
   EXPECT_FALSE(front_end.decode_head(header_bytes(999, 0)).has_value());
-  EXPECT_FALSE(front_end.decode_head(header_bytes(26, 0)).has_value());  // EndTxn: not served
+  EXPECT_FALSE(front_end.decode_head(header_bytes(27, 1)).has_value());  // WriteTxnMarkers
+  EXPECT_FALSE(front_end.decode_head(header_bytes(26, 5)).has_value());  // EndTxn v5: KIP-890 2
   EXPECT_FALSE(front_end.decode_head(header_bytes(1, 3)).has_value());   // Fetch v3
   EXPECT_FALSE(front_end.decode_head(header_bytes(1, 13)).has_value());  // Fetch v13: topic ids
 }
