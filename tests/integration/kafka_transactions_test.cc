@@ -18,6 +18,7 @@
 #include "protocol/kafka/messages/transactions.h"
 #include "protocol/kafka/record_batch.h"
 #include "protocol/record_batch.h"
+#include "protocol/control_record.h"
 #include "protocol/messages/transactions.h"
 #include "protocol/record_batch_builder.h"
 #include "tests/support/broker_process.h"
@@ -46,6 +47,18 @@ struct Producer {
   int16_t epoch = -1;
 };
 
+// The Kafka RecordBatch v2 of a sealed Cairn batch: the same fields and records.
+std::vector<std::byte> as_kafka_batch(const std::vector<std::byte>& cairn) {
+  auto header = protocol::decode_batch_header(cairn);
+  EXPECT_TRUE(header);
+  protocol::Bytes records = protocol::Bytes(cairn).subspan(protocol::batch::kHeaderSize);
+  std::vector<std::byte> out(pk::batch::kHeaderSize);
+  pk::write_kafka_header(*header, pk::crc32c(records),
+                         std::span<std::byte, pk::batch::kHeaderSize>(out.data(), out.size()));
+  out.insert(out.end(), records.begin(), records.end());
+  return out;
+}
+
 // A Kafka RecordBatch v2 of `values`, transactional when `producer` is given.
 std::vector<std::byte> kafka_batch(const std::vector<std::string>& values, const Producer* producer,
                                    int32_t sequence = 0) {
@@ -60,15 +73,7 @@ std::vector<std::byte> kafka_batch(const std::vector<std::string>& values, const
   for (const auto& v : values) {
     builder.append(timestamp_from_millis(1), std::nullopt, protocol::as_bytes(v));
   }
-  std::vector<std::byte> cairn = builder.seal();
-  auto header = protocol::decode_batch_header(cairn);
-  EXPECT_TRUE(header);
-  protocol::Bytes records = protocol::Bytes(cairn).subspan(protocol::batch::kHeaderSize);
-  std::vector<std::byte> out(pk::batch::kHeaderSize);
-  pk::write_kafka_header(*header, pk::crc32c(records),
-                         std::span<std::byte, pk::batch::kHeaderSize>(out.data(), out.size()));
-  out.insert(out.end(), records.begin(), records.end());
-  return out;
+  return as_kafka_batch(builder.seal());
 }
 
 class KafkaTransactions : public ::testing::Test {
@@ -121,7 +126,11 @@ class KafkaTransactions : public ::testing::Test {
 
   int16_t produce(const std::vector<std::string>& values, const Producer* p, int32_t partition = 0,
                   int32_t sequence = 0) {
-    std::vector<std::byte> batch = kafka_batch(values, p, sequence);
+    return produce_batch(kafka_batch(values, p, sequence), p, partition);
+  }
+
+  int16_t produce_batch(const std::vector<std::byte>& batch, const Producer* p,
+                        int32_t partition = 0) {
     pk::ProduceRequest req;
     if (p != nullptr) req.transactional_id = p->id;
     req.acks = -1;
@@ -199,6 +208,23 @@ TEST_F(KafkaTransactions, ATransactionalBatchOutsideTheTransactionIsRefused) {
   Producer p = init("tx");
   EXPECT_EQ(produce({"stray"}, &p), kInvalidTxnState) << "partition 0 was never added";
   EXPECT_EQ(consume("read_uncommitted"), "");
+}
+
+TEST_F(KafkaTransactions, AControlBatchFromAClientIsRefusedAsAnInvalidRecord) {
+  Producer p = init("tx");
+  ASSERT_EQ(add(p, {{"t", {0}}})
+                .results_by_topic_v3_and_below.at(0)
+                .results_by_partition.at(0)
+                .partition_error_code,
+            kNone);
+  ASSERT_EQ(produce({"pending"}, &p), kNone);
+  auto marker = as_kafka_batch(protocol::build_control_batch(
+      {p.producer_id, p.epoch, protocol::TxnResult::kCommit, 0, timestamp_from_millis(1)}));
+  EXPECT_EQ(produce_batch(marker, &p), pk::code_of(pk::ErrorCode::kInvalidRecord));
+  ASSERT_EQ(end(p, false), kNone);
+  // A stored forged commit marker would have made the record committed before the abort.
+  EXPECT_EQ(consume("read_committed"), "");
+  EXPECT_EQ(consume("read_uncommitted"), "pending\n");
 }
 
 TEST_F(KafkaTransactions, AnOlderInstanceIsFencedWithTheCodeItsVersionKnows) {
@@ -334,6 +360,23 @@ TEST_F(KafkaTransactions, TxnOffsetsArePendingUntilTheCommitAndUnstableForAStabl
   auto after = call<pk::OffsetFetchResponse>(fetch, 7);
   EXPECT_EQ(after.topics.at(0).partitions.at(0).error_code, kNone);
   EXPECT_EQ(after.topics.at(0).partitions.at(0).committed_offset, 2);
+}
+
+TEST_F(KafkaTransactions, TxnOffsetCommitFromV3ChecksTheConsumersMemberIdAndGeneration) {
+  ASSERT_EQ(produce({"a"}, nullptr), kNone);
+  Producer p = init("tx");
+  pk::AddOffsetsToTxnRequest add_offsets{"tx", p.producer_id, p.epoch, "g"};
+  ASSERT_EQ(call<pk::AddOffsetsToTxnResponse>(add_offsets, 3).error_code, kNone);
+  pk::TxnOffsetCommitRequest commit;
+  commit.transactional_id = "tx";
+  commit.group_id = "g";
+  commit.producer_id = p.producer_id;
+  commit.producer_epoch = p.epoch;
+  commit.generation_id = 4;
+  commit.member_id = "gone";
+  commit.topics.push_back({"t", {{0, 1, -1, ""}}});
+  EXPECT_EQ(call<pk::TxnOffsetCommitResponse>(commit, 3).topics.at(0).partitions.at(0).error_code,
+            pk::code_of(pk::ErrorCode::kUnknownMemberId));
 }
 
 TEST_F(KafkaTransactions, TxnOffsetCommitWithoutAddOffsetsIsAnInvalidTransactionState) {
