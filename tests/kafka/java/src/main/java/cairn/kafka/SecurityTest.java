@@ -13,9 +13,12 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
@@ -172,7 +175,7 @@ public final class SecurityTest {
         check((refused.out() + refused.err()).contains("ClusterAuthorizationException"),
             "alice listing:\n" + refused.out() + refused.err());
       });
-      checks.test("TransactionsNeedWriteOnTheTransactionalIdAndEachTopicWritten", () -> {
+      checks.test("TransactionsNeedWriteOnTheIdAndEachTopicReadOnTheGroupAndDescribeToBeSeen", () -> {
         Map<String, Object> alice = new HashMap<>(as("alice", "SCRAM-SHA-256"));
         alice.put("max.block.ms", 30000);
         Map<String, Object> bobs = new HashMap<>(alice);
@@ -197,6 +200,18 @@ public final class SecurityTest {
             check(e.getCause() instanceof TopicAuthorizationException, "cause: " + e.getCause());
           }
           p.abortTransaction();
+          // Offsets in a transaction need Read on the group: alice reads only alice-*.
+          p.beginTransaction();
+          p.send(new ProducerRecord<>("allowed", "k", "with-offsets")).get();
+          try {
+            p.sendOffsetsToTransaction(
+                Map.of(new TopicPartition("allowed", 0), new OffsetAndMetadata(1)),
+                new ConsumerGroupMetadata("bobs-group"));
+            throw new AssertionError("added a group's offsets without Read on it");
+          } catch (GroupAuthorizationException e) {
+            // expected
+          }
+          p.abortTransaction();
         }
         Map<String, Object> adminTxn = new HashMap<>(as("admin", "SCRAM-SHA-256"));
         adminTxn.put("transactional.id", "admin-txn");
@@ -207,6 +222,13 @@ public final class SecurityTest {
           var ids = new java.util.TreeSet<String>();
           admin.listTransactions().all().get().forEach(t -> ids.add(t.transactionalId()));
           equal(new java.util.TreeSet<>(List.of("alice-txn")), ids, "alice lists");
+          try {
+            admin.describeTransactions(List.of("admin-txn")).all().get();
+            throw new AssertionError("described a transaction without Describe on its id");
+          } catch (ExecutionException e) {
+            check(e.getCause() instanceof TransactionalIdAuthorizationException,
+                "cause: " + e.getCause());
+          }
         }
         try (Admin admin = admin(b, as("admin", "SCRAM-SHA-256"))) {
           var ids = new java.util.TreeSet<String>();
