@@ -86,7 +86,13 @@ KafkaRefusals authorize(const KafkaContext& ctx, pk::MetadataRequest& r) {
   return out;
 }
 
+// A transactional producer's request also needs Write on its transactional id (every partition
+// refused otherwise).
 KafkaRefusals authorize(const KafkaContext& ctx, pk::ProduceRequest& r) {
+  if (r.transactional_id && !r.transactional_id->empty() &&
+      !allowed(ctx, AclOperation::kWrite, ResourceType::kTransactionalId, *r.transactional_id)) {
+    return refuse(ErrorCode::kTransactionalIdAuthorizationFailed);
+  }
   KafkaRefusals out;
   take_out_topics(
       ctx, AclOperation::kWrite, r.topic_data, [](const auto& t) { return t.name; },

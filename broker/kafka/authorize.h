@@ -36,6 +36,9 @@ struct KafkaRefusals {
   // Topics taken out of the request, with the partitions they named.
   std::vector<std::pair<std::string, std::vector<int32_t>>> topics;
   std::vector<std::string> groups;  // groups taken out (DeleteGroups, OffsetFetch v8+)
+  // Partitions of a request that fails whole when one topic is refused (AddPartitionsToTxn):
+  // taken out with the refused topics and answered OPERATION_NOT_ATTEMPTED.
+  std::vector<std::pair<std::string, std::vector<int32_t>>> not_attempted;
   // Config resources taken out: Kafka's resource type, name, error.
   struct ConfigResource {
     int8_t type;
@@ -74,6 +77,11 @@ KafkaRefusals authorize(const KafkaContext& ctx, pk::OffsetForLeaderEpochRequest
 KafkaRefusals authorize(const KafkaContext& ctx, pk::CreateAclsRequest& r);
 KafkaRefusals authorize(const KafkaContext& ctx, pk::DescribeAclsRequest& r);
 KafkaRefusals authorize(const KafkaContext& ctx, pk::DeleteAclsRequest& r);
+// The transaction APIs (authorize_transactions.cc).
+KafkaRefusals authorize(const KafkaContext& ctx, pk::AddPartitionsToTxnRequest& r);
+KafkaRefusals authorize(const KafkaContext& ctx, pk::AddOffsetsToTxnRequest& r);
+KafkaRefusals authorize(const KafkaContext& ctx, pk::TxnOffsetCommitRequest& r);
+KafkaRefusals authorize(const KafkaContext& ctx, pk::EndTxnRequest& r);
 
 // The answer to a request refused whole with `error`: the response's top-level error, or the
 // error in every entry where the response has no top-level one.
@@ -92,6 +100,12 @@ template <>
 pk::CreateAclsResponse refused(const pk::CreateAclsRequest& r, pk::ErrorCode error);
 template <>
 pk::DeleteAclsResponse refused(const pk::DeleteAclsRequest& r, pk::ErrorCode error);
+template <>
+pk::ProduceResponse refused(const pk::ProduceRequest& r, pk::ErrorCode error);
+template <>
+pk::AddPartitionsToTxnResponse refused(const pk::AddPartitionsToTxnRequest& r, pk::ErrorCode error);
+template <>
+pk::TxnOffsetCommitResponse refused(const pk::TxnOffsetCommitRequest& r, pk::ErrorCode error);
 
 // The other responses carry nothing authorization adds or removes.
 template <class Response>
@@ -115,5 +129,11 @@ void finish(const KafkaContext& ctx, pk::DescribeConfigsResponse& r, const Kafka
 void finish(const KafkaContext& ctx, pk::AlterConfigsResponse& r, const KafkaRefusals& refused);
 void finish(const KafkaContext& ctx, pk::IncrementalAlterConfigsResponse& r,
             const KafkaRefusals& refused);
+void finish(const KafkaContext& ctx, pk::AddPartitionsToTxnResponse& r,
+            const KafkaRefusals& refused);
+void finish(const KafkaContext& ctx, pk::TxnOffsetCommitResponse& r, const KafkaRefusals& refused);
+void finish(const KafkaContext& ctx, pk::DescribeTransactionsResponse& r,
+            const KafkaRefusals& refused);
+void finish(const KafkaContext& ctx, pk::ListTransactionsResponse& r, const KafkaRefusals& refused);
 
 }  // namespace cairn::broker::kafka

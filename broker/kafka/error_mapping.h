@@ -15,4 +15,13 @@ inline int16_t kafka_code(protocol::ErrorCode code) {
   return protocol::kafka::code_of(kafka_error(code));
 }
 
+// A transaction API's error: PRODUCER_FENCED becomes INVALID_PRODUCER_EPOCH for the versions
+// that predate it (`before_fenced`), which Kafka answers so (their clients handle it alike).
+inline int16_t kafka_txn_code(protocol::ErrorCode code, bool before_fenced) {
+  if (before_fenced && code == protocol::ErrorCode::kProducerFenced) {
+    return protocol::kafka::code_of(protocol::kafka::ErrorCode::kInvalidProducerEpoch);
+  }
+  return kafka_code(code);
+}
+
 }  // namespace cairn::broker::kafka

@@ -24,23 +24,47 @@ constexpr int16_t key_of(ApiKey k) { return static_cast<int16_t>(k); }
 // DeleteTopics 6): Cairn's topics have no ids. Produce 0-2 are advertised but refused, as the
 // codec's table explains. SaslHandshake is advertised from 0 because librdkafka looks for v0
 // before it sends v1, but v0 (raw SASL tokens after it instead of SaslAuthenticate requests) is
-// refused by its handler.
-constexpr std::array<ServedApi, 30> kServed = {{
-    {key_of(ApiKey::kProduce), 0, 12},        {key_of(ApiKey::kFetch), 4, 12},
-    {key_of(ApiKey::kListOffsets), 1, 11},    {key_of(ApiKey::kMetadata), 0, 12},
-    {key_of(ApiKey::kOffsetCommit), 2, 9},    {key_of(ApiKey::kOffsetFetch), 1, 9},
-    {key_of(ApiKey::kFindCoordinator), 0, 6}, {key_of(ApiKey::kJoinGroup), 0, 9},
-    {key_of(ApiKey::kHeartbeat), 0, 4},       {key_of(ApiKey::kLeaveGroup), 0, 5},
-    {key_of(ApiKey::kSyncGroup), 0, 5},       {key_of(ApiKey::kDescribeGroups), 0, 6},
-    {key_of(ApiKey::kListGroups), 0, 5},      {key_of(ApiKey::kApiVersions), 0, 4},
-    {key_of(ApiKey::kCreateTopics), 2, 7},    {key_of(ApiKey::kDeleteTopics), 1, 5},
-    {key_of(ApiKey::kInitProducerId), 0, 5},  {key_of(ApiKey::kDeleteGroups), 0, 2},
-    {key_of(ApiKey::kDescribeCluster), 0, 1}, {key_of(ApiKey::kDescribeConfigs), 1, 4},
-    {key_of(ApiKey::kAlterConfigs), 0, 2},    {key_of(ApiKey::kIncrementalAlterConfigs), 0, 1},
-    {key_of(ApiKey::kSaslHandshake), 0, 1},   {key_of(ApiKey::kSaslAuthenticate), 0, 2},
-    {key_of(ApiKey::kDescribeAcls), 1, 3},    {key_of(ApiKey::kCreateAcls), 1, 3},
-    {key_of(ApiKey::kDeleteAcls), 1, 3},      {key_of(ApiKey::kCreatePartitions), 0, 3},
-    {key_of(ApiKey::kDeleteRecords), 0, 2},   {key_of(ApiKey::kOffsetForLeaderEpoch), 2, 4},
+// refused by its handler. The transaction APIs stop before KIP-890's second part (EndTxn 5,
+// TxnOffsetCommit 5: an epoch bumped by every EndTxn, partitions added by Produce), which a
+// Kafka client uses only when the broker lists the transaction.version feature, which this
+// one does not; ListTransactions 2 (a transactional id pattern) is not served.
+constexpr std::array<ServedApi, 36> kServed = {{
+    {key_of(ApiKey::kProduce), 0, 12},
+    {key_of(ApiKey::kFetch), 4, 12},
+    {key_of(ApiKey::kListOffsets), 1, 11},
+    {key_of(ApiKey::kMetadata), 0, 12},
+    {key_of(ApiKey::kOffsetCommit), 2, 9},
+    {key_of(ApiKey::kOffsetFetch), 1, 9},
+    {key_of(ApiKey::kFindCoordinator), 0, 6},
+    {key_of(ApiKey::kJoinGroup), 0, 9},
+    {key_of(ApiKey::kHeartbeat), 0, 4},
+    {key_of(ApiKey::kLeaveGroup), 0, 5},
+    {key_of(ApiKey::kSyncGroup), 0, 5},
+    {key_of(ApiKey::kDescribeGroups), 0, 6},
+    {key_of(ApiKey::kListGroups), 0, 5},
+    {key_of(ApiKey::kApiVersions), 0, 4},
+    {key_of(ApiKey::kCreateTopics), 2, 7},
+    {key_of(ApiKey::kDeleteTopics), 1, 5},
+    {key_of(ApiKey::kInitProducerId), 0, 5},
+    {key_of(ApiKey::kDeleteGroups), 0, 2},
+    {key_of(ApiKey::kDescribeCluster), 0, 1},
+    {key_of(ApiKey::kDescribeConfigs), 1, 4},
+    {key_of(ApiKey::kAlterConfigs), 0, 2},
+    {key_of(ApiKey::kIncrementalAlterConfigs), 0, 1},
+    {key_of(ApiKey::kSaslHandshake), 0, 1},
+    {key_of(ApiKey::kSaslAuthenticate), 0, 2},
+    {key_of(ApiKey::kDescribeAcls), 1, 3},
+    {key_of(ApiKey::kCreateAcls), 1, 3},
+    {key_of(ApiKey::kDeleteAcls), 1, 3},
+    {key_of(ApiKey::kCreatePartitions), 0, 3},
+    {key_of(ApiKey::kDeleteRecords), 0, 2},
+    {key_of(ApiKey::kOffsetForLeaderEpoch), 2, 4},
+    {key_of(ApiKey::kAddPartitionsToTxn), 0, 5},
+    {key_of(ApiKey::kAddOffsetsToTxn), 0, 4},
+    {key_of(ApiKey::kEndTxn), 0, 4},
+    {key_of(ApiKey::kTxnOffsetCommit), 0, 4},
+    {key_of(ApiKey::kDescribeTransactions), 0, 0},
+    {key_of(ApiKey::kListTransactions), 0, 1},
 }};
 
 template <class Response>
@@ -117,6 +141,13 @@ awaitable<std::optional<OutboundFrame>> dispatch(KafkaContext& ctx) {
     case ApiKey::kOffsetForLeaderEpoch:
       co_return co_await run<pk::OffsetForLeaderEpochRequest>(ctx);
     case ApiKey::kInitProducerId: co_return co_await run<pk::InitProducerIdRequest>(ctx);
+    case ApiKey::kAddPartitionsToTxn: co_return co_await run<pk::AddPartitionsToTxnRequest>(ctx);
+    case ApiKey::kAddOffsetsToTxn: co_return co_await run<pk::AddOffsetsToTxnRequest>(ctx);
+    case ApiKey::kEndTxn: co_return co_await run<pk::EndTxnRequest>(ctx);
+    case ApiKey::kTxnOffsetCommit: co_return co_await run<pk::TxnOffsetCommitRequest>(ctx);
+    case ApiKey::kDescribeTransactions:
+      co_return co_await run<pk::DescribeTransactionsRequest>(ctx);
+    case ApiKey::kListTransactions: co_return co_await run<pk::ListTransactionsRequest>(ctx);
     case ApiKey::kOffsetCommit: co_return co_await run<pk::OffsetCommitRequest>(ctx);
     case ApiKey::kOffsetFetch: co_return co_await run<pk::OffsetFetchRequest>(ctx);
     case ApiKey::kFindCoordinator: co_return co_await run<pk::FindCoordinatorRequest>(ctx);

@@ -16,6 +16,8 @@
 #include "protocol/kafka/messages/offsets.h"
 #include "protocol/kafka/messages/produce.h"
 #include "protocol/kafka/messages/topics.h"
+#include "protocol/kafka/messages/transaction_admin.h"
+#include "protocol/kafka/messages/transaction_commit.h"
 #include "protocol/kafka/messages/transactions.h"
 
 namespace cairn::broker::kafka {
@@ -41,6 +43,17 @@ awaitable<KafkaReply<pk::DeleteRecordsResponse>> handle(KafkaContext& ctx,
                                                         pk::DeleteRecordsRequest r);
 awaitable<KafkaReply<pk::InitProducerIdResponse>> handle(KafkaContext& ctx,
                                                          pk::InitProducerIdRequest r);
+awaitable<KafkaReply<pk::AddPartitionsToTxnResponse>> handle(KafkaContext& ctx,
+                                                             pk::AddPartitionsToTxnRequest r);
+awaitable<KafkaReply<pk::AddOffsetsToTxnResponse>> handle(KafkaContext& ctx,
+                                                          pk::AddOffsetsToTxnRequest r);
+awaitable<KafkaReply<pk::TxnOffsetCommitResponse>> handle(KafkaContext& ctx,
+                                                          pk::TxnOffsetCommitRequest r);
+awaitable<KafkaReply<pk::EndTxnResponse>> handle(KafkaContext& ctx, pk::EndTxnRequest r);
+awaitable<KafkaReply<pk::DescribeTransactionsResponse>> handle(KafkaContext& ctx,
+                                                               pk::DescribeTransactionsRequest r);
+awaitable<KafkaReply<pk::ListTransactionsResponse>> handle(KafkaContext& ctx,
+                                                           pk::ListTransactionsRequest r);
 awaitable<KafkaReply<pk::FindCoordinatorResponse>> handle(KafkaContext& ctx,
                                                           pk::FindCoordinatorRequest r);
 awaitable<KafkaReply<pk::JoinGroupResponse>> handle(KafkaContext& ctx, pk::JoinGroupRequest r);

@@ -85,6 +85,24 @@ struct TxnDescription {
   std::vector<std::pair<std::string, std::vector<int32_t>>> partitions;  // by topic
 };
 
+// ListTransactions' question (each filter: any when empty; duration -1: any) and answer.
+struct TxnListQuery {
+  std::vector<std::string> states;
+  std::vector<int64_t> producer_ids;
+  int64_t min_duration_ms = -1;
+};
+
+struct TxnListed {
+  std::string transactional_id;
+  int64_t producer_id = -1;
+  std::string state;
+};
+
+struct TxnListOutcome {
+  protocol::ErrorCode error = protocol::ErrorCode::kNone;
+  std::vector<TxnListed> transactions;  // by transactional id
+};
+
 class Operations {
  public:
   explicit Operations(BrokerServices& services) : services_(services) {}
@@ -160,6 +178,10 @@ class Operations {
   // One error per partition, in order.
   awaitable<std::vector<protocol::ErrorCode>> add_partitions_to_txn(
       TxnProducerRef producer, std::vector<TxnTopicPartition> partitions);
+  // Whether each partition is in the producer's open transaction, adding none (Kafka's
+  // verify-only AddPartitionsToTxn): NONE or INVALID_TXN_STATE each, in order.
+  awaitable<std::vector<protocol::ErrorCode>> verify_partitions_in_txn(
+      TxnProducerRef producer, std::vector<TxnTopicPartition> partitions);
   awaitable<protocol::ErrorCode> add_offsets_to_txn(TxnProducerRef producer, std::string group_id);
   // TxnOffsetCommit: checked by the transaction coordinator (the group's offsets partition must
   // be in the open transaction), then stored by the group's coordinator, pending until the
@@ -169,6 +191,9 @@ class Operations {
   awaitable<TxnEndOutcome> end_txn(TxnProducerRef producer, protocol::TxnResult result);
   awaitable<std::vector<TxnDescription>> describe_transactions(
       std::vector<std::string> transactional_ids);
+  // The transactional ids of every shard's coordinator that pass the query's filters;
+  // COORDINATOR_LOAD_IN_PROGRESS while one still replays its partitions.
+  awaitable<TxnListOutcome> list_transactions(TxnListQuery query);
 
   // The consumer groups (group/coordinator.h has the rules): each on its coordinator's shard.
   awaitable<JoinResult> join_group(JoinRequest request);

@@ -1,6 +1,8 @@
 // The transaction operations: each runs on the shard whose transaction coordinator owns the
 // transactional id (the shard of its `__transaction_state` partition) and resumes on the
 // caller's.
+#include <algorithm>
+
 #include "broker/ops/operations.h"
 #include "broker/group/coordinator.h"
 #include "broker/services.h"
@@ -44,6 +46,15 @@ awaitable<protocol::TransactionDescription> describe_on(BrokerServices& s, unsig
   co_return s.txn_coordinator(shard).describe(transactional_id);
 }
 
+awaitable<std::vector<ErrorCode>> verify_on(BrokerServices& s, unsigned shard,
+                                            protocol::TxnProducer producer,
+                                            std::vector<txn::TxnPartition> partitions) {
+  co_return s.txn_coordinator(shard).verify_partitions(producer, partitions);
+}
+awaitable<TxnListResult> list_on(BrokerServices& s, unsigned shard, TxnListFilter filter) {
+  co_return s.txn_coordinator(shard).list(filter);
+}
+
 protocol::TxnProducer as_txn_producer(TxnProducerRef r) {
   return {std::move(r.transactional_id), r.producer_id, r.producer_epoch};
 }
@@ -70,6 +81,17 @@ awaitable<std::vector<ErrorCode>> Operations::add_partitions_to_txn(
   co_return co_await run_on(
       shard.executor(),
       add_partitions_on(services_, shard.id(), std::move(producer), std::move(tps)));
+}
+
+awaitable<std::vector<ErrorCode>> Operations::verify_partitions_in_txn(
+    TxnProducerRef ref, std::vector<TxnTopicPartition> partitions) {
+  protocol::TxnProducer producer = as_txn_producer(std::move(ref));
+  std::vector<txn::TxnPartition> tps;
+  tps.reserve(partitions.size());
+  for (auto& p : partitions) tps.push_back({std::move(p.topic), p.partition});
+  Shard& shard = services_.txn_coordinator_shard(producer.transactional_id);
+  co_return co_await run_on(shard.executor(),
+                            verify_on(services_, shard.id(), std::move(producer), std::move(tps)));
 }
 
 awaitable<ErrorCode> Operations::add_offsets_to_txn(TxnProducerRef ref, std::string group_id) {
@@ -123,6 +145,27 @@ awaitable<std::vector<TxnDescription>> Operations::describe_transactions(
     for (auto& tp : d.topics)
       t.partitions.emplace_back(std::move(tp.topic), std::move(tp.partitions));
   }
+  co_return out;
+}
+
+awaitable<TxnListOutcome> Operations::list_transactions(TxnListQuery query) {
+  TxnListFilter filter{std::move(query.states), std::move(query.producer_ids),
+                       query.min_duration_ms};
+  TxnListOutcome out;
+  for (unsigned i = 0; i < services_.shard_count(); ++i) {
+    Shard& shard = *services_.shards()[i];
+    TxnListResult listed =
+        co_await run_on(shard.executor(), list_on(services_, shard.id(), filter));
+    if (listed.error != ErrorCode::kNone) out.error = listed.error;
+    for (auto& t : listed.transactions) {
+      out.transactions.push_back(
+          {std::move(t.transactional_id), t.producer_id, std::move(t.state)});
+    }
+  }
+  std::sort(out.transactions.begin(), out.transactions.end(),
+            [](const TxnListed& a, const TxnListed& b) {
+              return a.transactional_id < b.transactional_id;
+            });
   co_return out;
 }
 

@@ -104,6 +104,8 @@ class TransactionStateMachine {
   const TransactionMetadata* find(std::string_view transactional_id) const;
   bool is_pending(std::string_view transactional_id) const;
   size_t size() const { return ids_.size(); }
+  // Every id held, by transactional id (ListTransactions).
+  const std::map<std::string, TransactionMetadata, std::less<>>& ids() const { return ids_; }
 
  private:
   // The producer checks every transaction request makes; NONE when it may go on.

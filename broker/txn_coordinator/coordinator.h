@@ -35,6 +35,26 @@ struct TxnInitResult {
   int16_t producer_epoch = -1;
 };
 
+// What ListTransactions asks: states by name and producer ids (each: any when empty), and
+// transactions open longer than `min_duration_ms` (-1: any, also those with none open).
+struct TxnListFilter {
+  std::vector<std::string> states;
+  std::vector<int64_t> producer_ids;
+  int64_t min_duration_ms = -1;
+};
+
+struct TxnListing {
+  std::string transactional_id;
+  int64_t producer_id = -1;
+  std::string state;
+};
+
+struct TxnListResult {
+  // COORDINATOR_LOAD_IN_PROGRESS while a partition is replayed (the listing is then partial).
+  protocol::ErrorCode error = protocol::ErrorCode::kNone;
+  std::vector<TxnListing> transactions;
+};
+
 class TxnCoordinator {
  public:
   TxnCoordinator(std::unique_ptr<TxnHost> host, txn::TxnLimits limits,
@@ -61,9 +81,16 @@ class TxnCoordinator {
   // NONE once AddOffsetsToTxn added the group's offsets partition to it.
   protocol::ErrorCode check_offsets(const protocol::TxnProducer& producer,
                                     const std::string& group_id);
+  // Whether each of `partitions` is in the producer's open transaction, changing nothing
+  // (Kafka's verify-only AddPartitionsToTxn): NONE or INVALID_TXN_STATE each; the producer
+  // checks' error, or CONCURRENT_TRANSACTIONS while it ends, for all.
+  std::vector<protocol::ErrorCode> verify_partitions(
+      const protocol::TxnProducer& producer, const std::vector<txn::TxnPartition>& partitions);
   awaitable<protocol::EndTxnResponse> end_txn(protocol::TxnProducer producer,
                                               protocol::TxnResult result);
   protocol::TransactionDescription describe(const std::string& transactional_id) const;
+  // The ids of this shard's loaded partitions that pass `filter`, by transactional id.
+  TxnListResult list(const TxnListFilter& filter) const;
 
   // The state machine of a loaded partition (for tests and describe); null otherwise.
   const txn::TransactionStateMachine* machine(int32_t partition) const;

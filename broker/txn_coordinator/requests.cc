@@ -91,6 +91,24 @@ ErrorCode TxnCoordinator::check_offsets(const protocol::TxnProducer& producer,
   return ps->machine.check_in_transaction(producer, offsets);
 }
 
+std::vector<ErrorCode> TxnCoordinator::verify_partitions(
+    const protocol::TxnProducer& producer, const std::vector<txn::TxnPartition>& partitions) {
+  ErrorCode error{};
+  PartitionState* ps = partition_for(producer.transactional_id, error);
+  if (ps == nullptr) return std::vector<ErrorCode>(partitions.size(), error);
+  std::vector<ErrorCode> out;
+  out.reserve(partitions.size());
+  for (const auto& tp : partitions) {
+    ErrorCode e = ps->machine.check_in_transaction(producer, tp);
+    // One answer for all when the producer itself is refused.
+    if (e != ErrorCode::kNone && e != ErrorCode::kInvalidTxnState) {
+      return std::vector<ErrorCode>(partitions.size(), e);
+    }
+    out.push_back(e);
+  }
+  return out;
+}
+
 awaitable<protocol::EndTxnResponse> TxnCoordinator::end_txn(protocol::TxnProducer producer,
                                                             protocol::TxnResult result) {
   protocol::EndTxnResponse out{ErrorCode::kNone, producer.producer_id, producer.producer_epoch};

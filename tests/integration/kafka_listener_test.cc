@@ -21,6 +21,7 @@
 #include "protocol/messages/transactions.h"
 #include "protocol/record_batch_builder.h"
 #include "tests/support/broker_process.h"
+#include "tests/support/kafka_call.h"
 #include "tests/support/raw_socket.h"
 #include "tests/support/test_util.h"
 
@@ -287,30 +288,6 @@ TEST_F(KafkaListener, ApiVersionsPastTheHighestIsAnsweredAtVersionZeroWithUnsupp
   EXPECT_EQ(protocol::kafka::load_be<int32_t>(body.data()), 7);       // correlation id
   EXPECT_EQ(protocol::kafka::load_be<int16_t>(body.data() + 4), 35);  // UNSUPPORTED_VERSION
   EXPECT_GT(protocol::kafka::load_be<int32_t>(body.data() + 6), 0);   // the API list
-}
-
-// Sends `request` at `version` to the Kafka listener on `port` and decodes the answer.
-template <class Response, class Request>
-Response kafka_call(uint16_t port, const Request& request, int16_t version) {
-  namespace pk = protocol::kafka;
-  std::vector<std::byte> frame;
-  pk::Writer w(frame);
-  EXPECT_TRUE(pk::encode_request_frame(
-                  request, {static_cast<int16_t>(Request::kApi.key), version, 7, "test"}, w)
-                  .is_ok());
-  RawSocket s(port);
-  EXPECT_TRUE(s.send(frame));
-  std::vector<std::byte> size(4);
-  EXPECT_TRUE(s.read(size));
-  std::vector<std::byte> body(pk::load_be<uint32_t>(size.data()));
-  EXPECT_TRUE(s.read(body));
-  auto head =
-      pk::decode_response_header(body, pk::response_header_version(Response::kApi, version));
-  EXPECT_TRUE(head);
-  if (!head) return {};
-  auto decoded = pk::decode<Response>(protocol::Bytes(body).subspan(head->body_offset), version);
-  EXPECT_TRUE(decoded) << decoded.error().to_string();
-  return decoded ? *decoded : Response{};
 }
 
 TEST_F(KafkaListener, OffsetForLeaderEpochSaysWhereEachEpochEnds) {

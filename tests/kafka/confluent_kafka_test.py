@@ -1,6 +1,7 @@
 """The Kafka listener against confluent-kafka (librdkafka): an idempotent producer with each
 codec, records crossing to `cairn consume` unchanged, and a group of two consumers rebalancing
-whose commits `cairn groups describe` shows. Starts its own cairnd on ephemeral ports.
+whose commits `cairn groups describe` shows, and a transactional producer (commit, abort, offsets
+committed in a transaction). Starts its own cairnd on ephemeral ports.
 
 Usage: confluent_kafka_test.py CAIRND CAIRN  (exit 77, skipped, when confluent_kafka is missing)
 """
@@ -32,7 +33,8 @@ class Broker:
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
             [CAIRND, "--listen", "127.0.0.1:0", "--kafka-listen", "127.0.0.1:0", "--data-dir",
-             os.path.join(self.dir, "data"), "--group-rebalance-delay-ms", "100"],
+             os.path.join(self.dir, "data"), "--group-rebalance-delay-ms", "100",
+             "--log-level", "debug"],
             stdout=self.log, stderr=self.log)
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -59,6 +61,10 @@ class Broker:
         self.proc.terminate()
         self.proc.wait(60)
         self.log.close()
+        # The versions each Kafka API was called at (logged at debug level).
+        with open(self.log_path) as f:
+            called = sorted(set(re.findall(r"kafka (\w+ v\d+) from client", f.read())))
+        print("versions called: " + ", ".join(called))
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
@@ -260,6 +266,69 @@ class ConfluentKafka(unittest.TestCase):
         self.assertEqual(refused.exception.args[0].name(), "OFFSET_OUT_OF_RANGE")
         everything = admin.delete_records([TopicPartition("cfk-trim", 0, -1)])
         self.assertEqual(list(everything.values())[0].result(30).low_watermark, 10)
+
+    def test_a_transactional_producer_commits_and_aborts_and_read_committed_sees_the_commits(self):
+        self.create("cfk-txn", 2)
+        p = Producer({"bootstrap.servers": self.broker.kafka, "transactional.id": "cfk-txn"})
+        p.init_transactions(30)
+        p.begin_transaction()
+        for i in range(10):
+            p.produce("cfk-txn", key=f"k{i}".encode(), value=f"committed-{i}".encode())
+        p.commit_transaction(30)
+        p.begin_transaction()
+        for i in range(5):
+            p.produce("cfk-txn", value=f"aborted-{i}".encode())
+        p.flush(30)
+        p.abort_transaction(30)
+        committed = self.broker.cairn("consume", "cfk-txn", "-o", "beginning", "-e",
+                                      "--isolation", "read_committed", "-f", "{value}").split()
+        self.assertEqual(sorted(committed), sorted(f"committed-{i}" for i in range(10)))
+        everything = self.broker.cairn("consume", "cfk-txn", "-o", "beginning", "-e",
+                                       "-f", "{value}").split()
+        self.assertEqual(len(everything), 15)
+        c = Consumer({"bootstrap.servers": self.broker.kafka, "group.id": "cfk-txn-readers",
+                      "auto.offset.reset": "earliest", "isolation.level": "read_committed"})
+        c.subscribe(["cfk-txn"])
+        got = []
+        deadline = time.time() + 60
+        while len(got) < 10 and time.time() < deadline:
+            m = c.poll(0.5)
+            if m is not None and m.error() is None:
+                got.append(m.value().decode())
+        c.close()
+        self.assertEqual(sorted(got), sorted(f"committed-{i}" for i in range(10)))
+
+    def test_a_transaction_commits_a_groups_offsets_with_its_records(self):
+        self.create("cfk-ctp-in", 1)
+        self.create("cfk-ctp-out", 1)
+        self.produce("cfk-ctp-in", [{"value": f"v{i}".encode()} for i in range(8)])
+        c = Consumer({"bootstrap.servers": self.broker.kafka, "group.id": "cfk-ctp",
+                      "auto.offset.reset": "earliest", "enable.auto.commit": False,
+                      "isolation.level": "read_committed"})
+        c.subscribe(["cfk-ctp-in"])
+        p = Producer({"bootstrap.servers": self.broker.kafka, "transactional.id": "cfk-ctp"})
+        p.init_transactions(30)
+        copied = 0
+        deadline = time.time() + 60
+        while copied < 8 and time.time() < deadline:
+            msgs = [m for m in c.consume(8, 0.5) if m.error() is None]
+            if not msgs:
+                continue
+            p.begin_transaction()
+            for m in msgs:
+                p.produce("cfk-ctp-out", value=m.value().upper())
+            copied += len(msgs)
+            p.send_offsets_to_transaction(c.position(c.assignment()),
+                                          c.consumer_group_metadata(), 30)
+            p.commit_transaction(30)
+        self.assertEqual(copied, 8)
+        committed = c.committed([TopicPartition("cfk-ctp-in", 0)], timeout=30)
+        self.assertEqual(committed[0].offset, 8)
+        c.close()
+        out = self.broker.cairn("consume", "cfk-ctp-out", "-o", "beginning", "-e",
+                                "--isolation", "read_committed", "-f", "{value}").split()
+        self.assertEqual(sorted(out), sorted(f"V{i}" for i in range(8)))
+
 
 if __name__ == "__main__":
     unittest.main(argv=[sys.argv[0], "-v"])

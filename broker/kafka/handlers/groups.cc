@@ -77,18 +77,16 @@ awaitable<KafkaReply<pk::JoinGroupResponse>> join_client_assigned(KafkaContext& 
 
 awaitable<KafkaReply<pk::FindCoordinatorResponse>> handle(KafkaContext& ctx,
                                                           pk::FindCoordinatorRequest r) {
-  // One node: the coordinator of every group is this broker. Transactions are not served: a
-  // transaction coordinator is refused as InitProducerId refuses a transactional id, with an
-  // error the client does not retry (COORDINATOR_NOT_AVAILABLE would have it retry until its
-  // own timeout).
+  // One node: the coordinator of every group and every transactional id is this broker (its
+  // cores share the ids among them). An empty transactional id is malformed, as in Kafka.
   pk::FindCoordinatorResponse out;
   int32_t node = ctx.ops.config().node_id;
   constexpr int8_t kGroupKey = 0;
   constexpr int8_t kTransactionKey = 1;
   int16_t error = 0;
-  if (r.key_type == kTransactionKey) {
-    error = pk::code_of(pk::ErrorCode::kTransactionalIdAuthorizationFailed);
-  } else if (r.key_type != kGroupKey) {
+  if (r.key_type != kGroupKey && r.key_type != kTransactionKey) {
+    error = pk::code_of(pk::ErrorCode::kInvalidRequest);
+  } else if (r.key_type == kTransactionKey && ctx.version() < 4 && r.key.empty()) {
     error = pk::code_of(pk::ErrorCode::kInvalidRequest);
   }
   out.error_code = error;
@@ -98,11 +96,15 @@ awaitable<KafkaReply<pk::FindCoordinatorResponse>> handle(KafkaContext& ctx,
   out.port = error == 0 ? ctx.advertised_port : -1;
   for (auto& key : r.coordinator_keys) {
     pk::Coordinator c;
+    int16_t key_error = error;
+    if (key_error == 0 && r.key_type == kTransactionKey && key.empty()) {
+      key_error = pk::code_of(pk::ErrorCode::kInvalidRequest);
+    }
     c.key = std::move(key);
-    c.node_id = out.node_id;
-    c.host = out.host;
-    c.port = out.port;
-    c.error_code = error;
+    c.node_id = key_error == 0 ? node : -1;
+    c.host = key_error == 0 ? out.host : "";
+    c.port = key_error == 0 ? ctx.advertised_port : -1;
+    c.error_code = key_error;
     c.error_message = std::nullopt;
     out.coordinators.push_back(std::move(c));
   }
@@ -224,12 +226,15 @@ awaitable<KafkaReply<pk::OffsetCommitResponse>> handle(KafkaContext& ctx,
 namespace {
 
 // One group's committed offsets as OffsetFetch gives them (either layout: `Topic` is the
-// response's topic type, `Partition` its partition type).
+// response's topic type, `Partition` its partition type). With `require_stable` (version 7 on,
+// a read_committed consumer) a partition with transactional offsets pending is answered
+// UNSTABLE_OFFSET_COMMIT; without, its last committed offset.
 template <class Topic, class Partition, class Asked>
 awaitable<std::pair<int16_t, std::vector<Topic>>> fetch_group_offsets(KafkaContext& ctx,
                                                                       std::string group_id,
-                                                                      const Asked* asked) {
-  OffsetsRequest request{std::move(group_id), std::nullopt};
+                                                                      const Asked* asked,
+                                                                      bool require_stable) {
+  OffsetsRequest request{std::move(group_id), std::nullopt, require_stable};
   if (asked != nullptr) {
     request.partitions.emplace();
     for (const auto& t : *asked) {
@@ -271,7 +276,7 @@ awaitable<KafkaReply<pk::OffsetFetchResponse>> handle(KafkaContext& ctx, pk::Off
   if (ctx.version() < 8) {
     auto [error, topics] = co_await fetch_group_offsets<pk::OffsetFetchResponseTopic,
                                                         pk::OffsetFetchResponsePartition>(
-        ctx, r.group_id, r.topics ? &*r.topics : nullptr);
+        ctx, r.group_id, r.topics ? &*r.topics : nullptr, r.require_stable);
     out.error_code = error;
     out.topics = std::move(topics);
     co_return out;
@@ -281,7 +286,7 @@ awaitable<KafkaReply<pk::OffsetFetchResponse>> handle(KafkaContext& ctx, pk::Off
     group.group_id = g.group_id;
     auto [error, topics] = co_await fetch_group_offsets<pk::OffsetFetchResponseTopics,
                                                         pk::OffsetFetchResponsePartitions>(
-        ctx, g.group_id, g.topics ? &*g.topics : nullptr);
+        ctx, g.group_id, g.topics ? &*g.topics : nullptr, r.require_stable);
     group.error_code = error;
     group.topics = std::move(topics);
   }

@@ -1,8 +1,12 @@
 // Produce: each partition's RecordBatch v2 batches are verified (CRC-32C and header rules) and
 // translated into Cairn batches with the same records bytes (a new header; compressed payloads
 // untouched), then appended by the same operation as Cairn's producers use, so idempotent
-// producers' sequences are checked against the same state. A partition whose batches cannot be
-// parsed gets its error without reaching storage. With acks=0 nothing is answered.
+// producers' sequences are checked against the same state. A transactional batch (attributes
+// bit 4) keeps its bit, producer id and epoch, so it is taken only in a partition its producer's
+// open transaction added (KIP-890, INVALID_TXN_STATE otherwise) and its transaction's marker ends
+// it; a control batch (bit 5) from a client is refused (INVALID_RECORD). A partition whose
+// batches cannot be parsed gets its error without reaching storage. With acks=0 nothing is
+// answered.
 #include <algorithm>
 
 #include "broker/kafka/error_mapping.h"
@@ -67,21 +71,6 @@ struct ProduceBuffers {
 }  // namespace
 
 awaitable<KafkaReply<pk::ProduceResponse>> handle(KafkaContext& ctx, pk::ProduceRequest r) {
-  if (r.transactional_id) {
-    // Transactions are not served; a transactional producer never gets this far (its
-    // InitProducerId is refused), so this is a client breaking the protocol.
-    pk::ProduceResponse refused;
-    for (const auto& t : r.topic_data) {
-      auto& out = refused.responses.emplace_back();
-      out.name = t.name;
-      for (const auto& p : t.partition_data) {
-        out.partition_responses.push_back(
-            {p.index, pk::code_of(pk::ErrorCode::kTransactionalIdAuthorizationFailed), -1});
-      }
-    }
-    if (r.acks == 0) co_return KafkaReply<pk::ProduceResponse>::none();
-    co_return refused;
-  }
   uint64_t work = 0;
   size_t count = 0;
   for (const auto& t : r.topic_data) {

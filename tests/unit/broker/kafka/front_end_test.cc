@@ -69,7 +69,8 @@ TEST_F(KafkaFrontEndTest, AServedRequestsHeaderGivesItsKeyVersionCorrelationIdAn
 
 TEST_F(KafkaFrontEndTest, AnUnknownOrUnservedApiOrVersionIsRefusedSoTheConnectionCloses) {
   EXPECT_FALSE(front_end.decode_head(header_bytes(999, 0)).has_value());
-  EXPECT_FALSE(front_end.decode_head(header_bytes(26, 0)).has_value());  // EndTxn: not served
+  EXPECT_FALSE(front_end.decode_head(header_bytes(27, 1)).has_value());  // WriteTxnMarkers
+  EXPECT_FALSE(front_end.decode_head(header_bytes(26, 5)).has_value());  // EndTxn v5: KIP-890 2
   EXPECT_FALSE(front_end.decode_head(header_bytes(1, 3)).has_value());   // Fetch v3
   EXPECT_FALSE(front_end.decode_head(header_bytes(1, 13)).has_value());  // Fetch v13: topic ids
 }
@@ -143,6 +144,34 @@ TEST(KafkaErrorMapping, EveryBrokerCodeHasAKafkaCodeAndNoneStaysNone) {
     EXPECT_NE(kafka::kafka_error(info.code), pk::ErrorCode::kUnknownServerError)
         << info.name << " has no Kafka code of its own";
   }
+}
+
+TEST(KafkaErrorMapping, ProducerFencedIsInvalidProducerEpochOnlyForVersionsThatPredateIt) {
+  using protocol::ErrorCode;
+  EXPECT_EQ(kafka::kafka_txn_code(ErrorCode::kProducerFenced, true),
+            pk::code_of(pk::ErrorCode::kInvalidProducerEpoch));
+  EXPECT_EQ(kafka::kafka_txn_code(ErrorCode::kProducerFenced, false),
+            pk::code_of(pk::ErrorCode::kProducerFenced));
+  EXPECT_EQ(kafka::kafka_txn_code(ErrorCode::kConcurrentTransactions, true),
+            pk::code_of(pk::ErrorCode::kConcurrentTransactions));
+}
+
+TEST(KafkaServedApis, TheTransactionApisAreServedUpToKip890sSecondPart) {
+  auto range = [](pk::ApiKey key) {
+    const kafka::ServedApi* api = kafka::find_served(static_cast<int16_t>(key));
+    return api == nullptr ? std::pair<int, int>{-1, -1}
+                          : std::pair<int, int>{api->min_version, api->max_version};
+  };
+  EXPECT_EQ(range(pk::ApiKey::kInitProducerId), (std::pair<int, int>{0, 5}));
+  EXPECT_EQ(range(pk::ApiKey::kFindCoordinator), (std::pair<int, int>{0, 6}));
+  EXPECT_EQ(range(pk::ApiKey::kAddPartitionsToTxn), (std::pair<int, int>{0, 5}));
+  EXPECT_EQ(range(pk::ApiKey::kAddOffsetsToTxn), (std::pair<int, int>{0, 4}));
+  EXPECT_EQ(range(pk::ApiKey::kEndTxn), (std::pair<int, int>{0, 4}));
+  EXPECT_EQ(range(pk::ApiKey::kTxnOffsetCommit), (std::pair<int, int>{0, 4}));
+  EXPECT_EQ(range(pk::ApiKey::kDescribeTransactions), (std::pair<int, int>{0, 0}));
+  EXPECT_EQ(range(pk::ApiKey::kListTransactions), (std::pair<int, int>{0, 1}));
+  // Coordinator to broker only.
+  EXPECT_EQ(kafka::find_served(static_cast<int16_t>(pk::ApiKey::kWriteTxnMarkers)), nullptr);
 }
 
 }  // namespace

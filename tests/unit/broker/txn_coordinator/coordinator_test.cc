@@ -252,5 +252,52 @@ TEST_F(TxnCoordinatorTest, AddOffsetsAddsTheGroupsOffsetsPartition) {
   EXPECT_EQ(d.topics[0].topic, "__consumer_offsets");
 }
 
+TEST_F(TxnCoordinatorTest, VerifyingPartitionsAnswersEachAndAddsNone) {
+  open();
+  auto id = init("tx");
+  protocol::TxnProducer p{"tx", id.producer_id, id.producer_epoch};
+  std::vector<txn::TxnPartition> both{{"t", 0}, {"t", 1}};
+  EXPECT_EQ(coordinator->verify_partitions(p, both),
+            (std::vector<ErrorCode>{ErrorCode::kInvalidTxnState, ErrorCode::kInvalidTxnState}));
+  EXPECT_EQ(coordinator->describe("tx").state, "Empty") << "verifying adds nothing";
+  size_t stored = world.stored.size();
+  ASSERT_EQ(add(p, 1), ErrorCode::kNone);
+  EXPECT_EQ(coordinator->verify_partitions(p, both),
+            (std::vector<ErrorCode>{ErrorCode::kInvalidTxnState, ErrorCode::kNone}));
+  EXPECT_EQ(world.stored.size(), stored + 1);
+  protocol::TxnProducer stale{"tx", id.producer_id, static_cast<int16_t>(id.producer_epoch + 1)};
+  EXPECT_EQ(coordinator->verify_partitions(stale, both),
+            (std::vector<ErrorCode>{ErrorCode::kProducerFenced, ErrorCode::kProducerFenced}));
+}
+
+TEST_F(TxnCoordinatorTest, ListingFiltersByStateProducerIdAndHowLongTheTransactionIsOpen) {
+  open();
+  auto a = init("a");
+  auto b = init("b");
+  init("c");
+  ASSERT_EQ(add({"a", a.producer_id, a.producer_epoch}, 0), ErrorCode::kNone);
+  world.clock += 5s;
+  ASSERT_EQ(add({"b", b.producer_id, b.producer_epoch}, 0), ErrorCode::kNone);
+  auto ids = [](const TxnListResult& r) {
+    std::vector<std::string> out;
+    for (const auto& t : r.transactions) out.push_back(t.transactional_id);
+    return out;
+  };
+  TxnListResult all = coordinator->list({});
+  EXPECT_EQ(all.error, ErrorCode::kNone);
+  EXPECT_EQ(ids(all), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(all.transactions[2].state, "Empty");
+  EXPECT_EQ(all.transactions[1].producer_id, b.producer_id);
+  EXPECT_EQ(ids(coordinator->list({.states = {"Ongoing"}})), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(ids(coordinator->list({.producer_ids = {b.producer_id}})),
+            (std::vector<std::string>{"b"}));
+  EXPECT_EQ(ids(coordinator->list({.min_duration_ms = 3000})), (std::vector<std::string>{"a"}));
+}
+
+TEST_F(TxnCoordinatorTest, ListingBeforeTheLoadSaysTheCoordinatorIsLoading) {
+  open(false);
+  EXPECT_EQ(coordinator->list({}).error, ErrorCode::kCoordinatorLoadInProgress);
+}
+
 }  // namespace
 }  // namespace cairn::broker

@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 
 /**
  * Apache Kafka's Java producer against cairnd: idempotent (the client's default) with lz4 and
- * zstd, each record read back by Kafka's consumer in order per partition.
+ * zstd, each record read back by Kafka's consumer in order per partition. (Transactions:
+ * TransactionTest.)
  *
  * <p>Usage: ProducerTest CAIRND
  */
@@ -50,24 +50,6 @@ public final class ProducerTest {
           }
         });
       }
-      checks.test("ATransactionalProducerFailsAtOnceWithAnAuthorizationError", () -> {
-        // Transactions are not served: the client must fail at once, not retry until its
-        // max.block.ms.
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "java-txn");
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 60000);
-        try (var producer = Clients.producer(broker.kafka(), config)) {
-          long start = System.nanoTime();
-          Throwable failure = null;
-          try {
-            producer.initTransactions();
-          } catch (RuntimeException e) {
-            failure = e;
-          }
-          check(failure instanceof TransactionalIdAuthorizationException, "failure: " + failure);
-          check(System.nanoTime() - start < 30_000_000_000L, "failed within 30 s");
-        }
-      });
     }
     System.exit(checks.finish());
   }

@@ -13,15 +13,22 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 
 /**
  * The Kafka listener with SASL SCRAM and the authorizer on, against Apache Kafka's Java client
  * and kafka-acls: logging in with SCRAM-SHA-256 and SCRAM-SHA-512, a wrong password, a topic an
- * ACL allows and one it refuses, and bindings added, listed and removed by Kafka's own tool.
+ * ACL allows and one it refuses, bindings added, listed and removed by Kafka's own tool, and
+ * transactions (Write on the transactional id and on each topic written; listing shows only the
+ * ids one may describe).
  * Users and the first grants are made offline with `cairn users add` / `cairn acl add`.
  *
  * <p>Usage: SecurityTest CAIRND CAIRN
@@ -50,6 +57,10 @@ public final class SecurityTest {
         "--topic", "allowed", "--data-dir", data.toString());
     cairn(cairn, "acl", "add", "--principal", "User:alice", "--operation", "read", "--group",
         "alice-", "--prefix", "--data-dir", data.toString());
+    cairn(cairn, "acl", "add", "--principal", "User:alice", "--operation", "write,describe",
+        "--transactional-id", "alice-txn", "--data-dir", data.toString());
+    cairn(cairn, "acl", "add", "--principal", "User:alice", "--operation", "describe",
+        "--topic", "described", "--data-dir", data.toString());
   }
 
   static Map<String, Object> sasl(String user, String password, String mechanism) {
@@ -88,7 +99,8 @@ public final class SecurityTest {
       String b = broker.kafka();
       try (Admin admin = admin(b, as("admin", "SCRAM-SHA-512"))) {
         admin.createTopics(List.of(new NewTopic("allowed", 1, (short) 1),
-            new NewTopic("secret", 1, (short) 1))).all().get();
+            new NewTopic("secret", 1, (short) 1), new NewTopic("described", 1, (short) 1)))
+            .all().get();
       }
       checks.test("TheJavaClientLogsInWithScramSha256And512AndProducesAndConsumes", () -> {
         for (String mechanism : List.of("SCRAM-SHA-256", "SCRAM-SHA-512")) {
@@ -162,6 +174,67 @@ public final class SecurityTest {
             alice.toString(), "--list");
         check((refused.out() + refused.err()).contains("ClusterAuthorizationException"),
             "alice listing:\n" + refused.out() + refused.err());
+      });
+      checks.test("TransactionsNeedWriteOnTheIdAndEachTopicReadOnTheGroupAndDescribeToBeSeen", () -> {
+        Map<String, Object> alice = new HashMap<>(as("alice", "SCRAM-SHA-256"));
+        alice.put("max.block.ms", 30000);
+        Map<String, Object> bobs = new HashMap<>(alice);
+        bobs.put("transactional.id", "bob-txn");
+        try (var p = Clients.producer(b, bobs)) {
+          p.initTransactions();
+          throw new AssertionError("initialised a transactional id without Write on it");
+        } catch (TransactionalIdAuthorizationException e) {
+          // expected
+        }
+        alice.put("transactional.id", "alice-txn");
+        try (var p = Clients.producer(b, alice)) {
+          p.initTransactions();
+          p.beginTransaction();
+          p.send(new ProducerRecord<>("allowed", "k", "in-txn")).get();
+          p.commitTransaction();
+          p.beginTransaction();
+          try {
+            p.send(new ProducerRecord<>("described", "k", "refused")).get();
+            throw new AssertionError("wrote a topic without Write in a transaction");
+          } catch (ExecutionException e) {
+            check(e.getCause() instanceof TopicAuthorizationException, "cause: " + e.getCause());
+          }
+          p.abortTransaction();
+          // Offsets in a transaction need Read on the group: alice reads only alice-*.
+          p.beginTransaction();
+          p.send(new ProducerRecord<>("allowed", "k", "with-offsets")).get();
+          try {
+            p.sendOffsetsToTransaction(
+                Map.of(new TopicPartition("allowed", 0), new OffsetAndMetadata(1)),
+                new ConsumerGroupMetadata("bobs-group"));
+            throw new AssertionError("added a group's offsets without Read on it");
+          } catch (GroupAuthorizationException e) {
+            // expected
+          }
+          p.abortTransaction();
+        }
+        Map<String, Object> adminTxn = new HashMap<>(as("admin", "SCRAM-SHA-256"));
+        adminTxn.put("transactional.id", "admin-txn");
+        try (var p = Clients.producer(b, adminTxn)) {
+          p.initTransactions();
+        }
+        try (Admin admin = admin(b, as("alice", "SCRAM-SHA-256"))) {
+          var ids = new java.util.TreeSet<String>();
+          admin.listTransactions().all().get().forEach(t -> ids.add(t.transactionalId()));
+          equal(new java.util.TreeSet<>(List.of("alice-txn")), ids, "alice lists");
+          try {
+            admin.describeTransactions(List.of("admin-txn")).all().get();
+            throw new AssertionError("described a transaction without Describe on its id");
+          } catch (ExecutionException e) {
+            check(e.getCause() instanceof TransactionalIdAuthorizationException,
+                "cause: " + e.getCause());
+          }
+        }
+        try (Admin admin = admin(b, as("admin", "SCRAM-SHA-256"))) {
+          var ids = new java.util.TreeSet<String>();
+          admin.listTransactions().all().get().forEach(t -> ids.add(t.transactionalId()));
+          equal(new java.util.TreeSet<>(List.of("admin-txn", "alice-txn")), ids, "admin lists");
+        }
       });
     }
     System.exit(checks.finish());

@@ -1,0 +1,42 @@
+#pragma once
+
+// One Kafka request to a broker's Kafka listener over a fresh connection, and its decoded
+// answer, for integration tests that speak the wire directly.
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "protocol/kafka/codec.h"
+#include "protocol/kafka/header.h"
+#include "protocol/kafka/wire.h"
+#include "tests/support/raw_socket.h"
+
+namespace cairn::testing {
+
+// Sends `request` at `version` to the Kafka listener on `port` and decodes the answer.
+template <class Response, class Request>
+Response kafka_call(uint16_t port, const Request& request, int16_t version) {
+  namespace pk = protocol::kafka;
+  std::vector<std::byte> frame;
+  pk::Writer w(frame);
+  EXPECT_TRUE(pk::encode_request_frame(
+                  request, {static_cast<int16_t>(Request::kApi.key), version, 7, "test"}, w)
+                  .is_ok());
+  RawSocket s(port);
+  EXPECT_TRUE(s.send(frame));
+  std::vector<std::byte> size(4);
+  EXPECT_TRUE(s.read(size));
+  std::vector<std::byte> body(pk::load_be<uint32_t>(size.data()));
+  EXPECT_TRUE(s.read(body));
+  auto head =
+      pk::decode_response_header(body, pk::response_header_version(Response::kApi, version));
+  EXPECT_TRUE(head);
+  if (!head) return {};
+  auto decoded = pk::decode<Response>(protocol::Bytes(body).subspan(head->body_offset), version);
+  EXPECT_TRUE(decoded) << decoded.error().to_string();
+  return decoded ? *decoded : Response{};
+}
+
+}  // namespace cairn::testing
