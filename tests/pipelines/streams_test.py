@@ -2,7 +2,8 @@
 count creates its repartition and compacted changelog topics on Cairn, its group is one whose
 leader assigns (the stream assignor), and its counts are exactly right; after a clean stop, with
 its local state deleted, more input, and a restart, the state is restored from the changelog
-and the counts are still exactly right.
+and the counts are still exactly right. With exactly_once_v2, the app is SIGKILLed twice in the
+middle of its input and a read_committed reader still sees exact counts.
 
 Usage: streams_test.py CAIRND CAIRN   (exit 77, skipped, without java, mvn or confluent_kafka)
 Environment: STREAMS_OUT, the folder the example is built into.
@@ -50,25 +51,26 @@ class Streams(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.cairnd = Cairnd(CAIRND, CAIRN)
-        for topic in ("text-input", "word-counts"):
+        for topic in ("text-input", "word-counts", "eos-input", "eos-counts"):
             cls.cairnd.cairn("topics", "create", topic, "--partitions", "2")
 
     @classmethod
     def tearDownClass(cls):
         cls.cairnd.stop()
 
-    def produce(self, batch):
+    def produce(self, batch, topic="text-input"):
         p = Producer({"bootstrap.servers": self.cairnd.kafka})
         for i, line in enumerate(batch):
-            p.produce("text-input", key=str(i), value=line)
+            p.produce(topic, key=str(i), value=line)
         p.flush(60)
 
-    def latest_counts(self, expected):
-        """The last count of each word in word-counts, read until it matches or 60 s pass."""
+    def latest_counts(self, expected, topic="word-counts", timeout=60):
+        """The last committed count of each word in `topic`, read until it matches or the
+        timeout passes."""
         c = Consumer({"bootstrap.servers": self.cairnd.kafka, "group.id": f"check-{time.time()}",
-                      "auto.offset.reset": "earliest"})
-        c.subscribe(["word-counts"])
-        latest, deadline = {}, time.time() + 60
+                      "auto.offset.reset": "earliest", "isolation.level": "read_committed"})
+        c.subscribe([topic])
+        latest, deadline = {}, time.time() + timeout
         while latest != expected and time.time() < deadline:
             m = c.poll(0.5)
             if m is not None and not m.error():
@@ -76,9 +78,9 @@ class Streams(unittest.TestCase):
         c.close()
         return latest
 
-    def app(self, state):
-        return Process(SCRATCH, "streams",
-                       [RUN, self.cairnd.kafka, "text-input", "word-counts", state])
+    def app(self, state, *eos):
+        topics = ["eos-input", "eos-counts"] if eos else ["text-input", "word-counts"]
+        return Process(SCRATCH, "streams", [RUN, self.cairnd.kafka, *topics, state, *eos])
 
     def test_word_counts_are_exact_and_survive_a_restart_from_the_changelog(self):
         state = os.path.join(SCRATCH, "state")
@@ -104,6 +106,32 @@ class Streams(unittest.TestCase):
         finally:
             app.stop()
         self.assertEqual(counts, expected_counts(first + second), app.tail())
+
+    def test_exactly_once_counts_are_exact_after_two_kills_mid_stream(self):
+        state = os.path.join(SCRATCH, "eos-state")
+        batch = lines(0, 30000)
+        expected = expected_counts(batch)
+        self.produce(batch, "eos-input")
+        for kill in range(2):
+            app = self.app(state, "exactly_once_v2", "eos-count")
+            seen = {}
+            try:
+                def partly_counted():
+                    seen.update(self.latest_counts(None, "eos-counts", timeout=2))
+                    return sum(seen.values()) > (kill + 1) * sum(expected.values()) // 4
+                wait_for(f"output before kill {kill + 1}", partly_counted, 120)
+            except AssertionError:
+                app.stop()
+                raise AssertionError(app.tail())
+            app.kill()
+            print(f"killed with {sum(seen.values())} of {sum(expected.values())} words "
+                  "counted (read_committed)")
+        app = self.app(state, "exactly_once_v2", "eos-count")
+        try:
+            counts = self.latest_counts(expected, "eos-counts", timeout=120)
+        finally:
+            app.stop()
+        self.assertEqual(counts, expected, app.tail())
 
 
 if __name__ == "__main__":
