@@ -7,11 +7,7 @@ Usage: confluent_kafka_test.py CAIRND CAIRN  (exit 77, skipped, when confluent_k
 """
 import json
 import os
-import re
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 import unittest
 
@@ -23,58 +19,20 @@ except ImportError:
     print("confluent_kafka is not installed (tools/install-deps.sh installs it)")
     sys.exit(77)
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from cairnd import Cairnd  # noqa: E402
+
 CAIRND, CAIRN = sys.argv[1], sys.argv[2]
-
-
-class Broker:
-    def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="cairn-kafka-")
-        self.log_path = os.path.join(self.dir, "cairnd.log")
-        self.log = open(self.log_path, "w")
-        self.proc = subprocess.Popen(
-            [CAIRND, "--listen", "127.0.0.1:0", "--kafka-listen", "127.0.0.1:0", "--data-dir",
-             os.path.join(self.dir, "data"), "--group-rebalance-delay-ms", "100",
-             "--log-level", "debug"],
-            stdout=self.log, stderr=self.log)
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            with open(self.log_path) as f:
-                text = f.read()
-            cairn = re.search(r"serving on (127\.0\.0\.1:\d+)", text)
-            kafka = re.search(r"kafka listener on (127\.0\.0\.1:\d+)", text)
-            if cairn and kafka:
-                self.address, self.kafka = cairn.group(1), kafka.group(1)
-                return
-            if self.proc.poll() is not None:
-                raise RuntimeError("cairnd exited:\n" + text)
-            time.sleep(0.05)
-        raise RuntimeError("cairnd did not start")
-
-    def cairn(self, *args):
-        r = subprocess.run([CAIRN, "--broker", self.address, *args], capture_output=True,
-                           text=True, timeout=60)
-        if r.returncode != 0:
-            raise AssertionError(f"cairn {args} failed: {r.stderr}")
-        return r.stdout
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(60)
-        self.log.close()
-        # The versions each Kafka API was called at (logged at debug level).
-        with open(self.log_path) as f:
-            called = sorted(set(re.findall(r"kafka (\w+ v\d+) from client", f.read())))
-        print("versions called: " + ", ".join(called))
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 class ConfluentKafka(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.broker = Broker()
+        cls.broker = Cairnd(CAIRND, CAIRN, "--log-level", "debug")
 
     @classmethod
     def tearDownClass(cls):
+        print("versions called: " + ", ".join(cls.broker.versions_called()))
         cls.broker.stop()
 
     def create(self, topic, partitions):

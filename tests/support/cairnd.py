@@ -1,5 +1,6 @@
-"""A cairnd of the test's own on ephemeral loopback ports (Cairn and Kafka listeners), for the
-Python tests: started in a temporary directory, stopped by its PID, its directory removed."""
+"""A cairnd of the test's own on ephemeral loopback ports (Cairn, Kafka and HTTP listeners), for
+the Python tests: started in a temporary directory (or on a data directory the test prepared),
+stopped by its PID, its directory removed."""
 import os
 import re
 import shutil
@@ -9,15 +10,17 @@ import time
 
 
 class Cairnd:
-    def __init__(self, cairnd, cairn, *flags):
+    def __init__(self, cairnd, cairn, *flags, directory=None):
+        """`flags` are passed on; `directory` holds a `data` folder the test prepared."""
         self.cairn_path = cairn
-        self.dir = tempfile.mkdtemp(prefix="cairn-test-")
+        self.dir = directory or tempfile.mkdtemp(prefix="cairn-test-")
         self.log_path = os.path.join(self.dir, "cairnd.log")
         self.log = open(self.log_path, "w")
+        http = [] if "--http-listen" in flags else ["--http-listen", "127.0.0.1:0"]
         self.proc = subprocess.Popen(
-            [cairnd, "--listen", "127.0.0.1:0", "--kafka-listen", "127.0.0.1:0",
-             "--http-listen", "127.0.0.1:0", "--data-dir", os.path.join(self.dir, "data"),
-             "--group-rebalance-delay-ms", "100", *flags],
+            [cairnd, "--listen", "127.0.0.1:0", "--kafka-listen", "127.0.0.1:0", *http,
+             "--data-dir", os.path.join(self.dir, "data"), "--group-rebalance-delay-ms", "100",
+             *flags],
             stdout=self.log, stderr=self.log)
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -39,6 +42,11 @@ class Cairnd:
         if r.returncode != 0:
             raise AssertionError(f"cairn {args} failed: {r.stderr}")
         return r.stdout
+
+    def versions_called(self):
+        """The Kafka APIs and versions clients called (cairnd logs them at debug level)."""
+        with open(self.log_path) as f:
+            return sorted(set(re.findall(r"kafka (\w+ v\d+) from client", f.read())))
 
     def stop(self):
         self.proc.terminate()
