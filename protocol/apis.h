@@ -51,7 +51,7 @@ struct ApiList {
 // In key order, keys 0, 1, 2, ... (checked below), so an API's key is its index.
 using Apis = ApiList<
     Api<ApiKey::kApiVersions, "ApiVersions", 0, 1, ApiVersionsRequest, ApiVersionsResponse>,
-    Api<ApiKey::kMetadata, "Metadata", 0, 1, MetadataRequest, MetadataResponse>,
+    Api<ApiKey::kMetadata, "Metadata", 0, 2, MetadataRequest, MetadataResponse>,
     Api<ApiKey::kCreateTopics, "CreateTopics", 0, 0, CreateTopicsRequest, CreateTopicsResponse>,
     Api<ApiKey::kDeleteTopics, "DeleteTopics", 0, 0, DeleteTopicsRequest, DeleteTopicsResponse>,
     Api<ApiKey::kProduce, "Produce", 0, 0, ProduceRequest, ProduceResponse>,

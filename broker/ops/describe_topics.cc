@@ -18,7 +18,7 @@ struct DescribedPartition {
   int32_t partition;
 };
 
-PartitionState partition_state(Shard& shard, const std::string& topic, int32_t id) {
+PartitionState partition_state(Shard& shard, const std::string& topic, int32_t id, bool leading) {
   PartitionState out;
   out.partition = id;
   auto partition = shard.find_online(topic, id);
@@ -34,6 +34,19 @@ PartitionState partition_state(Shard& shard, const std::string& topic, int32_t i
   out.high_watermark = (*partition)->high_watermark().value();
   out.size_bytes = log.size_bytes();
   out.segments = log.segment_count();
+  out.leader_epoch = log.leader_epoch();
+  out.log_end_offset = log.high_watermark().value();
+  if (leading) {
+    const ReplicaState& replica = (*partition)->replica();
+    auto now = ReplicaState::Clock::now();
+    for (const auto& f : replica.followers()) {
+      int64_t ago = -1;
+      if (f.caught_up_at != ReplicaState::Clock::time_point{}) {
+        ago = std::chrono::duration_cast<std::chrono::milliseconds>(now - f.caught_up_at).count();
+      }
+      out.replicas.push_back({f.replica_id, f.fetched.value(), replica.in_sync(f, now), ago});
+    }
+  }
   if (!log.write_status().is_ok()) {
     out.error = to_error_code(log.write_status(), ErrorSubject::kPartitionWrites);
     out.message = log.write_status().message();
@@ -77,8 +90,9 @@ awaitable<std::vector<TopicDescription>> Operations::describe_topics(
   for (size_t i = 0; i < partitions.size(); ++i) {
     router.add(i, out[partitions[i].topic].name, partitions[i].partition);
   }
-  co_await router.for_each(states, [&out, &partitions](Shard& shard, size_t i) {
-    return partition_state(shard, out[partitions[i].topic].name, partitions[i].partition);
+  bool leading = !services_.following();
+  co_await router.for_each(states, [&out, &partitions, leading](Shard& shard, size_t i) {
+    return partition_state(shard, out[partitions[i].topic].name, partitions[i].partition, leading);
   });
   for (size_t i = 0; i < partitions.size(); ++i) {
     out[partitions[i].topic].partitions.push_back(std::move(states[i]));

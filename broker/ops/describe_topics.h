@@ -13,6 +13,15 @@
 
 namespace cairn::broker {
 
+// A follower of a partition this broker leads: where its last fetch asked from and whether it
+// is in the in-sync set (replication/replica_state.h).
+struct ReplicaDescription {
+  int32_t replica_id = 0;
+  int64_t fetched_offset = 0;
+  bool in_sync = false;
+  int64_t caught_up_ms_ago = -1;  // -1: never
+};
+
 struct PartitionState {
   int32_t partition = 0;
   // UNKNOWN_TOPIC_OR_PARTITION while a new topic's partitions are being opened,
@@ -23,6 +32,9 @@ struct PartitionState {
   int64_t high_watermark = 0;
   uint64_t size_bytes = 0;
   size_t segments = 0;
+  int32_t leader_epoch = -1;
+  int64_t log_end_offset = 0;
+  std::vector<ReplicaDescription> replicas;  // as leader; none on a follower
 };
 
 struct TopicDescription {

@@ -31,6 +31,8 @@ awaitable<ProducerIdOutcome> next_producer_id(BrokerServices& services) {
 
 const BrokerConfig& Operations::config() const { return services_.config(); }
 
+bool Operations::following() const { return services_.following(); }
+
 awaitable<ProducerIdOutcome> Operations::init_producer_id(std::string transactional_id) {
   if (!transactional_id.empty()) {
     TxnInit init{std::move(transactional_id), std::chrono::minutes(1)};

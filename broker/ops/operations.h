@@ -109,6 +109,8 @@ class Operations {
 
   // The broker's settings: its node id and address, limits, topic defaults.
   const BrokerConfig& config() const;
+  // Whether this broker follows another (or is being promoted): it does not take produce.
+  bool following() const;
 
   // Appends each entry's batches to its partition (checked, then appended in order; the storage
   // log groups concurrent appends into one write and one sync) and resumes once every append has

@@ -77,7 +77,8 @@ Result<std::map<TopicPartition, int64_t>> offsets_of(const protocol::ListOffsets
 
 Result<std::unique_ptr<Admin>> Admin::create(const AdminConfig& config) {
   auto conn = Connection::connect({config.broker, config.client_id, config.connect_timeout,
-                                   config.request_timeout, config.tls, config.sasl});
+                                   config.request_timeout, config.tls, config.sasl,
+                                   /*find_leader=*/true});
   if (!conn) return conn.error();
   auto impl = std::make_unique<Impl>();
   impl->conn = std::move(*conn);

@@ -264,6 +264,13 @@ Connection::~Connection() {
   }
 }
 
+void Connection::note_error(protocol::ErrorCode error) {
+  if (error != protocol::ErrorCode::kNotLeader || !impl_) return;
+  asio::post(impl_->ctx, [impl = impl_, broker = options_.broker] {
+    impl->stop(Status::unavailable(broker + " is not the leader"));
+  });
+}
+
 Status Connection::health() const {
   return impl_ ? impl_->failure() : Status::unavailable("not connected");
 }
@@ -289,6 +296,7 @@ void Connection::send(Frame frame, bool expect_response, RawCallback done) {
 Result<std::unique_ptr<Connection>> Connection::connect(const ConnectionOptions& options) {
   auto addresses = parse_broker_list(options.broker);
   if (!addresses) return addresses.error();
+  if (options.find_leader) return connect_to_leader(options, std::move(*addresses));
   Status last = Status::ok();
   for (const auto& address : *addresses) {
     ConnectionOptions one = options;
@@ -437,7 +445,7 @@ uint16_t Connection::version_for(protocol::ApiKey api, uint16_t wanted) const {
 }
 
 RequestOptions Connection::metadata_options() const {
-  return {.version = version_for(protocol::ApiKey::kMetadata, 1)};
+  return {.version = version_for(protocol::ApiKey::kMetadata, 2)};
 }
 
 }  // namespace cairn::client

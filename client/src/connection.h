@@ -52,6 +52,9 @@ struct ConnectionOptions {
   // Authenticates right after ApiVersions when a mechanism is set (sasl_login.cc); a failure
   // fails connect().
   SaslConfig sasl;
+  // Connect to the cluster's leader (client/src/leader_search.h): each broker reached is asked
+  // (Metadata v2) whether it leads and which address does. Off: the first broker reached.
+  bool find_leader = false;
 };
 
 // A decoded response and the frame its byte views point into.
@@ -123,14 +126,20 @@ class Connection {
   // `wanted`, or the highest version of `api` below it that the broker speaks (0 when it did not
   // list the API).
   uint16_t version_for(protocol::ApiKey api, uint16_t wanted) const;
-  // The options of a Metadata request: v1 with whether to create missing topics when the broker
-  // speaks it; v0 (which creates them when the broker auto-creates) otherwise.
+  // The options of a Metadata request: the newest version up to 2 the broker speaks (v1 on: with
+  // whether to create missing topics; v2: with the replication state); v0 (which creates them
+  // when the broker auto-creates) for a broker that speaks no other.
   RequestOptions metadata_options() const;
   const ConnectionOptions& options() const { return options_; }
   // OK while usable; afterwards, why it failed.
   Status health() const;
   // Requests sent and not yet answered.
   size_t in_flight() const;
+  // Every client part that reads error codes from answers reports them here, the one place that
+  // acts on those about the broker rather than the request: NOT_LEADER closes the connection
+  // (kUnavailable, "not the leader"), so that its owner's next connect finds the leader (with
+  // find_leader). Others are ignored. Any thread, also a callback on the I/O thread.
+  void note_error(protocol::ErrorCode error);
 
  private:
   // A request frame: its bytes with the external ones left out, where those go, and them.
@@ -162,6 +171,9 @@ class Connection {
   void send(Frame frame, bool expect_response, RawCallback done);
   // connect() to one HOST:PORT address.
   static Result<std::unique_ptr<Connection>> connect_one(const ConnectionOptions& options);
+  // connect() with find_leader (leader_search.h), over `addresses`.
+  static Result<std::unique_ptr<Connection>> connect_to_leader(const ConnectionOptions& options,
+                                                               std::vector<std::string> addresses);
   Status negotiate();
   Status authenticate();
 

@@ -26,7 +26,8 @@ ConnectionOptions connection_options(const ConsumerConfig& c) {
           c.connect_timeout,
           std::max(c.request_timeout, c.rebalance_timeout + std::chrono::seconds(5)),
           c.tls,
-          c.sasl};
+          c.sasl,
+          /*find_leader=*/true};
 }
 
 }  // namespace

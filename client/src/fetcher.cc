@@ -328,6 +328,7 @@ void Fetcher::on_fetch(uint64_t epoch, const std::map<TopicPartition, int64_t>& 
       continue;
     }
     if (f.error != ErrorCode::kNone) {
+      if (conn_) conn_->note_error(f.error);
       // The broker answers at once when a partition has an error, so without a pause the next
       // fetch would follow at once too, again and again.
       back_off_locked(ps, to_status(f.error, "fetch from " + partition_name(f.tp)));

@@ -50,6 +50,7 @@ Sender::~Sender() {
 Status Sender::connect() {
   ConnectionOptions o{config_.broker,          config_.client_id, config_.connect_timeout,
                       config_.request_timeout, config_.tls,       config_.sasl};
+  o.find_leader = true;
   auto c = Connection::connect(o);
   if (!c) return c.error();
   std::shared_ptr<Connection> fresh(std::move(*c));
@@ -223,6 +224,7 @@ void Sender::deliver(Resolved& resolved) {
 void Sender::on_response(const std::vector<ProduceSlot>& slots,
                          const Result<Reply<protocol::ProduceResponse>>& r) {
   Resolved resolved;
+  protocol::ErrorCode broker_error = protocol::ErrorCode::kNone;
   {
     std::lock_guard lock(mu_);
     for (const ProduceSlot& slot : slots) {
@@ -246,6 +248,7 @@ void Sender::on_response(const std::vector<ProduceSlot>& slots,
         error = to_status(entry->error, context, entry->message);
         retriable = protocol::is_retriable(entry->error);
         base = entry->base_offset;
+        if (entry->error == protocol::ErrorCode::kNotLeader) broker_error = entry->error;
       } else {
         error = missing_entry(context);
       }
@@ -263,6 +266,10 @@ void Sender::on_response(const std::vector<ProduceSlot>& slots,
       }
     }
     woken_ = true;
+  }
+  if (broker_error != protocol::ErrorCode::kNone) {
+    std::lock_guard lock(conn_mu_);
+    if (conn_) conn_->note_error(broker_error);  // the retries go to the leader
   }
   wake_.notify_one();
   deliver(resolved);

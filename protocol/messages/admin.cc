@@ -93,7 +93,7 @@ void TopicSettings::decode(Decoder& d) {
   durability = d.read_string("durability");
 }
 
-void MetadataResponse::encode(Encoder& e, uint16_t) const {
+void MetadataResponse::encode(Encoder& e, uint16_t version) const {
   e.write<int32_t>(node_id);
   e.write_string(host);
   e.write<uint16_t>(port);
@@ -111,11 +111,24 @@ void MetadataResponse::encode(Encoder& e, uint16_t) const {
       e.write<int64_t>(p.log_start_offset);
       e.write<int64_t>(p.high_watermark);
       e.write<int64_t>(p.size_bytes);
+      if (version < 2) continue;
+      e.write<int32_t>(p.leader_epoch);
+      e.write<int64_t>(p.log_end_offset);
+      e.write_count(p.replicas.size());
+      for (const auto& r : p.replicas) {
+        e.write<int32_t>(r.replica_id);
+        e.write<int64_t>(r.fetched_offset);
+        e.write<uint8_t>(r.in_sync ? 1 : 0);
+        e.write<int64_t>(r.caught_up_ms_ago);
+      }
     }
   }
+  if (version < 2) return;
+  e.write<uint8_t>(is_leader ? 1 : 0);
+  e.write_string(leader_address);
 }
 
-Result<MetadataResponse> MetadataResponse::decode(Bytes body, uint16_t) {
+Result<MetadataResponse> MetadataResponse::decode(Bytes body, uint16_t version) {
   Decoder d(body);
   MetadataResponse r;
   r.node_id = d.read<int32_t>("node id");
@@ -127,7 +140,8 @@ Result<MetadataResponse> MetadataResponse::decode(Bytes body, uint16_t) {
     t.name = d.read_string("topic");
     t.error = read_error(d, "topic error");
     t.settings.decode(d);
-    uint32_t np = d.read_count("partitions", 4 + 2 + kMinString + 4 + 24);
+    uint32_t np = d.read_count("partitions",
+                               4 + 2 + kMinString + 4 + 24 + (version >= 2 ? 12 + kMinCount : 0));
     for (uint32_t j = 0; j < np && d.ok(); ++j) {
       PartitionMetadata p;
       p.partition = d.read<int32_t>("partition");
@@ -137,9 +151,30 @@ Result<MetadataResponse> MetadataResponse::decode(Bytes body, uint16_t) {
       p.log_start_offset = d.read<int64_t>("log start offset");
       p.high_watermark = d.read<int64_t>("high watermark");
       p.size_bytes = d.read<int64_t>("size bytes");
+      if (version >= 2) {
+        p.leader_epoch = d.read<int32_t>("leader epoch");
+        p.log_end_offset = d.read<int64_t>("log end offset");
+        uint32_t nr = d.read_count("replicas", 4 + 8 + 1 + 8);
+        for (uint32_t k = 0; k < nr && d.ok(); ++k) {
+          ReplicaMetadata rm;
+          rm.replica_id = d.read<int32_t>("replica id");
+          rm.fetched_offset = d.read<int64_t>("fetched offset");
+          uint8_t in_sync = d.read<uint8_t>("in sync");
+          if (d.ok() && in_sync > 1) d.fail("in sync", "must be 0 or 1");
+          rm.in_sync = in_sync == 1;
+          rm.caught_up_ms_ago = d.read<int64_t>("caught up ms ago");
+          p.replicas.push_back(rm);
+        }
+      }
       t.partitions.push_back(std::move(p));
     }
     r.topics.push_back(std::move(t));
+  }
+  if (version >= 2 && d.ok()) {
+    uint8_t leads = d.read<uint8_t>("leader");
+    if (d.ok() && leads > 1) d.fail("leader", "must be 0 or 1");
+    r.is_leader = leads == 1;
+    r.leader_address = d.read_string("leader address");
   }
   return done(d, std::move(r), "Metadata response");
 }

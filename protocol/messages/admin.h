@@ -54,6 +54,14 @@ struct TopicSettings {
   void decode(Decoder& d);
 };
 
+// v2 on: a follower of a leader's partition, as that leader sees it.
+struct ReplicaMetadata {
+  int32_t replica_id = 0;
+  int64_t fetched_offset = 0;  // the offset its last fetch asked for: it holds everything before
+  bool in_sync = false;
+  int64_t caught_up_ms_ago = -1;  // -1: never caught up
+};
+
 struct PartitionMetadata {
   int32_t partition = 0;
   ErrorCode error = ErrorCode::kNone;
@@ -62,6 +70,11 @@ struct PartitionMetadata {
   int64_t log_start_offset = 0;
   int64_t high_watermark = 0;
   int64_t size_bytes = 0;
+  // v2 on: the leader epoch stamped on new batches (-1: none yet), the log end offset (the next
+  // offset to be written; the high watermark may be below it) and, from a leader, its followers.
+  int32_t leader_epoch = -1;
+  int64_t log_end_offset = 0;
+  std::vector<ReplicaMetadata> replicas;
 };
 
 struct TopicMetadata {
@@ -76,6 +89,11 @@ struct MetadataResponse {
   std::string host;
   uint16_t port = 0;
   std::vector<TopicMetadata> topics;
+  // v2 on: whether this broker is the leader (takes produce), and the leader's HOST:PORT as this
+  // broker knows it (its own; a follower's leader; empty: none known). A v0/v1 answer says
+  // nothing: `is_leader` true, no address.
+  bool is_leader = true;
+  std::string leader_address;
 
   void encode(Encoder& e, uint16_t version) const;
   static Result<MetadataResponse> decode(Bytes body, uint16_t version);

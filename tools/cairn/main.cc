@@ -36,7 +36,8 @@ int run(int argc, char** argv) {
   GlobalOptions global;
   if (const char* env = std::getenv("CAIRN_BROKER")) global.broker = env;
   global.tls = tls_from_environment();
-  app.add_option("-b,--broker", global.broker, "Broker address HOST:PORT (or $CAIRN_BROKER)")
+  app.add_option("-b,--broker", global.broker,
+                 "Broker address HOST:PORT, or several comma-separated (or $CAIRN_BROKER)")
       ->capture_default_str();
   app.add_option("--request-timeout-ms", global.timeout_ms, "Give up on a request after this long")
       ->capture_default_str();

@@ -111,6 +111,33 @@ std::map<int32_t, int64_t> last_stable_offsets(client::Connection& conn,
   return out;
 }
 
+namespace {
+
+// Each partition's followers as its leader sees them ("end" above is the high watermark): the
+// in-sync set (this leader first), then per follower its fetched offset and lag in records.
+void print_replicas(const protocol::TopicMetadata& t) {
+  bool any = std::ranges::any_of(t.partitions, [](const auto& p) { return !p.replicas.empty(); });
+  if (!any) return;
+  fmt::print("replicas:\n");
+  for (const auto& p : t.partitions) {
+    std::vector<int32_t> in_sync{p.leader};
+    for (const auto& r : p.replicas) {
+      if (r.in_sync) in_sync.push_back(r.replica_id);
+    }
+    fmt::print("  partition {}: log end {}, in sync [{}]\n", p.partition, p.log_end_offset,
+               fmt::join(in_sync, ","));
+    for (const auto& r : p.replicas) {
+      fmt::print("    replica {}: fetched {}, lag {}, {}, caught up {}\n", r.replica_id,
+                 r.fetched_offset, std::max<int64_t>(p.log_end_offset - r.fetched_offset, 0),
+                 r.in_sync ? "in sync" : "out of sync",
+                 r.caught_up_ms_ago < 0 ? std::string("never")
+                                        : fmt::format("{} ms ago", r.caught_up_ms_ago));
+    }
+  }
+}
+
+}  // namespace
+
 void add_topics_command(CLI::App& app, const GlobalOptions& global) {
   auto* topics = app.add_subcommand("topics", "Create, list, describe and delete topics");
   topics->require_subcommand(1);
@@ -192,18 +219,19 @@ void add_topics_command(CLI::App& app, const GlobalOptions& global) {
     fmt::print("settings:\n");
     print_settings(config.settings);
     auto stable = last_stable_offsets(*conn, t);
-    fmt::print("{:>9} {:>12} {:>12} {:>12} {:>14} {:>7}  {}\n", "partition", "start", "end",
-               "stable", "bytes", "dirty", "status");
+    fmt::print("{:>9} {:>12} {:>12} {:>12} {:>14} {:>7} {:>6}  {}\n", "partition", "start", "end",
+               "stable", "bytes", "dirty", "epoch", "status");
     for (const auto& p : t.partitions) {
       auto lso = stable.find(p.partition);
-      fmt::print("{:>9} {:>12} {:>12} {:>12} {:>14} {:>6.1f}%  {}\n", p.partition,
+      fmt::print("{:>9} {:>12} {:>12} {:>12} {:>14} {:>6.1f}% {:>6}  {}\n", p.partition,
                  p.log_start_offset, p.high_watermark,
                  lso == stable.end() ? std::string("-") : std::to_string(lso->second), p.size_bytes,
-                 dirty[p.partition] / 1e4,
+                 dirty[p.partition] / 1e4, p.leader_epoch,
                  p.error == ErrorCode::kNone
                      ? std::string("ok")
                      : std::string(protocol::error_name(p.error)) + ": " + p.error_message);
     }
+    print_replicas(t);
   });
 
   auto alter_opts = std::make_shared<AlterOptions>();

@@ -37,9 +37,20 @@ awaitable<Reply<protocol::MetadataResponse>> handle(RequestContext& ctx,
   response.node_id = config.node_id;
   response.host = config.host;
   response.port = ctx.port;
+  response.is_leader = !ctx.ops.following();
+  if (response.is_leader) {
+    response.leader_address = config.host + ":" + std::to_string(ctx.port);
+  } else if (!config.replication.leader_host.empty()) {
+    response.leader_address =
+        config.replication.leader_host + ":" + std::to_string(config.replication.leader_port);
+  }
   uint64_t partitions = 0;
-  for (const auto& t : topics) partitions += t.partitions.size();
-  ctx.memory.add(partitions * kBytesPerPartition);
+  uint64_t replicas = 0;
+  for (const auto& t : topics) {
+    partitions += t.partitions.size();
+    for (const auto& p : t.partitions) replicas += p.replicas.size();
+  }
+  ctx.memory.add(partitions * kBytesPerPartition + replicas * sizeof(protocol::ReplicaMetadata));
   response.topics.reserve(topics.size());
   for (auto& t : topics) {
     auto& out = response.topics.emplace_back();
@@ -48,9 +59,12 @@ awaitable<Reply<protocol::MetadataResponse>> handle(RequestContext& ctx,
     if (t.config) out.settings = settings_of(*t.config);
     out.partitions.reserve(t.partitions.size());
     for (auto& p : t.partitions) {
-      out.partitions.push_back({p.partition, p.error, std::move(p.message), config.node_id,
-                                p.log_start_offset, p.high_watermark,
-                                static_cast<int64_t>(p.size_bytes)});
+      auto& op = out.partitions.emplace_back(protocol::PartitionMetadata{
+          p.partition, p.error, std::move(p.message), config.node_id, p.log_start_offset,
+          p.high_watermark, static_cast<int64_t>(p.size_bytes), p.leader_epoch, p.log_end_offset});
+      for (const auto& r : p.replicas) {
+        op.replicas.push_back({r.replica_id, r.fetched_offset, r.in_sync, r.caught_up_ms_ago});
+      }
     }
   }
   co_return response;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <thread>
 
 #include "protocol/messages/admin.h"
 #include "tests/support/fake_broker.h"
@@ -199,6 +200,51 @@ TEST(ConnectionTest, ACallbackMayDropTheLastReferenceToItsConnection) {
       });
   auto done = released.get_future();
   ASSERT_EQ(done.wait_for(5s), std::future_status::ready);
+}
+
+// A Metadata v2 answer: whether the broker leads, and the leader it names.
+Answer leadership(bool leads, std::string leader) {
+  protocol::MetadataResponse r;
+  r.is_leader = leads;
+  r.leader_address = std::move(leader);
+  return Answer::reply(std::move(r));
+}
+
+TEST(ConnectionTest, FindingTheLeaderAFollowerReachedFirstGivesWayToTheLeaderItNames) {
+  FakeBroker leader;
+  FakeBroker follower;
+  leader.on(ApiKey::kMetadata, [](const FakeBroker::Request&) { return leadership(true, ""); });
+  std::string named = leader.address();
+  follower.on(ApiKey::kMetadata,
+              [named](const FakeBroker::Request&) { return leadership(false, named); });
+  client::ConnectionOptions o{follower.address(), "test", 5s, 5s};
+  o.find_leader = true;
+  auto c = Connection::connect(o);
+  ASSERT_TRUE(c) << c.error().to_string();
+  EXPECT_EQ((*c)->options().broker, leader.address());
+  auto asked = follower.requests(ApiKey::kMetadata);
+  ASSERT_EQ(asked.size(), 1u);
+  EXPECT_EQ(asked[0].version, 2);
+  // Without find_leader the first broker reached is the answer, leader or not.
+  auto plain = connect(follower);
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->options().broker, follower.address());
+}
+
+TEST(ConnectionTest, ANotLeaderErrorClosesTheConnectionAndOtherErrorsDoNot) {
+  FakeBroker broker;
+  auto conn = connect(broker);
+  ASSERT_TRUE(conn);
+  conn->note_error(ErrorCode::kUnknownTopicOrPartition);
+  conn->note_error(ErrorCode::kNone);
+  EXPECT_TRUE(conn->health().is_ok());
+  conn->note_error(ErrorCode::kNotLeader);
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (conn->health().is_ok() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(1ms);
+  }
+  EXPECT_EQ(conn->health().code(), Status::Code::kUnavailable);
+  EXPECT_NE(conn->health().message().find("not the leader"), std::string::npos);
 }
 
 }  // namespace

@@ -55,13 +55,14 @@ TEST(ApiTable, ListsTheApisOfTheSpecInKeyOrder) {
 }
 
 TEST(ApiTable,
-     FetchIsAtVersionsZeroToTwoApiVersionsMetadataAndInitProducerIdToOneAndEveryOtherAtZero) {
+     FetchAndMetadataAreAtVersionsZeroToTwoApiVersionsAndInitProducerIdToOneEveryOtherAtZero) {
   for (const auto& api : supported_apis()) {
     EXPECT_EQ(api.min_version, 0);
-    bool two = api.api_key == static_cast<uint16_t>(ApiKey::kApiVersions) ||
-               api.api_key == static_cast<uint16_t>(ApiKey::kMetadata) ||
+    bool one = api.api_key == static_cast<uint16_t>(ApiKey::kApiVersions) ||
                api.api_key == static_cast<uint16_t>(ApiKey::kInitProducerId);
-    int expected = api.api_key == static_cast<uint16_t>(ApiKey::kFetch) ? 2 : two ? 1 : 0;
+    bool two = api.api_key == static_cast<uint16_t>(ApiKey::kFetch) ||
+               api.api_key == static_cast<uint16_t>(ApiKey::kMetadata);
+    int expected = two ? 2 : one ? 1 : 0;
     EXPECT_EQ(api.max_version, expected) << api_name(api.api_key);
   }
 }

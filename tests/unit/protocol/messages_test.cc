@@ -86,6 +86,49 @@ TEST(Messages, MetadataRoundTrip) {
   expect_every_truncation_rejected<MetadataResponse>(bytes);
 }
 
+TEST(Messages, MetadataVersion2CarriesTheLeaderAndEachPartitionsReplicas) {
+  MetadataResponse r{7, "127.0.0.1", 9292, {}};
+  TopicMetadata t{"orders", ErrorCode::kNone, {1000, -1, 4096, 60000, "always"}, {}};
+  t.partitions.push_back({0, ErrorCode::kNone, "", 7, 10, 20, 300, 3, 25, {}});
+  t.partitions[0].replicas.push_back({1, 20, true, 12});
+  t.partitions[0].replicas.push_back({2, 4, false, -1});
+  r.topics.push_back(t);
+  r.is_leader = false;
+  r.leader_address = "10.0.0.1:9292";
+  std::vector<std::byte> bytes;
+  Encoder e(bytes);
+  r.encode(e, 2);
+  auto back = MetadataResponse::decode(bytes, 2);
+  ASSERT_TRUE(back) << back.error().to_string();
+  EXPECT_FALSE(back->is_leader);
+  EXPECT_EQ(back->leader_address, "10.0.0.1:9292");
+  const auto& p = back->topics.at(0).partitions.at(0);
+  EXPECT_EQ(p.leader_epoch, 3);
+  EXPECT_EQ(p.log_end_offset, 25);
+  ASSERT_EQ(p.replicas.size(), 2u);
+  EXPECT_EQ(p.replicas[0].fetched_offset, 20);
+  EXPECT_TRUE(p.replicas[0].in_sync);
+  EXPECT_EQ(p.replicas[0].caught_up_ms_ago, 12);
+  EXPECT_FALSE(p.replicas[1].in_sync);
+  EXPECT_EQ(p.replicas[1].caught_up_ms_ago, -1);
+  for (size_t n = 0; n < bytes.size(); ++n) {
+    EXPECT_FALSE(MetadataResponse::decode(Bytes(bytes.data(), n), 2)) << n;
+  }
+  // Version 1 has none of it: the same response is shorter and decodes as a leader's.
+  auto v1 = encode_body(r);
+  EXPECT_LT(v1.size(), bytes.size());
+  auto old = MetadataResponse::decode(v1, 1);
+  ASSERT_TRUE(old);
+  EXPECT_TRUE(old->is_leader);
+  EXPECT_TRUE(old->topics.at(0).partitions.at(0).replicas.empty());
+  // An in-sync flag other than 0 or 1 is refused.
+  auto bad = bytes;
+  size_t flag = bytes.size() - (2 + 13) - 1 - (4 + 8 + 1 + 8) - 8 - 1;
+  ASSERT_EQ(bad[flag], std::byte{1});
+  bad[flag] = std::byte{2};
+  EXPECT_FALSE(MetadataResponse::decode(bad, 2));
+}
+
 TEST(Messages, CreateAndDeleteTopicsRoundTrip) {
   CreateTopicsRequest c;
   c.topics.push_back({"t1", 4, {-1, 1 << 30, -1, -1, "always"}});
