@@ -118,7 +118,8 @@ Result<std::optional<std::vector<TopicPartition>>> GroupMember::join() {
       join.member_id = member_id_;
       join.topics = topics_;
     }
-    auto r = c->call<protocol::JoinGroupRequest, protocol::JoinGroupResponse>(ApiKey::kJoinGroup, join);
+    auto r =
+        c->call<protocol::JoinGroupRequest, protocol::JoinGroupResponse>(ApiKey::kJoinGroup, join);
     if (!r) return r.error().with_context(context);
     if (r->body.error == ErrorCode::kUnknownMemberId && attempt < 3) {
       std::lock_guard lock(mu_);
@@ -138,7 +139,8 @@ Result<std::optional<std::vector<TopicPartition>>> GroupMember::join() {
     sync.generation = generation_;
     sync.member_id = member_id_;
   }
-  auto r = c->call<protocol::SyncGroupRequest, protocol::SyncGroupResponse>(ApiKey::kSyncGroup, sync);
+  auto r =
+      c->call<protocol::SyncGroupRequest, protocol::SyncGroupResponse>(ApiKey::kSyncGroup, sync);
   if (!r) return r.error().with_context("syncing group " + config_.group_id);
   std::vector<TopicPartition> assigned;
   {
@@ -173,6 +175,11 @@ void GroupMember::leave() {
       .ignore_error();  // leaving is a courtesy: the session timeout removes the member anyway
 }
 
+ConsumerGroupMetadata GroupMember::metadata() const {
+  std::lock_guard lock(mu_);
+  return {config_.group_id, joined_ ? generation_ : -1, joined_ ? member_id_ : ""};
+}
+
 protocol::OffsetCommitRequest GroupMember::commit_request(
     const std::map<TopicPartition, int64_t>& offsets) const {
   protocol::OffsetCommitRequest req;
@@ -183,7 +190,8 @@ protocol::OffsetCommitRequest GroupMember::commit_request(
     req.member_id = joined_ ? member_id_ : "";
   }
   for (const auto& [tp, offset] : offsets) {
-    if (req.topics.empty() || req.topics.back().name != tp.topic) req.topics.push_back({tp.topic, {}});
+    if (req.topics.empty() || req.topics.back().name != tp.topic)
+      req.topics.push_back({tp.topic, {}});
     req.topics.back().partitions.push_back({tp.partition, offset, ""});
   }
   return req;
@@ -198,8 +206,9 @@ Status GroupMember::on_committed(const std::map<TopicPartition, int64_t>& offset
     const auto* p = find_partition(r->body.topics, tp.topic, tp.partition);
     if (p == nullptr) return missing_entry(context);
     if (maybe_rejoin_locked(p->error)) {
-      return to_status(p->error, context,
-                       "the group has rebalanced; records since the last commit will be redelivered");
+      return to_status(
+          p->error, context,
+          "the group has rebalanced; records since the last commit will be redelivered");
     }
     CAIRN_RETURN_IF_ERROR(to_status(p->error, context));
   }
@@ -251,12 +260,14 @@ Result<GroupMember::Committed> GroupMember::fetch_committed(
     const std::vector<TopicPartition>& partitions) {
   protocol::OffsetFetchRequest req{config_.group_id, std::vector<protocol::TopicPartitions>{}};
   for (const auto& tp : partitions) {
-    if (req.topics->empty() || req.topics->back().topic != tp.topic) req.topics->push_back({tp.topic, {}});
+    if (req.topics->empty() || req.topics->back().topic != tp.topic)
+      req.topics->push_back({tp.topic, {}});
     req.topics->back().partitions.push_back(tp.partition);
   }
   auto c = connection();
   if (!c) return Status::unavailable("not connected to the group coordinator");
-  auto r = c->call<protocol::OffsetFetchRequest, protocol::OffsetFetchResponse>(ApiKey::kOffsetFetch, req);
+  auto r = c->call<protocol::OffsetFetchRequest, protocol::OffsetFetchResponse>(
+      ApiKey::kOffsetFetch, req);
   if (!r) return r.error().with_context("fetching committed offsets");
   // A partition whose commit the coordinator cannot tell (its offsets are not loaded) or that the
   // reply leaves out is undecided: only "nothing committed" (offset -1 without an error) lets the
@@ -286,7 +297,8 @@ void GroupMember::run_heartbeats() {
     protocol::HeartbeatRequest hb{config_.group_id, generation_, member_id_};
     auto c = conn_;
     lock.unlock();
-    auto r = c->call<protocol::HeartbeatRequest, protocol::HeartbeatResponse>(ApiKey::kHeartbeat, hb);
+    auto r =
+        c->call<protocol::HeartbeatRequest, protocol::HeartbeatResponse>(ApiKey::kHeartbeat, hb);
     c.reset();  // never the last owner while holding the lock
     lock.lock();
     if (r && joined_ && generation_ == hb.generation) maybe_rejoin_locked(r->body.error);
