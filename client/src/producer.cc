@@ -125,7 +125,13 @@ Status Producer::Impl::end_transaction(protocol::TxnResult result) {
                        : Status::timed_out("flush: records still unacknowledged");
   if (commit) {
     if (!flushed.is_ok()) return transactions->fail(flushed, false);
-    CAIRN_RETURN_IF_ERROR(transactions->error_while_ending());
+    if (Status failed = transactions->error_while_ending(); !failed.is_ok()) {
+      // A batch failed: if the coordinator has moved on to a newer instance, that is the error.
+      auto producer = sender->txn_producer();
+      TxnReply fenced = call([&](Connection& c) { return check_not_fenced(c, producer); });
+      if (fenced.fatal) return transactions->fail(fenced.status, true);
+      return failed;
+    }
   }
   if (transactions->coordinator_involved()) {
     ProducerIdentity next;

@@ -1,5 +1,6 @@
 #include "client/src/transaction_requests.h"
 
+#include <algorithm>
 #include <thread>
 
 #include "client/src/retry.h"
@@ -126,6 +127,26 @@ TxnReply end_txn(Connection& c, const protocol::TxnProducer& producer, protocol:
       r->body.error, result == protocol::TxnResult::kCommit ? "EndTxn commit" : "EndTxn abort");
   if (reply.status.is_ok()) out = {r->body.producer_id, r->body.producer_epoch};
   return reply;
+}
+
+TxnReply check_not_fenced(Connection& c, const protocol::TxnProducer& producer) {
+  protocol::DescribeTransactionsRequest req{{producer.transactional_id}};
+  auto r = c.call<protocol::DescribeTransactionsRequest, protocol::DescribeTransactionsResponse>(
+      ApiKey::kDescribeTransactions, req);
+  if (!r) return unanswered(r.error(), "DescribeTransactions");
+  auto t = std::ranges::find(r->body.transactions, producer.transactional_id,
+                             &protocol::TransactionDescription::transactional_id);
+  if (t == r->body.transactions.end()) return {missing_entry("DescribeTransactions")};
+  if (t->error != ErrorCode::kNone) return classify_txn_error(t->error, "DescribeTransactions");
+  if (t->producer_id == producer.producer_id && t->producer_epoch == producer.producer_epoch) {
+    return TxnReply::ok();
+  }
+  TxnReply fenced = classify_txn_error(ErrorCode::kProducerFenced, "transaction");
+  fenced.status = to_status(ErrorCode::kProducerFenced, "transaction",
+                            "the coordinator holds producer " + std::to_string(t->producer_id) +
+                                " epoch " + std::to_string(t->producer_epoch) + ", not epoch " +
+                                std::to_string(producer.producer_epoch));
+  return fenced;
 }
 
 TxnReply with_retries(const TxnRetry& retry, const std::function<TxnReply(Connection&)>& attempt) {

@@ -57,6 +57,13 @@ TxnReply txn_offset_commit(Connection& c, const protocol::TxnProducer& producer,
 TxnReply end_txn(Connection& c, const protocol::TxnProducer& producer, protocol::TxnResult result,
                  ProducerIdentity& out);
 
+// Whether the coordinator still holds `producer`'s id and epoch for its transactional id
+// (DescribeTransactions): fatal, with a PRODUCER_FENCED status, when it holds another (a newer
+// instance took over, or the coordinator aborted the transaction at its timeout). A partition
+// may refuse a fenced producer's batch with INVALID_TXN_STATE rather than INVALID_PRODUCER_EPOCH
+// (its transaction was aborted, so the partition is in none), and this tells the two apart.
+TxnReply check_not_fenced(Connection& c, const protocol::TxnProducer& producer);
+
 // How with_retries() reaches the coordinator and paces itself.
 struct TxnRetry {
   std::function<Result<std::shared_ptr<Connection>>()> connection;

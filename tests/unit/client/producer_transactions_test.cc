@@ -220,6 +220,27 @@ TEST_F(ProducerTransactionsTest,
   EXPECT_EQ(epochs_[1], epochs_[0] + 1);
 }
 
+TEST_F(ProducerTransactionsTest,
+       ACommitAfterABatchFailedIsFencedWhenTheCoordinatorHoldsANewerEpoch) {
+  produce_error_ = ErrorCode::kInvalidTxnState;  // a zombie's batch, its transaction aborted
+  broker_.on(ApiKey::kDescribeTransactions, [](const FakeBroker::Request&) {
+    protocol::TransactionDescription d;
+    d.transactional_id = "tx";
+    d.state = "Empty";
+    d.producer_id = 7;
+    d.producer_epoch = 1;  // a newer instance initialised since
+    return FakeBroker::Answer::reply(protocol::DescribeTransactionsResponse{{d}});
+  });
+  auto producer = make();
+  ASSERT_TRUE(producer->init_transactions().is_ok());
+  ASSERT_TRUE(producer->begin_transaction().is_ok());
+  ASSERT_TRUE(producer->send(record("late"), {}).is_ok());
+  Status committed = producer->commit_transaction();
+  EXPECT_EQ(committed.code(), Status::Code::kFenced) << committed.to_string();
+  EXPECT_EQ(producer->abort_transaction().code(), Status::Code::kFenced) << "for good";
+  EXPECT_EQ(broker_.count(ApiKey::kEndTxn), 0u) << "nothing is committed";
+}
+
 TEST_F(ProducerTransactionsTest, OffsetsAreCommittedForTheGroupAfterItJoinsTheTransaction) {
   std::string group_added;
   protocol::TxnOffsetCommitRequest committed;
