@@ -128,6 +128,35 @@ TEST_F(TransactionalProducer,
   EXPECT_EQ(values("read_uncommitted"), "zombie-before\nsuccessor\n");
 }
 
+TEST_F(TransactionalProducer,
+       AProducerThatVanishesInATransactionHoldsReadCommittedBackOnlyItsTimeout) {
+  client::ProducerConfig c;
+  c.broker = broker->address();
+  c.transactional_id = "vanishing";
+  c.transaction_timeout = std::chrono::milliseconds(1500);
+  auto vanishing = Producer::create(c);
+  ASSERT_TRUE(vanishing) << vanishing.error().to_string();
+  ASSERT_TRUE((*vanishing)->init_transactions().is_ok());
+  ASSERT_TRUE((*vanishing)->begin_transaction().is_ok());
+  ASSERT_TRUE((*vanishing)->send(record("never-committed")).get());
+  auto began = std::chrono::steady_clock::now();
+  // From here on it does nothing: neither commit nor abort.
+
+  auto other = producer("other");
+  ASSERT_TRUE(other);
+  ASSERT_TRUE(other->begin_transaction().is_ok());
+  ASSERT_TRUE(other->send(record("after"), {}).is_ok());
+  ASSERT_TRUE(other->commit_transaction().is_ok());
+
+  // With -e, read_committed waits for the open transaction to end: its timeout aborts it.
+  EXPECT_EQ(values("read_committed"), "after\n");
+  auto waited = std::chrono::steady_clock::now() - began;
+  EXPECT_GE(waited, std::chrono::milliseconds(1500)) << "the open transaction held it back";
+  EXPECT_LT(waited, std::chrono::seconds(10)) << "no longer than the timeout and a check";
+  EXPECT_EQ((*vanishing)->commit_transaction().code(), Status::Code::kFenced)
+      << "the timeout's abort fenced it";
+}
+
 TEST_F(TransactionalProducer, CairnProduceCommitsATransactionEveryNRecordsAndAtEachBlankLine) {
   auto lines = tmp.path() / "lines";
   std::ofstream(lines) << "a\nb\nc\n\nd\n";
