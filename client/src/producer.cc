@@ -26,8 +26,11 @@ struct Producer::Impl {
   TxnReply call(const std::function<TxnReply(Connection&)>& attempt) {
     std::shared_ptr<Sender> s = sender;
     TxnRetry retry{[s] { return s->connection(); },
-                   std::chrono::steady_clock::now() + config.max_block, config.retry_backoff,
-                   config.retry_backoff_max, [s] { return s->stopped(); }};
+                   std::chrono::steady_clock::now() + config.max_block,
+                   config.retry_backoff,
+                   config.retry_backoff_max,
+                   [s] { return s->stopped(); },
+                   &transactions->coordinator_requests()};
     return with_retries(retry, attempt);
   }
   // Takes the transactional id's producer id and a new epoch.

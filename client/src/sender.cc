@@ -186,9 +186,10 @@ Status Sender::add_to_transaction(const std::vector<Drained>& drained) {
   auto missing = transactions_->partitions_to_add(partitions);
   if (!missing) return missing.error();
   if (missing->empty()) return Status::ok();
-  TxnRetry retry{[this] { return connection(); },
-                 std::chrono::steady_clock::now() + config_.delivery_timeout, config_.retry_backoff,
-                 config_.retry_backoff_max, [this] { return stopped(); }};
+  TxnRetry retry{
+      [this] { return connection(); }, std::chrono::steady_clock::now() + config_.delivery_timeout,
+      config_.retry_backoff,           config_.retry_backoff_max,
+      [this] { return stopped(); },    &transactions_->coordinator_requests()};
   auto producer = txn_producer();
   TxnReply r = with_retries(
       retry, [&](Connection& c) { return add_partitions_to_txn(c, producer, *missing); });

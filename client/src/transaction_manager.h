@@ -71,7 +71,11 @@ class TransactionManager {
   // makes it abortable.
   void on_batch_failed(const Status& error);
 
+  // Held through each coordinator request, by whichever thread makes it (TxnRetry).
+  std::mutex& coordinator_requests() { return coordinator_mu_; }
+
  private:
+  std::mutex coordinator_mu_;
   const std::string transactional_id_;
   mutable std::mutex mu_;
   State state_ = State::kUninitialized;

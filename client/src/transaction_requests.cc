@@ -155,8 +155,12 @@ TxnReply with_retries(const TxnRetry& retry, const std::function<TxnReply(Connec
     if (retry.stopping && retry.stopping()) {
       return {Status::unavailable("producer closed"), false, false};
     }
-    auto c = retry.connection();
-    last = c ? attempt(**c) : unanswered(c.error(), "connect");
+    {
+      std::unique_lock<std::mutex> serial;
+      if (retry.one_at_a_time) serial = std::unique_lock(*retry.one_at_a_time);
+      auto c = retry.connection();
+      last = c ? attempt(**c) : unanswered(c.error(), "connect");
+    }
     if (!last.retriable) return last;
     auto backoff = retry_backoff(retry.backoff, retry.backoff_max, attempts);
     if (std::chrono::steady_clock::now() + backoff >= retry.deadline) break;

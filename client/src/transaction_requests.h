@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -72,6 +73,10 @@ struct TxnRetry {
   std::chrono::milliseconds backoff_max{1'000};
   // Checked before each attempt: true gives up (the producer is closing).
   std::function<bool()> stopping;
+  // Held through each attempt: the producer's coordinator requests go one at a time, since the
+  // coordinator answers a request that arrives while it stores the last one's change with
+  // CONCURRENT_TRANSACTIONS (and a retry after a backoff costs more than the wait).
+  std::mutex* one_at_a_time = nullptr;
 };
 
 // Calls `attempt` on the connection until it is not retriable or the deadline passes (then the
