@@ -116,6 +116,9 @@ constexpr std::array kTable = {
               "one: a former leader"},
     ErrorInfo{ErrorCode::kCoordinatorLoadInProgress, "COORDINATOR_LOAD_IN_PROGRESS", true,
               "the coordinator is replaying its log after a start; retry shortly"},
+    ErrorInfo{ErrorCode::kInconsistentGroupProtocol, "INCONSISTENT_GROUP_PROTOCOL", false,
+              "the member's protocol type, or every protocol it offers, differs from the group's "
+              "members'"},
 };
 
 constexpr ErrorInfo kUnknown{ErrorCode::kUnknownServerError, "UNKNOWN_ERROR_CODE", false,

@@ -58,6 +58,7 @@ enum class ErrorCode : int16_t {
   kUnstableOffsetCommit = 45,
   kTransactionCoordinatorFenced = 46,
   kCoordinatorLoadInProgress = 47,
+  kInconsistentGroupProtocol = 48,
 };
 
 struct ErrorInfo {

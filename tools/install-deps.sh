@@ -64,10 +64,35 @@ install_java_test_packages() {
   fi
 }
 
+# The pipeline tests' jars: Kafka Connect and MirrorMaker 2 (examples/pipelines/connect), Kafka
+# Streams and Apache Flink (examples/pipelines/streams and flink, built with their plugins) and
+# a real Apache Kafka broker (bench/peers/kafka), resolved once into ~/.m2, so the tests copy
+# and build offline.
+install_pipeline_packages() {
+  local pom stamp scratch
+  for pom in "$root/examples/pipelines/connect/pom.xml" "$root/examples/pipelines/streams/pom.xml" \
+             "$root/examples/pipelines/flink/pom.xml" \
+             "$root/bench/peers/kafka/pom.xml"; do
+    stamp="${HOME}/.m2/cairn-$(basename "$(dirname "$pom")").pom"
+    cmp -s "$pom" "$stamp" && continue
+    echo "install-deps: mvn ${pom#"$root"/}" >&2
+    scratch=$(mktemp -d)
+    if grep -q "<packaging>pom</packaging>" "$pom"; then
+      mvn -B -q -Dstyle.color=never -f "$pom" dependency:copy-dependencies \
+        "-DoutputDirectory=$scratch" >/dev/null
+    else
+      mvn -B -q -Dstyle.color=never -f "$pom" package "-Dcairn.out=$scratch" >/dev/null
+    fi
+    rm -rf "$scratch"
+    cp "$pom" "$stamp"
+  done
+}
+
 if [[ ${#missing[@]} -eq 0 ]]; then
   install_browser_test_packages
   install_python_test_packages
   install_java_test_packages
+  install_pipeline_packages
   exit 0
 fi
 
@@ -83,3 +108,4 @@ $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 install_browser_test_packages
 install_python_test_packages
 install_java_test_packages
+install_pipeline_packages

@@ -58,7 +58,7 @@ class GroupCoordinator {
 
   // Membership (membership.cc).
   awaitable<JoinResult> join(JoinRequest request);
-  SyncResult sync(const MemberRequest& request);
+  awaitable<SyncResult> sync(MemberRequest request);
   protocol::ErrorCode heartbeat(const MemberRequest& request);
   protocol::ErrorCode leave(const std::string& group_id, const std::string& member_id);
   std::vector<GroupListing> list() const;

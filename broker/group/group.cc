@@ -12,9 +12,68 @@ std::string_view group_state_name(GroupState state) {
   switch (state) {
     case GroupState::kEmpty: return "Empty";
     case GroupState::kPreparingRebalance: return "PreparingRebalance";
+    case GroupState::kCompletingRebalance: return "CompletingRebalance";
     case GroupState::kStable: return "Stable";
   }
   return "Unknown";
+}
+
+const std::vector<std::byte>* Member::metadata_for(std::string_view protocol) const {
+  for (const auto& p : protocols) {
+    if (p.name == protocol) return &p.metadata;
+  }
+  return nullptr;
+}
+
+bool Group::accepts(const Member& member) const {
+  bool first = true;
+  for (const auto& [id, m] : members_) {
+    if (id == member.id) continue;
+    if (m.client_assigned() != member.client_assigned() ||
+        m.protocol_type != member.protocol_type) {
+      return false;
+    }
+    first = false;
+  }
+  if (first || !member.client_assigned()) return true;
+  return std::any_of(member.protocols.begin(), member.protocols.end(), [&](const auto& p) {
+    return std::all_of(members_.begin(), members_.end(), [&](const auto& e) {
+      return e.first == member.id || e.second.metadata_for(p.name) != nullptr;
+    });
+  });
+}
+
+void Group::set_assignments(
+    std::vector<std::pair<std::string, std::vector<std::byte>>> assignments) {
+  for (auto& [id, bytes] : assignments) {
+    if (Member* m = find(id)) m->client_assignment = std::move(bytes);
+  }
+  state_ = GroupState::kStable;
+}
+
+void Group::await_leader(GroupTime now) {
+  if (find(leader_) == nullptr) leader_ = members_.begin()->first;
+  const Member& leader = members_.at(leader_);
+  // The leader's first protocol that every member offers (accepts() kept one in common).
+  strategy_ = leader.protocols.front().name;
+  for (const auto& p : leader.protocols) {
+    bool everyone = std::all_of(members_.begin(), members_.end(), [&](const auto& e) {
+      return e.second.metadata_for(p.name) != nullptr;
+    });
+    if (everyone) {
+      strategy_ = p.name;
+      break;
+    }
+  }
+  std::chrono::milliseconds longest{0};
+  for (auto& [id, m] : members_) {
+    m.client_assignment.clear();
+    m.joined = false;
+    m.last_seen = now;
+    longest = std::max(longest, m.rebalance_timeout);
+  }
+  deadline_ = now + longest;
+  state_ = GroupState::kCompletingRebalance;
 }
 
 Member* Group::find(const std::string& member_id) {
@@ -49,6 +108,8 @@ Member& Group::join(Member member, GroupTime now, std::chrono::milliseconds dela
   if (changed || state_ != GroupState::kPreparingRebalance) start_rebalance(now, delay);
   m.topics = std::move(member.topics);
   m.strategy = std::move(member.strategy);
+  m.protocol_type = std::move(member.protocol_type);
+  m.protocols = std::move(member.protocols);
   m.session_timeout = member.session_timeout;
   m.rebalance_timeout = member.rebalance_timeout;
   m.client_id = std::move(member.client_id);
@@ -79,6 +140,10 @@ std::vector<std::string> Group::expire_members(GroupTime now, std::chrono::milli
     bool waiting = state_ == GroupState::kPreparingRebalance && m.joined;
     if (!waiting && now - m.last_seen > m.session_timeout) gone.push_back(id);
   }
+  if (state_ == GroupState::kCompletingRebalance && now >= deadline_ &&
+      std::find(gone.begin(), gone.end(), leader_) == gone.end()) {
+    gone.push_back(leader_);  // it never sent the assignments
+  }
   for (const auto& id : gone) remove(id, now, delay);
   return gone;
 }
@@ -95,6 +160,11 @@ bool Group::maybe_complete(GroupTime now, const PartitionCounts& partitions) {
     empty_since_ = now;
     return true;
   }
+  if (client_assigned()) {
+    await_leader(now);
+    return true;
+  }
+  leader_ = members_.begin()->first;
   std::vector<Subscription> subs;
   std::map<std::string, int32_t> counts;
   for (const auto& [id, m] : members_) {

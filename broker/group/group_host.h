@@ -44,7 +44,8 @@ class GroupHost {
   // The log end offset (high watermark) of each of `partitions`, in order, each read on the shard
   // that owns it, one hop per shard involved. kNotFound for a partition the broker does not
   // have, kUnavailable for one that is offline. Resumes on the caller's executor.
-  virtual awaitable<std::vector<Result<Offset>>> log_ends(std::vector<TopicPartitionRef> partitions) = 0;
+  virtual awaitable<std::vector<Result<Offset>>> log_ends(
+      std::vector<TopicPartitionRef> partitions) = 0;
 };
 
 // The broker's host for the coordinator of `shard`.

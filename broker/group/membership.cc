@@ -1,5 +1,6 @@
-// GroupCoordinator: membership. Joins wait for the rebalance they belong to; sync, heartbeat
-// and leave answer at once; list and describe read the groups as they are.
+// GroupCoordinator: membership. Joins wait for the rebalance they belong to; a sync waits for
+// the leader's assignments in a client-assigned group and answers at once otherwise, as do
+// heartbeat and leave; list and describe read the groups as they are.
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -23,7 +24,10 @@ awaitable<JoinResult> GroupCoordinator::join(JoinRequest request) {
     out.error = ErrorCode::kInvalidSessionTimeout;
     co_return out;
   }
-  if (!is_known_strategy(request.strategy) || request.topics.empty()) {
+  const bool client_assigned = !request.protocols.empty();
+  if (client_assigned ? std::any_of(request.protocols.begin(), request.protocols.end(),
+                                    [](const auto& p) { return p.name.empty(); })
+                      : !is_known_strategy(request.strategy) || request.topics.empty()) {
     out.error = ErrorCode::kInvalidRequest;
     co_return out;
   }
@@ -53,6 +57,12 @@ awaitable<JoinResult> GroupCoordinator::join(JoinRequest request) {
   m.strategy = request.strategy;
   m.session_timeout = request.session_timeout;
   m.rebalance_timeout = request.rebalance_timeout;
+  m.protocol_type = std::move(request.protocol_type);
+  m.protocols = std::move(request.protocols);
+  if (!group.accepts(m)) {
+    out.error = ErrorCode::kInconsistentGroupProtocol;
+    co_return out;
+  }
   int32_t joined_at = group.generation();
   group.join(std::move(m), host_->now(), options_.rebalance_delay);
   rt->changed.notify_all();
@@ -74,26 +84,56 @@ awaitable<JoinResult> GroupCoordinator::join(JoinRequest request) {
   out.generation = group.generation();
   out.member_id = member_id;
   out.strategy = group.strategy();
-  out.leader = group.members().begin()->first;
-  for (const auto& [id, member] : group.members()) out.members.push_back({id, member.client_id});
+  out.leader = group.leader();
+  const bool assigns = group.client_assigned() && member_id == group.leader();
+  for (const auto& [id, member] : group.members()) {
+    MemberInfo info{id, member.client_id, {}};
+    if (assigns) {
+      out.protocol_type = member.protocol_type;
+      if (const auto* metadata = member.metadata_for(group.strategy())) info.metadata = *metadata;
+    }
+    out.members.push_back(std::move(info));
+  }
+  if (group.client_assigned()) out.protocol_type = group.members().begin()->second.protocol_type;
   co_return out;
 }
 
-SyncResult GroupCoordinator::sync(const MemberRequest& request) {
+awaitable<SyncResult> GroupCoordinator::sync(MemberRequest request) {
   SyncResult out;
   RuntimePtr rt = existing(request.group_id);
-  Member* m = rt ? rt->group.find(request.member_id) : nullptr;
-  if (m == nullptr) {
+  if (rt == nullptr) {
     out.error = ErrorCode::kUnknownMemberId;
-  } else if (rt->group.state() == GroupState::kPreparingRebalance) {
-    out.error = ErrorCode::kRebalanceInProgress;
-  } else if (request.generation != rt->group.generation()) {
-    out.error = ErrorCode::kIllegalGeneration;
-  } else {
-    rt->group.touch(request.member_id, host_->now());
-    out.assignment = m->assignment;
+    co_return out;
   }
-  return out;
+  Group& group = rt->group;
+  // A client-assigned group's members wait here for the leader's assignments.
+  for (;;) {
+    Member* m = group.find(request.member_id);
+    if (stopped_) {
+      out.error = ErrorCode::kCoordinatorNotAvailable;
+    } else if (m == nullptr) {
+      out.error = ErrorCode::kUnknownMemberId;
+    } else if (group.state() == GroupState::kPreparingRebalance) {
+      out.error = ErrorCode::kRebalanceInProgress;
+    } else if (request.generation != group.generation()) {
+      out.error = ErrorCode::kIllegalGeneration;
+    } else if (group.state() == GroupState::kCompletingRebalance &&
+               request.member_id == group.leader()) {
+      group.set_assignments(std::move(request.assignments));
+      rt->changed.notify_all();
+      continue;
+    } else if (group.state() == GroupState::kCompletingRebalance) {
+      group.touch(request.member_id, host_->now());
+      co_await rt->changed.wait();
+      continue;
+    } else {
+      group.touch(request.member_id, host_->now());
+      out.assignment = m->assignment;
+      out.client_assigned = m->client_assigned();
+      out.client_assignment = m->client_assignment;
+    }
+    co_return out;
+  }
 }
 
 ErrorCode GroupCoordinator::heartbeat(const MemberRequest& request) {
@@ -102,6 +142,7 @@ ErrorCode GroupCoordinator::heartbeat(const MemberRequest& request) {
     return ErrorCode::kUnknownMemberId;
   }
   rt->group.touch(request.member_id, host_->now());
+  // A member waiting for its leader's assignments (CompletingRebalance) is told to go on.
   if (rt->group.state() == GroupState::kPreparingRebalance) return ErrorCode::kRebalanceInProgress;
   if (request.generation != rt->group.generation()) return ErrorCode::kIllegalGeneration;
   return ErrorCode::kNone;
@@ -122,7 +163,8 @@ std::vector<GroupListing> GroupCoordinator::list() const {
     const Group& g = rt->group;
     if (g.members().empty() && g.offsets().empty()) continue;
     out.push_back({id, std::string(group_state_name(g.state())),
-                   static_cast<int32_t>(g.members().size())});
+                   static_cast<int32_t>(g.members().size()),
+                   g.client_assigned() ? g.members().begin()->second.protocol_type : ""});
   }
   return out;
 }
@@ -143,8 +185,11 @@ GroupDescription GroupCoordinator::describe(const std::string& group_id) const {
   out.state = group_state_name(g.state());
   out.strategy = g.strategy();
   out.generation = g.generation();
+  if (g.client_assigned()) out.protocol_type = g.members().begin()->second.protocol_type;
   for (const auto& [id, m] : g.members()) {
-    out.members.push_back({id, m.client_id, m.host, m.assignment});
+    const auto* metadata = m.metadata_for(g.strategy());
+    out.members.push_back({id, m.client_id, m.host, m.assignment,
+                           metadata ? *metadata : std::vector<std::byte>{}, m.client_assignment});
   }
   return out;
 }

@@ -6,9 +6,11 @@
 // an unknown member is an answer, not a failure of the call.
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "broker/group/assignor.h"
@@ -17,6 +19,11 @@
 
 namespace cairn::broker {
 
+// A member joins a group the broker assigns (`strategy` and `topics`: Cairn's consumers and
+// Kafka consumers using an assignor Cairn knows) or, with `protocols`, one whose leader assigns
+// (Kafka Connect, Streams, any other protocol type): the broker then picks a protocol every
+// member offers, hands the leader every member's metadata and passes the leader's assignments
+// on (README, the Kafka listener).
 struct JoinRequest {
   std::string group_id;
   std::string member_id;  // empty for a consumer joining for the first time
@@ -25,12 +32,15 @@ struct JoinRequest {
   std::chrono::milliseconds session_timeout{10'000};
   std::chrono::milliseconds rebalance_timeout{30'000};
   std::string strategy = "range";
-  std::vector<std::string> topics;  // the subscription
+  std::vector<std::string> topics;        // the subscription
+  std::string protocol_type;              // a client-assigned group's, e.g. "connect"
+  std::vector<ClientProtocol> protocols;  // non-empty: the group's leader assigns
 };
 
 struct MemberInfo {
   std::string member_id;
   std::string client_id;
+  std::vector<std::byte> metadata;  // client-assigned: for the chosen protocol (leader only)
 };
 
 // Answered once the rebalance the join belongs to completes.
@@ -38,8 +48,9 @@ struct JoinResult {
   protocol::ErrorCode error = protocol::ErrorCode::kNone;
   int32_t generation = -1;
   std::string member_id;
-  std::string leader;  // the member id that sorts first
-  std::string strategy;
+  std::string leader;         // the member that assigns (broker-assigned: the id that sorts first)
+  std::string strategy;       // broker-assigned: the assignor; client-assigned: the chosen protocol
+  std::string protocol_type;  // client-assigned groups
   std::vector<MemberInfo> members;  // every member, in member-id order
 };
 
@@ -48,11 +59,15 @@ struct MemberRequest {
   std::string group_id;
   int32_t generation = -1;
   std::string member_id;
+  // SyncGroup from a client-assigned group's leader: each member's assignment, opaque.
+  std::vector<std::pair<std::string, std::vector<std::byte>>> assignments;
 };
 
 struct SyncResult {
   protocol::ErrorCode error = protocol::ErrorCode::kNone;
   std::vector<TopicPartitions> assignment;
+  bool client_assigned = false;
+  std::vector<std::byte> client_assignment;  // what the leader gave this member
 };
 
 struct CommitEntry {
@@ -98,15 +113,18 @@ struct OffsetsResult {
 
 struct GroupListing {
   std::string group_id;
-  std::string state;  // Empty, PreparingRebalance, Stable
+  std::string state;  // Empty, PreparingRebalance, CompletingRebalance, Stable
   int32_t members = 0;
+  std::string protocol_type;  // empty for a broker-assigned group
 };
 
 struct MemberDescription {
   std::string member_id;
   std::string client_id;
   std::string host;
-  std::vector<TopicPartitions> assignment;
+  std::vector<TopicPartitions> assignment;   // broker-assigned groups
+  std::vector<std::byte> metadata;           // client-assigned: for the group's protocol
+  std::vector<std::byte> client_assignment;  // client-assigned: what the leader gave it
 };
 
 struct GroupDescription {
@@ -114,6 +132,7 @@ struct GroupDescription {
   protocol::ErrorCode error = protocol::ErrorCode::kNone;
   std::string state;
   std::string strategy;
+  std::string protocol_type;  // empty for a broker-assigned group
   int32_t generation = 0;
   std::vector<MemberDescription> members;
 };

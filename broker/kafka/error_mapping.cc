@@ -58,6 +58,7 @@ K kafka_error(ErrorCode code) {
     case ErrorCode::kUnstableOffsetCommit: return K::kUnstableOffsetCommit;
     case ErrorCode::kTransactionCoordinatorFenced: return K::kTransactionCoordinatorFenced;
     case ErrorCode::kCoordinatorLoadInProgress: return K::kCoordinatorLoadInProgress;
+    case ErrorCode::kInconsistentGroupProtocol: return K::kInconsistentGroupProtocol;
   }
   return K::kUnknownServerError;
 }

@@ -18,7 +18,7 @@ awaitable<JoinResult> join_on(BrokerServices& s, unsigned shard, JoinRequest r) 
   co_return co_await s.coordinator(shard).join(std::move(r));
 }
 awaitable<SyncResult> sync_on(BrokerServices& s, unsigned shard, MemberRequest r) {
-  co_return s.coordinator(shard).sync(r);
+  co_return co_await s.coordinator(shard).sync(std::move(r));
 }
 awaitable<ErrorCode> heartbeat_on(BrokerServices& s, unsigned shard, MemberRequest r) {
   co_return s.coordinator(shard).heartbeat(r);

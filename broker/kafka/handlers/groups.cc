@@ -1,11 +1,15 @@
 // The consumer-group APIs on the broker's one group coordinator, the same one Cairn's consumers
-// join: a group is a group whichever protocol its members speak. Cairn assigns partitions on
-// the broker (range, roundrobin or cooperative-sticky), so a Kafka member's JoinGroup names the
-// first of its protocols Cairn knows and its subscription (read from the protocol metadata); no
-// member is told it leads the group (JoinGroup's leader is an id no member has), so none runs an
-// assignor, and SyncGroup answers each member with the coordinator's assignment, whatever the
-// request carried. A cooperative-sticky member follows KIP-429: the coordinator withholds a
-// moving partition for one generation, until its owner has given it up and rejoined.
+// join: a group is a group whichever protocol its members speak. For a Kafka consumer (protocol
+// type "consumer") offering an assignor Cairn knows (range, roundrobin or cooperative-sticky),
+// Cairn assigns partitions on the broker: the JoinGroup names the first of its protocols Cairn
+// knows and its subscription (read from the protocol metadata); no member is told it leads the
+// group (JoinGroup's leader is an id no member has), so none runs an assignor, and SyncGroup
+// answers each member with the coordinator's assignment, whatever the request carried. A
+// cooperative-sticky member follows KIP-429: the coordinator withholds a moving partition for
+// one generation, until its owner has given it up and rejoined. Any other member (Kafka
+// Connect's "connect" protocol type, Kafka Streams' "stream" assignor, ...) joins a group whose
+// leader assigns, as Kafka's classic protocol has it: the leader gets every member's metadata
+// and its SyncGroup's assignments reach the members.
 #include "broker/kafka/consumer_protocol.h"
 #include "broker/kafka/error_mapping.h"
 #include "broker/kafka/handlers.h"
@@ -23,6 +27,50 @@ constexpr std::string_view kBrokerAssigns = "cairn-broker-assigns";
 std::string_view strategy_of(std::string_view protocol) {
   if (protocol == "RoundRobinAssigner") return "roundrobin";
   return is_known_strategy(protocol) ? protocol : std::string_view();
+}
+
+JoinRequest join_request(const KafkaContext& ctx, pk::JoinGroupRequest& r) {
+  JoinRequest join;
+  join.group_id = std::move(r.group_id);
+  join.member_id = std::move(r.member_id);
+  join.client_id = ctx.head.client_id;
+  join.client_host = std::string(ctx.peer_host);
+  join.session_timeout = std::chrono::milliseconds(r.session_timeout_ms);
+  join.rebalance_timeout = std::chrono::milliseconds(
+      r.rebalance_timeout_ms >= 0 ? r.rebalance_timeout_ms : r.session_timeout_ms);
+  return join;
+}
+
+// A member of a group whose leader assigns: the leader is told so and gets every member's
+// metadata for the chosen protocol.
+awaitable<KafkaReply<pk::JoinGroupResponse>> join_client_assigned(KafkaContext& ctx,
+                                                                  pk::JoinGroupRequest r) {
+  JoinRequest join = join_request(ctx, r);
+  join.protocol_type = std::move(r.protocol_type);
+  for (const auto& p : r.protocols) {
+    ctx.memory.add(p.metadata.bytes.size());
+    join.protocols.push_back(
+        {p.name, std::vector<std::byte>(p.metadata.bytes.begin(), p.metadata.bytes.end())});
+  }
+  JoinResult joined = co_await ctx.ops.join_group(std::move(join));
+  KafkaReply<pk::JoinGroupResponse> reply{pk::JoinGroupResponse{}};
+  pk::JoinGroupResponse& out = *reply.body;
+  out.error_code = kafka_code(joined.error);
+  out.generation_id = joined.generation;
+  out.member_id = std::move(joined.member_id);
+  out.protocol_type = std::move(joined.protocol_type);
+  out.protocol_name = std::move(joined.strategy);
+  out.leader = std::move(joined.leader);
+  if (out.leader == out.member_id) {
+    reply.buffers.reserve(joined.members.size());  // the metadata, which members view
+    for (auto& m : joined.members) {
+      pk::JoinGroupResponseMember member;
+      member.member_id = std::move(m.member_id);
+      member.metadata.bytes = reply.buffers.emplace_back(std::move(m.metadata));
+      out.members.push_back(std::move(member));
+    }
+  }
+  co_return reply;
 }
 
 }  // namespace
@@ -72,9 +120,7 @@ awaitable<KafkaReply<pk::JoinGroupResponse>> handle(KafkaContext& ctx, pk::JoinG
     }
   }
   if (r.protocol_type != kConsumer || chosen == nullptr) {
-    out.error_code = pk::code_of(pk::ErrorCode::kInconsistentGroupProtocol);
-    out.member_id = r.member_id;
-    co_return out;
+    co_return co_await join_client_assigned(ctx, std::move(r));
   }
   auto topics = subscription_topics(chosen->metadata.bytes);
   if (!topics) {
@@ -82,14 +128,7 @@ awaitable<KafkaReply<pk::JoinGroupResponse>> handle(KafkaContext& ctx, pk::JoinG
     out.member_id = r.member_id;
     co_return out;
   }
-  JoinRequest join;
-  join.group_id = std::move(r.group_id);
-  join.member_id = std::move(r.member_id);
-  join.client_id = ctx.head.client_id;
-  join.client_host = std::string(ctx.peer_host);
-  join.session_timeout = std::chrono::milliseconds(r.session_timeout_ms);
-  join.rebalance_timeout = std::chrono::milliseconds(
-      r.rebalance_timeout_ms >= 0 ? r.rebalance_timeout_ms : r.session_timeout_ms);
+  JoinRequest join = join_request(ctx, r);
   join.strategy = strategy_of(chosen->name);
   join.topics = std::move(*topics);
   std::string join_strategy = join.strategy;
@@ -109,14 +148,24 @@ awaitable<KafkaReply<pk::JoinGroupResponse>> handle(KafkaContext& ctx, pk::JoinG
 }
 
 awaitable<KafkaReply<pk::SyncGroupResponse>> handle(KafkaContext& ctx, pk::SyncGroupRequest r) {
-  MemberRequest member{std::move(r.group_id), r.generation_id, std::move(r.member_id)};
+  MemberRequest member{std::move(r.group_id), r.generation_id, std::move(r.member_id), {}};
+  for (const auto& a : r.assignments) {
+    ctx.memory.add(a.assignment.bytes.size());
+    member.assignments.emplace_back(
+        a.member_id, std::vector<std::byte>(a.assignment.bytes.begin(), a.assignment.bytes.end()));
+  }
   SyncResult synced = co_await ctx.ops.sync_group(std::move(member));
   pk::SyncGroupResponse out;
   out.error_code = kafka_code(synced.error);
-  out.protocol_type = std::string(kConsumer);
+  out.protocol_type =
+      synced.client_assigned ? std::move(r.protocol_type) : std::optional<std::string>(kConsumer);
   out.protocol_name = std::move(r.protocol_name);
   std::vector<std::byte> bytes;
-  if (synced.error == protocol::ErrorCode::kNone) write_assignment(synced.assignment, bytes);
+  if (synced.client_assigned) {
+    bytes = std::move(synced.client_assignment);
+  } else if (synced.error == protocol::ErrorCode::kNone) {
+    write_assignment(synced.assignment, bytes);
+  }
   KafkaReply<pk::SyncGroupResponse> reply(std::move(out));
   reply.buffers.push_back(std::move(bytes));
   reply.body->assignment.bytes = reply.buffers.back();
@@ -244,7 +293,7 @@ awaitable<KafkaReply<pk::ListGroupsResponse>> handle(KafkaContext& ctx, pk::List
   for (auto& g : co_await ctx.ops.list_groups()) {
     pk::ListedGroup listed;
     listed.group_id = std::move(g.group_id);
-    listed.protocol_type = std::string(kConsumer);
+    listed.protocol_type = g.protocol_type.empty() ? std::string(kConsumer) : g.protocol_type;
     listed.group_state = std::move(g.state);
     listed.group_type = "classic";
     out.groups.push_back(std::move(listed));
@@ -258,22 +307,26 @@ awaitable<KafkaReply<pk::DescribeGroupsResponse>> handle(KafkaContext& ctx,
   auto groups = co_await ctx.ops.describe_groups(std::move(r.groups));
   size_t members = 0;
   for (const auto& g : groups) members += g.members.size();
-  reply.buffers.reserve(members);  // the assignments' bytes, which members view
+  reply.buffers.reserve(2 * members);  // the metadata and assignments, which members view
   for (auto& g : groups) {
     pk::DescribedGroup d;
     d.error_code = kafka_code(g.error);
     d.group_id = std::move(g.group_id);
     d.group_state = std::move(g.state);
-    d.protocol_type = std::string(kConsumer);
+    d.protocol_type = g.protocol_type.empty() ? std::string(kConsumer) : g.protocol_type;
     d.protocol_data = std::move(g.strategy);
     for (auto& m : g.members) {
       pk::DescribedGroupMember member;
       member.member_id = std::move(m.member_id);
       member.client_id = std::move(m.client_id);
       member.client_host = std::move(m.host);
-      auto& bytes = reply.buffers.emplace_back();
-      write_assignment(m.assignment, bytes);
-      member.member_assignment.bytes = bytes;
+      if (d.protocol_type == kConsumer) {
+        write_assignment(m.assignment, reply.buffers.emplace_back());
+      } else {
+        member.member_metadata.bytes = reply.buffers.emplace_back(std::move(m.metadata));
+        reply.buffers.emplace_back(std::move(m.client_assignment));
+      }
+      member.member_assignment.bytes = reply.buffers.back();
       d.members.push_back(std::move(member));
     }
     reply.body->groups.push_back(std::move(d));

@@ -1,21 +1,27 @@
 // CreateTopics, DeleteTopics and CreatePartitions, one topic at a time in request order. A new
-// topic takes the broker's defaults for everything but its partition count; Kafka settings in
-// the request are refused (INVALID_CONFIG) rather than ignored, and a replication factor other
-// than 1 or -1 is INVALID_REPLICATION_FACTOR (one broker). validate_only checks without creating.
-// CreatePartitions grows a topic to its new count through the same operation as `cairn topics
-// alter --set partitions=N`; replica assignments are refused. DeleteRecords moves partitions' log
-// starts (offset -1: the high watermark), as `cairn topics delete-records`.
+// topic takes the broker's defaults, its partition count and the Kafka settings of the request
+// that Cairn has (topic_settings.h; message.timestamp.type=CreateTime is taken as what Cairn
+// does); any other setting is refused (INVALID_CONFIG) rather than ignored, and a replication
+// factor other than 1 or -1 is INVALID_REPLICATION_FACTOR (one broker). validate_only checks
+// without creating. CreatePartitions grows a topic to its new count through the same operation as
+// `cairn topics alter --set partitions=N`; replica assignments are refused. DeleteRecords moves
+// partitions' log starts (offset -1: the high watermark), as `cairn topics delete-records`.
 #include <set>
 
 #include "broker/error_mapping.h"
 #include "broker/kafka/error_mapping.h"
 #include "broker/kafka/handlers.h"
+#include "broker/kafka/topic_settings.h"
 
 namespace cairn::broker::kafka {
 
 namespace {
 
 constexpr int32_t kDefault = -1;
+// Kafka's message.timestamp.type: Cairn keeps the producer's timestamps, which is CreateTime,
+// the value Kafka Streams asks of its internal topics.
+constexpr std::string_view kTimestampType = "message.timestamp.type";
+constexpr std::string_view kCreateTime = "CreateTime";
 
 // The topic's settings, or its error in `result`.
 std::optional<storage::TopicConfig> check_new_topic(const KafkaContext& ctx,
@@ -39,18 +45,27 @@ std::optional<storage::TopicConfig> check_new_topic(const KafkaContext& ctx,
   if (!t.assignments.empty()) {
     return fail(pk::ErrorCode::kInvalidReplicaAssignment, "replica assignments are not taken");
   }
-  if (!t.configs.empty()) {
-    return fail(pk::ErrorCode::kInvalidConfig,
-                "setting '" + t.configs[0].name +
-                    "' is not taken over the Kafka protocol (cairn topics create sets a topic's "
-                    "settings)");
-  }
   storage::TopicConfig config = ctx.ops.config().topic_defaults;
   if (t.num_partitions != kDefault) {
     if (Status s = check_partition_count(t.num_partitions); !s.is_ok()) {
       return fail(pk::ErrorCode::kInvalidPartitions, s.message());
     }
     config.partitions = t.num_partitions;
+  }
+  for (const auto& c : t.configs) {
+    if (!c.value) continue;  // the default
+    const KafkaTopicSetting* setting = find_kafka_topic_setting(c.name);
+    if (setting == nullptr) {
+      if (c.name == kTimestampType && *c.value == kCreateTime) continue;  // what Cairn keeps
+      return fail(pk::ErrorCode::kInvalidConfig,
+                  "'" + c.name + "' is not a topic setting here (README: the Kafka listener)");
+    }
+    if (Status s = config.set(setting->cairn_key, to_cairn_value(*setting, *c.value)); !s.is_ok()) {
+      return fail(pk::ErrorCode::kInvalidConfig, s.message());
+    }
+  }
+  if (Status s = config.validate(); !s.is_ok()) {
+    return fail(pk::ErrorCode::kInvalidConfig, s.message());
   }
   return config;
 }

@@ -336,7 +336,7 @@ TEST(Frames, ErrorResponsesCarryNoBody) {
 }
 
 TEST(ErrorCodes, EveryCodeHasAnEntry) {
-  for (int16_t c = 0; c <= static_cast<int16_t>(ErrorCode::kCoordinatorLoadInProgress); ++c) {
+  for (int16_t c = 0; c <= static_cast<int16_t>(ErrorCode::kInconsistentGroupProtocol); ++c) {
     const auto& info = error_info(static_cast<ErrorCode>(c));
     EXPECT_EQ(static_cast<int16_t>(info.code), c);
     EXPECT_FALSE(info.name.empty());

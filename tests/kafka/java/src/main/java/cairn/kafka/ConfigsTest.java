@@ -10,6 +10,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidRequestException;
@@ -81,6 +82,31 @@ public final class ConfigsTest {
           }
         }
         equal("compact", describe(admin, topic).get("cleanup.policy").value(), "unchanged");
+      });
+      checks.test("CreateTopicsTakesTheSettingsItNamesAndRefusesOthers", () -> {
+        // As Kafka Streams, Connect and MirrorMaker 2 create their internal topics.
+        NewTopic changelog = new NewTopic("app-store-changelog", 1, (short) 1).configs(Map.of(
+            "cleanup.policy", "compact,delete", "retention.ms", "86400000",
+            "segment.bytes", "52428800", "message.timestamp.type", "CreateTime"));
+        admin.createTopics(List.of(changelog)).all().get();
+        Config c = describe(admin,
+            new ConfigResource(ConfigResource.Type.TOPIC, "app-store-changelog"));
+        equal("compact,delete", c.get("cleanup.policy").value(), "cleanup.policy");
+        equal("86400000", c.get("retention.ms").value(), "retention.ms");
+        equal("52428800", c.get("segment.bytes").value(), "segment.bytes");
+        equal(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG, c.get("retention.ms").source(),
+            "retention.ms source");
+        for (Map<String, String> bad : List.of(Map.of("no.such.setting", "1"),
+            Map.of("message.timestamp.type", "LogAppendTime"), Map.of("segment.bytes", "-5"))) {
+          try {
+            admin.createTopics(List.of(new NewTopic("refused", 1, (short) 1).configs(bad)))
+                .all().get();
+            throw new AssertionError("created with " + bad);
+          } catch (ExecutionException e) {
+            check(e.getCause() instanceof InvalidConfigurationException, bad + ": " + e.getCause());
+          }
+        }
+        check(!admin.listTopics().names().get().contains("refused"), "nothing created");
       });
       checks.test("TheBrokerDescribesAReadOnlySetAndRefusesChanges", () -> {
         String id = String.valueOf(admin.describeCluster().controller().get().id());
