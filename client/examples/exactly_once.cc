@@ -12,8 +12,9 @@
 //   --at-least-once                  the same loop without transactions: produce, flush, then
 //                                    commit the offsets (a crash between the two duplicates)
 // It stops on SIGTERM or SIGINT (aborting the open transaction), prints "moved N records in S s
-// (R records/s)" to stderr (from the first record polled to the last commit), and exits 1 when a newer instance fenced it or an error it does not
-// handle occurs (restart it: it resumes from the committed offsets).
+// (R records/s)" to stderr (from the first record polled to the last commit), and exits 1 when a
+// newer instance fenced it or an error it does not handle occurs (restart it: it resumes from the
+// committed offsets).
 #include <cairn/consumer.h>
 #include <cairn/producer.h>
 
