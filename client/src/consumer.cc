@@ -198,6 +198,8 @@ Result<std::vector<ConsumerRecord>> Consumer::poll(std::chrono::milliseconds tim
 
 std::optional<CorruptBatch> Consumer::last_corrupt_batch() const { return impl_->last_corrupt; }
 
+ConsumerGroupMetadata Consumer::group_metadata() const { return impl_->group->metadata(); }
+
 Status Consumer::commit() { return impl_->commit(impl_->fetcher->positions()); }
 
 Status Consumer::commit(const std::map<TopicPartition, int64_t>& offsets) {

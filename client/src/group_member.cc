@@ -177,6 +177,11 @@ void GroupMember::leave() {
       .ignore_error();  // leaving is a courtesy: the session timeout removes the member anyway
 }
 
+ConsumerGroupMetadata GroupMember::metadata() const {
+  std::lock_guard lock(mu_);
+  return {config_.group_id, joined_ ? generation_ : -1, joined_ ? member_id_ : ""};
+}
+
 protocol::OffsetCommitRequest GroupMember::commit_request(
     const std::map<TopicPartition, int64_t>& offsets) const {
   protocol::OffsetCommitRequest req;

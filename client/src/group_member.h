@@ -62,6 +62,9 @@ class GroupMember : public std::enable_shared_from_this<GroupMember> {
   // for the session timeout.
   void leave();
 
+  // The group id and, while a member, the generation and member id (-1 and empty otherwise).
+  ConsumerGroupMetadata metadata() const;
+
   // Commits `offsets` as this generation's member (or from outside the group when not one).
   // kFenced: the group has moved on (and this member will rejoin).
   Status commit(const std::map<TopicPartition, int64_t>& offsets);
@@ -83,7 +86,8 @@ class GroupMember : public std::enable_shared_from_this<GroupMember> {
 
  private:
   std::shared_ptr<Connection> connection() const;
-  protocol::OffsetCommitRequest commit_request(const std::map<TopicPartition, int64_t>& offsets) const;
+  protocol::OffsetCommitRequest commit_request(
+      const std::map<TopicPartition, int64_t>& offsets) const;
   // OK when every partition of `offsets` was committed; marks the member for a rejoin when the
   // group has moved on, and remembers what was committed.
   Status on_committed(const std::map<TopicPartition, int64_t>& offsets,

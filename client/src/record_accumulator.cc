@@ -64,6 +64,7 @@ Result<RecordAccumulator::Appended> RecordAccumulator::append(const ProducerReco
 void RecordAccumulator::seal_claimed(const std::vector<ProducerBatch*>& batches) {
   protocol::RecordBatchBuilder::Options options;
   options.compression = codec_;
+  options.transactional = transactional_;
   // Only this thread touches a claimed batch's builder: drain(), take_closed() and take_all()
   // leave it in its queue until it is kDone.
   for (ProducerBatch* b : batches) {

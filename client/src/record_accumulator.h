@@ -81,6 +81,8 @@ class RecordAccumulator {
                           Producer::Callback& done);
   // The codec batches are sealed with (set once, before the first append).
   void set_codec(protocol::Compression codec) { codec_ = codec; }
+  // Whether batches carry the transactional bit (set once, before the first append).
+  void set_transactional(bool transactional) { transactional_ = transactional; }
 
   // The batches the sender takes now: every closed batch, then each open one whose linger has
   // passed (at once when flushing or closing) if its partition has fewer than `max_in_flight`
@@ -135,6 +137,7 @@ class RecordAccumulator {
   std::condition_variable resolved_;  // records resolved
   std::condition_variable sealed_;    // an appending thread finished compressing
   protocol::Compression codec_ = protocol::Compression::kNone;
+  bool transactional_ = false;
   size_t sender_sealing_ = 0;    // batches the sender drained unsealed and is compressing
   size_t appender_sealing_ = 0;  // batches appending threads are compressing
   std::map<TopicPartition, PartitionQueue> queues_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "client/src/retry.h"
+#include "client/src/transaction_requests.h"
 #include "client/src/wire_status.h"
 #include "protocol/messages/init_producer_id.h"
 
@@ -37,9 +38,13 @@ protocol::Compression wire_codec(Compression c) {
 
 }  // namespace
 
-Sender::Sender(const ProducerConfig& config, std::shared_ptr<RecordAccumulator> accumulator)
-    : config_(config), accumulator_(std::move(accumulator)) {
+Sender::Sender(const ProducerConfig& config, std::shared_ptr<RecordAccumulator> accumulator,
+               std::shared_ptr<TransactionManager> transactions)
+    : config_(config),
+      accumulator_(std::move(accumulator)),
+      transactions_(std::move(transactions)) {
   accumulator_->set_codec(wire_codec(config_.compression));
+  accumulator_->set_transactional(transactions_->transactional());
 }
 
 Sender::~Sender() {
@@ -58,7 +63,9 @@ Status Sender::connect() {
   bool need_id;
   {
     std::lock_guard lock(mu_);
-    need_id = config_.idempotent && (producer_id_ < 0 || renew_producer_id_);
+    // A transactional producer's id comes from init_transactions().
+    need_id = config_.idempotent && !transactions_->transactional() &&
+              (producer_id_ < 0 || renew_producer_id_);
   }
   if (need_id) {
     auto id = init_producer_id(*fresh);
@@ -126,6 +133,24 @@ int64_t Sender::producer_id() const {
   return producer_id_;
 }
 
+protocol::TxnProducer Sender::txn_producer() const {
+  std::lock_guard lock(mu_);
+  return {transactions_->transactional_id(), producer_id_, producer_epoch_};
+}
+
+void Sender::set_producer(int64_t producer_id, int16_t producer_epoch) {
+  std::lock_guard lock(mu_);
+  if (producer_id == producer_id_ && producer_epoch == producer_epoch_) return;
+  producer_id_ = producer_id;
+  producer_epoch_ = producer_epoch;
+  for (auto& [tp, p] : pipelines_) p.next_sequence = 0;
+}
+
+bool Sender::stopped() const {
+  std::lock_guard lock(mu_);
+  return stopped_;
+}
+
 void Sender::start() {
   thread_ = std::thread([self = shared_from_this()] { self->run(); });
 }
@@ -141,6 +166,7 @@ void Sender::wake() {
 std::vector<std::byte> Sender::compress(ProducerBatch& b) const {
   protocol::RecordBatchBuilder::Options options;
   options.compression = wire_codec(config_.compression);
+  options.transactional = transactions_->transactional();
   b.builder.set_options(options);
   return b.builder.seal();
 }
@@ -155,7 +181,43 @@ void Sender::seal(Pipeline& p, ProducerBatch& b, int32_t record_count,
   b.sealed = std::make_shared<const std::vector<std::byte>>(std::move(bytes));
 }
 
+Status Sender::add_to_transaction(const std::vector<Drained>& drained) {
+  std::vector<TopicPartition> partitions;
+  for (const Drained& d : drained) partitions.push_back(d.batch->tp);
+  auto missing = transactions_->partitions_to_add(partitions);
+  if (!missing) return missing.error();
+  if (missing->empty()) return Status::ok();
+  TxnRetry retry{
+      [this] { return connection(); }, std::chrono::steady_clock::now() + config_.delivery_timeout,
+      config_.retry_backoff,           config_.retry_backoff_max,
+      [this] { return stopped(); },    &transactions_->coordinator_requests()};
+  auto producer = txn_producer();
+  TxnReply r = with_retries(
+      retry, [&](Connection& c) { return add_partitions_to_txn(c, producer, *missing); });
+  if (!r.status.is_ok()) return transactions_->fail(r.status, r.fatal);
+  transactions_->partitions_added(*missing);
+  return Status::ok();
+}
+
 void Sender::seal_drained(std::vector<Drained> drained) {
+  if (transactions_->transactional()) {
+    Status s = add_to_transaction(drained);
+    if (!s.is_ok()) {
+      // Unsealed, they hold no sequence: failing them leaves no gap.
+      Resolved resolved;
+      size_t compressed = 0;
+      {
+        std::lock_guard lock(mu_);
+        for (Drained& d : drained) {
+          if (d.batch->sealing != ProducerBatch::Sealing::kDone) ++compressed;
+          resolve(std::move(d.batch), s, -1, resolved);
+        }
+      }
+      if (compressed > 0) accumulator_->sender_sealed(compressed);
+      deliver(resolved);
+      return;
+    }
+  }
   size_t compressed = 0;
   for (Drained& d : drained) {
     if (d.batch->sealing == ProducerBatch::Sealing::kDone) {
@@ -201,7 +263,9 @@ void Sender::resolve(BatchPtr b, const Status& error, int64_t base_offset, Resol
 // would break the partition's order (and, idempotent, leave a gap in its sequences).
 void Sender::fail_partition(const TopicPartition& tp, Pipeline& p, const Status& error,
                             Resolved& out) {
-  if (config_.idempotent) renew_producer_id_ = true;
+  // A transactional producer takes its new epoch when the transaction is aborted.
+  if (config_.idempotent && !transactions_->transactional()) renew_producer_id_ = true;
+  transactions_->on_batch_failed(error);
   ++p.generation;
   ++p.failures;
   p.last_failure = error;

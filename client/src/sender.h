@@ -37,13 +37,16 @@
 #include "client/src/connection.h"
 #include "client/src/produce_requests.h"
 #include "client/src/record_accumulator.h"
+#include "client/src/transaction_manager.h"
 #include "protocol/messages/produce.h"
+#include "protocol/messages/transactions.h"
 
 namespace cairn::client {
 
 class Sender : public std::enable_shared_from_this<Sender> {
  public:
-  Sender(const ProducerConfig& config, std::shared_ptr<RecordAccumulator> accumulator);
+  Sender(const ProducerConfig& config, std::shared_ptr<RecordAccumulator> accumulator,
+         std::shared_ptr<TransactionManager> transactions);
   ~Sender();
 
   // Connects and, for an idempotent producer, obtains a producer id. Before start().
@@ -59,6 +62,14 @@ class Sender : public std::enable_shared_from_this<Sender> {
   // The partition count of `topic`, asked of the broker once and then remembered.
   Result<int32_t> partitions_of(const std::string& topic);
   int64_t producer_id() const;
+
+  // A transactional producer's id and epoch (those of InitProducerId or EndTxn), with its
+  // transactional id. Adopting another id or epoch starts every partition's sequences at 0.
+  protocol::TxnProducer txn_producer() const;
+  void set_producer(int64_t producer_id, int16_t producer_epoch);
+  // The connection, made (again) if needed: the transaction calls share it.
+  Result<std::shared_ptr<Connection>> connection();
+  bool stopped() const;
 
  private:
   struct Pipeline {
@@ -85,7 +96,10 @@ class Sender : public std::enable_shared_from_this<Sender> {
   };
 
   void run();
-  Result<std::shared_ptr<Connection>> connection();
+  // A transactional producer's drained batches may be sealed once their partitions are in the
+  // transaction: adds those that are not (AddPartitionsToTxn, retried until the delivery
+  // timeout). The error, if that fails or no transaction can take them.
+  Status add_to_transaction(const std::vector<Drained>& drained);
   size_t max_in_flight() const { return config_.idempotent ? config_.max_in_flight : 1; }
   // Sealing is split so that the expensive part runs without the lock: compress() seals the
   // records (compressed with the codec) on the sender's thread without mu_; seal() then takes a
@@ -110,6 +124,7 @@ class Sender : public std::enable_shared_from_this<Sender> {
 
   const ProducerConfig config_;
   const std::shared_ptr<RecordAccumulator> accumulator_;
+  const std::shared_ptr<TransactionManager> transactions_;
 
   mutable std::mutex mu_;
   std::condition_variable wake_;  // new work, an answer, or stopping

@@ -9,7 +9,8 @@
 //   UNKNOWN_TOPIC_OR_PARTITION, GROUP_ID_NOT_FOUND          -> kNotFound
 //   OFFSET_OUT_OF_RANGE                                     -> kOutOfRange
 //   OUT_OF_ORDER_SEQUENCE                                   -> kOutOfOrder
-//   INVALID_PRODUCER_EPOCH, ILLEGAL_GENERATION,
+//   INVALID_PRODUCER_EPOCH, PRODUCER_FENCED,
+//   ILLEGAL_GENERATION,
 //   UNKNOWN_MEMBER_ID, REBALANCE_IN_PROGRESS                -> kFenced (a newer member or
 //                                                              producer has taken over)
 //   REQUEST_TIMED_OUT                                       -> kTimedOut

@@ -1,7 +1,9 @@
 // cairn produce TOPIC: one record per line of standard input, sent by the client library's
 // Producer (batched per partition, idempotent, retried across a lost connection or a broker
 // restart until its delivery timeout). Exits 6 if any record was not acknowledged; on a
-// terminal, says how many were.
+// terminal, says how many were. With --transactional-id, the records go in transactions: each
+// blank line, and each --transaction-records records, ends one (committed; a transaction that
+// fails is aborted and the command exits 6 after the transactions committed before it).
 #include <fmt/format.h>
 #include <poll.h>
 #include <unistd.h>
@@ -32,6 +34,54 @@ struct ProduceOptions {
   uint32_t max_in_flight = 5;
   std::string compression = "none";
   bool null_empty = false;
+  std::string transactional_id;
+  int64_t transaction_records = 0;  // 0: only blank lines end a transaction
+};
+
+// Throws CliError for a failed transaction call, as check() does for a Result.
+void check_status(const Status& s, const std::string& what) {
+  if (s.is_ok()) return;
+  int code = s.is_unavailable() || s.is_timed_out() ? kExitUnreachable : kExitError;
+  throw CliError(code, what + ": " + s.message());
+}
+
+// The transactions of a transactional `cairn produce`: one opens before its first record and is
+// committed at a blank line, every `records` records, or at the end of input.
+class LineTransactions {
+ public:
+  LineTransactions(client::Producer& producer, int64_t records)
+      : producer_(producer), records_(records) {}
+
+  // Before a record is sent.
+  void before_record() {
+    if (open_records_ == 0) {
+      check_status(producer_.begin_transaction(), "begin transaction");
+    }
+    ++open_records_;
+  }
+  // After a record is sent, and at a blank line (`boundary`) or the end of input (`boundary`).
+  void after(int64_t line, bool boundary) {
+    if (open_records_ == 0) return;
+    if (!boundary && (records_ <= 0 || open_records_ < records_)) return;
+    Status s = producer_.commit_transaction();
+    if (!s.is_ok()) {
+      Status aborted = s.is_fenced() ? s : producer_.abort_transaction();
+      throw CliError(
+          kExitNotAcknowledged,
+          fmt::format("the transaction ending at line {} failed ({}){}; {} transaction{} "
+                      "committed before it",
+                      line, s.message(), aborted.is_ok() ? " and was aborted" : "", committed_,
+                      committed_ == 1 ? " was" : "s were"));
+    }
+    ++committed_;
+    open_records_ = 0;
+  }
+
+ private:
+  client::Producer& producer_;
+  const int64_t records_;
+  int64_t open_records_ = 0;
+  int64_t committed_ = 0;
 };
 
 // Reads lines from a descriptor, whatever bytes they hold.
@@ -180,7 +230,19 @@ void run_produce(const ProduceOptions& opts, const GlobalOptions& global) {
   config.max_in_flight = opts.max_in_flight;
   config.request_timeout = std::chrono::milliseconds(global.timeout_ms);
   config.compression = parse_codec(opts.compression);
+  bool transactional = !opts.transactional_id.empty();
+  if (transactional) {
+    if (config.acks != -1) throw CliError(kExitUsage, "--transactional-id needs --acks all");
+    config.transactional_id = opts.transactional_id;
+  } else if (opts.transaction_records != 0) {
+    throw CliError(kExitUsage, "--transaction-records needs --transactional-id");
+  }
   auto producer = check(client::Producer::create(config), "producer");
+  std::optional<LineTransactions> transactions;
+  if (transactional) {
+    check_status(producer->init_transactions(), "init transactions");
+    transactions.emplace(*producer, opts.transaction_records);
+  }
 
   Outcome outcome;
   LineReader reader(STDIN_FILENO);
@@ -189,8 +251,13 @@ void run_produce(const ProduceOptions& opts, const GlobalOptions& global) {
     ++line_number;
     client::ProducerRecord record;
     record.topic = opts.topic;
+    bool blank = line->find_first_not_of(" \t\r") == std::string_view::npos;
+    if (transactions && blank) {
+      transactions->after(line_number, /*boundary=*/true);
+      continue;
+    }
     if (json) {
-      if (line->find_first_not_of(" \t\r") == std::string_view::npos) continue;  // a blank line
+      if (blank) continue;
       auto parsed = parse_json_record(*line);
       if (!parsed) {
         outcome.record(line_number, parsed.error());
@@ -215,12 +282,15 @@ void run_produce(const ProduceOptions& opts, const GlobalOptions& global) {
     }
     record.headers.insert(record.headers.end(), headers.begin(), headers.end());
     if (opts.partition >= 0) record.partition = opts.partition;
+    if (transactions) transactions->before_record();
     Status s = producer->send(std::move(record),
                               [&outcome, line_number](Result<client::RecordMetadata> r) {
                                 outcome.record(line_number, r ? Status::ok() : r.error());
                               });
     if (!s.is_ok()) outcome.record(line_number, s);  // refused before sending: too large, say
+    if (transactions) transactions->after(line_number, /*boundary=*/false);
   }
+  if (transactions) transactions->after(line_number, /*boundary=*/true);
   producer->close();  // sends the rest and waits for every acknowledgement or failure
   if (outcome.failed() > 0) {
     throw CliError(kExitNotAcknowledged,
@@ -265,6 +335,12 @@ void add_produce_command(CLI::App& app, const GlobalOptions& global) {
   cmd->add_flag("--null-empty", opts->null_empty,
                 "With --key-separator, an empty value after the separator is sent as a null "
                 "value (a tombstone on a compacted topic)");
+  cmd->add_option("--transactional-id", opts->transactional_id,
+                  "Produce in transactions with this transactional id (fencing any other "
+                  "producer using it): each blank line ends one, and so does the end of input");
+  cmd->add_option("--transaction-records", opts->transaction_records,
+                  "With --transactional-id, also end a transaction every N records")
+      ->check(CLI::NonNegativeNumber);
   cmd->callback([opts, &global] { run_produce(*opts, global); });
 }
 

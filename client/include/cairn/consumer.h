@@ -96,6 +96,14 @@ struct CorruptBatch {
 
 class Consumer;
 
+// What a transactional producer needs of a group member to commit offsets for it inside a
+// transaction (Producer::send_offsets_to_transaction): the group and this member's generation.
+struct ConsumerGroupMetadata {
+  std::string group_id;
+  int32_t generation = -1;  // -1 with an empty member id: not a member (no generation check)
+  std::string member_id;
+};
+
 // Called inside poll() when the group takes partitions away or hands new ones over.
 class RebalanceListener {
  public:
@@ -125,6 +133,9 @@ class Consumer {
   // After a poll() that returned kCorruption: which partition and offset, and where to seek()
   // past the bad batch. nullopt after any other poll().
   std::optional<CorruptBatch> last_corrupt_batch() const;
+
+  // The group id, and this member's generation and member id as of the last rebalance.
+  ConsumerGroupMetadata group_metadata() const;
 
   // Commits the current positions of every assigned partition.
   Status commit();

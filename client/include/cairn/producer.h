@@ -22,11 +22,33 @@
 // unknown topic, kInvalidArgument for a record the broker refused (or, at send(), one too large
 // for the broker's max batch bytes), kOutOfOrder/kFenced for an idempotence violation,
 // kCorruption for a broker reply that does not answer for the batch.
+//
+// Transactions (PROTOCOL.md, "Transactions"; Kafka's KIP-98 and KIP-447): a producer with a
+// transactional_id writes to several partitions, and commits a consumer group's offsets, as one
+// unit that a read_committed consumer sees whole or not at all. Call init_transactions() once
+// (it fences any older producer with the same id and aborts what that one left open), then per
+// transaction begin_transaction(), send()s, optionally send_offsets_to_transaction(), and
+// commit_transaction() or abort_transaction(). A transactional producer is idempotent, with
+// acks -1, and sends only inside a transaction. Each partition joins the transaction
+// (AddPartitionsToTxn) before its first batch of the transaction is sent; commit_transaction()
+// flushes first. Errors of a transaction are of two kinds:
+// - fatal: kFenced (a newer instance with the same transactional id, or the coordinator aborted
+//   the transaction at its timeout; PRODUCER_FENCED) or a refusal of the transactional id
+//   itself (kInvalidArgument): the producer can do nothing more, and every later call returns
+//   the same error. Close it (and, for a timeout, create a new one).
+// - abortable: anything else that failed inside the transaction (a send that failed for good, a
+//   group that moved on before send_offsets_to_transaction()): every call but
+//   abort_transaction() returns the error until abort_transaction(); then the next transaction
+//   may begin. A commit that could not reach the coordinator in time (kUnavailable, kTimedOut)
+//   may be retried with commit_transaction().
+// The transaction calls block (up to max_block per request, retrying what is retriable) and are
+// made from one application thread; send() may run on others, inside the transaction.
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <future>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -70,7 +92,14 @@ struct ProducerConfig {
   // Requests in flight per partition, for an idempotent producer (1 otherwise, so that retries
   // cannot reorder records).
   size_t max_in_flight = 5;
+  // Non-empty: a transactional producer (see above); implies idempotent and needs acks -1.
+  std::string transactional_id;
+  // How long the coordinator lets a transaction stay open before aborting it (and fencing this
+  // producer); at most the broker's --transaction-max-timeout-ms.
+  std::chrono::milliseconds transaction_timeout{60'000};
 };
+
+struct ConsumerGroupMetadata;  // cairn/consumer.h
 
 class Producer {
  public:
@@ -95,6 +124,26 @@ class Producer {
   void close();
 
   int64_t producer_id() const;
+
+  // Transactions (a producer with a transactional_id; kInvalidArgument otherwise, and for a call
+  // out of order). See the class comment for the errors.
+  // Registers the transactional id with its coordinator: takes the producer id and a new epoch
+  // (fencing older instances) once any transaction an older instance left open is aborted.
+  Status init_transactions();
+  // Opens a transaction locally; the coordinator hears of it with its first partition.
+  Status begin_transaction();
+  // Commits `offsets` (next offsets to read, per partition) for the consumer group `group`
+  // inside the transaction: they become the group's committed offsets when it commits, and
+  // never when it aborts. `group` comes from Consumer::group_metadata(), so that a consumer that
+  // lost the partitions in a rebalance cannot commit for them (an abortable error).
+  Status send_offsets_to_transaction(const std::map<TopicPartition, int64_t>& offsets,
+                                     const ConsumerGroupMetadata& group);
+  // Flushes, then commits: on OK every record sent and every offset sent in the transaction is
+  // visible to read_committed readers.
+  Status commit_transaction();
+  // Waits for the records in flight, then aborts: nothing of the transaction becomes visible to
+  // read_committed readers. Also the way out of an abortable error.
+  Status abort_transaction();
 
  private:
   struct Impl;

@@ -19,6 +19,7 @@ TEST(WireStatusTest, EveryCodeBecomesTheStatusTheTableSays) {
       {ErrorCode::kOffsetOutOfRange, Code::kOutOfRange},
       {ErrorCode::kOutOfOrderSequence, Code::kOutOfOrder},
       {ErrorCode::kInvalidProducerEpoch, Code::kFenced},
+      {ErrorCode::kProducerFenced, Code::kFenced},
       {ErrorCode::kIllegalGeneration, Code::kFenced},
       {ErrorCode::kUnknownMemberId, Code::kFenced},
       {ErrorCode::kRebalanceInProgress, Code::kFenced},
