@@ -52,7 +52,10 @@ Status check_batches(const std::vector<protocol::MutableBytes>& batches) {
 
 // KIP-890's check: a transactional batch is taken only when the coordinator added its partition
 // to its producer's open transaction at that epoch. Why not, or nullopt.
-std::optional<std::string> find_outside_transaction(
+// A transactional batch outside its producer's open transaction in this partition: from an
+// older epoch than the partition has seen of its producer, INVALID_PRODUCER_EPOCH (a fenced
+// instance: a zombie); otherwise INVALID_TXN_STATE (the partition was not added, KIP-890).
+std::optional<std::pair<ErrorCode, std::string>> find_outside_transaction(
     const Partition& partition, const std::vector<protocol::MutableBytes>& batches) {
   for (const auto& b : batches) {
     auto h = protocol::decode_batch_header(b);
@@ -61,11 +64,17 @@ std::optional<std::string> find_outside_transaction(
         h->base_sequence < 0) {
       continue;
     }
-    if (!partition.in_transaction(h->producer_id, h->producer_epoch)) {
-      return "producer " + std::to_string(h->producer_id) + " epoch " +
-             std::to_string(h->producer_epoch) +
-             " has no open transaction that this partition was added to (AddPartitionsToTxn)";
+    if (partition.in_transaction(h->producer_id, h->producer_epoch)) continue;
+    std::string who = "producer " + std::to_string(h->producer_id) + " epoch " +
+                      std::to_string(h->producer_epoch);
+    auto judged = partition.log()->producer_state().check(*h);
+    if (judged.verdict == storage::ProducerState::Verdict::kFenced) {
+      return std::pair{ErrorCode::kInvalidProducerEpoch, who + " is fenced: " + judged.why};
     }
+    return std::pair{ErrorCode::kInvalidTxnState,
+                     who +
+                         " has no open transaction that this partition was added to "
+                         "(AddPartitionsToTxn)"};
   }
   return std::nullopt;
 }
@@ -170,8 +179,8 @@ void append_entry(Shard& shard, const ProduceEntry& entry, const AppendRules& ru
     return fail(out, ErrorCode::kMessageTooLarge, std::move(*why));
   }
   if (Status s = check_batches(*batches); !s.is_ok()) return fail(out, s, ErrorSubject::kRecords);
-  if (auto why = find_outside_transaction(**partition, *batches)) {
-    return fail(out, ErrorCode::kInvalidTxnState, std::move(*why));
+  if (auto refused = find_outside_transaction(**partition, *batches)) {
+    return fail(out, refused->first, std::move(refused->second));
   }
   if (auto codec = log.config().compression) {
     if (Status s = recompress(*codec, log.config().max_batch_bytes, *batches, *state); !s.is_ok()) {

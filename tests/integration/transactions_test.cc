@@ -193,6 +193,7 @@ TEST_F(Transactions, ANewInstanceAbortsTheOpenTransactionAndFencesTheOlderOne) {
   ASSERT_EQ(second.error, ErrorCode::kNone);
   EXPECT_EQ(second.producer_id, first.producer_id);
   EXPECT_GT(second.producer_epoch, first.producer_epoch);
+  EXPECT_EQ(produce(older, 0, 0), ErrorCode::kInvalidProducerEpoch) << "a zombie's late batch";
   EXPECT_EQ(end(older, TxnResult::kCommit).error, ErrorCode::kProducerFenced);
   auto m = markers(0);
   ASSERT_EQ(m.size(), 1u);
