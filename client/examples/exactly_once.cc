@@ -23,6 +23,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <functional>
 #include <map>
 #include <optional>
@@ -108,7 +109,7 @@ class AbortOnRevoke : public cairn::client::RebalanceListener {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
   Options o;
   if (!parse(argc, argv, o)) {
     std::fprintf(stderr,
@@ -234,8 +235,8 @@ int main(int argc, char** argv) {
       out.key = r.key;
       out.value = "t-" + r.value.value_or("");
       // An error here (but fencing) also fails the commit, which aborts and rewinds.
-      Status sent =
-          (*producer)->send(out, [&failed_sends](cairn::Result<cairn::client::RecordMetadata> m) {
+      Status sent = (*producer)->send(
+          out, [&failed_sends](const cairn::Result<cairn::client::RecordMetadata>& m) {
             if (!m) ++failed_sends;
           });
       if (sent.is_fenced()) return fail("send", sent);
@@ -255,4 +256,7 @@ int main(int argc, char** argv) {
   (*producer)->close();
   (*consumer)->close();
   return 0;
+} catch (const std::exception& e) {  // out of memory, say: report it rather than abort
+  std::fprintf(stderr, "exactly_once: %s\n", e.what());
+  return 1;
 }

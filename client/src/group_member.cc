@@ -237,7 +237,7 @@ void GroupMember::commit_async(std::map<TopicPartition, int64_t> offsets,
   c->call_async<protocol::OffsetCommitRequest, protocol::OffsetCommitResponse>(
       ApiKey::kOffsetCommit, req,
       [weak = weak_from_this(), offsets = std::move(offsets),
-       done = std::move(done)](Result<Reply<protocol::OffsetCommitResponse>> r) {
+       done = std::move(done)](const Result<Reply<protocol::OffsetCommitResponse>>& r) {
         auto self = weak.lock();
         Status s = self ? self->on_committed(offsets, r) : Status::unavailable("consumer closed");
         if (done) done(s);

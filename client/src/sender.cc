@@ -183,6 +183,7 @@ void Sender::seal(Pipeline& p, ProducerBatch& b, int32_t record_count,
 
 Status Sender::add_to_transaction(const std::vector<Drained>& drained) {
   std::vector<TopicPartition> partitions;
+  partitions.reserve(drained.size());
   for (const Drained& d : drained) partitions.push_back(d.batch->tp);
   auto missing = transactions_->partitions_to_add(partitions);
   if (!missing) return missing.error();

@@ -283,10 +283,10 @@ void run_produce(const ProduceOptions& opts, const GlobalOptions& global) {
     record.headers.insert(record.headers.end(), headers.begin(), headers.end());
     if (opts.partition >= 0) record.partition = opts.partition;
     if (transactions) transactions->before_record();
-    Status s = producer->send(std::move(record),
-                              [&outcome, line_number](Result<client::RecordMetadata> r) {
-                                outcome.record(line_number, r ? Status::ok() : r.error());
-                              });
+    Status s =
+        producer->send(record, [&outcome, line_number](const Result<client::RecordMetadata>& r) {
+          outcome.record(line_number, r ? Status::ok() : r.error());
+        });
     if (!s.is_ok()) outcome.record(line_number, s);  // refused before sending: too large, say
     if (transactions) transactions->after(line_number, /*boundary=*/false);
   }
