@@ -27,7 +27,7 @@ class HandlerTableTest : public ::testing::Test {
     RequestContext ctx{ops, head, body, nullptr, "127.0.0.1", charge, 9292, false};
     asio::io_context io;
     std::optional<HandlerResult> out;
-    asio::co_spawn(io, dispatch(ctx), [&](std::exception_ptr e, HandlerResult r) {
+    asio::co_spawn(io, dispatch(ctx), [&](const std::exception_ptr& e, HandlerResult r) {
       if (e) std::rethrow_exception(e);
       out = std::move(r);
     });
