@@ -91,6 +91,11 @@ class Group {
   bool client_assigned() const {
     return !members_.empty() && members_.begin()->second.client_assigned();
   }
+  // A client-assigned group's protocol type (its members share it); empty otherwise.
+  std::string_view protocol_type() const {
+    return client_assigned() ? std::string_view(members_.begin()->second.protocol_type)
+                             : std::string_view();
+  }
   // The member that assigns in a client-assigned group; the first id otherwise.
   const std::string& leader() const { return leader_; }
   // Whether `member` may join: an empty group takes anyone; otherwise the member is of the same

@@ -88,13 +88,12 @@ awaitable<JoinResult> GroupCoordinator::join(JoinRequest request) {
   const bool assigns = group.client_assigned() && member_id == group.leader();
   for (const auto& [id, member] : group.members()) {
     MemberInfo info{id, member.client_id, {}};
-    if (assigns) {
-      out.protocol_type = member.protocol_type;
-      if (const auto* metadata = member.metadata_for(group.strategy())) info.metadata = *metadata;
+    if (const auto* metadata = member.metadata_for(group.strategy()); assigns && metadata) {
+      info.metadata = *metadata;
     }
     out.members.push_back(std::move(info));
   }
-  if (group.client_assigned()) out.protocol_type = group.members().begin()->second.protocol_type;
+  out.protocol_type = group.protocol_type();
   co_return out;
 }
 
@@ -163,8 +162,7 @@ std::vector<GroupListing> GroupCoordinator::list() const {
     const Group& g = rt->group;
     if (g.members().empty() && g.offsets().empty()) continue;
     out.push_back({id, std::string(group_state_name(g.state())),
-                   static_cast<int32_t>(g.members().size()),
-                   g.client_assigned() ? g.members().begin()->second.protocol_type : ""});
+                   static_cast<int32_t>(g.members().size()), std::string(g.protocol_type())});
   }
   return out;
 }
@@ -185,7 +183,7 @@ GroupDescription GroupCoordinator::describe(const std::string& group_id) const {
   out.state = group_state_name(g.state());
   out.strategy = g.strategy();
   out.generation = g.generation();
-  if (g.client_assigned()) out.protocol_type = g.members().begin()->second.protocol_type;
+  out.protocol_type = g.protocol_type();
   for (const auto& [id, m] : g.members()) {
     const auto* metadata = m.metadata_for(g.strategy());
     out.members.push_back({id, m.client_id, m.host, m.assignment,
