@@ -29,18 +29,21 @@ void RecordAccumulator::set_max_batch_bytes(size_t bytes) {
   max_batch_bytes_ = bytes;
 }
 
-int32_t RecordAccumulator::choose_partition(const ProducerRecord& record, int32_t partitions,
+int32_t RecordAccumulator::choose_partition(const ProducerRecord& record, TopicState& topic,
                                             bool keyed) {
   if (record.partition) return *record.partition;
-  if (config_.partitioning == Partitioning::kRoundRobin)
-    return sticky_[record.topic]++ % partitions;
-  if (keyed) return partition_for_key(protocol::as_bytes(*record.key), partitions);
-  return sticky_[record.topic] % partitions;
+  auto count = static_cast<uint32_t>(topic.partitions);
+  if (config_.partitioning == Partitioning::kRoundRobin) {
+    return static_cast<int32_t>(topic.sticky++ % count);
+  }
+  if (keyed) return partition_for_key(protocol::as_bytes(*record.key), topic.partitions);
+  return static_cast<int32_t>(topic.sticky % count);
 }
 
 ProducerBatch* RecordAccumulator::close_open(PartitionQueue& q) {
   ProducerBatch* b = q.open.get();
   q.fills = true;
+  q.last_records = b->callbacks.size();
   q.closed.push_back(std::move(q.open));
   // While the sender is busy compressing, the thread that closed the batch compresses it; else
   // the sender takes it as it is and compresses it itself. Without a codec there is nothing worth
@@ -100,13 +103,14 @@ Result<RecordAccumulator::Appended> RecordAccumulator::append_record(
 
   std::unique_lock lock(mu_);
   if (closing_) return Status::unavailable("producer is closed");
-  if (partitions > 0) {
-    partition_counts_.try_emplace(record.topic, partitions);
-  } else {
-    auto known = partition_counts_.find(record.topic);
-    if (known == partition_counts_.end()) return Appended::kPartitionsUnknown;
-    partitions = known->second;
+  // One lookup of the topic per record: its partition count and its sticky partition.
+  auto known = topics_.find(record.topic);
+  if (known == topics_.end()) {
+    if (partitions <= 0) return Appended::kPartitionsUnknown;
+    known = topics_.emplace(record.topic, TopicState{partitions, 0}).first;
   }
+  TopicState& topic = known->second;
+  partitions = topic.partitions;
   if (record.partition && (*record.partition < 0 || *record.partition >= partitions)) {
     return Status::not_found("topic '" + record.topic + "' has no partition " +
                              std::to_string(*record.partition));
@@ -117,7 +121,7 @@ Result<RecordAccumulator::Appended> RecordAccumulator::append_record(
         "broker's max batch bytes is " + std::to_string(max_batch_bytes_) + ", and a batch " +
         "header takes " + std::to_string(protocol::batch::kHeaderSize));
   }
-  TopicPartition tp{record.topic, choose_partition(record, partitions, key.has_value())};
+  TopicPartition tp{record.topic, choose_partition(record, topic, key.has_value())};
   size_t size = record_bytes + kRecordOverhead;
   std::optional<SteadyTime> deadline;  // read the clock only when the buffer is full
   while (buffered_ + size > config_.buffer_bytes && buffered_ > 0 && !closing_) {
@@ -139,7 +143,7 @@ Result<RecordAccumulator::Appended> RecordAccumulator::append_record(
     wake = true;
     if (!key && !record.partition && config_.partitioning == Partitioning::kKeyHash) {
       // The sticky partition's batch is full: the next unkeyed records start another one.
-      tp.partition = ++sticky_[record.topic] % partitions;
+      tp.partition = static_cast<int32_t>(++topic.sticky % static_cast<uint32_t>(partitions));
       target = &queues_[tp];
     }
   }
@@ -147,7 +151,11 @@ Result<RecordAccumulator::Appended> RecordAccumulator::append_record(
     target->open = std::make_unique<ProducerBatch>();
     target->open->tp = tp;
     target->open->created = now();
-    if (target->fills) target->open->builder.reserve(limit);
+    if (target->fills) {
+      target->open->builder.reserve(limit);
+      target->open->callbacks.reserve(target->last_records);
+      target->open->timestamps.reserve(target->last_records);
+    }
     wake = true;
   }
   ProducerBatch& b = *target->open;

@@ -73,10 +73,11 @@ class RecordAccumulator {
     kPartitionsUnknown  // nothing done: call again with the topic's partition count
   };
   // Appends `record` (its timestamp set) to a partition of its topic, which has `partitions`
-  // (0: the count given for the topic before, remembered; without one, kPartitionsUnknown and
-  // `done` is left as it was; it is moved from once queued). Errors: kUnavailable (closed; or the
-  // buffer is full and block_when_full is off), kTimedOut (full for max_block), kNotFound (no such
-  // partition), kInvalidArgument (the record alone is over the broker's max batch bytes).
+  // (0: the count given for the topic before, remembered, as the first count given is; without
+  // one, kPartitionsUnknown and `done` is left as it was; it is moved from once queued). Errors:
+  // kUnavailable (closed; or the buffer is full and block_when_full is off), kTimedOut (full for
+  // max_block), kNotFound (no such partition), kInvalidArgument (the record alone is over the
+  // broker's max batch bytes).
   Result<Appended> append(const ProducerRecord& record, int32_t partitions,
                           Producer::Callback& done);
   // The codec batches are sealed with (set once, before the first append).
@@ -120,11 +121,19 @@ class RecordAccumulator {
     BatchPtr open;
     std::deque<BatchPtr> closed;
     // The last batch closed full: the next one likely fills too, so it takes its whole size at
-    // once instead of growing (and copying) its buffer record by record.
+    // once instead of growing (and copying) its buffer record by record, and room for as many
+    // callbacks and timestamps as that batch held.
     bool fills = false;
+    size_t last_records = 0;
   };
 
-  int32_t choose_partition(const ProducerRecord& record, int32_t partitions, bool keyed);
+  // What the accumulator knows of a topic it has taken records for.
+  struct TopicState {
+    int32_t partitions = 0;
+    uint32_t sticky = 0;  // unkeyed records fill one partition's batch at a time (wraps)
+  };
+
+  int32_t choose_partition(const ProducerRecord& record, TopicState& topic, bool keyed);
   size_t batch_limit() const;
   // Closes `q`'s open batch; returns it when the calling thread is to compress it.
   ProducerBatch* close_open(PartitionQueue& q);
@@ -141,8 +150,7 @@ class RecordAccumulator {
   size_t sender_sealing_ = 0;    // batches the sender drained unsealed and is compressing
   size_t appender_sealing_ = 0;  // batches appending threads are compressing
   std::map<TopicPartition, PartitionQueue> queues_;
-  std::map<std::string, int32_t, std::less<>> partition_counts_;  // per topic, once known
-  std::map<std::string, int32_t> sticky_;  // unkeyed records fill one partition's batch at a time
+  std::map<std::string, TopicState, std::less<>> topics_;  // once a topic's count is known
   size_t buffered_ = 0;
   size_t unresolved_ = 0;
   size_t max_batch_bytes_ = 0;
