@@ -18,6 +18,8 @@ TEST(CliPerf, JsonIsTheOnlyThingOnStdoutConsumeCountIsExactAndEachRunReportsItsC
   ASSERT_EQ(produced.exit_code, 0) << produced.err;
   static const std::regex one_object(R"(\{"mode":"produce",[^\n]*"count":3000,[^\n]*\}\n)");
   EXPECT_TRUE(std::regex_match(produced.out, one_object)) << produced.out;
+  // Unpaced, every 16th record's latency is measured: records 0, 16, ..., 2992.
+  EXPECT_NE(produced.out.find(R"("latency_us":{"count":188,)"), std::string::npos) << produced.out;
 
   // Three partitions of 1,000 each: a poll returns more than 1,500, yet 1,500 are counted.
   auto consumed = cli(broker.address(), {"perf", "consume", "p", "--count", "1500", "--json"});
