@@ -41,6 +41,15 @@ Status append_records(const protocol::RecordBatchView& batch, int64_t asked,
                       size_t max_decompressed_bytes, FetchedPartition& f) {
   auto plain = protocol::BatchRecords::open(batch, max_decompressed_bytes);
   if (!plain) return plain.error();
+  // Room for the batch's records at once rather than growing record by record; the count is
+  // the sender's word, so no more than its bytes can hold. Geometric, so many small batches in
+  // one fetch do not reallocate once each.
+  auto declared = static_cast<size_t>(std::max(batch.header().record_count, 0));
+  size_t needed = f.records.size() +
+                  std::min(declared, plain->bytes().size() / protocol::batch::kMinRecordSize);
+  if (needed > f.records.capacity()) {
+    f.records.reserve(std::max(needed, 2 * f.records.capacity()));
+  }
   protocol::RecordReader reader = plain->reader();
   protocol::RecordView rec;
   while (reader.next(rec)) {

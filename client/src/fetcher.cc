@@ -214,14 +214,11 @@ std::vector<ConsumerRecord> Fetcher::take() {
   size_t n = order.size();
   for (size_t k = 0; k < n && out.size() < config_.max_poll_records; ++k) {
     PartitionState& ps = *order[(round_robin_ + k) % n];
-    while (!ps.paused && !ps.buffered.empty() && out.size() < config_.max_poll_records) {
-      ConsumerRecord& rec = ps.buffered.front();
-      size_t size = buffered_size(rec);
-      ps.buffered_bytes -= size;
-      buffered_bytes_ -= size;
-      ps.position = rec.offset + 1;
-      out.push_back(std::move(rec));
-      ps.buffered.pop_front();
+    if (!ps.paused) {
+      auto taken = ps.buffered.take(config_.max_poll_records - out.size(), out);
+      ps.buffered_bytes -= taken.bytes;
+      buffered_bytes_ -= taken.bytes;
+      if (taken.count > 0) ps.position = taken.next_offset;
     }
     // Everything fetched is taken: the position moves past what was skipped after the last
     // record (transaction markers, aborted records).
@@ -282,7 +279,8 @@ void Fetcher::start_fetch_locked() {
   conn_->call_async<protocol::FetchRequest, protocol::FetchResponse>(
       protocol::ApiKey::kFetch, req,
       [weak, epoch = fetch_epoch_, asked, max_decompressed_bytes = max_decompressed_bytes(),
-       read_committed = read_committed && version >= 2](Result<Reply<protocol::FetchResponse>> r) {
+       read_committed =
+           read_committed && version >= 2](const Result<Reply<protocol::FetchResponse>>& r) {
         if (auto self = weak.lock()) {
           self->on_fetch(epoch, asked, max_decompressed_bytes, read_committed, r);
         }
@@ -336,7 +334,7 @@ void Fetcher::on_fetch(uint64_t epoch, const std::map<TopicPartition, int64_t>& 
     }
     ps.failures = 0;
     ps.refusal = Status::ok();
-    for (auto& rec : f.records) ps.buffered.push_back(std::move(rec));
+    ps.buffered.append(std::move(f.records));
     ps.buffered_bytes += f.bytes;
     buffered_bytes_ += f.bytes;
     ps.fetch_offset = f.next_fetch;

@@ -21,7 +21,6 @@
 
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -29,6 +28,7 @@
 #include <vector>
 
 #include "cairn/consumer.h"
+#include "client/src/buffered_records.h"
 #include "client/src/connection.h"
 #include "client/src/wakeup.h"
 #include "protocol/messages/fetch.h"
@@ -93,7 +93,7 @@ class Fetcher : public std::enable_shared_from_this<Fetcher> {
     bool reset = false;         // position out of range: apply auto_offset_reset, not the commit
     bool paused = false;
     int64_t high_watermark = -1;  // as the last fetch reported it
-    std::deque<ConsumerRecord> buffered;
+    BufferedRecords buffered;
     size_t buffered_bytes = 0;
     // The batch at fetch_offset failed verification: nothing past it is fetched until a seek.
     std::optional<CorruptBatch> corrupt;
