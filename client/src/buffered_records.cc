@@ -1,42 +1,52 @@
 #include "client/src/buffered_records.h"
 
 #include <algorithm>
-#include <iterator>
 #include <utility>
-
-#include "client/src/fetched_records.h"
 
 namespace cairn::client {
 
 void BufferedRecords::clear() {
-  chunks_.clear();
+  reader_.reset();
+  batches_.clear();
   front_taken_ = 0;
+  front_bytes_ = 0;
+  records_ = 0;
 }
 
-void BufferedRecords::append(std::vector<ConsumerRecord> records) {
-  if (!records.empty()) chunks_.push_back(std::move(records));
+void BufferedRecords::append(std::vector<FetchedBatch> batches) {
+  for (auto& b : batches) {
+    if (b.count == 0) continue;
+    records_ += b.count;
+    batches_.push_back(std::move(b));
+  }
 }
 
-BufferedRecords::Taken BufferedRecords::take(size_t max, std::vector<ConsumerRecord>& out) {
+BufferedRecords::Taken BufferedRecords::take(size_t max, const TopicPartition& tp,
+                                             std::vector<ConsumerRecord>& out) {
   Taken taken;
-  while (taken.count < max && !chunks_.empty()) {
-    std::vector<ConsumerRecord>& chunk = chunks_.front();
-    size_t chunk_size = chunk.size();
-    size_t n = std::min(chunk_size - front_taken_, max - taken.count);
-    auto first = chunk.begin() + static_cast<std::ptrdiff_t>(front_taken_);
-    auto last = first + static_cast<std::ptrdiff_t>(n);
-    for (auto it = first; it != last; ++it) taken.bytes += buffered_size(*it);
-    taken.count += n;
-    taken.next_offset = std::prev(last)->offset + 1;
-    if (out.empty() && front_taken_ == 0 && n == chunk_size) {
-      out = std::move(chunk);  // the whole answer, as it was decoded
-    } else {
-      out.insert(out.end(), std::make_move_iterator(first), std::make_move_iterator(last));
-    }
-    front_taken_ += n;
-    if (front_taken_ == chunk_size) {
-      chunks_.pop_front();
+  while (taken.count < max && !batches_.empty()) {
+    FetchedBatch& batch = batches_.front();
+    if (!reader_) reader_.emplace(batch.plain->reader());
+    size_t before = out.size();
+    copy_records(batch, *reader_, tp, std::min(batch.count - front_taken_, max - taken.count), out);
+    size_t copied = out.size() - before;
+    size_t bytes = 0;
+    for (size_t i = before; i < out.size(); ++i) bytes += buffered_size(out[i]);
+    if (copied > 0) taken.next_offset = out.back().offset + 1;
+    taken.count += copied;
+    taken.bytes += bytes;
+    front_taken_ += copied;
+    front_bytes_ += bytes;
+    records_ -= copied;
+    // Every record was checked when it arrived, so a batch ends early only if its bytes
+    // changed since: what it still claims is released rather than taken again.
+    if (front_taken_ == batch.count || copied == 0) {
+      records_ -= batch.count - front_taken_;
+      taken.bytes += batch.bytes - std::min(front_bytes_, batch.bytes);
+      reader_.reset();
+      batches_.pop_front();
       front_taken_ = 0;
+      front_bytes_ = 0;
     }
   }
   return taken;

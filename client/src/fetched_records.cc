@@ -10,7 +10,7 @@
 namespace cairn::client {
 
 size_t buffered_size(const ConsumerRecord& r) {
-  return 64 + (r.key ? r.key->size() : 0) + (r.value ? r.value->size() : 0);
+  return kRecordBufferOverhead + (r.key ? r.key->size() : 0) + (r.value ? r.value->size() : 0);
 }
 
 int64_t resume_offset(protocol::Bytes bytes, int64_t offset) {
@@ -35,39 +35,25 @@ int64_t resume_offset(protocol::Bytes bytes, int64_t offset) {
 
 namespace {
 
-// Appends the records of `batch` from offset `asked` on; false (and the reader's error) when a
-// record does not decode.
-Status append_records(const protocol::RecordBatchView& batch, int64_t asked,
-                      size_t max_decompressed_bytes, FetchedPartition& f) {
+// Checks that every record of `batch` decodes and, for those from offset `asked` on, counts them
+// and their buffered size into a FetchedBatch; the records are copied out later, by poll().
+Result<FetchedBatch> check_records(const protocol::RecordBatchView& batch, int64_t asked,
+                                   size_t max_decompressed_bytes) {
   auto plain = protocol::BatchRecords::open(batch, max_decompressed_bytes);
   if (!plain) return plain.error();
-  // Room for the batch's records at once rather than growing record by record; the count is
-  // the sender's word, so no more than its bytes can hold. Geometric, so many small batches in
-  // one fetch do not reallocate once each.
-  auto declared = static_cast<size_t>(std::max(batch.header().record_count, 0));
-  size_t needed = f.records.size() +
-                  std::min(declared, plain->bytes().size() / protocol::batch::kMinRecordSize);
-  if (needed > f.records.capacity()) {
-    f.records.reserve(std::max(needed, 2 * f.records.capacity()));
-  }
-  protocol::RecordReader reader = plain->reader();
+  FetchedBatch out;
+  out.from = asked;
+  out.plain = std::make_shared<const protocol::BatchRecords>(std::move(*plain));
+  protocol::RecordReader reader = out.plain->reader();
   protocol::RecordView rec;
   while (reader.next(rec)) {
     if (rec.offset.value() < asked) continue;
-    ConsumerRecord& r = f.records.emplace_back();
-    r.topic_partition = f.tp;
-    r.offset = rec.offset.value();
-    r.timestamp = rec.timestamp;
-    if (rec.key) r.key.emplace(protocol::as_string_view(*rec.key));
-    if (rec.value) r.value.emplace(protocol::as_string_view(*rec.value));
-    for (const auto& h : rec.headers()) {
-      r.headers.push_back({std::string(h.key),
-                           h.value ? std::optional<std::string>(protocol::as_string_view(*h.value))
-                                   : std::nullopt});
-    }
-    f.bytes += buffered_size(r);
+    ++out.count;
+    out.bytes += kRecordBufferOverhead + (rec.key ? rec.key->size() : 0) +
+                 (rec.value ? rec.value->size() : 0);
   }
-  return reader.status();
+  if (!reader.status().is_ok()) return reader.status();
+  return out;
 }
 
 }  // namespace
@@ -104,15 +90,16 @@ void decode_partition(protocol::Bytes records, int64_t asked, FetchedPartition& 
       f.next_fetch = h.next_offset().value();
       continue;
     }
-    size_t records_before = f.records.size(), bytes_before = f.bytes;
-    Status bad = append_records(*batch, asked, max_decompressed_bytes, f);
-    if (!bad.is_ok()) {  // the whole batch goes, even the records that decoded
-      f.records.resize(records_before);
-      f.bytes = bytes_before;
-      f.corruption = bad;
+    auto checked = check_records(*batch, asked, max_decompressed_bytes);
+    if (!checked) {  // the whole batch goes, even the records that decoded
+      f.corruption = checked.error();
       f.resume_at =
           resume_offset(records.subspan(batches.position() - batch->bytes().size()), f.next_fetch);
       return;
+    }
+    if (checked->count > 0) {
+      f.bytes += checked->bytes;
+      f.batches.push_back(std::move(*checked));
     }
     f.next_fetch = batch->header().next_offset().value();
   }
@@ -123,6 +110,7 @@ void decode_partition(protocol::Bytes records, int64_t asked, FetchedPartition& 
 }
 
 std::vector<FetchedPartition> decode_fetch(const protocol::FetchResponse& response,
+                                           const std::shared_ptr<const void>& owner,
                                            const std::map<TopicPartition, int64_t>& asked,
                                            size_t max_decompressed_bytes, bool read_committed) {
   std::vector<FetchedPartition> out;
@@ -138,10 +126,31 @@ std::vector<FetchedPartition> decode_fetch(const protocol::FetchResponse& respon
       if (p.error == protocol::ErrorCode::kNone) {
         decode_partition(p.records, a->second, f, max_decompressed_bytes,
                          read_committed ? &p.aborted_transactions : nullptr);
+        for (auto& b : f.batches) b.owner = owner;
       }
     }
   }
   return out;
+}
+
+void copy_records(const FetchedBatch& batch, protocol::RecordReader& reader,
+                  const TopicPartition& tp, size_t max, std::vector<ConsumerRecord>& out) {
+  protocol::RecordView rec;
+  for (size_t n = 0; n < max && reader.next(rec);) {
+    if (rec.offset.value() < batch.from) continue;
+    ConsumerRecord& r = out.emplace_back();
+    r.topic_partition = tp;
+    r.offset = rec.offset.value();
+    r.timestamp = rec.timestamp;
+    if (rec.key) r.key.emplace(protocol::as_string_view(*rec.key));
+    if (rec.value) r.value.emplace(protocol::as_string_view(*rec.value));
+    for (const auto& h : rec.headers()) {
+      r.headers.push_back({std::string(h.key),
+                           h.value ? std::optional<std::string>(protocol::as_string_view(*h.value))
+                                   : std::nullopt});
+    }
+    ++n;
+  }
 }
 
 }  // namespace cairn::client

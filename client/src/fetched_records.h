@@ -2,31 +2,50 @@
 
 // Decoding a Fetch answer into the consumer's records: each partition's stored batches, checked
 // as PROTOCOL.md says a stored batch must be, from the offset asked for up to the first batch
-// that fails verification. Plain functions, on whatever thread the answer arrives.
+// that fails verification. Checking runs on whatever thread the answer arrives (the fetch
+// connection's); copying the records out runs on the thread that polls, so a record's memory is
+// allocated and freed by one thread (across threads, the allocator's locks cost more than the
+// copy). Plain functions.
 
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <vector>
 
 #include "cairn/consumer.h"
 #include "cairn/record.h"
 #include "protocol/error_code.h"
 #include "protocol/messages/fetch.h"
+#include "protocol/record_batch.h"
 #include "protocol/wire_format.h"
 
 namespace cairn::client {
 
-// One partition's part of a Fetch answer, decoded.
+// What a record counts against the consumer's buffer limits beyond its key and value.
+inline constexpr size_t kRecordBufferOverhead = 64;
+
+// One stored batch whose records all decode, those from offset `from` on not yet copied out.
+// The records are views into the fetch answer (kept by `owner`) or into the batch decompressed
+// (kept by `plain`).
+struct FetchedBatch {
+  std::shared_ptr<const void> owner;
+  std::shared_ptr<const protocol::BatchRecords> plain;
+  int64_t from = 0;  // records before this offset are not the consumer's
+  size_t count = 0;  // records at or past `from`
+  size_t bytes = 0;  // their buffered_size(), summed
+};
+
+// One partition's part of a Fetch answer, checked.
 struct FetchedPartition {
   TopicPartition tp;
   protocol::ErrorCode error = protocol::ErrorCode::kNone;
   int64_t high_watermark = -1;
-  std::vector<ConsumerRecord> records;
-  size_t bytes = 0;         // as counted against max_buffered_bytes
-  int64_t next_fetch = -1;  // after the last whole batch
-  Status corruption;        // the batch at next_fetch failed verification
-  int64_t resume_at = -1;   // then: where a reader can go on past it
+  std::vector<FetchedBatch> batches;  // each with at least one record to deliver, in order
+  size_t bytes = 0;                   // as counted against max_buffered_bytes
+  int64_t next_fetch = -1;            // after the last whole batch
+  Status corruption;                  // the batch at next_fetch failed verification
+  int64_t resume_at = -1;             // then: where a reader can go on past it
 };
 
 // What a record counts against the consumer's buffer limits.
@@ -40,8 +59,9 @@ size_t buffered_size(const ConsumerRecord& r);
 // which may meet the same batch again.
 int64_t resume_offset(protocol::Bytes bytes, int64_t offset);
 
-// Decodes one partition's records from offset `asked` on, up to the first batch that fails
-// verification: the records before it are kept, and that batch is described in `out`. A
+// Checks one partition's records from offset `asked` on, up to the first batch that fails
+// verification: the batches before it are kept (views into `records`, which must outlive
+// them unless the caller sets their owner), and that batch is described in `out`. A
 // compressed batch is decompressed into at most `max_decompressed_bytes`; one that needs more
 // fails like a damaged one. Control batches (transaction markers) are skipped. With `aborted`
 // (a read_committed answer's aborted transactions), the transactional batches of an aborted
@@ -52,11 +72,18 @@ void decode_partition(protocol::Bytes records, int64_t asked, FetchedPartition& 
                       size_t max_decompressed_bytes = protocol::batch::kDefaultMaxDecompressedBytes,
                       const std::vector<protocol::FetchAbortedTransaction>* aborted = nullptr);
 
-// Decodes every partition of `response` that was asked for (`asked`: partition -> offset);
-// `read_committed` applies the answer's aborted transactions.
+// Checks every partition of `response` that was asked for (`asked`: partition -> offset);
+// `read_committed` applies the answer's aborted transactions. `owner` keeps the bytes the
+// response views alive (its frame) for as long as the batches are buffered.
 std::vector<FetchedPartition> decode_fetch(
-    const protocol::FetchResponse& response, const std::map<TopicPartition, int64_t>& asked,
+    const protocol::FetchResponse& response, const std::shared_ptr<const void>& owner,
+    const std::map<TopicPartition, int64_t>& asked,
     size_t max_decompressed_bytes = protocol::batch::kDefaultMaxDecompressedBytes,
     bool read_committed = false);
+
+// Copies up to `max` of `batch`'s records of partition `tp` to the end of `out`, reading on with
+// `reader` (made by batch.plain->reader(), and kept between calls to go on where it stopped).
+void copy_records(const FetchedBatch& batch, protocol::RecordReader& reader,
+                  const TopicPartition& tp, size_t max, std::vector<ConsumerRecord>& out);
 
 }  // namespace cairn::client

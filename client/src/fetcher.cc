@@ -209,20 +209,25 @@ std::vector<ConsumerRecord> Fetcher::take() {
   std::vector<ConsumerRecord> out;
   std::lock_guard lock(mu_);
   if (parts_.empty()) return out;
-  std::vector<PartitionState*> order;
-  for (auto& [tp, ps] : parts_) order.push_back(&ps);
+  std::vector<std::pair<const TopicPartition*, PartitionState*>> order;
+  size_t ready = 0;
+  for (auto& [tp, ps] : parts_) {
+    order.emplace_back(&tp, &ps);
+    if (!ps.paused) ready += ps.buffered.size();
+  }
+  out.reserve(std::min(ready, config_.max_poll_records));
   size_t n = order.size();
   for (size_t k = 0; k < n && out.size() < config_.max_poll_records; ++k) {
-    PartitionState& ps = *order[(round_robin_ + k) % n];
-    if (!ps.paused) {
-      auto taken = ps.buffered.take(config_.max_poll_records - out.size(), out);
-      ps.buffered_bytes -= taken.bytes;
+    auto [tp, ps] = order[(round_robin_ + k) % n];
+    if (!ps->paused) {
+      auto taken = ps->buffered.take(config_.max_poll_records - out.size(), *tp, out);
+      ps->buffered_bytes -= taken.bytes;
       buffered_bytes_ -= taken.bytes;
-      if (taken.count > 0) ps.position = taken.next_offset;
+      if (taken.count > 0) ps->position = taken.next_offset;
     }
     // Everything fetched is taken: the position moves past what was skipped after the last
     // record (transaction markers, aborted records).
-    if (ps.buffered.empty() && ps.fetch_offset > ps.position) ps.position = ps.fetch_offset;
+    if (ps->buffered.empty() && ps->fetch_offset > ps->position) ps->position = ps->fetch_offset;
   }
   ++round_robin_;
   return out;
@@ -301,7 +306,7 @@ void Fetcher::on_fetch(uint64_t epoch, const std::map<TopicPartition, int64_t>& 
   // Decoded before taking the lock: a full answer is over 100,000 records, and poll() should
   // hand out what is already buffered meanwhile instead of waiting for all of them.
   std::vector<FetchedPartition> fetched;
-  if (r) fetched = decode_fetch(r->body, asked, max_decompressed_bytes, read_committed);
+  if (r) fetched = decode_fetch(r->body, r->frame, asked, max_decompressed_bytes, read_committed);
   std::lock_guard lock(mu_);
   fetch_in_flight_ = false;
   wakeup_->notify();
@@ -334,7 +339,7 @@ void Fetcher::on_fetch(uint64_t epoch, const std::map<TopicPartition, int64_t>& 
     }
     ps.failures = 0;
     ps.refusal = Status::ok();
-    ps.buffered.append(std::move(f.records));
+    ps.buffered.append(std::move(f.batches));
     ps.buffered_bytes += f.bytes;
     buffered_bytes_ += f.bytes;
     ps.fetch_offset = f.next_fetch;

@@ -7,6 +7,7 @@
 #include "protocol/record_batch.h"
 #include "protocol/record_batch_builder.h"
 #include "tests/support/test_util.h"
+#include "tests/unit/client/fetched_records_util.h"
 
 namespace cairn::client {
 namespace {
@@ -29,7 +30,7 @@ std::vector<std::byte> stored_batches(const std::vector<int>& counts) {
 
 std::vector<int64_t> offsets_of(const FetchedPartition& f) {
   std::vector<int64_t> out;
-  for (const auto& r : f.records) out.push_back(r.offset);
+  for (const auto& r : records_of(f)) out.push_back(r.offset);
   return out;
 }
 
@@ -41,10 +42,11 @@ TEST(FetchedRecords, EveryRecordFromTheOffsetAskedForIsDecoded) {
   EXPECT_EQ(offsets_of(f), (std::vector<int64_t>{1, 2, 3, 4}));
   EXPECT_EQ(f.next_fetch, 5);
   EXPECT_TRUE(f.corruption.is_ok());
-  EXPECT_EQ(f.records[0].value, testing::expected_value({.records = 3, .seed = 0}, 1));
-  EXPECT_EQ(f.records[0].topic_partition, (TopicPartition{"t", 0}));
+  auto records = records_of(f);
+  EXPECT_EQ(records[0].value, testing::expected_value({.records = 3, .seed = 0}, 1));
+  EXPECT_EQ(records[0].topic_partition, (TopicPartition{"t", 0}));
   size_t bytes_counted = 0;
-  for (const auto& r : f.records) bytes_counted += buffered_size(r);
+  for (const auto& r : records) bytes_counted += buffered_size(r);
   EXPECT_EQ(f.bytes, bytes_counted);
 }
 
@@ -58,13 +60,13 @@ TEST(FetchedRecords, CompressedBatchesAreDecompressedAndTooBigOnesRefused) {
   protocol::assign_offsets(batch, Offset(0), 0);
   FetchedPartition f;
   decode_partition(batch, 10, f);
-  EXPECT_EQ(f.records.size(), 290u);
+  EXPECT_EQ(records_of(f).size(), 290u);
   EXPECT_EQ(f.next_fetch, 300);
   EXPECT_TRUE(f.corruption.is_ok());
 
   FetchedPartition small;
   decode_partition(batch, 0, small, 4096);
-  EXPECT_TRUE(small.records.empty());
+  EXPECT_TRUE(small.batches.empty());
   EXPECT_FALSE(small.corruption.is_ok());
   EXPECT_NE(small.corruption.message().find("lz4"), std::string::npos);
   EXPECT_EQ(small.resume_at, 300) << "past the batch it cannot take";
@@ -101,15 +103,16 @@ TEST(FetchedRecords, WithNothingTrustworthyAfterABadBatchAReaderGoesOnOneOffsetL
 TEST(FetchedRecords, OnlyThePartitionsAskedForAreDecoded) {
   auto bytes = stored_batches({1});
   protocol::FetchResponse response;
-  response.topics.push_back({"t", {{0, protocol::ErrorCode::kNone, 1, 0, bytes, 0, 0},
-                                   {1, protocol::ErrorCode::kNone, 1, 0, bytes, 0, 0},
-                                   {2, protocol::ErrorCode::kPartitionOffline, -1, -1, {}, 0, 0}}});
-  auto fetched = decode_fetch(response, {{{"t", 0}, 0}, {{"t", 2}, 0}});
+  response.topics.push_back({"t",
+                             {{0, protocol::ErrorCode::kNone, 1, 0, bytes, 0, 0},
+                              {1, protocol::ErrorCode::kNone, 1, 0, bytes, 0, 0},
+                              {2, protocol::ErrorCode::kPartitionOffline, -1, -1, {}, 0, 0}}});
+  auto fetched = decode_fetch(response, nullptr, {{{"t", 0}, 0}, {{"t", 2}, 0}});
   ASSERT_EQ(fetched.size(), 2u);
   EXPECT_EQ(fetched[0].tp, (TopicPartition{"t", 0}));
-  EXPECT_EQ(fetched[0].records.size(), 1u);
+  EXPECT_EQ(records_of(fetched[0]).size(), 1u);
   EXPECT_EQ(fetched[1].error, protocol::ErrorCode::kPartitionOffline);
-  EXPECT_TRUE(fetched[1].records.empty());
+  EXPECT_TRUE(fetched[1].batches.empty());
 }
 
 }  // namespace

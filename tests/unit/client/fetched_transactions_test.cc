@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "client/src/fetched_records.h"
+#include "tests/unit/client/fetched_records_util.h"
 #include "protocol/control_record.h"
 #include "protocol/record_batch.h"
 #include "protocol/record_batch_builder.h"
@@ -55,7 +56,7 @@ class Log {
 
 std::vector<int64_t> offsets_of(const FetchedPartition& f) {
   std::vector<int64_t> out;
-  for (const auto& r : f.records) out.push_back(r.offset);
+  for (const auto& r : records_of(f)) out.push_back(r.offset);
   return out;
 }
 
@@ -79,17 +80,18 @@ TEST(FetchedTransactions, MarkersAreSkippedAndTheNextFetchGoesPastThem) {
 }
 
 TEST(FetchedTransactions, ReadUncommittedKeepsEveryTransactionalRecord) {
+  Log log = two_producers();  // the batches view its bytes
   FetchedPartition f;
-  decode_partition(two_producers().bytes(), 0, f);
+  decode_partition(log.bytes(), 0, f);
   EXPECT_EQ(offsets_of(f), (std::vector<int64_t>{0, 1, 2, 3, 4, 6}));
   EXPECT_EQ(f.next_fetch, 9);
 }
 
 TEST(FetchedTransactions, ReadCommittedDropsTheAbortedRangeOfItsProducerOnly) {
   std::vector<FetchAbortedTransaction> aborted{{7, 0}};
+  Log log = two_producers();  // the batches view its bytes
   FetchedPartition f;
-  decode_partition(two_producers().bytes(), 0, f, protocol::batch::kDefaultMaxDecompressedBytes,
-                   &aborted);
+  decode_partition(log.bytes(), 0, f, protocol::batch::kDefaultMaxDecompressedBytes, &aborted);
   EXPECT_EQ(offsets_of(f), (std::vector<int64_t>{2, 3, 6})) << "7's next transaction is kept";
   EXPECT_EQ(f.next_fetch, 9);
 }
@@ -117,10 +119,10 @@ TEST(FetchedTransactions, DecodeFetchAppliesTheAbortedListOnlyWhenReadCommitted)
   response.topics.push_back({"t", {p}});
   std::map<TopicPartition, int64_t> asked{{{"t", 0}, 0}};
   auto committed =
-      decode_fetch(response, asked, protocol::batch::kDefaultMaxDecompressedBytes, true);
+      decode_fetch(response, nullptr, asked, protocol::batch::kDefaultMaxDecompressedBytes, true);
   ASSERT_EQ(committed.size(), 1u);
   EXPECT_EQ(offsets_of(committed[0]), (std::vector<int64_t>{2, 3, 6}));
-  auto uncommitted = decode_fetch(response, asked);
+  auto uncommitted = decode_fetch(response, nullptr, asked);
   ASSERT_EQ(uncommitted.size(), 1u);
   EXPECT_EQ(offsets_of(uncommitted[0]).size(), 6u);
 }
