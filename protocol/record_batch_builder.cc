@@ -26,6 +26,13 @@ void write_nullable(ByteWriter& w, std::optional<Bytes> b) {
 
 RecordBatchBuilder::RecordBatchBuilder(Options options) : options_(options) { reset(); }
 
+void RecordBatchBuilder::reuse(std::vector<std::byte> buffer) {
+  assert(empty());
+  if (buffer.capacity() <= buffer_.capacity()) return;
+  buffer_.swap(buffer);
+  reset();
+}
+
 void RecordBatchBuilder::reset() {
   buffer_.assign(batch::kHeaderSize, std::byte{0});
   record_count_ = 0;

@@ -70,6 +70,9 @@ class RecordBatchBuilder {
   void set_options(const Options& options) { options_ = options; }
   // Makes room for a batch of `bytes` at once, instead of growing the buffer as records come.
   void reserve(size_t bytes) { buffer_.reserve(bytes); }
+  // Builds in `buffer`'s memory from now on (its contents are dropped): a sealed batch's buffer,
+  // reused. Requires empty().
+  void reuse(std::vector<std::byte> buffer);
 
  private:
   size_t body_size(int64_t ts_delta, std::optional<Bytes> key, std::optional<Bytes> value,

@@ -15,9 +15,15 @@ SteadyTime now() { return std::chrono::steady_clock::now(); }
 // (timestamp and offset deltas) that grow once the batch is not empty.
 constexpr size_t kRecordOverhead = 16;
 
+// Spare batch buffers kept for reuse: enough for a batch acknowledged while the next ones fill.
+constexpr size_t kSpareBatchBuffers = 4;
+// Blocks smaller than this the allocator recycles itself, without returning them to the system.
+constexpr size_t kPooledBufferBytes = size_t{64} * 1024;
+
 }  // namespace
 
-RecordAccumulator::RecordAccumulator(const ProducerConfig& config) : config_(config) {}
+RecordAccumulator::RecordAccumulator(const ProducerConfig& config)
+    : config_(config), buffers_(BatchBufferPool::create(kSpareBatchBuffers, kPooledBufferBytes)) {}
 
 size_t RecordAccumulator::batch_limit() const {
   return max_batch_bytes_ > 0 ? std::min(config_.batch_bytes, max_batch_bytes_)
@@ -152,6 +158,7 @@ Result<RecordAccumulator::Appended> RecordAccumulator::append_record(
     target->open->tp = tp;
     target->open->created = now();
     if (target->fills) {
+      target->open->builder.reuse(buffers_->take());
       target->open->builder.reserve(limit);
       target->open->callbacks.reserve(target->last_records);
       target->open->timestamps.reserve(target->last_records);

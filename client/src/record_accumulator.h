@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "cairn/producer.h"
+#include "client/src/batch_buffer_pool.h"
 #include "protocol/record_batch_builder.h"
 
 namespace cairn::client {
@@ -82,6 +83,11 @@ class RecordAccumulator {
                           Producer::Callback& done);
   // The codec batches are sealed with (set once, before the first append).
   void set_codec(protocol::Compression codec) { codec_ = codec; }
+  // A sealed batch's bytes, shared by its sends; their buffer starts a later full batch once the
+  // last holder drops them.
+  std::shared_ptr<const std::vector<std::byte>> share_sealed(std::vector<std::byte> bytes) {
+    return buffers_->share(std::move(bytes));
+  }
   // Whether batches carry the transactional bit (set once, before the first append).
   void set_transactional(bool transactional) { transactional_ = transactional; }
 
@@ -141,6 +147,7 @@ class RecordAccumulator {
                                  Producer::Callback& done, std::vector<ProducerBatch*>& claimed);
 
   const ProducerConfig config_;
+  const std::shared_ptr<BatchBufferPool> buffers_;
   mutable std::mutex mu_;
   std::condition_variable room_;      // buffer memory freed
   std::condition_variable resolved_;  // records resolved

@@ -178,7 +178,7 @@ void Sender::seal(Pipeline& p, ProducerBatch& b, int32_t record_count,
     p.next_sequence = static_cast<int32_t>((int64_t{p.next_sequence} + record_count) & 0x7fffffff);
     protocol::stamp_producer(bytes, {producer_id_, producer_epoch_, b.base_sequence});
   }
-  b.sealed = std::make_shared<const std::vector<std::byte>>(std::move(bytes));
+  b.sealed = accumulator_->share_sealed(std::move(bytes));
 }
 
 Status Sender::add_to_transaction(const std::vector<Drained>& drained) {
