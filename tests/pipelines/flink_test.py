@@ -98,6 +98,8 @@ class Flink(unittest.TestCase):
         started = time.time()
         try:
             code = job.proc.wait(120)
+        except subprocess.TimeoutExpired:
+            code = "still running after 120 s"
         finally:
             job.stop()
         with open(job.log_path) as f:
