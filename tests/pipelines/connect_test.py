@@ -17,7 +17,8 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 from cairnd import Cairnd  # noqa: E402
-from jvm import Process, copy_jars, free_port, wait_for  # noqa: E402
+from jvm import Process, copy_jars, wait_for  # noqa: E402
+from kafka_broker import POM as KAFKA_POM, KafkaBroker  # noqa: E402
 
 try:
     from confluent_kafka import Consumer, ConsumerGroupTopicPartitions, Producer, TopicPartition
@@ -28,48 +29,10 @@ except ImportError:
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 CONNECT = os.path.join(ROOT, "examples", "pipelines", "connect")
-KAFKA_POM = os.path.join(ROOT, "bench", "peers", "kafka", "pom.xml")
 CAIRND, CAIRN = sys.argv[1], sys.argv[2]
 SCRATCH = tempfile.mkdtemp(prefix="cairn-connect-")
 CONNECT_LIB = os.environ.get("CONNECT_LIB", os.path.join(SCRATCH, "connect-lib"))
 KAFKA_LIB = os.environ.get("KAFKA_LIB", os.path.join(SCRATCH, "kafka-lib"))
-
-
-class KafkaBroker(Process):
-    """A real Apache Kafka 4.4 on two free loopback ports: broker and controller in one JVM."""
-
-    def __init__(self):
-        self.port, controller = free_port(), free_port()
-        self.dir = os.path.join(SCRATCH, "kafka")
-        os.makedirs(self.dir)
-        config = os.path.join(self.dir, "server.properties")
-        with open(config, "w") as f:
-            f.write("\n".join([
-                "process.roles=broker,controller", "node.id=1",
-                f"controller.quorum.voters=1@127.0.0.1:{controller}",
-                f"listeners=PLAINTEXT://127.0.0.1:{self.port},CONTROLLER://127.0.0.1:{controller}",
-                f"advertised.listeners=PLAINTEXT://127.0.0.1:{self.port}",
-                "controller.listener.names=CONTROLLER",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-                f"log.dirs={self.dir}/logs", "offsets.topic.replication.factor=1",
-                "offsets.topic.num.partitions=1", "transaction.state.log.replication.factor=1",
-                "transaction.state.log.min.isr=1", "group.initial.rebalance.delay.ms=0", ""]))
-        java = ["java", "-Xmx512m", "-cp", os.path.join(KAFKA_LIB, "*")]
-        cluster = subprocess.run(java + ["kafka.tools.StorageTool", "random-uuid"],
-                                 capture_output=True, text=True, check=True).stdout.strip()
-        subprocess.run(java + ["kafka.tools.StorageTool", "format", "-t", cluster, "-c", config],
-                       capture_output=True, check=True)
-        super().__init__(SCRATCH, "kafka", java + ["kafka.Kafka", config])
-        self.bootstrap = f"127.0.0.1:{self.port}"
-
-        def ready():
-            try:
-                AdminClient({"bootstrap.servers": self.bootstrap,
-                             "log_level": 0}).list_topics(timeout=2)
-                return True
-            except Exception:
-                return False
-        wait_for("Kafka to start", ready, 120)
 
 
 def produce(bootstrap, topic, count):
@@ -146,7 +109,7 @@ class Connect(unittest.TestCase):
         produce(self.cairnd.kafka, "orders", total)
         first = consume(self.cairnd.kafka, "billing", "orders", lambda got: len(got) >= on_cairn)
         self.assertEqual(len(first), on_cairn)
-        kafka = KafkaBroker()
+        kafka = KafkaBroker(SCRATCH, KAFKA_LIB)
         mm2 = Process(SCRATCH, "mm2", [os.path.join(CONNECT, "mirror-to-kafka.sh"),
                                        self.cairnd.kafka, kafka.bootstrap, "orders", "billing"],
                       {"CONNECT_LIB": CONNECT_LIB, "MM2_STATE_DIR": os.path.join(SCRATCH, "mm2")})
