@@ -252,5 +252,35 @@ TEST(RestartCrashTest, ARestartCutShortAtAnyFileOperationOpensToTheOldLogOrTheNe
   EXPECT_TRUE(saw_cut);
 }
 
+// An empty log restarting below its end (at the base of the batch holding the leader's log
+// start), cut short at each file operation, then a power loss: it opens with one empty segment, at
+// the old start or the new one, and restarting again finishes the job.
+TEST(RestartCrashTest, AnEmptyLogRestartingBelowItsEndOpensEmptyAtOneStartOrTheOther) {
+  PartitionConfig config{.segment_bytes = 2048, .index_interval_bytes = 256};
+  bool finished = false;
+  for (int done = 0; done < 100 && !finished; ++done) {
+    SCOPED_TRACE("operations before the failure: " + std::to_string(done));
+    PartitionFixture fx("fault");
+    auto log = fx.open_ok(config);
+    ASSERT_TRUE(log->restart_at(kStart).is_ok());
+    fx.fault().fail_operations_after(done);
+    finished = log->restart_at(Offset(498)).is_ok();
+    fx.fault().fail_operations_after(-1);
+    log.reset();
+    fx.fault().crash();
+    auto reopened = fx.open_ok(config);
+    ASSERT_EQ(reopened->segment_count(), 1u);
+    ASSERT_EQ(reopened->size_bytes(), 0u);
+    Offset at = reopened->high_watermark();
+    ASSERT_TRUE(at == kStart || at == Offset(498)) << at.to_string();
+    EXPECT_EQ(reopened->log_start_offset(), at);
+    if (finished) EXPECT_EQ(at, Offset(498));
+    if (at == kStart) ASSERT_TRUE(reopened->restart_at(Offset(498)).is_ok());
+    auto r = append_replica(fx, *reopened, leader_batch(Offset(498), 1, 5));
+    ASSERT_TRUE(r) << r.error().to_string();
+  }
+  EXPECT_TRUE(finished);
+}
+
 }  // namespace
 }  // namespace cairn::storage
