@@ -23,7 +23,8 @@
 // Replication (replication.cc): a follower appends the leader's stored batches as they are, at
 // the leader's offsets (append_replica()); a leader stamps its epoch on what it appends; every
 // epoch's first offset is recorded in the leader epoch checkpoint (FORMAT.md, "Leader epochs"),
-// and truncate_to() cuts a divergent tail off, crash-safely.
+// truncate_to() cuts a divergent tail off and restart_at() empties a log that ended below its
+// leader's log start, both crash-safely.
 //
 // The class is defined in six files: partition_log.cc (open, append, group commit, read,
 // flush, close), closing.cc (closing many logs at once), sealing.cc (syncing, rolling, sealing and
@@ -111,6 +112,16 @@ class PartitionLog {
   // start, kUnavailable unless idle() and no compaction pass is under way. A failure that
   // leaves the files in doubt fences the partition (write_status()) until it is reopened.
   Result<Offset> truncate_to(Offset offset);
+  // Empties the log and restarts it at `start`, past the log end (a follower whose log ends
+  // below the leader's log start; Kafka's truncateFullyAndStartAt): every segment, index,
+  // producer snapshot and leader epoch below it goes; the log start, log end and high watermark
+  // become `start`, the producers' state is empty and no epoch is recorded, so the next replica
+  // batch records its own. Crash-safe (FORMAT.md, "Restarting a log at an offset"): a crash part
+  // way opens to the old log or a prefix-cut of it (a log start at its end), and restarting again
+  // finishes the job. `start` is past the log end, or anywhere but at it when the log holds no
+  // batch (a leader's log start inside a batch: the follower restarts at the batch's base), else
+  // kInvalidArgument; kUnavailable and the fencing as for truncate_to().
+  Status restart_at(Offset start);
 
   // Whole batches from the one holding `from`, up to about `max_bytes` (at least one batch),
   // within one segment. An empty slice when `from` is the high watermark; kOutOfRange before

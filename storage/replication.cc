@@ -1,6 +1,6 @@
 // Replication in a PartitionLog: appending a leader's batches at its offsets, the leader epochs
-// and their checkpoint (FORMAT.md, "Leader epochs"), and cutting a divergent tail off
-// (FORMAT.md, "Truncation").
+// and their checkpoint (FORMAT.md, "Leader epochs"), cutting a divergent tail off
+// (FORMAT.md, "Truncation") and restarting an emptied log at a later offset.
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -9,6 +9,7 @@
 #include "storage/batch_scanner.h"
 #include "storage/compaction_job.h"
 #include "storage/format.h"
+#include "storage/offset_checkpoint.h"
 #include "storage/partition_log.h"
 #include "storage/producer_snapshots.h"
 
@@ -194,6 +195,66 @@ Result<Offset> PartitionLog::truncate_to(Offset offset) {
   if (!s.is_ok()) return fail(s);
   if (listener_) listener_(high_watermark());
   return high_watermark();
+}
+
+Status PartitionLog::restart_at(Offset start) {
+  // Before the end only while the log holds nothing but one empty segment: the new segment's
+  // base must stay apart from, and an open must order it before, every segment left by a crash.
+  const bool empty = segments_.size() == 1 && segments_.front()->empty();
+  if (start == high_watermark() || (start < high_watermark() && !empty)) {
+    return Status::invalid_argument("cannot restart the log at " + start.to_string() +
+                                    ": not past its end " + high_watermark().to_string() +
+                                    " (nor elsewhere in a log with no batch)");
+  }
+  if (!idle() || compaction_ || !write_status_.is_ok() || closed_) {
+    if (!write_status_.is_ok()) return write_status_;
+    return Status::unavailable("partition " + dir_.string() +
+                               " is busy; restarting it waits until it is idle");
+  }
+  CAIRN_RETURN_IF_ERROR(leave_clean_start());
+  spdlog::info("{}: emptying the log (offsets {} to {}) and restarting it at {}", dir_.string(),
+               log_start_offset().to_string(), high_watermark().to_string(), start.to_string());
+  // The order makes every crash point safe (FORMAT.md, "Restarting a log at an offset"). The log
+  // start first: until the new segment is alone, an open clamps it to the old log's end. Then
+  // what would outlive the old segments and describe them (epochs, producer snapshots): without
+  // them an open derives both from the segments there are. Then the empty segment at the new
+  // start, which an open removes while an older segment precedes it. Then the old segments,
+  // oldest first, each removal synced, so the log stays a prefix-cut of the old one until only
+  // the new segment is left.
+  CAIRN_RETURN_IF_ERROR(write_offset_checkpoint(io_, dir_, kLogStartCheckpoint, start));
+  auto fail = [this](const Status& s) {
+    fence(s.with_context("restarting the log; the partition refuses writes until it is reopened"));
+    return write_status_;
+  };
+  Status s = remove_file_if_exists(io_, dir_ / format::kLeaderEpochFile);
+  if (s.is_ok()) {
+    auto names = io_.list_directory(dir_);
+    s = names ? Status::ok() : names.error();
+    for (size_t i = 0; s.is_ok() && names && i < names->size(); ++i) {
+      if ((*names)[i].ends_with(format::kSnapshotSuffix)) s = io_.remove_file(dir_ / (*names)[i]);
+    }
+  }
+  if (s.is_ok()) s = io_.sync_directory(dir_);
+  if (s.is_ok() && recovery_point_ > start) {
+    // An empty log restarting below its end: no segment may look sealed past the new one.
+    s = write_recovery_point(io_, dir_, start, 0);
+    if (s.is_ok()) recovery_point_ = start, recovery_point_synced_ = 0;
+  }
+  if (s.is_ok()) {
+    auto fresh = Segment::create(io_, dir_, start, config_.index_interval_bytes);
+    s = fresh ? io_.sync_directory(dir_) : fresh.error();
+  }
+  for (auto it = segments_.begin(); s.is_ok() && it != segments_.end(); ++it) {
+    s = (*it)->remove_files(io_);
+    if (s.is_ok()) s = io_.sync_directory(dir_);
+  }
+  if (!s.is_ok()) return fail(s);
+  log_start_ = start;
+  epochs_on_disk_.reset();
+  if (s = reload_segments(); s.is_ok()) s = load_leader_epochs();
+  if (!s.is_ok()) return fail(s);
+  if (listener_) listener_(high_watermark());
+  return Status::ok();
 }
 
 Status PartitionLog::reload_segments() {

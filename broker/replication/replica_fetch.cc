@@ -13,6 +13,14 @@ struct ReplicaWork {
   Offset fetch_offset;
   std::span<std::byte> records;  // within the response buffer
   Offset leader_high_watermark;
+  Offset leader_log_start;
+};
+
+// A partition whose log ends below the leader's log start: emptied and restarted there.
+struct Restart {
+  size_t partition = 0;  // index into Follower::State::partitions
+  Offset leader_log_start;
+  Offset leader_high_watermark;
 };
 
 // The appends of one shard's partitions, counted down as their callbacks arrive on that shard.
@@ -51,6 +59,16 @@ awaitable<std::vector<Status>> append_on_shard(Shard& shard, Follower::State& s,
       at = batches.position();
       // The first batch may begin before the offset asked for (it holds it): we have it.
       if (batch->header().next_offset() <= w.fetch_offset) continue;
+      // Unless our log holds no batch: restarted at a leader's log start that lies inside this
+      // batch. It restarts again at the batch's base (the log start follows the leader's below).
+      if (batch->header().base_offset < log.high_watermark() && log.size_bytes() == 0 &&
+          log.segment_count() == 1) {
+        Status restarted = log.restart_at(batch->header().base_offset);
+        if (!restarted.is_ok()) {
+          state->results[k] = restarted;
+          break;
+        }
+      }
       int64_t producer = batch->header().producer_id;
       int64_t seen = s.max_producer_id.load();
       while (producer > seen && !s.max_producer_id.compare_exchange_weak(seen, producer)) {
@@ -68,11 +86,37 @@ awaitable<std::vector<Status>> append_on_shard(Shard& shard, Follower::State& s,
     const ReplicaWork& w = work[indexes[k]];
     // Not once a promotion began: it clears what the leader said, for good.
     auto partition = shard.find_online(w.topic, w.partition);
-    if (partition && s.services.replicating()) {
-      (*partition)->set_leader_high_watermark(w.leader_high_watermark);
+    if (!partition || !s.services.replicating()) continue;
+    (*partition)->set_leader_high_watermark(w.leader_high_watermark);
+    // Records the leader deleted (DeleteRecords, or its retention) go here too: our log start
+    // follows the leader's, up to our log end.
+    storage::PartitionLog& log = *(*partition)->log();
+    if (w.leader_log_start > log.log_start_offset() && state->results[k].is_ok()) {
+      auto moved = log.delete_records_before(std::min(w.leader_log_start, log.high_watermark()));
+      if (!moved)
+        state->results[k] = moved.error().with_context("following the leader's log start");
     }
   }
   co_return std::move(state->results);
+}
+
+// On the partition's shard: empties our log, which ends below the leader's log start, and
+// restarts it there (storage/FORMAT.md, "Restarting a log at an offset").
+Status restart_on_shard(Shard& shard, Follower::State& s, const Restart& r) {
+  const auto& [topic, partition] = s.partitions[r.partition];
+  if (!s.services.replicating()) return Status::unavailable("this broker is being promoted");
+  auto p = shard.find_online(topic, partition);
+  if (!p) return Status::ok();  // gone meanwhile: the topic sync catches up
+  storage::PartitionLog& log = *(*p)->log();
+  if (log.high_watermark() >= r.leader_log_start) return Status::ok();
+  const Offset end = log.high_watermark();
+  CAIRN_RETURN_IF_ERROR(log.restart_at(r.leader_log_start));
+  spdlog::warn(
+      "replica: {}-{}: our log ends at {}, below the leader's log start {} (the records between "
+      "were deleted there): emptied our log and restarted it at {}",
+      topic, partition, end.value(), r.leader_log_start.value(), r.leader_log_start.value());
+  (*p)->set_leader_high_watermark(r.leader_high_watermark);
+  return Status::ok();
 }
 
 }  // namespace
@@ -116,7 +160,9 @@ awaitable<Status> fetch_once(Follower::State& s) {
   if (!response) co_return response.error();
 
   std::vector<ReplicaWork> work;
+  std::vector<Restart> restarts;
   PartitionRouter appends(s.services.shards());
+  PartitionRouter restarting(s.services.shards());
   size_t entry = 0;
   bool refused = false;  // a partition answered with an error
   for (const auto& topic : response->topics) {
@@ -140,6 +186,11 @@ awaitable<Status> fetch_once(Follower::State& s) {
         s.topics_changed = true;
         continue;
       }
+      if (p.error == ErrorCode::kOffsetOutOfRange && p.log_start_offset > ends[i]) {
+        restarting.add(restarts.size(), topic.name, p.partition);
+        restarts.push_back(Restart{i, Offset(p.log_start_offset), Offset(p.high_watermark)});
+        continue;
+      }
       if (p.error != ErrorCode::kNone) {
         refused = true;
         spdlog::warn("replica: fetching {}-{} at {}: {}", topic.name, p.partition, ends[i],
@@ -151,7 +202,21 @@ awaitable<Status> fetch_once(Follower::State& s) {
       std::span<std::byte> records(buffer->data() + (p.records.empty() ? 0 : at), p.records.size());
       appends.add(work.size(), topic.name, p.partition);
       work.push_back(ReplicaWork{partitions[i].first, p.partition, Offset(ends[i]), records,
-                                 Offset(p.high_watermark)});
+                                 Offset(p.high_watermark), Offset(p.log_start_offset)});
+    }
+  }
+  if (!restarts.empty()) {
+    std::vector<Status> restarted(restarts.size());
+    auto restart = [&s, &restarts](Shard& shard, size_t r) {
+      return restart_on_shard(shard, s, restarts[r]);
+    };
+    co_await restarting.for_each(restarted, restart);
+    for (const Status& r : restarted) {
+      if (r.is_unavailable()) {
+        refused = true;  // busy (its last appends still being sealed): asked again after a pause
+      } else if (!r.is_ok()) {
+        co_return r.with_context("restarting a log at the leader's log start");
+      }
     }
   }
   if (work.empty() && refused) {
@@ -192,6 +257,7 @@ awaitable<Status> fetch_once(Follower::State& s) {
 // The latest leader epoch of one of our partitions and its log end; epoch -1 when offline.
 struct LocalEpoch {
   int32_t epoch = -1;
+  int64_t log_start = -1;
   int64_t log_end = -1;
 };
 
@@ -211,7 +277,7 @@ awaitable<Status> truncate_divergence(Follower::State& s) {
     if (!p) return LocalEpoch{};
     const storage::PartitionLog& log = *(*p)->log();
     return LocalEpoch{log.leader_epochs().latest_epoch().value_or(-1),
-                      log.high_watermark().value()};
+                      log.log_start_offset().value(), log.high_watermark().value()};
   };
   co_await router.for_each(local, read_local);
   protocol::OffsetForLeaderEpochRequest request;
@@ -248,7 +314,10 @@ awaitable<Status> truncate_divergence(Follower::State& s) {
             std::to_string(p.partition) +
             ": it is a former leader; follow the newer leader, or promote this broker");
       }
-      if (p.end_offset < local[i].log_end) cut[i] = p.end_offset;
+      // Never below our log start: what lies below it is gone already (a log restarted at the
+      // leader's log start holds no batch, and no epoch of its own, until it copies one).
+      int64_t end = std::max(p.end_offset, local[i].log_start);
+      if (end < local[i].log_end) cut[i] = end;
     }
   }
   std::vector<Status> results(partitions.size());

@@ -90,11 +90,22 @@ Result<std::shared_ptr<File>> FaultBackend::open_file(const std::filesystem::pat
   auto it = parent->entries.find(p.filename().string());
   if (it == parent->entries.end()) {
     if (!create) return Status::from_errno(ENOENT, "open " + p.string());
+    if (auto failure = take_operation_failure("create", p)) return *failure;
     it = parent->entries.emplace(p.filename().string(), Node{false, std::make_shared<Inode>()})
              .first;
   }
   if (it->second.is_dir) return Status::from_errno(EISDIR, "open " + p.string());
   return std::shared_ptr<File>(std::make_shared<MemFile>(it->second.inode, p));
+}
+
+std::optional<Status> FaultBackend::take_operation_failure(std::string_view what,
+                                                           const std::filesystem::path& path) {
+  if (operations_left_ < 0) return std::nullopt;
+  if (operations_left_ == 0) {
+    return Status::from_errno(EIO, std::string(what) + " " + path.string() + " (a dead disk)");
+  }
+  --operations_left_;
+  return std::nullopt;
 }
 
 std::optional<Status> FaultBackend::take_write_failure(const std::filesystem::path& path) {
@@ -136,17 +147,20 @@ Status FaultBackend::write_inode(Inode& inode, uint64_t pos, Bytes data, uint64_
 }
 
 Status FaultBackend::write_at(File& file, FilePosition pos, Bytes data) {
+  if (auto failure = take_operation_failure("write", file.path())) return *failure;
   if (auto failure = take_write_failure(file.path())) return *failure;
   uint64_t written = 0;
   return write_inode(static_cast<MemFile&>(file).inode(), pos.value(), data, written);
 }
 
 Status FaultBackend::truncate(File& file, uint64_t size) {
+  if (auto failure = take_operation_failure("truncate", file.path())) return *failure;
   static_cast<MemFile&>(file).inode().data.resize(size);
   return Status::ok();
 }
 
 Status FaultBackend::sync_file(File& file) {
+  if (auto failure = take_operation_failure("fdatasync", file.path())) return *failure;
   ++syncs_;
   if (auto failure = take_sync_failure(file.path())) return *failure;
   Inode& inode = static_cast<MemFile&>(file).inode();
@@ -167,6 +181,7 @@ Status FaultBackend::create_directory(const std::filesystem::path& path) {
 Status FaultBackend::sync_directory(const std::filesystem::path& path) {
   Dir* d = dir(path);
   if (d == nullptr) return Status::from_errno(ENOENT, "fsync directory " + path.string());
+  if (auto failure = take_operation_failure("fsync directory", path)) return *failure;
   ++syncs_;
   d->durable = d->entries;
   return Status::ok();
@@ -174,6 +189,7 @@ Status FaultBackend::sync_directory(const std::filesystem::path& path) {
 
 Status FaultBackend::remove_file(const std::filesystem::path& path) {
   auto p = norm(path);
+  if (auto failure = take_operation_failure("unlink", p)) return *failure;
   Dir* parent = dir(p.parent_path());
   if (parent == nullptr || parent->entries.erase(p.filename().string()) == 0) {
     return Status::from_errno(ENOENT, "unlink " + p.string());
@@ -184,6 +200,7 @@ Status FaultBackend::remove_file(const std::filesystem::path& path) {
 Status FaultBackend::rename_file(const std::filesystem::path& from,
                                  const std::filesystem::path& to) {
   auto f = norm(from), t = norm(to);
+  if (auto failure = take_operation_failure("rename", f)) return *failure;
   Dir* src = dir(f.parent_path());
   Dir* dst = dir(t.parent_path());
   if (src == nullptr || dst == nullptr) return Status::from_errno(ENOENT, "rename " + f.string());

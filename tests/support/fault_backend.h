@@ -19,6 +19,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "storage/io/io_backend.h"
@@ -59,6 +60,11 @@ class FaultBackend final : public storage::IoBackend {
   void fail_syncs(int err, int count = 1, int skip = 0) {
     sync_err_ = err, sync_failures_ = count, sync_skips_ = skip;
   }
+  // After `n` more synchronous operations that change the disk (a file created, written,
+  // truncated or synced, a file renamed or removed, a directory synced) succeed, every later one
+  // fails with EIO and changes nothing: a disk that died there, for a test that then crash()es
+  // to see what each step leaves. A negative `n` lifts it.
+  void fail_operations_after(int n) { operations_left_ = n; }
   // The disk holds at most `bytes` of file data in all; nullopt removes the limit.
   void set_capacity(std::optional<uint64_t> bytes) { capacity_ = bytes; }
   uint64_t used_bytes() const;
@@ -111,6 +117,9 @@ class FaultBackend final : public storage::IoBackend {
   Status write_inode(Inode& inode, uint64_t pos, storage::Bytes data, uint64_t& written);
   std::optional<Status> take_write_failure(const std::filesystem::path& path);
   std::optional<Status> take_sync_failure(const std::filesystem::path& path);
+  // The failure fail_operations_after() asks for, if its count has run out.
+  std::optional<Status> take_operation_failure(std::string_view what,
+                                               const std::filesystem::path& path);
 
   void complete(std::function<void()> completion);
 
@@ -126,6 +135,7 @@ class FaultBackend final : public storage::IoBackend {
   std::vector<std::function<void()>> deferred_;
   int sync_err_ = 0, sync_failures_ = 0, sync_skips_ = 0;
   int syncs_ = 0;
+  int operations_left_ = -1;
 };
 
 }  // namespace cairn::testing
