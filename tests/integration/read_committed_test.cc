@@ -51,7 +51,8 @@ class ReadCommitted : public ::testing::Test {
     auto r = conn->call<protocol::InitProducerIdRequest, protocol::InitProducerIdResponse>(
         ApiKey::kInitProducerId, protocol::InitProducerIdRequest{id, 60000});
     EXPECT_TRUE(r && r->body.error == ErrorCode::kNone);
-    protocol::TxnProducer p{id, r ? r->body.producer_id : -1, r ? r->body.producer_epoch : -1};
+    protocol::TxnProducer p{id, r ? r->body.producer_id : -1,
+                            static_cast<int16_t>(r ? r->body.producer_epoch : -1)};
     add(p);
     return p;
   }

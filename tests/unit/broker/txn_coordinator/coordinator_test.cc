@@ -100,7 +100,7 @@ class TxnCoordinatorTest : public ::testing::Test {
   template <typename T>
   T run(awaitable<T> task) {
     std::optional<T> out;
-    asio::co_spawn(ctx, std::move(task), [&out](std::exception_ptr e, T v) {
+    asio::co_spawn(ctx, std::move(task), [&out](const std::exception_ptr& e, T v) {
       if (e) std::rethrow_exception(e);
       out = std::move(v);
     });
