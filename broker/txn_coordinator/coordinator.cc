@@ -24,7 +24,10 @@ bool is_prepare(TxnState s) {
 
 TxnCoordinator::TxnCoordinator(std::unique_ptr<TxnHost> host, txn::TxnLimits limits,
                                asio::any_io_executor executor)
-    : host_(std::move(host)), limits_(limits), executor_(std::move(executor)) {
+    : host_(std::move(host)),
+      limits_(limits),
+      executor_(std::move(executor)),
+      settled_(std::make_unique<Notifier>(executor_)) {
   for (int32_t id : host_->state_partitions()) {
     partitions_[id] = std::make_unique<PartitionState>(limits_);
   }
@@ -76,6 +79,7 @@ void TxnCoordinator::tick() {
 void TxnCoordinator::stop() {
   stopped_ = true;
   if (timer_) timer_->cancel();
+  settled_->notify_all();
 }
 
 const txn::TransactionStateMachine* TxnCoordinator::machine(int32_t partition) const {
@@ -99,8 +103,16 @@ TxnCoordinator::PartitionState* TxnCoordinator::partition_for(std::string_view t
 
 awaitable<bool> TxnCoordinator::store(int32_t partition, TransactionLogRecord record) {
   PartitionState& ps = *partitions_.at(partition);
+  // A Complete state not stored yet goes first, in the same batch (so the log keeps every
+  // transition legal).
+  std::vector<TransactionLogRecord> records;
+  const TransactionMetadata* completed = ps.machine.find(record.transactional_id);
+  if (completed != nullptr && ps.unstored.contains(record.transactional_id)) {
+    records.push_back({record.transactional_id, *completed});
+  }
+  records.push_back(record);
   auto batch = std::make_shared<std::vector<std::byte>>(
-      txn::encode_transaction_batch({record}, host_->now()));
+      txn::encode_transaction_batch(records, host_->now()));
   Status s = Status::unavailable("the broker is stopping");
   if (!stopped_) s = co_await host_->append_state(partition, std::move(batch));
   if (!s.is_ok()) {
@@ -109,6 +121,7 @@ awaitable<bool> TxnCoordinator::store(int32_t partition, TransactionLogRecord re
     ps.machine.abandon(record.transactional_id);
     co_return false;
   }
+  ps.unstored.erase(record.transactional_id);
   ps.machine.apply(record);
   co_return true;
 }
@@ -121,6 +134,17 @@ awaitable<ErrorCode> TxnCoordinator::finish(int32_t partition, std::string trans
     co_return ErrorCode::kConcurrentTransactions;
   }
   ps.finishing.insert(transactional_id);
+  co_return co_await complete(partition, std::move(transactional_id));
+}
+
+awaitable<ErrorCode> TxnCoordinator::complete(int32_t partition, std::string transactional_id) {
+  PartitionState& ps = *partitions_.at(partition);
+  const TransactionMetadata* m = ps.machine.find(transactional_id);
+  if (m == nullptr || !is_prepare(m->state)) {
+    ps.finishing.erase(transactional_id);
+    settled_->notify_all();
+    co_return ErrorCode::kNone;
+  }
   protocol::MarkerOptions marker;
   marker.producer_id = m->producer_id;
   marker.producer_epoch = m->producer_epoch;
@@ -139,14 +163,44 @@ awaitable<ErrorCode> TxnCoordinator::finish(int32_t partition, std::string trans
   if (out == ErrorCode::kNone && !stopped_) {
     txn::TxnDecision d = ps.machine.complete(transactional_id, host_->now());
     if (d.write) {
-      TransactionLogRecord record{transactional_id, std::move(d.write)};
-      if (!co_await store(partition, std::move(record))) out = ErrorCode::kCoordinatorNotAvailable;
+      // Applied now, stored with the id's next state (store()) or by the housekeeping.
+      ps.machine.apply(TransactionLogRecord{transactional_id, std::move(d.write)});
+      ps.unstored[transactional_id] = host_->now();
     } else {
       out = d.error;
     }
   }
   ps.finishing.erase(transactional_id);
+  settled_->notify_all();
   co_return out;
+}
+
+awaitable<void> TxnCoordinator::complete_detached(TxnCoordinator* self, int32_t partition,
+                                                  std::string transactional_id) {
+  co_await self->complete(partition, std::move(transactional_id));
+}
+
+awaitable<void> TxnCoordinator::store_completed(TxnCoordinator* self, int32_t partition,
+                                                std::string transactional_id) {
+  PartitionState& ps = *self->partitions_.at(partition);
+  const TransactionMetadata* m = ps.machine.find(transactional_id);
+  if (m != nullptr && ps.unstored.contains(transactional_id) && !self->stopped_) {
+    auto batch = std::make_shared<std::vector<std::byte>>(
+        txn::encode_transaction_batch({{transactional_id, *m}}, self->host_->now()));
+    Status s = co_await self->host_->append_state(partition, std::move(batch));
+    if (s.is_ok()) {
+      ps.unstored.erase(transactional_id);
+    } else {
+      spdlog::warn("transactional id '{}': storing its Complete state: {} (again later)",
+                   transactional_id, s.to_string());
+    }
+  }
+  ps.finishing.erase(transactional_id);
+  self->settled_->notify_all();
+}
+
+awaitable<void> TxnCoordinator::settle(PartitionState& ps, const std::string& transactional_id) {
+  while (!stopped_ && ps.finishing.contains(transactional_id)) co_await settled_->wait();
 }
 
 awaitable<void> TxnCoordinator::finish_detached(TxnCoordinator* self, int32_t partition,
@@ -173,6 +227,14 @@ void TxnCoordinator::housekeep() {
         continue;
       }
       asio::co_spawn(executor_, finish_detached(this, id, m.transactional_id), asio::detached);
+    }
+    for (const auto& [tid, since] : ps->unstored) {
+      // A tick old: no next state came to store it with.
+      if (now - since < kTick || ps->finishing.contains(tid) || ps->machine.is_pending(tid)) {
+        continue;
+      }
+      ps->finishing.insert(tid);  // requests of the id wait (settle()) while it is stored
+      asio::co_spawn(executor_, store_completed(this, id, tid), asio::detached);
     }
     for (auto& m : ps->machine.expire_timed_out(now)) {
       spdlog::info("transactional id '{}': transaction past its timeout of {} ms, aborted",

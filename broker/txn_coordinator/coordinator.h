@@ -8,6 +8,12 @@
 //
 // An EndTxn (or an abort the coordinator starts) stores the Prepare state, writes a marker into
 // every partition of the transaction and stores the Complete state once every marker is stored.
+// EndTxn is answered once the Prepare state is stored (the outcome is decided and durable, as in
+// Kafka); the markers follow, and a request for the same id that arrives meanwhile waits for them
+// rather than being answered CONCURRENT_TRANSACTIONS. The Complete state is applied once the
+// markers are stored but stored lazily: in the same batch as the id's next state (one sync, not
+// two), or by the housekeeping after a tick if none comes. Until then a restart finds the
+// Prepare state and writes its markers again, which changes nothing.
 // A Prepare state whose markers could not all be written (a partition offline, a restart) is
 // finished again by the housekeeping timer, every 100 ms, as is a transaction past its timeout
 // (aborted with its epoch bumped) and an id idle past the expiry (forgotten).
@@ -101,7 +107,10 @@ class TxnCoordinator {
     bool loaded = false;
     Status load_error;  // why it could not be replayed
     txn::TransactionStateMachine machine;
-    std::set<std::string> finishing;  // Prepare states whose markers are being written
+    // Prepare states whose markers are being written, and Complete states being stored alone.
+    std::set<std::string> finishing;
+    // Complete states applied but not stored yet, with when they were applied.
+    std::map<std::string, Timestamp> unstored;
   };
 
   int32_t partition_of(std::string_view transactional_id) const;
@@ -113,6 +122,17 @@ class TxnCoordinator {
   // Writes the markers of `transactional_id`'s Prepare state and stores its Complete state.
   // NONE once complete.
   awaitable<protocol::ErrorCode> finish(int32_t partition, std::string transactional_id);
+  // finish() of an id already marked finishing: writes the markers, stores the Complete state,
+  // then unmarks it and wakes the requests waiting for it.
+  awaitable<protocol::ErrorCode> complete(int32_t partition, std::string transactional_id);
+  static awaitable<void> complete_detached(TxnCoordinator* self, int32_t partition,
+                                           std::string transactional_id);
+  // Stores the Complete state of `transactional_id` that nothing stored with its next state.
+  static awaitable<void> store_completed(TxnCoordinator* self, int32_t partition,
+                                         std::string transactional_id);
+  // Resumes once `transactional_id`'s markers are no longer being written (at once if they are
+  // not), so that a request that follows an EndTxn sees its transaction complete.
+  awaitable<void> settle(PartitionState& ps, const std::string& transactional_id);
   static awaitable<void> finish_detached(TxnCoordinator* self, int32_t partition,
                                          std::string transactional_id);
   // Stores `record`, then finishes it if it is a Prepare state.
@@ -126,6 +146,7 @@ class TxnCoordinator {
   bool stopped_ = false;
   std::map<int32_t, std::unique_ptr<PartitionState>> partitions_;
   std::unique_ptr<asio::steady_timer> timer_;
+  std::unique_ptr<Notifier> settled_;  // notified whenever an id stops finishing
 };
 
 }  // namespace cairn::broker

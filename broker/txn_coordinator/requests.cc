@@ -15,6 +15,10 @@ awaitable<TxnInitResult> TxnCoordinator::init_producer_id(txn::InitProducerIdArg
   ErrorCode error{};
   PartitionState* ps = partition_for(args.transactional_id, error);
   if (ps == nullptr) co_return TxnInitResult{error};
+  co_await settle(*ps, args.transactional_id);
+  if (ps = partition_for(args.transactional_id, error); ps == nullptr) {
+    co_return TxnInitResult{error};
+  }
   // A new producer id is needed for an id seen for the first time, or whose epochs ran out.
   const txn::TransactionMetadata* current = ps->machine.find(args.transactional_id);
   int64_t fresh = -1;
@@ -57,6 +61,10 @@ awaitable<std::vector<ErrorCode>> TxnCoordinator::add_partitions(
       if (e == ErrorCode::kNone) e = ErrorCode::kInvalidTxnState;
     }
     co_return unknown;
+  }
+  co_await settle(*ps, producer.transactional_id);
+  if (ps = partition_for(producer.transactional_id, error); ps == nullptr) {
+    co_return std::vector<ErrorCode>(n, error);
   }
   txn::TxnDecision d = ps->machine.add_partitions(producer, partitions, host_->now());
   if (d.error != ErrorCode::kNone) co_return std::vector<ErrorCode>(n, d.error);
@@ -114,6 +122,9 @@ awaitable<protocol::EndTxnResponse> TxnCoordinator::end_txn(protocol::TxnProduce
   protocol::EndTxnResponse out{ErrorCode::kNone, producer.producer_id, producer.producer_epoch};
   PartitionState* ps = partition_for(producer.transactional_id, out.error);
   if (ps == nullptr) co_return out;
+  // A retry of an EndTxn whose markers are being written gets the answer of a completed one.
+  co_await settle(*ps, producer.transactional_id);
+  if (ps = partition_for(producer.transactional_id, out.error); ps == nullptr) co_return out;
   txn::TxnDecision d = ps->machine.end_transaction(producer, result, host_->now());
   if (!d.write) {
     out.error = d.error;
@@ -129,7 +140,14 @@ awaitable<protocol::EndTxnResponse> TxnCoordinator::end_txn(protocol::TxnProduce
     out.error = ErrorCode::kCoordinatorNotAvailable;
     co_return out;
   }
-  out.error = co_await finish(partition, producer.transactional_id);
+  // Decided and durable: answered now. The markers follow; a request of the same id waits for
+  // them (settle()), and if they fail the housekeeping writes them again.
+  if (!ps->finishing.contains(producer.transactional_id) &&
+      !ps->machine.is_pending(producer.transactional_id)) {
+    ps->finishing.insert(producer.transactional_id);
+    asio::co_spawn(executor_, complete_detached(this, partition, producer.transactional_id),
+                   asio::detached);
+  }
   out.producer_id = d.producer_id;
   out.producer_epoch = d.producer_epoch;
   co_return out;

@@ -4,6 +4,7 @@
 // APIs in tests/kafka/.)
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <thread>
 
 #include "client/src/connection.h"
@@ -121,7 +122,19 @@ class KafkaTransactions : public ::testing::Test {
 
   int16_t end(const Producer& p, bool commit, int16_t version = 3) {
     pk::EndTxnRequest req{p.id, p.producer_id, p.epoch, commit};
-    return call<pk::EndTxnResponse>(req, version).error_code;
+    int16_t error = call<pk::EndTxnResponse>(req, version).error_code;
+    // EndTxn is answered once the outcome is stored; the markers follow.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline) {
+      pk::DescribeTransactionsRequest describe{{p.id}};
+      auto d = call<pk::DescribeTransactionsResponse>(describe, 0);
+      if (d.transaction_states.empty() ||
+          !d.transaction_states[0].transaction_state.starts_with("Prepare")) {
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return error;
   }
 
   int16_t produce(const std::vector<std::string>& values, const Producer* p, int32_t partition = 0,

@@ -9,6 +9,7 @@
 #include <future>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cairn/consumer.h"
@@ -50,7 +51,8 @@ class ReadCommitted : public ::testing::Test {
     auto r = conn->call<protocol::InitProducerIdRequest, protocol::InitProducerIdResponse>(
         ApiKey::kInitProducerId, protocol::InitProducerIdRequest{id, 60000});
     EXPECT_TRUE(r && r->body.error == ErrorCode::kNone);
-    protocol::TxnProducer p{id, r ? r->body.producer_id : -1, r ? r->body.producer_epoch : -1};
+    protocol::TxnProducer p{id, r ? r->body.producer_id : -1,
+                            static_cast<int16_t>(r ? r->body.producer_epoch : -1)};
     add(p);
     return p;
   }
@@ -66,6 +68,20 @@ class ReadCommitted : public ::testing::Test {
         ApiKey::kEndTxn, protocol::EndTxnRequest{p, result});
     ASSERT_TRUE(r) << r.error().to_string();
     EXPECT_EQ(r->body.error, ErrorCode::kNone);
+    // EndTxn is answered once the outcome is stored; the markers follow.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto d =
+          conn->call<protocol::DescribeTransactionsRequest, protocol::DescribeTransactionsResponse>(
+              ApiKey::kDescribeTransactions,
+              protocol::DescribeTransactionsRequest{{p.transactional_id}});
+      ASSERT_TRUE(d) << d.error().to_string();
+      if (d->body.transactions.empty() || !d->body.transactions[0].state.starts_with("Prepare")) {
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    ADD_FAILURE() << "the transaction's markers were not written in 10 s";
   }
   // Produces `records` records to t/0: transactional ones of `p` at `sequence`, or plain ones.
   void produce(int records, const protocol::TxnProducer* p = nullptr, int32_t sequence = 0) {

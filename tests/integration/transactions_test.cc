@@ -65,6 +65,12 @@ class Transactions : public ::testing::Test {
     protocol::EndTxnRequest req{p, result};
     auto r = conn->call<protocol::EndTxnRequest, protocol::EndTxnResponse>(ApiKey::kEndTxn, req);
     EXPECT_TRUE(r) << r.error().to_string();
+    // EndTxn is answered once the outcome is stored; the markers follow.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (describe(p.transactional_id).state.starts_with("Prepare") &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
     return r ? r->body : protocol::EndTxnResponse{};
   }
   protocol::TransactionDescription describe(const std::string& id) {

@@ -3,7 +3,9 @@
 // keep their state across a restart (pending before the marker, committed after).
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 #include "client/src/connection.h"
 #include "protocol/messages/group.h"
@@ -58,6 +60,19 @@ class TxnOffsets : public ::testing::Test {
     protocol::EndTxnRequest req{producer, result};
     auto r = conn->call<protocol::EndTxnRequest, protocol::EndTxnResponse>(ApiKey::kEndTxn, req);
     EXPECT_TRUE(r) << r.error().to_string();
+    // EndTxn is answered once the outcome is stored; the markers follow.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (r && std::chrono::steady_clock::now() < deadline) {
+      auto d =
+          conn->call<protocol::DescribeTransactionsRequest, protocol::DescribeTransactionsResponse>(
+              ApiKey::kDescribeTransactions,
+              protocol::DescribeTransactionsRequest{{producer.transactional_id}});
+      if (!d || d->body.transactions.empty() ||
+          !d->body.transactions[0].state.starts_with("Prepare")) {
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
     return r ? r->body.error : ErrorCode::kUnknownServerError;
   }
   // The group's offset of in/0 as OffsetFetch answers it.

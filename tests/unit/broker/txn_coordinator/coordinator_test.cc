@@ -1,4 +1,5 @@
-// TxnCoordinator over a fake host: every state stored before it is answered, markers, retries
+// TxnCoordinator over a fake host: every state stored before it is answered (a Complete state
+// with the next one), markers, retries
 // by housekeeping, replay, timeouts and partitions that cannot be loaded.
 #include "broker/txn_coordinator/coordinator.h"
 
@@ -26,6 +27,7 @@ struct Marker {
 struct World {
   Timestamp clock = timestamp_from_millis(1'000'000);
   std::vector<txn::TransactionLogRecord> stored;
+  size_t batches = 0;                  // appended
   Status read_error;                   // read_state() fails with this when not OK
   bool fail_appends = false;           // append_state() fails
   std::set<std::string> marker_fails;  // topics whose markers fail
@@ -48,6 +50,7 @@ class FakeHost final : public TxnHost {
   }
   awaitable<Status> append_state(int32_t, std::shared_ptr<std::vector<std::byte>> batch) override {
     if (world_.fail_appends) co_return Status::io_error("disk gone");
+    ++world_.batches;
     protocol::BatchIterator batches(*batch, protocol::Verify::kProduced);
     while (auto b = batches.next()) {
       protocol::RecordReader reader(*b);
@@ -97,11 +100,14 @@ class TxnCoordinatorTest : public ::testing::Test {
   template <typename T>
   T run(awaitable<T> task) {
     std::optional<T> out;
-    asio::co_spawn(ctx, std::move(task), [&out](std::exception_ptr e, T v) {
+    asio::co_spawn(ctx, std::move(task), [&out](const std::exception_ptr& e, T v) {
       if (e) std::rethrow_exception(e);
       out = std::move(v);
     });
     EXPECT_TRUE(run_until(ctx, [&] { return out.has_value(); }));
+    // And what it left running (an EndTxn's markers and Complete state, answered before them).
+    ctx.restart();
+    ctx.poll();
     return std::move(*out);
   }
   TxnInitResult init(const std::string& id, std::chrono::milliseconds timeout = 60s) {
@@ -129,7 +135,7 @@ class TxnCoordinatorTest : public ::testing::Test {
   std::unique_ptr<TxnCoordinator> coordinator;
 };
 
-TEST_F(TxnCoordinatorTest, EveryStateOfACommitIsStoredAndTheMarkersWrittenBeforeItIsAnswered) {
+TEST_F(TxnCoordinatorTest, EveryStateOfACommitIsStoredAndItsMarkersWritten) {
   open();
   auto id = init("tx");
   ASSERT_EQ(id.error, ErrorCode::kNone);
@@ -140,6 +146,15 @@ TEST_F(TxnCoordinatorTest, EveryStateOfACommitIsStoredAndTheMarkersWrittenBefore
   EXPECT_EQ(add(p, 1), ErrorCode::kNone);
   auto ended = run(coordinator->end_txn(p, TxnResult::kCommit));
   EXPECT_EQ(ended.error, ErrorCode::kNone);
+  // The Complete state is applied once the markers are stored, and stored a tick later when no
+  // next state comes to store it with.
+  EXPECT_EQ(stored_states(), (std::vector<TxnState>{TxnState::kEmpty, TxnState::kOngoing,
+                                                    TxnState::kOngoing, TxnState::kPrepareCommit}));
+  EXPECT_EQ(coordinator->describe("tx").state, "CompleteCommit");
+  housekeep();
+  EXPECT_EQ(stored_states().size(), 4u) << "not before a tick";
+  world.clock += 100ms;
+  housekeep();
   EXPECT_EQ(stored_states(),
             (std::vector<TxnState>{TxnState::kEmpty, TxnState::kOngoing, TxnState::kOngoing,
                                    TxnState::kPrepareCommit, TxnState::kCompleteCommit}));
@@ -152,6 +167,23 @@ TEST_F(TxnCoordinatorTest, EveryStateOfACommitIsStoredAndTheMarkersWrittenBefore
   EXPECT_EQ(coordinator->describe("tx").state, "CompleteCommit");
   ASSERT_EQ(world.told.size(), 2u) << "each partition is told before the add is answered";
   EXPECT_EQ(world.told[1].first.partition, 1);
+}
+
+TEST_F(TxnCoordinatorTest, AnUnstoredCompleteStateIsStoredInOneBatchWithTheNextState) {
+  open();
+  auto id = init("tx");
+  protocol::TxnProducer p{"tx", id.producer_id, id.producer_epoch};
+  ASSERT_EQ(add(p, 0), ErrorCode::kNone);
+  ASSERT_EQ(run(coordinator->end_txn(p, TxnResult::kCommit)).error, ErrorCode::kNone);
+  size_t batches = world.batches;
+  ASSERT_EQ(add(p, 1), ErrorCode::kNone) << "the next transaction";
+  EXPECT_EQ(world.batches, batches + 1) << "one append, so one sync";
+  EXPECT_EQ(stored_states(),
+            (std::vector<TxnState>{TxnState::kEmpty, TxnState::kOngoing, TxnState::kPrepareCommit,
+                                   TxnState::kCompleteCommit, TxnState::kOngoing}));
+  coordinator.reset();  // the log replays with every transition legal
+  open();
+  EXPECT_EQ(coordinator->describe("tx").state, "Ongoing");
 }
 
 TEST_F(TxnCoordinatorTest, AStateThatCannotBeStoredIsNotAppliedAndTheIdIsFreeAgain) {
@@ -172,8 +204,8 @@ TEST_F(TxnCoordinatorTest, MarkersThatCouldNotBeWrittenAreWrittenAgainByHousekee
   protocol::TxnProducer p{"tx", id.producer_id, id.producer_epoch};
   ASSERT_EQ(add(p, 0), ErrorCode::kNone);
   world.marker_fails.insert("t");
-  EXPECT_EQ(run(coordinator->end_txn(p, TxnResult::kAbort)).error,
-            ErrorCode::kCoordinatorNotAvailable);
+  EXPECT_EQ(run(coordinator->end_txn(p, TxnResult::kAbort)).error, ErrorCode::kNone)
+      << "answered once the PrepareAbort state is stored";
   EXPECT_EQ(coordinator->describe("tx").state, "PrepareAbort");
   EXPECT_EQ(run(coordinator->end_txn(p, TxnResult::kAbort)).error,
             ErrorCode::kConcurrentTransactions);

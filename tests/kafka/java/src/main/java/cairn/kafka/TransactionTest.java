@@ -160,7 +160,13 @@ public final class TransactionTest {
           check(!d.topicPartitions().isEmpty(), "its partitions: " + d.topicPartitions());
           check(d.transactionStartTimeMs().isPresent(), "a start time");
           producer.commitTransaction();
-          d = admin.describeTransactions(List.of("java-admin")).all().get().get("java-admin");
+          // As in Kafka, the commit is answered once PrepareCommit is stored; the markers follow.
+          long deadline = System.currentTimeMillis() + 10_000;
+          do {
+            d = admin.describeTransactions(List.of("java-admin")).all().get().get("java-admin");
+            if (d.state() != TransactionState.PREPARE_COMMIT) break;
+            Thread.sleep(10);
+          } while (System.currentTimeMillis() < deadline);
           equal(TransactionState.COMPLETE_COMMIT, d.state(), "state after the commit");
           long pid = d.producerId();
           var byId = admin.listTransactions(
