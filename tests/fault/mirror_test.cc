@@ -25,17 +25,6 @@ using client::TopicPartition;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-// Waits for `condition`, checking every 50 ms; whether it held within `limit`.
-template <typename Condition>
-bool eventually(Condition condition, milliseconds limit) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(milliseconds(50));
-  }
-  return condition();
-}
-
 std::unique_ptr<client::Admin> admin(const std::string& broker) {
   auto a = client::Admin::create({.broker = broker, .connect_timeout = seconds(2)});
   return a ? std::move(*a) : nullptr;

@@ -24,21 +24,9 @@ namespace {
 
 using protocol::ApiKey;
 using protocol::ErrorCode;
-using Clock = std::chrono::steady_clock;
 
 constexpr const char* kPassword = "correct horse battery staple";
 constexpr int32_t kOffsetsPartitions = 8;
-
-// Polls `done` until it holds or `timeout` passes (the state is another process's).
-bool eventually(const std::function<bool()>& done,
-                std::chrono::milliseconds timeout = std::chrono::seconds(60)) {
-  auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return done();
-}
 
 // Every stored batch of a partition from offset 0, as a consumer (Fetch v0) reads it; nullopt
 // when the broker cannot be asked.

@@ -102,16 +102,6 @@ std::map<std::string, std::string> segment_files(const std::filesystem::path& da
   return out;
 }
 
-bool eventually(const std::function<bool()>& done,
-                std::chrono::milliseconds timeout = std::chrono::seconds(60)) {
-  auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return done();
-}
-
 class ReplicationLogStart : public ::testing::Test {
  protected:
   // acks=all needs the follower (--min-insync-replicas 2), which leaves the in-sync set 1 s

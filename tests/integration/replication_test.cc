@@ -102,17 +102,6 @@ int64_t latest_offset(client::Connection& conn, const std::string& topic, int32_
   return r->body.topics.at(0).partitions.at(0).offset;
 }
 
-// Polls `done` until it holds or `timeout` passes (the state is another process's).
-bool eventually(const std::function<bool()>& done,
-                std::chrono::milliseconds timeout = std::chrono::seconds(60)) {
-  auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return done();
-}
-
 class Replication : public ::testing::Test {
  protected:
   void start_leader(std::vector<std::string> args = {}, Placement placement = {}) {

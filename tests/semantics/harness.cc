@@ -8,9 +8,12 @@
 
 namespace cairn::testing {
 
-std::string example(const std::string& name) { return std::string(CAIRN_EXAMPLES_DIR) + "/cairn_example_" + name; }
+std::string example(const std::string& name) {
+  return std::string(CAIRN_EXAMPLES_DIR) + "/cairn_example_" + name;
+}
 
-void produce_numbered(const std::string& broker, const std::string& topic, int from, int to, int keys) {
+void produce_numbered(const std::string& broker, const std::string& topic, int from, int to,
+                      int keys) {
   client::ProducerConfig config;
   config.broker = broker;
   auto producer = client::Producer::create(config);
@@ -21,9 +24,12 @@ void produce_numbered(const std::string& broker, const std::string& topic, int f
     r.topic = topic;
     r.key = "k" + std::to_string(i % keys);
     r.value = "v" + std::to_string(i);
-    ASSERT_TRUE((*producer)->send(std::move(r), [&failed](auto res) {
-      if (!res) ++failed;
-    }).is_ok());
+    ASSERT_TRUE((*producer)
+                    ->send(std::move(r),
+                           [&failed](auto res) {
+                             if (!res) ++failed;
+                           })
+                    .is_ok());
   }
   ASSERT_TRUE((*producer)->flush().is_ok());
   ASSERT_EQ(failed.load(), 0);
@@ -81,15 +87,6 @@ std::vector<std::string> processed_values(const std::string& path) {
     if (fields >> partition >> offset >> value) values.push_back(value);
   }
   return values;
-}
-
-bool eventually(const std::function<bool()>& check, std::chrono::milliseconds limit) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (check()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return check();
 }
 
 }  // namespace cairn::testing

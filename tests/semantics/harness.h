@@ -16,7 +16,8 @@ namespace cairn::testing {
 std::string example(const std::string& name);  // path of client/examples/<name>
 
 // Produces values "v<i>" for i in [from, to) with keys "k<i % keys>"; fails the test on error.
-void produce_numbered(const std::string& broker, const std::string& topic, int from, int to, int keys);
+void produce_numbered(const std::string& broker, const std::string& topic, int from, int to,
+                      int keys);
 
 // Every record of `topic`, per partition in offset order.
 std::map<int32_t, std::vector<client::ConsumerRecord>> read_topic(const std::string& broker,
@@ -24,8 +25,5 @@ std::map<int32_t, std::vector<client::ConsumerRecord>> read_topic(const std::str
 
 // Lines "partition offset value" written by the consumer examples: the values, in file order.
 std::vector<std::string> processed_values(const std::string& path);
-
-// Polls `check` every 50 ms for up to `limit`; true once it holds.
-bool eventually(const std::function<bool()>& check, std::chrono::milliseconds limit);
 
 }  // namespace cairn::testing

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <stdexcept>
+#include <thread>
 
 #include "tests/support/fault_backend.h"
 
@@ -55,6 +56,15 @@ std::unique_ptr<storage::IoBackend> make_test_backend(const std::string& kind,
       ctx, kind == "uring" ? storage::IoBackendKind::kUring : storage::IoBackendKind::kPosix);
   if (!backend) throw std::runtime_error(backend.error().to_string());
   return std::move(*backend);
+}
+
+bool eventually(const std::function<bool()>& check, std::chrono::milliseconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (check()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return check();
 }
 
 }  // namespace cairn::testing

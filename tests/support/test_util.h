@@ -45,6 +45,11 @@ std::vector<std::byte> make_batch(const BatchSpec& spec);
 // The value make_batch put at `index`.
 std::string expected_value(const BatchSpec& spec, int index);
 
+// Polls `check` every 50 ms for up to `limit` (the state is another process's); true once it
+// holds.
+bool eventually(const std::function<bool()>& check,
+                std::chrono::milliseconds limit = std::chrono::seconds(60));
+
 // Runs `ctx` until `done()` holds; fails the test (returns false) after `limit`.
 bool run_until(boost::asio::io_context& ctx, const std::function<bool()>& done,
                std::chrono::milliseconds limit = std::chrono::seconds(20));
