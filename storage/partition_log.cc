@@ -416,6 +416,10 @@ void PartitionLog::fail_queue(const Status& status) {
   }
 }
 
+void PartitionLog::cancel_sync_timer() {
+  if (sync_timer_) sync_timer_->timer.cancel();
+}
+
 void PartitionLog::arm_sync_timer() {
   sync_timer_->timer.expires_after(config_.durability.interval);
   sync_timer_->timer.async_wait(
@@ -443,65 +447,6 @@ void PartitionLog::maybe_finish_flush() {
   for (auto& w : waiters) {
     boost::asio::post(io_.context(), [w = std::move(w), s = write_status_] { w(s); });
   }
-}
-
-void PartitionLog::begin_close() { closing_ = true; }
-
-Status PartitionLog::close() {
-  if (closed_) return Status::ok();
-  if (!idle()) {
-    // The recovery point would leave out what is still in flight.
-    return Status::unavailable("partition " + dir_.string() +
-                               " has writes in flight; flush before closing");
-  }
-  closed_ = true;
-  if (sync_timer_) sync_timer_->timer.cancel();
-  if (!write_status_.is_ok()) return write_status_;  // leave recovery to the next open
-  // Nothing written since a clean open: the files are as the last clean close left them.
-  if (clean_start_) return Status::ok();
-  Segment& active = *segments_.back();
-  CAIRN_RETURN_IF_ERROR(io_.sync_file(*active.log()));
-  for (const auto& segment : unindexed_) CAIRN_RETURN_IF_ERROR(segment->write_indexes(io_));
-  unindexed_.clear();
-  CAIRN_RETURN_IF_ERROR(active.write_indexes(io_));
-  if (std::exchange(epochs_unwritten_, false)) {
-    if (Status s = write_leader_epoch_checkpoint(io_, dir_, epochs_); !s.is_ok()) {
-      spdlog::warn("{}: writing the leader epoch checkpoint: {}", dir_.string(), s.to_string());
-    }
-  }
-  Offset end = active.next_offset();
-  if (Status s = write_producer_snapshot_file(io_, dir_, end, take_producer_snapshot(end));
-      !s.is_ok()) {
-    // Not fatal: the state is rebuilt from the log, from an older snapshot.
-    spdlog::warn("{}: writing a producer snapshot: {}", dir_.string(), s.to_string());
-  }
-  return write_recovery_point(io_, dir_, end, active.size_bytes());
-}
-
-Result<LogSlice> PartitionLog::read(Offset from, uint32_t max_bytes) const {
-  if (from < log_start_offset()) {
-    return Status::out_of_range("offset " + from.to_string() + " is before the log start " +
-                                log_start_offset().to_string());
-  }
-  if (from > high_watermark()) {
-    return Status::out_of_range("offset " + from.to_string() + " is past the log end " +
-                                high_watermark().to_string());
-  }
-  if (from == high_watermark()) return LogSlice{nullptr, FilePosition(0), 0, from, from};
-  auto it = std::upper_bound(
-      segments_.begin(), segments_.end(), from,
-      [](Offset o, const std::shared_ptr<Segment>& s) { return o < s->base_offset(); });
-  return (*std::prev(it))->read(from, max_bytes);
-}
-
-Result<std::optional<Offset>> PartitionLog::offset_for_timestamp(Timestamp ts) const {
-  for (const auto& segment : segments_) {
-    auto max = segment->max_timestamp();
-    if (!max || *max < ts) continue;
-    auto found = segment->find_offset_for_timestamp(ts);
-    if (!found || *found) return found;
-  }
-  return std::optional<Offset>();
 }
 
 Status PartitionLog::remove(IoBackend& io, const std::filesystem::path& dir) {

@@ -275,6 +275,7 @@ class PartitionLog {
   Status leave_clean_start();
   void sync_active();
   void arm_sync_timer();
+  void cancel_sync_timer();
   void maybe_finish_flush();
   // Deletes the oldest segments (never the active one) while `reason` names why.
   Result<size_t> delete_oldest_while(const std::function<const char*(const Segment&)>& reason);

@@ -22,23 +22,6 @@ void PartitionLog::append_replica(std::span<std::byte> batch, AppendCallback don
   maybe_write();
 }
 
-Result<LogSlice> PartitionLog::read(Offset from, uint32_t max_bytes, Offset end) const {
-  auto slice = read(from, max_bytes);
-  if (!slice || slice->next_offset <= end) return slice;
-  LogSlice empty{nullptr, FilePosition(0), 0, from, from};
-  if (from >= end) return empty;
-  // The slice lies in one segment, which holds `end` too: cut it where that batch starts.
-  auto holder = std::prev(std::upper_bound(
-      segments_.begin(), segments_.end(), end,
-      [](Offset o, const std::shared_ptr<Segment>& s) { return o < s->base_offset(); }));
-  auto cut = (*holder)->find_batch(end);
-  if (!cut) return cut.error();
-  if (cut->position.value() <= slice->position.value()) return empty;
-  slice->size_bytes = static_cast<uint32_t>(cut->position.value() - slice->position.value());
-  slice->next_offset = cut->header.base_offset;
-  return slice;
-}
-
 Status PartitionLog::take_replica_batch(const Pending& p, Offset next) {
   if (p.header.base_offset != next) {
     return Status::out_of_order("a replica batch at offset " + p.header.base_offset.to_string() +
