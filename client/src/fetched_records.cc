@@ -10,7 +10,7 @@
 namespace cairn::client {
 
 size_t buffered_size(const ConsumerRecord& r) {
-  return kRecordBufferOverhead + (r.key ? r.key->size() : 0) + (r.value ? r.value->size() : 0);
+  return buffered_size(r.key ? r.key->size() : 0, r.value ? r.value->size() : 0);
 }
 
 int64_t resume_offset(protocol::Bytes bytes, int64_t offset) {
@@ -49,8 +49,7 @@ Result<FetchedBatch> check_records(const protocol::RecordBatchView& batch, int64
   while (reader.next(rec)) {
     if (rec.offset.value() < asked) continue;
     ++out.count;
-    out.bytes += kRecordBufferOverhead + (rec.key ? rec.key->size() : 0) +
-                 (rec.value ? rec.value->size() : 0);
+    out.bytes += buffered_size(rec.key ? rec.key->size() : 0, rec.value ? rec.value->size() : 0);
   }
   if (!reader.status().is_ok()) return reader.status();
   return out;

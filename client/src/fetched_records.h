@@ -22,8 +22,11 @@
 
 namespace cairn::client {
 
-// What a record counts against the consumer's buffer limits beyond its key and value.
-inline constexpr size_t kRecordBufferOverhead = 64;
+// What a record with a key and a value of these sizes counts against the consumer's buffer
+// limits: them and a fixed overhead.
+inline constexpr size_t buffered_size(size_t key_bytes, size_t value_bytes) {
+  return 64 + key_bytes + value_bytes;
+}
 
 // One stored batch whose records all decode, those from offset `from` on not yet copied out.
 // The records are views into the fetch answer (kept by `owner`) or into the batch decompressed

@@ -120,6 +120,15 @@ class KafkaTransactions : public ::testing::Test {
     return call<pk::AddPartitionsToTxnResponse>(req, version);
   }
 
+  // add() of `topics`, which name one partition: that partition's code.
+  int16_t add_one(const Producer& p, std::vector<pk::AddPartitionsToTxnTopic> topics,
+                  int16_t version = 3) {
+    return add(p, std::move(topics), version)
+        .results_by_topic_v3_and_below.at(0)
+        .results_by_partition.at(0)
+        .partition_error_code;
+  }
+
   int16_t end(const Producer& p, bool commit, int16_t version = 3) {
     pk::EndTxnRequest req{p.id, p.producer_id, p.epoch, commit};
     int16_t error = call<pk::EndTxnResponse>(req, version).error_code;
@@ -206,11 +215,7 @@ TEST_F(KafkaTransactions, ACommittedTransactionIsReadCommittedAndAnAbortedOneIsN
             kNone);
   ASSERT_EQ(produce({"aborted"}, &p), kNone);
   ASSERT_EQ(end(p, false), kNone);
-  ASSERT_EQ(add(p, {{"t", {0}}})
-                .results_by_topic_v3_and_below.at(0)
-                .results_by_partition.at(0)
-                .partition_error_code,
-            kNone);
+  ASSERT_EQ(add_one(p, {{"t", {0}}}), kNone);
   ASSERT_EQ(produce({"committed"}, &p, 0, 1), kNone);
   ASSERT_EQ(end(p, true), kNone);
   EXPECT_EQ(consume("read_committed"), "committed\n");
@@ -225,11 +230,7 @@ TEST_F(KafkaTransactions, ATransactionalBatchOutsideTheTransactionIsRefused) {
 
 TEST_F(KafkaTransactions, AControlBatchFromAClientIsRefusedAsAnInvalidRecord) {
   Producer p = init("tx");
-  ASSERT_EQ(add(p, {{"t", {0}}})
-                .results_by_topic_v3_and_below.at(0)
-                .results_by_partition.at(0)
-                .partition_error_code,
-            kNone);
+  ASSERT_EQ(add_one(p, {{"t", {0}}}), kNone);
   ASSERT_EQ(produce({"pending"}, &p), kNone);
   auto marker = as_kafka_batch(protocol::build_control_batch(
       {p.producer_id, p.epoch, protocol::TxnResult::kCommit, 0, timestamp_from_millis(1)}));
@@ -242,26 +243,14 @@ TEST_F(KafkaTransactions, AControlBatchFromAClientIsRefusedAsAnInvalidRecord) {
 
 TEST_F(KafkaTransactions, AnOlderInstanceIsFencedWithTheCodeItsVersionKnows) {
   Producer old = init("tx");
-  ASSERT_EQ(add(old, {{"t", {0}}})
-                .results_by_topic_v3_and_below.at(0)
-                .results_by_partition.at(0)
-                .partition_error_code,
-            kNone);
+  ASSERT_EQ(add_one(old, {{"t", {0}}}), kNone);
   // Aborts the old instance's transaction, bumping the epoch, then bumps it for itself.
   Producer current = init("tx");
   EXPECT_EQ(current.epoch, old.epoch + 2);
   EXPECT_EQ(end(old, true, 1), kInvalidProducerEpoch);
   EXPECT_EQ(end(old, true, 3), kProducerFenced);
-  EXPECT_EQ(add(old, {{"t", {1}}}, 1)
-                .results_by_topic_v3_and_below.at(0)
-                .results_by_partition.at(0)
-                .partition_error_code,
-            kInvalidProducerEpoch);
-  EXPECT_EQ(add(old, {{"t", {1}}}, 2)
-                .results_by_topic_v3_and_below.at(0)
-                .results_by_partition.at(0)
-                .partition_error_code,
-            kProducerFenced);
+  EXPECT_EQ(add_one(old, {{"t", {1}}}, 1), kInvalidProducerEpoch);
+  EXPECT_EQ(add_one(old, {{"t", {1}}}, 2), kProducerFenced);
 }
 
 TEST_F(KafkaTransactions, AnUnknownPartitionFailsTheAddAndTheOthersAreNotAttempted) {
@@ -281,11 +270,7 @@ TEST_F(KafkaTransactions, AnUnknownPartitionFailsTheAddAndTheOthersAreNotAttempt
 TEST_F(KafkaTransactions, VerifyOnlyAddsNothingAndAnswersEachTransactionByItself) {
   Producer a = init("a");
   Producer b = init("b");
-  ASSERT_EQ(add(a, {{"t", {0}}})
-                .results_by_topic_v3_and_below.at(0)
-                .results_by_partition.at(0)
-                .partition_error_code,
-            kNone);
+  ASSERT_EQ(add_one(a, {{"t", {0}}}), kNone);
   pk::AddPartitionsToTxnRequest req;
   req.transactions.push_back({"a", a.producer_id, a.epoch, true, {{"t", {0, 1}}}});
   req.transactions.push_back({"b", b.producer_id, b.epoch, true, {{"t", {0}}}});
@@ -317,11 +302,7 @@ TEST_F(KafkaTransactions, VerifyOnlyAddsNothingAndAnswersEachTransactionByItself
 TEST_F(KafkaTransactions, ListTransactionsFiltersByStateAndProducerId) {
   Producer a = init("a");
   Producer b = init("b");
-  ASSERT_EQ(add(a, {{"t", {0}}})
-                .results_by_topic_v3_and_below.at(0)
-                .results_by_partition.at(0)
-                .partition_error_code,
-            kNone);
+  ASSERT_EQ(add_one(a, {{"t", {0}}}), kNone);
   auto ids = [](const pk::ListTransactionsResponse& r) {
     std::vector<std::string> out;
     for (const auto& t : r.transaction_states) out.push_back(t.transactional_id);
@@ -406,11 +387,7 @@ TEST_F(KafkaTransactions, TxnOffsetCommitWithoutAddOffsetsIsAnInvalidTransaction
 
 TEST_F(KafkaTransactions, ATransactionBegunOnTheKafkaListenerCanBeEndedOnTheCairnListener) {
   Producer p = init("tx");
-  ASSERT_EQ(add(p, {{"t", {0}}})
-                .results_by_topic_v3_and_below.at(0)
-                .results_by_partition.at(0)
-                .partition_error_code,
-            kNone);
+  ASSERT_EQ(add_one(p, {{"t", {0}}}), kNone);
   ASSERT_EQ(produce({"across"}, &p), kNone);
   auto conn = client::Connection::connect({.broker = broker->address()});
   ASSERT_TRUE(conn) << conn.error().to_string();

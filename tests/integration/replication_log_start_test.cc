@@ -20,6 +20,7 @@
 #include "protocol/messages/produce.h"
 #include "protocol/record_batch.h"
 #include "storage/format.h"
+#include "tests/integration/replica_calls.h"
 #include "tests/support/broker_process.h"
 #include "tests/support/kafka_call.h"
 #include "tests/support/test_util.h"
@@ -30,24 +31,6 @@ namespace {
 using protocol::ApiKey;
 using protocol::ErrorCode;
 using Clock = std::chrono::steady_clock;
-
-std::unique_ptr<client::Connection> connect(const std::string& address) {
-  auto c = client::Connection::connect({.broker = address});
-  EXPECT_TRUE(c) << c.error().to_string();
-  return c ? std::move(*c) : nullptr;
-}
-
-ErrorCode produce(client::Connection& conn, int16_t acks, uint64_t seed,
-                  uint32_t timeout_ms = 30'000) {
-  protocol::ProduceRequest req;
-  req.acks = acks;
-  req.timeout_ms = timeout_ms;
-  auto batch = make_batch({.records = 5, .value_bytes = 100, .seed = seed});
-  req.topics.push_back({"t", {{0, batch}}});
-  auto r = conn.call<protocol::ProduceRequest, protocol::ProduceResponse>(ApiKey::kProduce, req);
-  if (!r) return ErrorCode::kUnknownServerError;
-  return r->body.topics.at(0).partitions.at(0).error;
-}
 
 // ListOffsets of t-0: -2 asks for the log start, -1 for the high watermark.
 int64_t list_offset(client::Connection& conn, int64_t which) {
@@ -117,7 +100,8 @@ class ReplicationLogStart : public ::testing::Test {
         tmp.path() / "follower",
         std::vector<std::string>{"--replica-of", leader->address(), "--node-id", "1"});
     to_follower = connect(follower->address());
-    ASSERT_TRUE(eventually([&] { return produce(*to_leader, -1, 0, 2000) == ErrorCode::kNone; }));
+    ASSERT_TRUE(eventually(
+        [&] { return produce(*to_leader, "t", 0, -1, 0, 5, 2000) == ErrorCode::kNone; }));
   }
   bool caught_up() {
     auto a = read_from_start(*to_leader);
@@ -134,14 +118,15 @@ class ReplicationLogStart : public ::testing::Test {
 
 TEST_F(ReplicationLogStart, AFollowerBelowTheLeadersLogStartRestartsThereAndRejoinsTheInSyncSet) {
   start_both();
-  for (uint64_t i = 1; i < 10; ++i) ASSERT_EQ(produce(*to_leader, -1, i), ErrorCode::kNone);
+  for (uint64_t i = 1; i < 10; ++i) ASSERT_EQ(produce(*to_leader, "t", 0, -1, i), ErrorCode::kNone);
   ASSERT_TRUE(eventually([&] { return caught_up(); }));
   const int64_t follower_end = list_offset(*to_follower, -1);
 
   follower->kill9();
   to_follower.reset();
   // Several segments the follower never saw; acks=1, the follower being gone.
-  for (uint64_t i = 10; i < 250; ++i) ASSERT_EQ(produce(*to_leader, 1, i), ErrorCode::kNone);
+  for (uint64_t i = 10; i < 250; ++i)
+    ASSERT_EQ(produce(*to_leader, "t", 0, 1, i), ErrorCode::kNone);
   // Once the follower is out of the in-sync set, the high watermark is the log end, and all of it
   // may be deleted.
   ASSERT_TRUE(eventually([&] { return list_offset(*to_leader, -1) == int64_t{250} * 5; }));
@@ -153,12 +138,14 @@ TEST_F(ReplicationLogStart, AFollowerBelowTheLeadersLogStartRestartsThereAndRejo
   const int64_t base = std::stoll(kept.substr(0, kept.find('.')));
   ASSERT_GT(base, follower_end);
   delete_records(*leader, base + 2);
-  for (uint64_t i = 250; i < 300; ++i) ASSERT_EQ(produce(*to_leader, 1, i), ErrorCode::kNone);
+  for (uint64_t i = 250; i < 300; ++i)
+    ASSERT_EQ(produce(*to_leader, "t", 0, 1, i), ErrorCode::kNone);
 
   follower->restart();
   to_follower = connect(follower->address());
   // acks=all succeeds again once the follower is back in the in-sync set.
-  ASSERT_TRUE(eventually([&] { return produce(*to_leader, -1, 300, 2000) == ErrorCode::kNone; }));
+  ASSERT_TRUE(eventually(
+      [&] { return produce(*to_leader, "t", 0, -1, 300, 5, 2000) == ErrorCode::kNone; }));
   ASSERT_TRUE(eventually([&] { return caught_up(); }));
   EXPECT_EQ(list_offset(*to_follower, -2), base + 2);
   EXPECT_EQ(list_offset(*to_follower, -1), list_offset(*to_leader, -1));
@@ -173,13 +160,13 @@ TEST_F(ReplicationLogStart, AFollowerBelowTheLeadersLogStartRestartsThereAndRejo
 
 TEST_F(ReplicationLogStart, DeletingRecordsOnTheLeaderMovesALiveFollowersLogStart) {
   start_both();
-  for (uint64_t i = 1; i < 60; ++i) ASSERT_EQ(produce(*to_leader, -1, i), ErrorCode::kNone);
+  for (uint64_t i = 1; i < 60; ++i) ASSERT_EQ(produce(*to_leader, "t", 0, -1, i), ErrorCode::kNone);
   ASSERT_TRUE(eventually([&] { return caught_up(); }));
   delete_records(*leader, 123);
   EXPECT_TRUE(eventually([&] { return list_offset(*to_follower, -2) == 123; }));
   EXPECT_EQ(list_offset(*to_leader, -2), 123);
   // Records still come over and acks=all still completes.
-  ASSERT_EQ(produce(*to_leader, -1, 60), ErrorCode::kNone);
+  ASSERT_EQ(produce(*to_leader, "t", 0, -1, 60), ErrorCode::kNone);
   EXPECT_TRUE(eventually([&] { return caught_up(); }));
   // The segments wholly below go on both (at once, or at a later retention pass).
   EXPECT_TRUE(eventually([&] {

@@ -23,6 +23,7 @@
 #include "protocol/messages/produce.h"
 #include "protocol/record_batch.h"
 #include "tests/support/loopback_proxy.h"
+#include "tests/integration/replica_calls.h"
 #include "tests/support/broker_process.h"
 #include "tests/support/network_namespace.h"
 #include "tests/support/test_util.h"
@@ -33,25 +34,6 @@ namespace {
 using protocol::ApiKey;
 using protocol::ErrorCode;
 using Clock = std::chrono::steady_clock;
-
-std::unique_ptr<client::Connection> connect(const std::string& address) {
-  auto c = client::Connection::connect({.broker = address});
-  EXPECT_TRUE(c) << c.error().to_string();
-  return c ? std::move(*c) : nullptr;
-}
-
-// Produces one batch of `records` records; the partition's error.
-ErrorCode produce(client::Connection& conn, const std::string& topic, int32_t partition,
-                  int16_t acks, uint64_t seed, int records = 5, uint32_t timeout_ms = 30'000) {
-  protocol::ProduceRequest req;
-  req.acks = acks;
-  req.timeout_ms = timeout_ms;
-  auto batch = make_batch({.records = records, .value_bytes = 100, .seed = seed});
-  req.topics.push_back({topic, {{partition, batch}}});
-  auto r = conn.call<protocol::ProduceRequest, protocol::ProduceResponse>(ApiKey::kProduce, req);
-  if (!r) return ErrorCode::kUnknownServerError;
-  return r->body.topics.at(0).partitions.at(0).error;
-}
 
 // Every stored batch of a partition from offset 0, as a consumer (Fetch v0) reads it.
 std::vector<std::byte> read_all(client::Connection& conn, const std::string& topic,
