@@ -147,6 +147,13 @@ std::optional<Offset> ProducerState::open_transaction(int64_t producer_id) const
   return it->second.txn_first_offset;
 }
 
+std::vector<std::pair<int64_t, int16_t>> ProducerState::open_producers() const {
+  std::vector<std::pair<int64_t, int16_t>> out;
+  out.reserve(open_.size());
+  for (const auto& [first, pid] : open_) out.emplace_back(pid, producers_.at(pid).epoch);
+  return out;
+}
+
 void ProducerState::open_transaction(Entry& e, int64_t pid, Offset first) {
   e.txn_first_offset = first;
   open_.emplace(first, pid);

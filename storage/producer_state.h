@@ -102,6 +102,8 @@ class ProducerState {
   void expire(Timestamp cutoff);
   // The first offset of `producer_id`'s open transaction, or nullopt when none is open.
   std::optional<Offset> open_transaction(int64_t producer_id) const;
+  // (producer id, epoch) of every producer with a transaction open, oldest transaction first.
+  std::vector<std::pair<int64_t, int16_t>> open_producers() const;
   // The first offset of the oldest open transaction, or nullopt when none is open. The last
   // stable offset is this, or the high watermark when it is lower or there is none. Kept as
   // transactions open and close, so asking costs no walk over the producers.

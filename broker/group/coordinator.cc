@@ -93,6 +93,19 @@ void GroupCoordinator::load() {
   if (loaded > 0) {
     spdlog::debug("loaded committed offsets of {} groups from {} partitions", groups, loaded);
   }
+  loaded_ = true;
+}
+
+std::optional<std::vector<std::pair<int32_t, int64_t>>> GroupCoordinator::open_transactions()
+    const {
+  if (!loaded_) return std::nullopt;
+  std::vector<std::pair<int32_t, int64_t>> out;
+  for (const auto& [id, rt] : groups_) {
+    for (const auto& [producer_id, offsets] : rt->txn_offsets) {
+      out.emplace_back(partition_of(id), producer_id);
+    }
+  }
+  return out;
 }
 
 void GroupCoordinator::start() {

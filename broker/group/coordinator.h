@@ -22,9 +22,12 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "broker/config.h"
 #include "broker/group/group.h"
@@ -78,6 +81,9 @@ class GroupCoordinator {
   // A transaction marker of `producer_id` is stored in offsets partition `partition`: the
   // producer's pending transactional offsets there apply (commit) or are dropped (abort).
   void transaction_ended(int32_t partition, int64_t producer_id, protocol::TxnResult result);
+  // (offsets partition, producer id) of every stored transactional commit waiting for its
+  // marker; nullopt until load() ran (a follower's coordinators load at its promotion).
+  std::optional<std::vector<std::pair<int32_t, int64_t>>> open_transactions() const;
   // Deletes a group that has no members: a tombstone for each of its committed offsets, so the
   // deletion survives a restart, then the offsets from memory once those are stored. A group
   // with members is refused with NON_EMPTY_GROUP, one with neither members nor offsets with
@@ -122,6 +128,7 @@ class GroupCoordinator {
   GroupOptions options_;
   asio::any_io_executor executor_;
   bool stopped_ = false;
+  bool loaded_ = false;
   std::map<std::string, RuntimePtr> groups_;
   std::map<int32_t, std::shared_ptr<OffsetsPartition>> partitions_;
   uint64_t next_commit_ = 0;

@@ -46,6 +46,13 @@ struct TxnPartition {
   auto operator<=>(const TxnPartition&) const = default;
 };
 
+// A transaction a partition holds open (TxnHost::open_transactions()).
+struct OpenTransaction {
+  TxnPartition partition;
+  int64_t producer_id = -1;
+  int16_t producer_epoch = -1;  // -1: not known (an offsets partition's transactional commit)
+};
+
 struct TransactionMetadata {
   std::string transactional_id;
   int64_t producer_id = -1;

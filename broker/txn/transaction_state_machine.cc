@@ -54,6 +54,23 @@ TxnDecision TransactionStateMachine::propose(TransactionMetadata next, ErrorCode
   return d;
 }
 
+std::vector<std::pair<std::string, TxnPartition>> TransactionStateMachine::recover_open(
+    std::span<const OpenTransaction> open) {
+  std::map<int64_t, TransactionMetadata*> ongoing;
+  for (auto& [id, m] : ids_) {
+    if (m.state == TxnState::kOngoing) ongoing[m.producer_id] = &m;
+  }
+  std::vector<std::pair<std::string, TxnPartition>> out;
+  for (const auto& o : open) {
+    auto it = ongoing.find(o.producer_id);
+    if (it == ongoing.end()) continue;
+    TransactionMetadata& m = *it->second;
+    if (o.producer_epoch >= 0 && o.producer_epoch != m.producer_epoch) continue;
+    if (m.partitions.insert(o.partition).second) out.emplace_back(m.transactional_id, o.partition);
+  }
+  return out;
+}
+
 TxnDecision TransactionStateMachine::init_producer_id(const InitProducerIdArgs& args, Timestamp now,
                                                       const NewProducerId& new_producer_id) {
   if (args.transactional_id.empty()) return {.error = ErrorCode::kInvalidRequest};

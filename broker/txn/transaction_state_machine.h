@@ -22,6 +22,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "broker/txn/transaction_log_record.h"
@@ -73,6 +74,15 @@ class TransactionStateMachine {
   // After replay: the transactions in a Prepare state, whose markers must be (re)written before
   // complete().
   std::vector<TransactionMetadata> to_complete() const;
+
+  // After replay: adds each of `open` to its producer's Ongoing transaction (same producer id,
+  // and epoch when known) that does not list it yet, in memory (the next state stored lists it).
+  // Only a change within an Ongoing transaction is answered before it is synced, and such a
+  // transaction's first state was synced, so every earlier transaction of the producer is
+  // complete in every partition: what a partition still holds open is this transaction's. The
+  // partitions added, by transactional id.
+  std::vector<std::pair<std::string, TxnPartition>> recover_open(
+      std::span<const OpenTransaction> open);
 
   TxnDecision init_producer_id(const InitProducerIdArgs& args, Timestamp now,
                                const NewProducerId& new_producer_id);

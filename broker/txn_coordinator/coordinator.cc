@@ -3,6 +3,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "broker/group/offset_log.h"
 
 namespace cairn::broker {
@@ -40,6 +42,7 @@ int32_t TxnCoordinator::partition_of(std::string_view transactional_id) const {
 }
 
 void TxnCoordinator::load() {
+  std::vector<int32_t> recovering;
   for (auto& [id, ps] : partitions_) {
     auto records = host_->read_state(id);
     Status replayed = records ? Status::ok() : records.error();
@@ -57,8 +60,40 @@ void TxnCoordinator::load() {
           id, replayed.to_string());
       continue;
     }
-    ps->loaded = true;
     spdlog::debug("transaction state partition {}: {} transactional ids", id, ps->machine.size());
+    bool ongoing = std::ranges::any_of(
+        ps->machine.ids(), [](const auto& m) { return m.second.state == TxnState::kOngoing; });
+    if (ongoing) {
+      recovering.push_back(id);
+    } else {
+      ps->loaded = true;
+    }
+  }
+  if (!recovering.empty()) {
+    asio::co_spawn(executor_, recover_open(this, std::move(recovering)), asio::detached);
+  }
+}
+
+awaitable<void> TxnCoordinator::recover_open(TxnCoordinator* self,
+                                             std::vector<int32_t> partitions) {
+  std::optional<std::vector<txn::OpenTransaction>> open;
+  asio::steady_timer timer(self->executor_);
+  // Until every shard's group coordinator has loaded (a follower's load at its promotion).
+  while (!self->stopped_ && !(open = co_await self->host_->open_transactions())) {
+    timer.expires_after(kTick);
+    boost::system::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
+  }
+  if (self->stopped_) co_return;
+  for (int32_t id : partitions) {
+    PartitionState& ps = *self->partitions_.at(id);
+    for (const auto& [tid, tp] : ps.machine.recover_open(*open)) {
+      spdlog::info(
+          "transactional id '{}': {}-{} holds its open transaction, which its stored state did "
+          "not list (an add lost in a crash before it was synced); added",
+          tid, tp.topic, tp.partition);
+    }
+    ps.loaded = true;
   }
 }
 
@@ -124,6 +159,22 @@ awaitable<bool> TxnCoordinator::store(int32_t partition, TransactionLogRecord re
   ps.unstored.erase(record.transactional_id);
   ps.machine.apply(record);
   co_return true;
+}
+
+bool TxnCoordinator::store_queued(int32_t partition, const TransactionLogRecord& record) {
+  PartitionState& ps = *partitions_.at(partition);
+  auto batch = std::make_shared<std::vector<std::byte>>(
+      txn::encode_transaction_batch({record}, host_->now()));
+  Status s = Status::unavailable("the broker is stopping");
+  if (!stopped_) s = host_->append_state_queued(partition, std::move(batch));
+  if (!s.is_ok()) {
+    spdlog::warn("transactional id '{}': storing its state: {}", record.transactional_id,
+                 s.to_string());
+    ps.machine.abandon(record.transactional_id);
+    return false;
+  }
+  ps.machine.apply(record);
+  return true;
 }
 
 awaitable<ErrorCode> TxnCoordinator::finish(int32_t partition, std::string transactional_id) {

@@ -18,8 +18,15 @@
 // finished again by the housekeeping timer, every 100 ms, as is a transaction past its timeout
 // (aborted with its epoch bumped) and an id idle past the expiry (forgotten).
 //
-// At load the partitions are replayed; until then their ids answer COORDINATOR_LOAD_IN_PROGRESS,
-// and those of a partition that cannot be replayed COORDINATOR_NOT_AVAILABLE.
+// A change within an Ongoing transaction (an AddPartitionsToTxn or AddOffsetsToTxn after its
+// first) is answered once queued, before it is synced: the transaction's first state was synced,
+// and the later states are stored in log order behind it. A crash may lose such a change while a
+// partition kept what the producer wrote there; the load finds it again (recover_open()).
+//
+// At load the partitions are replayed and, when a transaction is Ongoing, the partitions the
+// broker holds open transactions in are asked which of them its stored state misses; until then
+// their ids answer COORDINATOR_LOAD_IN_PROGRESS, and those of a partition that cannot be
+// replayed COORDINATOR_NOT_AVAILABLE.
 
 #include "broker/async.h"
 
@@ -119,6 +126,12 @@ class TxnCoordinator {
   // Stores a decision's record and applies it; false (and the id freed) when it could not be
   // stored.
   awaitable<bool> store(int32_t partition, txn::TransactionLogRecord record);
+  // Queues a decision's record (stored behind everything queued before it) and applies it at
+  // once; false (and the id freed) when the partition refuses it.
+  bool store_queued(int32_t partition, const txn::TransactionLogRecord& record);
+  // Adds to the Ongoing transactions of `partitions` (replayed, not loaded yet) the partitions
+  // that hold them open, then makes them loaded.
+  static awaitable<void> recover_open(TxnCoordinator* self, std::vector<int32_t> partitions);
   // Writes the markers of `transactional_id`'s Prepare state and stores its Complete state.
   // NONE once complete.
   awaitable<protocol::ErrorCode> finish(int32_t partition, std::string transactional_id);

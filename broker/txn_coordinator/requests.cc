@@ -66,13 +66,19 @@ awaitable<std::vector<ErrorCode>> TxnCoordinator::add_partitions(
   if (ps = partition_for(producer.transactional_id, error); ps == nullptr) {
     co_return std::vector<ErrorCode>(n, error);
   }
+  const txn::TransactionMetadata* before = ps->machine.find(producer.transactional_id);
+  // Within an Ongoing transaction whose states are all stored or queued: answered once queued
+  // (the class comment says why a crash loses nothing).
+  bool extends = before != nullptr && before->state == TxnState::kOngoing &&
+                 !ps->unstored.contains(producer.transactional_id);
   txn::TxnDecision d = ps->machine.add_partitions(producer, partitions, host_->now());
   if (d.error != ErrorCode::kNone) co_return std::vector<ErrorCode>(n, d.error);
   if (d.write) {
+    int32_t partition = partition_of(producer.transactional_id);
     TransactionLogRecord record{producer.transactional_id, std::move(d.write)};
-    if (!co_await store(partition_of(producer.transactional_id), std::move(record))) {
-      co_return std::vector<ErrorCode>(n, ErrorCode::kCoordinatorNotAvailable);
-    }
+    bool stored =
+        extends ? store_queued(partition, record) : co_await store(partition, std::move(record));
+    if (!stored) co_return std::vector<ErrorCode>(n, ErrorCode::kCoordinatorNotAvailable);
   }
   // Also when nothing changed: a partition forgets what it was told when the broker restarts.
   co_await host_->add_to_transaction(std::move(partitions), producer.producer_id,

@@ -67,6 +67,26 @@ awaitable<bool> add_on(BrokerServices& services, std::string topic, int32_t part
   co_return p != nullptr;
 }
 
+// On `shard`: the open transactions of its partitions and of its group coordinator's offsets
+// partitions; nullopt until that coordinator has loaded.
+awaitable<std::optional<std::vector<txn::OpenTransaction>>> open_on(BrokerServices& services,
+                                                                    Shard& shard) {
+  auto offsets = services.coordinator(shard.id()).open_transactions();
+  if (!offsets) co_return std::nullopt;
+  std::vector<txn::OpenTransaction> out;
+  for (const auto& [partition, producer_id] : *offsets) {
+    out.push_back({{std::string(kOffsetsTopic), partition}, producer_id, -1});
+  }
+  for (Partition* p : shard.partitions()) {
+    const storage::PartitionLog* log = p->log();
+    if (log == nullptr) continue;
+    for (const auto& [producer_id, epoch] : log->producer_state().open_producers()) {
+      out.push_back({{p->topic(), p->id()}, producer_id, epoch});
+    }
+  }
+  co_return out;
+}
+
 // On shard 0, which owns the producer id file.
 awaitable<int64_t> next_id_on(BrokerServices& services) {
   Result<int64_t> id = services.producer_ids().next();
@@ -123,6 +143,38 @@ class ShardTxnHost final : public TxnHost {
                                     " is offline");
     }
     co_return co_await append_and_wait(*p->log(), std::move(batch), false);
+  }
+
+  Status append_state_queued(int32_t id, std::shared_ptr<std::vector<std::byte>> batch) override {
+    Partition* p = shard_.find(kTransactionStateTopic, id);
+    if (p == nullptr || p->log() == nullptr) {
+      return Status::unavailable("transaction state partition " + std::to_string(id) +
+                                 " is offline");
+    }
+    storage::PartitionLog& log = *p->log();
+    CAIRN_RETURN_IF_ERROR(log.write_status());
+    log.append(*batch, [batch, id](const Result<storage::AppendResult>& r) {
+      if (!r) {
+        spdlog::error("transaction state partition {}: a queued state was not stored: {}", id,
+                      r.error().to_string());
+      }
+    });
+    return Status::ok();
+  }
+
+  awaitable<std::optional<std::vector<txn::OpenTransaction>>> open_transactions() override {
+    std::vector<std::pair<asio::any_io_executor,
+                          awaitable<std::optional<std::vector<txn::OpenTransaction>>>>>
+        tasks;
+    for (const auto& shard : services_.shards()) {
+      tasks.emplace_back(shard->executor(), open_on(services_, *shard));
+    }
+    std::vector<txn::OpenTransaction> out;
+    for (auto& part : co_await gather(std::move(tasks))) {
+      if (!part) co_return std::nullopt;
+      out.insert(out.end(), part->begin(), part->end());
+    }
+    co_return out;
   }
 
   bool partition_exists(const std::string& topic, int32_t partition) override {

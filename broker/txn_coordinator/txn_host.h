@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,16 @@ class TxnHost {
   // policy) or has failed.
   virtual awaitable<Status> append_state(int32_t id,
                                          std::shared_ptr<std::vector<std::byte>> batch) = 0;
+  // Queues `batch` to state partition `id` without waiting for it to be stored: it is synced
+  // with the partition's next group and stored before anything appended after it. An error when
+  // the partition refuses it now; a later failure is logged, and the partition then refuses every
+  // append (so no later state is stored after a lost one).
+  virtual Status append_state_queued(int32_t id, std::shared_ptr<std::vector<std::byte>> batch) = 0;
+  // Every transaction the broker's partitions hold open: a data partition's transactional
+  // batches that no marker closed yet (with their epoch), and an offsets partition's stored
+  // transactional commits waiting for their marker (epoch -1: the offsets log does not keep it).
+  // nullopt while a shard's group coordinator has not loaded its offsets partitions yet.
+  virtual awaitable<std::optional<std::vector<txn::OpenTransaction>>> open_transactions() = 0;
   // Whether the broker has partition `partition` of `topic`.
   virtual bool partition_exists(const std::string& topic, int32_t partition) = 0;
   // Tells each of `partitions`, on the shard that owns it, that the producer's open transaction

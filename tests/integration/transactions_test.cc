@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <optional>
 #include <thread>
 
 #include "client/src/connection.h"
@@ -248,6 +250,52 @@ TEST_F(Transactions, AfterACrashTheStateIsReplayedAndAnOpenTransactionIsAbortedA
   auto m = markers(0);
   ASSERT_EQ(m.size(), 1u);
   EXPECT_EQ(m[0].first.result, TxnResult::kAbort);
+}
+
+// An AddPartitionsToTxn that extends an Ongoing transaction is answered before it is synced. A
+// power cut may lose it while the partition kept the producer's batches: cutting the state log
+// after a SIGKILL is that loss. The restarted coordinator finds the partition again.
+TEST_F(Transactions, AnAddLostInACrashIsFoundAgainInThePartitionHoldingTheTransaction) {
+  start();
+  auto id = init("tx");
+  protocol::TxnProducer p{"tx", id.producer_id, id.producer_epoch};
+  ASSERT_EQ(add(p, {{"t", {0}}}).at(0).error, ErrorCode::kNone);
+  ASSERT_EQ(produce(p, 0, 0), ErrorCode::kNone);
+  ASSERT_EQ(add(p, {{"t", {1}}}).at(0).error, ErrorCode::kNone);
+  ASSERT_EQ(produce(p, 1, 0), ErrorCode::kNone);
+  broker->kill9();
+  // The state log's last batch is the second add: cut it off.
+  std::optional<std::filesystem::path> state_log;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(tmp.path() / "data")) {
+    if (e.path().string().find("__transaction_state") != std::string::npos &&
+        e.path().extension() == ".log" && e.file_size() > 0) {
+      ASSERT_FALSE(state_log) << "one state partition holds the id";
+      state_log = e.path();
+    }
+  }
+  ASSERT_TRUE(state_log);
+  std::string bytes = read_file(*state_log);
+  protocol::BatchIterator batches(protocol::as_bytes(bytes), protocol::Verify::kStored);
+  size_t last = 0;
+  while (auto b = batches.next()) {
+    last = static_cast<size_t>(reinterpret_cast<const char*>(b->bytes().data()) - bytes.data());
+  }
+  ASSERT_TRUE(batches.status().is_ok());
+  ASSERT_GT(last, 0u);
+  std::filesystem::resize_file(*state_log, last);
+  broker->restart();
+  connect();
+  protocol::TransactionDescription d;
+  ASSERT_TRUE(eventually([&] {
+    d = describe("tx");
+    return d.error == ErrorCode::kNone;
+  }));
+  EXPECT_EQ(d.state, "Ongoing");
+  ASSERT_EQ(d.topics.size(), 1u);
+  EXPECT_EQ(d.topics[0].partitions, (std::vector<int32_t>{0, 1}));
+  EXPECT_EQ(end(p, TxnResult::kCommit).error, ErrorCode::kNone);
+  EXPECT_EQ(batch_kinds(0), (std::vector<bool>{false, true}));
+  EXPECT_EQ(batch_kinds(1), (std::vector<bool>{false, true})) << "committed, not left hanging";
 }
 
 }  // namespace

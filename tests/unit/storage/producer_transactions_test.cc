@@ -5,6 +5,8 @@
 
 #include <optional>
 #include <random>
+#include <utility>
+#include <vector>
 
 #include <xxhash.h>
 
@@ -45,6 +47,17 @@ TEST(ProducerTransactions, ATransactionalBatchOpensATransactionAtItsBaseOffset) 
   s.record(batch(7, 0, 3, 2, true), Offset(110), at(0));
   EXPECT_EQ(s.open_transaction(7), Offset(100)) << "later batches do not move it";
   EXPECT_EQ(s.first_unstable_offset(), Offset(100));
+}
+
+TEST(ProducerTransactions, TheOpenProducersAreListedWithTheirEpochsOldestTransactionFirst) {
+  ProducerState s;
+  s.record(batch(9, 2, 0, 1, true), Offset(200), at(0));
+  s.record(batch(7, 0, 0, 3, true), Offset(100), at(0));
+  s.record(batch(8, 1, 0, 1, false), Offset(150), at(0));
+  using Open = std::vector<std::pair<int64_t, int16_t>>;
+  EXPECT_EQ(s.open_producers(), (Open{{7, 0}, {9, 2}}));
+  s.record(marker(7, 0), Offset(201), at(0));
+  EXPECT_EQ(s.open_producers(), (Open{{9, 2}}));
 }
 
 TEST(ProducerTransactions, AnIdempotentBatchOpensNothing) {

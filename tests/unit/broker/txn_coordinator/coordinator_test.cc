@@ -34,6 +34,9 @@ struct World {
   std::vector<Marker> markers;
   int64_t next_producer_id = 100;
   std::vector<std::pair<txn::TxnPartition, int16_t>> told;  // add_to_transaction()
+  size_t queued = 0;  // batches appended by append_state_queued()
+  // What open_transactions() answers (nullopt: a group coordinator still loading).
+  std::optional<std::vector<txn::OpenTransaction>> open = std::vector<txn::OpenTransaction>{};
 };
 
 class FakeHost final : public TxnHost {
@@ -49,19 +52,15 @@ class FakeHost final : public TxnHost {
     return world_.stored;
   }
   awaitable<Status> append_state(int32_t, std::shared_ptr<std::vector<std::byte>> batch) override {
-    if (world_.fail_appends) co_return Status::io_error("disk gone");
-    ++world_.batches;
-    protocol::BatchIterator batches(*batch, protocol::Verify::kProduced);
-    while (auto b = batches.next()) {
-      protocol::RecordReader reader(*b);
-      protocol::RecordView rec;
-      while (reader.next(rec)) {
-        auto r = txn::decode_transaction_record(rec.key, rec.value);
-        EXPECT_TRUE(r) << r.error().to_string();
-        if (r) world_.stored.push_back(std::move(*r));
-      }
-    }
-    co_return Status::ok();
+    co_return store(*batch);
+  }
+  Status append_state_queued(int32_t, std::shared_ptr<std::vector<std::byte>> batch) override {
+    Status s = store(*batch);
+    if (s.is_ok()) ++world_.queued;
+    return s;
+  }
+  awaitable<std::optional<std::vector<txn::OpenTransaction>>> open_transactions() override {
+    co_return world_.open;
   }
   bool partition_exists(const std::string& topic, int32_t partition) override {
     return (topic == "t" || topic == "__consumer_offsets") && partition >= 0 && partition < 2;
@@ -87,6 +86,22 @@ class FakeHost final : public TxnHost {
   }
 
  private:
+  Status store(const std::vector<std::byte>& batch) {
+    if (world_.fail_appends) return Status::io_error("disk gone");
+    ++world_.batches;
+    protocol::BatchIterator batches(batch, protocol::Verify::kProduced);
+    while (auto b = batches.next()) {
+      protocol::RecordReader reader(*b);
+      protocol::RecordView rec;
+      while (reader.next(rec)) {
+        auto r = txn::decode_transaction_record(rec.key, rec.value);
+        EXPECT_TRUE(r) << r.error().to_string();
+        if (r) world_.stored.push_back(std::move(*r));
+      }
+    }
+    return Status::ok();
+  }
+
   World& world_;
 };
 
@@ -95,7 +110,12 @@ class TxnCoordinatorTest : public ::testing::Test {
   void open(bool load = true) {
     coordinator = std::make_unique<TxnCoordinator>(std::make_unique<FakeHost>(world), limits,
                                                    ctx.get_executor());
-    if (load) coordinator->load();
+    if (load) {
+      coordinator->load();
+      // And the recovery of Ongoing transactions it started.
+      ctx.restart();
+      ctx.poll();
+    }
   }
   template <typename T>
   T run(awaitable<T> task) {
@@ -184,6 +204,53 @@ TEST_F(TxnCoordinatorTest, AnUnstoredCompleteStateIsStoredInOneBatchWithTheNextS
   coordinator.reset();  // the log replays with every transition legal
   open();
   EXPECT_EQ(coordinator->describe("tx").state, "Ongoing");
+}
+
+TEST_F(TxnCoordinatorTest, AnAddWithinAnOngoingTransactionIsAnsweredOnceQueued) {
+  open();
+  auto id = init("tx");
+  protocol::TxnProducer p{"tx", id.producer_id, id.producer_epoch};
+  ASSERT_EQ(add(p, 0), ErrorCode::kNone);
+  EXPECT_EQ(world.queued, 0u) << "a transaction's first state is stored before it is answered";
+  ASSERT_EQ(run(coordinator->add_offsets(p, "g")), ErrorCode::kNone);
+  ASSERT_EQ(add(p, 1), ErrorCode::kNone);
+  EXPECT_EQ(world.queued, 2u);
+  ASSERT_EQ(run(coordinator->end_txn(p, TxnResult::kCommit)).error, ErrorCode::kNone);
+  EXPECT_EQ(world.markers.size(), 3u);
+  ASSERT_EQ(add(p, 0), ErrorCode::kNone) << "the next transaction";
+  EXPECT_EQ(world.queued, 2u) << "its first state (with the last one's Complete) is stored";
+}
+
+TEST_F(TxnCoordinatorTest, PartitionsHoldingAnOngoingTransactionItsStoredStateMissesAreAdded) {
+  open();
+  auto id = init("tx");
+  protocol::TxnProducer p{"tx", id.producer_id, id.producer_epoch};
+  ASSERT_EQ(add(p, 0), ErrorCode::kNone);
+  ASSERT_EQ(add(p, 1), ErrorCode::kNone);
+  ASSERT_EQ(run(coordinator->add_offsets(p, "g")), ErrorCode::kNone);
+  coordinator.reset();
+  // A crash lost the two queued adds; partition 1 and the offsets partition kept what the
+  // producer wrote. Another producer's transaction and an older epoch's are not this one's.
+  world.stored.resize(world.stored.size() - 2);
+  world.open.reset();
+  std::vector<txn::OpenTransaction> held{
+      {{"t", 1}, id.producer_id, id.producer_epoch},
+      {{"__consumer_offsets", 0}, id.producer_id, -1},
+      {{"t", 0}, id.producer_id + 7, 0},
+      {{"t", 1}, id.producer_id, static_cast<int16_t>(id.producer_epoch + 1)}};
+  open();
+  EXPECT_EQ(coordinator->describe("tx").error, ErrorCode::kCoordinatorLoadInProgress)
+      << "while a group coordinator has not loaded";
+  world.open = held;
+  ASSERT_TRUE(
+      run_until(ctx, [&] { return coordinator->describe("tx").error == ErrorCode::kNone; }));
+  auto d = coordinator->describe("tx");
+  EXPECT_EQ(d.state, "Ongoing");
+  ASSERT_EQ(d.topics.size(), 2u);
+  EXPECT_EQ(d.topics[0].topic, "__consumer_offsets");
+  EXPECT_EQ(d.topics[1].partitions, (std::vector<int32_t>{0, 1}));
+  ASSERT_EQ(run(coordinator->end_txn(p, TxnResult::kCommit)).error, ErrorCode::kNone);
+  EXPECT_EQ(world.markers.size(), 3u) << "a marker into each";
 }
 
 TEST_F(TxnCoordinatorTest, AStateThatCannotBeStoredIsNotAppliedAndTheIdIsFreeAgain) {
