@@ -11,25 +11,19 @@ set -euo pipefail
 dir=$1; rounds=${2:-3}; count=${3:-500000}
 cairn=${CAIRN:-$dir/cairn}
 read -r -a codecs <<<"${CODECS:-none zstd lz4 snappy gzip}"
+source "$(dirname "$0")/cairnd.sh"
 json_field() { python3 -c "import sys,json; print(json.loads(sys.stdin.read().splitlines()[0])['$1'])"; }
 run_one() {  # codec -> "produce_rec_s produce_mb_s consume_rec_s bytes_per_record"
-  local tmp port pid out produced consumed bytes
+  local tmp port cairnd_pid produced consumed bytes
   tmp=$(mktemp -d /tmp/cairn-compression.XXXXXX)
-  "$dir/cairnd" --listen 127.0.0.1:0 --kafka-listen '' --http-listen '' --data-dir "$tmp/data" \
-    --fsync never --threads 2 >"$tmp/log" 2>&1 &
-  pid=$!
-  for _ in $(seq 200); do
-    port=$(grep -o 'serving on 127.0.0.1:[0-9]*' "$tmp/log" | head -1 | cut -d: -f2 || true)
-    [[ -n "$port" ]] && break
-    sleep 0.1
-  done
+  start_cairnd "$dir/cairnd" "$tmp" --fsync never --threads 2
   "$cairn" --broker "127.0.0.1:$port" topics create p --partitions 1 >/dev/null
   produced=$("$cairn" --broker "127.0.0.1:$port" perf produce p --count "$count" \
     --payload json-clickstream --compression "$1" --json 2>/dev/null | head -1)
   consumed=$("$cairn" --broker "127.0.0.1:$port" perf consume p --count "$count" --json \
     2>/dev/null | head -1)
   bytes=$(find "$tmp/data/topics/p/0" -name '*.log' -printf '%s\n' | awk '{s+=$1} END {print s}')
-  kill "$pid"; wait "$pid" 2>/dev/null || true
+  kill "$cairnd_pid"; wait "$cairnd_pid" 2>/dev/null || true
   rm -rf "$tmp"
   echo "$(json_field records_per_sec <<<"$produced") $(json_field mb_per_sec <<<"$produced")" \
     "$(json_field records_per_sec <<<"$consumed") $(python3 -c "print($bytes / $count)")"

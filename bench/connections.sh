@@ -3,7 +3,7 @@
 # over more connections? One release cairnd (fsync per FSYNC, default always; data in a temp dir),
 # one topic of 8 partitions; for each count (default 100 and 1000) cairn_connections_bench sends
 # RATE (default 20,000) one-record Produce requests per second in all, spread over that many
-# connections, for SECONDS (default 5); ROUNDS (default 3) rounds, counts alternating. Prints each
+# connections, for SECONDS_EACH (default 5) seconds; ROUNDS (default 3) rounds, counts alternating. Prints each
 # run's line (requests/s, errors, latency percentiles, generator and broker CPU in % of a core).
 # A connection has one request in flight at a time, so a count too small for the rate (each
 # connection's share above ~1/latency) falls behind: the generator's limit, not the broker's.
@@ -18,20 +18,14 @@ cairn=${CAIRN:-$root/build/release/tools/cairn}
 bench=${BENCH:-$root/build/release/bench/cairn_connections_bench}
 counts=("$@")
 [[ ${#counts[@]} -gt 0 ]] || counts=(100 1000)
+source "$root/bench/cairnd.sh"
 tmp=$(mktemp -d /tmp/cairn-connections.XXXXXX)
-"$cairnd" --listen 127.0.0.1:0 --kafka-listen '' --http-listen '' --data-dir "$tmp/data" \
-  --fsync "${FSYNC:-always}" >"$tmp/log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$tmp"' EXIT
-for _ in $(seq 200); do
-  port=$(grep -o 'serving on 127.0.0.1:[0-9]*' "$tmp/log" | head -1 | cut -d: -f2 || true)
-  [[ -n "$port" ]] && break
-  sleep 0.1
-done
+trap 'kill $cairnd_pid 2>/dev/null; wait $cairnd_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+start_cairnd "$cairnd" "$tmp" --fsync "${FSYNC:-always}"
 broker=127.0.0.1:$port
 "$cairn" --broker "$broker" topics create c --partitions 8 >/dev/null
 for round in $(seq "${ROUNDS:-3}"); do
   for n in "${counts[@]}"; do
-    echo "round $round: $("$bench" "$broker" c 8 "$n" "${RATE:-20000}" "${SECONDS_EACH:-5}" "$pid")"
+    echo "round $round: $("$bench" "$broker" c 8 "$n" "${RATE:-20000}" "${SECONDS_EACH:-5}" "$cairnd_pid")"
   done
 done

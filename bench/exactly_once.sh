@@ -11,16 +11,10 @@
 # instead (what the ratio is when no step waits for a sync).
 set -euo pipefail
 dir=$1; rounds=${2:-3}; count=${3:-1000000}
+source "$(dirname "$0")/cairnd.sh"
 tmp=$(mktemp -d /tmp/cairn-eos.XXXXXX)
-"$dir/cairnd" --listen 127.0.0.1:0 --kafka-listen '' --http-listen '' --data-dir "$tmp/data" \
-  --fsync "${FSYNC:-always}" >"$tmp/log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$tmp"' EXIT
-for _ in $(seq 200); do
-  port=$(grep -o 'serving on 127.0.0.1:[0-9]*' "$tmp/log" | head -1 | cut -d: -f2 || true)
-  [[ -n "$port" ]] && break
-  sleep 0.1
-done
+trap 'kill $cairnd_pid 2>/dev/null; wait $cairnd_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+start_cairnd "$dir/cairnd" "$tmp" --fsync "${FSYNC:-always}"
 broker=127.0.0.1:$port
 "$dir/cairn" --broker "$broker" topics create in --partitions 1 >/dev/null
 python3 -c "
