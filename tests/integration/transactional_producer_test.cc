@@ -152,7 +152,9 @@ TEST_F(TransactionalProducer,
   EXPECT_EQ(values("read_committed"), "after\n");
   auto waited = std::chrono::steady_clock::now() - began;
   EXPECT_GE(waited, std::chrono::milliseconds(1500)) << "the open transaction held it back";
-  EXPECT_LT(waited, std::chrono::seconds(10)) << "no longer than the timeout and a check";
+  // Not forever: the timeout, the housekeeping's check and the CLI's start, which a loaded
+  // machine running sanitized binaries has stretched past 10 s.
+  EXPECT_LT(waited, std::chrono::seconds(30)) << "no longer than the timeout and a check";
   EXPECT_EQ((*vanishing)->commit_transaction().code(), Status::Code::kFenced)
       << "the timeout's abort fenced it";
 }
