@@ -93,6 +93,17 @@ awaitable<void> TxnCoordinator::recover_open(TxnCoordinator* self,
           "not list (an add lost in a crash before it was synced); added",
           tid, tp.topic, tp.partition);
     }
+    // The partitions forgot at the restart which transactions they were added to: told again,
+    // the producer's transaction goes on (its batches are taken) instead of failing.
+    std::vector<TransactionMetadata> ongoing;
+    for (const auto& [tid, m] : ps.machine.ids()) {
+      if (m.state == TxnState::kOngoing) ongoing.push_back(m);
+    }
+    for (const auto& m : ongoing) {
+      std::vector<txn::TxnPartition> parts(m.partitions.begin(), m.partitions.end());
+      co_await self->host_->add_to_transaction(std::move(parts), m.producer_id, m.producer_epoch);
+      if (self->stopped_) co_return;
+    }
     ps.loaded = true;
   }
 }

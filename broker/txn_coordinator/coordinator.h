@@ -24,7 +24,9 @@
 // partition kept what the producer wrote there; the load finds it again (recover_open()).
 //
 // At load the partitions are replayed and, when a transaction is Ongoing, the partitions the
-// broker holds open transactions in are asked which of them its stored state misses; until then
+// broker holds open transactions in are asked which of them its stored state misses, and each
+// of its partitions is told again that it is in the transaction (so that it survives the
+// restart); until then
 // their ids answer COORDINATOR_LOAD_IN_PROGRESS, and those of a partition that cannot be
 // replayed COORDINATOR_NOT_AVAILABLE.
 
@@ -130,7 +132,8 @@ class TxnCoordinator {
   // once; false (and the id freed) when the partition refuses it.
   bool store_queued(int32_t partition, const txn::TransactionLogRecord& record);
   // Adds to the Ongoing transactions of `partitions` (replayed, not loaded yet) the partitions
-  // that hold them open, then makes them loaded.
+  // that hold them open, tells every partition of each which producer it is in a transaction
+  // with, then makes them loaded.
   static awaitable<void> recover_open(TxnCoordinator* self, std::vector<int32_t> partitions);
   // Writes the markers of `transactional_id`'s Prepare state and stores its Complete state.
   // NONE once complete.

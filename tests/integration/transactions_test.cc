@@ -252,6 +252,21 @@ TEST_F(Transactions, AfterACrashTheStateIsReplayedAndAnOpenTransactionIsAbortedA
   EXPECT_EQ(m[0].first.result, TxnResult::kAbort);
 }
 
+TEST_F(Transactions, ATransactionOpenAcrossABrokerRestartGoesOnAndCommits) {
+  start();
+  auto id = init("tx");
+  protocol::TxnProducer p{"tx", id.producer_id, id.producer_epoch};
+  ASSERT_EQ(add(p, {{"t", {0}}}).at(0).error, ErrorCode::kNone);
+  ASSERT_EQ(produce(p, 0, 0), ErrorCode::kNone);
+  broker->kill9();
+  broker->restart();
+  connect();
+  ASSERT_TRUE(eventually([&] { return describe("tx").error == ErrorCode::kNone; }));
+  EXPECT_EQ(produce(p, 0, 1), ErrorCode::kNone) << "the partition knows its transaction again";
+  EXPECT_EQ(end(p, TxnResult::kCommit).error, ErrorCode::kNone);
+  EXPECT_EQ(batch_kinds(0), (std::vector<bool>{false, false, true}));
+}
+
 // An AddPartitionsToTxn that extends an Ongoing transaction is answered before it is synced. A
 // power cut may lose it while the partition kept the producer's batches: cutting the state log
 // after a SIGKILL is that loss. The restarted coordinator finds the partition again.
