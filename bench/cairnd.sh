@@ -1,7 +1,8 @@
-# Sourced by the benchmark scripts. start_cairnd CAIRND TMP [ARGS...]: starts CAIRND with its
-# data in TMP/data and its log in TMP/log, the Cairn listener on an ephemeral loopback port, the
-# Kafka and HTTP listeners off, and ARGS (--fsync, --threads, ...); once it serves, sets
-# cairnd_pid and port. Exits with the log when it does not serve within 20 s.
+# Sourced by the benchmark scripts.
+# start_cairnd CAIRND TMP [ARGS...]: starts CAIRND with its data in TMP/data and its log in
+# TMP/log, the Cairn listener on an ephemeral loopback port, the Kafka and HTTP listeners off, and
+# ARGS (--fsync, --threads, ...); once it serves, sets cairnd_pid and port. Exits with the log
+# when it does not serve within 20 s.
 start_cairnd() {
   local bin=$1 tmp=$2
   shift 2
@@ -15,4 +16,16 @@ start_cairnd() {
   done
   cat "$tmp/log" >&2
   exit 1
+}
+
+# release_binaries [TARGET...]: sets cairnd and cairn to $CAIRND and $CAIRN, or, when CAIRND is
+# not set, builds the release tree's (and TARGETs) and takes those.
+release_binaries() {
+  local root
+  root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+  if [[ -z "${CAIRND:-}" ]]; then
+    "$root/tools/build.sh" release cairnd cairn "$@" >/dev/null
+  fi
+  cairnd=${CAIRND:-$root/build/release/tools/cairnd}
+  cairn=${CAIRN:-$root/build/release/tools/cairn}
 }

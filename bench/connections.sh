@@ -10,15 +10,11 @@
 #   CAIRND=path CAIRN=path BENCH=path to use other binaries.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-if [[ -z "${CAIRND:-}" ]]; then
-  "$root/tools/build.sh" release cairnd cairn cairn_connections_bench >/dev/null
-fi
-cairnd=${CAIRND:-$root/build/release/tools/cairnd}
-cairn=${CAIRN:-$root/build/release/tools/cairn}
+source "$root/bench/cairnd.sh"
+release_binaries cairn_connections_bench
 bench=${BENCH:-$root/build/release/bench/cairn_connections_bench}
 counts=("$@")
 [[ ${#counts[@]} -gt 0 ]] || counts=(100 1000)
-source "$root/bench/cairnd.sh"
 tmp=$(mktemp -d /tmp/cairn-connections.XXXXXX)
 trap 'kill $cairnd_pid 2>/dev/null; wait $cairnd_pid 2>/dev/null; rm -rf "$tmp"' EXIT
 start_cairnd "$cairnd" "$tmp" --fsync "${FSYNC:-always}"

@@ -8,14 +8,9 @@
 # each run: records/s and broker CPU-seconds per GB of record values for produce and consume.
 #   CAIRND=path CAIRN=path to use other binaries.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-if [[ -z "${CAIRND:-}" ]]; then
-  "$root/tools/build.sh" release cairnd cairn >/dev/null
-fi
-cairnd=${CAIRND:-$root/build/release/tools/cairnd}
-cairn=${CAIRN:-$root/build/release/tools/cairn}
+source "$(dirname "$0")/cairnd.sh"
+release_binaries
 count=${1:-5000000}; size=${2:-100}
-source "$root/bench/cairnd.sh"
 tmp=""
 trap '[[ -n "${cairnd_pid:-}" ]] && kill $cairnd_pid 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
 cpu() { awk '{print $14 + $15}' "/proc/$cairnd_pid/stat"; }  # clock ticks

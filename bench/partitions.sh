@@ -11,12 +11,8 @@
 # Usage: bench/partitions.sh [COUNTS...]   (default: 1 8 64 1000 10000)
 #   CAIRND=path CAIRN=path to use other binaries; FSYNC=interval:100 for another policy.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-if [[ -z "${CAIRND:-}" ]]; then
-  "$root/tools/build.sh" release cairnd cairn >/dev/null
-fi
-cairnd=${CAIRND:-$root/build/release/tools/cairnd}
-cairn=${CAIRN:-$root/build/release/tools/cairn}
+source "$(dirname "$0")/cairnd.sh"
+release_binaries
 fsync=${FSYNC:-always}
 port=${PORT:-19480}
 counts=("$@")
