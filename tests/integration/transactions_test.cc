@@ -135,6 +135,31 @@ class Transactions : public ::testing::Test {
     return out;
   }
 
+  // Cuts the one state partition holding records (the test's only transactional id) after its
+  // first `n` batches, as a power cut would lose what was not synced. The broker is stopped.
+  void keep_state_batches(size_t n) {
+    std::optional<std::filesystem::path> state_log;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(tmp.path() / "data")) {
+      if (e.path().string().find("__transaction_state") != std::string::npos &&
+          e.path().extension() == ".log" && e.file_size() > 0) {
+        ASSERT_FALSE(state_log) << "one state partition holds the id";
+        state_log = e.path();
+      }
+    }
+    ASSERT_TRUE(state_log);
+    std::string bytes = read_file(*state_log);
+    protocol::BatchIterator batches(protocol::as_bytes(bytes), protocol::Verify::kStored);
+    size_t kept = 0, end = 0;
+    while (auto b = batches.next()) {
+      if (kept++ == n) break;
+      end = static_cast<size_t>(reinterpret_cast<const char*>(b->bytes().data()) - bytes.data()) +
+            b->bytes().size();
+    }
+    ASSERT_TRUE(batches.status().is_ok());
+    ASSERT_GE(kept, n) << "fewer batches stored than kept";
+    std::filesystem::resize_file(*state_log, end);
+  }
+
   TempDir tmp;
   std::unique_ptr<BrokerProcess> broker;
   std::unique_ptr<client::Connection> conn;
@@ -267,6 +292,31 @@ TEST_F(Transactions, ATransactionOpenAcrossABrokerRestartGoesOnAndCommits) {
   EXPECT_EQ(batch_kinds(0), (std::vector<bool>{false, false, true}));
 }
 
+// The Complete state is stored lazily (with the next state, or a tick later): a crash before it
+// leaves PrepareCommit last, and the restart writes the markers again.
+TEST_F(Transactions, AMarkerWrittenAgainAfterACrashChangesNothing) {
+  start();
+  auto id = init("tx");
+  protocol::TxnProducer p{"tx", id.producer_id, id.producer_epoch};
+  ASSERT_EQ(add(p, {{"t", {0}}}).at(0).error, ErrorCode::kNone);
+  ASSERT_EQ(produce(p, 0, 0), ErrorCode::kNone);
+  ASSERT_EQ(end(p, TxnResult::kCommit).error, ErrorCode::kNone);
+  broker->kill9();
+  // Empty, Ongoing, PrepareCommit; a CompleteCommit stored meanwhile is lost.
+  ASSERT_NO_FATAL_FAILURE(keep_state_batches(3));
+  broker->restart();
+  connect();
+  ASSERT_TRUE(eventually([&] { return describe("tx").state == "CompleteCommit"; }));
+  EXPECT_EQ(batch_kinds(0), (std::vector<bool>{false, true, true})) << "a second marker";
+  ASSERT_EQ(add(p, {{"t", {0}}}).at(0).error, ErrorCode::kNone) << "the next transaction";
+  ASSERT_EQ(produce(p, 0, 1), ErrorCode::kNone);
+  ASSERT_EQ(end(p, TxnResult::kCommit).error, ErrorCode::kNone);
+  auto read = cli(broker->address(),
+                  {"consume", "t", "-e", "--isolation", "read_committed", "-f", "{value}"});
+  ASSERT_EQ(read.exit_code, 0) << read.err;
+  EXPECT_EQ(read.out, "v0\nv1\n") << "each committed record once, none held back";
+}
+
 // An AddPartitionsToTxn that extends an Ongoing transaction is answered before it is synced. A
 // power cut may lose it while the partition kept the producer's batches: cutting the state log
 // after a SIGKILL is that loss. The restarted coordinator finds the partition again.
@@ -279,25 +329,8 @@ TEST_F(Transactions, AnAddLostInACrashIsFoundAgainInThePartitionHoldingTheTransa
   ASSERT_EQ(add(p, {{"t", {1}}}).at(0).error, ErrorCode::kNone);
   ASSERT_EQ(produce(p, 1, 0), ErrorCode::kNone);
   broker->kill9();
-  // The state log's last batch is the second add: cut it off.
-  std::optional<std::filesystem::path> state_log;
-  for (const auto& e : std::filesystem::recursive_directory_iterator(tmp.path() / "data")) {
-    if (e.path().string().find("__transaction_state") != std::string::npos &&
-        e.path().extension() == ".log" && e.file_size() > 0) {
-      ASSERT_FALSE(state_log) << "one state partition holds the id";
-      state_log = e.path();
-    }
-  }
-  ASSERT_TRUE(state_log);
-  std::string bytes = read_file(*state_log);
-  protocol::BatchIterator batches(protocol::as_bytes(bytes), protocol::Verify::kStored);
-  size_t last = 0;
-  while (auto b = batches.next()) {
-    last = static_cast<size_t>(reinterpret_cast<const char*>(b->bytes().data()) - bytes.data());
-  }
-  ASSERT_TRUE(batches.status().is_ok());
-  ASSERT_GT(last, 0u);
-  std::filesystem::resize_file(*state_log, last);
+  // The state log's last batch is the second add: a power cut loses it.
+  ASSERT_NO_FATAL_FAILURE(keep_state_batches(2));
   broker->restart();
   connect();
   protocol::TransactionDescription d;
