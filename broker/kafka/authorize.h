@@ -92,6 +92,20 @@ Response refused(const Request&, pk::ErrorCode error) {
   if constexpr (requires { out.error_message; }) out.error_message = "not authorized";
   return out;
 }
+// A response with `error` in every partition of every topic of `r` (OffsetCommit's and
+// TxnOffsetCommit's answers have that shape).
+template <class Response, class Request>
+Response each_partition_refused(const Request& r, pk::ErrorCode error) {
+  Response out;
+  for (const auto& t : r.topics) {
+    auto& topic = out.topics.emplace_back();
+    topic.name = t.name;
+    for (const auto& p : t.partitions) {
+      topic.partitions.push_back({p.partition_index, pk::code_of(error)});
+    }
+  }
+  return out;
+}
 template <>
 pk::FindCoordinatorResponse refused(const pk::FindCoordinatorRequest& r, pk::ErrorCode error);
 template <>

@@ -49,15 +49,7 @@ pk::FindCoordinatorResponse refused(const pk::FindCoordinatorRequest& r, ErrorCo
 
 template <>
 pk::OffsetCommitResponse refused(const pk::OffsetCommitRequest& r, ErrorCode error) {
-  pk::OffsetCommitResponse out;
-  for (const auto& t : r.topics) {
-    auto& topic = out.topics.emplace_back();
-    topic.name = t.name;
-    for (const auto& p : t.partitions) {
-      topic.partitions.push_back({p.partition_index, pk::code_of(error)});
-    }
-  }
-  return out;
+  return each_partition_refused<pk::OffsetCommitResponse>(r, error);
 }
 
 template <>

@@ -107,15 +107,7 @@ pk::AddPartitionsToTxnResponse refused(const pk::AddPartitionsToTxnRequest& r, E
 
 template <>
 pk::TxnOffsetCommitResponse refused(const pk::TxnOffsetCommitRequest& r, ErrorCode error) {
-  pk::TxnOffsetCommitResponse out;
-  for (const auto& t : r.topics) {
-    auto& topic = out.topics.emplace_back();
-    topic.name = t.name;
-    for (const auto& p : t.partitions) {
-      topic.partitions.push_back({p.partition_index, pk::code_of(error)});
-    }
-  }
-  return out;
+  return each_partition_refused<pk::TxnOffsetCommitResponse>(r, error);
 }
 
 void finish(const KafkaContext&, pk::AddPartitionsToTxnResponse& r, const KafkaRefusals& refused) {
