@@ -26,9 +26,10 @@
 // truncate_to() cuts a divergent tail off and restart_at() empties a log that ended below its
 // leader's log start, both crash-safely.
 //
-// The class is defined in six files: partition_log.cc (open, append, group commit, read,
-// flush, close), closing.cc (closing many logs at once), sealing.cc (syncing, rolling, sealing and
-// the recovery point), retention.cc, cleaning.cc (compaction passes) and replication.cc.
+// The class is defined in eight files: partition_log.cc (append, group commit, flush), opening.cc
+// (open), reading.cc (reads and the timestamp lookup), closing.cc (the clean close, and closing
+// many logs at once), sealing.cc (syncing, rolling, sealing and the recovery point),
+// retention.cc, cleaning.cc (compaction passes) and replication.cc.
 
 #include <algorithm>
 #include <chrono>
