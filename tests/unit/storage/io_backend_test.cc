@@ -1,7 +1,8 @@
 // The real I/O backends' asynchronous writes: a write with its fdatasync completes once with the
 // bytes on disk, also many in flight at once, and a write the kernel refuses completes once with
-// the write's error and no sync. (io_uring skips the completion of a write linked to its sync
-// when the write succeeds; these check that a pair still completes exactly once either way.)
+// the write's error and no sync. They guard a change of how io_uring completes a write linked to
+// its sync (skipping the write's completion when it succeeds): a pair must still complete
+// exactly once either way.
 #include <gtest/gtest.h>
 
 #include <cstddef>
