@@ -182,7 +182,7 @@ uint32_t percentile(std::vector<uint32_t>& v, double p) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
   if (argc < 7) {
     std::fprintf(stderr,
                  "usage: cairn_connections_bench HOST:PORT TOPIC PARTITIONS CONNECTIONS RATE "
@@ -230,4 +230,7 @@ int main(int argc, char** argv) {
       percentile(run.latencies_us, 99.9), 100 * cpu / wall,
       broker_cpu < 0 ? -1.0 : 100 * broker_cpu / wall);
   return run.errors == 0 ? 0 : 1;
+} catch (const std::exception& e) {  // a malformed argument or address, or out of memory
+  std::fprintf(stderr, "cairn_connections_bench: %s\n", e.what());
+  return 2;
 }

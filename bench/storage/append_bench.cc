@@ -81,7 +81,7 @@ void BM_Append(benchmark::State& state) {
   // Each appender appends again as soon as its previous append is acknowledged.
   std::function<void(size_t)> start = [&](size_t slot) {
     ++started;
-    (*log)->append(buffers[slot], [&, slot](Result<AppendResult> r) {
+    (*log)->append(buffers[slot], [&, slot](const Result<AppendResult>& r) {
       ++completed;
       if (!r) ++failed;
       if (started < target) start(slot);
@@ -103,13 +103,13 @@ void BM_Append(benchmark::State& state) {
   state.SetItemsProcessed(completed);
   state.SetBytesProcessed(completed * static_cast<int64_t>(templ.size()));
   bool done = false;
-  (*log)->flush([&](Status) { done = true; });
+  (*log)->flush([&](const Status&) { done = true; });
   while (!done) ctx.run_one();
   log->reset();
   std::filesystem::remove_all(dir);
 }
 
-void AppendArgs(benchmark::internal::Benchmark* b) {
+void append_args(benchmark::internal::Benchmark* b) {
   for (int64_t backend : {0, 1}) {
     for (int64_t policy : {0, 1, 2}) {
       for (int64_t bytes : {16 << 10, 1 << 20}) b->Args({bytes, policy, backend, 1});
@@ -122,7 +122,7 @@ void AppendArgs(benchmark::internal::Benchmark* b) {
     b->Args({1 << 20, 2, backend, 4});
   }
 }
-BENCHMARK(BM_Append)->Apply(AppendArgs)->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Append)->Apply(append_args)->UseRealTime()->Unit(benchmark::kMicrosecond);
 
 // Appends of idempotent batches from many producers into small segments, so that segments roll
 // (each roll writes a producer snapshot and seals a segment) every 64 appends. Besides the
@@ -166,7 +166,7 @@ void BM_AppendRolling(benchmark::State& state) {
                    protocol::as_bytes(value));
     auto batch = std::make_shared<std::vector<std::byte>>(builder.seal());
     auto begun = std::chrono::steady_clock::now();
-    (*log)->append(*batch, [&, batch, begun](Result<AppendResult> r) {
+    (*log)->append(*batch, [&, batch, begun](const Result<AppendResult>& r) {
       ++completed;
       if (!r) ++failed;
       slowest_us = std::max(slowest_us, std::chrono::duration<double, std::micro>(
@@ -184,7 +184,7 @@ void BM_AppendRolling(benchmark::State& state) {
   state.SetItemsProcessed(completed);
   state.counters["slowest_us"] = slowest_us;
   bool done = false;
-  (*log)->flush([&](Status) { done = true; });
+  (*log)->flush([&](const Status&) { done = true; });
   while (!done) ctx.run_one();
   log->reset();
   std::filesystem::remove_all(dir);

@@ -65,8 +65,10 @@ TEST_P(IoBackendTest, ManySyncedWritesInFlightEachCompleteOnce) {
   constexpr int kWrites = 64;
   constexpr size_t kSize = 512;
   std::vector<std::vector<std::byte>> data;
-  for (int i = 0; i < kWrites; ++i)
+  data.reserve(kWrites);
+  for (int i = 0; i < kWrites; ++i) {
     data.push_back(bytes_of(kSize, static_cast<char>('A' + i % 26)));
+  }
   std::vector<int> completions(kWrites, 0);
   int failed = 0;
   for (int i = 0; i < kWrites; ++i) {
