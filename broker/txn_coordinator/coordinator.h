@@ -26,9 +26,8 @@
 // At load the partitions are replayed and, when a transaction is Ongoing, the partitions the
 // broker holds open transactions in are asked which of them its stored state misses, and each
 // of its partitions is told again that it is in the transaction (so that it survives the
-// restart); until then
-// their ids answer COORDINATOR_LOAD_IN_PROGRESS, and those of a partition that cannot be
-// replayed COORDINATOR_NOT_AVAILABLE.
+// restart); until then their ids answer COORDINATOR_LOAD_IN_PROGRESS, and those of a partition
+// that cannot be replayed COORDINATOR_NOT_AVAILABLE.
 
 #include "broker/async.h"
 

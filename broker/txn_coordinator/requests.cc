@@ -66,11 +66,10 @@ awaitable<std::vector<ErrorCode>> TxnCoordinator::add_partitions(
   if (ps = partition_for(producer.transactional_id, error); ps == nullptr) {
     co_return std::vector<ErrorCode>(n, error);
   }
+  // Within an Ongoing transaction (whose first state stored any Complete state before it):
+  // answered once queued (the class comment says why a crash loses nothing).
   const txn::TransactionMetadata* before = ps->machine.find(producer.transactional_id);
-  // Within an Ongoing transaction whose states are all stored or queued: answered once queued
-  // (the class comment says why a crash loses nothing).
-  bool extends = before != nullptr && before->state == TxnState::kOngoing &&
-                 !ps->unstored.contains(producer.transactional_id);
+  bool extends = before != nullptr && before->state == TxnState::kOngoing;
   txn::TxnDecision d = ps->machine.add_partitions(producer, partitions, host_->now());
   if (d.error != ErrorCode::kNone) co_return std::vector<ErrorCode>(n, d.error);
   if (d.write) {

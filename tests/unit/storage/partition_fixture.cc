@@ -33,6 +33,16 @@ Result<storage::AppendResult> PartitionFixture::append(storage::PartitionLog& lo
   return append_all(log, std::move(one)).front();
 }
 
+Result<storage::AppendResult> PartitionFixture::append_replica(storage::PartitionLog& log,
+                                                               std::vector<std::byte> batch) {
+  auto bytes = std::make_shared<std::vector<std::byte>>(std::move(batch));
+  std::optional<Result<storage::AppendResult>> result;
+  log.append_replica(*bytes,
+                     [&result, bytes](const Result<storage::AppendResult>& r) { result = r; });
+  EXPECT_TRUE(testing::run_until(ctx(), [&] { return result.has_value(); }));
+  return result.value_or(Status::timed_out("no answer"));
+}
+
 std::vector<Result<storage::AppendResult>> PartitionFixture::append_all(
     storage::PartitionLog& log, std::vector<std::vector<std::byte>> batches) {
   auto owned = std::make_shared<std::vector<std::vector<std::byte>>>(std::move(batches));
@@ -46,6 +56,7 @@ std::vector<Result<storage::AppendResult>> PartitionFixture::append_all(
   }
   EXPECT_TRUE(run_until(ctx_, [&] { return done == owned->size(); })) << "appends timed out";
   std::vector<Result<storage::AppendResult>> out;
+  out.reserve(results.size());
   for (auto& r : results) {
     out.push_back(r ? std::move(*r) : Result<storage::AppendResult>(Status::timed_out("append")));
   }
@@ -93,9 +104,9 @@ std::vector<ReadRecord> PartitionFixture::read_all(const storage::PartitionLog& 
       protocol::RecordView rec;
       while (reader.next(rec)) {
         if (rec.offset < next) continue;  // before the requested offset, in the first batch
-        out.push_back(ReadRecord{rec.offset, to_millis(rec.timestamp),
-                                 rec.value ? std::string(protocol::as_string_view(*rec.value))
-                                           : std::string()});
+        out.push_back(ReadRecord{
+            rec.offset, to_millis(rec.timestamp),
+            rec.value ? std::string(protocol::as_string_view(*rec.value)) : std::string()});
       }
       EXPECT_TRUE(reader.status().is_ok());
       expected_base = view->header().next_offset();

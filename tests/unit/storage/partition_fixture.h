@@ -40,9 +40,12 @@ class PartitionFixture {
 
   // Appends and waits for the acknowledgement.
   Result<storage::AppendResult> append(storage::PartitionLog& log, std::vector<std::byte> batch);
+  // Appends a leader's stored batch as a follower does (append_replica) and waits for it.
+  Result<storage::AppendResult> append_replica(storage::PartitionLog& log,
+                                               std::vector<std::byte> batch);
   // Starts appends for all `batches` at once, then waits for every one of them.
-  std::vector<Result<storage::AppendResult>> append_all(storage::PartitionLog& log,
-                                                        std::vector<std::vector<std::byte>> batches);
+  std::vector<Result<storage::AppendResult>> append_all(
+      storage::PartitionLog& log, std::vector<std::vector<std::byte>> batches);
   Status flush(storage::PartitionLog& log);
   void flush_and_close(storage::PartitionLog& log);
 

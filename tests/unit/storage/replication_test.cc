@@ -44,15 +44,6 @@ std::vector<std::byte> all_bytes(const PartitionLog& log) {
   return out;
 }
 
-Result<AppendResult> append_replica(PartitionFixture& fx, PartitionLog& log,
-                                    std::vector<std::byte> batch) {
-  auto bytes = std::make_shared<std::vector<std::byte>>(std::move(batch));
-  std::optional<Result<AppendResult>> result;
-  log.append_replica(*bytes, [&result, bytes](Result<AppendResult> r) { result = std::move(r); });
-  EXPECT_TRUE(testing::run_until(fx.ctx(), [&] { return result.has_value(); }));
-  return result.value_or(Status::timed_out("no answer"));
-}
-
 std::vector<std::byte> idempotent_batch(int16_t epoch, int32_t seq, int records) {
   protocol::RecordBatchBuilder b({.producer_id = 7, .producer_epoch = epoch, .base_sequence = seq});
   for (int i = 0; i < records; ++i) {
@@ -82,7 +73,7 @@ class ReplicationTest : public ::testing::TestWithParam<std::string> {
 
   void copy(const PartitionLog& leader, PartitionLog& follower) {
     for (auto& batch : stored_batches(leader, follower.high_watermark())) {
-      auto r = append_replica(fx, follower, std::move(batch));
+      auto r = fx.append_replica(follower, std::move(batch));
       ASSERT_TRUE(r) << r.error().to_string();
     }
   }
@@ -102,11 +93,11 @@ TEST_P(ReplicationTest, AReplicaBatchThatDoesNotContinueTheLogIsRefused) {
   auto leader = filled_leader();
   auto follower = fx.open_ok(config);
   auto batches = stored_batches(*leader, Offset(0));
-  ASSERT_TRUE(append_replica(fx, *follower, batches[0]));
-  auto gap = append_replica(fx, *follower, batches[2]);
+  ASSERT_TRUE(fx.append_replica(*follower, batches[0]));
+  auto gap = fx.append_replica(*follower, batches[2]);
   ASSERT_FALSE(gap);
   EXPECT_TRUE(gap.error().is_out_of_order()) << gap.error().to_string();
-  auto again = append_replica(fx, *follower, batches[0]);
+  auto again = fx.append_replica(*follower, batches[0]);
   EXPECT_FALSE(again);
   EXPECT_EQ(follower->high_watermark(), Offset(1));
 }
@@ -115,7 +106,7 @@ TEST_P(ReplicationTest, AReplicaBatchOfAnOlderEpochIsRefused) {
   auto leader = filled_leader();
   auto follower = fx.open_ok(config);
   ASSERT_TRUE(follower->set_leader_epoch(5).is_ok());
-  auto old = append_replica(fx, *follower, stored_batches(*leader, Offset(0))[0]);
+  auto old = fx.append_replica(*follower, stored_batches(*leader, Offset(0))[0]);
   ASSERT_FALSE(old);
   EXPECT_TRUE(old.error().is_invalid_argument()) << old.error().to_string();
 }
@@ -125,7 +116,7 @@ TEST_P(ReplicationTest, AReplicaBatchWithADamagedHeaderIsRefused) {
   auto follower = fx.open_ok(config);
   auto batch = stored_batches(*leader, Offset(0))[0];
   batch[protocol::batch::kLeaderEpochAt] ^= std::byte{1};
-  auto r = append_replica(fx, *follower, batch);
+  auto r = fx.append_replica(*follower, batch);
   ASSERT_FALSE(r);
   EXPECT_EQ(follower->high_watermark(), Offset(0));
 }

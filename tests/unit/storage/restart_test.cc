@@ -39,15 +39,6 @@ std::vector<std::byte> leader_batch(Offset base, int32_t epoch, int records) {
   return slice ? PartitionFixture::slice_bytes(*slice) : std::vector<std::byte>{};
 }
 
-Result<AppendResult> append_replica(PartitionFixture& fx, PartitionLog& log,
-                                    std::vector<std::byte> batch) {
-  auto bytes = std::make_shared<std::vector<std::byte>>(std::move(batch));
-  std::optional<Result<AppendResult>> result;
-  log.append_replica(*bytes, [&result, bytes](Result<AppendResult> r) { result = std::move(r); });
-  EXPECT_TRUE(testing::run_until(fx.ctx(), [&] { return result.has_value(); }));
-  return result.value_or(Status::timed_out("no answer"));
-}
-
 std::vector<std::string> files(PartitionFixture& fx) {
   auto names = fx.io().list_directory(fx.dir());
   EXPECT_TRUE(names);
@@ -122,7 +113,7 @@ TEST_P(RestartTest, ARestartedLogTakesAReplicaBatchOfAnyEpochAtTheNewStart) {
   auto log = filled();
   ASSERT_TRUE(log->restart_at(kStart).is_ok());
   // Epoch 2 is older than the 4 the old log reached: the restarted log recorded none.
-  auto r = append_replica(fx, *log, leader_batch(kStart, 2, 3));
+  auto r = fx.append_replica(*log, leader_batch(kStart, 2, 3));
   ASSERT_TRUE(r) << r.error().to_string();
   EXPECT_EQ(r->base_offset, kStart);
   EXPECT_EQ(log->high_watermark(), Offset(kStart.value() + 3));
@@ -160,7 +151,7 @@ TEST_P(RestartTest, AnEmptyLogRestartsBelowItsEndAtTheBaseOfABatchHoldingItsStar
   // The leader's log start lies inside a batch that begins at 498.
   Status below = log->restart_at(Offset(498));
   ASSERT_TRUE(below.is_ok()) << below.to_string();
-  auto r = append_replica(fx, *log, leader_batch(Offset(498), 1, 5));
+  auto r = fx.append_replica(*log, leader_batch(Offset(498), 1, 5));
   ASSERT_TRUE(r) << r.error().to_string();
   auto start = log->delete_records_before(kStart);
   ASSERT_TRUE(start);
@@ -276,7 +267,7 @@ TEST(RestartCrashTest, AnEmptyLogRestartingBelowItsEndOpensEmptyAtOneStartOrTheO
     EXPECT_EQ(reopened->log_start_offset(), at);
     if (finished) EXPECT_EQ(at, Offset(498));
     if (at == kStart) ASSERT_TRUE(reopened->restart_at(Offset(498)).is_ok());
-    auto r = append_replica(fx, *reopened, leader_batch(Offset(498), 1, 5));
+    auto r = fx.append_replica(*reopened, leader_batch(Offset(498), 1, 5));
     ASSERT_TRUE(r) << r.error().to_string();
   }
   EXPECT_TRUE(finished);
