@@ -154,6 +154,9 @@ Result<RecordAccumulator::Appended> RecordAccumulator::append_record(
     }
   }
   if (!target->open) {
+    // A new batch's linger is timed by the sender, unless the partition waits for an answer,
+    // which wakes the sender anyway.
+    if (!target->busy) wake = true;
     target->open = std::make_unique<ProducerBatch>();
     target->open->tp = tp;
     target->open->created = now();
@@ -163,7 +166,6 @@ Result<RecordAccumulator::Appended> RecordAccumulator::append_record(
       target->open->callbacks.reserve(target->last_records);
       target->open->timestamps.reserve(target->last_records);
     }
-    wake = true;
   }
   ProducerBatch& b = *target->open;
   b.builder.append(ts, key, value, headers);
@@ -193,15 +195,20 @@ std::vector<BatchPtr> RecordAccumulator::drain(
       q.closed.pop_front();
       ++taken;
     }
+    size_t unanswered = with_sender(tp) + taken;
+    q.busy = unanswered > 0;
     if (!q.open || !q.closed.empty()) continue;
     SteadyTime lingered = q.open->created + config_.linger;
-    bool due = flushing_ || closing_ || t >= lingered;
-    // A due batch is taken only when it can be sent soon; behind a full pipeline it keeps
-    // filling instead (an answer wakes the sender). Taking it anyway would, at linger 0, queue
-    // one tiny batch per record and fall further behind under load.
-    if (due && with_sender(tp) + taken < max_in_flight) {
+    bool ending = flushing_ || closing_;
+    // A batch that lingered without filling goes only when nothing of its partition is
+    // unanswered (Nagle's rule): until the answer comes (it wakes the sender) it keeps filling,
+    // which costs the records about a round trip on loopback and saves the broker a request and
+    // often a sync each. A flush takes it behind up to max_in_flight - 1 others.
+    bool due = ending || t >= lingered;
+    if (due && (ending ? unanswered < max_in_flight : unanswered == 0)) {
       ++sender_sealing_;
       q.fills = false;  // it lingered without filling
+      q.busy = true;
       out.push_back(std::move(q.open));
     } else if (!due) {
       next_wake = std::min(next_wake, lingered);

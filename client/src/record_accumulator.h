@@ -92,9 +92,10 @@ class RecordAccumulator {
   void set_transactional(bool transactional) { transactional_ = transactional; }
 
   // The batches the sender takes now: every closed batch, then each open one whose linger has
-  // passed (at once when flushing or closing) if its partition has fewer than `max_in_flight`
-  // batches with the sender (`with_sender`, the closed ones taken now included): behind a full
-  // pipeline an open batch keeps filling instead. Lowers `next_wake` to the next linger's end.
+  // passed if its partition has no batch with the sender (`with_sender`, the closed ones taken
+  // now included), or, when flushing or closing, fewer than `max_in_flight`: until then an open
+  // batch keeps filling. Lowers `next_wake` to the next linger's end. The sender must drain
+  // again after each answer.
   std::vector<BatchPtr> drain(SteadyTime now, size_t max_in_flight,
                               const std::function<size_t(const TopicPartition&)>& with_sender,
                               SteadyTime& next_wake);
@@ -131,6 +132,9 @@ class RecordAccumulator {
     // callbacks and timestamps as that batch held.
     bool fills = false;
     size_t last_records = 0;
+    // At the last drain, the sender held batches of it not answered yet: its next answer wakes
+    // the sender, so a new batch need not.
+    bool busy = false;
   };
 
   // What the accumulator knows of a topic it has taken records for.

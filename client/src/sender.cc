@@ -241,7 +241,7 @@ void Sender::on_response(const std::vector<ProduceSlot>& slots,
         fail_partition(slot.tp, p, error, resolved);
       }
     }
-    woken_ = true;
+    woken_ = true;  // the sender drains again: the accumulator may hold a batch for this answer
   }
   if (broker_error != protocol::ErrorCode::kNone) {
     std::lock_guard lock(conn_mu_);

@@ -3,9 +3,13 @@
 // cairn::client::Producer: sends records to a broker, batched per partition.
 //
 // Records are appended to an open batch of their partition; a batch goes out when it reaches
-// batch_bytes (or the broker's max batch bytes, if smaller) or has waited linger. Batches of
-// several partitions that are ready together share one request. An idempotent producer keeps up
-// to max_in_flight requests in flight per partition (one otherwise); when one must be retried, it
+// batch_bytes (or the broker's max batch bytes, if smaller), or once it has waited linger and
+// its partition has no request unanswered (Nagle's rule: a batch that did not fill keeps filling
+// while the partition's last request is answered, which at low rates costs its records about a
+// loopback round trip and saves a request, and often a sync, on the broker). flush() sends at
+// once. Batches of several partitions that are ready together share one request. An idempotent
+// producer keeps up to max_in_flight requests (full batches) in flight per partition (one
+// otherwise); when one must be retried, it
 // and every one behind it are sent again in order, so records of one partition are stored in
 // the order they were sent, retries included. Retriable failures (a lost connection, a full
 // disk, a broker restarting) are retried with backoff until the delivery timeout. The producer

@@ -1,5 +1,6 @@
-// The record accumulator's share of compression: a batch closed while the sender is compressing
-// others is compressed by the thread that closed it, and the sender takes it sealed, in order.
+// The record accumulator's share of compression (a batch closed while the sender is compressing
+// others is compressed by the thread that closed it, and the sender takes it sealed, in order),
+// and its rule for a batch that lingered without filling: it waits for its partition's answers.
 #include "client/src/record_accumulator.h"
 
 #include <gtest/gtest.h>
@@ -110,6 +111,63 @@ TEST_F(RecordAccumulatorTest, ATopicsPartitionCountIsNeededOnlyForItsFirstRecord
   for (const auto& b : drained) records += b->callbacks.size();
   EXPECT_EQ(records, 2u);
   EXPECT_FALSE(called);
+}
+
+// Nagle's rule: at linger 0 a lone record's batch goes at once, but while it is unanswered the
+// partition's next records wait (without waking the sender) and go together once it is answered.
+TEST(RecordAccumulatorLinger, ABatchThatDidNotFillWaitsForItsPartitionsAnswer) {
+  ProducerConfig c;
+  c.linger = 0ms;
+  RecordAccumulator acc(c);
+  client::Producer::Callback none;
+  size_t with_sender = 0;
+  auto drain = [&] {
+    auto next = client::SteadyTime::max();
+    auto out = acc.drain(
+        std::chrono::steady_clock::now(), 5, [&](const TopicPartition&) { return with_sender; },
+        next);
+    with_sender += out.size();
+    return out;
+  };
+  ProducerRecord r{"t", std::nullopt, "v", {}, 0, std::nullopt};
+  auto first = acc.append(r, 1, none);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(*first, RecordAccumulator::Appended::kWakeSender);  // a new batch, nothing in flight
+  ASSERT_EQ(drain().size(), 1u);
+
+  for (int i = 0; i < 3; ++i) {
+    auto behind = acc.append(r, 1, none);
+    ASSERT_TRUE(behind);
+    EXPECT_EQ(*behind, RecordAccumulator::Appended::kQueued);  // the answer wakes the sender
+    EXPECT_TRUE(drain().empty());
+  }
+  // The answer: the sender holds none of the partition's batches, and drains again.
+  with_sender = 0;
+  auto next = drain();
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_EQ(next[0]->builder.record_count(), 3);
+
+  with_sender = 0;
+  EXPECT_TRUE(drain().empty());  // answered, with nothing waiting
+  auto after = acc.append(r, 1, none);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(*after, RecordAccumulator::Appended::kWakeSender);
+}
+
+TEST(RecordAccumulatorLinger, AClosingProducerSendsAWaitingBatchBehindOthersInFlight) {
+  ProducerConfig c;
+  c.linger = 0ms;
+  RecordAccumulator acc(c);
+  client::Producer::Callback none;
+  ProducerRecord r{"t", std::nullopt, "v", {}, 0, std::nullopt};
+  ASSERT_TRUE(acc.append(r, 1, none));
+  auto next = client::SteadyTime::max();
+  auto now = std::chrono::steady_clock::now();
+  auto in_flight = [](size_t n) { return [n](const TopicPartition&) { return n; }; };
+  EXPECT_TRUE(acc.drain(now, 5, in_flight(1), next).empty());
+  acc.close();  // as a flush does, closing makes it due behind up to max_in_flight - 1 others
+  EXPECT_TRUE(acc.drain(now, 5, in_flight(5), next).empty());
+  EXPECT_EQ(acc.drain(now, 5, in_flight(4), next).size(), 1u);
 }
 
 }  // namespace
