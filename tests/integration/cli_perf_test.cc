@@ -37,6 +37,17 @@ TEST(CliPerf, JsonIsTheOnlyThingOnStdoutConsumeCountIsExactAndEachRunReportsItsC
   static const std::regex cpu_fields(
       R"(RESULT mode=consume [^\n]* client_cpu_pct=\d+ client_ns_per_record=\d+\n)");
   EXPECT_TRUE(std::regex_search(human.out, cpu_fields)) << human.out;
+
+  // In a group, the join (the coordinator's rebalance delay, 200 ms by default, and more) is
+  // reported apart and the rate counts from the assignment on.
+  auto grouped =
+      cli(broker.address(), {"perf", "consume", "p", "--count", "1500", "--group", "perf-g"});
+  ASSERT_EQ(grouped.exit_code, 0) << grouped.err;
+  std::smatch join;
+  ASSERT_TRUE(std::regex_search(grouped.out, join, std::regex(R"(join_ms=(\d+))"))) << grouped.out;
+  EXPECT_GE(std::stoi(join[1]), 200) << grouped.out;
+  EXPECT_NE(grouped.out.find("group perf-g, joined in "), std::string::npos) << grouped.out;
+  EXPECT_NE(human.out.find(" join_ms=0 "), std::string::npos) << human.out;
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <limits>
 #include <vector>
 
 #include "cairn/consumer.h"
@@ -17,8 +18,28 @@ namespace {
 struct Totals {
   std::atomic<int64_t> received{0};
   std::atomic<int64_t> bytes{0};
+  // When the first consumer of the group got its partitions (the clock's count), or max.
+  std::atomic<Clock::rep> assigned{std::numeric_limits<Clock::rep>::max()};
   std::mutex error_mu;
   std::string error;  // the first consumer's error
+};
+
+// Notes when the group gave a consumer its partitions: the rate counts from then, as Kafka's
+// ConsumerPerformance does, and the join (with the coordinator's rebalance delay, 200 ms by
+// default) is reported apart.
+class JoinClock : public client::RebalanceListener {
+ public:
+  explicit JoinClock(Totals& totals) : totals_(totals) {}
+  void on_partitions_assigned(client::Consumer&,
+                              const std::vector<client::TopicPartition>&) override {
+    Clock::rep now = Clock::now().time_since_epoch().count();
+    Clock::rep first = totals_.assigned.load();
+    while (now < first && !totals_.assigned.compare_exchange_weak(first, now)) {
+    }
+  }
+
+ private:
+  Totals& totals_;
 };
 
 // One consumer's loop: polls until o.count records arrived in all, a stop, an error, or 10 s
@@ -33,10 +54,11 @@ void consume(const PerfOptions& o, const GlobalOptions& global,
   config.enable_auto_commit = !o.group.empty();
   config.auto_offset_reset = client::ConsumerConfig::OffsetReset::kEarliest;
   config.max_poll_records = 100'000;
+  JoinClock join_clock(totals);  // outlives the consumer
   auto consumer = client::Consumer::create(config);
   Status s = consumer ? Status::ok() : consumer.error();
   if (s.is_ok()) {
-    s = o.group.empty() ? (*consumer)->assign(tps) : (*consumer)->subscribe({o.topic});
+    s = o.group.empty() ? (*consumer)->assign(tps) : (*consumer)->subscribe({o.topic}, &join_clock);
     if (s.is_ok() && o.group.empty()) s = (*consumer)->seek_to_beginning(tps);
   }
   auto idle_since = Clock::now();
@@ -95,8 +117,16 @@ void run_consume(const PerfOptions& o, const GlobalOptions& global) {
     threads.emplace_back([&] { consume(o, global, tps, totals); });
   }
   for (auto& t : threads) t.join();
-  double secs = std::chrono::duration<double>(Clock::now() - start).count();
+  auto end = Clock::now();
+  // With a group, from the first assignment on; the join before it is reported apart.
   progress.stop();
+  auto fetch_start = start;
+  if (Clock::rep assigned = totals.assigned.load();
+      assigned != std::numeric_limits<Clock::rep>::max()) {
+    fetch_start = Clock::time_point(Clock::duration(assigned));
+  }
+  double join_secs = std::chrono::duration<double>(fetch_start - start).count();
+  double secs = std::chrono::duration<double>(end - fetch_start).count();
   int64_t received = std::min(totals.received.load(), o.count);
   if (!totals.error.empty() && received < o.count && !stop_requested()) {
     throw CliError(kExitError, "consume: " + totals.error);
@@ -106,16 +136,19 @@ void run_consume(const PerfOptions& o, const GlobalOptions& global) {
   CpuMeter::Use used = cpu.used(received);
   if (o.json) {
     fmt::print(R"({{"mode":"consume","topic":"{}","count":{},"consumers":{},"group":"{}",)"
-               R"("seconds":{:.3f},"records_per_sec":{:.0f},"mb_per_sec":{:.1f},"client_cpu":{}}})"
+               R"("seconds":{:.3f},"join_seconds":{:.3f},"records_per_sec":{:.0f},)"
+               R"("mb_per_sec":{:.1f},"client_cpu":{}}})"
                "\n",
-               o.topic, received, o.consumers, o.group, secs, rps, mbs, cpu_json(used));
+               o.topic, received, o.consumers, o.group, secs, join_secs, rps, mbs, cpu_json(used));
   } else {
     fmt::print("consume: {} records in {:.2f} s: {:.0f} records/s, {:.1f} MB/s ({} consumer{}{})\n",
                received, secs, rps, mbs, o.consumers, o.consumers == 1 ? "" : "s",
-               o.group.empty() ? "" : ", group " + o.group);
+               o.group.empty()
+                   ? ""
+                   : fmt::format(", group {}, joined in {:.2f} s before", o.group, join_secs));
     fmt::print("{}\n", cpu_text(used));
-    fmt::print("RESULT mode=consume n={} msgs_s={:.0f} mb_s={:.1f}{}\n", received, rps, mbs,
-               cpu_result_fields(used));
+    fmt::print("RESULT mode=consume n={} msgs_s={:.0f} mb_s={:.1f} join_ms={:.0f}{}\n", received,
+               rps, mbs, join_secs * 1000, cpu_result_fields(used));
   }
 }
 
