@@ -53,7 +53,9 @@ void consume(const PerfOptions& o, const GlobalOptions& global,
   config.group_id = o.group;
   config.enable_auto_commit = !o.group.empty();
   config.auto_offset_reset = client::ConsumerConfig::OffsetReset::kEarliest;
-  config.max_poll_records = 100'000;
+  // A poll's records stay in the caches: 5,000 of 100 B read 10.9M records/s (median of 3)
+  // where 100,000 per poll (15 MB of records and their allocations) read 8.3M.
+  config.max_poll_records = 5'000;
   JoinClock join_clock(totals);  // outlives the consumer
   auto consumer = client::Consumer::create(config);
   Status s = consumer ? Status::ok() : consumer.error();
