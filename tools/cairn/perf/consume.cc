@@ -115,6 +115,7 @@ void run_consume(const PerfOptions& o, const GlobalOptions& global) {
                        static_cast<double>(received) / secs);
   });
   std::vector<std::thread> threads;
+  threads.reserve(static_cast<size_t>(o.consumers));
   for (int c = 0; c < o.consumers; ++c) {
     threads.emplace_back([&] { consume(o, global, tps, totals); });
   }
