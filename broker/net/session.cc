@@ -277,6 +277,7 @@ awaitable<void> Session::serve(std::shared_ptr<Session> /*self: keeps us alive*/
   shard_.budget().release(budget_bytes);
   slot->memory->add(slot->frame.bytes.size());
   --handlers_running_;
+  touch();  // an answer is activity: a long poll that ends is not idle time
   slot->ready = true;
   writer_wake_.notify_all();
   reader_wake_.notify_all();  // a reader before authentication waits for this request
@@ -392,7 +393,8 @@ awaitable<void> Session::watchdog(std::shared_ptr<Session> /*self: keeps us aliv
       spdlog::warn("{}: a request frame did not arrive in full within {} ms; closing", peer_,
                    limits.request_timeout.count());
       close("request timeout");
-    } else if (handlers_running_ == 0 && now - last_activity_ > limits.idle_timeout) {
+    } else if (handlers_running_ == 0 && queue_.empty() &&
+               now - last_activity_ > limits.idle_timeout) {
       spdlog::info("{}: idle for {} ms; closing", peer_, limits.idle_timeout.count());
       close("idle timeout");
     }

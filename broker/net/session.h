@@ -11,17 +11,17 @@
 // responses in request order (several small ones per system call, fetched batches with
 // sendfile) and, once reading has stopped and every request read is answered, ends the
 // connection gracefully; watchdog() closes a connection that sends no first request in time,
-// leaves a frame half sent, or is idle (nothing moving and no request being handled) for too
-// long. Handlers may finish out of order; each fills its slot in the queue and wakes the writer.
-// Memory: each request's work and its response are charged to the shard's budget until the
-// response is written, and the reader takes no new request while this connection's charges pass
-// a bound (each new request gets to charge its work before the next is read). Held by
-// shared_ptr: every coroutine and handler keeps it alive until it ends.
-// TLS: on a listener with TLS the reader first completes the server side of the handshake
-// (within the first-request deadline, which the watchdog keeps) and every read and write goes
-// through the TLS stream; a handshake that fails closes the connection. The choice is made once
-// per connection, at the accept: the plaintext path stays the plain socket. Fetched file slices
-// go through memory under TLS (sendfile cannot encrypt). The connection's principal is
+// leaves a frame half sent, or is idle (nothing moving since the last byte or answer, no request
+// being handled and no answer waiting to be written) for too long. Handlers may finish out of
+// order; each fills its slot in the queue and wakes the writer. Memory: each request's work and its
+// response are charged to the shard's budget until the response is written, and the reader takes no
+// new request while this connection's charges pass a bound (each new request gets to charge its
+// work before the next is read). Held by shared_ptr: every coroutine and handler keeps it alive
+// until it ends. TLS: on a listener with TLS the reader first completes the server side of the
+// handshake (within the first-request deadline, which the watchdog keeps) and every read and write
+// goes through the TLS stream; a handshake that fails closes the connection. The choice is made
+// once per connection, at the accept: the plaintext path stays the plain socket. Fetched file
+// slices go through memory under TLS (sendfile cannot encrypt). The connection's principal is
 // User:ANONYMOUS, or the one its verified client certificate maps to.
 // SASL: on a listener that requires it, the session runs the connection's SaslAuthenticator
 // (the SASL requests' handlers drive it through InboundRequest). Until it has authenticated,
