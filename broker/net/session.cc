@@ -29,8 +29,6 @@ constexpr size_t kMaxWriteBatch = 64;
 // and unwritten responses: a client that does not read its responses cannot make the broker
 // hold much more, nor take a large share of the shard's budget.
 constexpr uint64_t kMaxConnectionBytes = 4 << 20;
-// How long a connection that is ending waits for the client to close its side.
-constexpr auto kLingerTime = std::chrono::seconds(2);
 
 // A frame's share of the shard's memory budget: released when this goes away, unless handed
 // over to the request's handler. (A weak reference: sessions torn down with their shard find
@@ -277,7 +275,6 @@ awaitable<void> Session::serve(std::shared_ptr<Session> /*self: keeps us alive*/
   shard_.budget().release(budget_bytes);
   slot->memory->add(slot->frame.bytes.size());
   --handlers_running_;
-  touch();  // an answer is activity: a long poll that ends is not idle time
   slot->ready = true;
   writer_wake_.notify_all();
   reader_wake_.notify_all();  // a reader before authentication waits for this request
@@ -326,6 +323,7 @@ awaitable<void> Session::writer(std::shared_ptr<Session> /*self: keeps us alive*
           if (!slot->frame.external.empty()) break;
           buffers.push_back(asio::buffer(slot->frame.bytes));
         }
+        touch();  // answering is activity: a long poll that just ended is not idle time
         if (taken.size() == 1 && !taken[0]->frame.external.empty()) {
           co_await write_with_files(taken[0]->frame);
         } else if (!buffers.empty() && tls_) {
@@ -367,38 +365,6 @@ awaitable<void> Session::linger_close(std::string_view why) {
     co_await socket_.async_read_some(asio::buffer(sink), asio::redirect_error(use_awaitable, ec));
   }
   close(why);
-}
-
-awaitable<void> Session::watchdog(std::shared_ptr<Session> /*self: keeps us alive*/) {
-  const Limits& limits = limits_;
-  // Check often enough that each deadline is kept to within a quarter of itself.
-  auto shortest =
-      std::min({limits.idle_timeout, limits.request_timeout, limits.first_request_timeout});
-  auto tick = std::clamp<std::chrono::milliseconds>(shortest / 4, std::chrono::milliseconds(10),
-                                                    std::chrono::seconds(1));
-  while (!closed_) {
-    watchdog_timer_.expires_after(tick);
-    boost::system::error_code ec;
-    co_await watchdog_timer_.async_wait(asio::redirect_error(use_awaitable, ec));
-    if (closed_) break;
-    auto now = std::chrono::steady_clock::now();
-    if (linger_started_) {
-      if (now - *linger_started_ > kLingerTime) close("client did not close");
-    } else if (!first_request_read_ && !read_done_ &&
-               now - accepted_at_ > limits.first_request_timeout) {
-      spdlog::info("{}: no request within {} ms of connecting; closing", peer_,
-                   limits.first_request_timeout.count());
-      close("first request timeout");
-    } else if (!read_done_ && frame_started_ && now - *frame_started_ > limits.request_timeout) {
-      spdlog::warn("{}: a request frame did not arrive in full within {} ms; closing", peer_,
-                   limits.request_timeout.count());
-      close("request timeout");
-    } else if (handlers_running_ == 0 && queue_.empty() &&
-               now - last_activity_ > limits.idle_timeout) {
-      spdlog::info("{}: idle for {} ms; closing", peer_, limits.idle_timeout.count());
-      close("idle timeout");
-    }
-  }
 }
 
 }  // namespace cairn::broker

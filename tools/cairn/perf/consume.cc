@@ -121,8 +121,8 @@ void run_consume(const PerfOptions& o, const GlobalOptions& global) {
   }
   for (auto& t : threads) t.join();
   auto end = Clock::now();
-  // With a group, from the first assignment on; the join before it is reported apart.
   progress.stop();
+  // With a group, the rate counts from the first assignment on; the join before it is apart.
   auto fetch_start = start;
   if (Clock::rep assigned = totals.assigned.load();
       assigned != std::numeric_limits<Clock::rep>::max()) {
