@@ -12,7 +12,7 @@ namespace pb = protocol::batch;
 namespace {
 
 constexpr uint64_t kHeaderChunk = 4096;
-constexpr uint64_t kVerifyChunk = 256 * 1024;
+constexpr uint64_t kVerifyChunk = 256 << 10;
 
 }  // namespace
 
@@ -45,20 +45,47 @@ Status BatchScanner::fill(uint64_t length) {
   buffer_start_ = pos;
   buffer_len_ = *n;
   if (*n < length) {
-    return Status::corruption("file ends " + std::to_string(pos + *n) +
-                              " before the batch at " + std::to_string(pos) + " does");
+    return Status::corruption("file ends " + std::to_string(pos + *n) + " before the batch at " +
+                              std::to_string(pos) + " does");
   }
   return Status::ok();
 }
 
 std::optional<BatchScanner::Item> BatchScanner::next() {
-  if (!status_.is_ok()) return std::nullopt;
+  if (!status_.is_ok() || zero_tail_bytes_ > 0) return std::nullopt;
   auto item = read_next();
   if (!item) {
+    if (item.error().is_corruption()) {
+      auto zero = rest_is_zero();
+      if (!zero) {
+        status_ = zero.error();
+        return std::nullopt;
+      }
+      if (*zero) {
+        zero_tail_bytes_ = end_ - position_.value();
+        return std::nullopt;
+      }
+    }
     status_ = item.error();
     return std::nullopt;
   }
   return *item;
+}
+
+Result<bool> BatchScanner::rest_is_zero() {
+  std::vector<std::byte> chunk(std::min<uint64_t>(kVerifyChunk, end_ - position_.value()));
+  for (uint64_t pos = position_.value(); pos < end_;) {
+    uint64_t want = std::min<uint64_t>(chunk.size(), end_ - pos);
+    auto n = file_.read_at(FilePosition(pos), std::span<std::byte>(chunk.data(), want));
+    if (!n) return n.error();
+    if (*n == 0) return false;  // the file is shorter than the range
+    if (std::any_of(chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(*n),
+                    [](std::byte b) { return b != std::byte{0}; })) {
+      return false;
+    }
+    pos += *n;
+  }
+  return true;
 }
 
 Result<std::optional<BatchScanner::Item>> BatchScanner::read_next() {

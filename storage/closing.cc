@@ -28,6 +28,8 @@ Status PartitionLog::close() {
   // Nothing written since a clean open: the files are as the last clean close left them.
   if (clean_start_) return Status::ok();
   Segment& active = *segments_.back();
+  // A clean close leaves the file as long as its batches (what a clean start expects).
+  CAIRN_RETURN_IF_ERROR(active.release_preallocated(io_));
   CAIRN_RETURN_IF_ERROR(io_.sync_file(*active.log()));
   for (const auto& segment : unindexed_) CAIRN_RETURN_IF_ERROR(segment->write_indexes(io_));
   unindexed_.clear();

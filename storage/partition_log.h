@@ -246,6 +246,8 @@ class PartitionLog {
                                           protocol::Verify verify) const;
   // Group commit: forms the next group from the queue and writes it, unless a write is in flight.
   void maybe_write();
+  // Adds the zeros `group` preallocates after its batches, if any (partition_log.cc).
+  void preallocate(Group& group) const;
   // Takes the queued batches that go into the next write (up to what the active segment and one
   // write hold) and assigns their offsets; an idempotent batch that must not be written is
   // answered (answer_unwritten()) and left out.
@@ -302,6 +304,8 @@ class PartitionLog {
   bool in_callbacks_ = false;
   bool syncing_active_ = false;
   bool closing_ = false;  // begin_close() was called
+  // A preallocating write found the disk full: no preallocation in the active segment.
+  bool preallocation_off_ = false;
   bool closed_ = false;
   uint64_t writes_completed_ = 0;
   uint64_t writes_synced_ = 0;

@@ -225,6 +225,13 @@ Result<RecoveredLog> recover_log(IoBackend& io, const std::filesystem::path& dir
             "offsets after it were verified",
             dir.string(), bases[i].value(), synced_until->value(), seg.next_offset().value());
       }
+      if (scan->zero_tail_bytes > 0 && !last) {
+        // Zeros preallocated for appends, left by a crash before the roll's cut was synced:
+        // the active segment keeps its zeros, a sealed one does not.
+        spdlog::info("{}: cutting {} preallocated bytes off segment {}", dir.string(),
+                     scan->zero_tail_bytes, bases[i].value());
+        CAIRN_RETURN_IF_ERROR(seg.drop_invalid_tail(io));
+      }
       if (!scan->stop_reason.is_ok()) {
         // A bad batch. If anything valid follows it, this is not a torn tail.
         bool later_data = false;

@@ -53,6 +53,9 @@ bool PartitionLog::should_roll(uint64_t next_batch_bytes) const {
 }
 
 Status PartitionLog::roll() {
+  // Sealed segments hold no preallocated zeros: the cut is made durable by the seal's sync.
+  CAIRN_RETURN_IF_ERROR(segments_.back()->release_preallocated(io_));
+  preallocation_off_ = false;  // tried again in the new segment
   Offset base = segments_.back()->next_offset();
   write_producer_snapshot(base);
   auto segment = Segment::create(io_, dir_, base, config_.index_interval_bytes);

@@ -94,6 +94,7 @@ std::optional<Timestamp> Segment::max_timestamp() const {
 void Segment::reset_state() {
   next_offset_ = base_offset_;
   size_bytes_ = 0;
+  allocated_bytes_ = 0;
   max_timestamp_ = Timestamp::min();
   last_leader_epoch_ = -1;
   first_append_time_.reset();
@@ -149,6 +150,8 @@ Result<Segment::ScanResult> Segment::rebuild(int32_t min_leader_epoch) {
     result.stop_reason = scanner.status();
   }
   result.valid_bytes = size_bytes_;
+  result.zero_tail_bytes = scanner.zero_tail_bytes();
+  allocated_bytes_ = size_bytes_ + result.zero_tail_bytes;
   return result;
 }
 
@@ -339,7 +342,15 @@ Status Segment::write_txn_index(IoBackend& io) {
 
 Status Segment::drop_invalid_tail(IoBackend& io) {
   CAIRN_RETURN_IF_ERROR(io.truncate(*log_, size_bytes_));
+  allocated_bytes_ = size_bytes_;
   return io.sync_file(*log_);
+}
+
+Status Segment::release_preallocated(IoBackend& io) {
+  if (allocated_bytes_ <= size_bytes_) return Status::ok();
+  CAIRN_RETURN_IF_ERROR(io.truncate(*log_, size_bytes_));
+  allocated_bytes_ = size_bytes_;
+  return Status::ok();
 }
 
 Status Segment::remove_files(IoBackend& io) {

@@ -8,10 +8,13 @@
 // used only on the partition's core. Invariant: the first size_bytes() bytes of the .log are
 // whole, valid batches whose offsets run from base_offset() to next_offset() - 1 without gaps,
 // all of them acknowledged appends; the in-memory indexes cover all of them. Bytes past
-// size_bytes() belong to a write still in flight (or a failed one being cut off). Index files on
+// size_bytes() are zeros the log preallocated for its next appends, up to allocated_bytes()
+// (FORMAT.md, "Preallocation"), or belong to a write still in flight (or a failed one being cut
+// off). Index files on
 // disk are complete only once the segment is sealed (written by write_indexes()); recovery
 // rebuilds them otherwise.
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -65,6 +68,14 @@ class Segment {
   Offset base_offset() const { return base_offset_; }
   Offset next_offset() const { return next_offset_; }
   uint64_t size_bytes() const { return size_bytes_; }
+  // Where the zeros preallocated past size_bytes() end (size_bytes() when there are none).
+  uint64_t allocated_bytes() const { return std::max(allocated_bytes_, size_bytes_); }
+  // Records that the bytes up to `end` past size_bytes() were written as zeros (and synced with
+  // the write that wrote them).
+  void set_allocated_bytes(uint64_t end) { allocated_bytes_ = end; }
+  // Cuts the preallocated zeros off the .log (before it is sealed or closed); not synced: the
+  // segment's next sync makes the cut durable. Nothing when there are none.
+  Status release_preallocated(IoBackend& io);
   bool empty() const { return size_bytes_ == 0; }
   // The largest batch max timestamp, or nullopt when the segment is empty.
   std::optional<Timestamp> max_timestamp() const;
@@ -101,6 +112,7 @@ class Segment {
     uint64_t valid_bytes = 0;  // whole, valid, continuous batches from the start
     Status stop_reason;        // why the scan stopped before the end of the file, OK otherwise
     int32_t last_leader_epoch = -1;
+    uint64_t zero_tail_bytes = 0;  // preallocated zeros after the valid bytes, to the end
   };
   // Rebuilds size, next offset and both indexes by reading and verifying every batch. Stops at
   // the first batch that fails a check, does not continue the offsets or lowers the leader
@@ -158,6 +170,7 @@ class Segment {
   uint32_t index_interval_;
   Offset next_offset_;
   uint64_t size_bytes_ = 0;
+  uint64_t allocated_bytes_ = 0;
   Timestamp max_timestamp_ = Timestamp::min();
   int32_t last_leader_epoch_ = -1;
   std::optional<Timestamp> first_append_time_;

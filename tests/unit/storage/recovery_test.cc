@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "storage/format.h"
 #include "storage/partition_log.h"
@@ -20,18 +21,21 @@ using testing::PartitionFixture;
 // of times cheaply; RecoveryOnRealFiles below repeats the key cases on disk.
 class RecoveryTest : public ::testing::Test {
  protected:
-  // Appends `batches` batches of 3 records and drops the log without a clean close. Returns the
-  // byte position at which each batch starts, plus the end.
+  // Appends `batches` batches of 3 records and drops the log without a clean close, and without
+  // the zeros preallocated after them (the tests of a zero tail add their own). Returns the byte
+  // position at which each batch starts, plus the end.
   std::vector<uint64_t> write_log(int batches, PartitionConfig config = {}) {
-    auto log = fx.open_ok(config);
+    auto log = fx.open_ok(std::move(config));
     std::vector<uint64_t> starts;
     for (int i = 0; i < batches; ++i) {
       starts.push_back(log->size_bytes());
-      auto r = fx.append(*log, make_batch({.records = 3, .value_bytes = 24,
-                                           .seed = static_cast<uint64_t>(i)}));
+      auto r = fx.append(
+          *log, make_batch({.records = 3, .value_bytes = 24, .seed = static_cast<uint64_t>(i)}));
       EXPECT_TRUE(r);
     }
     starts.push_back(log->size_bytes());
+    log.reset();
+    log_bytes().resize(starts.back());
     return starts;
   }
 
@@ -68,7 +72,13 @@ TEST_F(RecoveryTest, ACutAtEveryByteRecoversTheLongestValidPrefix) {
     auto log = fx.open(PartitionConfig{});
     ASSERT_TRUE(log) << "cut at " << cut << ": " << log.error().to_string();
     ASSERT_EQ((*log)->high_watermark(), Offset(static_cast<int64_t>(3 * batch))) << cut;
-    ASSERT_EQ(log_bytes().size(), starts[batch]) << cut;
+    // Cut back to the batches, or kept where only zeros follow them (a torn write of zeros is
+    // preallocated space like any other: the next append overwrites it).
+    const auto& left = log_bytes();
+    ASSERT_GE(left.size(), starts[batch]) << cut;
+    ASSERT_TRUE(std::all_of(left.begin() + static_cast<std::ptrdiff_t>(starts[batch]), left.end(),
+                            [](std::byte b) { return b == std::byte{0}; }))
+        << cut;
   }
 }
 
@@ -206,12 +216,13 @@ TEST_F(RecoveryTest, AHoleInAnUnsyncedGroupWithAWholeBatchAfterItIsCutAsATornTai
   int acked = 0;
   fx.fault().hold_syncs(true);
   for (auto& b : *batches) {
-    log->append(b, [&acked, batches](Result<AppendResult> r) { acked += r ? 1 : 0; });
+    log->append(b, [&acked, batches](const Result<AppendResult>& r) { acked += r ? 1 : 0; });
   }
   // The first batch went alone and is synced and acknowledged; the other three form the next
   // group, written but not synced when the power goes.
   fx.fault().release_deferred();
-  ASSERT_TRUE(testing::run_until(fx.ctx(), [&] { return acked == 1 && fx.fault().deferred() == 1; }));
+  ASSERT_TRUE(
+      testing::run_until(fx.ctx(), [&] { return acked == 1 && fx.fault().deferred() == 1; }));
   uint64_t group_start = log->size_bytes();
   ASSERT_GT(log_bytes().size(), group_start + 600);
   fx.fault().crash_tearing(fx.segment_path(Offset(0), format::kLogSuffix), group_start,
@@ -231,6 +242,7 @@ TEST_F(RecoveryTest, ATornBatchWhoseRecordHoldsAStoredBatchIsATornTail) {
   auto starts = write_log(3);
   std::vector<std::byte> inner = make_batch({.records = 2, .value_bytes = 40});
   protocol::assign_offsets(inner, Offset(1000), 0);
+  uint64_t end = 0;
   {
     // (Old batch timestamps would otherwise make the reopened segment roll by age.)
     auto log = fx.open_ok({.segment_age = std::chrono::hours(24 * 365 * 100)});
@@ -238,9 +250,11 @@ TEST_F(RecoveryTest, ATornBatchWhoseRecordHoldsAStoredBatchIsATornTail) {
     outer.append(timestamp_from_millis(1'700'000'000'000), std::nullopt, inner);
     auto r = fx.append(*log, outer.seal());
     ASSERT_TRUE(r);
+    end = log->size_bytes();
   }
   // The power goes while the last batch is being written: its header and the embedded batch
-  // made it to the disk, its last byte did not.
+  // made it to the disk, its last byte did not (nor the zeros preallocated after it).
+  log_bytes().resize(end);
   auto full = log_bytes();
   uint64_t torn_at = full.size() - 1;
   auto embedded = std::search(full.begin(), full.end(), inner.begin(), inner.end());
@@ -284,12 +298,55 @@ TEST_F(RecoveryTest, TheSyncedPositionIsRecordedAsTheActiveSegmentGrows) {
   EXPECT_EQ(reopened.error().code(), Status::Code::kCorruption);
 }
 
-TEST_F(RecoveryTest, ZeroFilledTailIsCutOff) {
+TEST_F(RecoveryTest, AZeroTailIsPreallocatedSpaceTheNextAppendsUse) {
   auto starts = write_log(3);
   log_bytes().resize(starts[3] + 4096, std::byte{0});
+  {
+    auto log = fx.open_ok({});
+    EXPECT_EQ(log->high_watermark(), Offset(9));
+    EXPECT_EQ(log->recovery_report().bytes_truncated, 0u);
+    EXPECT_EQ(log_bytes().size(), starts[3] + 4096);  // kept, not cut
+    ASSERT_TRUE(fx.append(*log, make_batch({.records = 3, .value_bytes = 24, .seed = 7})));
+    EXPECT_EQ(log->size_bytes(), starts[3] + (starts[3] - starts[2]));
+    EXPECT_EQ(fx.read_all(*log, Offset(0)).size(), 12u);
+  }
+  // The crash (no close): the batch written into the zeros is found again, the zeros after it
+  // are still preallocated.
   auto log = fx.open_ok({});
-  EXPECT_EQ(log->high_watermark(), Offset(9));
-  EXPECT_EQ(log_bytes().size(), starts[3]);
+  EXPECT_EQ(log->high_watermark(), Offset(12));
+  EXPECT_EQ(log->recovery_report().bytes_truncated, 0u);
+  EXPECT_EQ(fx.read_all(*log, Offset(0)).size(), 12u);
+}
+
+TEST_F(RecoveryTest, ARolledSegmentKeepsNoZerosAndACrashBeforeTheCutIsSyncedLosesNothing) {
+  uint64_t first_segment = 0;
+  Offset end;
+  {
+    auto log = fx.open_ok({.segment_bytes = 4096});
+    while (log->segment_count() < 2) {
+      first_segment = log->size_bytes();
+      ASSERT_TRUE(fx.append(*log, make_batch({.records = 3, .value_bytes = 24})));
+    }
+    EXPECT_EQ(log_bytes().size(), first_segment);  // cut at the roll
+    end = log->high_watermark();
+  }
+  // A crash before the cut reached the disk (the seal's sync, which comes before the recovery
+  // point moves past the segment): the rolled segment still has its zeros.
+  log_bytes().resize(4096, std::byte{0});
+  ASSERT_TRUE(fx.io().remove_file(fx.dir() / format::kRecoveryPointFile).is_ok());
+  auto log = fx.open_ok({.segment_bytes = 4096});
+  EXPECT_EQ(log->high_watermark(), end);
+  EXPECT_EQ(log_bytes().size(), first_segment);
+  EXPECT_EQ(fx.read_all(*log, Offset(0)).size(), static_cast<size_t>(end.value()));
+}
+
+TEST_F(RecoveryTest, ACleanCloseCutsThePreallocatedZeros) {
+  auto log = fx.open_ok({});
+  ASSERT_TRUE(fx.append(*log, make_batch({.records = 3, .value_bytes = 24})));
+  uint64_t size = log->size_bytes();
+  EXPECT_GT(log_bytes().size(), size);  // `always` preallocates after a small write
+  fx.flush_and_close(*log);
+  EXPECT_EQ(log_bytes().size(), size);
 }
 
 TEST_F(RecoveryTest, GarbageAfterTheLastBatchIsCutOff) {
@@ -306,8 +363,9 @@ class IndexRecoveryTest : public RecoveryTest {
   void SetUp() override {
     auto log = fx.open_ok(config);
     for (int i = 0; i < 200; ++i) {
-      ASSERT_TRUE(fx.append(*log, make_batch({.records = 1 + i % 3, .value_bytes = 40,
-                                              .seed = static_cast<uint64_t>(i)})));
+      ASSERT_TRUE(fx.append(
+          *log,
+          make_batch({.records = 1 + i % 3, .value_bytes = 40, .seed = static_cast<uint64_t>(i)})));
     }
     ASSERT_GT(log->segment_count(), 4u);
     expected = fx.read_all(*log, Offset(0));
