@@ -21,18 +21,58 @@ void BufferedRecords::append(std::vector<FetchedBatch> batches) {
   }
 }
 
+namespace {
+
+// Where take_into() puts records: copies (poll()) or views (poll_views()).
+struct Copies {
+  std::vector<ConsumerRecord>& records;
+  size_t size() const { return records.size(); }
+  const ConsumerRecord& at(size_t i) const { return records[i]; }
+  void add(const FetchedBatch& batch, protocol::RecordReader& reader, const TopicPartition& tp,
+           size_t max) const {
+    copy_records(batch, reader, tp, max, records);
+  }
+};
+
+struct Views {
+  PolledViews& polled;
+  size_t size() const { return polled.records.size(); }
+  const ConsumerRecordView& at(size_t i) const { return polled.records[i]; }
+  void add(const FetchedBatch& batch, protocol::RecordReader& reader, const TopicPartition& tp,
+           size_t max) const {
+    view_records(batch, reader, tp, max, polled);
+  }
+};
+
+size_t buffered_size_of(const ConsumerRecord& r) { return buffered_size(r); }
+size_t buffered_size_of(const ConsumerRecordView& r) {
+  return buffered_size(r.key ? r.key->size() : 0, r.value ? r.value->size() : 0);
+}
+
+}  // namespace
+
 BufferedRecords::Taken BufferedRecords::take(size_t max, const TopicPartition& tp,
                                              std::vector<ConsumerRecord>& out) {
+  return take_into(max, tp, Copies{out});
+}
+
+BufferedRecords::Taken BufferedRecords::take(size_t max, const TopicPartition& tp,
+                                             PolledViews& out) {
+  return take_into(max, tp, Views{out});
+}
+
+template <class Out>
+BufferedRecords::Taken BufferedRecords::take_into(size_t max, const TopicPartition& tp, Out out) {
   Taken taken;
   while (taken.count < max && !batches_.empty()) {
     FetchedBatch& batch = batches_.front();
     if (!reader_) reader_.emplace(batch.plain->reader());
     size_t before = out.size();
-    copy_records(batch, *reader_, tp, std::min(batch.count - front_taken_, max - taken.count), out);
+    out.add(batch, *reader_, tp, std::min(batch.count - front_taken_, max - taken.count));
     size_t copied = out.size() - before;
     size_t bytes = 0;
-    for (size_t i = before; i < out.size(); ++i) bytes += buffered_size(out[i]);
-    if (copied > 0) taken.next_offset = out.back().offset + 1;
+    for (size_t i = before; i < out.size(); ++i) bytes += buffered_size_of(out.at(i));
+    if (copied > 0) taken.next_offset = out.at(out.size() - 1).offset + 1;
     taken.count += copied;
     taken.bytes += bytes;
     front_taken_ += copied;

@@ -32,8 +32,13 @@ class BufferedRecords {
   };
   // Copies up to `max` of the oldest records, as records of `tp`, to the end of `out`, in order.
   Taken take(size_t max, const TopicPartition& tp, std::vector<ConsumerRecord>& out);
+  // take() as views (poll_views()).
+  Taken take(size_t max, const TopicPartition& tp, PolledViews& out);
 
  private:
+  template <class Out>
+  Taken take_into(size_t max, const TopicPartition& tp, Out out);
+
   std::deque<FetchedBatch> batches_;
   std::optional<protocol::RecordReader> reader_;  // in batches_.front(), once begun
   size_t front_taken_ = 0;                        // records of batches_.front() taken

@@ -57,6 +57,12 @@ struct Consumer::Impl {
   const std::shared_ptr<GroupMember> group;
   RebalanceListener* listener = nullptr;
   std::optional<CorruptBatch> last_corrupt;  // what the last poll() reported
+  PolledViews views;                         // what the last poll_views() handed out
+
+  // The poll loop of poll() and poll_views(): rebalances, commits and corruption as poll()
+  // documents; `take(fetcher)` takes records, true when it took some.
+  template <class Take>
+  Status poll_into(std::chrono::milliseconds timeout, Take take);
   std::mutex close_mu;  // held through close(), so a second close() waits for the first
   std::atomic<bool> closed{false};
 };
@@ -163,8 +169,10 @@ Status Consumer::assign(const std::vector<TopicPartition>& partitions) {
 
 std::vector<TopicPartition> Consumer::assignment() const { return impl_->fetcher->assignment(); }
 
-Result<std::vector<ConsumerRecord>> Consumer::poll(std::chrono::milliseconds timeout) {
-  Impl& s = *impl_;
+template <class Take>
+Status Consumer::Impl::poll_into(std::chrono::milliseconds timeout, Take take) {
+  Impl& s = *this;
+  s.views.clear();  // the last poll_views()'s records are released
   auto deadline = now() + timeout;
   int failures = 0;
   for (;;) {
@@ -179,7 +187,7 @@ Result<std::vector<ConsumerRecord>> Consumer::poll(std::chrono::milliseconds tim
       // The broker is unreachable or the group is moving: back off, try again until the deadline.
       auto pause =
           retry_backoff(std::chrono::milliseconds(50), std::chrono::milliseconds(1000), failures++);
-      if (now() + pause >= deadline) return std::vector<ConsumerRecord>{};
+      if (now() + pause >= deadline) return Status::ok();
       std::this_thread::sleep_for(pause);
       continue;
     }
@@ -189,11 +197,33 @@ Result<std::vector<ConsumerRecord>> Consumer::poll(std::chrono::milliseconds tim
       s.last_corrupt = corruption->where;
       return corruption->status;
     }
-    auto records = s.fetcher->take();
+    bool some = take(*s.fetcher);
     s.fetcher->maybe_fetch();
-    if (!records.empty() || now() >= deadline) return records;
+    if (some || now() >= deadline) return Status::ok();
     s.wakeup->wait_until(seen, std::min(deadline, now() + std::chrono::milliseconds(100)));
   }
+}
+
+Result<std::vector<ConsumerRecord>> Consumer::poll(std::chrono::milliseconds timeout) {
+  std::vector<ConsumerRecord> records;
+  Status s = impl_->poll_into(timeout, [&records](Fetcher& f) {
+    records = f.take();
+    return !records.empty();
+  });
+  if (!s.is_ok()) return s;
+  return records;
+}
+
+Result<std::span<const ConsumerRecordView>> Consumer::poll_views(
+    std::chrono::milliseconds timeout) {
+  PolledViews& views = impl_->views;
+  Status s = impl_->poll_into(timeout, [&views](Fetcher& f) {
+    f.take(views);
+    return !views.records.empty();
+  });
+  if (!s.is_ok()) return s;
+  views.finish();
+  return std::span<const ConsumerRecordView>(views.records);
 }
 
 std::optional<CorruptBatch> Consumer::last_corrupt_batch() const { return impl_->last_corrupt; }

@@ -132,6 +132,51 @@ std::vector<FetchedPartition> decode_fetch(const protocol::FetchResponse& respon
   return out;
 }
 
+void PolledViews::clear() {
+  records.clear();
+  headers.clear();
+  spans.clear();
+  batches.clear();
+  topics.clear();
+}
+
+void PolledViews::finish() {
+  for (size_t i = 0; i < records.size(); ++i) {
+    records[i].headers =
+        std::span<const HeaderView>(headers).subspan(spans[i].first, spans[i].second);
+  }
+}
+
+void view_records(const FetchedBatch& batch, protocol::RecordReader& reader,
+                  const TopicPartition& tp, size_t max, PolledViews& out) {
+  // The batch's records (decompressed, or views into the fetch answer) and that answer.
+  if (out.batches.empty() || out.batches.back().get() != batch.plain.get()) {
+    out.batches.push_back(batch.owner);
+    out.batches.push_back(batch.plain);
+  }
+  if (out.topics.empty() || out.topics.back() != tp.topic) out.topics.push_back(tp.topic);
+  std::string_view topic = out.topics.back();
+  protocol::RecordView rec;
+  for (size_t n = 0; n < max && reader.next(rec);) {
+    if (rec.offset.value() < batch.from) continue;
+    ConsumerRecordView& r = out.records.emplace_back();
+    r.topic = topic;
+    r.partition = tp.partition;
+    r.offset = rec.offset.value();
+    r.timestamp = rec.timestamp;
+    if (rec.key) r.key.emplace(protocol::as_string_view(*rec.key));
+    if (rec.value) r.value.emplace(protocol::as_string_view(*rec.value));
+    size_t first = out.headers.size();
+    for (const auto& h : rec.headers()) {
+      out.headers.push_back(
+          {h.key, h.value ? std::optional<std::string_view>(protocol::as_string_view(*h.value))
+                          : std::nullopt});
+    }
+    out.spans.emplace_back(first, out.headers.size() - first);
+    ++n;
+  }
+}
+
 void copy_records(const FetchedBatch& batch, protocol::RecordReader& reader,
                   const TopicPartition& tp, size_t max, std::vector<ConsumerRecord>& out) {
   protocol::RecordView rec;

@@ -9,7 +9,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <map>
+#include <string>
+#include <utility>
 #include <memory>
 #include <vector>
 
@@ -83,6 +86,23 @@ std::vector<FetchedPartition> decode_fetch(
     const std::map<TopicPartition, int64_t>& asked,
     size_t max_decompressed_bytes = protocol::batch::kDefaultMaxDecompressedBytes,
     bool read_committed = false);
+
+// The records of one poll_views(): views into batches it keeps alive.
+struct PolledViews {
+  std::vector<ConsumerRecordView> records;
+  std::vector<HeaderView> headers;                   // every record's, in order
+  std::vector<std::pair<size_t, size_t>> spans;      // each record's headers: (first, count)
+  std::vector<std::shared_ptr<const void>> batches;  // the bytes the records view
+  std::deque<std::string> topics;                    // the topic names they view
+  void clear();
+  // Points each record's headers at its own (headers is complete).
+  void finish();
+};
+
+// view_records(): copy_records() for poll_views(), each record a view into `batch`, which `out`
+// keeps alive (its owner, or its decompressed bytes).
+void view_records(const FetchedBatch& batch, protocol::RecordReader& reader,
+                  const TopicPartition& tp, size_t max, PolledViews& out);
 
 // Copies up to `max` of `batch`'s records of partition `tp` to the end of `out`, reading on with
 // `reader` (made by batch.plain->reader(), and kept between calls to go on where it stopped).

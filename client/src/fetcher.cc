@@ -205,22 +205,39 @@ std::optional<Fetcher::Corruption> Fetcher::take_corruption() {
   return std::nullopt;
 }
 
+namespace {
+
+size_t count_of(const std::vector<ConsumerRecord>& out) { return out.size(); }
+size_t count_of(const PolledViews& out) { return out.records.size(); }
+void reserve(std::vector<ConsumerRecord>& out, size_t n) { out.reserve(n); }
+void reserve(PolledViews& out, size_t n) { out.records.reserve(n); }
+
+}  // namespace
+
 std::vector<ConsumerRecord> Fetcher::take() {
   std::vector<ConsumerRecord> out;
+  take_into(out);
+  return out;
+}
+
+void Fetcher::take(PolledViews& out) { take_into(out); }
+
+template <class Out>
+void Fetcher::take_into(Out& out) {
   std::lock_guard lock(mu_);
-  if (parts_.empty()) return out;
+  if (parts_.empty()) return;
   std::vector<std::pair<const TopicPartition*, PartitionState*>> order;
   size_t ready = 0;
   for (auto& [tp, ps] : parts_) {
     order.emplace_back(&tp, &ps);
     if (!ps.paused) ready += ps.buffered.size();
   }
-  out.reserve(std::min(ready, config_.max_poll_records));
+  reserve(out, std::min(ready, config_.max_poll_records));
   size_t n = order.size();
-  for (size_t k = 0; k < n && out.size() < config_.max_poll_records; ++k) {
+  for (size_t k = 0; k < n && count_of(out) < config_.max_poll_records; ++k) {
     auto [tp, ps] = order[(round_robin_ + k) % n];
     if (!ps->paused) {
-      auto taken = ps->buffered.take(config_.max_poll_records - out.size(), *tp, out);
+      auto taken = ps->buffered.take(config_.max_poll_records - count_of(out), *tp, out);
       ps->buffered_bytes -= taken.bytes;
       buffered_bytes_ -= taken.bytes;
       if (taken.count > 0) ps->position = taken.next_offset;
@@ -230,7 +247,6 @@ std::vector<ConsumerRecord> Fetcher::take() {
     if (ps->buffered.empty() && ps->fetch_offset > ps->position) ps->position = ps->fetch_offset;
   }
   ++round_robin_;
-  return out;
 }
 
 void Fetcher::maybe_fetch() {

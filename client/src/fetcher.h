@@ -83,10 +83,16 @@ class Fetcher : public std::enable_shared_from_this<Fetcher> {
   std::optional<Corruption> take_corruption();
   // Up to max_poll_records buffered records, partitions in turn; their positions move past them.
   std::vector<ConsumerRecord> take();
+  // take() as views, appended to `out`.
+  void take(PolledViews& out);
   // Starts a fetch if none is in flight and some partition wants one.
   void maybe_fetch();
 
  private:
+  // take() into `out`: a std::vector<ConsumerRecord> or PolledViews.
+  template <class Out>
+  void take_into(Out& out);
+
   struct PartitionState {
     int64_t position = -1;      // the next offset poll() returns; -1 until known
     int64_t fetch_offset = -1;  // the next offset to fetch

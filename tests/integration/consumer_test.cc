@@ -3,6 +3,7 @@
 // fails must not turn the fetch loop into a busy loop.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "cairn/consumer.h"
@@ -60,6 +61,93 @@ TEST(Consumer, AnEmptyPartitionDoesNotHoldUpOneWithData) {
     }
   }
   EXPECT_EQ(next, kRecords);
+}
+
+// poll_views() hands out the records poll() copies: keys, values (null ones too), headers and
+// timestamps, from plain and compressed batches, in the same order; each poll's views stay
+// valid until the next poll.
+TEST(Consumer, PollViewsHandsOutWhatPollCopies) {
+  TempDir tmp;
+  BrokerProcess broker(tmp.path() / "data");
+  ASSERT_EQ(cli(broker.address(), {"topics", "create", "t", "--partitions", "2"}).exit_code, 0);
+  constexpr int kRecords = 400;
+  for (auto codec : {client::Compression::kNone, client::Compression::kLz4}) {
+    client::ProducerConfig pc;
+    pc.broker = broker.address();
+    pc.compression = codec;
+    auto producer = client::Producer::create(pc);
+    ASSERT_TRUE(producer) << producer.error().to_string();
+    for (int i = 0; i < kRecords / 2; ++i) {
+      client::ProducerRecord r;
+      r.topic = "t";
+      r.partition = i % 2;
+      r.key = "k" + std::to_string(i);
+      if (i % 7 != 0) r.value = std::string(50 + i % 100, static_cast<char>('a' + i % 26));
+      if (i % 3 == 0) r.headers = {{"h", "v" + std::to_string(i)}, {"n", std::nullopt}};
+      ASSERT_TRUE((*producer)->send(r, nullptr).is_ok());
+    }
+    ASSERT_TRUE((*producer)->flush().is_ok());
+  }
+  auto read = [&](bool views) {
+    client::ConsumerConfig config;
+    config.broker = broker.address();
+    config.max_poll_records = 7;
+    std::vector<client::ConsumerRecord> out;
+    auto consumer = client::Consumer::create(config);
+    EXPECT_TRUE(consumer) << consumer.error().to_string();
+    if (!consumer) return out;
+    std::vector<client::TopicPartition> tps{{"t", 0}, {"t", 1}};
+    EXPECT_TRUE((*consumer)->assign(tps).is_ok());
+    EXPECT_TRUE((*consumer)->seek_to_beginning(tps).is_ok());
+    auto give_up = Clock::now() + 30s;
+    while (out.size() < kRecords && Clock::now() < give_up) {
+      if (!views) {
+        auto records = (*consumer)->poll(1s);
+        EXPECT_TRUE(records) << records.error().to_string();
+        if (!records) break;
+        out.insert(out.end(), records->begin(), records->end());
+        continue;
+      }
+      auto records = (*consumer)->poll_views(1s);
+      EXPECT_TRUE(records) << records.error().to_string();
+      if (!records) break;
+      for (const auto& v : *records) {
+        client::ConsumerRecord& r = out.emplace_back();
+        r.topic_partition = {std::string(v.topic), v.partition};
+        r.offset = v.offset;
+        r.timestamp = v.timestamp;
+        if (v.key) r.key.emplace(*v.key);
+        if (v.value) r.value.emplace(*v.value);
+        for (const auto& h : v.headers) {
+          r.headers.push_back(
+              {std::string(h.key), h.value ? std::optional<std::string>(*h.value) : std::nullopt});
+        }
+      }
+    }
+    return out;
+  };
+  auto copied = read(false);
+  auto viewed = read(true);
+  ASSERT_EQ(copied.size(), static_cast<size_t>(kRecords));
+  ASSERT_EQ(viewed.size(), copied.size());
+  int with_headers = 0;
+  for (size_t i = 0; i < copied.size(); ++i) {
+    const auto& a = copied[i];
+    const auto& b = viewed[i];
+    EXPECT_EQ(a.topic_partition, b.topic_partition) << i;
+    EXPECT_EQ(a.offset, b.offset) << i;
+    EXPECT_EQ(a.timestamp, b.timestamp) << i;
+    EXPECT_EQ(a.key, b.key) << i;
+    EXPECT_EQ(a.value, b.value) << i;
+    ASSERT_EQ(a.headers.size(), b.headers.size()) << i;
+    for (size_t h = 0; h < a.headers.size(); ++h) {
+      EXPECT_EQ(a.headers[h].key, b.headers[h].key) << i;
+      EXPECT_EQ(a.headers[h].value, b.headers[h].value) << i;
+    }
+    with_headers += a.headers.empty() ? 0 : 1;
+  }
+  EXPECT_GT(with_headers, 0);
+  EXPECT_TRUE(std::any_of(copied.begin(), copied.end(), [](const auto& r) { return !r.value; }));
 }
 
 TEST(Consumer, APartitionThatFailsIsRetriedWithBackoffWhileHealthyOnesKeepLongPolling) {

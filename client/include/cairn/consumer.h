@@ -130,6 +130,10 @@ class Consumer {
   // auto-commits and offset resets as needed. kCorruption: a batch failed verification (see
   // last_corrupt_batch()); the next poll() goes on with the other partitions.
   Result<std::vector<ConsumerRecord>> poll(std::chrono::milliseconds timeout);
+  // poll() without copying: the records view the fetched batches (ConsumerRecordView), which the
+  // consumer keeps until the next poll() or poll_views(). The same records, positions, errors
+  // and rebalances as poll(); no allocation per record.
+  Result<std::span<const ConsumerRecordView>> poll_views(std::chrono::milliseconds timeout);
   // After a poll() that returned kCorruption: which partition and offset, and where to seek()
   // past the bad batch. nullopt after any other poll().
   std::optional<CorruptBatch> last_corrupt_batch() const;
