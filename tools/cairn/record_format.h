@@ -10,14 +10,12 @@
 #include <string_view>
 #include <vector>
 
+#include "cairn/record.h"
 #include "protocol/status.h"
 
 namespace cairn::tools {
 
-struct HeaderView {
-  std::string_view key;
-  std::optional<std::string_view> value;
-};
+using HeaderView = client::HeaderView;
 
 struct RecordView {
   std::string_view topic;
