@@ -46,6 +46,16 @@ int32_t RecordAccumulator::choose_partition(const ProducerRecord& record, TopicS
   return static_cast<int32_t>(topic.sticky % count);
 }
 
+RecordAccumulator::PartitionQueue& RecordAccumulator::queue_of(const std::string& name,
+                                                               TopicState& topic,
+                                                               int32_t partition) {
+  auto index = static_cast<size_t>(partition);
+  if (index >= topic.queues.size()) topic.queues.resize(index + 1, nullptr);
+  PartitionQueue*& q = topic.queues[index];
+  if (q == nullptr) q = &queues_[TopicPartition{name, partition}];
+  return *q;
+}
+
 ProducerBatch* RecordAccumulator::close_open(PartitionQueue& q) {
   ProducerBatch* b = q.open.get();
   q.fills = true;
@@ -127,7 +137,7 @@ Result<RecordAccumulator::Appended> RecordAccumulator::append_record(
         "broker's max batch bytes is " + std::to_string(max_batch_bytes_) + ", and a batch " +
         "header takes " + std::to_string(protocol::batch::kHeaderSize));
   }
-  TopicPartition tp{record.topic, choose_partition(record, topic, key.has_value())};
+  int32_t partition = choose_partition(record, topic, key.has_value());
   size_t size = record_bytes + kRecordOverhead;
   std::optional<SteadyTime> deadline;  // read the clock only when the buffer is full
   while (buffered_ + size > config_.buffer_bytes && buffered_ > 0 && !closing_) {
@@ -143,14 +153,14 @@ Result<RecordAccumulator::Appended> RecordAccumulator::append_record(
   // batch whose linger to time. A wake-up per record would cost a futex call each.
   bool wake = false;
   size_t limit = batch_limit();
-  PartitionQueue* target = &queues_[tp];
+  PartitionQueue* target = &queue_of(known->first, topic, partition);
   if (target->open && target->open->builder.size_bytes() + size > limit) {
     if (auto* b = close_open(*target)) claimed.push_back(b);
     wake = true;
     if (!key && !record.partition && config_.partitioning == Partitioning::kKeyHash) {
       // The sticky partition's batch is full: the next unkeyed records start another one.
-      tp.partition = static_cast<int32_t>(++topic.sticky % static_cast<uint32_t>(partitions));
-      target = &queues_[tp];
+      partition = static_cast<int32_t>(++topic.sticky % static_cast<uint32_t>(partitions));
+      target = &queue_of(known->first, topic, partition);
     }
   }
   if (!target->open) {
@@ -158,7 +168,7 @@ Result<RecordAccumulator::Appended> RecordAccumulator::append_record(
     // which wakes the sender anyway.
     if (!target->busy) wake = true;
     target->open = std::make_unique<ProducerBatch>();
-    target->open->tp = tp;
+    target->open->tp = TopicPartition{record.topic, partition};
     target->open->created = now();
     if (target->fills) {
       target->open->builder.reuse(buffers_->take());

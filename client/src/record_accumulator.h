@@ -141,7 +141,13 @@ class RecordAccumulator {
   struct TopicState {
     int32_t partitions = 0;
     uint32_t sticky = 0;  // unkeyed records fill one partition's batch at a time (wraps)
+    // Each partition's queue once used (queues_ never drops one), so that a record costs no
+    // lookup by topic name and partition.
+    std::vector<PartitionQueue*> queues;
   };
+
+  // The queue of `topic`'s partition `partition`, named `name`.
+  PartitionQueue& queue_of(const std::string& name, TopicState& topic, int32_t partition);
 
   int32_t choose_partition(const ProducerRecord& record, TopicState& topic, bool keyed);
   size_t batch_limit() const;
