@@ -225,6 +225,15 @@ Result<RecoveredLog> recover_log(IoBackend& io, const std::filesystem::path& dir
             "offsets after it were verified",
             dir.string(), bases[i].value(), synced_until->value(), seg.next_offset().value());
       }
+      if (scan->zero_tail_bytes > 0 && last && recovery_point && recovery_point->synced_bytes &&
+          bases[i] <= point && scan->valid_bytes < *recovery_point->synced_bytes) {
+        // Preallocated zeros start at the log end, never below what was synced: these replaced
+        // acknowledged batches (as a torn tail there would, which is cut with a warning too).
+        spdlog::warn(
+            "{}: segment {} holds zeros from byte {}, below the {} bytes recorded as "
+            "synced: the batches acknowledged there are lost",
+            dir.string(), bases[i].value(), scan->valid_bytes, *recovery_point->synced_bytes);
+      }
       if (scan->zero_tail_bytes > 0 && !last) {
         // Zeros preallocated for appends, left by a crash before the roll's cut was synced:
         // the active segment keeps its zeros, a sealed one does not.
