@@ -71,6 +71,7 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
   mutable std::mutex mu;  // guards `failed` for health() from other threads
   Status failed;
   std::atomic<size_t> in_flight{0};
+  std::atomic<size_t> posted{0};  // requests posted by send() and not queued yet
   bool stopped = false;  // I/O thread only
 
   Status failure() const {
@@ -284,8 +285,18 @@ void Connection::send(Frame frame, bool expect_response, RawCallback done) {
       return done(Status::invalid_argument("a request's external bytes do not match its fields"));
     }
   }
+  // On the I/O thread (a callback sending the next request), queued and written at once rather
+  // than after a post, unless requests posted from other threads are still to be queued (they
+  // were made first) or the connection failed (enqueue() would answer `done` inline).
+  if (impl_->ctx.get_executor().running_in_this_thread() && impl_->posted == 0 &&
+      impl_->failure().is_ok()) {
+    impl_->enqueue(std::move(frame), expect_response, std::move(done));
+    return;
+  }
+  ++impl_->posted;
   asio::post(impl_->ctx, [impl = impl_, frame = std::move(frame), expect_response,
                           done = std::move(done)]() mutable {
+    --impl->posted;
     impl->enqueue(std::move(frame), expect_response, std::move(done));
   });
 }

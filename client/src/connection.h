@@ -20,8 +20,10 @@
 //
 // Threads: every method may be called from any thread. The connection's state lives on its own
 // I/O thread (Impl, shared with the handlers running there); callbacks run on that thread, so they
-// must not block, and never call the blocking call() from one. The destructor stops the I/O
-// thread and waits for it, after every pending callback has run with kUnavailable.
+// must not block, and never call the blocking call() from one; a request a callback makes is
+// queued and written at once, one made on another thread is posted to the I/O thread. The
+// destructor stops the I/O thread and waits for it, after every pending callback has run with
+// kUnavailable.
 // Errors: Status values (never exceptions). kUnavailable: could not connect, or the connection
 // is gone; kTimedOut: no answer in time; a request refused as a whole becomes a Status by the
 // client's one translation (client/src/wire_status.h). Per-partition errors come in the replies.

@@ -92,28 +92,36 @@ void Sender::seal(Pipeline& p, ProducerBatch& b, int32_t record_count,
   b.sealed = accumulator_->share_sealed(std::move(bytes));
 }
 
-Status Sender::add_to_transaction(const std::vector<Drained>& drained) {
-  std::vector<TopicPartition> partitions;
-  partitions.reserve(drained.size());
-  for (const Drained& d : drained) partitions.push_back(d.batch->tp);
-  auto missing = transactions_->partitions_to_add(partitions);
-  if (!missing) return missing.error();
-  if (missing->empty()) return Status::ok();
+Status Sender::add_to_transaction(const std::vector<TopicPartition>& missing) {
   TxnRetry retry{
       [this] { return connection(); }, std::chrono::steady_clock::now() + config_.delivery_timeout,
       config_.retry_backoff,           config_.retry_backoff_max,
       [this] { return stopped(); },    &transactions_->coordinator_requests()};
   auto producer = txn_producer();
   TxnReply r = with_retries(
-      retry, [&](Connection& c) { return add_partitions_to_txn(c, producer, *missing); });
+      retry, [&](Connection& c) { return add_partitions_to_txn(c, producer, missing); });
   if (!r.status.is_ok()) return transactions_->fail(r.status, r.fatal);
-  transactions_->partitions_added(*missing);
+  transactions_->partitions_added(missing);
   return Status::ok();
 }
 
-void Sender::seal_drained(std::vector<Drained> drained) {
+bool Sender::seal_drained(std::vector<Drained>& drained, bool may_block) {
+  bool compressing = config_.compression != Compression::kNone;
+  if (!may_block && compressing &&
+      std::any_of(drained.begin(), drained.end(), [](const Drained& d) {
+        return d.batch->sealing != ProducerBatch::Sealing::kDone;
+      })) {
+    return false;
+  }
   if (transactions_->transactional()) {
-    Status s = add_to_transaction(drained);
+    std::vector<TopicPartition> partitions;
+    partitions.reserve(drained.size());
+    for (const Drained& d : drained) partitions.push_back(d.batch->tp);
+    auto missing = transactions_->partitions_to_add(partitions);
+    if (missing && !missing->empty() && !may_block) return false;
+    Status s = !missing           ? missing.error()
+               : missing->empty() ? Status::ok()
+                                  : add_to_transaction(*missing);
     if (!s.is_ok()) {
       // Unsealed, they hold no sequence: failing them leaves no gap.
       Resolved resolved;
@@ -127,7 +135,7 @@ void Sender::seal_drained(std::vector<Drained> drained) {
       }
       if (compressed > 0) accumulator_->sender_sealed(compressed);
       deliver(resolved);
-      return;
+      return true;
     }
   }
   size_t compressed = 0;
@@ -151,11 +159,17 @@ void Sender::seal_drained(std::vector<Drained> drained) {
         resolve(std::move(d.batch), p.last_failure, -1, resolved);
         continue;
       }
+      if (stopped_) {
+        // Sealed after stop() failed what the pipelines held (on the I/O thread).
+        resolve(std::move(d.batch), Status::unavailable("producer closed"), -1, resolved);
+        continue;
+      }
       seal(p, *d.batch, d.record_count, std::move(d.bytes));
       p.sealed.push_back(std::move(d.batch));
     }
   }
   deliver(resolved);
+  return true;
 }
 
 void Sender::resolve(BatchPtr b, const Status& error, int64_t base_offset, Resolved& out) {
@@ -201,6 +215,7 @@ void Sender::on_response(const std::vector<ProduceSlot>& slots,
                          const Result<Reply<protocol::ProduceResponse>>& r) {
   Resolved resolved;
   protocol::ErrorCode broker_error = protocol::ErrorCode::kNone;
+  bool here = false;
   {
     std::lock_guard lock(mu_);
     for (const ProduceSlot& slot : slots) {
@@ -241,14 +256,22 @@ void Sender::on_response(const std::vector<ProduceSlot>& slots,
         fail_partition(slot.tp, p, error, resolved);
       }
     }
-    woken_ = true;  // the sender drains again: the accumulator may hold a batch for this answer
+    // A pass follows: the accumulator may hold a batch for this answer. It runs here unless a
+    // pass is running already or the connection is going (the sender's thread reconnects).
+    here = !pumping_ && !stopped_ && broker_error == protocol::ErrorCode::kNone;
+    if (here) {
+      pumping_ = true;
+    } else {
+      woken_ = true;
+    }
   }
   if (broker_error != protocol::ErrorCode::kNone) {
     std::lock_guard lock(conn_mu_);
     if (conn_) conn_->note_error(broker_error);  // the retries go to the leader
   }
-  wake_.notify_one();
+  if (!here) wake_.notify_one();
   deliver(resolved);
+  if (here) pump_after_answer();
 }
 
 void Sender::expire_batches(Resolved& out) {
@@ -294,56 +317,112 @@ void Sender::send(Connection& c, const std::vector<ReadyBatch>& ready) {
   }
 }
 
+bool Sender::collect(Pass& pass) {
+  auto t = now();
+  pass.next_wake = t + std::chrono::milliseconds(100);
+  expire_batches(pass.resolved);
+  if (!pass.resolved.calls.empty()) return true;
+  if (renew_producer_id_ && !stopped_) {
+    pass.renew = true;  // a new id before sealing anything more
+    return true;
+  }
+  auto with_sender = [this](const TopicPartition& tp) { return pipelines_[tp].sealed.size(); };
+  for (auto& b : accumulator_->drain(t, max_in_flight(), with_sender, pass.next_wake)) {
+    uint64_t failures = pipelines_[b->tp].failures;
+    int32_t records =
+        b->sealing == ProducerBatch::Sealing::kDone ? b->record_count : b->builder.record_count();
+    pass.drained.push_back({std::move(b), failures, records, {}});
+  }
+  // Send the next sealed batches of each partition, in order, up to the in-flight limit.
+  for (auto& [tp, p] : pipelines_) {
+    while (p.in_flight < max_in_flight() && p.in_flight < p.sealed.size()) {
+      ProducerBatch& b = *p.sealed[p.in_flight];
+      if (b.retry_at > t) {
+        pass.next_wake = std::min(pass.next_wake, b.retry_at);
+        break;
+      }
+      ++p.in_flight;
+      pass.ready.push_back({tp, p.generation, b.sealed});
+    }
+  }
+  return !pass.ready.empty() || !pass.drained.empty();
+}
+
 void Sender::run() {
   int reconnects = 0;
   for (;;) {
-    std::vector<ReadyBatch> ready;
-    std::vector<Drained> drained;
-    Resolved resolved;
-    bool renew = false;
+    Pass pass;
     {
       std::unique_lock lock(mu_);
       for (;;) {
-        auto t = now();
-        SteadyTime next_wake = t + std::chrono::milliseconds(100);
-        expire_batches(resolved);
-        if (!resolved.calls.empty()) break;
-        if (renew_producer_id_ && !stopped_) {
-          renew = true;  // a new id before sealing anything more
+        if (!handoff_.empty()) {  // the I/O thread's pass, handed over with pumping_
+          pass.drained = std::move(handoff_);
+          handoff_.clear();
           break;
         }
-        auto with_sender = [this](const TopicPartition& tp) {
-          return pipelines_[tp].sealed.size();
-        };
-        for (auto& b : accumulator_->drain(t, max_in_flight(), with_sender, next_wake)) {
-          uint64_t failures = pipelines_[b->tp].failures;
-          int32_t records = b->sealing == ProducerBatch::Sealing::kDone ? b->record_count
-                                                                        : b->builder.record_count();
-          drained.push_back({std::move(b), failures, records, {}});
-        }
-        // Send the next sealed batches of each partition, in order, up to the in-flight limit.
-        for (auto& [tp, p] : pipelines_) {
-          while (p.in_flight < max_in_flight() && p.in_flight < p.sealed.size()) {
-            ProducerBatch& b = *p.sealed[p.in_flight];
-            if (b.retry_at > t) {
-              next_wake = std::min(next_wake, b.retry_at);
-              break;
-            }
-            ++p.in_flight;
-            ready.push_back({tp, p.generation, b.sealed});
+        if (!pumping_) {
+          woken_ = false;
+          if (collect(pass)) {
+            pumping_ = true;
+            break;
           }
+          if (stopped_) return;
         }
-        if (!ready.empty() || !drained.empty()) break;
-        if (stopped_) return;
-        wake_.wait_until(lock, next_wake, [this] { return woken_ || stopped_; });
-        woken_ = false;
+        // While the I/O thread runs a pass, it wakes this thread when it ends if needed.
+        sender_wakes_at_ = pumping_ ? now() + std::chrono::milliseconds(100) : pass.next_wake;
+        wake_.wait_until(lock, sender_wakes_at_, [this] {
+          return (!pumping_ && (woken_ || stopped_)) || !handoff_.empty();
+        });
       }
     }
-    deliver(resolved);
+    deliver(pass.resolved);
     // What is ready goes out first; the batches just drained are compressed while it is on the
     // wire, and go out on the next pass.
-    if (!ready.empty() || renew) send_ready(ready, reconnects);
-    if (!drained.empty()) seal_drained(std::move(drained));
+    if (!pass.ready.empty() || pass.renew) send_ready(pass.ready, reconnects);
+    if (!pass.drained.empty()) seal_drained(pass.drained, /*may_block=*/true);
+    std::lock_guard lock(mu_);
+    pumping_ = false;
+  }
+}
+
+bool Sender::collect_after_answer(bool connected, Pass& pass) {
+  bool notify = false;
+  {
+    std::lock_guard lock(mu_);
+    if (connected && !stopped_ && !renew_producer_id_) {
+      woken_ = false;
+      if (collect(pass)) return true;
+    }
+    // What this pass leaves goes to the sender's thread: a reconnect, a new producer id,
+    // stopping, a wake-up that came meanwhile, or a linger or backoff that ends before it wakes.
+    pumping_ = false;
+    woken_ =
+        woken_ || !connected || stopped_ || renew_producer_id_ || pass.next_wake < sender_wakes_at_;
+    notify = woken_;
+  }
+  if (notify) wake_.notify_all();  // stop() may wait for the pass too
+  return false;
+}
+
+void Sender::pump_after_answer() {
+  for (;;) {
+    std::shared_ptr<Connection> c;
+    {
+      std::lock_guard lock(conn_mu_);
+      c = conn_;
+    }
+    Pass pass;
+    pass.next_wake = SteadyTime::max();
+    if (!collect_after_answer(c && c->health().is_ok(), pass)) return;
+    deliver(pass.resolved);
+    if (!pass.ready.empty()) send(*c, pass.ready);
+    if (pass.drained.empty() || seal_drained(pass.drained, /*may_block=*/false)) continue;
+    {
+      std::lock_guard lock(mu_);
+      handoff_ = std::move(pass.drained);  // with pumping_
+    }
+    wake_.notify_all();
+    return;
   }
 }
 
@@ -374,13 +453,25 @@ void Sender::stop() {
   }
   wake_.notify_one();
   if (thread_.joinable()) thread_.join();
+  Resolved resolved;
+  {
+    // A pass on the I/O thread ends at its next step, or hands its batches to the thread that
+    // has just ended: those fail here.
+    std::unique_lock lock(mu_);
+    wake_.wait(lock, [this] { return !pumping_ || !handoff_.empty(); });
+    for (Drained& d : handoff_) {
+      resolve(std::move(d.batch), Status::unavailable("producer closed"), -1, resolved);
+    }
+    handoff_.clear();
+  }
+  deliver(resolved);
   std::shared_ptr<Connection> c;
   {
     std::lock_guard lock(conn_mu_);
     c = std::move(conn_);
   }
   c.reset();  // fails what is still in flight; those callbacks run before this returns
-  Resolved resolved;
+  resolved = {};
   {
     std::lock_guard lock(mu_);
     for (auto& [tp, p] : pipelines_) {

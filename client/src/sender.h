@@ -23,6 +23,15 @@
 // by mu_, except the connection (conn_mu_); neither lock is held while calling the connection
 // or a delivery callback. The thread holds the Sender through shared_ptr and the connection's
 // callbacks through weak_ptr, never a bare `this`. Owned by the Producer, which calls stop().
+//
+// A pass of the send loop (expire, drain, seal, send) runs on one thread at a time (pumping_).
+// The answer to a partition's request is what lets its next batch go (Nagle's rule, the in-flight
+// limit), so the I/O thread that receives an answer runs that pass itself when it can do so
+// without blocking: the connection is up, nothing needs compressing, every partition is in the
+// transaction already. The batch then goes out on the same wake-up that read the answer, rather
+// than after waking the sender's thread and that thread waking the I/O thread to write. Batches
+// it drained but cannot seal without blocking it hands to the sender's thread (handoff_), which
+// seals them in drain order.
 
 #include <condition_variable>
 #include <cstdint>
@@ -95,11 +104,29 @@ class Sender : public std::enable_shared_from_this<Sender> {
     size_t records = 0;
   };
 
+  // What one pass of the send loop found to do.
+  struct Pass {
+    std::vector<ReadyBatch> ready;  // sealed batches to send, marked in flight
+    std::vector<Drained> drained;   // batches taken from the accumulator, to seal
+    Resolved resolved;              // batches expired
+    bool renew = false;             // take a new producer id first
+    SteadyTime next_wake;           // when a linger or a retry backoff ends
+  };
+
   void run();
+  // Under mu_: expires batches and collects what is ready to send and to seal. False when there
+  // is nothing to do before pass.next_wake.
+  bool collect(Pass& pass);
+  // Passes after an answer, on the connection's I/O thread, until one finds nothing to do;
+  // requires pumping_, and clears it or hands it to the sender's thread.
+  void pump_after_answer();
+  // collect() for pump_after_answer(); when it finds nothing (or cannot run without blocking),
+  // clears pumping_ and wakes the sender's thread if it has something to do.
+  bool collect_after_answer(bool connected, Pass& pass);
   // A transactional producer's drained batches may be sealed once their partitions are in the
-  // transaction: adds those that are not (AddPartitionsToTxn, retried until the delivery
-  // timeout). The error, if that fails or no transaction can take them.
-  Status add_to_transaction(const std::vector<Drained>& drained);
+  // transaction: adds `missing` (AddPartitionsToTxn, retried until the delivery timeout). The
+  // error, if that fails or no transaction can take them.
+  Status add_to_transaction(const std::vector<TopicPartition>& missing);
   size_t max_in_flight() const { return config_.idempotent ? config_.max_in_flight : 1; }
   // Sealing is split so that the expensive part runs without the lock: compress() seals the
   // records (compressed with the codec) on the sender's thread without mu_; seal() then takes a
@@ -108,8 +135,9 @@ class Sender : public std::enable_shared_from_this<Sender> {
   void seal(Pipeline& p, ProducerBatch& batch, int32_t record_count, std::vector<std::byte> bytes);
   // Seals `drained` (compress() unless an appending thread did, then seal() under the lock) and
   // queues each on its pipeline, or fails it when its partition failed for good meanwhile (also
-  // while an appending thread compressed it).
-  void seal_drained(std::vector<Drained> drained);
+  // while an appending thread compressed it) or it could not join the transaction. Unless
+  // `may_block`, does nothing and returns false when that would compress or ask the coordinator.
+  bool seal_drained(std::vector<Drained>& drained, bool may_block);
   // Sends `ready` on the connection, making one first if needed; without one, backs off.
   void send_ready(const std::vector<ReadyBatch>& ready, int& reconnects);
   // Sends `ready`: by value, since a batch may be resolved (one before it failed for good) once
@@ -129,6 +157,9 @@ class Sender : public std::enable_shared_from_this<Sender> {
   mutable std::mutex mu_;
   std::condition_variable wake_;  // new work, an answer, or stopping
   bool woken_ = false;
+  bool pumping_ = false;          // a pass is running (on either thread)
+  std::vector<Drained> handoff_;  // drained on the I/O thread, for the sender's thread to seal
+  SteadyTime sender_wakes_at_{};  // when the sender's thread wakes on its own
   bool stopped_ = false;
   std::map<TopicPartition, Pipeline> pipelines_;
   std::map<std::string, int32_t> partition_counts_;
