@@ -3,7 +3,7 @@
 # 17's low-rate goals). For each rate (default 1000 20000 100000 records/s), ROUNDS (default 3)
 # times: a fresh release cairnd (fsync per FSYNC, default always; data in a temp dir), one
 # partition, `cairn perf produce --rate R` of 100 B records for SECS (default 10) seconds. Prints
-# each run: produce-to-ack p50/p99 (from each record's intended send time), the generator's CPU
+# each run: produce-to-ack p50/p99 (from each record's scheduled send time), the generator's CPU
 # (as `cairn perf` reports it) and the broker's (utime + stime from /proc/PID/stat around the
 # run), each in % of one core.
 #   CAIRND=path CAIRN=path to use other binaries; BASELINE=path: a second `cairn` run against

@@ -1,6 +1,6 @@
 // cairn perf e2e: one producer sends at --rate for --duration, stamping each value with its
-// intended send time, and one consumer reads from the log end; latency from intended send to
-// receive.
+// scheduled send time (the pacer's release time), and one consumer reads from the log end;
+// latency from scheduled send to receive.
 #include <fmt/format.h>
 
 #include <atomic>
@@ -97,8 +97,8 @@ void run_e2e(const PerfOptions& o, const GlobalOptions& global) {
       break;
     }
     auto offset = std::chrono::duration_cast<std::chrono::nanoseconds>(pacer.wait_for(i) - start);
-    int64_t intended = wall_start + offset.count();
-    std::memcpy(value.data(), &intended, 8);
+    int64_t scheduled = wall_start + offset.count();
+    std::memcpy(value.data(), &scheduled, 8);
     client::ProducerRecord r;
     r.topic = o.topic;
     r.value = value;
@@ -127,7 +127,7 @@ void run_e2e(const PerfOptions& o, const GlobalOptions& global) {
   } else {
     fmt::print("e2e: {} records at {:.0f}/s (achieved {:.0f}/s), {} received, durability {}\n",
                expected.load(), o.rate, achieved, received.load(), durability);
-    fmt::print("latency intended send to receive, us: p50 {} p90 {} p99 {} p99.9 {} max {}\n",
+    fmt::print("latency scheduled send to receive, us: p50 {} p90 {} p99 {} p99.9 {} max {}\n",
                e2e.percentile(50), e2e.percentile(90), e2e.percentile(99), e2e.percentile(99.9),
                e2e.max());
     fmt::print("{} (producer and consumer)\n", cpu_text(used));

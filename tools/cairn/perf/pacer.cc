@@ -14,16 +14,18 @@ void pace_until(std::chrono::steady_clock::time_point t) {
 }
 
 Pacer::Pacer(Clock::time_point start, double rate, std::chrono::nanoseconds tick)
-    : start_(start), ns_per_record_(1e9 / rate), tick_(tick), last_wake_(start - tick) {}
+    : start_(start),
+      ns_per_record_(1e9 / rate),
+      tick_(std::max(tick, std::chrono::nanoseconds(1))) {}
 
 Pacer::Clock::time_point Pacer::wait_for(int64_t i) {
-  auto due = start_ + std::chrono::nanoseconds(
-                          static_cast<int64_t>(ns_per_record_ * static_cast<double>(i)));
-  if (due <= Clock::now()) return due;
-  last_wake_ = std::max(due, last_wake_ + tick_);
+  auto due = static_cast<int64_t>(ns_per_record_ * static_cast<double>(i));
+  int64_t ticks = (due + tick_.count() - 1) / tick_.count();
+  auto release = start_ + tick_ * ticks;
+  if (release <= Clock::now()) return release;
   ++sleeps_;
-  pace_until(last_wake_);
-  return due;
+  pace_until(release);
+  return release;
 }
 
 }  // namespace cairn::tools::perf

@@ -8,26 +8,27 @@
 namespace cairn::tools::perf {
 
 // Sleeps until `t` with 1 us of timer slack: the kernel's default slack lets a sleeping thread
-// wake up to 50 us late, which a latency run measured from intended send times would charge to
+// wake up to 50 us late, which a latency run measured from scheduled send times would charge to
 // the broker.
 void pace_until(std::chrono::steady_clock::time_point t);
 
-// Paces records at `rate` records/s from `start` without a wake-up per record: wait_for(i)
-// returns at once when record i is due (its intended time has passed), and otherwise sleeps (a
-// timer, never a spin) until it is, but wakes at most once per `tick`: the records that fall due
-// between two wake-ups are sent together at the second. A record is never sent before its
-// intended time and at most about a tick after it; latency is measured from the intended time.
+// Paces records at `rate` records/s from `start` without a wake-up per record. Record i is due
+// at start + i / rate and released at the first point of a `tick` grid (start + k * tick) at or
+// after that: the records due within one tick go out together, on one wake-up (a timer, never a
+// spin). wait_for(i) returns record i's release time, at once when it has passed, and latency is
+// measured from it: the grid is the generator's schedule (bursts of rate * tick records), so the
+// wait for the next grid point is not charged to the broker, while a late wake-up or a send()
+// that blocks still is (no coordinated omission). The peers' tools measure from the actual send.
 class Pacer {
  public:
   using Clock = std::chrono::steady_clock;
-  // Each wake-up costs ~20 us of CPU on a small VM, so this tick alone is ~10% of a core. A
-  // 500 us tick cut the generator's CPU at 20,000 records/s from 23% to 14% of a core but raised
-  // the p50 under `interval:100` from ~210 to ~380 us (a record may wait a tick), and waking on
-  // each answer instead was no cheaper under `interval:100`: latency accuracy wins.
+  // Each wake-up costs ~20 us of CPU on a small VM, so this tick alone is ~10% of a core at
+  // high rates. A longer one would make the bursts larger than the peers' tools send (one
+  // message per wake-up).
   static constexpr std::chrono::microseconds kDefaultTick{200};
 
   Pacer(Clock::time_point start, double rate, std::chrono::nanoseconds tick = kDefaultTick);
-  // Waits until record i is due; returns its intended send time.
+  // Waits until record i's release time and returns it.
   Clock::time_point wait_for(int64_t i);
   // How many times wait_for() slept.
   int64_t sleeps() const { return sleeps_; }
@@ -36,7 +37,6 @@ class Pacer {
   Clock::time_point start_;
   double ns_per_record_;
   std::chrono::nanoseconds tick_;
-  Clock::time_point last_wake_;
   int64_t sleeps_ = 0;
 };
 

@@ -96,11 +96,11 @@ void send_share(const PerfOptions& o, int p, client::Producer& producer, Produce
     value_bytes += static_cast<int64_t>(r.value->size());
     Status s;
     if (pacer || i % kLatencySample == 0) {
-      Clock::time_point intended = pacer ? pacer->wait_for(i) : Clock::now();
-      s = producer.send(r, [&st, intended](const Result<client::RecordMetadata>& res) {
+      Clock::time_point release = pacer ? pacer->wait_for(i) : Clock::now();
+      s = producer.send(r, [&st, release](const Result<client::RecordMetadata>& res) {
         if (!res) return st.fail(res.error().to_string());
         st.latency.record(
-            std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - intended).count());
+            std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - release).count());
         ++st.acked;
       });
     } else {
@@ -197,7 +197,7 @@ void run_produce(const PerfOptions& o, const GlobalOptions& global) {
         count < o.count ? fmt::format(", stopped early: {} of {} sent", count, o.count) : "");
     if (acks != 0) {
       fmt::print("latency {} to acknowledgement, us: p50 {} p90 {} p99 {} p99.9 {} max {}\n",
-                 o.rate > 0 ? "intended send" : "send (every 16th record)", all.percentile(50),
+                 o.rate > 0 ? "scheduled send" : "send (every 16th record)", all.percentile(50),
                  all.percentile(90), all.percentile(99), all.percentile(99.9), all.max());
     }
     fmt::print("{}\n", cpu_text(used));
