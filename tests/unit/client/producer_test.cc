@@ -204,6 +204,77 @@ TEST_F(ProducerTest, BatchesCompressedByTheSendingThreadsKeepEachThreadsOrderAnd
   EXPECT_EQ(expected_sequence, 2 * kPerThread);
 }
 
+TEST_F(ProducerTest, RecordsTrickledFromSeveralThreadsKeepTheirOrderWhenAnswersSendTheNextBatch) {
+  // No linger and small batches: a batch that does not fill waits for its partition's answers,
+  // and the connection's I/O thread that reads the last one sends it, while the sender thread
+  // sends the full ones and the retries. Some answers come late, some refuse
+  // the batch (retriable): each thread's records still arrive in order, once, with contiguous
+  // sequences.
+  broker_.on(ApiKey::kProduce, [&](const FakeBroker::Request& r) {
+    int n = produces_++;
+    if (n % 11 == 5) {
+      auto req = r.decode<protocol::ProduceRequest>();
+      protocol::ProduceResponse refused;
+      for (const auto& t : req.topics) {
+        auto& rt = refused.topics.emplace_back();
+        rt.name = t.name;
+        for (const auto& p : t.partitions) {
+          rt.partitions.push_back({p.partition, ErrorCode::kStorageError, -1, -1, "try again"});
+        }
+      }
+      return FakeBroker::Answer::reply(refused);
+    }
+    auto answer = log_.produce(r);
+    return n % 5 == 0 ? std::move(answer).after(1ms) : answer;
+  });
+  auto c = config();
+  c.linger = 0ms;
+  c.batch_bytes = 128;  // a few records: full batches go at once, up to five in flight
+  auto producer = make(c);
+  constexpr int kPerThread = 300;
+  std::atomic<int> acked{0};
+  std::atomic<int> failed{0};
+  auto send_all = [&](const std::string& prefix) {
+    for (int i = 0; i < kPerThread; ++i) {
+      Status s = producer->send(record(prefix + std::to_string(i) + " "),
+                                [&](const Result<RecordMetadata>& m) { ++(m ? acked : failed); });
+      ASSERT_TRUE(s.is_ok()) << s.to_string();
+      std::this_thread::sleep_for(50us);
+    }
+  };
+  std::thread a(send_all, "a");
+  std::thread b(send_all, "b");
+  std::thread d(send_all, "d");
+  a.join();
+  b.join();
+  d.join();
+  ASSERT_TRUE(producer->flush(10s).is_ok());
+  EXPECT_EQ(acked, 3 * kPerThread);
+  EXPECT_EQ(failed, 0);
+  EXPECT_GT(produces_, 20) << "the records should have gone in many requests";
+  std::map<char, int> next;
+  for (const std::string& v : log_.values({"t", 0})) {
+    ASSERT_EQ(v.substr(1, v.find(' ') - 1), std::to_string(next[v[0]]++)) << v;
+  }
+  EXPECT_EQ(next['a'], kPerThread);
+  EXPECT_EQ(next['b'], kPerThread);
+  EXPECT_EQ(next['d'], kPerThread);
+  int32_t expected_sequence = 0;
+  for (const auto& stored : log_.batches({"t", 0})) {
+    EXPECT_EQ(stored.base_sequence, expected_sequence);
+    auto view = protocol::RecordBatchView::parse(stored.bytes, protocol::Verify::kStored);
+    ASSERT_TRUE(view) << view.error().to_string();
+    expected_sequence += view->header().record_count;
+  }
+  EXPECT_EQ(expected_sequence, 3 * kPerThread);
+  // On the wire no batch went ahead of one before it (a retry goes back, never forward).
+  int32_t sent_end = 0;
+  for (const SentBatch& b : sent_batches(broker_, {"t", 0})) {
+    ASSERT_LE(b.base_sequence, sent_end) << "a batch was sent before the one ahead of it";
+    sent_end = std::max(sent_end, b.base_sequence + b.records);
+  }
+}
+
 TEST_F(ProducerTest, FlushReturnsOnlyOnceEveryDeliveryCallbackHasRun) {
   std::atomic<int> called{0};
   auto producer = make(config());
