@@ -7,6 +7,8 @@
 #include "broker/security/security_snapshot.h"
 #include "broker/shard.h"
 #include "protocol/frame.h"
+#include "protocol/messages/fetch.h"
+#include "protocol/messages/produce.h"
 
 namespace cairn::broker {
 
@@ -78,6 +80,42 @@ awaitable<std::optional<OutboundFrame>> CairnFrontEnd::handle(InboundRequest& re
     api.duration.observe(shard, std::chrono::steady_clock::now() - started);
   }
   co_return result;
+}
+
+namespace {
+
+// The shard owning every partition of `topics` (each with a name and partitions that have a
+// `partition` number), or nullopt when they span several or are none.
+template <typename Topics>
+std::optional<unsigned> one_owner(const Topics& topics, unsigned shard_count) {
+  std::optional<unsigned> owner;
+  for (const auto& t : topics) {
+    for (const auto& p : t.partitions) {
+      unsigned s = owner_shard(t.name, p.partition, shard_count);
+      if (owner && *owner != s) return std::nullopt;
+      owner = s;
+    }
+  }
+  return owner;
+}
+
+}  // namespace
+
+Placement CairnFrontEnd::placement(const RequestHead& head, protocol::MutableBytes body,
+                                   unsigned shard_count) const {
+  using protocol::ApiKey;
+  auto version = static_cast<uint16_t>(head.api_version);
+  if (head.api_key == static_cast<int32_t>(ApiKey::kProduce)) {
+    auto request = protocol::ProduceRequest::decode(body, version);
+    if (!request) return {};  // its handler answers the error
+    return {true, one_owner(request->topics, shard_count)};
+  }
+  if (head.api_key == static_cast<int32_t>(ApiKey::kFetch)) {
+    auto request = protocol::FetchRequest::decode(body, version);
+    if (!request) return {};
+    return {true, one_owner(request->topics, shard_count)};
+  }
+  return {false, std::nullopt};  // ApiVersions, Metadata and the like: the next request tells
 }
 
 bool CairnFrontEnd::allowed_before_authentication(const RequestHead& head) const {

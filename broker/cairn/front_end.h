@@ -43,6 +43,9 @@ class CairnFrontEnd final : public FrontEnd {
   OutboundFrame error_frame(const RequestHead& head, protocol::ErrorCode error,
                             std::string_view message) const override;
   bool allowed_before_authentication(const RequestHead& head) const override;
+  // A Produce or Fetch whose partitions one shard owns places the connection on that shard.
+  Placement placement(const RequestHead& head, protocol::MutableBytes body,
+                      unsigned shard_count) const override;
 
  private:
   Operations& ops_;

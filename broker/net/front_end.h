@@ -62,6 +62,14 @@ struct InboundRequest {
   security::SaslAuthenticator* sasl = nullptr;
 };
 
+// Where a connection is best served, from one of its requests (FrontEnd::placement).
+struct Placement {
+  // False: this request does not tell (ask again with the next one).
+  bool decided = true;
+  // The shard that owns every partition the request names, when one does.
+  std::optional<unsigned> shard;
+};
+
 class FrontEnd {
  public:
   static constexpr size_t kLengthPrefixBytes = 4;
@@ -90,6 +98,13 @@ class FrontEnd {
   // On a listener that requires SASL: whether a connection may send this request before it has
   // authenticated (version negotiation and the SASL requests). Any other request closes it.
   virtual bool allowed_before_authentication(const RequestHead& /*head*/) const { return false; }
+  // Where a connection whose request this is would be served without a hop between cores: the
+  // session moves to that shard before handling it, once (session.h). Undecided until a request
+  // names partitions; by default decided at once, for nowhere.
+  virtual Placement placement(const RequestHead& /*head*/, protocol::MutableBytes /*body*/,
+                              unsigned /*shard_count*/) const {
+    return {};
+  }
 };
 
 }  // namespace cairn::broker

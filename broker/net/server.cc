@@ -1,6 +1,9 @@
 #include "broker/net/server.h"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <utility>
 
 #include <boost/asio/post.hpp>
 
@@ -60,9 +63,58 @@ Server::Server(BrokerServices& services, FrontEnd& front_end, std::string host, 
       port_(port),
       limiter_(std::move(limiter)),
       tls_(tls),
-      sasl_(sasl) {}
+      sasl_(sasl),
+      mover_(std::make_unique<SessionMover>()) {
+  mover_->shard_count = services_.shard_count();
+  mover_->move = [this](unsigned shard, tcp protocol, int fd,
+                        std::unique_ptr<ConnectionLease> lease, std::vector<std::byte> bytes) {
+    move_session(shard, protocol, fd, std::move(lease), std::move(bytes));
+  };
+}
 
 Server::~Server() = default;
+
+namespace {
+
+// A descriptor on its way to another shard: closed if the shard never takes it (it stopped).
+class PassedFd {
+ public:
+  explicit PassedFd(int fd) : fd_(fd) {}
+  PassedFd(PassedFd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+  PassedFd& operator=(PassedFd&&) = delete;
+  PassedFd(const PassedFd&) = delete;
+  PassedFd& operator=(const PassedFd&) = delete;
+  ~PassedFd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int take() { return std::exchange(fd_, -1); }
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
+void Server::move_session(unsigned shard, tcp protocol, int fd,
+                          std::unique_ptr<ConnectionLease> lease, std::vector<std::byte> bytes) {
+  Shard& target = services_.shard(shard);
+  asio::post(target.context(), [this, &target, protocol, passed = PassedFd(fd),
+                                lease = std::move(lease), bytes = std::move(bytes)]() mutable {
+    tcp::socket socket(target.context());
+    boost::system::error_code ec;
+    int descriptor = passed.take();
+    socket.assign(protocol, descriptor, ec);
+    if (ec) {
+      ::close(descriptor);
+      spdlog::warn("moving a connection to shard {} failed: {}", target.id(), ec.message());
+      return;
+    }
+    // It moved once: it stays.
+    std::make_shared<Session>(std::move(socket), target, front_end_, services_.config().limits,
+                              std::move(lease), tls_, sasl_, nullptr, std::move(bytes))
+        ->start();
+  });
+}
 
 Status Server::listen() {
   boost::system::error_code ec;
@@ -137,7 +189,7 @@ awaitable<void> Server::accept_loop() {
     asio::post(target.context(),
                [this, &target, &limits, s = std::move(socket), lease = std::move(lease)]() mutable {
                  std::make_shared<Session>(std::move(s), target, front_end_, limits,
-                                           std::move(lease), tls_, sasl_)
+                                           std::move(lease), tls_, sasl_, mover_.get())
                      ->start();
                });
   }

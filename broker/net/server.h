@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include <boost/asio/ip/tcp.hpp>
 
@@ -22,6 +23,7 @@ namespace cairn::broker {
 class BrokerServices;
 class ConnectionLimiter;
 class FrontEnd;
+struct SessionMover;
 struct ListenerSasl;
 struct ListenerTls;
 
@@ -85,6 +87,10 @@ class Server {
 
  private:
   awaitable<void> accept_loop();
+  // A new session on `shard` for a connection a session of this listener hands over
+  // (SessionMover): posted to that shard, which takes the descriptor into its reactor.
+  void move_session(unsigned shard, asio::ip::tcp protocol, int fd,
+                    std::unique_ptr<ConnectionLease> lease, std::vector<std::byte> bytes);
 
   BrokerServices& services_;
   FrontEnd& front_end_;
@@ -94,6 +100,7 @@ class Server {
   const ListenerTls* tls_;
   const ListenerSasl* sasl_;
   std::unique_ptr<asio::ip::tcp::acceptor> acceptor_;
+  std::unique_ptr<SessionMover> mover_;
   uint64_t refused_ = 0;
 };
 

@@ -72,13 +72,17 @@ Session::Slot::~Slot() = default;
 
 Session::Session(tcp::socket socket, Shard& shard, FrontEnd& front_end, const Limits& limits,
                  std::unique_ptr<ConnectionLease> lease, const ListenerTls* tls,
-                 const ListenerSasl* sasl)
+                 const ListenerSasl* sasl, const SessionMover* mover,
+                 std::vector<std::byte> carried)
     : socket_(std::move(socket)),
       shard_(shard),
       front_end_(front_end),
       limits_(limits),
       lease_(std::move(lease)),
       tls_config_(tls),
+      mover_(mover),
+      carried_(std::move(carried)),
+      placed_(mover == nullptr || tls != nullptr || sasl != nullptr || mover->shard_count < 2),
       writer_wake_(socket_.get_executor()),
       reader_wake_(socket_.get_executor()),
       watchdog_timer_(socket_.get_executor()),
@@ -94,6 +98,7 @@ Session::Session(tcp::socket socket, Shard& shard, FrontEnd& front_end, const Li
     sasl_ = std::make_unique<security::SaslAuthenticator>(
         security::SaslOptions{sasl->mechanisms, tls_config_ != nullptr, sasl->lookup});
   }
+  first_request_read_ = !carried_.empty();
   shard_.sessions().insert(this);
 }
 
@@ -140,8 +145,10 @@ void Session::close(std::string_view why) {
 awaitable<void> Session::reader(std::shared_ptr<Session> self) {
   const Limits& limits = limits_;
   constexpr size_t kPrefix = FrontEnd::kLengthPrefixBytes;
-  std::vector<std::byte> buf(kReadBufferBytes);
-  size_t begin = 0, end = 0;
+  std::vector<std::byte> buf(std::max(kReadBufferBytes, carried_.size()));
+  size_t begin = 0, end = carried_.size();
+  std::copy(carried_.begin(), carried_.end(), buf.begin());
+  carried_ = {};
   if (tls_ && !co_await handshake()) co_return;
   try {
     while (!read_done_) {
@@ -177,6 +184,14 @@ awaitable<void> Session::reader(std::shared_ptr<Session> self) {
         spdlog::warn("{}: frame of {} bytes is outside [{}, {}]; closing the connection", peer_,
                      length, front_end_.min_frame_bytes(), max_frame);
         break;
+      }
+      if (!placed_ && end - begin >= kPrefix + length) {
+        auto target = move_target({buf.data() + begin + kPrefix, length});
+        if (target &&
+            move_to(*target, std::vector<std::byte>(buf.begin() + static_cast<ptrdiff_t>(begin),
+                                                    buf.begin() + static_cast<ptrdiff_t>(end)))) {
+          co_return;
+        }
       }
       // The whole frame's budget at once, before its body is read: readers that waited for
       // budget while each holding part of a frame could wait for each other forever.
@@ -243,6 +258,30 @@ awaitable<void> Session::reader(std::shared_ptr<Session> self) {
   // Framing errors, the request over the in-flight limit and the client's EOF all end here:
   // the requests already read are answered, then the writer ends the connection.
   stop_reading();
+}
+
+std::optional<unsigned> Session::move_target(protocol::MutableBytes frame) {
+  auto head = front_end_.decode_head(frame);
+  if (!head) return std::nullopt;  // the reader closes the connection
+  Placement p = front_end_.placement(*head, frame.subspan(head->body_offset), mover_->shard_count);
+  if (!p.decided) return std::nullopt;
+  placed_ = true;
+  if (!p.shard || *p.shard == shard_.id() || !queue_.empty() || handlers_running_ > 0) {
+    return std::nullopt;
+  }
+  return p.shard;
+}
+
+bool Session::move_to(unsigned shard, std::vector<std::byte> bytes) {
+  boost::system::error_code ec;
+  auto protocol = socket_.local_endpoint(ec).protocol();
+  if (ec) return false;
+  int fd = socket_.release(ec);
+  if (ec) return false;
+  spdlog::debug("{}: moving the connection to shard {}", peer_, shard);
+  mover_->move(shard, protocol, fd, std::move(lease_), std::move(bytes));
+  close("moved to another shard");  // the socket no longer holds the descriptor
+  return true;
 }
 
 awaitable<void> Session::serve(std::shared_ptr<Session> /*self: keeps us alive*/,

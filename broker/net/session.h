@@ -30,10 +30,19 @@
 // follows a SASL request depends on its outcome). Once authenticated, the connection's
 // principal is the authenticated user's. A handler's frame marked then_close (a failed
 // authentication) is the last one read and written.
+// Moving: connections are dealt to shards in turn, and a request for a partition another shard
+// owns costs two hops between cores (there and back). So the reader asks the front end where the
+// connection belongs (FrontEnd::placement) until a request names partitions; when one shard owns
+// them all and it is another, the connection moves there before that request is handled, once:
+// its socket's descriptor is released from this shard's reactor and, with the bytes read but not
+// handled, its lease, handed to a new session on that shard (SessionMover). Only a plaintext
+// connection without SASL moves, only with nothing in flight (no request being handled or
+// answered), and only when the whole request is in the read buffer; otherwise it stays.
 
 #include "broker/async.h"
 
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -66,13 +75,25 @@ struct FrameBuffer {
   protocol::MutableBytes bytes() { return {data.get(), size}; }
 };
 
+// Moves a connection to another shard (its listener's): the socket's descriptor (released from
+// the session's shard), its protocol, its lease, and the bytes read from it but not handled yet.
+struct SessionMover {
+  unsigned shard_count = 1;
+  std::function<void(unsigned shard, asio::ip::tcp protocol, int fd,
+                     std::unique_ptr<ConnectionLease> lease, std::vector<std::byte> bytes)>
+      move;
+};
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  // `shard`, `front_end`, `limits`, `tls` and `sasl` outlive the session. `tls`: the
-  // listener's TLS, or null for plaintext; `sasl`: its SASL, or null when it requires none.
+  // `shard`, `front_end`, `limits`, `tls`, `sasl` and `mover` outlive the session. `tls`: the
+  // listener's TLS, or null for plaintext; `sasl`: its SASL, or null when it requires none;
+  // `mover`: null for a session that does not move. `carried`: the bytes a session that moved
+  // here had read (it does not move again).
   Session(asio::ip::tcp::socket socket, Shard& shard, FrontEnd& front_end, const Limits& limits,
           std::unique_ptr<ConnectionLease> lease, const ListenerTls* tls = nullptr,
-          const ListenerSasl* sasl = nullptr);
+          const ListenerSasl* sasl = nullptr, const SessionMover* mover = nullptr,
+          std::vector<std::byte> carried = {});
   ~Session();
 
   void start();
@@ -121,6 +142,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void touch();
   // Whether the listener requires SASL and this connection has not authenticated yet.
   bool before_authentication() const;
+  // The shard this connection should move to before `frame` (a whole request) is handled, if
+  // any; records when the placement is decided.
+  std::optional<unsigned> move_target(protocol::MutableBytes frame);
+  // Hands the connection, with `bytes` (read, not handled), to a new session on `shard` and
+  // closes this one; false (nothing changed) when its socket cannot be released.
+  bool move_to(unsigned shard, std::vector<std::byte> bytes);
 
   asio::ip::tcp::socket socket_;
   Shard& shard_;
@@ -131,6 +158,9 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string principal_ = "User:ANONYMOUS";
   std::unique_ptr<ConnectionLease> lease_;
   const ListenerTls* tls_config_;
+  const SessionMover* mover_;
+  std::vector<std::byte> carried_;                     // read by the session this one moved from
+  bool placed_;                                        // no move is considered any more
   std::unique_ptr<TlsStream> tls_;                     // null on a plaintext listener
   std::unique_ptr<security::SaslAuthenticator> sasl_;  // null when the listener has no SASL
   std::deque<std::shared_ptr<Slot>> queue_;            // requests read, in order, until answered

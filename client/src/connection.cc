@@ -72,7 +72,7 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
   Status failed;
   std::atomic<size_t> in_flight{0};
   std::atomic<size_t> posted{0};  // requests posted by send() and not queued yet
-  bool stopped = false;  // I/O thread only
+  bool stopped = false;           // I/O thread only
 
   Status failure() const {
     std::lock_guard lock(mu);

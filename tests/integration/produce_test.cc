@@ -4,7 +4,9 @@
 // attribute bits it refuses, entries of several batches, and the admin requests around them.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <map>
 
 #include "client/src/connection.h"
 #include "protocol/frame.h"
@@ -261,6 +263,60 @@ TEST_F(ProduceRules, MetadataForAMalformedNameSaysInvalidTopicName) {
   ASSERT_TRUE(meta) << meta.error().to_string();
   EXPECT_EQ(meta->body.topics.at(0).error, ErrorCode::kInvalidTopicName);
   EXPECT_EQ(meta->body.topics.at(1).error, ErrorCode::kInvalidTopicName);
+}
+
+TEST_F(ProduceRules, AConnectionMovesToTheCoreOfItsPartitionAndAnswersItsPipelinedRequestsInOrder) {
+  // Two cores: connections are dealt to them in turn, so of two consecutive connections that
+  // produce to the same partition one starts on the core that does not own it and moves (once,
+  // before its first Produce) with the requests it has already sent behind that one.
+  start({"--threads", "2", "--log-level", "debug"});
+  for (int t = 0; t < 4; ++t) {
+    ASSERT_EQ(cli(broker->address(), {"topics", "create", "p" + std::to_string(t)}).exit_code, 0);
+  }
+  std::map<std::string, int64_t> next_offset;
+  for (int i = 0; i < 8; ++i) {
+    std::string topic = "p" + std::to_string(i / 2);
+    std::vector<std::byte> pipelined;
+    for (uint32_t id = 1; id <= 3; ++id) {
+      protocol::ProduceRequest req;
+      req.acks = -1;
+      auto records = make_batch({.records = 2, .seed = static_cast<uint64_t>(i * 10 + id)});
+      req.topics.push_back({topic, {{0, records}}});
+      auto frame = encoded_request(static_cast<uint16_t>(ApiKey::kProduce), id, req);
+      pipelined.insert(pipelined.end(), frame.begin(), frame.end());
+    }
+    RawSocket s(broker->port());
+    ASSERT_TRUE(s.send(pipelined));  // all three in one write
+    for (uint32_t id = 1; id <= 3; ++id) {
+      auto reply = s.read_frame();
+      ASSERT_TRUE(reply) << "connection " << i << " request " << id << "; broker log:\n"
+                         << broker->log();
+      auto decoded = protocol::decode_response(*reply);
+      ASSERT_TRUE(decoded);
+      ASSERT_EQ(decoded->correlation_id, id);
+      auto body = protocol::ProduceResponse::decode(decoded->body, 0);
+      ASSERT_TRUE(body) << body.error().to_string();
+      const auto& result = body->topics.at(0).partitions.at(0);
+      ASSERT_EQ(result.error, ErrorCode::kNone) << result.message;
+      EXPECT_EQ(result.base_offset, next_offset[topic]) << topic << ", connection " << i;
+      next_offset[topic] = result.base_offset + 2;
+    }
+  }
+  // Each topic's partition is owned by one core: one connection of each pair moved to it.
+  std::string log = broker->log();
+  size_t moves = 0;
+  for (size_t at = log.find("moving the connection"); at != std::string::npos;
+       at = log.find("moving the connection", at + 1)) {
+    ++moves;
+  }
+  EXPECT_EQ(moves, 4u) << log;
+  // What moved connections stored reads back whole.
+  for (int t = 0; t < 4; ++t) {
+    auto r = cli(broker->address(),
+                 {"consume", "p" + std::to_string(t), "--offset", "beginning", "--count", "12"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 12) << r.out;
+  }
 }
 
 }  // namespace

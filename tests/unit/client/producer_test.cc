@@ -117,6 +117,7 @@ TEST_F(ProducerTest, RecordsOfOnePartitionAreStoredInSendOrder) {
     ASSERT_TRUE(producer->send(record("v" + std::to_string(i)), d.callback()).is_ok());
   ASSERT_TRUE(producer->flush(10s).is_ok());
   std::vector<std::string> expected;
+  expected.reserve(50);
   for (int i = 0; i < 50; ++i) expected.push_back("v" + std::to_string(i));
   EXPECT_EQ(log_.values({"t", 0}), expected);
   auto results = d.take();
@@ -174,7 +175,7 @@ TEST_F(ProducerTest, BatchesCompressedByTheSendingThreadsKeepEachThreadsOrderAnd
   // close while the sender compresses others; the sender still stamps the sequences in order.
   auto c = config();
   c.compression = client::Compression::kGzip;  // the slowest codec: the sender is often busy
-  c.batch_bytes = 4 * 1024;
+  c.batch_bytes = size_t{4} * 1024;
   auto producer = make(c);
   constexpr int kPerThread = 3000;
   auto send_all = [&producer](const std::string& prefix) {
@@ -281,7 +282,7 @@ TEST_F(ProducerTest, FlushReturnsOnlyOnceEveryDeliveryCallbackHasRun) {
   for (int i = 0; i < 20; ++i) {
     ASSERT_TRUE(producer
                     ->send(record("v"),
-                           [&called](Result<RecordMetadata>) {
+                           [&called](const Result<RecordMetadata>&) {
                              std::this_thread::sleep_for(1ms);
                              ++called;
                            })
@@ -562,7 +563,7 @@ TEST_F(ProducerTest, ATopicDescribedWithoutPartitionsIsRefusedAtSend) {
   auto producer = make(config());
   ProducerRecord r = record("v", std::nullopt);
   r.topic = "empty";
-  Status s = producer->send(std::move(r), nullptr);
+  Status s = producer->send(r, nullptr);
   EXPECT_EQ(s.code(), Status::Code::kUnavailable) << s.to_string();
 }
 
@@ -570,7 +571,7 @@ TEST_F(ProducerTest, AnUnknownTopicIsRefusedAtSend) {
   auto producer = make(config());
   ProducerRecord r = record("v");
   r.topic = "nope";
-  EXPECT_EQ(producer->send(std::move(r), nullptr).code(), Status::Code::kNotFound);
+  EXPECT_EQ(producer->send(r, nullptr).code(), Status::Code::kNotFound);
 }
 
 }  // namespace

@@ -4,7 +4,8 @@
 //
 // Latency under --rate is measured from each record's scheduled send time (pacer.h: its due time
 // rounded up to the pacer's 200 us grid), not from when send() was called, so a stalled broker
-// shows up as latency instead of a slower sender (no coordinated omission). Every run ends with one "RESULT key=value ..." line (the peers harness reads it);
+// shows up as latency instead of a slower sender (no coordinated omission). Every run ends with one
+// "RESULT key=value ..." line (the peers harness reads it);
 // --json prints one JSON object instead, and nothing else on stdout. A stop signal (SIGINT,
 // SIGTERM, SIGHUP) ends a run early, and it reports what it measured until then.
 //
