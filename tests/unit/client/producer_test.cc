@@ -54,6 +54,20 @@ ProducerRecord record(const std::string& value, std::optional<int32_t> partition
   return r;
 }
 
+// An answer to a Produce that refuses every partition in it with a retriable error.
+protocol::ProduceResponse refuse_all(const FakeBroker::Request& r) {
+  auto req = r.decode<protocol::ProduceRequest>();
+  protocol::ProduceResponse refused;
+  for (const auto& t : req.topics) {
+    auto& rt = refused.topics.emplace_back();
+    rt.name = t.name;
+    for (const auto& p : t.partitions) {
+      rt.partitions.push_back({p.partition, ErrorCode::kStorageError, -1, -1, "try again"});
+    }
+  }
+  return refused;
+}
+
 // Per-batch view of the Produce requests the broker received for one partition.
 struct SentBatch {
   int connection;
@@ -214,16 +228,7 @@ TEST_F(ProducerTest, RecordsTrickledFromSeveralThreadsKeepTheirOrderWhenAnswersS
   broker_.on(ApiKey::kProduce, [&](const FakeBroker::Request& r) {
     int n = produces_++;
     if (n % 11 == 5) {
-      auto req = r.decode<protocol::ProduceRequest>();
-      protocol::ProduceResponse refused;
-      for (const auto& t : req.topics) {
-        auto& rt = refused.topics.emplace_back();
-        rt.name = t.name;
-        for (const auto& p : t.partitions) {
-          rt.partitions.push_back({p.partition, ErrorCode::kStorageError, -1, -1, "try again"});
-        }
-      }
-      return FakeBroker::Answer::reply(refused);
+      return FakeBroker::Answer::reply(refuse_all(r));
     }
     auto answer = log_.produce(r);
     return n % 5 == 0 ? std::move(answer).after(1ms) : answer;
@@ -304,16 +309,7 @@ TEST_F(ProducerTest, ARetriedBatchKeepsItsSequenceAndTheBatchesBehindItFollowInO
   // after the batches behind it are already in flight.
   broker_.on(ApiKey::kProduce, [&](const FakeBroker::Request& r) {
     if (produces_++ == 0) {
-      auto req = r.decode<protocol::ProduceRequest>();
-      protocol::ProduceResponse refused;
-      for (const auto& t : req.topics) {
-        auto& rt = refused.topics.emplace_back();
-        rt.name = t.name;
-        for (const auto& p : t.partitions) {
-          rt.partitions.push_back({p.partition, ErrorCode::kStorageError, -1, -1, "try again"});
-        }
-      }
-      return FakeBroker::Answer::reply(refused).after(20ms);
+      return FakeBroker::Answer::reply(refuse_all(r)).after(20ms);
     }
     return log_.produce(r);
   });
