@@ -260,30 +260,6 @@ awaitable<void> Session::reader(std::shared_ptr<Session> self) {
   stop_reading();
 }
 
-std::optional<unsigned> Session::move_target(protocol::MutableBytes frame) {
-  auto head = front_end_.decode_head(frame);
-  if (!head) return std::nullopt;  // the reader closes the connection
-  Placement p = front_end_.placement(*head, frame.subspan(head->body_offset), mover_->shard_count);
-  if (!p.decided) return std::nullopt;
-  placed_ = true;
-  if (!p.shard || *p.shard == shard_.id() || !queue_.empty() || handlers_running_ > 0) {
-    return std::nullopt;
-  }
-  return p.shard;
-}
-
-bool Session::move_to(unsigned shard, std::vector<std::byte> bytes) {
-  boost::system::error_code ec;
-  auto protocol = socket_.local_endpoint(ec).protocol();
-  if (ec) return false;
-  int fd = socket_.release(ec);
-  if (ec) return false;
-  spdlog::debug("{}: moving the connection to shard {}", peer_, shard);
-  mover_->move(shard, protocol, fd, std::move(lease_), std::move(bytes));
-  close("moved to another shard");  // the socket no longer holds the descriptor
-  return true;
-}
-
 awaitable<void> Session::serve(std::shared_ptr<Session> /*self: keeps us alive*/,
                                std::shared_ptr<FrameBuffer> frame, RequestHead head,
                                std::shared_ptr<Slot> slot, uint64_t budget_bytes) {

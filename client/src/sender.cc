@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "client/src/retry.h"
-#include "client/src/transaction_requests.h"
 #include "client/src/wire_status.h"
 
 namespace cairn::client {
@@ -12,17 +11,6 @@ namespace {
 
 SteadyTime now() { return std::chrono::steady_clock::now(); }
 
-protocol::Compression wire_codec(Compression c) {
-  switch (c) {
-    case Compression::kGzip: return protocol::Compression::kGzip;
-    case Compression::kSnappy: return protocol::Compression::kSnappy;
-    case Compression::kLz4: return protocol::Compression::kLz4;
-    case Compression::kZstd: return protocol::Compression::kZstd;
-    case Compression::kNone: break;
-  }
-  return protocol::Compression::kNone;
-}
-
 }  // namespace
 
 Sender::Sender(const ProducerConfig& config, std::shared_ptr<RecordAccumulator> accumulator,
@@ -30,7 +18,7 @@ Sender::Sender(const ProducerConfig& config, std::shared_ptr<RecordAccumulator> 
     : config_(config),
       accumulator_(std::move(accumulator)),
       transactions_(std::move(transactions)) {
-  accumulator_->set_codec(wire_codec(config_.compression));
+  accumulator_->set_codec(codec());
   accumulator_->set_transactional(transactions_->transactional());
 }
 
@@ -72,104 +60,6 @@ void Sender::wake() {
     woken_ = true;
   }
   wake_.notify_one();
-}
-
-std::vector<std::byte> Sender::compress(ProducerBatch& b) const {
-  protocol::RecordBatchBuilder::Options options;
-  options.compression = wire_codec(config_.compression);
-  options.transactional = transactions_->transactional();
-  b.builder.set_options(options);
-  return b.builder.seal();
-}
-
-void Sender::seal(Pipeline& p, ProducerBatch& b, int32_t record_count,
-                  std::vector<std::byte> bytes) {
-  if (config_.idempotent) {
-    b.base_sequence = p.next_sequence;
-    p.next_sequence = static_cast<int32_t>((int64_t{p.next_sequence} + record_count) & 0x7fffffff);
-    protocol::stamp_producer(bytes, {producer_id_, producer_epoch_, b.base_sequence});
-  }
-  b.sealed = accumulator_->share_sealed(std::move(bytes));
-}
-
-Status Sender::add_to_transaction(const std::vector<TopicPartition>& missing) {
-  TxnRetry retry{
-      [this] { return connection(); }, std::chrono::steady_clock::now() + config_.delivery_timeout,
-      config_.retry_backoff,           config_.retry_backoff_max,
-      [this] { return stopped(); },    &transactions_->coordinator_requests()};
-  auto producer = txn_producer();
-  TxnReply r = with_retries(
-      retry, [&](Connection& c) { return add_partitions_to_txn(c, producer, missing); });
-  if (!r.status.is_ok()) return transactions_->fail(r.status, r.fatal);
-  transactions_->partitions_added(missing);
-  return Status::ok();
-}
-
-bool Sender::seal_drained(std::vector<Drained>& drained, bool may_block) {
-  bool compressing = config_.compression != Compression::kNone;
-  if (!may_block && compressing &&
-      std::any_of(drained.begin(), drained.end(), [](const Drained& d) {
-        return d.batch->sealing != ProducerBatch::Sealing::kDone;
-      })) {
-    return false;
-  }
-  if (transactions_->transactional()) {
-    std::vector<TopicPartition> partitions;
-    partitions.reserve(drained.size());
-    for (const Drained& d : drained) partitions.push_back(d.batch->tp);
-    auto missing = transactions_->partitions_to_add(partitions);
-    if (missing && !missing->empty() && !may_block) return false;
-    Status s = !missing           ? missing.error()
-               : missing->empty() ? Status::ok()
-                                  : add_to_transaction(*missing);
-    if (!s.is_ok()) {
-      // Unsealed, they hold no sequence: failing them leaves no gap.
-      Resolved resolved;
-      size_t compressed = 0;
-      {
-        std::lock_guard lock(mu_);
-        for (Drained& d : drained) {
-          if (d.batch->sealing != ProducerBatch::Sealing::kDone) ++compressed;
-          resolve(std::move(d.batch), s, -1, resolved);
-        }
-      }
-      if (compressed > 0) accumulator_->sender_sealed(compressed);
-      deliver(resolved);
-      return true;
-    }
-  }
-  size_t compressed = 0;
-  for (Drained& d : drained) {
-    if (d.batch->sealing == ProducerBatch::Sealing::kDone) {
-      d.bytes = std::move(d.batch->compressed);  // an appending thread compressed it
-    } else {
-      d.bytes = compress(*d.batch);
-      ++compressed;
-    }
-  }
-  if (compressed > 0) accumulator_->sender_sealed(compressed);
-  Resolved resolved;
-  {
-    std::lock_guard lock(mu_);
-    for (Drained& d : drained) {
-      Pipeline& p = pipelines_[d.batch->tp];
-      if (p.failures != d.failures || d.batch->failed_while_sealing) {
-        // Its partition failed for good while it was compressed: it fails with the batches that
-        // were queued beside it.
-        resolve(std::move(d.batch), p.last_failure, -1, resolved);
-        continue;
-      }
-      if (stopped_) {
-        // Sealed after stop() failed what the pipelines held (on the I/O thread).
-        resolve(std::move(d.batch), Status::unavailable("producer closed"), -1, resolved);
-        continue;
-      }
-      seal(p, *d.batch, d.record_count, std::move(d.bytes));
-      p.sealed.push_back(std::move(d.batch));
-    }
-  }
-  deliver(resolved);
-  return true;
 }
 
 void Sender::resolve(BatchPtr b, const Status& error, int64_t base_offset, Resolved& out) {
@@ -453,25 +343,23 @@ void Sender::stop() {
   }
   wake_.notify_one();
   if (thread_.joinable()) thread_.join();
-  Resolved resolved;
+  std::vector<Drained> handed;
   {
     // A pass on the I/O thread ends at its next step, or hands its batches to the thread that
     // has just ended: those fail here.
     std::unique_lock lock(mu_);
     wake_.wait(lock, [this] { return !pumping_ || !handoff_.empty(); });
-    for (Drained& d : handoff_) {
-      resolve(std::move(d.batch), Status::unavailable("producer closed"), -1, resolved);
-    }
+    handed = std::move(handoff_);
     handoff_.clear();
   }
-  deliver(resolved);
+  fail_drained(handed, Status::unavailable("producer closed"));
   std::shared_ptr<Connection> c;
   {
     std::lock_guard lock(conn_mu_);
     c = std::move(conn_);
   }
   c.reset();  // fails what is still in flight; those callbacks run before this returns
-  resolved = {};
+  Resolved resolved;
   {
     std::lock_guard lock(mu_);
     for (auto& [tp, p] : pipelines_) {

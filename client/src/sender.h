@@ -138,6 +138,10 @@ class Sender : public std::enable_shared_from_this<Sender> {
   // while an appending thread compressed it) or it could not join the transaction. Unless
   // `may_block`, does nothing and returns false when that would compress or ask the coordinator.
   bool seal_drained(std::vector<Drained>& drained, bool may_block);
+  // Fails `drained` with `why` (their callbacks run) and empties it.
+  void fail_drained(std::vector<Drained>& drained, const Status& why);
+  // The wire codec of config_.compression.
+  protocol::Compression codec() const;
   // Sends `ready` on the connection, making one first if needed; without one, backs off.
   void send_ready(const std::vector<ReadyBatch>& ready, int& reconnects);
   // Sends `ready`: by value, since a batch may be resolved (one before it failed for good) once
