@@ -319,5 +319,37 @@ TEST_F(ProduceRules, AConnectionMovesToTheCoreOfItsPartitionAndAnswersItsPipelin
   }
 }
 
+TEST_F(ProduceRules, AMalformedFirstProduceOnTwoCoresIsAnsweredAndTheConnectionStaysWhereItIs) {
+  // Where the connection belongs is read from its first Produce: one that does not decode is
+  // answered INVALID_REQUEST by its handler, and the connection, placed for good, serves the
+  // next request where it is.
+  start({"--threads", "2", "--log-level", "debug"});
+  std::vector<std::byte> junk(2 + 40, std::byte{0xff});
+  protocol::store_le<int16_t>(junk.data(), 1);  // acks=1: an answer is owed
+  auto frames = raw_request(static_cast<uint16_t>(ApiKey::kProduce), 0, 1, junk);
+  protocol::ProduceRequest good;
+  auto records = make_batch({.records = 1});
+  good.topics.push_back({"t", {{0, records}}});
+  auto second = encoded_request(static_cast<uint16_t>(ApiKey::kProduce), 2, good);
+  frames.insert(frames.end(), second.begin(), second.end());
+  RawSocket s(broker->port());
+  ASSERT_TRUE(s.send(frames));
+  auto first = s.read_frame();
+  ASSERT_TRUE(first) << broker->log();
+  auto refused = protocol::decode_response(*first);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->correlation_id, 1u);
+  EXPECT_EQ(refused->error, ErrorCode::kInvalidRequest) << refused->message;
+  auto next = s.read_frame();
+  ASSERT_TRUE(next) << broker->log();
+  auto answered = protocol::decode_response(*next);
+  ASSERT_TRUE(answered);
+  EXPECT_EQ(answered->correlation_id, 2u);
+  auto body = protocol::ProduceResponse::decode(answered->body, 0);
+  ASSERT_TRUE(body) << body.error().to_string();
+  EXPECT_EQ(body->topics.at(0).partitions.at(0).error, ErrorCode::kNone);
+  EXPECT_EQ(broker->log().find("moving the connection"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace cairn::testing
