@@ -275,14 +275,22 @@ void Sender::run() {
   }
 }
 
-bool Sender::collect_after_answer(bool connected, Pass& pass) {
-  bool notify = false;
+bool Sender::collect_after_answer(std::shared_ptr<Connection>& c, Pass& pass) {
+  bool connected = c && c->health().is_ok();
   {
     std::lock_guard lock(mu_);
     if (connected && !stopped_ && !renew_producer_id_) {
       woken_ = false;
       if (collect(pass)) return true;
     }
+  }
+  // Let go of the connection before the pass ends: once it has, stop() may drop its own
+  // reference, and the last one must not be this thread's (the connection would be destroyed on
+  // its own I/O thread, which cannot join itself).
+  c.reset();
+  bool notify = false;
+  {
+    std::lock_guard lock(mu_);
     // What this pass leaves goes to the sender's thread: a reconnect, a new producer id,
     // stopping, a wake-up that came meanwhile, or a linger or backoff that ends before it wakes.
     pumping_ = false;
@@ -303,10 +311,11 @@ void Sender::pump_after_answer() {
     }
     Pass pass;
     pass.next_wake = SteadyTime::max();
-    if (!collect_after_answer(c && c->health().is_ok(), pass)) return;
+    if (!collect_after_answer(c, pass)) return;
     deliver(pass.resolved);
     if (!pass.ready.empty()) send(*c, pass.ready);
     if (pass.drained.empty() || seal_drained(pass.drained, /*may_block=*/false)) continue;
+    c.reset();  // as above: handing off ends this thread's pass
     {
       std::lock_guard lock(mu_);
       handoff_ = std::move(pass.drained);  // with pumping_

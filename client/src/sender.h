@@ -120,9 +120,10 @@ class Sender : public std::enable_shared_from_this<Sender> {
   // Passes after an answer, on the connection's I/O thread, until one finds nothing to do;
   // requires pumping_, and clears it or hands it to the sender's thread.
   void pump_after_answer();
-  // collect() for pump_after_answer(); when it finds nothing (or cannot run without blocking),
-  // clears pumping_ and wakes the sender's thread if it has something to do.
-  bool collect_after_answer(bool connected, Pass& pass);
+  // collect() for pump_after_answer() over `c` (the connection, or null); when it finds nothing
+  // (or cannot run without blocking), resets `c`, then clears pumping_ and wakes the sender's
+  // thread if it has something to do.
+  bool collect_after_answer(std::shared_ptr<Connection>& c, Pass& pass);
   // A transactional producer's drained batches may be sealed once their partitions are in the
   // transaction: adds `missing` (AddPartitionsToTxn, retried until the delivery timeout). The
   // error, if that fails or no transaction can take them.
