@@ -185,11 +185,15 @@ class Operations {
   awaitable<std::vector<protocol::ErrorCode>> verify_partitions_in_txn(
       TxnProducerRef producer, std::vector<TxnTopicPartition> partitions);
   awaitable<protocol::ErrorCode> add_offsets_to_txn(TxnProducerRef producer, std::string group_id);
-  // TxnOffsetCommit: checked by the transaction coordinator (the group's offsets partition must
-  // be in the open transaction), then stored by the group's coordinator, pending until the
-  // transaction's marker. One error per entry, in order.
+  // Whether TxnOffsetCommit adds the group's offsets partition to the transaction: Kafka's
+  // requires AddOffsetsToTxn before it; Cairn's adds the partition itself (PROTOCOL.md).
+  enum class OffsetsPartition { kMustBeInTransaction, kAddToTransaction };
+  // TxnOffsetCommit: checked by the transaction coordinator (the group's offsets partition in the
+  // open transaction, or added to it as AddOffsetsToTxn would), then stored by the group's
+  // coordinator, pending until the transaction's marker. One error per entry, in order.
   awaitable<std::vector<protocol::ErrorCode>> txn_commit_offsets(TxnProducerRef producer,
-                                                                 CommitRequest request);
+                                                                 CommitRequest request,
+                                                                 OffsetsPartition offsets);
   awaitable<TxnEndOutcome> end_txn(TxnProducerRef producer, protocol::TxnResult result);
   awaitable<std::vector<TxnDescription>> describe_transactions(
       std::vector<std::string> transactional_ids);

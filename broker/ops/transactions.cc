@@ -103,14 +103,19 @@ awaitable<ErrorCode> Operations::add_offsets_to_txn(TxnProducerRef ref, std::str
 }
 
 awaitable<std::vector<ErrorCode>> Operations::txn_commit_offsets(TxnProducerRef ref,
-                                                                 CommitRequest request) {
+                                                                 CommitRequest request,
+                                                                 OffsetsPartition offsets) {
   if (services_.shutting_down()) {
     co_return std::vector<ErrorCode>(request.entries.size(), ErrorCode::kCoordinatorNotAvailable);
   }
   protocol::TxnProducer producer = as_txn_producer(std::move(ref));
   Shard& txn_shard = services_.txn_coordinator_shard(producer.transactional_id);
-  ErrorCode e = co_await run_on(txn_shard.executor(), check_offsets_on(services_, txn_shard.id(),
-                                                                       producer, request.group_id));
+  ErrorCode e =
+      offsets == OffsetsPartition::kAddToTransaction
+          ? co_await run_on(txn_shard.executor(),
+                            add_offsets_on(services_, txn_shard.id(), producer, request.group_id))
+          : co_await run_on(txn_shard.executor(), check_offsets_on(services_, txn_shard.id(),
+                                                                   producer, request.group_id));
   if (e != ErrorCode::kNone) co_return std::vector<ErrorCode>(request.entries.size(), e);
   request.producer_id = producer.producer_id;
   Shard& shard = services_.coordinator_shard(request.group_id);

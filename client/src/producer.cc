@@ -170,13 +170,13 @@ Status Producer::send_offsets_to_transaction(const std::map<TopicPartition, int6
   if (group.group_id.empty()) {
     return Status::invalid_argument("send_offsets_to_transaction: no group id");
   }
+  // One request: Cairn's TxnOffsetCommit adds the group's offsets partition to the transaction
+  // itself (no AddOffsetsToTxn before it). Refused, it may have added it all the same (the group's
+  // coordinator refused the offsets), so the transaction's end goes to the coordinator either way.
   auto producer = impl_->sender->txn_producer();
-  TxnReply r = impl_->call([&](Connection& c) {
-    TxnReply added = add_offsets_to_txn(c, producer, group.group_id);
-    if (!added.status.is_ok()) return added;
-    txn.offsets_added();
-    return txn_offset_commit(c, producer, offsets, group);
-  });
+  txn.offsets_added();
+  TxnReply r =
+      impl_->call([&](Connection& c) { return txn_offset_commit(c, producer, offsets, group); });
   if (!r.status.is_ok()) return txn.fail(r.status, r.fatal);
   return Status::ok();
 }

@@ -89,15 +89,6 @@ TxnReply add_partitions_to_txn(Connection& c, const protocol::TxnProducer& produ
   return first_partition_error(r->body.topics, "AddPartitionsToTxn");
 }
 
-TxnReply add_offsets_to_txn(Connection& c, const protocol::TxnProducer& producer,
-                            const std::string& group_id) {
-  protocol::AddOffsetsToTxnRequest req{producer, group_id};
-  auto r = c.call<protocol::AddOffsetsToTxnRequest, protocol::AddOffsetsToTxnResponse>(
-      ApiKey::kAddOffsetsToTxn, req);
-  if (!r) return unanswered(r.error(), "AddOffsetsToTxn");
-  return classify_txn_error(r->body.error, "AddOffsetsToTxn group '" + group_id + "'");
-}
-
 TxnReply txn_offset_commit(Connection& c, const protocol::TxnProducer& producer,
                            const std::map<TopicPartition, int64_t>& offsets,
                            const ConsumerGroupMetadata& group) {
@@ -123,6 +114,12 @@ TxnReply end_txn(Connection& c, const protocol::TxnProducer& producer, protocol:
   protocol::EndTxnRequest req{producer, result};
   auto r = c.call<protocol::EndTxnRequest, protocol::EndTxnResponse>(ApiKey::kEndTxn, req);
   if (!r) return unanswered(r.error(), "EndTxn");
+  if (result == protocol::TxnResult::kAbort && r->body.error == ErrorCode::kInvalidTxnState) {
+    // The coordinator holds no transaction open (a TxnOffsetCommit refused before it added the
+    // group's offsets partition opened none): nothing to abort.
+    out = {producer.producer_id, producer.producer_epoch};
+    return TxnReply::ok();
+  }
   TxnReply reply = classify_txn_error(
       r->body.error, result == protocol::TxnResult::kCommit ? "EndTxn commit" : "EndTxn abort");
   if (reply.status.is_ok()) out = {r->body.producer_id, r->body.producer_epoch};

@@ -1,11 +1,12 @@
 #pragma once
 
 // The requests a transactional producer makes of its transaction coordinator (PROTOCOL.md,
-// "Transactions"): InitProducerId with a transactional id, AddPartitionsToTxn, AddOffsetsToTxn,
-// TxnOffsetCommit and EndTxn, each sent once on a given connection and its answer sorted into
-// what the producer does next: go on, send it again after a backoff, or give up (the transaction
-// only, or the producer for good). with_retries() sends one again until it succeeds, fails for
-// good or its deadline passes. Blocking; never called on a connection's I/O thread.
+// "Transactions"): InitProducerId with a transactional id, AddPartitionsToTxn, TxnOffsetCommit
+// (which adds the group's offsets partition to the transaction) and EndTxn, each sent once on a
+// given connection and its answer sorted into what the producer does next: go on, send it again
+// after a backoff, or give up (the transaction only, or the producer for good). with_retries()
+// sends one again until it succeeds, fails for good or its deadline passes. Blocking; never called
+// on a connection's I/O thread.
 
 #include <chrono>
 #include <cstdint>
@@ -50,8 +51,6 @@ TxnReply init_transactional_id(Connection& c, const std::string& transactional_i
                                std::chrono::milliseconds timeout, ProducerIdentity& out);
 TxnReply add_partitions_to_txn(Connection& c, const protocol::TxnProducer& producer,
                                const std::vector<TopicPartition>& partitions);
-TxnReply add_offsets_to_txn(Connection& c, const protocol::TxnProducer& producer,
-                            const std::string& group_id);
 TxnReply txn_offset_commit(Connection& c, const protocol::TxnProducer& producer,
                            const std::map<TopicPartition, int64_t>& offsets,
                            const ConsumerGroupMetadata& group);

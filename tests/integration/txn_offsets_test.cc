@@ -113,9 +113,20 @@ TEST_F(TxnOffsets, OffsetsOfAnAbortedTransactionAreDropped) {
   EXPECT_EQ(f.offset, 2);
 }
 
-TEST_F(TxnOffsets, ACommitForAGroupNotAddedToTheTransactionIsInvalidTxnState) {
-  EXPECT_EQ(txn_commit("g", 1), ErrorCode::kInvalidTxnState);
-  EXPECT_EQ(fetched("g").offset, -1);
+TEST_F(TxnOffsets, ACommitWithoutAddOffsetsAddsTheGroupsOffsetsPartitionItself) {
+  ASSERT_EQ(txn_commit("g", 1), ErrorCode::kNone);
+  EXPECT_EQ(fetched("g").error, ErrorCode::kUnstableOffsetCommit) << "pending in the transaction";
+  ASSERT_EQ(end(TxnResult::kCommit), ErrorCode::kNone) << "the commit opened the transaction";
+  auto f = fetched("g");
+  EXPECT_EQ(f.error, ErrorCode::kNone);
+  EXPECT_EQ(f.offset, 1);
+  // And within an open transaction: a second group joins it the same way.
+  ASSERT_EQ(add_offsets("g"), ErrorCode::kNone);
+  ASSERT_EQ(txn_commit("g", 2), ErrorCode::kNone);
+  ASSERT_EQ(txn_commit("h", 3), ErrorCode::kNone);
+  ASSERT_EQ(end(TxnResult::kAbort), ErrorCode::kNone);
+  EXPECT_EQ(fetched("g").offset, 1);
+  EXPECT_EQ(fetched("h").offset, -1);
 }
 
 TEST_F(TxnOffsets, ACommitOfAnotherEpochIsFenced) {

@@ -46,7 +46,8 @@ awaitable<Reply<protocol::TxnOffsetCommitResponse>> handle(RequestContext& ctx,
     }
   }
   auto errors =
-      co_await ctx.ops.txn_commit_offsets(producer_ref(std::move(r.producer)), std::move(commit));
+      co_await ctx.ops.txn_commit_offsets(producer_ref(std::move(r.producer)), std::move(commit),
+                                          Operations::OffsetsPartition::kAddToTransaction);
   // One answer per partition asked, in the request's order.
   protocol::TxnOffsetCommitResponse out;
   size_t i = 0;

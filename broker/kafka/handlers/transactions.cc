@@ -118,7 +118,8 @@ awaitable<KafkaReply<pk::TxnOffsetCommitResponse>> handle(KafkaContext& ctx,
   std::vector<protocol::ErrorCode> errors;
   if (!commit.entries.empty()) {
     TxnProducerRef producer{std::move(r.transactional_id), r.producer_id, r.producer_epoch};
-    errors = co_await ctx.ops.txn_commit_offsets(std::move(producer), std::move(commit));
+    errors = co_await ctx.ops.txn_commit_offsets(
+        std::move(producer), std::move(commit), Operations::OffsetsPartition::kMustBeInTransaction);
   }
   size_t i = 0;
   for (const auto& t : r.topics) {

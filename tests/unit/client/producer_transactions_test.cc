@@ -241,16 +241,10 @@ TEST_F(ProducerTransactionsTest,
   EXPECT_EQ(broker_.count(ApiKey::kEndTxn), 0u) << "nothing is committed";
 }
 
-TEST_F(ProducerTransactionsTest, OffsetsAreCommittedForTheGroupAfterItJoinsTheTransaction) {
-  std::string group_added;
+TEST_F(ProducerTransactionsTest, OffsetsAreCommittedForTheGroupInOneRequest) {
   protocol::TxnOffsetCommitRequest committed;
-  broker_.on(ApiKey::kAddOffsetsToTxn, [&](const FakeBroker::Request& r) {
-    group_added = r.decode<protocol::AddOffsetsToTxnRequest>().group_id;
-    return FakeBroker::Answer::reply(protocol::AddOffsetsToTxnResponse{});
-  });
   broker_.on(ApiKey::kTxnOffsetCommit, [&](const FakeBroker::Request& r) {
     committed = r.decode<protocol::TxnOffsetCommitRequest>();
-    EXPECT_EQ(group_added, "g") << "AddOffsetsToTxn comes first";
     protocol::TxnOffsetCommitResponse resp{{{"in", {{3, ErrorCode::kNone}}}}};
     return FakeBroker::Answer::reply(resp);
   });
@@ -265,14 +259,12 @@ TEST_F(ProducerTransactionsTest, OffsetsAreCommittedForTheGroupAfterItJoinsTheTr
   EXPECT_EQ(committed.member_id, "member-1");
   ASSERT_EQ(committed.topics.size(), 1u);
   EXPECT_EQ(committed.topics[0].partitions.at(0).offset, 42);
+  EXPECT_EQ(broker_.count(ApiKey::kAddOffsetsToTxn), 0u) << "TxnOffsetCommit adds the group";
   ASSERT_TRUE(producer->commit_transaction().is_ok());
   EXPECT_EQ(events().back(), "EndTxn commit") << "offsets alone need the coordinator's end";
 }
 
 TEST_F(ProducerTransactionsTest, OffsetsRefusedForAnOldGenerationMakeTheTransactionAbortable) {
-  broker_.on(ApiKey::kAddOffsetsToTxn, [&](const FakeBroker::Request&) {
-    return FakeBroker::Answer::reply(protocol::AddOffsetsToTxnResponse{});
-  });
   broker_.on(ApiKey::kTxnOffsetCommit, [&](const FakeBroker::Request&) {
     protocol::TxnOffsetCommitResponse resp{{{"in", {{0, ErrorCode::kIllegalGeneration}}}}};
     return FakeBroker::Answer::reply(resp);
@@ -285,7 +277,29 @@ TEST_F(ProducerTransactionsTest, OffsetsRefusedForAnOldGenerationMakeTheTransact
   EXPECT_FALSE(s.is_fenced()) << s.to_string();
   EXPECT_FALSE(producer->commit_transaction().is_ok());
   EXPECT_TRUE(producer->abort_transaction().is_ok());
+  EXPECT_EQ(events().back(), "EndTxn abort") << "the refused commit may have opened a transaction";
   EXPECT_TRUE(producer->begin_transaction().is_ok()) << "the producer goes on";
+}
+
+TEST_F(ProducerTransactionsTest, AnAbortWhereTheCoordinatorHoldsNoTransactionSucceeds) {
+  // Refused before the coordinator added the group's offsets partition: nothing was opened.
+  broker_.on(ApiKey::kTxnOffsetCommit, [&](const FakeBroker::Request&) {
+    protocol::TxnOffsetCommitResponse resp{{{"in", {{0, ErrorCode::kGroupAuthorizationFailed}}}}};
+    return FakeBroker::Answer::reply(resp);
+  });
+  broker_.on(ApiKey::kEndTxn, [&](const FakeBroker::Request& r) {
+    auto req = r.decode<protocol::EndTxnRequest>();
+    EXPECT_EQ(req.result, protocol::TxnResult::kAbort);
+    return FakeBroker::Answer::reply(protocol::EndTxnResponse{ErrorCode::kInvalidTxnState, -1, -1});
+  });
+  auto producer = make();
+  ASSERT_TRUE(producer->init_transactions().is_ok());
+  ASSERT_TRUE(producer->begin_transaction().is_ok());
+  ASSERT_FALSE(producer->send_offsets_to_transaction({{{"in", 0}, 1}}, {"g", 1, "m"}).is_ok());
+  Status aborted = producer->abort_transaction();
+  EXPECT_TRUE(aborted.is_ok()) << aborted.to_string();
+  EXPECT_EQ(broker_.count(ApiKey::kEndTxn), 1u);
+  ASSERT_TRUE(producer->begin_transaction().is_ok()) << "the producer goes on";
 }
 
 TEST_F(ProducerTransactionsTest, ATransactionalProducerNeedsAcksAll) {
