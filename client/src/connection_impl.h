@@ -23,6 +23,7 @@
 #include <boost/asio/write.hpp>
 
 #include "client/src/connection.h"
+#include "client/src/frame_pool.h"
 #include "client/src/wire_status.h"
 #include "protocol/byte_io.h"
 
@@ -67,6 +68,7 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
   bool writing = false;
   uint32_t next_id = 1;
   std::array<std::byte, 4> length_buf{};
+  const std::shared_ptr<FramePool> frames = FramePool::create();  // what frames are read into
   bool first_frame = true;  // the ApiVersions answer: small, and where a wrong peer shows
 
   mutable std::mutex mu;  // guards `failed` for health() from other threads
@@ -198,7 +200,7 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
   }
 
   void read_body(uint32_t length) {
-    auto frame = std::make_shared<std::vector<std::byte>>(length);
+    auto frame = frames->take(length);
     read_exact(asio::buffer(*frame), [self = shared_from_this(), frame](
                                          boost::system::error_code ec, size_t) {
       if (ec) return self->fail(Status::unavailable("connection to broker lost: " + ec.message()));
