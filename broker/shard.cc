@@ -4,6 +4,7 @@
 #include <xxhash.h>
 
 #include "broker/broker_metrics.h"
+#include "broker/net/front_end.h"
 #include "protocol/check.h"
 
 namespace cairn::broker {
@@ -11,6 +12,12 @@ namespace cairn::broker {
 unsigned owner_shard(std::string_view topic, int32_t partition, unsigned shard_count) {
   uint64_t h = XXH3_64bits_withSeed(topic.data(), topic.size(), static_cast<uint64_t>(partition));
   return static_cast<unsigned>(h % shard_count);
+}
+
+void SingleOwner::add(std::string_view topic, int32_t partition) {
+  unsigned s = owner_shard(topic, partition, shard_count_);
+  if (owner_ && *owner_ != s) several_ = true;
+  owner_ = s;
 }
 
 namespace {

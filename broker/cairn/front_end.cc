@@ -84,19 +84,14 @@ awaitable<std::optional<OutboundFrame>> CairnFrontEnd::handle(InboundRequest& re
 
 namespace {
 
-// The shard owning every partition of `topics` (each with a name and partitions that have a
-// `partition` number), or nullopt when they span several or are none.
+// The shard owning every partition of `topics`, or nullopt when they span several or are none.
 template <typename Topics>
 std::optional<unsigned> one_owner(const Topics& topics, unsigned shard_count) {
-  std::optional<unsigned> owner;
+  SingleOwner owner(shard_count);
   for (const auto& t : topics) {
-    for (const auto& p : t.partitions) {
-      unsigned s = owner_shard(t.name, p.partition, shard_count);
-      if (owner && *owner != s) return std::nullopt;
-      owner = s;
-    }
+    for (const auto& p : t.partitions) owner.add(t.name, p.partition);
   }
-  return owner;
+  return owner.shard();
 }
 
 }  // namespace

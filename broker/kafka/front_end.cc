@@ -188,6 +188,30 @@ const ServedApi* find_served(int16_t key) {
 
 }  // namespace kafka
 
+Placement KafkaFrontEnd::placement(const RequestHead& head, protocol::MutableBytes body,
+                                   unsigned shard_count) const {
+  namespace pk = protocol::kafka;
+  auto version = static_cast<int16_t>(head.api_version);
+  SingleOwner owner(shard_count);
+  if (head.api_key == static_cast<int32_t>(pk::ApiKey::kProduce)) {
+    auto request = pk::decode<pk::ProduceRequest>(body, version, head.body_offset);
+    if (!request) return {};  // its handler closes the connection
+    for (const auto& t : request->topic_data) {
+      for (const auto& p : t.partition_data) owner.add(t.name, p.index);
+    }
+    return {true, owner.shard()};
+  }
+  if (head.api_key == static_cast<int32_t>(pk::ApiKey::kFetch)) {
+    auto request = pk::decode<pk::FetchRequest>(body, version, head.body_offset);
+    if (!request) return {};
+    for (const auto& t : request->topics) {
+      for (const auto& p : t.partitions) owner.add(t.topic, p.partition);
+    }
+    return {true, owner.shard()};
+  }
+  return {false, std::nullopt};  // ApiVersions, Metadata and the like: the next request tells
+}
+
 uint32_t KafkaFrontEnd::frame_length(std::span<const std::byte, kLengthPrefixBytes> prefix) const {
   static_assert(kLengthPrefixBytes == protocol::kafka::kFrameSizeBytes);
   return protocol::kafka::load_be<uint32_t>(prefix.data());

@@ -67,6 +67,9 @@ class KafkaFrontEnd final : public FrontEnd {
                             std::string_view message) const override;
   // ApiVersions, SaslHandshake and SaslAuthenticate.
   bool allowed_before_authentication(const RequestHead& head) const override;
+  // Produce and Fetch name their partitions (the versions served name topics, not topic ids).
+  Placement placement(const RequestHead& head, protocol::MutableBytes body,
+                      unsigned shard_count) const override;
 
  private:
   Operations& ops_;

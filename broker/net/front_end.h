@@ -70,6 +70,20 @@ struct Placement {
   std::optional<unsigned> shard;
 };
 
+// The one shard that owns every partition added (owner_shard()), for FrontEnd::placement.
+class SingleOwner {
+ public:
+  explicit SingleOwner(unsigned shard_count) : shard_count_(shard_count) {}
+  void add(std::string_view topic, int32_t partition);  // defined beside owner_shard()
+  // nullopt when none was added or they have several owners.
+  std::optional<unsigned> shard() const { return several_ ? std::nullopt : owner_; }
+
+ private:
+  unsigned shard_count_;
+  std::optional<unsigned> owner_;
+  bool several_ = false;
+};
+
 class FrontEnd {
  public:
   static constexpr size_t kLengthPrefixBytes = 4;

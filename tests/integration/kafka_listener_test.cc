@@ -9,12 +9,14 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "client/src/connection.h"
 #include "protocol/kafka/codec.h"
 #include "protocol/kafka/header.h"
 #include "protocol/kafka/messages/list_offsets.h"
+#include "protocol/kafka/messages/produce.h"
 #include "protocol/kafka/wire.h"
 #include "protocol/messages/init_producer_id.h"
 #include "protocol/messages/produce.h"
@@ -252,6 +254,71 @@ std::vector<std::byte> kafka_frame(int16_t key, int16_t version, std::vector<std
   f.insert(f.end(), body.begin(), body.end());
   protocol::kafka::store_be<uint32_t>(f.data(), static_cast<uint32_t>(f.size() - 4));
   return f;
+}
+
+TEST_F(KafkaListener,
+       AConnectionMovesToTheCoreOfItsPartitionAndAnswersItsPipelinedProducesInOrder) {
+  // Two cores: connections are dealt to them in turn, so of two consecutive connections that
+  // produce to the same partition one starts on the core that does not own it and moves (once,
+  // before its first Produce) with the requests it has already sent behind that one.
+  namespace pk = protocol::kafka;
+  BrokerProcess two(tmp.path() / "two", {"--threads", "2", "--log-level", "debug"});
+  for (int t = 0; t < 4; ++t) {
+    ASSERT_EQ(cli(two.address(), {"topics", "create", "p" + std::to_string(t)}).exit_code, 0);
+  }
+  std::map<std::string, int64_t> next_offset;
+  for (int i = 0; i < 8; ++i) {
+    std::string topic = "p" + std::to_string(i / 2);
+    std::vector<std::byte> pipelined;
+    std::vector<std::vector<std::byte>> batches;
+    for (int32_t id = 1; id <= 3; ++id) {
+      batches.push_back(
+          as_kafka_batch(make_batch({.records = 2, .seed = static_cast<uint64_t>(i * 10 + id)})));
+      pk::ProduceRequest req;
+      req.acks = -1;
+      req.timeout_ms = 10000;
+      auto& data = req.topic_data.emplace_back();
+      data.name = topic;
+      data.partition_data.push_back({0, pk::Records::view(batches.back())});
+      pk::Writer w(pipelined);
+      ASSERT_TRUE(pk::encode_request_frame(
+                      req, {static_cast<int16_t>(pk::ApiKey::kProduce), 9, id, "test"}, w)
+                      .is_ok());
+    }
+    RawSocket s(two.kafka_port());
+    ASSERT_TRUE(s.send(pipelined));  // all three in one write
+    for (int32_t id = 1; id <= 3; ++id) {
+      std::vector<std::byte> size(4);
+      ASSERT_TRUE(s.read(size)) << "connection " << i << " request " << id << "; broker log:\n"
+                                << two.log();
+      std::vector<std::byte> body(pk::load_be<uint32_t>(size.data()));
+      ASSERT_TRUE(s.read(body));
+      auto head = pk::decode_response_header(
+          body, pk::response_header_version(pk::ProduceResponse::kApi, 9));
+      ASSERT_TRUE(head);
+      ASSERT_EQ(head->correlation_id, id);
+      auto r = pk::decode<pk::ProduceResponse>(protocol::Bytes(body).subspan(head->body_offset), 9);
+      ASSERT_TRUE(r) << r.error().to_string();
+      const auto& result = r->responses.at(0).partition_responses.at(0);
+      ASSERT_EQ(result.error_code, 0);
+      EXPECT_EQ(result.base_offset, next_offset[topic]) << topic << ", connection " << i;
+      next_offset[topic] = result.base_offset + 2;
+    }
+  }
+  // Each topic's partition is owned by one core: one connection of each pair moved to it.
+  std::string log = two.log();
+  size_t moves = 0;
+  for (size_t at = log.find("moving the connection"); at != std::string::npos;
+       at = log.find("moving the connection", at + 1)) {
+    ++moves;
+  }
+  EXPECT_EQ(moves, 4u) << log;
+  for (int t = 0; t < 4; ++t) {
+    auto r = cli(two.address(),
+                 {"consume", "p" + std::to_string(t), "--offset", "beginning", "--count", "12"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 12) << r.out;
+  }
 }
 
 TEST_F(KafkaListener, AnUnknownApiKeyClosesTheConnection) {

@@ -48,18 +48,6 @@ struct Producer {
   int16_t epoch = -1;
 };
 
-// The Kafka RecordBatch v2 of a sealed Cairn batch: the same fields and records.
-std::vector<std::byte> as_kafka_batch(const std::vector<std::byte>& cairn) {
-  auto header = protocol::decode_batch_header(cairn);
-  EXPECT_TRUE(header);
-  protocol::Bytes records = protocol::Bytes(cairn).subspan(protocol::batch::kHeaderSize);
-  std::vector<std::byte> out(pk::batch::kHeaderSize);
-  pk::write_kafka_header(*header, pk::crc32c(records),
-                         std::span<std::byte, pk::batch::kHeaderSize>(out.data(), out.size()));
-  out.insert(out.end(), records.begin(), records.end());
-  return out;
-}
-
 // A Kafka RecordBatch v2 of `values`, transactional when `producer` is given.
 std::vector<std::byte> kafka_batch(const std::vector<std::string>& values, const Producer* producer,
                                    int32_t sequence = 0) {

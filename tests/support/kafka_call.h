@@ -1,7 +1,7 @@
 #pragma once
 
 // One Kafka request to a broker's Kafka listener over a fresh connection, and its decoded
-// answer, for integration tests that speak the wire directly.
+// answer, for integration tests that speak the wire directly; and Kafka's form of a Cairn batch.
 
 #include <gtest/gtest.h>
 
@@ -9,11 +9,27 @@
 #include <vector>
 
 #include "protocol/kafka/codec.h"
+#include "protocol/kafka/crc32c.h"
 #include "protocol/kafka/header.h"
+#include "protocol/kafka/record_batch.h"
 #include "protocol/kafka/wire.h"
+#include "protocol/record_batch.h"
 #include "tests/support/raw_socket.h"
 
 namespace cairn::testing {
+
+// The Kafka RecordBatch v2 of a sealed Cairn batch: the same fields and records.
+inline std::vector<std::byte> as_kafka_batch(const std::vector<std::byte>& cairn) {
+  auto header = protocol::decode_batch_header(cairn);
+  EXPECT_TRUE(header);
+  protocol::Bytes records = protocol::Bytes(cairn).subspan(protocol::batch::kHeaderSize);
+  std::vector<std::byte> out(protocol::kafka::batch::kHeaderSize);
+  protocol::kafka::write_kafka_header(
+      *header, protocol::kafka::crc32c(records),
+      std::span<std::byte, protocol::kafka::batch::kHeaderSize>(out.data(), out.size()));
+  out.insert(out.end(), records.begin(), records.end());
+  return out;
+}
 
 // Sends `request` at `version` to the Kafka listener on `port` and decodes the answer.
 template <class Response, class Request>
