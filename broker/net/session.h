@@ -37,7 +37,8 @@
 // its socket's descriptor is released from this shard's reactor and, with the bytes read but not
 // handled, its lease, handed to a new session on that shard (SessionMover). Only a plaintext
 // connection without SASL moves, only with nothing in flight (no request being handled or
-// answered), and only when the whole request is in the read buffer; otherwise it stays.
+// answered; else it asks again with the next request, up to 1,000 times), and only when the whole
+// request is in the read buffer; otherwise it stays.
 
 #include "broker/async.h"
 
@@ -159,8 +160,11 @@ class Session : public std::enable_shared_from_this<Session> {
   std::unique_ptr<ConnectionLease> lease_;
   const ListenerTls* tls_config_;
   const SessionMover* mover_;
-  std::vector<std::byte> carried_;                     // read by the session this one moved from
-  bool placed_;                                        // no move is considered any more
+  std::vector<std::byte> carried_;  // read by the session this one moved from
+  bool placed_;                     // no move is considered any more
+  // Requests that would have moved the connection but for requests in flight.
+  static constexpr int kMaxBusyPlacements = 1000;
+  int busy_placements_ = 0;
   std::unique_ptr<TlsStream> tls_;                     // null on a plaintext listener
   std::unique_ptr<security::SaslAuthenticator> sasl_;  // null when the listener has no SASL
   std::deque<std::shared_ptr<Slot>> queue_;            // requests read, in order, until answered

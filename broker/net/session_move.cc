@@ -13,10 +13,17 @@ std::optional<unsigned> Session::move_target(protocol::MutableBytes frame) {
   if (!head) return std::nullopt;  // the reader closes the connection
   Placement p = front_end_.placement(*head, frame.subspan(head->body_offset), mover_->shard_count);
   if (!p.decided) return std::nullopt;
-  placed_ = true;
-  if (!p.shard || *p.shard == shard_.id() || !queue_.empty() || handlers_running_ > 0) {
+  if (!p.shard || *p.shard == shard_.id()) {
+    placed_ = true;
     return std::nullopt;
   }
+  // Requests in flight: a client that pipelines (librdkafka sends its first Produce requests
+  // back to back) is asked again with its next request, a bounded number of times.
+  if (!queue_.empty() || handlers_running_ > 0) {
+    if (++busy_placements_ >= kMaxBusyPlacements) placed_ = true;
+    return std::nullopt;
+  }
+  placed_ = true;
   return p.shard;
 }
 

@@ -319,6 +319,55 @@ TEST_F(ProduceRules, AConnectionMovesToTheCoreOfItsPartitionAndAnswersItsPipelin
   }
 }
 
+TEST_F(ProduceRules, AConnectionBusyWhenItsFirstProduceArrivesMovesAtItsNextOne) {
+  // A client that sends its first Produce right behind another request (librdkafka does, behind
+  // Metadata) cannot move then, with that request in flight: it is asked again with its next
+  // Produce, and moves then. Of two consecutive connections one starts on the other core.
+  start({"--threads", "2", "--log-level", "debug"});
+  ASSERT_EQ(cli(broker->address(), {"topics", "create", "q"}).exit_code, 0);
+  auto produce = [](uint32_t id) {
+    protocol::ProduceRequest req;
+    req.acks = -1;
+    auto batch = make_batch({.records = 1, .seed = id});
+    req.topics.push_back({"q", {{0, batch}}});
+    return encoded_request(static_cast<uint16_t>(ApiKey::kProduce), id, req);
+  };
+  for (int i = 0; i < 2; ++i) {
+    auto frames = encoded_request(static_cast<uint16_t>(ApiKey::kMetadata), 1,
+                                  protocol::MetadataRequest{std::vector<std::string>{"q"}, false});
+    auto first_produce = produce(2);
+    frames.insert(frames.end(), first_produce.begin(), first_produce.end());
+    RawSocket s(broker->port());
+    ASSERT_TRUE(s.send(frames));  // the Produce arrives while Metadata is being answered
+    for (uint32_t id : {1u, 2u}) {
+      auto reply = s.read_frame();
+      ASSERT_TRUE(reply) << broker->log();
+      auto decoded = protocol::decode_response(*reply);
+      ASSERT_TRUE(decoded);
+      EXPECT_EQ(decoded->correlation_id, id);
+    }
+    ASSERT_TRUE(s.send(produce(3)));
+    auto reply = s.read_frame();
+    ASSERT_TRUE(reply) << "connection " << i << "; broker log:\n" << broker->log();
+    auto decoded = protocol::decode_response(*reply);
+    ASSERT_TRUE(decoded);
+    EXPECT_EQ(decoded->correlation_id, 3u);
+    auto body = protocol::ProduceResponse::decode(decoded->body, 0);
+    ASSERT_TRUE(body) << body.error().to_string();
+    EXPECT_EQ(body->topics.at(0).partitions.at(0).error, ErrorCode::kNone);
+  }
+  std::string log = broker->log();
+  size_t moves = 0;
+  for (size_t at = log.find("moving the connection"); at != std::string::npos;
+       at = log.find("moving the connection", at + 1)) {
+    ++moves;
+  }
+  EXPECT_EQ(moves, 1u) << log;
+  auto r = cli(broker->address(), {"consume", "q", "--offset", "beginning", "--count", "4"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 4) << r.out;
+}
+
 TEST_F(ProduceRules, AMalformedFirstProduceOnTwoCoresIsAnsweredAndTheConnectionStaysWhereItIs) {
   // Where the connection belongs is read from its first Produce: one that does not decode is
   // answered INVALID_REQUEST by its handler, and the connection, placed for good, serves the
