@@ -306,13 +306,7 @@ TEST_F(KafkaListener,
     }
   }
   // Each topic's partition is owned by one core: one connection of each pair moved to it.
-  std::string log = two.log();
-  size_t moves = 0;
-  for (size_t at = log.find("moving the connection"); at != std::string::npos;
-       at = log.find("moving the connection", at + 1)) {
-    ++moves;
-  }
-  EXPECT_EQ(moves, 4u) << log;
+  EXPECT_EQ(two.log_count("moving the connection"), 4u) << two.log();
   for (int t = 0; t < 4; ++t) {
     auto r = cli(two.address(),
                  {"consume", "p" + std::to_string(t), "--offset", "beginning", "--count", "12"});

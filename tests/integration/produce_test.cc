@@ -303,13 +303,7 @@ TEST_F(ProduceRules, AConnectionMovesToTheCoreOfItsPartitionAndAnswersItsPipelin
     }
   }
   // Each topic's partition is owned by one core: one connection of each pair moved to it.
-  std::string log = broker->log();
-  size_t moves = 0;
-  for (size_t at = log.find("moving the connection"); at != std::string::npos;
-       at = log.find("moving the connection", at + 1)) {
-    ++moves;
-  }
-  EXPECT_EQ(moves, 4u) << log;
+  EXPECT_EQ(broker->log_count("moving the connection"), 4u) << broker->log();
   // What moved connections stored reads back whole.
   for (int t = 0; t < 4; ++t) {
     auto r = cli(broker->address(),
@@ -356,13 +350,7 @@ TEST_F(ProduceRules, AConnectionBusyWhenItsFirstProduceArrivesMovesAtItsNextOne)
     ASSERT_TRUE(body) << body.error().to_string();
     EXPECT_EQ(body->topics.at(0).partitions.at(0).error, ErrorCode::kNone);
   }
-  std::string log = broker->log();
-  size_t moves = 0;
-  for (size_t at = log.find("moving the connection"); at != std::string::npos;
-       at = log.find("moving the connection", at + 1)) {
-    ++moves;
-  }
-  EXPECT_EQ(moves, 1u) << log;
+  EXPECT_EQ(broker->log_count("moving the connection"), 1u) << broker->log();
   auto r = cli(broker->address(), {"consume", "q", "--offset", "beginning", "--count", "4"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 4) << r.out;

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tests/support/process.h"
@@ -38,6 +39,13 @@ class BrokerProcess {
   uint16_t kafka_port() const { return kafka_port_; }
   Child& child() { return *child_; }
   std::string log() const { return read_file(log_path_); }
+  // How many times `text` appears in the log.
+  size_t log_count(std::string_view text) const {
+    std::string all = log();
+    size_t n = 0;
+    for (size_t at = all.find(text); at != std::string::npos; at = all.find(text, at + 1)) ++n;
+    return n;
+  }
 
   // SIGTERM and wait: the exit code, or nullopt if it did not stop in time.
   std::optional<int> stop();
