@@ -20,7 +20,7 @@ namespace cairn::storage {
 
 namespace {
 
-enum Tag : uintptr_t { kWriteTag = 0, kSyncTag = 1 };
+enum class Tag { kWrite, kSync };
 
 }  // namespace
 
@@ -42,23 +42,40 @@ struct UringBackend::Op {
   SyncCompletion sync_done;
 
   uint64_t written() const { return total - cursor.remaining_bytes(); }
+
+  // What a submission's user data points at: which of the op's two completions it is.
+  struct Completion {
+    Op* op;
+    Tag tag;
+  };
+  Completion write_completion{this, Tag::kWrite};
+  Completion sync_completion{this, Tag::kSync};
 };
 
 struct UringBackend::Impl {
   explicit Impl(boost::asio::io_context& ctx) : eventfd(ctx) {}
   ~Impl() {
     // Let the kernel finish what it holds: the buffers it writes from belong to our callers.
-    for (auto [data, res] : stashed) reap(data, res, /*run_callbacks=*/false);
+    for (auto [data, res] : stashed) forget(data);
     while (inflight > 0) {
       io_uring_cqe* cqe = nullptr;
       if (io_uring_wait_cqe(&ring, &cqe) != 0) break;
-      uint64_t data = io_uring_cqe_get_data64(cqe);
-      int res = cqe->res;
+      void* data = io_uring_cqe_get_data(cqe);
       io_uring_cqe_seen(&ring, cqe);
-      reap(data, res, /*run_callbacks=*/false);
+      forget(data);
     }
-    eventfd.close();
+    boost::system::error_code ignored;
+    eventfd.close(ignored);
     io_uring_queue_exit(&ring);
+  }
+
+  // A completion whose callbacks will not run (the backend is going): its op is freed with its
+  // last one.
+  void forget(void* data) noexcept {
+    Op* op = static_cast<const Op::Completion*>(data)->op;
+    if (--op->pending > 0) return;
+    --inflight;
+    delete op;
   }
 
   // A free submission entry. Callers reserve what they need first (reserve()), so the ring
@@ -107,7 +124,7 @@ struct UringBackend::Impl {
     io_uring_cqe* cqe = nullptr;
     bool any = false;
     while (io_uring_peek_cqe(&ring, &cqe) == 0 && cqe != nullptr) {
-      stashed.emplace_back(io_uring_cqe_get_data64(cqe), cqe->res);
+      stashed.emplace_back(io_uring_cqe_get_data(cqe), cqe->res);
       io_uring_cqe_seen(&ring, cqe);
       any = true;
     }
@@ -131,28 +148,24 @@ struct UringBackend::Impl {
       io_uring_sqe* sqe = next_sqe();
       io_uring_prep_writev(sqe, fd, iov.data(), static_cast<unsigned>(iov.size()),
                            op->start.value() + op->written());
-      io_uring_sqe_set_data(sqe, tagged(op, kWriteTag));
+      io_uring_sqe_set_data(sqe, &op->write_completion);
       ++op->pending;
       if (op->datasync) {
         sqe->flags |= IOSQE_IO_LINK;  // the sync starts only after the write completes in full
         io_uring_sqe* sync = next_sqe();
         io_uring_prep_fsync(sync, fd, IORING_FSYNC_DATASYNC);
-        io_uring_sqe_set_data(sync, tagged(op, kSyncTag));
+        io_uring_sqe_set_data(sync, &op->sync_completion);
         ++op->pending;
       }
     } else {
       io_uring_sqe* sync = next_sqe();
       io_uring_prep_fsync(sync, fd, IORING_FSYNC_DATASYNC);
-      io_uring_sqe_set_data(sync, tagged(op, kSyncTag));
+      io_uring_sqe_set_data(sync, &op->sync_completion);
       ++op->pending;
     }
     ++inflight;
     submit_now();
     arm();
-  }
-
-  static void* tagged(Op* op, Tag tag) {
-    return reinterpret_cast<void*>(reinterpret_cast<uintptr_t>(op) | tag);
   }
 
   void arm() {
@@ -172,27 +185,28 @@ struct UringBackend::Impl {
     }
     auto stashed_now = std::move(stashed);
     stashed.clear();
-    for (auto [data, res] : stashed_now) reap(data, res, true);
+    for (auto [data, res] : stashed_now) reap(data, res);
     io_uring_cqe* cqe = nullptr;
     while (io_uring_peek_cqe(&ring, &cqe) == 0 && cqe != nullptr) {
-      uint64_t data = io_uring_cqe_get_data64(cqe);
+      void* data = io_uring_cqe_get_data(cqe);
       int res = cqe->res;
       io_uring_cqe_seen(&ring, cqe);
-      reap(data, res, true);
+      reap(data, res);
     }
     if (inflight > 0) arm();
   }
 
-  void reap(uint64_t data, int res, bool run_callbacks) {
-    Op* op = reinterpret_cast<Op*>(static_cast<uintptr_t>(data) & ~uintptr_t{1});
-    Tag tag = static_cast<Tag>(data & 1);
+  void reap(void* data, int res) {
+    const auto* completion = static_cast<const Op::Completion*>(data);
+    Op* op = completion->op;
+    Tag tag = completion->tag;
     --op->pending;
-    if (tag == kWriteTag) {
+    if (tag == Tag::kWrite) {
       if (res < 0) {
         op->write_status = Status::from_errno(-res, "write " + op->file.path().string());
       } else if (res == 0) {
-        op->write_status = Status::io_error("write made no progress on " +
-                                            op->file.path().string());
+        op->write_status =
+            Status::io_error("write made no progress on " + op->file.path().string());
       } else {
         op->cursor.advance(static_cast<uint64_t>(res));
       }
@@ -205,13 +219,9 @@ struct UringBackend::Impl {
     }
     if (op->pending > 0) return;
     --inflight;
-    if (!run_callbacks) {
-      delete op;
-      return;
-    }
     bool more_to_write = op->write && op->write_status.is_ok() && op->cursor.remaining_bytes() > 0;
-    bool sync_missing = op->datasync && !op->synced && op->sync_status.is_ok() &&
-                        op->write_status.is_ok();
+    bool sync_missing =
+        op->datasync && !op->synced && op->sync_status.is_ok() && op->write_status.is_ok();
     if (more_to_write || sync_missing) {
       submit(op);  // a short write: write the rest, then sync
       return;
@@ -238,7 +248,7 @@ struct UringBackend::Impl {
   boost::asio::posix::stream_descriptor eventfd;
   size_t inflight = 0;
   bool waiting = false;
-  std::vector<std::pair<uint64_t, int>> stashed;  // completions moved aside by submit_now()
+  std::vector<std::pair<void*, int>> stashed;  // completions moved aside by submit_now()
   bool stash_posted = false;
   std::shared_ptr<int> token = std::make_shared<int>(0);  // expires with this object
 };
@@ -283,7 +293,36 @@ void UringBackend::async_write(File& file, FilePosition pos, std::vector<Bytes> 
   op->write = true;
   op->datasync = datasync;
   op->write_done = std::move(done);
+  if (!datasync && op->total <= kInlineWriteBytes) {
+    // A small write without a sync goes to the page cache at once, on this thread. Through the
+    // ring, a buffered write on a file system without non-blocking buffered writes (ext4) is
+    // handed to one of the kernel's io_uring workers and its completion comes back through the
+    // eventfd: two thread wake-ups for a copy of a few microseconds. A write with its sync stays
+    // on the ring: made here, it could wait for the pages the last sync is writing back.
+    write_now(*op);
+    boost::asio::post(context_, [op = std::move(op)]() mutable { Impl::finish(op.release()); });
+    return;
+  }
   impl_->submit(op.release());
+}
+
+void UringBackend::write_now(Op& op) {
+  int fd = op.file.native_handle();
+  while (op.cursor.remaining_bytes() > 0) {
+    auto iov = op.cursor.remaining();
+    ssize_t n = ::pwritev(fd, iov.data(), static_cast<int>(iov.size()),
+                          static_cast<off_t>(op.start.value() + op.written()));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      op.write_status = Status::from_errno(errno, "write " + op.file.path().string());
+      return;
+    }
+    if (n == 0) {
+      op.write_status = Status::io_error("write made no progress on " + op.file.path().string());
+      return;
+    }
+    op.cursor.advance(static_cast<uint64_t>(n));
+  }
 }
 
 void UringBackend::async_sync(File& file, SyncCompletion done) {

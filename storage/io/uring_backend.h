@@ -3,7 +3,10 @@
 // UringBackend: the data path on io_uring. A write and its fdatasync go to the kernel as one
 // linked pair of submissions; completions are signalled on an eventfd that the owning
 // io_context watches through a posix::stream_descriptor, so they run on the core's own thread
-// with no helper threads and no locks.
+// with no helper threads and no locks. A write of at most kInlineWriteBytes without a sync (the
+// `interval` policy's) is made at once with pwritev on the calling thread: a copy into the page
+// cache, where the ring would hand it to a kernel worker thread (ext4 cannot take a buffered
+// write without blocking).
 
 #include <memory>
 
@@ -26,9 +29,13 @@ class UringBackend final : public PosixFileSystem {
                    WriteCompletion done) override;
   void async_sync(File& file, SyncCompletion done) override;
 
+  static constexpr uint64_t kInlineWriteBytes = uint64_t{8} * 1024;
+
  private:
   struct Impl;
   struct Op;
+  // Writes all of `op` with pwritev, or sets its write status.
+  static void write_now(Op& op);
   UringBackend(boost::asio::io_context& context, std::unique_ptr<Impl> impl);
 
   std::unique_ptr<Impl> impl_;

@@ -5,6 +5,7 @@
 // exactly once either way.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -114,6 +115,55 @@ TEST_P(IoBackendTest, ARefusedWriteCompletesOnceWithTheWriteError) {
   EXPECT_EQ(completions, 1);
   EXPECT_FALSE(outcome.write.is_ok());
   EXPECT_TRUE(outcome.sync.is_ok()) << outcome.sync.to_string();
+}
+
+// Without a sync (the `interval` policy's writes): io_uring makes a small one at once on the
+// calling thread and a large one through the ring; either way it completes once, on the loop and
+// not inside async_write, with the bytes in the file.
+TEST_P(IoBackendTest, UnsyncedWritesSmallAndLargeCompleteOnceOnTheLoopWithTheirBytes) {
+  std::vector<std::vector<std::byte>> data = {bytes_of(100, 's'), bytes_of(size_t{8} * 1024, 'm'),
+                                              bytes_of(size_t{256} * 1024, 'l')};
+  std::vector<int> completions(data.size(), 0);
+  uint64_t at = 0;
+  std::vector<uint64_t> starts;
+  for (size_t i = 0; i < data.size(); ++i) {
+    starts.push_back(at);
+    io_->async_write(*file_, FilePosition(at), {Bytes(data[i])}, /*datasync=*/false,
+                     [&, i](const WriteOutcome& o) {
+                       ++completions[i];
+                       EXPECT_TRUE(o.ok()) << o.write.to_string();
+                     });
+    EXPECT_EQ(completions[i], 0) << "completed inside async_write, write " << i;
+    at += data[i].size();
+  }
+  ASSERT_TRUE(testing::run_until(ctx_, [&] {
+    return std::all_of(completions.begin(), completions.end(), [](int c) { return c > 0; });
+  }));
+  ctx_.poll();
+  for (size_t i = 0; i < data.size(); ++i) {
+    EXPECT_EQ(completions[i], 1) << i;
+    std::vector<std::byte> back(data[i].size());
+    auto n = file_->read_at(FilePosition(starts[i]), back);
+    ASSERT_TRUE(n);
+    ASSERT_EQ(*n, back.size());
+    EXPECT_EQ(back, data[i]) << i;
+  }
+}
+
+TEST_P(IoBackendTest, ARefusedUnsyncedWriteCompletesOnceWithTheWriteError) {
+  auto a = bytes_of(512, 'a');
+  int completions = 0;
+  WriteOutcome outcome;
+  io_->async_write(*file_, FilePosition(uint64_t{1} << 62), {Bytes(a)}, /*datasync=*/false,
+                   [&](WriteOutcome o) {
+                     ++completions;
+                     outcome = std::move(o);
+                   });
+  EXPECT_EQ(completions, 0);
+  ASSERT_TRUE(testing::run_until(ctx_, [&] { return completions > 0; }));
+  ctx_.poll();
+  EXPECT_EQ(completions, 1);
+  EXPECT_FALSE(outcome.write.is_ok());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, IoBackendTest, ::testing::Values("uring", "posix"),
