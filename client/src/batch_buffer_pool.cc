@@ -4,8 +4,10 @@
 
 namespace cairn::client {
 
-std::shared_ptr<BatchBufferPool> BatchBufferPool::create(size_t max_buffers, size_t min_capacity) {
-  return std::shared_ptr<BatchBufferPool>(new BatchBufferPool(max_buffers, min_capacity));
+std::shared_ptr<BatchBufferPool> BatchBufferPool::create(size_t max_buffers, size_t min_capacity,
+                                                         size_t max_capacity) {
+  return std::shared_ptr<BatchBufferPool>(
+      new BatchBufferPool(max_buffers, min_capacity, max_capacity));
 }
 
 std::vector<std::byte> BatchBufferPool::take() {
@@ -28,7 +30,7 @@ std::shared_ptr<const std::vector<std::byte>> BatchBufferPool::share(std::vector
 }
 
 void BatchBufferPool::give(std::vector<std::byte>&& buffer) {
-  if (buffer.capacity() < min_capacity_) return;
+  if (buffer.capacity() < min_capacity_ || buffer.capacity() > max_capacity_) return;
   buffer.clear();
   std::lock_guard lock(mu_);
   if (spare_.size() < max_buffers_) spare_.push_back(std::move(buffer));

@@ -23,7 +23,7 @@
 #include <boost/asio/write.hpp>
 
 #include "client/src/connection.h"
-#include "client/src/frame_pool.h"
+#include "client/src/batch_buffer_pool.h"
 #include "client/src/wire_status.h"
 #include "protocol/byte_io.h"
 
@@ -68,7 +68,9 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
   bool writing = false;
   uint32_t next_id = 1;
   std::array<std::byte, 4> length_buf{};
-  const std::shared_ptr<FramePool> frames = FramePool::create();  // what frames are read into
+  // What frames are read into: a fetch answer of megabytes in fresh memory would be fresh pages.
+  const std::shared_ptr<BatchBufferPool> frames =
+      BatchBufferPool::create(4, size_t{64} << 10, size_t{64} << 20);
   bool first_frame = true;  // the ApiVersions answer: small, and where a wrong peer shows
 
   mutable std::mutex mu;  // guards `failed` for health() from other threads
@@ -200,15 +202,16 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
   }
 
   void read_body(uint32_t length) {
-    auto frame = frames->take(length);
+    auto frame = std::make_shared<std::vector<std::byte>>(frames->take());
+    frame->resize(length);
     read_exact(asio::buffer(*frame), [self = shared_from_this(), frame](
                                          boost::system::error_code ec, size_t) {
       if (ec) return self->fail(Status::unavailable("connection to broker lost: " + ec.message()));
-      self->on_frame(frame);
+      self->on_frame(self->frames->share(std::move(*frame)));
     });
   }
 
-  void on_frame(std::shared_ptr<std::vector<std::byte>> frame) {
+  void on_frame(std::shared_ptr<const std::vector<std::byte>> frame) {
     auto decoded = protocol::decode_response(*frame);
     if (!decoded)
       return fail(Status::unavailable("malformed response: " + decoded.error().message()));

@@ -39,6 +39,14 @@ TEST(BatchBufferPoolTest, KeepsAtMostItsLimitAndNothingSmall) {
   EXPECT_EQ(other->spare(), 0U);
 }
 
+TEST(BatchBufferPoolTest, NothingLargerThanItsMaximumIsKept) {
+  auto pool = BatchBufferPool::create(2, 1024, 4096);
+  pool->share(buffer(8192)).reset();
+  EXPECT_EQ(pool->spare(), 0U) << "too large to hold on to";
+  pool->share(buffer(4096)).reset();
+  EXPECT_EQ(pool->spare(), 1U);
+}
+
 TEST(BatchBufferPoolTest, BytesOutlivingThePoolAreFreedWithoutIt) {
   auto pool = BatchBufferPool::create(2, 1024);
   auto shared = pool->share(buffer(2048));
