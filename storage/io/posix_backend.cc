@@ -67,24 +67,6 @@ void PosixBackend::submit(std::unique_ptr<Task> task) {
 
 namespace {
 
-Status write_all(File& file, FilePosition pos, const std::vector<Bytes>& buffers) {
-  IovecCursor cursor(buffers);
-  uint64_t at = pos.value();
-  while (cursor.remaining_bytes() > 0) {
-    auto iov = cursor.remaining();
-    ssize_t n = ::pwritev(file.native_handle(), iov.data(), static_cast<int>(iov.size()),
-                          static_cast<off_t>(at));
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return Status::from_errno(errno, "write " + file.path().string());
-    }
-    if (n == 0) return Status::io_error("write made no progress on " + file.path().string());
-    cursor.advance(static_cast<uint64_t>(n));
-    at += static_cast<uint64_t>(n);
-  }
-  return Status::ok();
-}
-
 Status datasync(File& file) {
   if (::fdatasync(file.native_handle()) != 0) {
     return Status::from_errno(errno, "fdatasync " + file.path().string());
@@ -106,7 +88,8 @@ void PosixBackend::run() {
     }
     if (task->write) {
       WriteOutcome outcome;
-      outcome.write = write_all(task->file, task->pos, task->buffers);
+      IovecCursor cursor(task->buffers);
+      outcome.write = write_all(task->file, task->pos, cursor);
       if (outcome.write.is_ok() && task->datasync) outcome.sync = datasync(task->file);
       boost::asio::post(context_, [done = std::move(task->write_done), outcome]() mutable {
         done(std::move(outcome));

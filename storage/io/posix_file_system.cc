@@ -34,8 +34,8 @@ PosixFile::~PosixFile() {
 Result<size_t> PosixFile::read_at(FilePosition pos, std::span<std::byte> out) const {
   size_t done = 0;
   while (done < out.size()) {
-    ssize_t n = ::pread(fd_, out.data() + done, out.size() - done,
-                        static_cast<off_t>(pos.value() + done));
+    ssize_t n =
+        ::pread(fd_, out.data() + done, out.size() - done, static_cast<off_t>(pos.value() + done));
     if (n < 0) {
       if (errno == EINTR) continue;
       return Status::from_errno(errno, describe("read", path_));
@@ -111,7 +111,7 @@ Status PosixFileSystem::remove_file(const std::filesystem::path& path) {
 }
 
 Status PosixFileSystem::rename_file(const std::filesystem::path& from,
-                                   const std::filesystem::path& to) {
+                                    const std::filesystem::path& to) {
   if (::rename(from.c_str(), to.c_str()) != 0) {
     return Status::from_errno(errno, describe("rename", from) + " to " + to.string());
   }
@@ -217,6 +217,23 @@ void PosixFileSystem::run_jobs() {
     Status s = job->work();
     boost::asio::post(context_, [done = std::move(job->done), s]() mutable { done(std::move(s)); });
   }
+}
+
+Status write_all(File& file, FilePosition pos, IovecCursor& cursor) {
+  uint64_t at = pos.value();
+  while (cursor.remaining_bytes() > 0) {
+    auto iov = cursor.remaining();
+    ssize_t n = ::pwritev(file.native_handle(), iov.data(), static_cast<int>(iov.size()),
+                          static_cast<off_t>(at));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Status::from_errno(errno, "write " + file.path().string());
+    }
+    if (n == 0) return Status::io_error("write made no progress on " + file.path().string());
+    cursor.advance(static_cast<uint64_t>(n));
+    at += static_cast<uint64_t>(n);
+  }
+  return Status::ok();
 }
 
 }  // namespace cairn::storage

@@ -40,16 +40,14 @@ class PosixFileSystem : public IoBackend {
 
   boost::asio::io_context& context() override { return context_; }
 
-  Result<std::shared_ptr<File>> open_file(const std::filesystem::path& path,
-                                          bool create) override;
+  Result<std::shared_ptr<File>> open_file(const std::filesystem::path& path, bool create) override;
   Status write_at(File& file, FilePosition pos, Bytes data) override;
   Status truncate(File& file, uint64_t size) override;
   Status sync_file(File& file) override;
   Status create_directory(const std::filesystem::path& path) override;
   Status sync_directory(const std::filesystem::path& path) override;
   Status remove_file(const std::filesystem::path& path) override;
-  Status rename_file(const std::filesystem::path& from,
-                     const std::filesystem::path& to) override;
+  Status rename_file(const std::filesystem::path& from, const std::filesystem::path& to) override;
   Status remove_directory(const std::filesystem::path& path) override;
   Result<std::vector<std::string>> list_directory(const std::filesystem::path& path) override;
   void async_run(std::function<Status()> work, SyncCompletion done) override;
@@ -87,5 +85,9 @@ class IovecCursor {
   size_t first_ = 0;
   uint64_t remaining_bytes_ = 0;
 };
+
+// Writes what remains of `cursor` at `pos` (where the cursor began) with pwritev, as many calls
+// as it takes, advancing the cursor; the first error stops it.
+Status write_all(File& file, FilePosition pos, IovecCursor& cursor);
 
 }  // namespace cairn::storage

@@ -41,6 +41,10 @@ struct UringBackend::Op {
   WriteCompletion write_done;
   SyncCompletion sync_done;
 
+  // Its completions point at it: it stays where it was made.
+  Op(const Op&) = delete;
+  Op& operator=(const Op&) = delete;
+
   uint64_t written() const { return total - cursor.remaining_bytes(); }
 
   // What a submission's user data points at: which of the op's two completions it is.
@@ -299,30 +303,11 @@ void UringBackend::async_write(File& file, FilePosition pos, std::vector<Bytes> 
     // handed to one of the kernel's io_uring workers and its completion comes back through the
     // eventfd: two thread wake-ups for a copy of a few microseconds. A write with its sync stays
     // on the ring: made here, it could wait for the pages the last sync is writing back.
-    write_now(*op);
+    op->write_status = write_all(op->file, op->start, op->cursor);
     boost::asio::post(context_, [op = std::move(op)]() mutable { Impl::finish(op.release()); });
     return;
   }
   impl_->submit(op.release());
-}
-
-void UringBackend::write_now(Op& op) {
-  int fd = op.file.native_handle();
-  while (op.cursor.remaining_bytes() > 0) {
-    auto iov = op.cursor.remaining();
-    ssize_t n = ::pwritev(fd, iov.data(), static_cast<int>(iov.size()),
-                          static_cast<off_t>(op.start.value() + op.written()));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      op.write_status = Status::from_errno(errno, "write " + op.file.path().string());
-      return;
-    }
-    if (n == 0) {
-      op.write_status = Status::io_error("write made no progress on " + op.file.path().string());
-      return;
-    }
-    op.cursor.advance(static_cast<uint64_t>(n));
-  }
 }
 
 void UringBackend::async_sync(File& file, SyncCompletion done) {

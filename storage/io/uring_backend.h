@@ -34,8 +34,6 @@ class UringBackend final : public PosixFileSystem {
  private:
   struct Impl;
   struct Op;
-  // Writes all of `op` with pwritev, or sets its write status.
-  static void write_now(Op& op);
   UringBackend(boost::asio::io_context& context, std::unique_ptr<Impl> impl);
 
   std::unique_ptr<Impl> impl_;
