@@ -175,6 +175,8 @@ Status Producer::send_offsets_to_transaction(const std::map<TopicPartition, int6
   // coordinator refused the offsets), so the transaction's end goes to the coordinator either way.
   auto producer = impl_->sender->txn_producer();
   txn.offsets_added();
+  // The transaction's end follows: its records go now, so that their sync overlaps the offsets'.
+  impl_->accumulator->send_open_batches([this] { impl_->sender->wake(); });
   TxnReply r =
       impl_->call([&](Connection& c) { return txn_offset_commit(c, producer, offsets, group); });
   if (!r.status.is_ok()) return txn.fail(r.status, r.fatal);

@@ -209,7 +209,7 @@ std::vector<BatchPtr> RecordAccumulator::drain(
     q.busy = unanswered > 0;
     if (!q.open || !q.closed.empty()) continue;
     SteadyTime lingered = q.open->created + config_.linger;
-    bool ending = flushing_ || closing_;
+    bool ending = flushing_ || closing_ || q.open->created <= due_from_;
     // A batch that lingered without filling goes only when nothing of its partition is
     // unanswered (Nagle's rule): until the answer comes (it wakes the sender) it keeps filling,
     // which costs the records about a round trip on loopback and saves the broker a request and
@@ -283,6 +283,14 @@ bool RecordAccumulator::flush(std::chrono::milliseconds timeout,
                   : resolved_.wait_for(lock, timeout, all_resolved);
   flushing_ = false;
   return done;
+}
+
+void RecordAccumulator::send_open_batches(const std::function<void()>& wake_sender) {
+  {
+    std::lock_guard lock(mu_);
+    due_from_ = std::chrono::steady_clock::now();
+  }
+  wake_sender();
 }
 
 void RecordAccumulator::close() {

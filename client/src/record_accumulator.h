@@ -118,6 +118,9 @@ class RecordAccumulator {
   // Makes every open batch due and waits until every record appended so far is resolved; false
   // after `timeout`. `wake_sender` is called once the flag is set.
   bool flush(std::chrono::milliseconds timeout, const std::function<void()>& wake_sender);
+  // Makes the batches open now due as in a flush, without waiting for them; later ones linger
+  // as usual. `wake_sender` is called once they are.
+  void send_open_batches(const std::function<void()>& wake_sender);
   // From now on append() fails, and open batches are due.
   void close();
   // The broker's limit (0: not known): no batch grows past it, no record over it is taken.
@@ -172,6 +175,8 @@ class RecordAccumulator {
   size_t unresolved_ = 0;
   size_t max_batch_bytes_ = 0;
   bool flushing_ = false;
+  // Open batches created at or before it are due as in a flush (send_open_batches()).
+  SteadyTime due_from_ = SteadyTime::min();
   bool closing_ = false;
 };
 

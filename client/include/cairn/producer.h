@@ -34,8 +34,10 @@
 // transaction begin_transaction(), send()s, optionally send_offsets_to_transaction(), and
 // commit_transaction() or abort_transaction(). A transactional producer is idempotent, with
 // acks -1, and sends only inside a transaction. Each partition joins the transaction
-// (AddPartitionsToTxn) before its first batch of the transaction is sent; commit_transaction()
-// flushes first. Errors of a transaction are of two kinds:
+// (AddPartitionsToTxn) before its first batch of the transaction is sent;
+// send_offsets_to_transaction() sends the batches open then without waiting for their linger (the
+// transaction's end follows, and their sync overlaps the offsets'); commit_transaction() flushes
+// first. Errors of a transaction are of two kinds:
 // - fatal: kFenced (a newer instance with the same transactional id, or the coordinator aborted
 //   the transaction at its timeout; PRODUCER_FENCED) or a refusal of the transactional id
 //   itself (kInvalidArgument): the producer can do nothing more, and every later call returns

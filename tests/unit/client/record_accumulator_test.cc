@@ -170,5 +170,37 @@ TEST(RecordAccumulatorLinger, AClosingProducerSendsAWaitingBatchBehindOthersInFl
   EXPECT_EQ(acc.drain(now, 5, in_flight(4), next).size(), 1u);
 }
 
+// What a producer does when its application sends a transaction's offsets: the batches open then
+// go without waiting for their linger (behind others in flight, as in a flush); those begun after
+// it linger as usual.
+TEST(RecordAccumulatorLinger, SendingTheOpenBatchesMakesThoseOpenNowDueAndNoLaterOne) {
+  ProducerConfig c;
+  c.linger = 1h;
+  RecordAccumulator acc(c);
+  client::Producer::Callback none;
+  auto in_flight = [](size_t n) { return [n](const TopicPartition&) { return n; }; };
+  auto drain = [&](size_t with_sender) {
+    auto next = client::SteadyTime::max();
+    return acc.drain(std::chrono::steady_clock::now(), 5, in_flight(with_sender), next);
+  };
+  ProducerRecord a{"a", std::nullopt, "v", {}, 0, std::nullopt};
+  ProducerRecord b{"b", std::nullopt, "v", {}, 0, std::nullopt};
+  ASSERT_TRUE(acc.append(a, 1, none));
+  ASSERT_TRUE(acc.append(b, 1, none));
+  EXPECT_TRUE(drain(0).empty());  // lingering
+
+  int woken = 0;
+  acc.send_open_batches([&] { ++woken; });
+  EXPECT_EQ(woken, 1);
+  EXPECT_TRUE(drain(5).empty());  // max_in_flight answers outstanding: it waits for one
+  auto sent = drain(4);
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[0]->builder.record_count(), 1);
+  EXPECT_EQ(sent[1]->builder.record_count(), 1);
+
+  ASSERT_TRUE(acc.append(a, 1, none));  // a new batch, begun after: it lingers
+  EXPECT_TRUE(drain(0).empty());
+}
+
 }  // namespace
 }  // namespace cairn::testing
