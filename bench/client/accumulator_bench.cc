@@ -10,6 +10,7 @@
 #include <string>
 
 #include "client/src/record_accumulator.h"
+#include "client/src/record_clock.h"
 
 namespace {
 
@@ -47,5 +48,17 @@ BENCHMARK(BM_AccumulatorAppend)
     ->Arg(static_cast<int>(cairn::protocol::Compression::kNone))
     ->Arg(static_cast<int>(cairn::protocol::Compression::kZstd))
     ->Arg(static_cast<int>(cairn::protocol::Compression::kLz4));
+
+// A record's timestamp: the system clock, and the producer's RecordClock (which reads the TSC and
+// the system clock about once per millisecond).
+void BM_SystemNow(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(cairn::system_now());
+}
+BENCHMARK(BM_SystemNow);
+
+void BM_RecordClock(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(cairn::client::RecordClock::now());
+}
+BENCHMARK(BM_RecordClock);
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "cairn/partitioner.h"
+#include "client/src/record_clock.h"
 
 namespace cairn::client {
 
@@ -105,7 +106,7 @@ void RecordAccumulator::sender_sealed(size_t batches) {
 Result<RecordAccumulator::Appended> RecordAccumulator::append_record(
     const ProducerRecord& record, int32_t partitions, Producer::Callback& done,
     std::vector<ProducerBatch*>& claimed) {
-  Timestamp ts = record.timestamp.value_or(system_now());
+  Timestamp ts = record.timestamp ? *record.timestamp : RecordClock::now();
   std::vector<protocol::HeaderEntry> headers;
   for (const auto& h : record.headers) {
     headers.push_back(
